@@ -7,6 +7,7 @@ export const ERROR_MESSAGES = {
 	NOT_UTF8: 'not valid UTF-8 at byte {offset}',
 	MALFORMED_JSON: 'malformed JSON: {detail}',
 	MISSING_FIELD: 'missing field "{field}"{detail}',
+	BAD_FIELD: 'field "{field}" must be {expected}, got {actual}',
 	DUPLICATE_ID: 'duplicate id "{id}" (first seen on line {firstLine})',
 	EMPTY_CORPUS: 'no documents found{detail}',
 	BAD_QRELS_LINE: 'expected "query-id<TAB>corpus-id<TAB>score", got {detail}',
