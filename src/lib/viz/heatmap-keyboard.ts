@@ -1,0 +1,74 @@
+/**
+ * Keyboard access to heatmap cells, the same for SVG and canvas rendering: the view is one tab stop
+ * (a grid); arrow keys, Home/End and PageUp/PageDown move a focus ring, and a polite live region reads
+ * the cell ("cat × feline: 0.812 — max of row"). Moving past the visible window scrolls the window.
+ */
+export interface KeyboardTarget {
+	nq: number;
+	nd: number;
+	value(i: number, j: number): number;
+	isArgmax(i: number, j: number): boolean;
+	visible(): [number, number];
+	reveal(j: number): void;
+	describe(i: number, j: number): string;
+	geometry(): { left: number; top: number; cell: number; start: number };
+	onCellFocus?: (cell: { row: number; col: number; value: number; argmax: boolean }) => void;
+}
+
+/** Makes `root` a keyboard-navigable grid over the target's cells. Returns a function that focuses (i, j). */
+export function attachHeatmapKeyboard(root: HTMLElement, target: KeyboardTarget): (i: number, j: number) => void {
+	const doc = root.ownerDocument;
+	const live = doc.createElement('p');
+	live.className = 'latelab-heatmap-live';
+	live.setAttribute('aria-live', 'polite');
+	live.style.margin = '0.25rem 0 0';
+	live.style.fontSize = '0.85em';
+	root.append(live);
+	root.tabIndex = 0;
+	root.setAttribute('role', 'grid');
+	root.setAttribute('aria-rowcount', String(target.nq));
+	root.setAttribute('aria-colcount', String(target.nd));
+	let row = 0;
+	let col = Math.max(0, target.visible()[0]);
+
+	const show = (i: number, j: number) => {
+		row = Math.max(0, Math.min(target.nq - 1, i));
+		col = Math.max(0, Math.min(target.nd - 1, j));
+		if (target.nq === 0 || target.nd === 0) return;
+		target.reveal(col);
+		const { left, top, cell, start } = target.geometry();
+		const ring = root.querySelector('.focus-ring');
+		if (ring) {
+			ring.setAttribute('x', String(left + (col - start) * cell - 2));
+			ring.setAttribute('y', String(top + row * cell - 2));
+			ring.setAttribute('visibility', 'visible');
+		}
+		root.dataset.focusRow = String(row);
+		root.dataset.focusCol = String(col);
+		const id = root.querySelector(`rect.cell[data-row="${row}"][data-col="${col}"]`)?.id;
+		if (id) root.setAttribute('aria-activedescendant', id);
+		else root.removeAttribute('aria-activedescendant');
+		live.textContent = target.describe(row, col);
+		target.onCellFocus?.({ row, col, value: target.value(row, col), argmax: target.isArgmax(row, col) });
+	};
+
+	root.addEventListener('focus', () => show(row, col));
+	root.addEventListener('keydown', (event: KeyboardEvent) => {
+		const page = Math.max(1, target.visible()[1] - target.visible()[0] - 1);
+		const moves: Record<string, [number, number]> = {
+			ArrowUp: [row - 1, col],
+			ArrowDown: [row + 1, col],
+			ArrowLeft: [row, col - 1],
+			ArrowRight: [row, col + 1],
+			Home: [row, 0],
+			End: [row, target.nd - 1],
+			PageUp: [row, col - page],
+			PageDown: [row, col + page]
+		};
+		const move = moves[event.key];
+		if (!move) return;
+		event.preventDefault();
+		show(move[0], move[1]);
+	});
+	return show;
+}

@@ -1,0 +1,104 @@
+/**
+ * How a document moves between rankers. `rankChangeLabel` gives the badge a panel shows next to a
+ * result ("▲ 3 vs BM25"); `rankChanges` draws a slope chart across any number of rankings (not just
+ * two), one column per panel and a line per document between adjacent columns.
+ */
+import { select } from 'd3';
+import { ACCENT_POSITIVE } from './color';
+import { createSvg, resolveDocument, round, type VizContext } from './dom';
+
+export type RankDirection = 'up' | 'down' | 'same' | 'new' | 'gone';
+
+/**
+ * Compares a document's rank in a reference ranking with its rank here (1-based; undefined = not retrieved).
+ * @example rankChangeLabel(5, 2) // { direction: 'up', delta: 3, text: '▲3' }
+ * @example rankChangeLabel(undefined, 4) // { direction: 'new', delta: 0, text: 'new' }
+ */
+export function rankChangeLabel(from: number | undefined, to: number | undefined): { direction: RankDirection; delta: number; text: string } {
+	if (from === undefined && to === undefined) return { direction: 'same', delta: 0, text: '' };
+	if (from === undefined) return { direction: 'new', delta: 0, text: 'new' };
+	if (to === undefined) return { direction: 'gone', delta: 0, text: 'out' };
+	const delta = from - to;
+	if (delta > 0) return { direction: 'up', delta, text: `▲${delta}` };
+	if (delta < 0) return { direction: 'down', delta, text: `▼${-delta}` };
+	return { direction: 'same', delta: 0, text: '=' };
+}
+
+export interface RankColumn {
+	name: string;
+	/** Document ids, best first. */
+	ids: string[];
+}
+
+export interface RankChangesData {
+	columns: RankColumn[];
+	/** Document to emphasise (linked hover). */
+	highlight?: string;
+}
+
+export interface RankChangesOptions extends VizContext {
+	/** Ranks drawn per column. Default 10. */
+	k?: number;
+	width?: number;
+	rowHeight?: number;
+	/** Called with a document id when its dot or line is hovered or clicked. */
+	onHover?: (id: string | undefined) => void;
+}
+
+/**
+ * Renders the slope chart. Documents that leave the top k drop to an "out" row at the bottom.
+ * @example rankChanges({ columns: [{ name: 'BM25', ids: ['a', 'b'] }, { name: 'ColBERT', ids: ['b', 'a'] }] })
+ * // two columns, two crossing lines
+ */
+export function rankChanges(data: RankChangesData, options: RankChangesOptions = {}): SVGSVGElement {
+	const doc = resolveDocument(options);
+	const k = options.k ?? 10;
+	const rowH = options.rowHeight ?? 20;
+	const n = data.columns.length;
+	const width = options.width ?? Math.max(240, n * 150);
+	const top = 28;
+	const outY = top + k * rowH + 10;
+	const height = outY + 16;
+	const colX = (c: number) => (n <= 1 ? width / 2 : 60 + (c * (width - 120)) / (n - 1));
+	const yOf = (rank: number | undefined) => (rank === undefined || rank > k ? outY : top + (rank - 0.5) * rowH);
+
+	const svg = createSvg(doc, width, height);
+	svg.setAttribute('class', 'latelab-rank-changes');
+	svg.setAttribute('role', 'img');
+	svg.setAttribute('aria-label', `Rank changes across ${data.columns.map((c) => c.name).join(', ')}`);
+	const s = select(svg);
+	const rankMaps = data.columns.map((c) => new Map(c.ids.slice(0, k).map((id, i) => [id, i + 1])));
+
+	const lines = s.append('g').attr('class', 'lines').attr('fill', 'none');
+	for (let c = 0; c + 1 < n; c++) {
+		const ids = new Set([...rankMaps[c].keys(), ...rankMaps[c + 1].keys()]);
+		for (const id of ids) {
+			const a = rankMaps[c].get(id);
+			const b = rankMaps[c + 1].get(id);
+			const hot = id === data.highlight;
+			const line = lines.append('line').attr('class', hot ? 'rank-line highlight' : 'rank-line').attr('data-id', id)
+				.attr('x1', round(colX(c))).attr('y1', round(yOf(a))).attr('x2', round(colX(c + 1))).attr('y2', round(yOf(b)))
+				.attr('stroke', hot ? ACCENT_POSITIVE : 'currentColor').attr('stroke-width', hot ? 3 : 1)
+				.attr('opacity', hot ? 1 : 0.35);
+			line.append('title').text(`${id}: ${a ?? 'out'} → ${b ?? 'out'} (${rankChangeLabel(a, b).text})`);
+			if (options.onHover) {
+				line.on('mouseenter', () => options.onHover?.(id)).on('mouseleave', () => options.onHover?.(undefined));
+			}
+		}
+	}
+	data.columns.forEach((column, c) => {
+		const g = s.append('g').attr('class', 'rank-column').attr('data-name', column.name);
+		g.append('text').attr('class', 'column-name').attr('x', round(colX(c))).attr('y', 16)
+			.attr('text-anchor', 'middle').attr('font-weight', 600).text(column.name);
+		column.ids.slice(0, k).forEach((id, i) => {
+			const hot = id === data.highlight;
+			g.append('circle').attr('class', hot ? 'rank-dot highlight' : 'rank-dot').attr('data-id', id)
+				.attr('cx', round(colX(c))).attr('cy', round(yOf(i + 1))).attr('r', hot ? 5 : 3.5)
+				.attr('fill', hot ? ACCENT_POSITIVE : 'currentColor')
+				.append('title').text(`${column.name} #${i + 1}: ${id}`);
+		});
+		g.append('text').attr('class', 'out-label').attr('x', round(colX(c))).attr('y', outY + 14)
+			.attr('text-anchor', 'middle').attr('font-size', 10).attr('opacity', 0.6).text(`not in top ${k}`);
+	});
+	return svg;
+}
