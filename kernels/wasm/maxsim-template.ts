@@ -1,0 +1,203 @@
+/**
+ * Source of the MaxSim WASM kernels: a TypeScript template that writes WAT text, which
+ * `kernels/build.ts` assembles with npm `wabt`. The template unrolls the inner loop and the register
+ * block, which hand-written WAT would repeat dozens of times. Design: `../shared/docs/KERNELS.md`.
+ *
+ * Memory layout the kernels read (all offsets in bytes, little-endian; `dimP` = dim rounded up to a
+ * multiple of 4, extra components are 0):
+ * - Doc, f32: `nBlocks` blocks of 16 tokens, then one tail block of `tail` (0..3) panels of 4 tokens.
+ *   A block of P panels stores, for k = 0..dimP-1, panel p = 0..P-1, token t = 0..3, the value
+ *   `doc[16b + 4p + t][k]` (k-major, so one `v128.load` is component k of 4 tokens). A doc is padded
+ *   to a multiple of 4 tokens by repeating its last token: a duplicate cannot change a max.
+ * - Doc, i16: the same blocks over component pairs kk = 0..dimP/2-1; one 16-byte vector holds
+ *   `(d[t][2kk], d[t][2kk+1])` for t = 0..3, so `i32x4.dot_i16x8_s` yields 4 partial dot products.
+ * - Query: rows taken in pairs (an odd count gets a zero row, which adds exactly 0). A pair stores
+ *   `q0[k], q1[k]` interleaved: f32 pairs (8 bytes per k) or i16 pairs of pairs (8 bytes per kk).
+ * - Table: 16 bytes per doc to score: i32 f32Offset, i32 i16Offset, i32 `nBlocks << 2 | tail`,
+ *   f32 inverse quantisation scale of the doc (i16 kernel only).
+ *
+ * Exports: `score_f32(q, nPairs, dimP, table, first, end, out)` writes
+ * `out[e] = sum_i max_j q_i . d_j` (f32) for table entries `first <= e < end`;
+ * `score_i16(q, nPairs, dimP, table, first, end, out, qInvScale)` the same on int16 values, rescaled;
+ * `ceiling(iterations)`: the same arithmetic as the f32 inner loop from registers only (64 flop per
+ * iteration), to measure the machine's SIMD ceiling in the same run as the kernel.
+ */
+
+/** Which arithmetic the f32 path uses: SIMD128 `mul` + `add`, or relaxed-SIMD fused multiply-add. */
+export type F32Flavour = 'simd' | 'relaxed';
+
+export interface KernelOptions {
+	flavour: F32Flavour;
+	/** Import a shared memory (for worker threads) instead of a plain one. */
+	shared: boolean;
+}
+
+/** Largest memory the shared build accepts: 65536 pages of 64 KiB = 4 GiB (wasm32 limit). */
+export const MAX_PAGES = 65536;
+
+type Kind = 'f32' | 'i16';
+
+const ZERO = '(v128.const i32x4 0 0 0 0)';
+
+function get(name: string): string {
+	return `(local.get $${name})`;
+}
+
+/** acc += x * d in the chosen arithmetic. */
+function madd(kind: Kind, flavour: F32Flavour, acc: string, x: string, d: string): string {
+	if (kind === 'i16') return `(i32x4.add ${get(acc)} (i32x4.dot_i16x8_s ${get(d)} ${get(x)}))`;
+	if (flavour === 'relaxed') return `(f32x4.relaxed_madd ${get(x)} ${get(d)} ${get(acc)})`;
+	return `(f32x4.add ${get(acc)} (f32x4.mul ${get(x)} ${get(d)}))`;
+}
+
+function vmax(kind: Kind, a: string, b: string): string {
+	// pmax is one maxps on x64; NaN never reaches the kernel (inputs are validated).
+	return kind === 'i16' ? `(i32x4.max_s ${a} ${b})` : `(f32x4.pmax ${a} ${b})`;
+}
+
+/**
+ * One block of `panels` panels (4 tokens each) against the current query pair: 2 x panels
+ * accumulators stay in registers over the whole k loop, then fold into the running maxima m0, m1.
+ * Reads $pair, $qend; advances $dp past the block.
+ */
+function block(kind: Kind, flavour: F32Flavour, panels: number): string {
+	const unroll = kind === 'f32' ? 4 : 2; // dimP is a multiple of 4: dimP/4 f32 steps, dimP/2 i16 pair steps
+	const lines: string[] = [];
+	for (let r = 0; r < 2; r++) for (let p = 0; p < panels; p++) lines.push(`(local.set $a${r}${p} ${ZERO})`);
+	lines.push(`(local.set $q ${get('pair')})`);
+	lines.push('(loop $k');
+	for (let u = 0; u < unroll; u++) {
+		lines.push(`  (local.set $x (v128.load32_splat offset=${u * 8} ${get('q')}))`);
+		lines.push(`  (local.set $y (v128.load32_splat offset=${u * 8 + 4} ${get('q')}))`);
+		for (let p = 0; p < panels; p++) {
+			lines.push(`  (local.set $d${p} (v128.load offset=${(u * panels + p) * 16} ${get('dp')}))`);
+		}
+		for (let p = 0; p < panels; p++) {
+			lines.push(`  (local.set $a0${p} ${madd(kind, flavour, `a0${p}`, 'x', `d${p}`)})`);
+			lines.push(`  (local.set $a1${p} ${madd(kind, flavour, `a1${p}`, 'y', `d${p}`)})`);
+		}
+	}
+	lines.push(`  (local.set $q (i32.add ${get('q')} (i32.const ${unroll * 8})))`);
+	lines.push(`  (local.set $dp (i32.add ${get('dp')} (i32.const ${unroll * panels * 16})))`);
+	lines.push(`  (br_if $k (i32.lt_u ${get('q')} ${get('qend')})))`);
+	for (let r = 0; r < 2; r++) {
+		let folded = get(`a${r}0`);
+		for (let p = 1; p < panels; p++) folded = vmax(kind, folded, get(`a${r}${p}`));
+		lines.push(`(local.set $m${r} ${vmax(kind, get(`m${r}`), folded)})`);
+	}
+	return lines.join('\n');
+}
+
+/** Horizontal max of a 4-lane vector, as f64. */
+function hmax(kind: Kind, v: string): string {
+	if (kind === 'f32') {
+		const lane = (i: number) => `(f32x4.extract_lane ${i} ${get(v)})`;
+		return `(f64.promote_f32 (f32.max (f32.max ${lane(0)} ${lane(1)}) (f32.max ${lane(2)} ${lane(3)})))`;
+	}
+	// Lane-wise max against the lanes swapped, twice, leaves the max in lane 0.
+	const swapped = `(i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 ${get(v)} ${get(v)})`;
+	return `(f64.convert_i32_s (i32x4.extract_lane 0 (i32x4.max_s (local.tee $h (i32x4.max_s ${get(v)} ${swapped})) (i8x16.shuffle 4 5 6 7 0 1 2 3 12 13 14 15 8 9 10 11 (local.get $h) (local.get $h)))))`;
+}
+
+/** The scoring function of one kind: loop over table entries, query pairs, blocks, tail. */
+function scoreFunction(kind: Kind, flavour: F32Flavour): string {
+	const minusInf = kind === 'f32' ? '(v128.const f32x4 -inf -inf -inf -inf)' : '(v128.const i32x4 -2147483648 -2147483648 -2147483648 -2147483648)';
+	const pairBytes = kind === 'f32' ? '(i32.shl (local.get $dimP) (i32.const 3))' : '(i32.shl (local.get $dimP) (i32.const 2))';
+	const offsetField = kind === 'f32' ? 0 : 4;
+	const extraParam = kind === 'i16' ? '(param $qInv f32)' : '';
+	const finish =
+		kind === 'f32'
+			? `(f32.demote_f64 (local.get $total))`
+			: `(f32.mul (f32.mul (f32.demote_f64 (local.get $total)) (local.get $qInv)) (f32.load offset=12 (local.get $entry)))`;
+	const locals = ['q', 'qend', 'pair', 'dp', 'entry', 'e', 'shape', 'nBlocks', 'b', 'p']
+		.map((n) => `(local $${n} i32)`)
+		.join(' ');
+	const vlocals = ['x', 'y', 'd0', 'd1', 'd2', 'd3', 'a00', 'a01', 'a02', 'a03', 'a10', 'a11', 'a12', 'a13', 'm0', 'm1', 'h']
+		.map((n) => `(local $${n} v128)`)
+		.join(' ');
+	const tails = [1, 2, 3]
+		.map((panels) => `(if (i32.eq (local.get $shape) (i32.const ${panels})) (then\n${block(kind, flavour, panels)}))`)
+		.join('\n');
+	return `
+(func $score_${kind} (export "score_${kind}")
+  (param $qbase i32) (param $nPairs i32) (param $dimP i32) (param $table i32)
+  (param $first i32) (param $end i32) (param $out i32) ${extraParam}
+  ${locals} ${vlocals} (local $total f64)
+  (local.set $e (local.get $first))
+  (block $done (loop $docs
+    (br_if $done (i32.ge_u (local.get $e) (local.get $end)))
+    (local.set $entry (i32.add (local.get $table) (i32.shl (local.get $e) (i32.const 4))))
+    (local.set $shape (i32.load offset=8 (local.get $entry)))
+    (local.set $nBlocks (i32.shr_u (local.get $shape) (i32.const 2)))
+    (local.set $shape (i32.and (local.get $shape) (i32.const 3)))
+    (local.set $total (f64.const 0))
+    ;; a doc with no tokens scores 0 (the loop below would sum -inf maxima)
+    (if (i32.or (local.get $nBlocks) (local.get $shape)) (then
+      (local.set $p (i32.const 0))
+      (local.set $pair (local.get $qbase))
+      (loop $pairs
+        (local.set $qend (i32.add (local.get $pair) ${pairBytes}))
+        (local.set $m0 ${minusInf})
+        (local.set $m1 ${minusInf})
+        (local.set $dp (i32.load offset=${offsetField} (local.get $entry)))
+        (local.set $b (i32.const 0))
+        (block $blocksDone (loop $blocks
+          (br_if $blocksDone (i32.ge_u (local.get $b) (local.get $nBlocks)))
+${block(kind, flavour, 4)}
+          (local.set $b (i32.add (local.get $b) (i32.const 1)))
+          (br $blocks)))
+${tails}
+        (local.set $total (f64.add (local.get $total) (f64.add ${hmax(kind, 'm0')} ${hmax(kind, 'm1')})))
+        (local.set $pair (local.get $qend))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br_if $pairs (i32.lt_u (local.get $p) (local.get $nPairs))))))
+    (f32.store (i32.add (local.get $out) (i32.shl (local.get $e) (i32.const 2))) ${finish})
+    (local.set $e (i32.add (local.get $e) (i32.const 1)))
+    (br $docs))))`;
+}
+
+/** Register-only copy of the f32 inner loop (2 rows x 4 panels, no loads): 64 flop per iteration. */
+function ceilingFunction(flavour: F32Flavour): string {
+	const lines: string[] = [];
+	for (let u = 0; u < 2; u++) {
+		for (let p = 0; p < 4; p++) {
+			lines.push(`(local.set $a0${p} ${madd('f32', flavour, `a0${p}`, 'x', `d${p}`)})`);
+			lines.push(`(local.set $a1${p} ${madd('f32', flavour, `a1${p}`, 'y', `d${p}`)})`);
+		}
+	}
+	const names = ['a00', 'a01', 'a02', 'a03', 'a10', 'a11', 'a12', 'a13'];
+	let sum = get('a00');
+	for (const n of names.slice(1)) sum = `(f32x4.add ${sum} ${get(n)})`;
+	return `
+(func $ceiling (export "ceiling") (param $iterations i32) (result f32)
+  ${['x', 'y', 'd0', 'd1', 'd2', 'd3', ...names].map((n) => `(local $${n} v128)`).join(' ')}
+  (local.set $x (f32x4.splat (f32.const 0.001)))
+  (local.set $y (f32x4.splat (f32.const 0.002)))
+  (local.set $d0 (f32x4.splat (f32.const 0.25)))
+  (local.set $d1 (f32x4.splat (f32.const 0.5)))
+  (local.set $d2 (f32x4.splat (f32.const 0.75)))
+  (local.set $d3 (f32x4.splat (f32.const 1)))
+  (loop $it
+    ${lines.join('\n    ')}
+    (local.set $iterations (i32.sub (local.get $iterations) (i32.const 2)))
+    (br_if $it (i32.gt_s (local.get $iterations) (i32.const 0))))
+  (f32x4.extract_lane 0 ${sum}))`;
+}
+
+/**
+ * WAT text of one kernel module: `score_f32`, `score_i16` and `ceiling`, importing `env.memory`.
+ * @example maxsimWat({ flavour: 'simd', shared: false }).startsWith('(module') // true
+ */
+export function maxsimWat(options: KernelOptions): string {
+	const memory = options.shared ? `(memory 1 ${MAX_PAGES} shared)` : '(memory 1)';
+	return `;; Generated by kernels/build.ts from kernels/wasm/maxsim-template.ts (${options.flavour}, ${
+		options.shared ? 'shared' : 'unshared'
+	} memory). Do not edit.
+(module
+(import "env" "memory" ${memory})
+${scoreFunction('f32', options.flavour)}
+${scoreFunction('i16', options.flavour)}
+${ceilingFunction(options.flavour)}
+)
+`;
+}

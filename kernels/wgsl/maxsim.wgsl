@@ -1,0 +1,119 @@
+// Fused MaxSim (ColBERT, Khattab & Zaharia 2020, eq. 3): score(q, d) = sum_i max_j q_i . d_j.
+//
+// One workgroup scores one document. Each invocation walks the document tokens t = lid, lid + WG, ...
+// and keeps, for a block of ROWS query rows, the running maximum of q_i . d_t in registers; the
+// workgroup then reduces those maxima per row and invocation 0 adds them up. The nq x nd similarity
+// matrix is never written anywhere.
+//
+// This file is not a complete module: the build (kernels/build-wgsl.ts) prepends one reduction
+// prelude (reduce-subgroups.wgsl or reduce-workgroup.wgsl, which define row_group_max and
+// is_row_group_leader) and one query prelude (query-uniform.wgsl or query-storage.wgsl, which
+// define query_at), chosen at run time from the adapter's features and the query size.
+//
+// Document layout (uploaded once, resident): token-interleaved vec4. Document d with nd tokens
+// starts at vec4 index base(d); component block k (dims 4k..4k+3) of token t is at
+// docs[base + k * nd + t], so neighbouring invocations (neighbouring t) read neighbouring 16 bytes.
+// dim is zero-padded to a multiple of 4 on both sides (zeros add nothing to a dot product).
+
+struct Params {
+	// Documents scored by this dispatch (workgroups that do work).
+	count: u32,
+	// Query rows.
+	nq: u32,
+	// Vector width in vec4 blocks: ceil(dim / 4).
+	dim4: u32,
+	// 1: workgroup w scores document ids[w] (subset scoring); 0: it scores document w.
+	use_ids: u32,
+	// Workgroups along x: dispatches past 65,535 workgroups are 2D.
+	grid_x: u32,
+}
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read> docs: array<vec4<f32>>;
+// Per document: (base in vec4 units, token count nd).
+@group(0) @binding(2) var<storage, read> doc_meta: array<vec2<u32>>;
+@group(0) @binding(3) var<storage, read> ids: array<u32>;
+@group(0) @binding(4) var<storage, read_write> scores: array<f32>;
+
+// Invocations per workgroup; set by the host as a pipeline-overridable constant.
+override WG: u32 = 64u;
+// Query rows handled per pass over the document: each loaded document vec4 is reused ROWS times.
+const ROWS: u32 = 8u;
+// Below any finite dot product of finite inputs (WGSL forbids an infinite constant).
+const LOWEST: f32 = -3.4028234e38;
+
+// Per-row workgroup maxima, as order-preserving u32 keys so atomicMax can combine floats.
+// Workgroup memory starts zeroed, and key 0 is below the key of every float.
+var<workgroup> row_max: array<atomic<u32>, ROWS>;
+
+// Maps a float to a u32 whose unsigned order is the float order: flip all bits of negatives,
+// set the sign bit of non-negatives.
+fn order_key(x: f32) -> u32 {
+	let b = bitcast<u32>(x);
+	return select(b | 0x80000000u, ~b, (b & 0x80000000u) != 0u);
+}
+
+fn from_order_key(k: u32) -> f32 {
+	return bitcast<f32>(select(~k, k & 0x7fffffffu, (k & 0x80000000u) != 0u));
+}
+
+@compute @workgroup_size(WG)
+fn maxsim(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+	let w = wid.x + wid.y * params.grid_x;
+	if (w >= params.count) {
+		return;
+	}
+	let doc = select(w, ids[w], params.use_ids != 0u);
+	let info = doc_meta[doc];
+	let base = info.x;
+	let nd = info.y;
+	let nq = params.nq;
+	let dim4 = params.dim4;
+	if (nd == 0u || nq == 0u) {
+		if (lid == 0u) {
+			scores[w] = 0.0;
+		}
+		return;
+	}
+	let leader = is_row_group_leader();
+	var total = 0.0;
+	for (var row0 = 0u; row0 < nq; row0 += ROWS) {
+		var best: array<f32, ROWS>;
+		for (var r = 0u; r < ROWS; r++) {
+			best[r] = LOWEST;
+		}
+		for (var t = lid; t < nd; t += WG) {
+			var acc: array<f32, ROWS>;
+			for (var k = 0u; k < dim4; k++) {
+				let d = docs[base + k * nd + t];
+				for (var r = 0u; r < ROWS; r++) {
+					// Rows past nq (last block) repeat row nq - 1; their maxima are never summed.
+					let row = min(row0 + r, nq - 1u);
+					acc[r] += dot(query_at(row * dim4 + k), d);
+				}
+			}
+			for (var r = 0u; r < ROWS; r++) {
+				best[r] = max(best[r], acc[r]);
+			}
+		}
+		for (var r = 0u; r < ROWS; r++) {
+			let m = row_group_max(best[r]);
+			if (leader) {
+				atomicMax(&row_max[r], order_key(m));
+			}
+		}
+		workgroupBarrier();
+		if (lid == 0u) {
+			for (var r = 0u; r < ROWS; r++) {
+				if (row0 + r < nq) {
+					total += from_order_key(atomicLoad(&row_max[r]));
+				}
+				atomicStore(&row_max[r], 0u);
+			}
+		}
+		workgroupBarrier();
+	}
+	if (lid == 0u) {
+		scores[w] = total;
+	}
+}

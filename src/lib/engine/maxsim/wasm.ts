@@ -1,0 +1,211 @@
+/**
+ * The WASM `MaxSimScorer`: documents packed once into WebAssembly memory (k-major 4-token panels,
+ * see `pack.ts`), scored by the SIMD128 or relaxed-SIMD kernel, on the calling thread alone or with
+ * worker threads on one shared memory (docs split in ranges of equal work). With `quantized`, docs are
+ * also kept as int8-range i16 and `topK` screens with `i32x4.dot_i16x8_s`, then rescores exactly.
+ */
+import { createError } from '../errors';
+import type { TokenMatrix } from '../types';
+import { align16, KernelMemory } from './kernel-memory';
+import { instantiateKernel, kernelModule, type KernelExports, type KernelFlavour, type KernelFunction } from './kernel-module';
+import type { MaxSimScorer, ScoredIndex } from './maxsim';
+import { docShape, packDocF32, packDocI16, packQueryF32, packQueryI16, paddedDim, queryPairs, quantScale } from './pack';
+import { startKernelThreads, type KernelThread } from './thread-pool';
+import { topKOf } from './top-k';
+import { checkDim, checkK, checkMatrix, checkSubset } from './validate';
+
+export interface WasmScorerOptions {
+	dim: number;
+	/** Threads including the calling one (default 1); > 1 needs shared WebAssembly memory. */
+	threads?: number;
+	/** Kernel arithmetic (default `simd`); `relaxed` needs relaxed SIMD in the runtime. */
+	flavour?: KernelFlavour;
+	/** Also keep int16 copies and screen with them in `topK` (default false). */
+	quantized?: boolean;
+	/** Candidates the i16 screen passes to exact rescoring (default 100, at least k). */
+	rescoreDepth?: number;
+}
+
+/** Below this many multiply-adds a call runs on the calling thread: messaging costs more. */
+const THREADING_MIN_MACS = 4_000_000;
+const ENTRY_BYTES = 16;
+
+/**
+ * @example
+ * const scorer = await WasmMaxSimScorer.create({ dim: 2 });
+ * await scorer.add([{ data: Float32Array.of(0.6, 0.8, 1, 0), rows: 2, dim: 2 }]);
+ * await scorer.score({ data: Float32Array.of(1, 0, 0, 1), rows: 2, dim: 2 }) // Float32Array [1.8]
+ */
+export class WasmMaxSimScorer implements MaxSimScorer {
+	readonly backend = 'wasm' as const;
+	readonly dim: number;
+	readonly flavour: KernelFlavour;
+	readonly quantized: boolean;
+	readonly rescoreDepth: number;
+	/** Table entries of all docs: i32 f32Offset, i32 i16Offset, i32 nBlocks << 2 | tail, f32 1/scale. */
+	private table = new ArrayBuffer(64 * ENTRY_BYTES);
+	private work: number[] = [];
+	private arenaEnd = 64;
+	private count = 0;
+	private queue: Promise<unknown> = Promise.resolve();
+	private disposed = false;
+
+	private constructor(
+		options: WasmScorerOptions,
+		private readonly memory: KernelMemory,
+		private readonly kernel: KernelExports,
+		private readonly workers: KernelThread[]
+	) {
+		this.dim = options.dim;
+		this.flavour = options.flavour ?? 'simd';
+		this.quantized = options.quantized ?? false;
+		this.rescoreDepth = options.rescoreDepth ?? 100;
+	}
+
+	/** Compiles and instantiates the kernel, starts `threads - 1` workers; rejects with BACKEND_UNAVAILABLE. */
+	static async create(options: WasmScorerOptions): Promise<WasmMaxSimScorer> {
+		checkDim(options.dim);
+		const threads = Math.max(1, Math.floor(options.threads ?? 1));
+		const shared = threads > 1;
+		const module = await kernelModule(options.flavour ?? 'simd', shared);
+		const memory = new KernelMemory(shared);
+		const kernel = await instantiateKernel(module, memory.memory);
+		const workers = shared ? await startKernelThreads(threads - 1, module, memory.memory) : [];
+		return new WasmMaxSimScorer(options, memory, kernel, workers);
+	}
+
+	get threads(): number {
+		return this.workers.length + 1;
+	}
+
+	get size(): number {
+		return this.count;
+	}
+
+	add(docs: TokenMatrix[]): Promise<void> {
+		docs.forEach((doc, i) => checkMatrix(doc, this.dim, `document ${this.count + i}`));
+		return this.exclusive(async () => {
+			const dimP = paddedDim(this.dim);
+			this.growTable(this.count + docs.length);
+			for (const doc of docs) {
+				const { nBlocks, tail, panels } = docShape(doc.rows);
+				const f32At = this.arenaEnd;
+				const i16At = align16(f32At + panels * 16 * dimP);
+				const end = this.quantized ? align16(i16At + panels * 8 * dimP) : i16At;
+				this.memory.ensure(end);
+				if (panels > 0) packDocF32(doc, this.memory.f32(f32At, panels * 4 * dimP), 0);
+				const scale = this.quantized && panels > 0 ? quantScale(doc) : 1;
+				if (this.quantized && panels > 0) packDocI16(doc, scale, this.memory.i16(i16At, panels * 4 * dimP), 0);
+				const entry = new Int32Array(this.table, this.count * ENTRY_BYTES, 4);
+				entry[0] = f32At;
+				entry[1] = i16At;
+				entry[2] = (nBlocks << 2) | tail;
+				new Float32Array(this.table, this.count * ENTRY_BYTES + 12, 1)[0] = 1 / scale;
+				this.work.push(panels);
+				this.arenaEnd = end;
+				this.count++;
+			}
+		});
+	}
+
+	score(query: TokenMatrix, subset?: ArrayLike<number>): Promise<Float32Array> {
+		this.checkQuery(query, subset);
+		return this.exclusive(() => this.run('score_f32', query, subset));
+	}
+
+	/** Approximate scores from the int16 screen (needs `quantized`), one per doc or per `subset` index. */
+	screen(query: TokenMatrix, subset?: ArrayLike<number>): Promise<Float32Array> {
+		if (!this.quantized) throw createError('BAD_ARGUMENT', { detail: 'screen() needs a scorer created with quantized: true' });
+		this.checkQuery(query, subset);
+		return this.exclusive(() => this.run('score_i16', query, subset));
+	}
+
+	async topK(query: TokenMatrix, k: number, subset?: ArrayLike<number>): Promise<ScoredIndex[]> {
+		checkK(k);
+		this.checkQuery(query, subset);
+		const total = subset ? subset.length : this.count;
+		const depth = Math.max(this.rescoreDepth, k);
+		if (!this.quantized || depth >= total) return topKOf(await this.score(query, subset), k, subset);
+		const screened = topKOf(await this.screen(query, subset), depth, subset);
+		const candidates = Int32Array.from(screened, (hit) => hit.index);
+		return topKOf(await this.score(query, candidates), k, candidates);
+	}
+
+	dispose(): Promise<void> {
+		return this.exclusive(async () => {
+			this.disposed = true;
+			for (const worker of this.workers) worker.terminate();
+		});
+	}
+
+	private checkQuery(query: TokenMatrix, subset?: ArrayLike<number>): void {
+		if (this.disposed) throw createError('BAD_ARGUMENT', { detail: 'WASM MaxSim scorer used after dispose()' });
+		checkMatrix(query, this.dim, 'query');
+		if (subset) checkSubset(subset, this.count);
+	}
+
+	/** Runs calls one at a time: `add` and scoring share the scratch area after the docs. */
+	private exclusive<T>(task: () => Promise<T>): Promise<T> {
+		const result = this.queue.then(() => {
+			if (this.disposed) throw createError('BAD_ARGUMENT', { detail: 'WASM MaxSim scorer used after dispose()' });
+			return task();
+		});
+		this.queue = result.catch(() => undefined);
+		return result;
+	}
+
+	private growTable(docs: number): void {
+		if (docs * ENTRY_BYTES <= this.table.byteLength) return;
+		const grown = new ArrayBuffer(Math.max(docs * ENTRY_BYTES, this.table.byteLength * 2));
+		new Uint8Array(grown).set(new Uint8Array(this.table));
+		this.table = grown;
+	}
+
+	/** Copies table, query into scratch; runs the kernel over ranges of equal work; reads the scores. */
+	private async run(fn: KernelFunction, query: TokenMatrix, subset?: ArrayLike<number>): Promise<Float32Array> {
+		const n = subset ? subset.length : this.count;
+		if (n === 0) return new Float32Array(0);
+		if (query.rows === 0) return new Float32Array(n);
+		const qScale = fn === 'score_i16' ? quantScale(query) : 1;
+		const packed = fn === 'score_f32' ? packQueryF32(query) : packQueryI16(query, qScale);
+		const tableAt = align16(this.arenaEnd);
+		const queryAt = align16(tableAt + n * ENTRY_BYTES);
+		const outAt = align16(queryAt + packed.byteLength);
+		this.memory.ensure(outAt + n * 4);
+		const bytes = this.memory.bytes();
+		const table = new Uint8Array(this.table);
+		if (!subset) bytes.set(table.subarray(0, n * ENTRY_BYTES), tableAt);
+		else for (let i = 0; i < n; i++) bytes.set(table.subarray(subset[i] * ENTRY_BYTES, (subset[i] + 1) * ENTRY_BYTES), tableAt + i * ENTRY_BYTES);
+		bytes.set(new Uint8Array(packed.buffer, packed.byteOffset, packed.byteLength), queryAt);
+		const common = [queryAt, queryPairs(query.rows), paddedDim(this.dim), tableAt];
+		const extra = fn === 'score_i16' ? [1 / qScale] : [];
+		const ranges = this.split(n, subset, query.rows);
+		const pending = ranges.slice(1).map(([first, end], i) => this.workers[i].run(fn, [...common, first, end, outAt, ...extra]));
+		const [first, end] = ranges[0];
+		if (fn === 'score_f32') this.kernel.score_f32(queryAt, common[1], common[2], tableAt, first, end, outAt);
+		else this.kernel.score_i16(queryAt, common[1], common[2], tableAt, first, end, outAt, extra[0]);
+		await Promise.all(pending);
+		return this.memory.f32(outAt, n).slice();
+	}
+
+	/** Splits entries 0..n into contiguous ranges of about equal work, one per thread. */
+	private split(n: number, subset: ArrayLike<number> | undefined, queryRows: number): [number, number][] {
+		const workOf = (i: number) => this.work[subset ? subset[i] : i] + 1;
+		let total = 0;
+		for (let i = 0; i < n; i++) total += workOf(i);
+		const macs = total * 4 * queryRows * this.dim;
+		const parts = macs < THREADING_MIN_MACS ? 1 : Math.min(this.threads, n);
+		const ranges: [number, number][] = [];
+		let start = 0;
+		let acc = 0;
+		for (let i = 0; i < n && ranges.length < parts - 1; i++) {
+			acc += workOf(i);
+			if (acc >= (total * (ranges.length + 1)) / parts) {
+				ranges.push([start, i + 1]);
+				start = i + 1;
+			}
+		}
+		ranges.push([start, n]);
+		return ranges;
+	}
+}
