@@ -1,6 +1,7 @@
 /**
  * `npm run build:kernels`: regenerates the MaxSim kernels (`kernels/wasm/*.wat`, `*.wasm`) and
- * `src/lib/engine/maxsim/generated/kernels.ts` from `kernels/wasm/maxsim-template.ts`.
+ * `src/lib/engine/maxsim/generated/kernels.ts` from `kernels/wasm/maxsim-template.ts`, and the WGSL
+ * module (`kernels/build-wgsl.ts`, owned by the WebGPU backend) from `kernels/wgsl/*.wgsl`.
  * `--check` writes nothing and exits 1 when a committed file differs from a fresh build.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -34,4 +35,5 @@ for (const file of [...(await buildKernels()), ...buildWgslFiles()]) {
 		console.log(`unchanged ${file.path}`);
 	}
 }
+if (check && stale === 0) console.log('kernels up to date');
 process.exitCode = stale > 0 ? 1 : 0;
