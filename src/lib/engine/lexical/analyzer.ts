@@ -15,7 +15,8 @@ import { LUCENE_ENGLISH_STOP_WORDS } from './stopwords';
  *    - `_` joins anything ("max_sim");
  *    - everything else splits: "HTTP/2" -> "http" "2", "CVE-2021-44228" -> "cve" "2021" "44228",
  *      "fig.2" -> "fig" "2", "e.g." -> "e.g".
- * 3. **Possessives**: a trailing "'s" is dropped ("BM25's" -> "bm25"), like `EnglishPossessiveFilter`.
+ * 3. **Possessives**: a trailing "'s" is dropped ("Lucene's" -> "lucene"), like `EnglishPossessiveFilter`.
+ *    After a digit the apostrophe splits, as in UAX#29: "BM25's" -> "bm25" "s".
  * 4. **Stop words** (default on): Lucene's 33 English stop words, or your own list.
  * 5. **Stemming** (default on): Porter (1980) via the `stemmer` package, as Lucene's `PorterStemFilter`.
  *

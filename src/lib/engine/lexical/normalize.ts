@@ -15,7 +15,7 @@ export interface NormalizedText {
 const NON_ASCII = /[^\x00-\x7f]/;
 // A piece is normalised on its own: an ASCII run not followed by a combining mark, or one base
 // character with its combining marks (NFKC composes within such a cluster), or stray marks.
-const PIECE = /[\x00-\x7f]+(?!\p{M})|\P{M}\p{M}*|\p{M}+/gu;
+const PIECE = /([\x00-\x7f]+(?!\p{M}))|\P{M}\p{M}*|\p{M}+/gu;
 
 /**
  * NFKC + lowercase with an offset map. Pieces are normalised one at a time (a base character plus
@@ -40,7 +40,7 @@ export function normalizeText(input: string): NormalizedText {
 		const piece = match[0];
 		const start = match.index;
 		const end = start + piece.length;
-		const ascii = piece.charCodeAt(0) < 0x80;
+		const ascii = match[1] !== undefined;
 		const normalized = ascii ? piece.toLowerCase() : piece.normalize('NFKC').toLowerCase();
 		if (length + normalized.length > starts.length) {
 			const capacity = Math.max(starts.length * 2, length + normalized.length);
