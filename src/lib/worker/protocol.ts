@@ -1,0 +1,137 @@
+/**
+ * The messages between the page and the engine worker, as discriminated unions on `type`. The page
+ * never touches the engine directly: it sends an `EngineRequest` (through comlink's `request` call,
+ * see `engine.worker.ts`) and gets one `EngineResponse` back, with `EngineProgress` events on the way.
+ * Every request carries an `id`; `EngineApi.cancel(id)` stops it. Plain data only (structured clone):
+ * no class instances, no functions, so the same shapes can be logged, replayed and tested in Node.
+ */
+import type { StageTiming } from '../engine/types';
+
+/** The panels of the playground, in their default order. */
+export type PanelId = 'bm25' | 'bi-encoder' | 'cross-encoder' | 'colbert' | 'colbert-two-stage';
+
+export const PANEL_IDS: readonly PanelId[] = ['bm25', 'bi-encoder', 'cross-encoder', 'colbert', 'colbert-two-stage'];
+
+/** Where documents come from. `file` is a browser `File` (structured-cloneable). */
+export type CorpusSource =
+	| { kind: 'demo' }
+	| { kind: 'pasted'; text: string; name?: string }
+	| { kind: 'file'; file: File };
+
+/** An example query offered as a chip: the demo corpus explains what each one shows. */
+export interface ExampleQuery {
+	id: string;
+	text: string;
+	/** What the query demonstrates (e.g. "paraphrase"). */
+	shows?: string;
+	/** One or two sentences on why rankers disagree on it. */
+	purpose?: string;
+	/** Number of judged documents. */
+	judged: number;
+}
+
+/** What the page needs to know about the loaded corpus (the documents stay in the worker). */
+export interface CorpusSummary {
+	name: string;
+	source: CorpusSource['kind'];
+	nDocs: number;
+	nQueries: number;
+	/** Queries that have at least one judgment. */
+	nJudgedQueries: number;
+	examples: ExampleQuery[];
+	warnings: string[];
+	/** Engine work done while loading, e.g. `{ stage: 'bm25-index', ms }`. */
+	timings: StageTiming[];
+}
+
+/** One ranked document as a panel shows it. */
+export interface PanelHit {
+	id: string;
+	rank: number;
+	score: number;
+	title: string;
+	/** The first ~220 characters of the text, for the list. */
+	snippet: string;
+	/** Graded judgment when the query is a judged corpus query (0 = judged not relevant). */
+	relevance?: number;
+}
+
+/** A BM25 term's share of one document's score, with the term's spans in `text`. */
+export interface Bm25TermView {
+	term: string;
+	queryTf: number;
+	tf: number;
+	df: number;
+	idf: number;
+	contribution: number;
+	offsets: [number, number][];
+}
+
+export type EngineRequest =
+	| { type: 'load-corpus'; id: number; source: CorpusSource }
+	| { type: 'search'; id: number; panel: PanelId; query: string; k: number }
+	| { type: 'explain-bm25'; id: number; query: string; docId: string };
+
+export type EngineResponse =
+	| { type: 'corpus-loaded'; id: number; corpus: CorpusSummary }
+	| {
+			type: 'search-result';
+			id: number;
+			panel: PanelId;
+			query: string;
+			hits: PanelHit[];
+			timings: StageTiming[];
+			/** The algorithm or MaxSim kernel that ran, e.g. "BM25 (k1 0.9, b 0.4)" or "wasm: SIMD, 2 threads". */
+			kernel: string;
+			/** Corpus query id when the text matches a judged query. */
+			queryId?: string;
+			judged: number;
+	  }
+	| {
+			type: 'bm25-explanation';
+			id: number;
+			docId: string;
+			/** The indexed field (title + ' ' + text); term offsets point into it. */
+			text: string;
+			titleLength: number;
+			score: number;
+			terms: Bm25TermView[];
+	  }
+	| { type: 'cancelled'; id: number }
+	| { type: 'error'; id: number; error: EngineFailure };
+
+/** A failure the page can show: what happened and what to do about it. */
+export interface EngineFailure {
+	/** Engine error code (`errors.ts`) or `INTERNAL` for a bug. */
+	code: string;
+	message: string;
+	fix: string;
+	file?: string;
+	line?: number;
+}
+
+/** Progress of long work inside one request. */
+export interface EngineProgress {
+	type: 'progress';
+	id: number;
+	stage: string;
+	done: number;
+	/** 0 when unknown. */
+	total: number;
+	unit: 'docs' | 'bytes' | 'files';
+}
+
+/** The object the worker exposes through comlink. */
+export interface EngineApi {
+	request(request: EngineRequest, onProgress?: (progress: EngineProgress) => void): Promise<EngineResponse>;
+	/** Marks a request cancelled; long work stops at its next checkpoint and answers `cancelled`. */
+	cancel(target: number): void;
+}
+
+/** Narrows a response to one `type`, e.g. `isResponse(r, 'search-result')`. */
+export function isResponse<T extends EngineResponse['type']>(
+	response: EngineResponse,
+	type: T
+): response is Extract<EngineResponse, { type: T }> {
+	return response.type === type;
+}

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { EngineCore, queryKey } from '../../src/lib/worker/engine-core';
+import type { EngineResponse } from '../../src/lib/worker/protocol';
+
+function expectType<T extends EngineResponse['type']>(r: EngineResponse, type: T): Extract<EngineResponse, { type: T }> {
+	if (r.type !== type) throw new Error(`expected ${type}, got ${JSON.stringify(r)}`);
+	return r as Extract<EngineResponse, { type: T }>;
+}
+
+describe('EngineCore', () => {
+	it('core.handle(load-corpus demo) summarises the demo corpus with example queries and their purpose', async () => {
+		const core = new EngineCore();
+		const r = expectType(await core.handle({ type: 'load-corpus', id: 1, source: { kind: 'demo' } }), 'corpus-loaded');
+		expect(r.corpus.nDocs).toBeGreaterThan(100);
+		expect(r.corpus.examples.length).toBe(r.corpus.nQueries);
+		const q01 = r.corpus.examples.find((e) => e.id === 'q01')!;
+		expect(q01.text).toBe('heart attack symptoms');
+		expect(q01.purpose).toMatch(/myocardial/);
+		expect(q01.judged).toBeGreaterThan(0);
+	});
+
+	it('core.handle(search bm25) ranks, marks judged hits and reports timings and the kernel', async () => {
+		const core = new EngineCore();
+		await core.handle({ type: 'load-corpus', id: 1, source: { kind: 'demo' } });
+		const r = expectType(await core.handle({ type: 'search', id: 2, panel: 'bm25', query: '  Heart   attack symptoms ', k: 10 }), 'search-result');
+		expect(r.hits.length).toBeGreaterThan(0);
+		expect(r.hits.map((h) => h.rank)).toEqual(r.hits.map((_, i) => i + 1));
+		for (let i = 1; i < r.hits.length; i++) expect(r.hits[i].score).toBeLessThanOrEqual(r.hits[i - 1].score);
+		expect(r.queryId).toBe('q01');
+		expect(r.judged).toBeGreaterThan(0);
+		expect(r.hits.some((h) => h.relevance !== undefined)).toBe(true);
+		expect(r.kernel).toMatch(/^BM25/);
+		expect(r.timings.map((t) => t.stage)).toContain('bm25 search');
+	});
+
+	it('core.handle(explain-bm25) returns term contributions summing to the search score, with offsets on the text', async () => {
+		const core = new EngineCore();
+		await core.handle({ type: 'load-corpus', id: 1, source: { kind: 'demo' } });
+		const s = expectType(await core.handle({ type: 'search', id: 2, panel: 'bm25', query: 'panic attack', k: 3 }), 'search-result');
+		const top = s.hits[0];
+		const e = expectType(await core.handle({ type: 'explain-bm25', id: 3, query: 'panic attack', docId: top.id }), 'bm25-explanation');
+		expect(e.score).toBeCloseTo(top.score, 4);
+		const spans = e.terms.flatMap((t) => t.offsets);
+		expect(spans.length).toBeGreaterThan(0);
+		for (const [a, b] of spans) expect(e.text.slice(a, b).toLowerCase()).toMatch(/^(panic|attack)/);
+	});
+
+	it('core.handle(load-corpus pasted) keeps markup in documents as plain text', async () => {
+		const core = new EngineCore();
+		const text = 'A note about <script>alert(1)</script> scripts\nAn image <img src=x onerror=alert(2)> tag';
+		const r = expectType(await core.handle({ type: 'load-corpus', id: 1, source: { kind: 'pasted', text } }), 'corpus-loaded');
+		expect(r.corpus.nDocs).toBe(2);
+		expect(r.corpus.examples).toEqual([]);
+		const s = expectType(await core.handle({ type: 'search', id: 2, panel: 'bm25', query: 'script', k: 5 }), 'search-result');
+		expect(s.hits[0].snippet).toContain('<script>alert(1)</script>');
+		expect(s.judged).toBe(0);
+	});
+
+	it('core.handle(load-corpus empty paste) fails with EMPTY_CORPUS and a fix, keeping the old corpus', async () => {
+		const core = new EngineCore();
+		await core.handle({ type: 'load-corpus', id: 1, source: { kind: 'demo' } });
+		const r = expectType(await core.handle({ type: 'load-corpus', id: 2, source: { kind: 'pasted', text: '\n  \n' } }), 'error');
+		expect(r.error.code).toBe('EMPTY_CORPUS');
+		expect(r.error.fix).toMatch(/document/);
+		expect(core.corpus?.docs.length).toBeGreaterThan(100);
+	});
+
+	it('core.handle(search) before a corpus or on an unwired panel answers an error, not a throw', async () => {
+		const core = new EngineCore();
+		expect(expectType(await core.handle({ type: 'search', id: 1, panel: 'bm25', query: 'x', k: 5 }), 'error').error.code).toBe('BAD_ARGUMENT');
+		await core.handle({ type: 'load-corpus', id: 2, source: { kind: 'demo' } });
+		const e = expectType(await core.handle({ type: 'search', id: 3, panel: 'colbert', query: 'x', k: 5 }), 'error');
+		expect(e.error.message).toMatch(/colbert panel is not wired/);
+	});
+
+	it('queryKey(text) ignores case and extra spaces', () => {
+		expect(queryKey('  Heart   ATTACK ')).toBe('heart attack');
+	});
+});

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { shownResult, transition, type PanelResult, type PanelStatus } from '../../src/lib/state/panel-machine';
+
+const result: PanelResult = { query: 'cat', hits: [{ id: 'a', rank: 1, score: 1.5, title: 'A', snippet: '' }], timings: [], kernel: 'BM25', judged: 0 };
+const failure = { code: 'EMPTY_CORPUS', message: 'no documents found', fix: 'Paste a document.' };
+
+describe('panel-machine', () => {
+	it('transition(idle, search) -> searching -> ready on result', () => {
+		const searching = transition({ kind: 'idle' }, { type: 'search', query: 'cat' });
+		expect(searching).toEqual({ kind: 'searching', query: 'cat' });
+		expect(transition(searching, { type: 'result', result })).toEqual({ kind: 'ready', result });
+	});
+
+	it('transition(ready, search) keeps the previous result on screen while searching', () => {
+		const s = transition({ kind: 'ready', result }, { type: 'search', query: 'dog' });
+		expect(s).toEqual({ kind: 'searching', query: 'dog', previous: result });
+		expect(shownResult(s)).toBe(result);
+	});
+
+	it('transition(searching, failed) -> error with cause and fix, keeping the previous result', () => {
+		const s = transition({ kind: 'searching', query: 'dog', previous: result }, { type: 'failed', failure });
+		expect(s).toEqual({ kind: 'error', failure, previous: result });
+	});
+
+	it('transition(needs-model, search) waits for the model; progress -> loading; model-ready -> idle', () => {
+		let s: PanelStatus = transition({ kind: 'idle' }, { type: 'model-missing', role: 'colbert', message: 'choose a ColBERT model' });
+		expect(s.kind).toBe('needs-model');
+		expect(transition(s, { type: 'search', query: 'x' })).toBe(s);
+		s = transition(s, { type: 'progress', progress: { stage: 'download', done: 5, total: 10, unit: 'files' } });
+		expect(s).toEqual({ kind: 'loading', stage: 'download', done: 5, total: 10, unit: 'files' });
+		expect(transition(s, { type: 'model-ready' })).toEqual({ kind: 'idle' });
+	});
+
+	it('transition(loading, result) ignores a stray result', () => {
+		const loading: PanelStatus = { kind: 'loading', stage: 'download', done: 1, total: 2, unit: 'files' };
+		expect(transition(loading, { type: 'result', result })).toBe(loading);
+	});
+
+	it('transition(error, search) retries; reset -> idle', () => {
+		const s = transition({ kind: 'error', failure }, { type: 'search', query: 'cat' });
+		expect(s).toEqual({ kind: 'searching', query: 'cat' });
+		expect(transition(s, { type: 'reset' })).toEqual({ kind: 'idle' });
+	});
+});
