@@ -1,0 +1,177 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { createError } from '../lib/engine/errors';
+import { MODEL_ROLES, pipelineInfo, type ModelRole, type PipelineOptions } from '../lib/engine/pipelines/registry';
+
+/**
+ * Argument parsing for every command: `node:util` `parseArgs` in strict mode, with its errors
+ * (Node `TypeError`s with `ERR_PARSE_ARGS_*` codes) turned into one-line `BAD_ARGUMENT`s that name the
+ * command and point to its `--help`.
+ */
+
+export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
+export type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;
+
+/** Options every command takes. */
+export const COMMON_OPTIONS = {
+	help: { type: 'boolean', short: 'h' },
+	quiet: { type: 'boolean', short: 'q' },
+	json: { type: 'boolean' }
+} as const satisfies OptionSpec;
+
+/** Options that configure a pipeline; `search` and `eval` share them so new pipelines plug in unchanged. */
+export const PIPELINE_OPTIONS = {
+	pipeline: { type: 'string', short: 'p' },
+	k1: { type: 'string' },
+	b: { type: 'string' },
+	model: { type: 'string', multiple: true },
+	'first-stage': { type: 'string' },
+	depth: { type: 'string' }
+} as const satisfies OptionSpec;
+
+/**
+ * Parses `args` for `command` (e.g. `"latelab eval"`). Throws `BAD_ARGUMENT` for unknown options,
+ * missing values and unexpected positionals.
+ * @example parseCommand('latelab eval', ['--k', '10'], { k: { type: 'string' } }, 0).values.k // '10'
+ */
+export function parseCommand(
+	command: string,
+	args: string[],
+	options: OptionSpec,
+	maxPositionals: number
+): { values: Values; positionals: string[] } {
+	let parsed: { values: Values; positionals: string[] };
+	try {
+		parsed = parseArgs({ args, options, strict: true, allowPositionals: true }) as typeof parsed;
+	} catch (error) {
+		throw translateParseError(command, error);
+	}
+	if (parsed.positionals.length > maxPositionals) {
+		const extra = parsed.positionals[maxPositionals];
+		throw createError('BAD_ARGUMENT', {
+			detail: `${command}: unexpected argument "${extra}"${extra.includes(' ') ? ' (quote a query with --query "...")' : ''}; see ${command} --help`
+		});
+	}
+	return parsed;
+}
+
+function translateParseError(command: string, error: unknown): unknown {
+	const code = (error as { code?: string }).code;
+	const message = error instanceof Error ? error.message : String(error);
+	const option = /'(-[^' ]+)/.exec(message)?.[1] ?? '';
+	switch (code) {
+		case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+			return createError('BAD_ARGUMENT', { detail: `${command}: unknown option ${option}; see ${command} --help` });
+		case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+			return createError('BAD_ARGUMENT', {
+				detail: message.includes('does not take')
+					? `${command}: option ${option} takes no value`
+					: `${command}: option ${option} needs a value`
+			});
+		case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
+			return createError('BAD_ARGUMENT', { detail: `${command}: unexpected argument; see ${command} --help` });
+		default:
+			return error;
+	}
+}
+
+/** The value of a string option, or `BAD_ARGUMENT` naming the missing option. */
+export function requireString(values: Values, name: string, command: string): string {
+	const value = values[name];
+	if (typeof value !== 'string' || value === '') {
+		throw createError('BAD_ARGUMENT', { detail: `${command}: --${name} is required; see ${command} --help` });
+	}
+	return value;
+}
+
+/** A positive integer option (`--k 10`), `fallback` when absent. */
+export function positiveInt(values: Values, name: string, fallback: number): number;
+export function positiveInt(values: Values, name: string, fallback?: number): number | undefined;
+export function positiveInt(values: Values, name: string, fallback?: number): number | undefined {
+	const text = values[name];
+	if (text === undefined) return fallback;
+	const n = Number(text);
+	if (typeof text !== 'string' || !/^\d+$/.test(text.trim()) || n < 1 || !Number.isSafeInteger(n)) {
+		throw createError('BAD_ARGUMENT', { detail: `--${name} expects a positive integer, got "${text}"` });
+	}
+	return n;
+}
+
+/** A finite number option within [min, max], `undefined` when absent. */
+export function numberIn(values: Values, name: string, min: number, max: number): number | undefined {
+	const text = values[name];
+	if (text === undefined) return undefined;
+	const n = typeof text === 'string' && text.trim() !== '' ? Number(text) : NaN;
+	if (!Number.isFinite(n) || n < min || n > max) {
+		const range = max === Infinity ? `>= ${min}` : `between ${min} and ${max}`;
+		throw createError('BAD_ARGUMENT', { detail: `--${name} expects a number ${range}, got "${text}"` });
+	}
+	return n;
+}
+
+/** A list option given as `--metrics a,b` and/or repeated `--metrics a --metrics b`. */
+export function listOption(values: Values, name: string): string[] | undefined {
+	const raw = values[name];
+	if (raw === undefined) return undefined;
+	const items = (Array.isArray(raw) ? raw : [raw])
+		.flatMap((v) => String(v).split(','))
+		.map((s) => s.trim())
+		.filter((s) => s !== '');
+	return items;
+}
+
+/**
+ * Reads `--model` values: `role=<id|dir>` for a named role, or a plain `<id|dir>` for the role of
+ * `pipeline` itself. Each role at most once. A plain model for a pipeline without a role is an error.
+ * @example parseModels(['colbert=./models/colbert', 'bi-encoder=Xenova/all-MiniLM-L6-v2'], 'colbert-rerank')
+ * // { colbert: './models/colbert', 'bi-encoder': 'Xenova/all-MiniLM-L6-v2' }
+ */
+export function parseModels(values: readonly string[], pipeline: string): Partial<Record<ModelRole, string>> {
+	const models: Partial<Record<ModelRole, string>> = {};
+	for (const value of values) {
+		const match = /^([a-z-]+)=(.*)$/.exec(value);
+		let role: ModelRole;
+		let model: string;
+		if (match && (MODEL_ROLES as readonly string[]).includes(match[1])) {
+			role = match[1] as ModelRole;
+			model = match[2];
+		} else if (match && !match[1].includes('/')) {
+			throw createError('UNKNOWN_OPTION', { what: 'model role', value: match[1], expected: MODEL_ROLES.join(', ') });
+		} else {
+			const own = pipelineInfo(pipeline).role;
+			if (!own) {
+				throw createError('BAD_ARGUMENT', {
+					detail: `pipeline "${pipeline}" uses no model; name the role, e.g. --model colbert=<id|dir>`
+				});
+			}
+			role = own;
+			model = value;
+		}
+		if (model === '') throw createError('BAD_ARGUMENT', { detail: `--model ${role}= needs a model id or folder` });
+		if (models[role] !== undefined) throw createError('BAD_ARGUMENT', { detail: `--model for ${role} given twice` });
+		models[role] = model;
+	}
+	return models;
+}
+
+/**
+ * The pipeline name and its options from the shared pipeline flags. Validates the names against the
+ * registry (`UNKNOWN_OPTION` lists what exists) and the numbers (`BAD_ARGUMENT`).
+ */
+export function pipelineFromArgs(values: Values): { name: string; options: PipelineOptions } {
+	const name = typeof values.pipeline === 'string' ? values.pipeline : 'bm25';
+	pipelineInfo(name);
+	const options: PipelineOptions = {};
+	const k1 = numberIn(values, 'k1', 0, Infinity);
+	const b = numberIn(values, 'b', 0, 1);
+	if (k1 !== undefined) options.k1 = k1;
+	if (b !== undefined) options.b = b;
+	const models = parseModels(((values.model as string[] | undefined) ?? []).map(String), name);
+	if (Object.keys(models).length > 0) options.models = models;
+	if (typeof values['first-stage'] === 'string') {
+		pipelineInfo(values['first-stage']);
+		options.firstStage = values['first-stage'];
+	}
+	const depth = positiveInt(values, 'depth');
+	if (depth !== undefined) options.depth = depth;
+	return { name, options };
+}

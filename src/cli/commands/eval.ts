@@ -1,0 +1,120 @@
+import { createError } from '../../lib/engine/errors';
+import { DEFAULT_METRICS, evaluateRun, judgedQueryIds, uniqueSpecs, type Run } from '../../lib/engine/eval/metrics';
+import { formatTrecRun } from '../../lib/engine/eval/trec';
+import { COMMON_OPTIONS, PIPELINE_OPTIONS, listOption, parseCommand, pipelineFromArgs, positiveInt, requireString } from '../args';
+import type { CliIo } from '../io';
+import { buildPipeline, commandContext, fixed4, loadData, ms, table, toJson, warn, writeUserFile } from './shared';
+
+export const EVAL_HELP = `Usage: latelab eval --data <beir-dir> [options]
+
+Runs every judged query of a BEIR collection through a pipeline and prints nDCG@10, Recall@100,
+MRR@10 and MAP (means over judged queries, as trec_eval) and the number of judged queries.
+
+Options:
+  --data <dir>           BEIR folder: corpus.jsonl, queries.jsonl, qrels/<split>.tsv
+  --split <name>         qrels split (default test)
+  --pipeline, -p <name>  retrieval pipeline (default bm25; see latelab --help)
+  --k <n>                hits retrieved per query (default 1000, the depth MAP and recall see)
+  --metrics <list>       comma-separated, e.g. ndcg@10,recall@100,mrr@10,map,p@10
+  --run-out <file>       also write the run as a TREC run file
+  --tag <name>           run tag in the TREC file (default: the pipeline name)
+  --k1 <x> --b <x>       BM25 parameters (default 0.9 and 0.4)
+  --model [role=]<id|dir>  model per role (bi-encoder, cross-encoder, colbert); repeatable
+  --first-stage <name>   candidate pipeline for rerankers
+  --depth <n>            candidates a reranker rescores
+  --json                 one JSON object with per-query values and timings (see docs/CLI.md)
+  --quiet, -q            no progress or warnings on stderr
+`;
+
+const OPTIONS = {
+	...COMMON_OPTIONS,
+	...PIPELINE_OPTIONS,
+	data: { type: 'string' },
+	split: { type: 'string' },
+	k: { type: 'string' },
+	metrics: { type: 'string', multiple: true },
+	'run-out': { type: 'string' },
+	tag: { type: 'string' }
+} as const;
+
+/** `latelab eval`: a pipeline's quality on a test collection. */
+export async function evalCommand(args: string[], io: CliIo): Promise<number> {
+	const { values } = parseCommand('latelab eval', args, OPTIONS, 0);
+	if (values.help) {
+		io.stdout.write(EVAL_HELP);
+		return 0;
+	}
+	const data = requireString(values, 'data', 'latelab eval');
+	const split = typeof values.split === 'string' ? values.split : 'test';
+	const k = positiveInt(values, 'k', 1000);
+	const metrics = uniqueSpecs(listOption(values, 'metrics') ?? DEFAULT_METRICS).map((s) => s.name);
+	const { name, options } = pipelineFromArgs(values);
+	const runOut = typeof values['run-out'] === 'string' ? values['run-out'] : undefined;
+	const tag = typeof values.tag === 'string' ? values.tag : name;
+	const ctx = commandContext(io, values.quiet === true);
+
+	const { corpus, loadMs } = await loadData(ctx, data, { split: values.split === undefined ? undefined : split, requireBeir: true });
+	const judged = new Set(judgedQueryIds(corpus.qrels));
+	if (judged.size === 0) {
+		throw createError('BAD_ARGUMENT', {
+			detail: `${data}: no judged queries in qrels/${split}.tsv (none, or no relevant document); eval needs judgments`
+		});
+	}
+	const queries = corpus.queries.filter((q) => judged.has(q.id));
+	if (queries.length < judged.size) {
+		warn(ctx, `${judged.size - queries.length} judged query id(s) have no text in queries.jsonl; they score 0`);
+	}
+
+	const { pipeline, indexMs, stages } = await buildPipeline(ctx, name, options, corpus);
+	const run: Run = new Map();
+	let searchMs = 0;
+	try {
+		const started = performance.now();
+		for (let i = 0; i < queries.length; i++) {
+			const result = await pipeline.search(queries[i].text, k);
+			run.set(queries[i].id, result.hits);
+			for (const t of result.timings) stages[t.stage] = (stages[t.stage] ?? 0) + t.ms;
+			ctx.progress.update({ stage: 'search', done: i + 1, total: queries.length });
+		}
+		searchMs = performance.now() - started;
+		ctx.progress.finish();
+	} finally {
+		await pipeline.dispose?.();
+	}
+
+	const evaluation = evaluateRun(run, corpus.qrels, metrics);
+	const runPath = runOut === undefined ? undefined : await writeUserFile(ctx, runOut, formatTrecRun(run, tag), 'run file');
+	const timings = {
+		loadMs: ms(loadMs),
+		indexMs: ms(indexMs),
+		searchMs: ms(searchMs),
+		queriesPerSecond: searchMs > 0 ? Math.round((queries.length / searchMs) * 1000 * 10) / 10 : null,
+		stages: Object.fromEntries(Object.entries(stages).map(([s, v]) => [s, ms(v)]))
+	};
+	if (values.json === true) {
+		io.stdout.write(
+			toJson({
+				pipeline: name,
+				data,
+				split,
+				k,
+				options,
+				judgedQueries: evaluation.judgedQueries,
+				queriesRun: queries.length,
+				metrics: evaluation.mean,
+				perQuery: evaluation.perQuery,
+				timings,
+				...(runPath ? { runFile: runPath } : {})
+			})
+		);
+		return 0;
+	}
+	const rows = evaluation.metrics.map((m) => [m, fixed4(evaluation.mean[m])]);
+	io.stdout.write(`${name} on ${corpus.name} (split ${split}): ${evaluation.judgedQueries} judged queries, ${corpus.docs.length} documents\n`);
+	io.stdout.write(table(rows, [false, true], '  '));
+	io.stdout.write(
+		`index ${timings.indexMs} ms, search ${timings.searchMs} ms (${timings.queriesPerSecond ?? 'n/a'} queries/s, top ${k})\n`
+	);
+	if (runPath) io.stdout.write(`run written to ${runPath}\n`);
+	return 0;
+}

@@ -1,0 +1,81 @@
+import { COMMON_OPTIONS, PIPELINE_OPTIONS, parseCommand, pipelineFromArgs, positiveInt, requireString } from '../args';
+import type { CliIo } from '../io';
+import type { Doc } from '../../lib/engine/types';
+import { buildPipeline, commandContext, loadData, ms, printable, table, toJson } from './shared';
+
+export const SEARCH_HELP = `Usage: latelab search --data <beir-dir|file> --query "<text>" [options]
+
+Ranks the documents of --data for one query and prints rank, id, score and a snippet.
+
+Options:
+  --data <path>          BEIR folder (corpus.jsonl) or a documents file (.jsonl, .txt, .csv)
+  --query <text>         the query (quote it)
+  --pipeline, -p <name>  retrieval pipeline (default bm25; see latelab --help)
+  --k <n>                hits to show (default 10)
+  --k1 <x> --b <x>       BM25 parameters (default 0.9 and 0.4)
+  --model [role=]<id|dir>  model per role (bi-encoder, cross-encoder, colbert); repeatable
+  --first-stage <name>   candidate pipeline for rerankers
+  --depth <n>            candidates a reranker rescores
+  --json                 print {"pipeline","query","hits":[{"rank","id","score"}],"timings"}
+  --quiet, -q            no progress or warnings on stderr
+`;
+
+const OPTIONS = { ...COMMON_OPTIONS, ...PIPELINE_OPTIONS, data: { type: 'string' }, query: { type: 'string' }, k: { type: 'string' } } as const;
+
+/** `latelab search`: one query, one table (or one JSON object). */
+export async function searchCommand(args: string[], io: CliIo): Promise<number> {
+	const { values } = parseCommand('latelab search', args, OPTIONS, 0);
+	if (values.help) {
+		io.stdout.write(SEARCH_HELP);
+		return 0;
+	}
+	const data = requireString(values, 'data', 'latelab search');
+	const query = requireString(values, 'query', 'latelab search');
+	const k = positiveInt(values, 'k', 10);
+	const { name, options } = pipelineFromArgs(values);
+	const ctx = commandContext(io, values.quiet === true);
+
+	const { corpus, loadMs } = await loadData(ctx, data, {});
+	const { pipeline, indexMs, stages } = await buildPipeline(ctx, name, options, corpus);
+	try {
+		const started = performance.now();
+		const result = await pipeline.search(query, k);
+		const searchMs = performance.now() - started;
+		for (const t of result.timings) stages[t.stage] = (stages[t.stage] ?? 0) + t.ms;
+		const timings = { loadMs: ms(loadMs), indexMs: ms(indexMs), searchMs: ms(searchMs), stages: roundAll(stages) };
+		if (values.json === true) {
+			const hits = result.hits.map((h) => ({ rank: h.rank, id: h.id, score: h.score }));
+			io.stdout.write(toJson({ pipeline: name, data, query, k, hits, timings }));
+			return 0;
+		}
+		if (result.hits.length === 0) {
+			io.stdout.write(`no document matches "${query}" (${name}, ${corpus.docs.length} documents)\n`);
+		} else {
+			const byId = new Map(corpus.docs.map((d) => [d.id, d]));
+			const width = Math.max(40, Math.min(160, io.stdout.columns ?? 100));
+			const rows = [['rank', 'id', 'score', 'document']];
+			for (const h of result.hits) rows.push([String(h.rank), printable(h.id), h.score.toFixed(4), '']);
+			const used = Math.max(...rows.map((r) => r[0].length)) + Math.max(...rows.map((r) => r[1].length)) + Math.max(...rows.map((r) => r[2].length)) + 6;
+			result.hits.forEach((h, i) => (rows[i + 1][3] = snippet(byId.get(h.id), Math.max(20, width - used))));
+			io.stdout.write(table(rows, [true, false, true, false]));
+		}
+		if (!ctx.quiet) {
+			io.stderr.write(`latelab: ${name} over ${corpus.docs.length} documents: index ${ms(indexMs)} ms, search ${ms(searchMs)} ms\n`);
+		}
+		return 0;
+	} finally {
+		await pipeline.dispose?.();
+	}
+}
+
+/** Title, else text, on one line, cut to `width` characters. */
+function snippet(doc: Doc | undefined, width: number): string {
+	if (!doc) return '';
+	const full = doc.title.trim() !== '' ? `${doc.title.trim()} | ${doc.text}` : doc.text;
+	const text = printable(full).replace(/\s+/g, ' ').trim();
+	return text.length > width ? `${text.slice(0, width - 3)}...` : text;
+}
+
+function roundAll(record: Record<string, number>): Record<string, number> {
+	return Object.fromEntries(Object.entries(record).map(([key, v]) => [key, ms(v)]));
+}

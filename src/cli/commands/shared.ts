@@ -1,0 +1,103 @@
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { loadCorpusFromPath } from '../../lib/engine/corpus/node-files';
+import { createError } from '../../lib/engine/errors';
+import { createPipeline, type Pipeline, type PipelineOptions } from '../../lib/engine/pipelines/registry';
+import type { Corpus } from '../../lib/engine/types';
+import type { CliIo } from '../io';
+import { createProgress, type ProgressReporter } from '../progress';
+
+/** What every command gets: where to print, and whether to stay quiet on stderr. */
+export interface CommandContext {
+	io: CliIo;
+	quiet: boolean;
+	progress: ProgressReporter;
+}
+
+export function commandContext(io: CliIo, quiet: boolean): CommandContext {
+	return { io, quiet, progress: createProgress(io.stderr, { quiet }) };
+}
+
+/** One line on stderr, unless `--quiet`. */
+export function warn(ctx: CommandContext, message: string): void {
+	if (!ctx.quiet) ctx.io.stderr.write(`latelab: warning: ${message}\n`);
+}
+
+/** Loads a BEIR folder or a documents file, with progress, and prints its warnings. Returns the load time. */
+export async function loadData(
+	ctx: CommandContext,
+	path: string,
+	options: { split?: string; requireBeir?: boolean }
+): Promise<{ corpus: Corpus; loadMs: number }> {
+	const started = performance.now();
+	const corpus = await loadCorpusFromPath(resolve(ctx.io.cwd, path), {
+		split: options.split,
+		format: options.requireBeir ? 'beir' : undefined,
+		onProgress: (p) => ctx.progress.update({ stage: 'load', done: p.bytes, total: p.totalBytes, unit: 'bytes' })
+	});
+	ctx.progress.finish();
+	for (const w of corpus.warnings) warn(ctx, w);
+	return { corpus, loadMs: performance.now() - started };
+}
+
+/** Builds the pipeline with progress; the build time and its stages. */
+export async function buildPipeline(
+	ctx: CommandContext,
+	name: string,
+	options: PipelineOptions,
+	corpus: Corpus
+): Promise<{ pipeline: Pipeline; indexMs: number; stages: Record<string, number> }> {
+	const started = performance.now();
+	const pipeline = await createPipeline(name, { corpus, options, onProgress: (p) => ctx.progress.update(p) });
+	const indexMs = performance.now() - started;
+	ctx.progress.finish();
+	const stages: Record<string, number> = {};
+	for (const t of pipeline.buildTimings ?? []) stages[t.stage] = (stages[t.stage] ?? 0) + t.ms;
+	return { pipeline, indexMs, stages };
+}
+
+/** Writes a file the user asked for; failures become one-line `BAD_ARGUMENT`s naming the path. */
+export async function writeUserFile(ctx: CommandContext, path: string, text: string, what: string): Promise<string> {
+	const full = resolve(ctx.io.cwd, path);
+	try {
+		await writeFile(full, text);
+	} catch (cause) {
+		const reason = (cause as { code?: string }).code ?? (cause instanceof Error ? cause.message : String(cause));
+		throw createError('BAD_ARGUMENT', { detail: `cannot write ${what} ${full}: ${reason}` }, {}, cause);
+	}
+	return full;
+}
+
+/** JSON for stdout: NaN and infinities (impossible p-values, t with zero variance) become null. */
+export function toJson(value: unknown): string {
+	return JSON.stringify(value, (_, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n';
+}
+
+/** Milliseconds with one decimal, for JSON. */
+export function ms(value: number): number {
+	return Math.round(value * 10) / 10;
+}
+
+/** Text from user data made safe for a terminal: control characters (escape sequences) become spaces. */
+export function printable(text: string): string {
+	return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
+}
+
+/** A metric value for a table: 4 decimals. */
+export function fixed4(value: number): string {
+	return Number.isFinite(value) ? value.toFixed(4) : 'n/a';
+}
+
+/** Left-aligned columns separated by two spaces; numeric columns (per `numeric`) right-aligned; each line after `indent`. */
+export function table(rows: string[][], numeric: boolean[], indent = ''): string {
+	const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+	return rows
+		.map((r) =>
+			r
+				.map((cell, c) => (numeric[c] ? cell.padStart(widths[c]) : c === r.length - 1 ? cell : cell.padEnd(widths[c])))
+				.join('  ')
+				.trimEnd()
+		)
+		.map((line) => indent + line)
+		.join('\n') + '\n';
+}

@@ -1,0 +1,21 @@
+import { createBm25Pipeline, BM25_DESCRIPTION } from '../lib/engine/pipelines/bm25';
+import { registerPipeline } from '../lib/engine/pipelines/registry';
+
+let registered = false;
+
+/**
+ * The pipelines the `latelab` command ships. To plug a new pipeline into the CLI, add one
+ * `registerPipeline` call here; `search` and `eval` then accept `--pipeline <name>` with the shared
+ * flags (`--model [role=]<id|dir>`, `--first-stage`, `--depth`, `--k1`, `--b`) and nothing else changes.
+ * Import heavy modules (models, ONNX Runtime) inside the factory, so `latelab search --pipeline bm25`
+ * never loads them:
+ *
+ *   registerPipeline('colbert', async (ctx) => (await import('../lib/engine/pipelines/late-interaction')).createColbertPipeline(ctx),
+ *     'ColBERT late interaction (MaxSim over token vectors)', { role: 'colbert' });
+ */
+export function registerCliPipelines(): void {
+	// The registry is module state; a second call (tests running main repeatedly) must be a no-op.
+	if (registered) return;
+	registered = true;
+	registerPipeline('bm25', createBm25Pipeline, BM25_DESCRIPTION);
+}

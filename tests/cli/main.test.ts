@@ -1,0 +1,175 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { registerPipeline } from '../../src/lib/engine/pipelines/registry';
+import { runCli, tinyBeir, TINY_EXPECTED } from './helpers';
+
+let dir: string;
+beforeAll(() => {
+	dir = tinyBeir();
+});
+
+/** A user error: exit 2, nothing on stdout, exactly one `latelab: ` line on stderr. */
+function expectUsageError(result: { code: number; stdout: string; stderr: string }, pattern: RegExp): void {
+	expect(result.code).toBe(2);
+	expect(result.stdout).toBe('');
+	expect(result.stderr.split('\n').filter(Boolean)).toHaveLength(1);
+	expect(result.stderr).toMatch(/^latelab: /);
+	expect(result.stderr).toMatch(pattern);
+}
+
+describe('main(argv) usage', () => {
+	it('main(["--version"]) prints the package version', async () => {
+		const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+		expect(await runCli(['--version'])).toEqual({ code: 0, stdout: `${pkg.version}\n`, stderr: '' });
+	});
+
+	it('main(["--help"]) lists the commands and the registered pipelines', async () => {
+		const r = await runCli(['--help']);
+		expect(r.code).toBe(0);
+		for (const word of ['search', 'eval', 'compare', 'data fetch', 'bm25']) expect(r.stdout).toContain(word);
+	});
+
+	it('main([command, "--help"]) prints that command\'s options', async () => {
+		for (const [cmd, flag] of [['search', '--query'], ['eval', '--run-out'], ['compare', '--qrels'], ['data', '--to']]) {
+			const r = await runCli([cmd, '--help']);
+			expect(r.code, cmd).toBe(0);
+			expect(r.stdout, cmd).toContain(flag);
+		}
+	});
+
+	it('main(argv) exits 2 with one line for no command, unknown commands and unknown flags', async () => {
+		expectUsageError(await runCli([]), /name a command/);
+		expectUsageError(await runCli(['serch']), /unknown command "serch"/);
+		expectUsageError(await runCli(['--frob']), /unknown option "--frob"/);
+		expectUsageError(await runCli(['search', '--data', dir, '--query', 'x', '--frob']), /unknown option --frob.*latelab search --help/);
+		expectUsageError(await runCli(['eval', '--data']), /--data needs a value/);
+		expectUsageError(await runCli(['eval', '--data', dir, '--json=yes']), /--json takes no value/);
+		expectUsageError(await runCli(['search', '--data', dir, 'loose words']), /unexpected argument "loose words".*--query/);
+		expectUsageError(await runCli(['data']), /name a subcommand/);
+		expectUsageError(await runCli(['data', 'pull', 'scifact']), /unknown data subcommand "pull"/);
+	});
+
+	it('main(argv) exits 2 for missing or malformed values', async () => {
+		expectUsageError(await runCli(['search', '--query', 'x']), /--data is required/);
+		expectUsageError(await runCli(['search', '--data', dir]), /--query is required/);
+		expectUsageError(await runCli(['search', '--data', dir, '--query', 'x', '--k', 'ten']), /--k expects a positive integer, got "ten"/);
+		expectUsageError(await runCli(['search', '--data', dir, '--query', 'x', '--k', '0']), /--k expects a positive integer/);
+		expectUsageError(await runCli(['eval', '--data', dir, '--b', '1.5']), /--b expects a number between 0 and 1/);
+		expectUsageError(await runCli(['eval', '--data', dir, '--metrics', 'ndcg@10,bleu']), /unknown metric "bleu"/);
+		expectUsageError(await runCli(['eval', '--data', dir, '--pipeline', 'nope']), /unknown pipeline "nope"; expected one of: .*bm25/);
+		expectUsageError(await runCli(['eval', '--data', dir, '--model', 'some/model']), /pipeline "bm25" uses no model/);
+		expectUsageError(await runCli(['eval', '--data', dir, '--model', 'dense=x']), /unknown model role "dense"/);
+		expectUsageError(await runCli(['eval', '--data', join(dir, 'missing')]), /file not found: .*missing/);
+		expectUsageError(await runCli(['eval', '--data', dir, '--split', 'dev']), /dev\.tsv/);
+		expectUsageError(await runCli(['eval', '--data', join(dir, 'corpus.jsonl')]), /BEIR/);
+	});
+
+	it('main(argv) reports a bug in one line with a hint, and the stack only with LATELAB_DEBUG=1', async () => {
+		registerPipeline('test-crash', async () => {
+			throw new Error('kaput\nsecond line');
+		}, 'always fails');
+		const args = ['search', '--data', dir, '--query', 'x', '--pipeline', 'test-crash', '--quiet'];
+		const r = await runCli(args);
+		expect(r.code).toBe(1);
+		expect(r.stderr).toBe('latelab: unexpected error: kaput second line (run with LATELAB_DEBUG=1 for the stack)\n');
+		const debug = await runCli(args, { env: { LATELAB_DEBUG: '1' } });
+		expect(debug.code).toBe(1);
+		expect(debug.stderr).toMatch(/^latelab: unexpected error: kaput second line\nError: kaput\nsecond line\n\s+at /);
+	});
+});
+
+describe('latelab search', () => {
+	it('search --json prints pipeline, query, hits with rank/id/score, and timings', async () => {
+		const r = await runCli(['search', '--data', dir, '--query', 'fig banana', '--k', '5', '--json']);
+		expect(r.code).toBe(0);
+		const out = JSON.parse(r.stdout);
+		expect(out).toMatchObject({ pipeline: 'bm25', query: 'fig banana', k: 5 });
+		expect(out.hits.map((h: { id: string }) => h.id).sort()).toEqual(['d1', 'd3']);
+		expect(out.hits.map((h: { rank: number }) => h.rank)).toEqual([1, 2]);
+		for (const h of out.hits) expect(Object.keys(h)).toEqual(['rank', 'id', 'score']);
+		expect(out.timings).toMatchObject({ indexMs: expect.any(Number), searchMs: expect.any(Number) });
+		expect(out.timings.stages).toHaveProperty('index');
+		expect(out.timings.stages).toHaveProperty('search');
+	});
+
+	it('search prints a ranked table with a title/text snippet', async () => {
+		const r = await runCli(['search', '--data', dir, '--query', 'fig', '--quiet']);
+		expect(r.code).toBe(0);
+		expect(r.stderr).toBe('');
+		const lines = r.stdout.trimEnd().split('\n');
+		expect(lines[0]).toMatch(/^rank\s+id\s+score\s+document$/);
+		expect(lines[1]).toMatch(/^\s*1\s+d3\s+\d+\.\d{4}\s+Figs \| elderberry fig$/);
+		expect(lines).toHaveLength(2);
+	});
+
+	it('search accepts a plain documents file and says when nothing matches', async () => {
+		const file = join(dir, 'notes.txt');
+		writeFileSync(file, 'the first note about kernels\nthe second note about \u001b[31mcolour\n');
+		const r = await runCli(['search', '--data', file, '--query', 'colour', '--quiet']);
+		expect(r.code).toBe(0);
+		expect(r.stdout).not.toContain('\u001b');
+		expect(r.stdout).toMatch(/colour/);
+		const none = await runCli(['search', '--data', file, '--query', 'zebra', '--quiet']);
+		expect(none.stdout).toMatch(/^no document matches "zebra"/);
+	});
+});
+
+describe('latelab eval', () => {
+	it('eval --json prints the metrics over judged queries only, per query values and timings', async () => {
+		const r = await runCli(['eval', '--data', dir, '--json', '--quiet']);
+		expect(r.code).toBe(0);
+		expect(r.stderr).toBe('');
+		const out = JSON.parse(r.stdout);
+		expect(out).toMatchObject({ pipeline: 'bm25', data: dir, split: 'test', judgedQueries: 3 });
+		for (const [metric, value] of Object.entries(TINY_EXPECTED)) expect(out.metrics[metric], metric).toBeCloseTo(value, 10);
+		expect(Object.keys(out.perQuery)).toEqual(['q1', 'q2', 'q3']);
+		expect(out.perQuery.q3).toEqual({ 'ndcg@10': 0, 'recall@100': 0, 'mrr@10': 0, map: 0 });
+		expect(out.timings).toMatchObject({
+			indexMs: expect.any(Number),
+			searchMs: expect.any(Number),
+			queriesPerSecond: expect.any(Number)
+		});
+	});
+
+	it('eval prints the four default metrics and the judged query count', async () => {
+		const r = await runCli(['eval', '--data', dir, '--quiet']);
+		expect(r.code).toBe(0);
+		expect(r.stdout).toMatch(/3 judged queries/);
+		expect(r.stdout).toMatch(new RegExp(`ndcg@10\\s+${TINY_EXPECTED['ndcg@10'].toFixed(4)}`));
+		expect(r.stdout).toMatch(/recall@100\s+0\.5000/);
+		expect(r.stdout).toMatch(/mrr@10\s+0\.6667/);
+		expect(r.stdout).toMatch(/map\s+0\.5000/);
+	});
+
+	it('eval --metrics chooses metrics; --k bounds the run depth', async () => {
+		const r = await runCli(['eval', '--data', dir, '--metrics', 'p@1,mrr', '--metrics', 'ndcg@1', '--json', '-q']);
+		expect(Object.keys(JSON.parse(r.stdout).metrics)).toEqual(['p@1', 'mrr', 'ndcg@1']);
+		expect(JSON.parse(r.stdout).metrics['p@1']).toBeCloseTo(2 / 3, 12);
+	});
+
+	it('eval reports warnings on stderr unless --quiet', async () => {
+		const warned = tinyBeir();
+		writeFileSync(join(warned, 'qrels', 'test.tsv'), 'query-id\tcorpus-id\tscore\nq1\td1\t1\nq1\tghost\t1\n');
+		const r = await runCli(['eval', '--data', warned, '--json']);
+		expect(r.code).toBe(0);
+		expect(r.stderr).toMatch(/^latelab: warning: .*"ghost"/m);
+		expect(JSON.parse(r.stdout).metrics['recall@100']).toBeCloseTo(0.5, 12);
+		expect((await runCli(['eval', '--data', warned, '--json', '--quiet'])).stderr).toBe('');
+	});
+
+	it('eval --run-out writes a TREC run that compare reads back: a run against itself ties everywhere', async () => {
+		const runPath = join(dir, 'bm25.trec');
+		const e = await runCli(['eval', '--data', dir, '--run-out', runPath, '--tag', 'mine', '-q']);
+		expect(e.code).toBe(0);
+		const lines = readFileSync(runPath, 'utf8').trimEnd().split('\n');
+		expect(lines).toContain(lines.find((l) => /^q1 Q0 d1 1 \S+ mine$/.test(l)));
+		const c = await runCli(['compare', runPath, runPath, '--qrels', join(dir, 'qrels', 'test.tsv'), '--json']);
+		expect(c.code).toBe(0);
+		const out = JSON.parse(c.stdout);
+		expect(out.judgedQueries).toBe(3);
+		expect(out.metrics['ndcg@10']).toMatchObject({ delta: 0, pRandomization: 1, pTTest: 1, wins: 0, ties: 3, losses: 0 });
+		expect(out.overlap).toMatchObject({ jaccard: 1, rbo: 1 });
+		expect(out.perQuery.q2['map']).toBe(0);
+	});
+});
