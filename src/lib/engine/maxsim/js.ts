@@ -3,6 +3,7 @@
  * scored with the loop of the reference `maxSim` (dot products accumulate in f64). The fallback
  * everywhere, and the clearest statement of what the faster backends compute.
  */
+import { createError } from '../errors';
 import type { TokenMatrix } from '../types';
 import type { MaxSimScorer, ScoredIndex } from './maxsim';
 import { topKOf } from './top-k';
@@ -95,6 +96,6 @@ export class JsMaxSimScorer implements MaxSimScorer {
 	}
 
 	private assertLive(): void {
-		if (this.disposed) throw new Error('JsMaxSimScorer used after dispose()');
+		if (this.disposed) throw createError('BAD_ARGUMENT', { detail: 'JS MaxSim scorer used after dispose()' });
 	}
 }

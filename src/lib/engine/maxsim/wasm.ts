@@ -24,10 +24,12 @@ export interface WasmScorerOptions {
 	quantized?: boolean;
 	/** Candidates the i16 screen passes to exact rescoring (default 100, at least k). */
 	rescoreDepth?: number;
+	/** Calls below this many multiply-adds stay on the calling thread (default 4M; tests set 0). */
+	minParallelMacs?: number;
 }
 
 /** Below this many multiply-adds a call runs on the calling thread: messaging costs more. */
-const THREADING_MIN_MACS = 4_000_000;
+const MIN_PARALLEL_MACS = 4_000_000;
 const ENTRY_BYTES = 16;
 
 /**
@@ -42,6 +44,7 @@ export class WasmMaxSimScorer implements MaxSimScorer {
 	readonly flavour: KernelFlavour;
 	readonly quantized: boolean;
 	readonly rescoreDepth: number;
+	private readonly minParallelMacs: number;
 	/** Table entries of all docs: i32 f32Offset, i32 i16Offset, i32 nBlocks << 2 | tail, f32 1/scale. */
 	private table = new ArrayBuffer(64 * ENTRY_BYTES);
 	private work: number[] = [];
@@ -60,6 +63,7 @@ export class WasmMaxSimScorer implements MaxSimScorer {
 		this.flavour = options.flavour ?? 'simd';
 		this.quantized = options.quantized ?? false;
 		this.rescoreDepth = options.rescoreDepth ?? 100;
+		this.minParallelMacs = options.minParallelMacs ?? MIN_PARALLEL_MACS;
 	}
 
 	/** Compiles and instantiates the kernel, starts `threads - 1` workers; rejects with BACKEND_UNAVAILABLE. */
@@ -82,7 +86,7 @@ export class WasmMaxSimScorer implements MaxSimScorer {
 		return this.count;
 	}
 
-	add(docs: TokenMatrix[]): Promise<void> {
+	async add(docs: TokenMatrix[]): Promise<void> {
 		docs.forEach((doc, i) => checkMatrix(doc, this.dim, `document ${this.count + i}`));
 		return this.exclusive(async () => {
 			const dimP = paddedDim(this.dim);
@@ -108,13 +112,13 @@ export class WasmMaxSimScorer implements MaxSimScorer {
 		});
 	}
 
-	score(query: TokenMatrix, subset?: ArrayLike<number>): Promise<Float32Array> {
+	async score(query: TokenMatrix, subset?: ArrayLike<number>): Promise<Float32Array> {
 		this.checkQuery(query, subset);
 		return this.exclusive(() => this.run('score_f32', query, subset));
 	}
 
 	/** Approximate scores from the int16 screen (needs `quantized`), one per doc or per `subset` index. */
-	screen(query: TokenMatrix, subset?: ArrayLike<number>): Promise<Float32Array> {
+	async screen(query: TokenMatrix, subset?: ArrayLike<number>): Promise<Float32Array> {
 		if (!this.quantized) throw createError('BAD_ARGUMENT', { detail: 'screen() needs a scorer created with quantized: true' });
 		this.checkQuery(query, subset);
 		return this.exclusive(() => this.run('score_i16', query, subset));
@@ -194,7 +198,7 @@ export class WasmMaxSimScorer implements MaxSimScorer {
 		let total = 0;
 		for (let i = 0; i < n; i++) total += workOf(i);
 		const macs = total * 4 * queryRows * this.dim;
-		const parts = macs < THREADING_MIN_MACS ? 1 : Math.min(this.threads, n);
+		const parts = macs < this.minParallelMacs ? 1 : Math.min(this.threads, n);
 		const ranges: [number, number][] = [];
 		let start = 0;
 		let acc = 0;
