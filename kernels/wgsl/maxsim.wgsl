@@ -83,7 +83,12 @@ fn maxsim(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index
 			best[r] = LOWEST;
 		}
 		for (var t = lid; t < nd; t += WG) {
+			// Zeroed explicitly: SwiftShader (Chromium 156) kept the previous iteration's values when
+			// this declaration relied on WGSL's implicit zero-initialisation.
 			var acc: array<f32, ROWS>;
+			for (var r = 0u; r < ROWS; r++) {
+				acc[r] = 0.0;
+			}
 			for (var k = 0u; k < dim4; k++) {
 				let d = docs[base + k * nd + t];
 				for (var r = 0u; r < ROWS; r++) {
