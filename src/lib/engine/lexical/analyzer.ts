@@ -53,9 +53,16 @@ const TOKEN = new RegExp(
 	`${WORD}+(?:(?:(?<=[\\p{L}\\p{M}])['.\\u2019](?=[\\p{L}\\p{M}])|(?<=\\p{N})[.,'\\u2019](?=\\p{N})|_(?=${WORD}))${WORD}+)*`,
 	'gu'
 );
-const POSSESSIVE = /['\u2019]s$/;
 // Vocabularies of big corpora stay well under this; the cap only bounds memory on adversarial input.
-const STEM_CACHE_LIMIT = 500_000;
+const CACHE_LIMIT = 500_000;
+
+// Ends in "'s" or "’s" after at least one character (a token never starts with an apostrophe).
+function isPossessive(surface: string): boolean {
+	const n = surface.length;
+	if (n < 3 || surface.charCodeAt(n - 1) !== 0x73) return false;
+	const apostrophe = surface.charCodeAt(n - 2);
+	return apostrophe === 0x27 || apostrophe === 0x2019;
+}
 
 /**
  * A configured analyzer. Reuse one instance: it caches stems.
@@ -67,7 +74,8 @@ const STEM_CACHE_LIMIT = 500_000;
 export class Analyzer {
 	readonly options: Required<AnalyzerOptions>;
 	private readonly stopSet: Set<string>;
-	private readonly stems = new Map<string, string>();
+	// surface form -> indexed term, or null for a stop word: one hash lookup per token.
+	private readonly cache = new Map<string, string | null>();
 
 	constructor(options: AnalyzerOptions = {}) {
 		this.options = resolveAnalyzerOptions(options);
@@ -97,23 +105,22 @@ export class Analyzer {
 		for (let match = TOKEN.exec(normalized); match !== null; match = TOKEN.exec(normalized)) {
 			let surface = match[0];
 			const from = match.index;
-			if (surface.length > 2 && POSSESSIVE.test(surface)) surface = surface.slice(0, -2);
+			if (isPossessive(surface)) surface = surface.slice(0, -2);
 			const to = from + surface.length;
 			const current = position++;
-			if (this.stopSet.has(surface)) continue;
-			const term = this.options.stem ? this.stem(surface) : surface;
-			emit(term, starts ? starts[from] : from, ends ? ends[to - 1] : to, current);
+			const term = this.term(surface);
+			if (term !== null) emit(term, starts ? starts[from] : from, ends ? ends[to - 1] : to, current);
 		}
 	}
 
-	private stem(word: string): string {
-		let stemmed = this.stems.get(word);
-		if (stemmed === undefined) {
-			stemmed = stemmer(word);
-			if (this.stems.size >= STEM_CACHE_LIMIT) this.stems.clear();
-			this.stems.set(word, stemmed);
+	private term(surface: string): string | null {
+		let term = this.cache.get(surface);
+		if (term === undefined) {
+			term = this.stopSet.has(surface) ? null : this.options.stem ? stemmer(surface) : surface;
+			if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
+			this.cache.set(surface, term);
 		}
-		return stemmed;
+		return term;
 	}
 }
 

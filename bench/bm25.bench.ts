@@ -1,0 +1,107 @@
+/**
+ * BM25 on SciFact: index build time (median of several builds), queries per second over the 300 test
+ * queries and all 1,109 queries (k = 10 and k = 1000), index bytes, (de)serialisation time, and one
+ * build of a ~100k-document corpus (SciFact repeated, ids made unique) to check scaling.
+ *
+ *   npx tsx bench/bm25.bench.ts [--json] [--runs 5] [--scale 20]
+ *
+ * Reads `$LATELAB_DATA/scifact` or `../shared/data/scifact`; exits 0 with a note when it is absent.
+ */
+import { cpus } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { collectionDir } from '../tests/support/data';
+import { loadCorpusFromPath } from '../src/lib/engine/corpus/node-files';
+import { Bm25Index } from '../src/lib/engine/lexical';
+import type { Doc } from '../src/lib/engine/types';
+
+const args = process.argv.slice(2);
+const json = args.includes('--json');
+const flag = (name: string, fallback: number) => {
+	const at = args.indexOf(name);
+	return at >= 0 ? Number(args[at + 1]) : fallback;
+};
+const runs = flag('--runs', 5);
+const scale = flag('--scale', 20);
+
+const dir = collectionDir('scifact');
+if (dir === null) {
+	console.log(`bm25 bench skipped: scifact not found (set LATELAB_DATA; looked beside ${resolve(dirname(fileURLToPath(import.meta.url)), '..')})`);
+	process.exit(0);
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const round = (x: number, digits = 1) => Number(x.toFixed(digits));
+const time = <T>(f: () => T): [T, number] => {
+	const start = performance.now();
+	const value = f();
+	return [value, performance.now() - start];
+};
+
+const corpus = await loadCorpusFromPath(dir, { split: 'test' });
+const buildTimes: number[] = [];
+let index!: Bm25Index;
+for (let r = 0; r < runs; r++) {
+	const [built, ms] = time(() => Bm25Index.build(corpus.docs));
+	index = built;
+	buildTimes.push(ms);
+}
+
+function queryRate(texts: string[], k: number) {
+	const passes: number[] = [];
+	for (let r = 0; r < runs; r++) passes.push(time(() => texts.forEach((t) => index.search(t, k)))[1]);
+	const ms = median(passes);
+	return { queries: texts.length, k, medianPassMs: round(ms), queriesPerSecond: Math.round((texts.length * 1000) / ms), msPerQuery: round(ms / texts.length, 3) };
+}
+
+const byId = new Map(corpus.queries.map((q) => [q.id, q.text]));
+const testQueries = [...corpus.qrels.keys()].map((id) => byId.get(id) ?? '');
+const allQueries = corpus.queries.map((q) => q.text);
+const search = [queryRate(testQueries, 10), queryRate(allQueries, 10), queryRate(testQueries, 1000), queryRate(allQueries, 1000)];
+
+const [bytes, serializeMs] = time(() => index.serialize());
+const [, deserializeMs] = time(() => Bm25Index.deserialize(bytes));
+const textBytes = corpus.docs.reduce((sum, d) => sum + Buffer.byteLength(d.id) + Buffer.byteLength(d.title) + Buffer.byteLength(d.text), 0);
+
+let scaled: { docs: number; buildMs: number; heapUsedMB: number; indexBytes: number; qpsTestK10: number } | null = null;
+if (scale > 1) {
+	const docs: Doc[] = [];
+	for (let copy = 0; copy < scale; copy++) for (const d of corpus.docs) docs.push({ id: `${d.id}#${copy}`, title: d.title, text: d.text });
+	const [big, ms] = time(() => Bm25Index.build(docs));
+	const [, searchMs] = time(() => testQueries.forEach((t) => big.search(t, 10)));
+	scaled = {
+		docs: docs.length,
+		buildMs: Math.round(ms),
+		heapUsedMB: Math.round(process.memoryUsage().heapUsed / 2 ** 20),
+		indexBytes: big.serialize().length,
+		qpsTestK10: Math.round((testQueries.length * 1000) / searchMs)
+	};
+}
+
+const result = {
+	bench: 'bm25',
+	date: new Date().toISOString(),
+	machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version },
+	data: dir,
+	docs: corpus.docs.length,
+	options: index.options,
+	vocabulary: index.vocabularySize,
+	avgDocLength: round(index.avgDocLength),
+	build: { runs, medianMs: round(median(buildTimes)), allMs: buildTimes.map((t) => round(t)) },
+	search,
+	indexBytes: bytes.length,
+	corpusTextBytes: textBytes,
+	serializeMs: round(serializeMs),
+	deserializeMs: round(deserializeMs),
+	scaled
+};
+
+if (json) {
+	console.log(JSON.stringify(result));
+} else {
+	console.log(`BM25 on ${result.docs} SciFact documents (${result.vocabulary} terms, avgdl ${result.avgDocLength}), ${result.machine.cores} cores, Node ${result.machine.node}`);
+	console.log(`build: median ${result.build.medianMs} ms over ${runs} runs (${result.build.allMs.join(', ')})`);
+	for (const s of search) console.log(`search k=${s.k}: ${s.queries} queries, ${s.queriesPerSecond} q/s (${s.msPerQuery} ms/query)`);
+	console.log(`index: ${(result.indexBytes / 2 ** 20).toFixed(2)} MiB serialised (corpus text ${(textBytes / 2 ** 20).toFixed(2)} MiB of it at most); serialize ${result.serializeMs} ms, deserialize ${result.deserializeMs} ms`);
+	if (scaled) console.log(`scale x${scale}: ${scaled.docs} docs built in ${scaled.buildMs} ms, heap ${scaled.heapUsedMB} MiB, ${(scaled.indexBytes / 2 ** 20).toFixed(1)} MiB serialised, ${scaled.qpsTestK10} q/s (k=10)`);
+}
