@@ -59,7 +59,9 @@ export async function fetchBeirDataset(name: string, toDir: string, options: Fet
 		throw createError('BAD_ARGUMENT', { detail: `${target} already exists; remove it or ask to overwrite` });
 	}
 	const url = `${(options.baseUrl ?? BEIR_BASE_URL).replace(/\/+$/, '')}/${name}.zip`;
-	await mkdir(resolve(toDir), { recursive: true });
+	/** The outermost folder this call creates (undefined if `toDir` existed): removed again on failure. */
+	const created = await mkdir(resolve(toDir), { recursive: true });
+	let installed = false;
 	const tag = `${name}.${randomBytes(4).toString('hex')}`;
 	const zipPath = resolve(toDir, `.${tag}.zip.part`);
 	const unpackDir = resolve(toDir, `.${tag}.partial`);
@@ -72,10 +74,12 @@ export async function fetchBeirDataset(name: string, toDir: string, options: Fet
 		const collections = await validate(root);
 		if (existsSync(target)) await rm(target, { recursive: true, force: true });
 		await rename(root, target);
+		installed = true;
 		return { dir: target, bytes, collections: collections.map((c) => ({ ...c, dir: c.dir.replace(root, target) })) };
 	} finally {
 		await rm(zipPath, { force: true });
 		await rm(unpackDir, { recursive: true, force: true });
+		if (!installed && created) await rm(created, { recursive: true, force: true });
 	}
 }
 
@@ -129,12 +133,16 @@ async function download(url: string, zipPath: string, options: FetchBeirOptions,
 	}
 }
 
+const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
+
 /** Streams the zip through fflate, writing each entry as it inflates; rejects unsafe paths (zip slip). */
 async function unzipFile(zipPath: string, outDir: string, totalBytes: number, progress: (p: FetchProgress) => void): Promise<void> {
 	await mkdir(outDir, { recursive: true });
 	let failure: unknown;
+	let entries = 0;
 	const open: number[] = [];
 	const unzip = new Unzip((entry) => {
+		entries++;
 		if (failure) return;
 		const path = resolve(outDir, entry.name);
 		if (!path.startsWith(outDir + sep)) {
@@ -166,20 +174,27 @@ async function unzipFile(zipPath: string, outDir: string, totalBytes: number, pr
 	let bytes = 0;
 	try {
 		for await (const chunk of createReadStream(zipPath, { highWaterMark: 1 << 20 })) {
+			// fflate's streaming Unzip skips bytes it does not recognise, so check the local-header magic "PK\3\4".
+			if (bytes === 0 && !(chunk as Buffer).subarray(0, 4).equals(ZIP_MAGIC)) {
+				failure = `it starts with ${JSON.stringify((chunk as Buffer).subarray(0, 16).toString('latin1'))}`;
+				break;
+			}
 			bytes += (chunk as Buffer).length;
 			unzip.push(chunk as Buffer, bytes === totalBytes);
 			if (failure) break;
 			progress({ phase: 'unzip', bytes, totalBytes });
 		}
 		if (bytes === 0) unzip.push(new Uint8Array(0), true);
+		if (!failure && open.length > 0) failure = `it ends inside ${open.length} file(s)`;
 	} catch (error) {
 		failure = failure ?? error;
 	} finally {
 		for (const fd of open) closeSync(fd);
 	}
+	if (!failure && entries === 0) failure = 'it holds no files';
 	if (failure) {
 		if (isLatelabError(failure)) throw failure;
-		throw createError('NETWORK', { url: zipPath, detail: `the download is not a readable zip (${String(failure)})` }, {}, failure);
+		throw createError('NETWORK', { url: zipPath, detail: `the download is not a readable zip (${failure instanceof Error ? failure.message : String(failure)})` }, {}, failure);
 	}
 }
 
