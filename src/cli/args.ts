@@ -18,6 +18,21 @@ export const COMMON_OPTIONS = {
 	json: { type: 'boolean' }
 } as const satisfies OptionSpec;
 
+/** Options of commands that load a corpus (`search`, `eval`). */
+export const DATA_OPTIONS = {
+	data: { type: 'string' },
+	'duplicate-ids': { type: 'string' }
+} as const satisfies OptionSpec;
+
+/** `--duplicate-ids`: `keep-first` (default: skip repeats with a warning) or `error` (strict). */
+export function duplicateIdPolicy(values: Values): 'keep-first' | 'error' {
+	const value = values['duplicate-ids'] ?? 'keep-first';
+	if (value !== 'keep-first' && value !== 'error') {
+		throw createError('UNKNOWN_OPTION', { what: '--duplicate-ids policy', value: String(value), expected: 'keep-first, error' });
+	}
+	return value;
+}
+
 /** Options that configure a pipeline; `search` and `eval` share them so new pipelines plug in unchanged. */
 export const PIPELINE_OPTIONS = {
 	pipeline: { type: 'string', short: 'p' },
@@ -48,10 +63,15 @@ export function parseCommand(
 	if (parsed.positionals.length > maxPositionals) {
 		const extra = parsed.positionals[maxPositionals];
 		throw createError('BAD_ARGUMENT', {
-			detail: `${command}: unexpected argument "${extra}"${extra.includes(' ') ? ' (quote a query with --query "...")' : ''}; see ${command} --help`
+			detail: `${short(command)}: unexpected argument "${extra}"${extra.includes(' ') ? ' (quote a query with --query "...")' : ''}; see ${command} --help`
 		});
 	}
 	return parsed;
+}
+
+/** `latelab eval` -> `eval`: the CLI already prefixes every error line with `latelab: `. */
+function short(command: string): string {
+	return command.replace(/^latelab /, '');
 }
 
 function translateParseError(command: string, error: unknown): unknown {
@@ -60,15 +80,15 @@ function translateParseError(command: string, error: unknown): unknown {
 	const option = /'(-[^' ]+)/.exec(message)?.[1] ?? '';
 	switch (code) {
 		case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
-			return createError('BAD_ARGUMENT', { detail: `${command}: unknown option ${option}; see ${command} --help` });
+			return createError('BAD_ARGUMENT', { detail: `${short(command)}: unknown option ${option}; see ${command} --help` });
 		case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
 			return createError('BAD_ARGUMENT', {
 				detail: message.includes('does not take')
-					? `${command}: option ${option} takes no value`
-					: `${command}: option ${option} needs a value`
+					? `${short(command)}: option ${option} takes no value`
+					: `${short(command)}: option ${option} needs a value`
 			});
 		case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
-			return createError('BAD_ARGUMENT', { detail: `${command}: unexpected argument; see ${command} --help` });
+			return createError('BAD_ARGUMENT', { detail: `${short(command)}: unexpected argument; see ${command} --help` });
 		default:
 			return error;
 	}
@@ -78,7 +98,7 @@ function translateParseError(command: string, error: unknown): unknown {
 export function requireString(values: Values, name: string, command: string): string {
 	const value = values[name];
 	if (typeof value !== 'string' || value === '') {
-		throw createError('BAD_ARGUMENT', { detail: `${command}: --${name} is required; see ${command} --help` });
+		throw createError('BAD_ARGUMENT', { detail: `${short(command)}: --${name} is required; see ${command} --help` });
 	}
 	return value;
 }

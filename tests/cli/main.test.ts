@@ -173,3 +173,61 @@ describe('latelab eval', () => {
 		expect(out.perQuery.q2['map']).toBe(0);
 	});
 });
+
+describe('latelab compare', () => {
+	function writeRuns(): { a: string; b: string; qrels: string } {
+		const a = join(dir, 'a.trec');
+		const b = join(dir, 'b.trec');
+		// q1: A finds d1 at rank 2, B at rank 1 (B wins); q2: both find d3 first (tie); q3: B finds d2, A nothing (B wins).
+		writeFileSync(a, 'q1 Q0 d2 1 2.0 A\nq1 Q0 d1 2 1.0 A\nq2 Q0 d3 1 5 A\n');
+		writeFileSync(b, 'q1 Q0 d1 1 3 B\nq2 Q0 d3 1 5 B\nq3 Q0 d2 1 1 B\n');
+		return { a, b, qrels: join(dir, 'qrels', 'test.tsv') };
+	}
+
+	it('compare prints means, B - A, both p-values and W/T/L per metric, and the overlap', async () => {
+		const { a, b, qrels } = writeRuns();
+		const r = await runCli(['compare', a, b, '--qrels', qrels, '--metrics', 'mrr@10']);
+		expect(r.code).toBe(0);
+		// mrr@10: A = (0.5 + 1 + 0) / 3, B = (1 + 1 + 1) / 3.
+		expect(r.stdout).toMatch(/mrr@10\s+0\.5000\s+1\.0000\s+\+0\.5000\s+\d\.\d{4}\s+\d\.\d{4}\s+2\/1\/0/);
+		expect(r.stdout).toMatch(/3 judged queries/);
+		expect(r.stdout).toMatch(/top-10 overlap over 2 shared queries/);
+		expect(r.stderr).toMatch(/a\.trec: 1 of 3 judged queries are absent/);
+	});
+
+	it('compare --json gives metrics with p-values, per-query deltas and settings', async () => {
+		const { a, b, qrels } = writeRuns();
+		const r = await runCli(['compare', a, b, '--qrels', qrels, '--json', '--permutations', '200', '--seed', '7', '-q']);
+		const out = JSON.parse(r.stdout);
+		expect(out.metrics['mrr@10']).toMatchObject({ meanA: 0.5, meanB: 1, wins: 2, ties: 1, losses: 0 });
+		expect(out.metrics['mrr@10'].delta).toBeCloseTo(0.5, 12);
+		expect(out.metrics['mrr@10'].pRandomization).toBeGreaterThan(0);
+		expect(out.metrics['mrr@10'].pRandomization).toBeLessThanOrEqual(1);
+		expect(out.perQuery).toEqual({
+			q1: expect.objectContaining({ 'mrr@10': 0.5 }),
+			q2: expect.objectContaining({ 'mrr@10': 0 }),
+			q3: expect.objectContaining({ 'mrr@10': 1 })
+		});
+		expect(out.settings).toEqual({ permutations: 200, seed: 7, tieTolerance: 1e-9 });
+		expect(out.overlap).toMatchObject({ queries: 2, k: 10, p: 0.9 });
+	});
+
+	it('compare exits 2 naming file and line for a malformed run, a missing file or missing --qrels', async () => {
+		const { a, qrels } = writeRuns();
+		const bad = join(dir, 'bad.trec');
+		writeFileSync(bad, 'q1 Q0 d1 1 1.0 X\nq1 Q0 d2 2 high X\n');
+		expectUsageError(await runCli(['compare', a, bad, '--qrels', qrels]), /bad\.trec:2: expected "qid Q0 docid rank score tag", got score "high"/);
+		expectUsageError(await runCli(['compare', a, join(dir, 'none.trec'), '--qrels', qrels]), /file not found: .*none\.trec/);
+		expectUsageError(await runCli(['compare', a, a]), /--qrels is required/);
+		expectUsageError(await runCli(['compare', a, '--qrels', qrels]), /give two run files/);
+		expectUsageError(await runCli(['compare', a, a, '--qrels', qrels, '--seed', '-1']), /--seed/);
+	});
+});
+
+describe('latelab data fetch', () => {
+	it('data fetch refuses a bad name or an existing target with exit 2', async () => {
+		expectUsageError(await runCli(['data', 'fetch', '../etc', '--to', dir]), /dataset name/);
+		expectUsageError(await runCli(['data', 'fetch', 'qrels', '--to', dir]), /already exists/);
+		expectUsageError(await runCli(['data', 'fetch', '--to', dir]), /name a dataset/);
+	});
+});

@@ -44,7 +44,7 @@ export async function compareCommand(args: string[], io: CliIo): Promise<number>
 		return 0;
 	}
 	if (positionals.length !== 2) {
-		throw createError('BAD_ARGUMENT', { detail: 'latelab compare: give two run files, e.g. latelab compare a.trec b.trec --qrels test.tsv' });
+		throw createError('BAD_ARGUMENT', { detail: 'compare: give two run files, e.g. latelab compare a.trec b.trec --qrels test.tsv' });
 	}
 	const qrelsPath = requireString(values, 'qrels', 'latelab compare');
 	const metrics = uniqueSpecs(listOption(values, 'metrics') ?? DEFAULT_METRICS).map((s) => s.name);

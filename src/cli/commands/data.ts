@@ -33,7 +33,7 @@ export async function dataCommand(args: string[], io: CliIo): Promise<number> {
 		io.stdout.write(DATA_HELP);
 		return 0;
 	}
-	if (sub === undefined) throw createError('BAD_ARGUMENT', { detail: 'latelab data: name a subcommand: fetch; see latelab data --help' });
+	if (sub === undefined) throw createError('BAD_ARGUMENT', { detail: 'data: name a subcommand: fetch; see latelab data --help' });
 	if (sub !== 'fetch') throw createError('UNKNOWN_OPTION', { what: 'data subcommand', value: sub, expected: 'fetch' });
 	const { values, positionals } = parseCommand('latelab data fetch', rest, OPTIONS, 1);
 	if (values.help) {
@@ -42,7 +42,7 @@ export async function dataCommand(args: string[], io: CliIo): Promise<number> {
 	}
 	const name = positionals[0];
 	if (name === undefined) {
-		throw createError('BAD_ARGUMENT', { detail: 'latelab data fetch: name a dataset, e.g. latelab data fetch scifact --to data' });
+		throw createError('BAD_ARGUMENT', { detail: 'data fetch: name a dataset, e.g. latelab data fetch scifact --to data' });
 	}
 	const toDir = typeof values.to === 'string' ? values.to : 'data';
 	const ctx = commandContext(io, values.quiet === true);

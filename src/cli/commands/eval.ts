@@ -1,7 +1,7 @@
 import { createError } from '../../lib/engine/errors';
 import { DEFAULT_METRICS, evaluateRun, judgedQueryIds, uniqueSpecs, type Run } from '../../lib/engine/eval/metrics';
 import { formatTrecRun } from '../../lib/engine/eval/trec';
-import { COMMON_OPTIONS, PIPELINE_OPTIONS, listOption, parseCommand, pipelineFromArgs, positiveInt, requireString } from '../args';
+import { COMMON_OPTIONS, DATA_OPTIONS, PIPELINE_OPTIONS, duplicateIdPolicy, listOption, parseCommand, pipelineFromArgs, positiveInt, requireString } from '../args';
 import type { CliIo } from '../io';
 import { buildPipeline, commandContext, fixed4, loadData, ms, table, toJson, warn, writeUserFile } from './shared';
 
@@ -23,13 +23,14 @@ Options:
   --first-stage <name>   candidate pipeline for rerankers
   --depth <n>            candidates a reranker rescores
   --json                 one JSON object with per-query values and timings (see docs/CLI.md)
+  --duplicate-ids <p>    keep-first (default: skip a repeated id, with a warning) or error
   --quiet, -q            no progress or warnings on stderr
 `;
 
 const OPTIONS = {
 	...COMMON_OPTIONS,
 	...PIPELINE_OPTIONS,
-	data: { type: 'string' },
+	...DATA_OPTIONS,
 	split: { type: 'string' },
 	k: { type: 'string' },
 	metrics: { type: 'string', multiple: true },
@@ -53,7 +54,7 @@ export async function evalCommand(args: string[], io: CliIo): Promise<number> {
 	const tag = typeof values.tag === 'string' ? values.tag : name;
 	const ctx = commandContext(io, values.quiet === true);
 
-	const { corpus, loadMs } = await loadData(ctx, data, { split: values.split === undefined ? undefined : split, requireBeir: true });
+	const { corpus, loadMs } = await loadData(ctx, data, { split: values.split === undefined ? undefined : split, requireBeir: true, duplicateIds: duplicateIdPolicy(values) });
 	const judged = new Set(judgedQueryIds(corpus.qrels));
 	if (judged.size === 0) {
 		throw createError('BAD_ARGUMENT', {

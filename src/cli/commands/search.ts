@@ -1,4 +1,4 @@
-import { COMMON_OPTIONS, PIPELINE_OPTIONS, parseCommand, pipelineFromArgs, positiveInt, requireString } from '../args';
+import { COMMON_OPTIONS, DATA_OPTIONS, PIPELINE_OPTIONS, duplicateIdPolicy, parseCommand, pipelineFromArgs, positiveInt, requireString } from '../args';
 import type { CliIo } from '../io';
 import type { Doc } from '../../lib/engine/types';
 import { buildPipeline, commandContext, loadData, ms, printable, table, toJson } from './shared';
@@ -17,10 +17,11 @@ Options:
   --first-stage <name>   candidate pipeline for rerankers
   --depth <n>            candidates a reranker rescores
   --json                 print {"pipeline","query","hits":[{"rank","id","score"}],"timings"}
+  --duplicate-ids <p>    keep-first (default: skip a repeated id, with a warning) or error
   --quiet, -q            no progress or warnings on stderr
 `;
 
-const OPTIONS = { ...COMMON_OPTIONS, ...PIPELINE_OPTIONS, data: { type: 'string' }, query: { type: 'string' }, k: { type: 'string' } } as const;
+const OPTIONS = { ...COMMON_OPTIONS, ...PIPELINE_OPTIONS, ...DATA_OPTIONS, query: { type: 'string' }, k: { type: 'string' } } as const;
 
 /** `latelab search`: one query, one table (or one JSON object). */
 export async function searchCommand(args: string[], io: CliIo): Promise<number> {
@@ -35,7 +36,7 @@ export async function searchCommand(args: string[], io: CliIo): Promise<number> 
 	const { name, options } = pipelineFromArgs(values);
 	const ctx = commandContext(io, values.quiet === true);
 
-	const { corpus, loadMs } = await loadData(ctx, data, {});
+	const { corpus, loadMs } = await loadData(ctx, data, { duplicateIds: duplicateIdPolicy(values) });
 	const { pipeline, indexMs, stages } = await buildPipeline(ctx, name, options, corpus);
 	try {
 		const started = performance.now();

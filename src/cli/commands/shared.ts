@@ -27,12 +27,13 @@ export function warn(ctx: CommandContext, message: string): void {
 export async function loadData(
 	ctx: CommandContext,
 	path: string,
-	options: { split?: string; requireBeir?: boolean }
+	options: { split?: string; requireBeir?: boolean; duplicateIds: 'keep-first' | 'error' }
 ): Promise<{ corpus: Corpus; loadMs: number }> {
 	const started = performance.now();
 	const corpus = await loadCorpusFromPath(resolve(ctx.io.cwd, path), {
 		split: options.split,
 		format: options.requireBeir ? 'beir' : undefined,
+		duplicateIds: options.duplicateIds,
 		onProgress: (p) => ctx.progress.update({ stage: 'load', done: p.bytes, total: p.totalBytes, unit: 'bytes' })
 	});
 	ctx.progress.finish();
