@@ -8,6 +8,8 @@ export default defineConfig({
 		environment: 'node',
 		testTimeout: 60_000,
 		hookTimeout: 120_000,
-		pool: 'forks'
+		pool: 'forks',
+		// Generates the tiny test models (tests/fixtures/generated) once per run.
+		globalSetup: ['tests/fixtures/global-setup.ts']
 	}
 });

@@ -1,0 +1,216 @@
+/**
+ * The only module that imports transformers.js. It configures where models come from (Hub host and
+ * path template, local folders, the download cache, ONNX Runtime's WASM files), loads a tokenizer
+ * and an ONNX model with progress normalised to `ModelProgress` (per file and over all files), and
+ * runs batches of already-built inputs. Everything else (templates, truncation, pooling, ColBERT)
+ * lives in the encoders so it can be tested without a model.
+ *
+ * @example
+ * configureRuntime({ remoteHost: 'http://127.0.0.1:8080/', cacheDir: '/tmp/models' });
+ * const m = await loadModel({ id: 'Xenova/all-MiniLM-L6-v2' }, { task: 'feature-extraction' });
+ * const out = await m.run([{ ids: [101, 7592, 102], mask: [1, 1, 1], types: [0, 0, 0] }]); // dims [1, 3, 384]
+ */
+import { AutoModel, AutoModelForSequenceClassification, AutoTokenizer, Tensor, env } from '@huggingface/transformers';
+import { createError, isLatelabError } from '../errors';
+import type { ModelProgress, ModelRef } from './encoder';
+import { folderFiles, hubFiles, hubUrl, nodeModules, offlineError, readJson, type FileSettings, type ModelFiles } from './model-files';
+import { createProgressTracker, type ProgressTracker } from './progress';
+import { learnTemplate, type EncodedText, type PieceTokenizer, type SequenceTemplate } from './tokenization';
+
+/** Where models come from and how they run; every field optional, unset fields keep their value. */
+export interface RuntimeOptions {
+	/** Hub address (default `https://huggingface.co/`; in Node `$HF_ENDPOINT` when set). */
+	remoteHost?: string;
+	/** Path under the host (default `{model}/resolve/{revision}/`). */
+	remotePathTemplate?: string;
+	/** false: never download; only cached files and local folders work. */
+	allowRemoteModels?: boolean;
+	/** Node download cache folder (default `$LATELAB_MODEL_CACHE`, else transformers.js' own `.cache`). */
+	cacheDir?: string;
+	/** Browser: keep downloads in the Cache API (`transformers-cache`); default true where available. */
+	useBrowserCache?: boolean;
+	/** Browser: URL prefix or file map of ONNX Runtime's `.wasm`/`.mjs` (else they come from a CDN). */
+	wasmPaths?: string | Record<string, string>;
+	/** ONNX Runtime WASM threads (needs cross-origin isolation above 1). */
+	numThreads?: number;
+}
+
+let configured = false;
+
+/** Applies `options` to transformers.js' global `env`. Safe to call again (e.g. per test). */
+export function configureRuntime(options: RuntimeOptions = {}): void {
+	if (!configured) {
+		configured = true;
+		const proc = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
+		if (nodeModules() && proc?.env) {
+			if (proc.env.HF_ENDPOINT) env.remoteHost = proc.env.HF_ENDPOINT.replace(/\/?$/, '/');
+			if (proc.env.LATELAB_MODEL_CACHE) env.cacheDir = proc.env.LATELAB_MODEL_CACHE;
+		}
+	}
+	if (options.remoteHost !== undefined) env.remoteHost = options.remoteHost.replace(/\/?$/, '/');
+	if (options.remotePathTemplate !== undefined) env.remotePathTemplate = options.remotePathTemplate;
+	if (options.allowRemoteModels !== undefined) env.allowRemoteModels = options.allowRemoteModels;
+	if (options.cacheDir !== undefined) env.cacheDir = options.cacheDir;
+	if (options.useBrowserCache !== undefined) env.useBrowserCache = options.useBrowserCache;
+	const wasm = env.backends.onnx.wasm;
+	if (wasm && options.wasmPaths !== undefined) wasm.wasmPaths = options.wasmPaths as typeof wasm.wasmPaths;
+	if (wasm && options.numThreads !== undefined) wasm.numThreads = options.numThreads;
+}
+
+/** The settings file reads use (mirrors transformers.js' env so both share one cache). */
+export function fileSettings(): FileSettings {
+	configureRuntime();
+	const node = nodeModules() !== null;
+	return {
+		remoteHost: env.remoteHost,
+		remotePathTemplate: env.remotePathTemplate,
+		allowRemoteModels: env.allowRemoteModels,
+		cacheDir: node && env.useFSCache ? (env.cacheDir ?? null) : null,
+		browserCacheName: !node && env.useBrowserCache ? env.cacheKey : null
+	};
+}
+
+const DTYPE_SUFFIX: Record<NonNullable<ModelRef['dtype']>, string> = { fp32: '', fp16: '_fp16', q8: '_quantized', int8: '_int8', uint8: '_uint8', q4: '_q4', q4f16: '_q4f16', bnb4: '_bnb4' };
+
+/** dtype/device actually used: fp32 on `cpu` (Node), q8 on `wasm` (browser), as transformers.js defaults. */
+export function resolveRunOptions(ref: ModelRef): { dtype: NonNullable<ModelRef['dtype']>; device: NonNullable<ModelRef['device']>; onnxFile: string } {
+	const device = ref.device ?? (nodeModules() ? 'cpu' : 'wasm');
+	const dtype = ref.dtype ?? (device === 'wasm' ? 'q8' : 'fp32');
+	return { dtype, device, onnxFile: `onnx/model${DTYPE_SUFFIX[dtype]}.onnx` };
+}
+
+/** The folder a `localDir` ref points at: `localDir/id` when that folder exists, else `localDir` itself. */
+export async function resolveLocalFolder(ref: ModelRef): Promise<string> {
+	const node = nodeModules();
+	const dir = ref.localDir!;
+	if (!node) return ref.id ? `${dir.replace(/\/$/, '')}/${ref.id}` : dir;
+	const nested = node.path.resolve(dir, ref.id || '.');
+	const isDir = await node.fs.stat(nested).then((s) => s.isDirectory(), () => false);
+	return isDir ? nested : node.path.resolve(dir);
+}
+
+/** A loaded tokenizer + ONNX model. */
+export interface LoadedModel {
+	ref: ModelRef;
+	/** Display name: the Hub id, or the folder. */
+	name: string;
+	files: ModelFiles;
+	config: Record<string, unknown>;
+	tokenizer: PieceTokenizer;
+	template: SequenceTemplate;
+	dtype: string;
+	device: string;
+	/** Runs a batch (rows padded here); returns the first of `last_hidden_state` / `logits` / any output. */
+	run(batch: EncodedText[]): Promise<{ data: Float32Array; dims: number[] }>;
+	dispose(): Promise<void>;
+}
+
+type HfTokenizer = Awaited<ReturnType<typeof AutoTokenizer.from_pretrained>>;
+
+function wrapTokenizer(t: HfTokenizer): PieceTokenizer {
+	const vocab = t.get_vocab() as Map<string, number> | Record<string, number>;
+	const entries: [string, number][] = vocab instanceof Map ? [...vocab.entries()] : Object.entries(vocab);
+	const byToken = new Map(entries);
+	const byId: string[] = [];
+	for (const [token, id] of entries) byId[id] = token;
+	const id = (v: unknown) => (typeof v === 'number' ? v : undefined);
+	return {
+		pieces: (text) => t.encode(text, { add_special_tokens: false }),
+		withSpecialTokens(text, pair) {
+			const e = t(text, { text_pair: pair ?? null, add_special_tokens: true, return_token_type_ids: true, return_tensor: false }) as unknown as { input_ids: number[]; token_type_ids?: number[] };
+			return { ids: e.input_ids, types: e.token_type_ids ?? e.input_ids.map(() => 0) };
+		},
+		tokenToId: (token) => byToken.get(token),
+		idToToken: (i) => byId[i] ?? `[${i}]`,
+		padId: id(t.pad_token_id) ?? 0,
+		unkId: id(t.unk_token_id),
+		maskId: id(t.mask_token_id),
+		modelMaxLength: t.model_max_length ?? Infinity
+	};
+}
+
+/** Maps a transformers.js / fetch failure to a latelab error naming the folder or URL. */
+export function mapLoadError(error: unknown, ctx: { files: ModelFiles; ref: ModelRef; onnxFile: string }): Error {
+	if (isLatelabError(error)) return error;
+	const e = error as Error & { status?: number; cause?: { code?: string } };
+	const message = e?.message ?? String(error);
+	const local = /not found locally at "([^"]+)"/.exec(message);
+	if (e?.name === 'ModelFileNotFoundError' || local) {
+		const where = local?.[1] ?? /"([^"]+)"/.exec(message)?.[1] ?? '';
+		const file = ['tokenizer.json', 'tokenizer_config.json', 'config.json', ctx.onnxFile].find((f) => where.endsWith(f)) ?? where;
+		return createError('MODEL_FILE_MISSING', { path: ctx.files.label, file, detail: e.status ? ` (HTTP ${e.status})` : '' }, {}, error);
+	}
+	const url = ctx.files.local ? `${ctx.files.label}/${ctx.onnxFile}` : hubUrl(fileSettings(), ctx.ref.id, ctx.ref.revision ?? 'main', ctx.onnxFile);
+	if (message === 'fetch failed') return offlineError(url, error);
+	if (message === 'terminated' || /other side closed|ECONNRESET|socket|network/i.test(message + (e?.cause?.code ?? ''))) {
+		return createError('NETWORK', { url, detail: `${message}: the download was cut; partial files are not kept, retry` }, {}, error);
+	}
+	return createError('MODEL_LOAD_FAILED', { model: ctx.ref.localDir ? ctx.files.label : ctx.ref.id, detail: message }, {}, error);
+}
+
+/**
+ * Loads tokenizer + model. Small JSON files are fetched through `model-files` first (clear errors,
+ * same cache); the ONNX weights are downloaded by transformers.js. `onProgress` sees every file.
+ */
+export async function loadModel(
+	ref: ModelRef,
+	options: { task: 'feature-extraction' | 'sequence-classification'; onProgress?: (p: ModelProgress) => void; tracker?: ProgressTracker }
+): Promise<LoadedModel> {
+	configureRuntime();
+	const { dtype, device, onnxFile } = resolveRunOptions(ref);
+	const folder = ref.localDir ? await resolveLocalFolder(ref) : null;
+	const files = folder ? folderFiles(folder) : hubFiles(ref, fileSettings());
+	const name = folder ?? ref.id;
+	const tracker = options.tracker ?? createProgressTracker(name, options.onProgress);
+	const ctx = { files, ref, onnxFile };
+	try {
+		const config = (await readJson(files, 'config.json', { onProgress: tracker.file }))!;
+		await readJson(files, 'tokenizer_config.json', { onProgress: tracker.file });
+		await readJson(files, 'tokenizer.json', { onProgress: tracker.file });
+		if (folder && files.exists && !(await files.exists(onnxFile))) {
+			throw createError('MODEL_FILE_MISSING', { path: files.label, file: onnxFile, detail: ` (dtype ${dtype})` });
+		}
+		if (folder) env.allowLocalModels = true;
+		const common = { revision: ref.revision ?? 'main', local_files_only: folder !== null, progress_callback: tracker.transformers };
+		const tokenizer = await AutoTokenizer.from_pretrained(folder ?? ref.id, common);
+		const Model = options.task === 'sequence-classification' ? AutoModelForSequenceClassification : AutoModel;
+		const model = await Model.from_pretrained(folder ?? ref.id, { ...common, dtype, device });
+		tracker.ready();
+		const wrapped = wrapTokenizer(tokenizer);
+		return {
+			ref,
+			name,
+			files,
+			config,
+			tokenizer: wrapped,
+			template: learnTemplate(wrapped),
+			dtype,
+			device,
+			run: (batch) => runBatch(model as unknown as (inputs: Record<string, Tensor>) => Promise<Record<string, Tensor>>, batch, wrapped.padId),
+			dispose: async () => {
+				await (model as { dispose?: () => Promise<unknown> }).dispose?.();
+			}
+		};
+	} catch (error) {
+		throw mapLoadError(error, ctx);
+	}
+}
+
+async function runBatch(model: (inputs: Record<string, Tensor>) => Promise<Record<string, Tensor>>, batch: EncodedText[], padId: number) {
+	const seq = Math.max(...batch.map((b) => b.ids.length));
+	const ids = new BigInt64Array(batch.length * seq).fill(BigInt(padId));
+	const mask = new BigInt64Array(batch.length * seq);
+	const types = new BigInt64Array(batch.length * seq);
+	batch.forEach((row, r) => {
+		for (let i = 0; i < row.ids.length; i++) {
+			ids[r * seq + i] = BigInt(row.ids[i]);
+			mask[r * seq + i] = BigInt(row.mask[i]);
+			types[r * seq + i] = BigInt(row.types[i]);
+		}
+	});
+	const dims = [batch.length, seq];
+	const out = await model({ input_ids: new Tensor('int64', ids, dims), attention_mask: new Tensor('int64', mask, dims), token_type_ids: new Tensor('int64', types, dims) });
+	let tensor = out.last_hidden_state ?? out.logits ?? Object.values(out)[0];
+	if (tensor.type !== 'float32') tensor = tensor.to('float32');
+	return { data: Float32Array.from(tensor.data as Float32Array), dims: [...tensor.dims] };
+}
