@@ -1,36 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { writeBigCorpus } from './big-corpus';
 
 /** 100 MB of ASCII JSONL, about 95k documents of ~1 KB, deterministic. */
 const TARGET_BYTES = 100_000_000;
 /** Old-space cap for the child: 2x the file. Reading the file whole (readFileSync + split + JSON.parse) dies under it. */
 const HEAP_CAP_MB = 200;
-
-async function writeBigCorpus(path: string): Promise<number> {
-	const out = createWriteStream(path);
-	const words = 'retrieval late interaction token vector query document score ranking index model embedding colbert lexical dense sparse'.split(' ');
-	let seed = 1;
-	let bytes = 0;
-	let docs = 0;
-	while (bytes < TARGET_BYTES) {
-		let text = '';
-		while (text.length < 1000) {
-			seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-			text += `${words[seed % words.length]} `;
-		}
-		const line = `${JSON.stringify({ _id: `d${docs}`, title: `Document ${docs}`, text })}\n`;
-		bytes += line.length;
-		docs++;
-		if (!out.write(line)) await new Promise((done) => out.once('drain', done));
-	}
-	out.end();
-	await new Promise((done) => out.on('finish', done));
-	return docs;
-}
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -42,7 +20,7 @@ describe('loadCorpusFromPath memory', () => {
 		const dir = await mkdtemp(join(tmpdir(), 'latelab-big-'));
 		dirs.push(dir);
 		const file = join(dir, 'big.jsonl');
-		const docs = await writeBigCorpus(file);
+		const docs = await writeBigCorpus(file, TARGET_BYTES);
 		const size = (await stat(file)).size;
 		const child = spawnSync(
 			process.execPath,
