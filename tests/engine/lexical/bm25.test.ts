@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Doc } from '../../../src/lib/engine/types';
-import { Bm25Index, bm25Idf, bm25TfPart, indexedText } from '../../../src/lib/engine/lexical';
+import { Bm25Index, bm25Idf, bm25TfPart, indexedText, luceneLength } from '../../../src/lib/engine/lexical';
 
 const doc = (id: string, text: string, title = ''): Doc => ({ id, title, text });
 // Without stop words or stemming every word is a token, so lengths can be counted by eye:
@@ -162,7 +162,7 @@ describe('Bm25Index', () => {
 
 	it('Bm25Index.build(docs) defaults to k1 0.9, b 0.4, stemming and Lucene stop words', () => {
 		const index = Bm25Index.build(toy);
-		expect(index.options).toEqual({ k1: 0.9, b: 0.4, analyzer: { stem: true, stopwords: true } });
+		expect(index.options).toEqual({ k1: 0.9, b: 0.4, lengthEncoding: 'exact', analyzer: { stem: true, stopwords: true } });
 		expect(index.size).toBe(4);
 		// "barked" -> "bark"; "the", "on", "and", "at" are stop words, so d3 has 4 tokens.
 		expect(index.search('barking', 10).map((h) => h.id)).toEqual(['d3']);
@@ -192,5 +192,29 @@ describe('Bm25Index', () => {
 	it('bm25TfPart(tf, dl, avgdl, k1, b) saturates: tf 2 gives less than twice tf 1', () => {
 		close(bm25TfPart(2, 10, 10, 0.9, 0.4), 3.8 / 2.9);
 		expect(bm25TfPart(2, 10, 10, 0.9, 0.4)).toBeLessThan(2 * bm25TfPart(1, 10, 10, 0.9, 0.4));
+	});
+
+	it("Bm25Index.build(docs, { lengthEncoding: 'lucene' }) scores with Lucene's one-byte document lengths", () => {
+		// a: 100 tokens, rounded by Lucene to 96; b: 4 tokens (exact). avgdl stays exact: 52.
+		const docs = [doc('a', `x ${'y '.repeat(99)}`), doc('b', 'x z z z')];
+		const exact = Bm25Index.build(docs, raw);
+		const lucene = Bm25Index.build(docs, { ...raw, lengthEncoding: 'lucene' });
+		expect(exact.documentLength('a')).toBe(100);
+		expect(lucene.documentLength('a')).toBe(96);
+		expect(lucene.documentLength('b')).toBe(4);
+		const idf = Math.log(1 + 0.5 / 2.5);
+		close(byId(lucene.search('x', 10)).a, idf * (1.9 / (1 + 0.9 * (0.6 + (0.4 * 96) / 52))));
+		close(byId(exact.search('x', 10)).a, idf * (1.9 / (1 + 0.9 * (0.6 + (0.4 * 100) / 52))));
+		close(lucene.explain('x', 'a')[0].contribution, byId(lucene.search('x', 10)).a);
+		expect(Bm25Index.deserialize(lucene.serialize()).search('x', 10)).toEqual(lucene.search('x', 10));
+	});
+
+	it('Bm25Index.build(docs, { lengthEncoding }) rejects an unknown encoding with UNKNOWN_OPTION', () => {
+		expect(() => Bm25Index.build(toy, { lengthEncoding: 'lossy' as 'lucene' })).toThrow(expect.objectContaining({ code: 'UNKNOWN_OPTION' }));
+	});
+
+	it('luceneLength(n) is exact below 24 and keeps 4 significant bits of n - 24 above', () => {
+		// 1000 - 24 = 976 = 0b1111010000 -> 0b1111000000 = 960, + 24 = 984.
+		expect([0, 1, 23, 24, 31, 39, 40, 41, 100, 1000].map(luceneLength)).toEqual([0, 1, 23, 24, 31, 39, 40, 40, 96, 984]);
 	});
 });

@@ -98,7 +98,7 @@ export function decodeBm25(input: Uint8Array): Bm25Parts {
 	} catch (error) {
 		corrupt(`unreadable header (${(error as Error).message})`);
 	}
-	const { nDocs, nTerms, nPostings, k1, b, analyzer } = header;
+	const { nDocs, nTerms, nPostings, k1, b, lengthEncoding, analyzer } = header;
 	const docLengths = new Float32Array(sized(next(), nDocs * 4, 'docLengths').slice().buffer);
 	const postingsStart = new Uint32Array(sized(next(), (nTerms + 1) * 4, 'postingsStart').slice().buffer);
 	const postingDocs = new Uint32Array(sized(next(), nPostings * 4, 'postingDocs').slice().buffer);
@@ -112,7 +112,7 @@ export function decodeBm25(input: Uint8Array): Bm25Parts {
 	if (postingsStart[0] !== 0 || postingsStart[nTerms] !== nPostings) corrupt('postings offsets do not span the postings');
 	for (const doc of postingDocs) if (doc >= nDocs) corrupt(`a posting names document ${doc} of ${nDocs}`);
 	return {
-		options: { k1, b, analyzer },
+		options: { k1, b, lengthEncoding, analyzer },
 		docs: ids.map((id, i) => ({ id, title: titles[i], text: texts[i] })),
 		index: { terms, postingsStart, postingDocs, postingTfs, docLengths }
 	};

@@ -2,6 +2,10 @@ import { createError } from '../errors';
 import type { Doc, Hit } from '../types';
 import { Analyzer, resolveAnalyzerOptions, type AnalyzerOptions } from './analyzer';
 import { decodeBm25, encodeBm25 } from './bm25-format';
+import { bm25Idf, bm25TfPart, indexedText } from './bm25-formula';
+import { luceneLength } from './lucene-length';
+
+export { bm25Idf, bm25TfPart, indexedText } from './bm25-formula';
 import { PostingsBuilder, type InvertedIndex } from './postings';
 import { topK } from './top-k';
 
@@ -14,9 +18,9 @@ import { topK } from './top-k';
  *
  * N is the number of documents with at least one indexed token, avgdl their mean length, dl the
  * document's token count after stop-word removal. qtf (the term's count in the query) weights
- * repeated query words as Anserini's bag-of-words query does. Differences from Pyserini, on purpose:
- * Lucene >= 8 drops the constant (k1 + 1) (same ranking, scores k1 + 1 times smaller) and stores dl
- * lossily in one byte; we keep exact lengths.
+ * repeated query words as Anserini's bag-of-words query does. Differences from Pyserini: Lucene >= 8
+ * drops the constant (k1 + 1) (same ranking, scores k1 + 1 times smaller), and Lucene stores dl
+ * lossily in one byte; we keep exact lengths unless `lengthEncoding: 'lucene'` asks for Lucene's.
  *
  * Fields: title and text are indexed as one field, `indexedText(doc)` (Pyserini's BEIR "flat").
  */
@@ -26,6 +30,11 @@ export interface Bm25Options {
 	/** Length normalisation, 0 (none) to 1 (full). Default 0.4 (Pyserini). */
 	b?: number;
 	analyzer?: AnalyzerOptions;
+	/**
+	 * Document lengths in the formula: `exact` (default, what `explain` shows and the formula says) or
+	 * `lucene` (Lucene's one-byte rounding, see `lucene-length.ts`) to reproduce Pyserini's numbers.
+	 */
+	lengthEncoding?: 'exact' | 'lucene';
 }
 
 /** Options with every default filled in. */
@@ -45,32 +54,8 @@ export interface TermExplanation {
 	offsets: [number, number][];
 }
 
-export const DEFAULT_BM25_OPTIONS = Object.freeze({ k1: 0.9, b: 0.4 });
-
-/**
- * The single field BM25 indexes: title, a space, then text (just the text when the title is empty).
- * Offsets from `explain` index into this string; text offsets start at `title.length + 1`.
- * @example indexedText({ id: '1', title: 'Cats', text: 'purr' }) // 'Cats purr'
- */
-export function indexedText(doc: Doc): string {
-	return doc.title ? (doc.text ? `${doc.title} ${doc.text}` : doc.title) : doc.text;
-}
-
-/**
- * Lucene's BM25 idf.
- * @example bm25Idf(4, 1) // ln(1 + 3.5 / 1.5) = 1.2039728...
- */
-export function bm25Idf(nDocs: number, df: number): number {
-	return Math.log(1 + (nDocs - df + 0.5) / (df + 0.5));
-}
-
-/**
- * The saturated, length-normalised term frequency.
- * @example bm25TfPart(2, 10, 10, 0.9, 0.4) // 2 * 1.9 / (2 + 0.9) = 1.3103448...
- */
-export function bm25TfPart(tf: number, docLength: number, avgDocLength: number, k1: number, b: number): number {
-	return (tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * docLength) / avgDocLength));
-}
+export const DEFAULT_BM25_OPTIONS = Object.freeze({ k1: 0.9, b: 0.4, lengthEncoding: 'exact' as const });
+const LENGTH_ENCODINGS = ['exact', 'lucene'];
 
 /**
  * An immutable BM25 index over a list of documents, searchable and serialisable.
@@ -95,6 +80,8 @@ export class Bm25Index {
 	private readonly docPositions = new Map<string, number>();
 	// k1 * (1 - b + b * dl / avgdl) per document, so scoring a posting is one division.
 	private readonly lengthNorms: Float64Array;
+	// dl as the formula uses it (exact, or Lucene's rounding).
+	private readonly lengths: Float64Array;
 	private readonly scores: Float32Array;
 	private readonly touched: Uint32Array;
 
@@ -102,6 +89,9 @@ export class Bm25Index {
 		const { k1, b } = options;
 		if (!(Number.isFinite(k1) && k1 >= 0)) throw createError('BAD_ARGUMENT', { detail: `BM25 k1 must be a finite number >= 0, got ${k1}` });
 		if (!(Number.isFinite(b) && b >= 0 && b <= 1)) throw createError('BAD_ARGUMENT', { detail: `BM25 b must be between 0 and 1, got ${b}` });
+		if (!LENGTH_ENCODINGS.includes(options.lengthEncoding)) {
+			throw createError('UNKNOWN_OPTION', { what: 'BM25 length encoding', value: String(options.lengthEncoding), expected: LENGTH_ENCODINGS.join(', ') });
+		}
 		this.docs = docs;
 		this.index = index;
 		this.options = options;
@@ -121,7 +111,9 @@ export class Bm25Index {
 		}
 		this.fieldDocCount = nonEmpty;
 		this.avgDocLength = nonEmpty > 0 ? total / nonEmpty : 1;
-		this.lengthNorms = Float64Array.from(index.docLengths, (length) => k1 * (1 - b + (b * length) / this.avgDocLength));
+		const lucene = options.lengthEncoding === 'lucene';
+		this.lengths = Float64Array.from(index.docLengths, (length) => (lucene ? luceneLength(length) : length));
+		this.lengthNorms = this.lengths.map((length) => k1 * (1 - b + (b * length) / this.avgDocLength));
 		this.scores = new Float32Array(this.size);
 		this.touched = new Uint32Array(this.size);
 	}
@@ -143,6 +135,11 @@ export class Bm25Index {
 	/** The document at `position` (insertion order). */
 	document(position: number): Doc {
 		return this.docs[position];
+	}
+
+	/** dl of a document as BM25 uses it (indexed tokens; rounded as Lucene does with `lengthEncoding: 'lucene'`). */
+	documentLength(docId: string): number {
+		return this.lengths[this.position(docId)];
 	}
 
 	/** Document frequency of an analysed term (0 when unknown). */
@@ -214,7 +211,7 @@ export class Bm25Index {
 			const id = this.termIds.get(term);
 			const slot = id === undefined ? -1 : findPosting(this.index.postingDocs, this.index.postingsStart[id], this.index.postingsStart[id + 1], doc);
 			const tf = slot >= 0 ? this.index.postingTfs[slot] : 0;
-			const contribution = tf > 0 ? queryTf * idf * bm25TfPart(tf, this.index.docLengths[doc], this.avgDocLength, k1, b) : 0;
+			const contribution = tf > 0 ? queryTf * idf * bm25TfPart(tf, this.lengths[doc], this.avgDocLength, k1, b) : 0;
 			return { term, queryTf, tf, df, idf, contribution, offsets: offsets.get(term) ?? [] };
 		});
 	}
@@ -252,6 +249,7 @@ export function resolveBm25Options(options: Bm25Options = {}): ResolvedBm25Optio
 	return {
 		k1: options.k1 ?? DEFAULT_BM25_OPTIONS.k1,
 		b: options.b ?? DEFAULT_BM25_OPTIONS.b,
+		lengthEncoding: options.lengthEncoding ?? DEFAULT_BM25_OPTIONS.lengthEncoding,
 		analyzer: resolveAnalyzerOptions(options.analyzer)
 	};
 }
