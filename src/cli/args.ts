@@ -40,8 +40,32 @@ export const PIPELINE_OPTIONS = {
 	b: { type: 'string' },
 	model: { type: 'string', multiple: true },
 	'first-stage': { type: 'string' },
-	depth: { type: 'string' }
+	depth: { type: 'string' },
+	opt: { type: 'string', multiple: true }
 } as const satisfies OptionSpec;
+
+/** Options with their own flags; `--opt` may not set them. */
+const RESERVED_OPTION_KEYS: Record<string, string> = { k1: '--k1', b: '--b', models: '--model', firstStage: '--first-stage', depth: '--depth' };
+
+/**
+ * Reads `--opt key=value` pairs: any other pipeline option (e.g. `--opt dtype=q8 --opt threads=2`),
+ * so pipelines gain settings without new CLI flags. Values `true`/`false` become booleans, numbers
+ * numbers, anything else stays a string. Keys are camelCase identifiers, each at most once.
+ * @example parseExtraOptions(['dtype=q8', 'threads=2', 'cache=false']) // { dtype: 'q8', threads: 2, cache: false }
+ */
+export function parseExtraOptions(values: readonly string[]): Record<string, string | number | boolean> {
+	const out: Record<string, string | number | boolean> = {};
+	for (const item of values) {
+		const match = /^([A-Za-z][A-Za-z0-9]*)=(.*)$/.exec(item);
+		if (!match) throw createError('BAD_ARGUMENT', { detail: `--opt expects key=value (e.g. --opt dtype=q8), got "${item}"` });
+		const [, key, raw] = match;
+		if (key in RESERVED_OPTION_KEYS) throw createError('BAD_ARGUMENT', { detail: `--opt ${key}: use ${RESERVED_OPTION_KEYS[key]} instead` });
+		if (key in out) throw createError('BAD_ARGUMENT', { detail: `--opt ${key} given twice` });
+		const numeric = /^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(raw);
+		out[key] = raw === 'true' ? true : raw === 'false' ? false : numeric ? Number(raw) : raw;
+	}
+	return out;
+}
 
 /**
  * Parses `args` for `command` (e.g. `"latelab eval"`). Throws `BAD_ARGUMENT` for unknown options,
@@ -180,7 +204,7 @@ export function parseModels(values: readonly string[], pipeline: string): Partia
 export function pipelineFromArgs(values: Values): { name: string; options: PipelineOptions } {
 	const name = typeof values.pipeline === 'string' ? values.pipeline : 'bm25';
 	pipelineInfo(name);
-	const options: PipelineOptions = {};
+	const options: PipelineOptions = parseExtraOptions(((values.opt as string[] | undefined) ?? []).map(String));
 	const k1 = numberIn(values, 'k1', 0, Infinity);
 	const b = numberIn(values, 'b', 0, 1);
 	if (k1 !== undefined) options.k1 = k1;

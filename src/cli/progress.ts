@@ -2,7 +2,7 @@ import type { PipelineProgress } from '../lib/engine/pipelines/registry';
 import type { OutStream } from './io';
 
 /** Progress as pipelines emit it; `unit: 'bytes'` prints sizes in MB. */
-export type ProgressUpdate = PipelineProgress & { unit?: 'bytes' };
+export type ProgressUpdate = PipelineProgress;
 
 /** Reports long work on stderr. */
 export interface ProgressReporter {

@@ -65,3 +65,27 @@ describe('number and list options', () => {
 		expect(listOption({}, 'metrics')).toBeUndefined();
 	});
 });
+
+describe('parseExtraOptions', () => {
+	it('parseExtraOptions(values) types booleans and numbers and keeps other strings', async () => {
+		const { parseExtraOptions } = await import('../../src/cli/args');
+		expect(parseExtraOptions(['dtype=q8', 'threads=2', 'scale=-1.5e-2', 'cache=false', 'name=v1.2'])).toEqual({
+			dtype: 'q8',
+			threads: 2,
+			scale: -0.015,
+			cache: false,
+			name: 'v1.2'
+		});
+	});
+
+	it('parseExtraOptions(values) rejects malformed pairs, repeated keys and keys that have their own flag', async () => {
+		const { parseExtraOptions } = await import('../../src/cli/args');
+		for (const bad of [['dtype'], ['=x'], ['a=1', 'a=2'], ['k1=1.2'], ['depth=5'], ['first-stage=bm25']]) {
+			expect(codeOf(() => parseExtraOptions(bad)), bad.join(' ')).toBe('BAD_ARGUMENT');
+		}
+	});
+
+	it('pipelineFromArgs(values) merges --opt values into the options', () => {
+		expect(pipelineFromArgs({ opt: ['dtype=q8'], k1: '1.5' })).toEqual({ name: 'bm25', options: { dtype: 'q8', k1: 1.5 } });
+	});
+});

@@ -16,6 +16,7 @@ Options:
   --model [role=]<id|dir>  model per role (bi-encoder, cross-encoder, colbert); repeatable
   --first-stage <name>   candidate pipeline for rerankers
   --depth <n>            candidates a reranker rescores
+  --opt <key=value>      any other pipeline option (e.g. --opt dtype=q8); repeatable
   --json                 print {"pipeline","query","hits":[{"rank","id","score"}],"timings"}
   --duplicate-ids <p>    keep-first (default: skip a repeated id, with a warning) or error
   --quiet, -q            no progress or warnings on stderr

@@ -49,7 +49,15 @@ export async function buildPipeline(
 	corpus: Corpus
 ): Promise<{ pipeline: Pipeline; indexMs: number; stages: Record<string, number> }> {
 	const started = performance.now();
-	const pipeline = await createPipeline(name, { corpus, options, onProgress: (p) => ctx.progress.update(p) });
+	const pipeline = await createPipeline(name, {
+		corpus,
+		options,
+		onProgress: (p) => ctx.progress.update(p),
+		onWarning: (message) => {
+			ctx.progress.finish();
+			warn(ctx, message);
+		}
+	});
 	const indexMs = performance.now() - started;
 	ctx.progress.finish();
 	const stages: Record<string, number> = {};

@@ -44,12 +44,22 @@ export interface PipelineProgress {
 	stage: string;
 	done: number;
 	total: number;
+	/** Units per second so far (e.g. documents encoded per second), when known. */
+	rate?: number;
+	/** Seconds left at that rate, when known. */
+	etaSeconds?: number;
+	/** `bytes` when `done`/`total` count bytes (model downloads). */
+	unit?: 'bytes';
 }
 
 export interface PipelineContext {
 	corpus: Corpus;
 	options: PipelineOptions;
 	onProgress?: (p: PipelineProgress) => void;
+	/** Stops long work (corpus encoding) with `CANCELLED`; finished cached batches are kept. */
+	signal?: AbortSignal;
+	/** Non-fatal problems worth a line (a corrupt cache entry rebuilt, a MaxSim fallback). */
+	onWarning?: (message: string) => void;
 }
 
 export type PipelineFactory = (ctx: PipelineContext) => Promise<Pipeline>;
