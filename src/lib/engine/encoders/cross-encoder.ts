@@ -25,15 +25,23 @@ export function sigmoid(logit: number): number {
 	return 1 / (1 + Math.exp(-logit));
 }
 
+/** `CrossEncoder` plus the exact inputs it builds, for explanations (occlusion) and tests. */
+export interface LoadedCrossEncoder extends CrossEncoder {
+	readonly maxLength: number;
+	/** The model inputs for one pair: ids, mask, token type ids. */
+	buildInput(query: string, document: string): EncodedText;
+	/** Logit column 0 for already-built inputs, in order. */
+	scoreInputs(inputs: EncodedText[]): Promise<Float32Array>;
+}
+
 export async function loadCrossEncoder(
 	ref: ModelRef,
 	options: { onProgress?(p: ModelProgress): void } = {}
-): Promise<CrossEncoder & { maxLength: number; scoreInputs(inputs: EncodedText[]): Promise<Float32Array> }> {
+): Promise<LoadedCrossEncoder> {
 	const model = await loadModel(ref, { task: 'sequence-classification', onProgress: options.onProgress });
 	const positions = Number(model.config.max_position_embeddings ?? Infinity);
 	const maxLength = knownModel(ref.id)?.cross?.maxLength ?? Math.min(model.tokenizer.modelMaxLength, positions, 512);
 
-	/** Logit column 0 for already-built inputs (used by tests and occlusion explanations). */
 	async function scoreInputs(inputs: EncodedText[]): Promise<Float32Array> {
 		const out = await model.run(inputs);
 		const labels = out.dims[1] ?? 1;
@@ -49,5 +57,6 @@ export async function loadCrossEncoder(
 		return Float32Array.from(scores);
 	}
 
-	return { kind: 'cross-encoder', modelId: model.name, maxLength, score, scoreInputs, dispose: () => model.dispose() };
+	const buildInput = (query: string, document: string) => crossEncoderInput(model, query, document, maxLength);
+	return { kind: 'cross-encoder', modelId: model.name, maxLength, buildInput, score, scoreInputs, dispose: () => model.dispose() };
 }
