@@ -6,7 +6,7 @@
  *
  * Streaming: lines arrive from `readLines`; a tiny quote tracker joins lines that sit inside a quoted
  * field, so each record (one or more lines) is parsed on its own and errors name its first line.
- * The delimiter (`,` `;` tab `|` ...) is detected from the header by papaparse.
+ * The delimiter (`,` `;` tab `|` ...) is detected from the header by papaparse unless given.
  */
 import Papa from 'papaparse';
 import { createError } from '../errors';
@@ -21,6 +21,8 @@ export interface CsvColumns {
 	textColumn?: string;
 	idColumn?: string;
 	titleColumn?: string;
+	/** Field delimiter; default: detected from the header (`,` `;` tab `|` ...), `,` for a one-column header. */
+	delimiter?: string;
 }
 
 export interface CsvDocsOptions extends CsvColumns {
@@ -53,7 +55,7 @@ export async function readCsvDocs(source: ByteSource, options: CsvDocsOptions): 
 	let inQuotes = false;
 
 	const handle = (text: string, line: number) => {
-		const parsed = Papa.parse<string[]>(text, header ? { delimiter } : {});
+		const parsed = Papa.parse<string[]>(text, header || options.delimiter ? { delimiter: header ? delimiter : options.delimiter } : {});
 		const errors = parsed.errors.filter((e) => e.code !== 'UndetectableDelimiter');
 		if (errors.length > 0) throw createError('BAD_CSV', { detail: errors[0].message }, { file, line });
 		if (!header) {
@@ -85,7 +87,7 @@ export async function readCsvDocs(source: ByteSource, options: CsvDocsOptions): 
 		}
 		record.push(text);
 		recordChars += text.length;
-		inQuotes = endsInsideQuotes(text, header ? delimiter : ',', inQuotes);
+		inQuotes = endsInsideQuotes(text, header ? delimiter : (options.delimiter ?? ','), inQuotes);
 		if (inQuotes && recordChars > MAX_RECORD_CHARS) {
 			throw createError('BAD_CSV', { detail: `a quoted field opened here is still open after ${MAX_RECORD_CHARS} characters` }, { file, line: recordLine });
 		}

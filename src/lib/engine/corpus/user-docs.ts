@@ -73,7 +73,9 @@ export async function loadUserDocs(source: ByteSource, options: UserDocsOptions)
 	} else if (format === 'txt') {
 		result = await readTextDocs(input, { file, mode: options.textMode, onDocs: track.docs });
 	} else if (format === 'csv') {
-		result = await readCsvDocs(input, { file, ...options.csv, duplicateIds: options.duplicateIds, onDocs: track.docs });
+		// A .tsv file is tab-separated even when its header has one column (so nothing to detect from).
+		const delimiter = options.csv?.delimiter ?? (/\.tsv$/i.test(file) ? '\t' : undefined);
+		result = await readCsvDocs(input, { file, ...options.csv, delimiter, duplicateIds: options.duplicateIds, onDocs: track.docs });
 	} else {
 		throw createError('UNKNOWN_OPTION', { what: 'format', value: String(format), expected: 'jsonl, txt, csv' });
 	}
