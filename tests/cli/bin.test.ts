@@ -1,9 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { collectionDir, missingCollectionReason } from '../support/data';
-import { tinyBeir, TINY_EXPECTED } from './helpers';
+import { removeTempDirs, tinyBeir, TINY_EXPECTED } from './helpers';
+
+afterAll(removeTempDirs);
 
 const BIN = resolve(import.meta.dirname, '../../bin/latelab.js');
 

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CliIo } from '../../src/cli/io';
@@ -25,6 +25,13 @@ export async function runCli(argv: string[], options: { cwd?: string; env?: Reco
 	return { code, stdout, stderr };
 }
 
+const created: string[] = [];
+
+/** Deletes the folders `tinyBeir` made (call from `afterAll`). */
+export function removeTempDirs(): void {
+	for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
 /**
  * A tiny BEIR folder whose BM25 rankings are easy to reason about: every query word occurs in one
  * document only.
@@ -35,6 +42,7 @@ export async function runCli(argv: string[], options: { cwd?: string; env?: Reco
  */
 export function tinyBeir(): string {
 	const dir = mkdtempSync(join(tmpdir(), 'latelab-cli-'));
+	created.push(dir);
 	const docs = [
 		{ _id: 'd1', title: 'Fruit', text: 'apple banana' },
 		{ _id: 'd2', title: '', text: 'cherry date' },

@@ -1,13 +1,14 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerPipeline } from '../../src/lib/engine/pipelines/registry';
-import { runCli, tinyBeir, TINY_EXPECTED } from './helpers';
+import { removeTempDirs, runCli, tinyBeir, TINY_EXPECTED } from './helpers';
 
 let dir: string;
 beforeAll(() => {
 	dir = tinyBeir();
 });
+afterAll(removeTempDirs);
 
 /** A user error: exit 2, nothing on stdout, exactly one `latelab: ` line on stderr. */
 function expectUsageError(result: { code: number; stdout: string; stderr: string }, pattern: RegExp): void {
@@ -210,6 +211,14 @@ describe('latelab compare', () => {
 		});
 		expect(out.settings).toEqual({ permutations: 200, seed: 7, tieTolerance: 1e-9 });
 		expect(out.overlap).toMatchObject({ queries: 2, k: 10, p: 0.9 });
+	});
+
+	it('compare --qrels <beir-dir> scores runs as eval did', async () => {
+		const runPath = join(dir, 'for-dir.trec');
+		const e = JSON.parse((await runCli(['eval', '--data', dir, '--run-out', runPath, '--json', '-q'])).stdout);
+		const c = JSON.parse((await runCli(['compare', runPath, runPath, '--qrels', dir, '--json', '-q'])).stdout);
+		for (const metric of Object.keys(TINY_EXPECTED)) expect(c.metrics[metric].meanA, metric).toBeCloseTo(e.metrics[metric], 12);
+		expectUsageError(await runCli(['compare', runPath, runPath, '--qrels', join(dir, 'qrels', 'test.tsv'), '--split', 'dev']), /--split needs/);
 	});
 
 	it('compare exits 2 naming file and line for a malformed run, a missing file or missing --qrels', async () => {

@@ -2,13 +2,14 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { fileSource, loadQrelsFile } from '../../lib/engine/corpus/node-files';
 import { createError } from '../../lib/engine/errors';
+import type { Qrels } from '../../lib/engine/types';
 import { DEFAULT_METRICS, judgedQueryIds, uniqueSpecs, type Run } from '../../lib/engine/eval/metrics';
 import { runOverlap } from '../../lib/engine/eval/overlap';
 import { compareRuns } from '../../lib/engine/eval/significance';
 import { readTrecRun } from '../../lib/engine/eval/trec';
 import { COMMON_OPTIONS, listOption, numberIn, parseCommand, positiveInt, requireString } from '../args';
 import type { CliIo } from '../io';
-import { commandContext, fixed4, table, toJson, warn, type CommandContext } from './shared';
+import { commandContext, fixed4, loadData, table, toJson, warn, type CommandContext } from './shared';
 
 export const COMPARE_HELP = `Usage: latelab compare <run-a.trec> <run-b.trec> --qrels <qrels> [options]
 
@@ -16,7 +17,9 @@ Compares run B against run A on the judged queries: means, delta (B - A), paired
 and t-test p-values (two-sided), wins/ties/losses of B per query, and top-k rank overlap.
 
 Options:
-  --qrels <file>         BEIR qrels TSV (query-id, corpus-id, score) or TREC qrels (qid 0 docid rel)
+  --qrels <file|dir>     BEIR qrels TSV (query-id, corpus-id, score), TREC qrels (qid 0 docid rel), or a
+                         BEIR folder (its qrels/<split>.tsv, checked against the corpus exactly as eval does)
+  --split <name>         with a BEIR folder: the qrels split (default test)
   --metrics <list>       comma-separated (default ndcg@10,recall@100,mrr@10,map)
   --permutations <n>     randomization test samples (default 10000)
   --seed <n>             randomization seed (default 42)
@@ -29,6 +32,7 @@ Options:
 const OPTIONS = {
 	...COMMON_OPTIONS,
 	qrels: { type: 'string' },
+	split: { type: 'string' },
 	metrics: { type: 'string', multiple: true },
 	permutations: { type: 'string' },
 	seed: { type: 'string' },
@@ -61,7 +65,7 @@ export async function compareCommand(args: string[], io: CliIo): Promise<number>
 	const [pathA, pathB] = positionals;
 	const runA = await readRunFile(ctx, pathA);
 	const runB = await readRunFile(ctx, pathB);
-	const qrels = await loadQrelsFile(resolve(io.cwd, qrelsPath));
+	const qrels = await loadJudgments(ctx, qrelsPath, typeof values.split === 'string' ? values.split : undefined);
 	const judged = judgedQueryIds(qrels);
 	if (judged.length === 0) throw createError('BAD_ARGUMENT', { detail: `${qrelsPath}: no query has a relevant document` });
 	for (const [path, run] of [[pathA, runA], [pathB, runB]] as const) {
@@ -101,6 +105,21 @@ export async function compareCommand(args: string[], io: CliIo): Promise<number>
 		`\ntop-${overlapK} overlap over ${overlap.queries} shared queries: Jaccard ${overlap.jaccard.toFixed(3)}, RBO (p ${overlap.p}) ${overlap.rbo.toFixed(3)}\n`
 	);
 	return 0;
+}
+
+/**
+ * Qrels from a file, or from a BEIR folder through the corpus loader, so that `compare` scores runs
+ * exactly as `eval` did (the loader drops judgments of unknown queries and maps ids such as "0756" to
+ * the corpus's "756").
+ */
+async function loadJudgments(ctx: CommandContext, path: string, split: string | undefined): Promise<Qrels> {
+	const full = resolve(ctx.io.cwd, path);
+	const info = await stat(full).catch(() => undefined);
+	if (info?.isDirectory()) {
+		return (await loadData(ctx, path, { split, requireBeir: true, duplicateIds: 'keep-first' })).corpus.qrels;
+	}
+	if (split !== undefined) throw createError('BAD_ARGUMENT', { detail: 'compare: --split needs --qrels to name a BEIR folder' });
+	return loadQrelsFile(full);
 }
 
 /** Reads a TREC run, turning a missing path into `FILE_NOT_FOUND`. */
