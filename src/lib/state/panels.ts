@@ -23,6 +23,9 @@ export const PANELS: Record<PanelId, PanelDefinition> = {
 	'colbert-two-stage': { id: 'colbert-two-stage', title: 'ColBERT two-stage', blurb: 'BM25 candidates, reranked by MaxSim.', role: 'colbert' }
 };
 
+/** How a model role is named in prose. */
+export const ROLE_NAMES: Record<ModelRole, string> = { 'bi-encoder': 'bi-encoder', 'cross-encoder': 'cross-encoder', colbert: 'ColBERT' };
+
 /** The default order. */
 export const DEFAULT_PANEL_ORDER: readonly PanelId[] = PANEL_IDS;
 

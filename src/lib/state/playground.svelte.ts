@@ -1,0 +1,224 @@
+/**
+ * The playground's state: corpus, query, panels (order, visibility, status), linked hover and selection,
+ * and the open explanation. Components read it from context (`context.ts`) and call its methods; all
+ * engine work goes through `EngineClient`. Big data sits in `$state.raw` (replaced, never mutated).
+ */
+import type { CorpusSource, CorpusSummary, EngineFailure, EngineProgress, EngineResponse, PanelId } from '../worker/protocol';
+import type { EngineClient } from './engine-client.svelte';
+import { shownResult, transition, type PanelEvent, type PanelResult, type PanelStatus } from './panel-machine';
+import { DEFAULT_PANEL_ORDER, PANELS, ROLE_NAMES } from './panels';
+import { hashFromState, stateFromHash, type UrlState } from './url-state';
+
+export type CorpusStatus =
+	| { kind: 'loading'; label: string; progress?: EngineProgress }
+	| { kind: 'ready' }
+	| { kind: 'error'; failure: EngineFailure };
+
+export type Bm25Explanation = Extract<EngineResponse, { type: 'bm25-explanation' }>;
+
+export type DetailStatus =
+	| { kind: 'none' }
+	| { kind: 'loading'; docId: string }
+	| { kind: 'ready'; docId: string; bm25: Bm25Explanation }
+	| { kind: 'error'; docId: string; failure: EngineFailure };
+
+const PASTED_KEY = 'latelab:pasted';
+const SEARCH_DELAY_MS = 150;
+
+/** Status of a panel that needs a model this build cannot load yet. */
+function initialStatus(id: PanelId): PanelStatus {
+	const role = PANELS[id].role;
+	return role
+		? { kind: 'needs-model', role, message: `Needs a ${ROLE_NAMES[role]} model, and model loading is not wired into this build yet. BM25 works without one.` }
+		: { kind: 'idle' };
+}
+
+export class Playground {
+	readonly client: EngineClient;
+
+	corpus = $state.raw<CorpusSummary | undefined>(undefined);
+	corpusStatus = $state.raw<CorpusStatus>({ kind: 'loading', label: 'Starting the engine…' });
+	/** Where the loaded documents came from. */
+	corpusChoice = $state<CorpusSource['kind']>('demo');
+	/** Text in the paste box (kept even when another corpus is loaded). */
+	pasted = $state('');
+	/** Name of the uploaded file, when `corpusChoice` is `file`. */
+	fileName = $state('');
+
+	query = $state('');
+	k = $state(10);
+	order = $state<PanelId[]>([...DEFAULT_PANEL_ORDER]);
+	hidden = $state<PanelId[]>([]);
+	statuses = $state.raw<Record<PanelId, PanelStatus>>(
+		Object.fromEntries(DEFAULT_PANEL_ORDER.map((id) => [id, initialStatus(id)])) as Record<PanelId, PanelStatus>
+	);
+
+	/** Document under the pointer or keyboard focus, in any panel. */
+	hovered = $state<string | undefined>(undefined);
+	/** Document whose explanation is open. */
+	selected = $state<string | undefined>(undefined);
+	detail = $state.raw<DetailStatus>({ kind: 'none' });
+	/** A message about the URL (e.g. pasted text too long for a link). */
+	notice = $state<string | undefined>(undefined);
+
+	visiblePanels = $derived(this.order.filter((id) => !this.hidden.includes(id)));
+
+	#timer: ReturnType<typeof setTimeout> | undefined;
+
+	constructor(client: EngineClient) {
+		this.client = client;
+	}
+
+	/** Restores state from a URL fragment, loads the corpus it names and reruns its query. */
+	async restore(hash: string, storage?: Pick<Storage, 'getItem'>): Promise<void> {
+		const s = stateFromHash(hash);
+		this.query = s.query;
+		this.order = s.order;
+		this.hidden = s.hidden;
+		this.k = s.k;
+		const pasted = s.pasted ?? (s.corpus === 'pasted' ? storage?.getItem(PASTED_KEY) ?? undefined : undefined);
+		if (pasted) this.pasted = pasted;
+		const source: CorpusSource = s.corpus === 'pasted' && pasted ? { kind: 'pasted', text: pasted } : { kind: 'demo' };
+		await this.loadCorpus(source, { keepQuery: true });
+		if (s.selected) this.select(s.selected);
+	}
+
+	/** The fragment for the current state, and whether pasted text had to stay out of it. */
+	toHash(): { hash: string; pastedOmitted: boolean } {
+		const state: UrlState = {
+			query: this.query,
+			corpus: this.corpusChoice === 'pasted' ? 'pasted' : 'demo',
+			order: this.order,
+			hidden: this.hidden,
+			k: this.k,
+			...(this.corpusChoice === 'pasted' && this.pasted ? { pasted: this.pasted } : {}),
+			...(this.selected ? { selected: this.selected } : {})
+		};
+		return hashFromState(state);
+	}
+
+	/** Saves what does not fit in the URL. */
+	persist(storage: Pick<Storage, 'setItem' | 'removeItem'>): void {
+		if (this.corpusChoice === 'pasted' && this.pasted) storage.setItem(PASTED_KEY, this.pasted);
+	}
+
+	async loadCorpus(source: CorpusSource, options: { keepQuery?: boolean } = {}): Promise<void> {
+		const label = source.kind === 'demo' ? 'Loading the demo corpus…' : source.kind === 'pasted' ? 'Reading pasted text…' : `Reading ${source.file.name}…`;
+		this.corpusStatus = { kind: 'loading', label };
+		const response = await this.client.loadCorpus(source, (progress) => {
+			this.corpusStatus = { kind: 'loading', label, progress };
+		});
+		if (response.type === 'cancelled') return;
+		if (response.type === 'error') {
+			this.corpusStatus = { kind: 'error', failure: response.error };
+			return;
+		}
+		if (response.type !== 'corpus-loaded') return;
+		this.corpus = response.corpus;
+		this.corpusChoice = source.kind;
+		this.fileName = source.kind === 'file' ? source.file.name : '';
+		this.corpusStatus = { kind: 'ready' };
+		this.clearSelection();
+		if (!options.keepQuery) this.query = '';
+		this.searchNow();
+	}
+
+	/** Updates the query and searches after a short pause in typing. */
+	setQuery(text: string): void {
+		this.query = text;
+		clearTimeout(this.#timer);
+		this.#timer = setTimeout(() => this.searchNow(), SEARCH_DELAY_MS);
+	}
+
+	/** Searches every visible panel that can run, now. */
+	searchNow(): void {
+		clearTimeout(this.#timer);
+		// After a failed load the worker still holds the previous corpus, so searching goes on.
+		if (!this.corpus || this.corpusStatus.kind === 'loading') return;
+		const query = this.query.trim();
+		for (const id of this.visiblePanels) void this.#searchPanel(id, query);
+		// The open explanation belongs to the query: refresh it with the new one.
+		if (this.selected) void this.select(this.selected);
+	}
+
+	async #searchPanel(id: PanelId, query: string): Promise<void> {
+		const status = this.statuses[id];
+		if (status.kind === 'needs-model' || status.kind === 'loading') return;
+		if (!query) {
+			this.#apply(id, { type: 'reset' });
+			return;
+		}
+		this.#apply(id, { type: 'search', query });
+		const t0 = performance.now();
+		const r = await this.client.search(id, query, this.k);
+		if (r.type === 'cancelled') return;
+		if (r.type === 'error') return this.#apply(id, { type: 'failed', failure: r.error });
+		if (r.type !== 'search-result') return;
+		const result: PanelResult = {
+			query: r.query,
+			hits: r.hits,
+			timings: [...r.timings, { stage: 'round trip (page)', ms: performance.now() - t0 }],
+			kernel: r.kernel,
+			judged: r.judged,
+			...(r.queryId ? { queryId: r.queryId } : {})
+		};
+		this.#apply(id, { type: 'result', result });
+	}
+
+	/** Feeds an event to one panel's state machine (neural panels' wiring calls this too). */
+	dispatch(id: PanelId, event: PanelEvent): void {
+		this.#apply(id, event);
+	}
+
+	#apply(id: PanelId, event: PanelEvent): void {
+		this.statuses = { ...this.statuses, [id]: transition(this.statuses[id], event) };
+	}
+
+	/** The rank of `docId` in a panel's shown results, or undefined. */
+	rankIn(panel: PanelId, docId: string): number | undefined {
+		return shownResult(this.statuses[panel])?.hits.find((h) => h.id === docId)?.rank;
+	}
+
+	/** The title of a document, from any panel that shows it. */
+	titleOf(docId: string): string {
+		for (const id of this.order) {
+			const hit = shownResult(this.statuses[id])?.hits.find((h) => h.id === docId);
+			if (hit) return hit.title || hit.id;
+		}
+		return docId;
+	}
+
+	setHidden(id: PanelId, hidden: boolean): void {
+		this.hidden = hidden ? [...new Set([...this.hidden, id])] : this.hidden.filter((p) => p !== id);
+		if (!hidden) void this.#searchPanel(id, this.query.trim());
+	}
+
+	/** Moves a panel one place left (-1) or right (+1) among the visible ones. */
+	move(id: PanelId, direction: -1 | 1): void {
+		const visible = this.visiblePanels;
+		const at = visible.indexOf(id);
+		const other = visible[at + direction];
+		if (at < 0 || !other) return;
+		const order = [...this.order];
+		const i = order.indexOf(id);
+		const j = order.indexOf(other);
+		[order[i], order[j]] = [order[j], order[i]];
+		this.order = order;
+	}
+
+	/** Opens a document's explanation. */
+	async select(docId: string): Promise<void> {
+		this.selected = docId;
+		const query = this.query.trim();
+		this.detail = { kind: 'loading', docId };
+		const r = await this.client.explainBm25(query, docId);
+		if (r.type === 'cancelled' || this.selected !== docId) return;
+		if (r.type === 'error') this.detail = { kind: 'error', docId, failure: r.error };
+		else if (r.type === 'bm25-explanation') this.detail = { kind: 'ready', docId, bm25: r };
+	}
+
+	clearSelection(): void {
+		this.selected = undefined;
+		this.detail = { kind: 'none' };
+	}
+}

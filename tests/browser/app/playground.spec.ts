@@ -1,0 +1,161 @@
+import { expect, test } from '@playwright/test';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { bm25Results, openPlayground, screenshot, search, SCREENSHOTS } from './helpers';
+
+test.use({ viewport: { width: 1440, height: 1000 } });
+
+test('the playground opens on the demo corpus with every panel as a labelled region', async ({ page }) => {
+	await openPlayground(page);
+	for (const name of ['BM25', 'Bi-encoder', 'Cross-encoder', 'ColBERT', 'ColBERT two-stage']) {
+		await expect(page.getByRole('region', { name, exact: true })).toBeVisible();
+	}
+	await expect(page.getByRole('searchbox', { name: 'Query' })).toBeVisible();
+	await expect(page.getByRole('region', { name: 'Corpus' })).toContainText('latelab-demo');
+	await expect(page.getByRole('region', { name: 'ColBERT', exact: true }).getByTestId('needs-model')).toBeVisible();
+});
+
+test('a query shows the BM25 ranking in order with scores, judged marks, latency and kernel', async ({ page }) => {
+	await openPlayground(page);
+	await search(page, 'heart attack symptoms');
+	const items = bm25Results(page);
+	await expect(items.first()).toBeVisible();
+	const ranks = (await items.locator('.rank').allTextContents()).map(Number);
+	expect(ranks.length).toBeGreaterThanOrEqual(3);
+	expect(ranks).toEqual(ranks.map((_, i) => i + 1));
+	const scores = (await items.locator('.score').allTextContents()).map(Number);
+	for (let i = 1; i < scores.length; i++) expect(scores[i]).toBeLessThanOrEqual(scores[i - 1]);
+	const panel = page.getByRole('region', { name: 'BM25', exact: true });
+	await expect(panel.getByTestId('timings')).toContainText('bm25 search');
+	await expect(panel.getByTestId('timings')).toContainText('BM25 (k1 0.9, b 0.4)');
+	await expect(panel.locator('.rel').first()).toBeVisible();
+	await expect(page.locator('.purpose')).toContainText('myocardial');
+	await screenshot(page, 'playground-bm25');
+	mkdirSync('docs', { recursive: true });
+	copyFileSync(`${SCREENSHOTS}/playground-bm25.png`, 'docs/screenshot.png');
+});
+
+test('an example chip runs its query and shows what it demonstrates', async ({ page }) => {
+	await openPlayground(page);
+	const chip = page.getByRole('button', { name: /fastest way to clear credit card debt/ });
+	await chip.click();
+	await expect(page.getByRole('searchbox', { name: 'Query' })).toHaveValue('fastest way to clear credit card debt');
+	await expect(page.getByRole('region', { name: 'BM25', exact: true })).toHaveAttribute('data-status', 'ready');
+	await expect(bm25Results(page).first()).toBeVisible();
+	await expect(page.locator('.purpose')).toContainText('paraphrase');
+});
+
+test('hovering a result highlights it and reports its rank; clicking explains it with shaded terms', async ({ page }) => {
+	await openPlayground(page);
+	await search(page, 'panic attack breathing');
+	const second = bm25Results(page).nth(1);
+	const id = await second.getAttribute('data-doc');
+	await second.hover();
+	await expect(second).toHaveClass(/hovered/);
+	await expect(page.getByRole('region', { name: 'BM25', exact: true }).locator('.hover-rank')).toContainText('#2 here');
+	await second.click();
+	const detail = page.getByRole('region', { name: 'Explanation' });
+	await expect(detail).toContainText(id!);
+	await expect(detail.getByRole('list', { name: 'Rank in every panel' })).toContainText('#2');
+	await expect(detail.locator('mark').first()).toBeVisible();
+	await expect(detail.locator('svg.latelab-contributions text.sum')).toContainText('= score');
+	const score = await second.locator('.score').textContent();
+	await expect(detail).toContainText(`Score ${score}`);
+	await screenshot(page, 'playground-explanation');
+});
+
+test('reload restores query, hidden and reordered panels and the selected document from the URL', async ({ page }) => {
+	await openPlayground(page);
+	await search(page, 'credit card debt');
+	await page.getByRole('button', { name: 'Hide Cross-encoder' }).click();
+	await page.getByRole('button', { name: 'Move ColBERT left' }).click();
+	const first = bm25Results(page).first();
+	const id = await first.getAttribute('data-doc');
+	await first.click();
+	await expect(page.getByRole('region', { name: 'Explanation' })).toBeVisible();
+	await expect.poll(() => page.evaluate(() => location.hash)).toMatch(/^#s=/);
+	await page.waitForTimeout(400);
+	const url = page.url();
+	await page.reload();
+	await expect(page.locator('main[data-ready="true"]')).toBeVisible();
+	await expect(page.getByRole('searchbox', { name: 'Query' })).toHaveValue('credit card debt');
+	await expect(bm25Results(page).first()).toHaveAttribute('data-doc', id!);
+	await expect(page.getByRole('region', { name: 'Cross-encoder', exact: true })).toHaveCount(0);
+	const order = await page.locator('section.panel').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
+	expect(order).toEqual(['BM25', 'ColBERT', 'Bi-encoder', 'ColBERT two-stage']);
+	await expect(page.getByRole('region', { name: 'Explanation' })).toContainText(id!);
+	// The same link opened in a fresh page restores the same state.
+	const other = await page.context().newPage();
+	await other.goto(url);
+	await expect(other.getByRole('searchbox', { name: 'Query' })).toHaveValue('credit card debt');
+	await expect(bm25Results(other).first()).toHaveAttribute('data-doc', id!);
+});
+
+test('pasted documents containing <script> and <img onerror> render as text and run nothing', async ({ page }) => {
+	const dialogs: string[] = [];
+	page.on('dialog', (d) => {
+		dialogs.push(d.message());
+		void d.dismiss();
+	});
+	await openPlayground(page);
+	await page.getByRole('radio', { name: 'Paste text' }).click();
+	const text = [
+		'A note about <script>window.__pwned = 1; alert(1)</script> script tags',
+		'An image tag <img src=x onerror="window.__pwned = 2; alert(2)"> with an onerror handler',
+		'A plain document about gardens'
+	].join('\n');
+	await page.getByRole('textbox', { name: 'Documents to search' }).fill(text);
+	await page.getByRole('button', { name: 'Search these documents' }).click();
+	await expect(page.getByRole('region', { name: 'Corpus' })).toContainText('3 documents');
+	await search(page, 'script image onerror tag');
+	const panel = page.getByRole('region', { name: 'BM25', exact: true });
+	await expect(panel).toContainText('<script>window.__pwned = 1; alert(1)</script>');
+	await expect(panel).toContainText('<img src=x onerror="window.__pwned = 2; alert(2)">');
+	await bm25Results(page).first().click();
+	await expect(page.getByRole('region', { name: 'Explanation' }).locator('mark').first()).toBeVisible();
+	expect(await page.locator('main img, main script').count()).toBe(0);
+	expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+	expect(dialogs).toEqual([]);
+	await screenshot(page, 'playground-pasted-markup');
+	// Pasted text survives a reload (it is in the URL).
+	await page.waitForTimeout(400);
+	await page.reload();
+	await expect(page.getByRole('region', { name: 'Corpus' })).toContainText('3 documents');
+	await expect(panel.locator('ol > li').first()).toBeVisible();
+});
+
+test('a malformed upload shows the error with its fix and the app keeps working', async ({ page }) => {
+	await openPlayground(page);
+	await page.locator('input[type=file]').setInputFiles({ name: 'bad.jsonl', mimeType: 'application/json', buffer: Buffer.from('{"_id": "a", "text": "ok"}\n{"_id": "b", "text": \n') });
+	const alert = page.getByRole('region', { name: 'Corpus' }).getByRole('alert');
+	await expect(alert).toContainText('bad.jsonl:2');
+	await search(page, 'heart attack');
+	await expect(bm25Results(page).first()).toBeVisible();
+});
+
+test('the keyboard reaches everything: / focuses the query, arrows move through results, Enter explains, Escape closes', async ({ page }) => {
+	await openPlayground(page);
+	await page.locator('body').click({ position: { x: 5, y: 5 } });
+	await page.keyboard.press('/');
+	await expect(page.getByRole('searchbox', { name: 'Query' })).toBeFocused();
+	await page.keyboard.type('moon landing');
+	await page.keyboard.press('Enter');
+	await expect(page.getByRole('region', { name: 'BM25', exact: true })).toHaveAttribute('data-status', 'ready');
+	const buttons = bm25Results(page).locator('button.hit');
+	await buttons.first().focus();
+	await page.keyboard.press('ArrowDown');
+	await expect(buttons.nth(1)).toBeFocused();
+	await expect(bm25Results(page).nth(1)).toHaveClass(/hovered/);
+	await page.keyboard.press('Enter');
+	await expect(page.getByRole('region', { name: 'Explanation' })).toBeVisible();
+	await page.keyboard.press('Escape');
+	await expect(page.getByRole('region', { name: 'Explanation' })).toHaveCount(0);
+});
+
+test('on a narrow screen the panels stack', async ({ page }) => {
+	await page.setViewportSize({ width: 420, height: 900 });
+	await openPlayground(page);
+	await search(page, 'heart attack symptoms');
+	const boxes = await page.locator('section.panel').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().left));
+	expect(new Set(boxes.map(Math.round)).size).toBe(1);
+	await screenshot(page, 'playground-narrow');
+});
