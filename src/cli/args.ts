@@ -109,7 +109,9 @@ function translateParseError(command: string, error: unknown): unknown {
 			return createError('BAD_ARGUMENT', {
 				detail: message.includes('does not take')
 					? `${short(command)}: option ${option} takes no value`
-					: `${short(command)}: option ${option} needs a value`
+					: message.includes('ambiguous')
+						? `${short(command)}: the value of ${option} starts with "-"; write it as ${option}="-..."`
+						: `${short(command)}: option ${option} needs a value`
 			});
 		case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
 			return createError('BAD_ARGUMENT', { detail: `${short(command)}: unexpected argument; see ${command} --help` });

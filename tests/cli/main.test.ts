@@ -45,6 +45,7 @@ describe('main(argv) usage', () => {
 		expectUsageError(await runCli(['--frob']), /unknown option "--frob"/);
 		expectUsageError(await runCli(['search', '--data', dir, '--query', 'x', '--frob']), /unknown option --frob.*latelab search --help/);
 		expectUsageError(await runCli(['eval', '--data']), /--data needs a value/);
+		expectUsageError(await runCli(['search', '--data', dir, '--query', '-fig']), /value of --query starts with "-"; write it as --query="-\.\.\."/);
 		expectUsageError(await runCli(['eval', '--data', dir, '--json=yes']), /--json takes no value/);
 		expectUsageError(await runCli(['search', '--data', dir, 'loose words']), /unexpected argument "loose words".*--query/);
 		expectUsageError(await runCli(['data']), /name a subcommand/);
