@@ -77,3 +77,29 @@ describe('EngineCore', () => {
 		expect(queryKey('  Heart   ATTACK ')).toBe('heart attack');
 	});
 });
+
+describe('EngineCore files', () => {
+	it('core.handle(load-corpus file) reads a BEIR zip with queries and qrels, and a .jsonl file', async () => {
+		const { zipSync, strToU8 } = await import('fflate');
+		const zip = zipSync({
+			'mini/corpus.jsonl': strToU8('{"_id":"d1","title":"Cats","text":"cats purr softly"}\n{"_id":"d2","title":"Dogs","text":"dogs bark loudly"}\n'),
+			'mini/queries.jsonl': strToU8('{"_id":"q1","text":"purring cats"}\n'),
+			'mini/qrels/test.tsv': strToU8('query-id\tcorpus-id\tscore\nq1\td1\t2\n')
+		});
+		const core = new EngineCore();
+		const r = expectType(await core.handle({ type: 'load-corpus', id: 1, source: { kind: 'file', file: new File([zip], 'mini.zip') } }), 'corpus-loaded');
+		expect(r.corpus).toMatchObject({ name: 'mini', nDocs: 2, nQueries: 1, nJudgedQueries: 1 });
+		const s = expectType(await core.handle({ type: 'search', id: 2, panel: 'bm25', query: 'purring cats', k: 5 }), 'search-result');
+		expect(s.hits[0]).toMatchObject({ id: 'd1', relevance: 2 });
+		const j = expectType(await core.handle({ type: 'load-corpus', id: 3, source: { kind: 'file', file: new File(['{"id":"x","text":"hello"}\n'], 'notes.jsonl') } }), 'corpus-loaded');
+		expect(j.corpus).toMatchObject({ name: 'notes', nDocs: 1, source: 'file' });
+	});
+
+	it('core.handle(load-corpus bad jsonl) names the file and line and gives a fix', async () => {
+		const core = new EngineCore();
+		const r = expectType(await core.handle({ type: 'load-corpus', id: 1, source: { kind: 'file', file: new File(['{"_id":"a","text":"ok"}\n{"_id": "b", "text": \n'], 'bad.jsonl') } }), 'error');
+		expect(r.error.code).toBe('MALFORMED_JSON');
+		expect(r.error.message).toMatch(/^bad\.jsonl:2: /);
+		expect(r.error.fix.length).toBeGreaterThan(10);
+	});
+});

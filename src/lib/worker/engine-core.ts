@@ -5,11 +5,12 @@
  * `src/lib/state/README.md`); until a runner exists for a panel, searching it fails with a clear message.
  */
 import { createError } from '../engine/errors';
-import { blobSource, loadPastedText, loadUserDocs } from '../engine/corpus';
+import { blobSource, loadBeirFromBlobs, loadPastedText, loadUserDocs, namedBlobsFromZip } from '../engine/corpus';
 import { demoQueryInfo, loadDemoCorpus } from '../engine/corpus/demo';
 import { Bm25Index, DEFAULT_BM25_OPTIONS, indexedText } from '../engine/lexical';
 import type { Corpus, Doc, StageTiming } from '../engine/types';
 import { toFailure } from './failures';
+import { queryKey } from './query-key';
 import type { CorpusSource, CorpusSummary, EngineProgress, EngineRequest, EngineResponse, ExampleQuery, PanelHit, PanelId } from './protocol';
 
 const SNIPPET = 220;
@@ -17,10 +18,7 @@ const SNIPPET = 220;
 /** Answers one search for a panel; neural panels add theirs here. */
 export type PanelRunner = (core: EngineCore, query: string, k: number) => Promise<{ hits: { id: string; score: number; rank: number }[]; timings: StageTiming[]; kernel: string }>;
 
-/** Lower-case, single-spaced: how typed queries are matched to judged corpus queries. */
-export function queryKey(text: string): string {
-	return text.trim().replace(/\s+/g, ' ').toLowerCase();
-}
+export { queryKey };
 
 export class EngineCore {
 	corpus: Corpus | undefined;
@@ -63,11 +61,12 @@ export class EngineCore {
 		if (source.kind === 'demo') corpus = loadDemoCorpus();
 		else if (source.kind === 'pasted') corpus = await loadPastedText(source.text, { name: source.name ?? 'pasted text' });
 		else {
-			corpus = await loadUserDocs(blobSource(source.file), {
-				file: source.file.name,
-				size: source.file.size,
-				onProgress: (p) => onProgress?.({ type: 'progress', id, stage: 'read', done: p.bytes, total: p.totalBytes, unit: 'bytes' })
-			});
+			const report = (p: { bytes: number; totalBytes: number }) =>
+				onProgress?.({ type: 'progress', id, stage: 'read', done: p.bytes, total: p.totalBytes, unit: 'bytes' });
+			const { file } = source;
+			corpus = /\.zip$/i.test(file.name)
+				? await loadBeirFromBlobs(namedBlobsFromZip(new Uint8Array(await file.arrayBuffer())), { onProgress: report })
+				: await loadUserDocs(blobSource(file), { file: file.name, size: file.size, onProgress: report });
 		}
 		this.checkpoint(id);
 		if (corpus.docs.length === 0) throw createError('EMPTY_CORPUS', { detail: ` in ${corpus.name}` });
