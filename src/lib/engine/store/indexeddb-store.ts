@@ -1,0 +1,94 @@
+/**
+ * Browser: the encoded-corpus store in IndexedDB (via `idb`). One object store `batches` with
+ * records `{ key, n, bytes }` under the compound key `[key, n]`; a put is one transaction, so a batch
+ * is stored whole or not at all. Whatever still gets damaged is caught by the checksum when read.
+ */
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { EncodedCorpusStore, StoreKey } from './store';
+import { storeKeyString } from './store';
+
+interface BatchRecord {
+	key: string;
+	n: number;
+	bytes: ArrayBuffer;
+}
+
+interface EncodedSchema extends DBSchema {
+	batches: { key: [string, number]; value: BatchRecord; indexes: { byKey: string } };
+}
+
+const VERSION = 1;
+
+/**
+ * @example
+ * const store = new IndexedDbStore(); // database `latelab-encoded`
+ * await store.listBatches(key) // [0, 1, 2] after three finished batches
+ */
+export class IndexedDbStore implements EncodedCorpusStore {
+	readonly label: string;
+	private readonly name: string;
+	private readonly factory?: IDBFactory;
+	private db: Promise<IDBPDatabase<EncodedSchema>> | null = null;
+
+	/** `factory` defaults to `globalThis.indexedDB` (tests pass fake-indexeddb's). */
+	constructor(name = 'latelab-encoded', factory?: IDBFactory) {
+		this.name = name;
+		this.factory = factory;
+		this.label = `IndexedDB ${name}`;
+	}
+
+	private open(): Promise<IDBPDatabase<EncodedSchema>> {
+		if (!this.db) {
+			const factory = this.factory ?? globalThis.indexedDB;
+			const previous = globalThis.indexedDB;
+			// idb opens through globalThis.indexedDB; swap in the given factory for the open call only.
+			if (factory !== previous) (globalThis as { indexedDB?: IDBFactory }).indexedDB = factory;
+			try {
+				this.db = openDB<EncodedSchema>(this.name, VERSION, {
+					upgrade(db) {
+						const store = db.createObjectStore('batches', { keyPath: ['key', 'n'] });
+						store.createIndex('byKey', 'key');
+					}
+				});
+			} finally {
+				if (factory !== previous) (globalThis as { indexedDB?: IDBFactory }).indexedDB = previous;
+			}
+		}
+		return this.db;
+	}
+
+	async listBatches(key: StoreKey): Promise<number[]> {
+		const db = await this.open();
+		const keys = await db.getAllKeysFromIndex('batches', 'byKey', storeKeyString(key));
+		return keys.map((k) => k[1]).sort((a, b) => a - b);
+	}
+
+	async readBatch(key: StoreKey, n: number): Promise<ArrayBuffer | null> {
+		const db = await this.open();
+		const record = await db.get('batches', [storeKeyString(key), n]);
+		return record ? record.bytes : null;
+	}
+
+	async writeBatch(key: StoreKey, n: number, bytes: ArrayBuffer): Promise<void> {
+		const db = await this.open();
+		await db.put('batches', { key: storeKeyString(key), n, bytes: bytes.slice(0) });
+	}
+
+	async deleteBatch(key: StoreKey, n: number): Promise<void> {
+		const db = await this.open();
+		await db.delete('batches', [storeKeyString(key), n]);
+	}
+
+	async clear(key: StoreKey): Promise<void> {
+		const db = await this.open();
+		const tx = db.transaction('batches', 'readwrite');
+		const keys = await tx.store.index('byKey').getAllKeys(storeKeyString(key));
+		await Promise.all([...keys.map((k) => tx.store.delete(k)), tx.done]);
+	}
+
+	/** Closes the connection (tests; pages just leave it open). */
+	async close(): Promise<void> {
+		if (this.db) (await this.db).close();
+		this.db = null;
+	}
+}
