@@ -1,5 +1,6 @@
 import { createError } from '../../lib/engine/errors';
-import { DEFAULT_METRICS, evaluateRun, judgedQueryIds, uniqueSpecs, type Run } from '../../lib/engine/eval/metrics';
+import { DEFAULT_METRICS, evaluateRun, judgedQueryIds, uniqueSpecs } from '../../lib/engine/eval/metrics';
+import { runQueries, type QueriesResult } from '../../lib/engine/eval/run-queries';
 import { formatTrecRun } from '../../lib/engine/eval/trec';
 import { COMMON_OPTIONS, DATA_OPTIONS, PIPELINE_OPTIONS, duplicateIdPolicy, listOption, parseCommand, pipelineFromArgs, positiveInt, requireString } from '../args';
 import type { CliIo } from '../io';
@@ -68,21 +69,15 @@ export async function evalCommand(args: string[], io: CliIo): Promise<number> {
 	}
 
 	const { pipeline, indexMs, stages } = await buildPipeline(ctx, name, options, corpus);
-	const run: Run = new Map();
-	let searchMs = 0;
+	let queried: QueriesResult;
 	try {
-		const started = performance.now();
-		for (let i = 0; i < queries.length; i++) {
-			const result = await pipeline.search(queries[i].text, k);
-			run.set(queries[i].id, result.hits);
-			for (const t of result.timings) stages[t.stage] = (stages[t.stage] ?? 0) + t.ms;
-			ctx.progress.update({ stage: 'search', done: i + 1, total: queries.length });
-		}
-		searchMs = performance.now() - started;
+		queried = await runQueries(pipeline, queries, k, { onProgress: (p) => ctx.progress.update(p) });
 		ctx.progress.finish();
 	} finally {
 		await pipeline.dispose?.();
 	}
+	const { run, searchMs } = queried;
+	for (const [stage, value] of Object.entries(queried.stages)) stages[stage] = (stages[stage] ?? 0) + value;
 
 	const evaluation = evaluateRun(run, corpus.qrels, metrics);
 	const runPath = runOut === undefined ? undefined : await writeUserFile(ctx, runOut, formatTrecRun(run, tag), 'run file');

@@ -9,3 +9,4 @@ export * from './significance';
 export * from './student-t';
 export * from './overlap';
 export * from './trec';
+export * from './run-queries';
