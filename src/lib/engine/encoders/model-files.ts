@@ -43,6 +43,18 @@ export interface ModelFiles {
 /** Suffix of the empty marker that remembers a 404 in the Node cache. */
 const MISSING = '.latelab-404';
 
+/** The part of the browser Cache API used here (declared locally: notebooks compile without the DOM lib). */
+interface CacheLike {
+	match(key: string): Promise<Response | undefined>;
+	put(key: string, response: Response): Promise<void>;
+}
+
+/** The browser's `caches`, or null (Node, or a context without the Cache API). */
+function browserCache(name: string | null): Promise<CacheLike> | null {
+	const storage = (globalThis as { caches?: { open(name: string): Promise<CacheLike> } }).caches;
+	return name && storage ? storage.open(name) : null;
+}
+
 type NodeFs = typeof import('node:fs/promises');
 type NodePath = typeof import('node:path');
 
@@ -155,8 +167,9 @@ export function hubFiles(ref: { id: string; revision?: string }, settings: FileS
 			if (hit) return hit;
 			return (await node.fs.stat(`${target}${MISSING}`).then(() => true, () => false)) ? 'missing' : null;
 		}
-		if (!node && settings.browserCacheName && typeof caches !== 'undefined') {
-			const cache = await caches.open(settings.browserCacheName);
+		const browser = node ? null : browserCache(settings.browserCacheName);
+		if (browser) {
+			const cache = await browser;
 			const hit = await cache.match(url);
 			if (hit) return new Uint8Array(await hit.arrayBuffer());
 			return (await cache.match(`${url}?${MISSING.slice(1)}`)) ? 'missing' : null;
@@ -172,11 +185,11 @@ export function hubFiles(ref: { id: string; revision?: string }, settings: FileS
 			const tmp = `${target}.tmp.${Date.now()}.${Math.random().toString(36).slice(2)}`;
 			await node.fs.writeFile(tmp, bytes === 'missing' ? new Uint8Array(0) : bytes);
 			await node.fs.rename(tmp, target);
-		} else if (!node && settings.browserCacheName && typeof caches !== 'undefined') {
-			const cache = await caches.open(settings.browserCacheName);
+		} else if (!node && browserCache(settings.browserCacheName)) {
+			const cache = await browserCache(settings.browserCacheName)!;
 			const key = bytes === 'missing' ? `${url}?${MISSING.slice(1)}` : url;
 			const body = bytes === 'missing' ? new Uint8Array(0) : bytes;
-			await cache.put(key, new Response(body as BodyInit, { headers: { 'content-length': String(body.length) } })).catch(() => undefined);
+			await cache.put(key, new Response(body, { headers: { 'content-length': String(body.length) } })).catch(() => undefined);
 		}
 	}
 
