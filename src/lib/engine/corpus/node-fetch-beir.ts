@@ -129,6 +129,8 @@ async function download(url: string, zipPath: string, options: FetchBeirOptions,
 		throw createError('NETWORK', { url, detail: reason ?? (error instanceof Error ? error.message : String(error)) }, {}, error);
 	} finally {
 		clearTimeout(timer);
+		// Drops the connection when we stop early (error, bad status); a no-op after a complete body.
+		controller.abort();
 		await file?.close();
 	}
 }
