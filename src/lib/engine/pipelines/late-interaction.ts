@@ -1,0 +1,113 @@
+/**
+ * The ColBERT pipelines. Documents are encoded once into kept token vectors (cached) and packed into a
+ * MaxSim scorer (`createMaxSimScorer`: WebGPU, WASM or JS, with the reason recorded in every result).
+ * - `colbert`: exhaustive MaxSim over all documents. Stages: `encode-query`, `maxsim`.
+ * - `colbert-rerank`: a first stage (BM25 by default, or dense) gives the top `depth` (default 100),
+ *   then MaxSim scores only that subset: the two-phase pattern of OpenSearch / Lucene's
+ *   `LateInteractionRescorer`. Stages: `first-stage`, `encode-query`, `maxsim`.
+ */
+import { MultiVectorIndex } from '../index/multivector';
+import type { Hit } from '../types';
+import { encodeColbertCorpus } from './corpus-encoding';
+import { createFirstStage, type FirstStage } from './first-stage';
+import { depthOf, encoderFor, since, type NeuralContext, type NeuralDeps, type NeuralSearchResult } from './neural-context';
+import type { Pipeline } from './registry';
+import type { ColbertEncoder } from '../encoders/encoder';
+import type { BackendChoice } from '../maxsim/maxsim';
+
+
+/** A ColBERT pipeline, with its encoder and index exposed for explanations. */
+export interface ColbertPipeline extends Pipeline {
+	readonly encoder: ColbertEncoder;
+	readonly index: MultiVectorIndex;
+	/** The MaxSim kernel in use and why. */
+	readonly kernel: BackendChoice;
+	search(query: string, k: number): Promise<NeuralSearchResult>;
+}
+
+async function build(ctx: NeuralContext, deps: NeuralDeps, rerank: boolean): Promise<ColbertPipeline> {
+	const depth = rerank ? depthOf(ctx.options) : 0;
+	const t0 = performance.now();
+	const { encoder, ref, owned } = await encoderFor('colbert', ctx, deps);
+	const loadMs = since(t0);
+	let first: FirstStage | undefined;
+	let index: MultiVectorIndex | undefined;
+	try {
+		if (rerank) first = await createFirstStage(ctx, deps);
+		const { docs, stats } = await encodeColbertCorpus(encoder, ctx.corpus.docs, {
+			ref,
+			store: deps.store,
+			batchSize: ctx.options.batchSize,
+			signal: ctx.signal,
+			onProgress: ctx.onProgress,
+			onWarning: deps.onWarning ?? ctx.onWarning
+		});
+		const t1 = performance.now();
+		index = await MultiVectorIndex.create(docs, encoder.settings.dim, { backend: ctx.options.maxsimBackend, threads: ctx.options.threads });
+		for (const w of index.warnings) (deps.onWarning ?? ctx.onWarning)?.(`MaxSim: ${w}`);
+		const packMs = since(t1);
+		const built = index;
+		const ids = ctx.corpus.docs.map((d) => d.id);
+		const kernel = (): BackendChoice => ({ ...built.choice });
+		return {
+			name: rerank ? 'colbert-rerank' : 'colbert',
+			encoder,
+			index: built,
+			get kernel() {
+				return kernel();
+			},
+			buildTimings: [{ stage: 'load-model', ms: loadMs }, ...(first?.pipeline.buildTimings ?? []), ...stats.timings, { stage: 'index', ms: packMs }],
+			async search(query: string, k: number) {
+				const timings = [];
+				let subset: number[] | undefined;
+				if (first) {
+					const c = await first.candidates(query, depth);
+					subset = c.rows;
+					timings.push({ stage: 'first-stage', ms: c.ms });
+				}
+				const a = performance.now();
+				const q = await encoder.encodeQuery(query);
+				timings.push({ stage: 'encode-query', ms: since(a) });
+				const b = performance.now();
+				let top: { index: number; score: number }[] = [];
+				if (!subset) top = await built.topK(q.matrix, k);
+				else if (subset.length > 0) {
+					// score(query, subset) then sort: the subset is small, and ties keep first-stage order.
+					const scores = await built.score(q.matrix, subset);
+					top = subset.map((index, i) => ({ index, score: scores[i] })).sort((x, y) => y.score - x.score).slice(0, k);
+				}
+				timings.push({ stage: 'maxsim', ms: since(b) });
+				const hits: Hit[] = top.map((t, r) => ({ id: ids[t.index], score: t.score, rank: r + 1 }));
+				return { hits, timings, kernel: kernel() };
+			},
+			async dispose() {
+				await built.dispose();
+				await first?.pipeline.dispose?.();
+				if (owned) await encoder.dispose();
+			}
+		};
+	} catch (error) {
+		await index?.dispose();
+		await first?.pipeline.dispose?.();
+		if (owned) await encoder.dispose();
+		throw error;
+	}
+}
+
+/**
+ * Exhaustive ColBERT.
+ * @example
+ * const colbert = await createColbertPipeline({ corpus, options: { models: { colbert: './tiny-colbert' } } });
+ * const r = await colbert.search('red planet', 10); r.kernel // { backend: 'wasm', reason: 'wasm: relaxed SIMD (FMA), 2 threads ...' }
+ */
+export function createColbertPipeline(ctx: NeuralContext, deps: NeuralDeps = {}): Promise<ColbertPipeline> {
+	return build(ctx, deps, false);
+}
+
+/**
+ * First stage + ColBERT MaxSim rerank of its top `depth`.
+ * @example const r = await (await createColbertRerankPipeline({ corpus, options: { firstStage: 'bm25', depth: 100 } })).search('q', 10);
+ */
+export function createColbertRerankPipeline(ctx: NeuralContext, deps: NeuralDeps = {}): Promise<ColbertPipeline> {
+	return build(ctx, deps, true);
+}
