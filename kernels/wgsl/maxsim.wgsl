@@ -1,7 +1,7 @@
 // Fused MaxSim (ColBERT, Khattab & Zaharia 2020, eq. 3): score(q, d) = sum_i max_j q_i . d_j.
 //
 // One workgroup scores one document. Each invocation walks the document tokens t = lid, lid + WG, ...
-// and keeps, for a block of ROWS query rows, the running maximum of q_i . d_t in registers; the
+// (two at a time) and keeps, for a block of ROWS query rows, the running maximum of q_i . d_t in registers; the
 // workgroup then reduces those maxima per row and invocation 0 adds them up. The nq x nd similarity
 // matrix is never written anywhere.
 //
@@ -38,6 +38,7 @@ struct Params {
 // Invocations per workgroup; set by the host as a pipeline-overridable constant.
 override WG: u32 = 64u;
 // Query rows handled per pass over the document: each loaded document vec4 is reused ROWS times.
+// The kernel body is written out for exactly 8 (two vec4 accumulators).
 const ROWS: u32 = 8u;
 // Below any finite dot product of finite inputs (WGSL forbids an infinite constant).
 const LOWEST: f32 = -3.4028234e38;
@@ -76,35 +77,60 @@ fn maxsim(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index
 		return;
 	}
 	let leader = is_row_group_leader();
+	let last = nq - 1u;
 	var total = 0.0;
 	for (var row0 = 0u; row0 < nq; row0 += ROWS) {
-		var best: array<f32, ROWS>;
-		for (var r = 0u; r < ROWS; r++) {
-			best[r] = LOWEST;
-		}
-		for (var t = lid; t < nd; t += WG) {
-			// Zeroed explicitly: SwiftShader (Chromium 156) kept the previous iteration's values when
-			// this declaration relied on WGSL's implicit zero-initialisation.
-			var acc: array<f32, ROWS>;
-			for (var r = 0u; r < ROWS; r++) {
-				acc[r] = 0.0;
-			}
+		// Offsets of this block's 8 query rows; rows past nq (last block) repeat row nq - 1, and their
+		// maxima are never summed. Scalars and vec4s, not arrays: arrays indexed in a loop end up in
+		// memory on some compilers (SwiftShader's among them), registers are the point here.
+		let q0 = min(row0, last) * dim4;
+		let q1 = min(row0 + 1u, last) * dim4;
+		let q2 = min(row0 + 2u, last) * dim4;
+		let q3 = min(row0 + 3u, last) * dim4;
+		let q4 = min(row0 + 4u, last) * dim4;
+		let q5 = min(row0 + 5u, last) * dim4;
+		let q6 = min(row0 + 6u, last) * dim4;
+		let q7 = min(row0 + 7u, last) * dim4;
+		// Running maxima of rows 0..3 and 4..7 of the block over this invocation's tokens.
+		var best_lo = vec4<f32>(LOWEST);
+		var best_hi = vec4<f32>(LOWEST);
+		// Two tokens per step (t and t + WG), so each query vec4 loaded serves two document tokens.
+		// Past the end the second one repeats token nd - 1: a duplicate token cannot change a max.
+		for (var t = lid; t < nd; t += 2u * WG) {
+			let u = min(t + WG, nd - 1u);
+			var lo_t = vec4<f32>(0.0);
+			var hi_t = vec4<f32>(0.0);
+			var lo_u = vec4<f32>(0.0);
+			var hi_u = vec4<f32>(0.0);
+			var at = base + t;
+			var au = base + u;
 			for (var k = 0u; k < dim4; k++) {
-				let d = docs[base + k * nd + t];
-				for (var r = 0u; r < ROWS; r++) {
-					// Rows past nq (last block) repeat row nq - 1; their maxima are never summed.
-					let row = min(row0 + r, nq - 1u);
-					acc[r] += dot(query_at(row * dim4 + k), d);
-				}
+				let dt = docs[at];
+				let du = docs[au];
+				at += nd;
+				au += nd;
+				let x0 = query_at(q0 + k);
+				let x1 = query_at(q1 + k);
+				let x2 = query_at(q2 + k);
+				let x3 = query_at(q3 + k);
+				let x4 = query_at(q4 + k);
+				let x5 = query_at(q5 + k);
+				let x6 = query_at(q6 + k);
+				let x7 = query_at(q7 + k);
+				lo_t += vec4<f32>(dot(x0, dt), dot(x1, dt), dot(x2, dt), dot(x3, dt));
+				hi_t += vec4<f32>(dot(x4, dt), dot(x5, dt), dot(x6, dt), dot(x7, dt));
+				lo_u += vec4<f32>(dot(x0, du), dot(x1, du), dot(x2, du), dot(x3, du));
+				hi_u += vec4<f32>(dot(x4, du), dot(x5, du), dot(x6, du), dot(x7, du));
 			}
-			for (var r = 0u; r < ROWS; r++) {
-				best[r] = max(best[r], acc[r]);
-			}
+			best_lo = max(best_lo, max(lo_t, lo_u));
+			best_hi = max(best_hi, max(hi_t, hi_u));
 		}
-		for (var r = 0u; r < ROWS; r++) {
-			let m = row_group_max(best[r]);
-			if (leader) {
-				atomicMax(&row_max[r], order_key(m));
+		let group_lo = row_group_max(best_lo);
+		let group_hi = row_group_max(best_hi);
+		if (leader) {
+			for (var r = 0u; r < 4u; r++) {
+				atomicMax(&row_max[r], order_key(group_lo[r]));
+				atomicMax(&row_max[r + 4u], order_key(group_hi[r]));
 			}
 		}
 		workgroupBarrier();

@@ -2,7 +2,7 @@
 // instead of one per invocation. Must come first in the module (the `enable` directive).
 enable subgroups;
 
-fn row_group_max(v: f32) -> f32 {
+fn row_group_max(v: vec4<f32>) -> vec4<f32> {
 	return subgroupMax(v);
 }
 

@@ -1,5 +1,5 @@
 // Reduction prelude without subgroups: every invocation publishes its own maximum.
-fn row_group_max(v: f32) -> f32 {
+fn row_group_max(v: vec4<f32>) -> vec4<f32> {
 	return v;
 }
 

@@ -1,0 +1,191 @@
+/**
+ * Browser side of the MaxSim benchmark (bench/browser/maxsim.ts bundles it into a cross-origin
+ * isolated page): seeded workloads A and B of issue 4, generated in batches so only the scorer holds
+ * the documents, timed per backend, with the WASM SIMD ceilings measured in the same page.
+ */
+import { mulberry32 } from '../../kernels/cases/maxsim-cases';
+import { JsMaxSimScorer } from '../../src/lib/engine/maxsim/js';
+import { instantiateKernel, kernelModule } from '../../src/lib/engine/maxsim/kernel-module';
+import { maxSim, type MaxSimScorer } from '../../src/lib/engine/maxsim/maxsim';
+import { WasmMaxSimScorer } from '../../src/lib/engine/maxsim/wasm';
+import { createWebGpuScorer, type WebGpuMaxSimScorer } from '../../src/lib/engine/maxsim/webgpu';
+import type { TokenMatrix } from '../../src/lib/engine/types';
+
+export type WorkloadName = 'A' | 'B';
+export type BackendName = 'naive-js' | 'js' | 'wasm' | 'wasm-relaxed' | 'wasm-i16' | 'webgpu';
+
+interface Workload {
+	nq: number;
+	dim: number;
+	nDocs: number;
+	nd: number;
+	seed: number;
+}
+
+/** Issue 4: A = 32x128 query vs 1,000 docs x 180 tokens; B = 32x96 vs 10,000 docs x 128 tokens. */
+export const WORKLOADS: Record<WorkloadName, Workload> = {
+	A: { nq: 32, dim: 128, nDocs: 1000, nd: 180, seed: 1 },
+	B: { nq: 32, dim: 96, nDocs: 10_000, nd: 128, seed: 2 }
+};
+
+/** Documents kept for the error check (every nDocs / SAMPLE-th), and timed by the naive loop. */
+const SAMPLE = 100;
+
+export interface BenchRow {
+	workload: WorkloadName;
+	backend: BackendName;
+	threads: number;
+	docsPerSecond: number;
+	gflops: number;
+	/** Largest |score - maxSim| over the sampled documents. */
+	maxAbsError: number;
+	/** Median milliseconds per query, end to end (query in, scores out). */
+	endToEndMs: number;
+	/** WebGPU only: median compute-pass time from timestamp queries. */
+	kernelMs?: number | null;
+	reps: number;
+	/** Documents loaded into the scorer per second (packing + upload). */
+	addDocsPerSecond?: number;
+}
+
+function unitRows(rows: number, dim: number, next: () => number): TokenMatrix {
+	const data = new Float32Array(rows * dim);
+	for (let r = 0; r < rows; r++) {
+		let norm = 0;
+		for (let k = 0; k < dim; k++) norm += (data[r * dim + k] = next() * 2 - 1) ** 2;
+		const inv = 1 / Math.sqrt(norm);
+		for (let k = 0; k < dim; k++) data[r * dim + k] *= inv;
+	}
+	return { data, rows, dim };
+}
+
+/** The query, then the documents in batches; the same seed gives the same data in every page. */
+function* generate(w: Workload, batch = 250): Generator<TokenMatrix[], void, void> {
+	const next = mulberry32(w.seed);
+	for (let start = 0; start < w.nDocs; start += batch) {
+		yield Array.from({ length: Math.min(batch, w.nDocs - start) }, () => unitRows(w.nd, w.dim, next));
+	}
+}
+
+function queryOf(w: Workload): TokenMatrix {
+	return unitRows(w.nq, w.dim, mulberry32(w.seed + 1000));
+}
+
+function median(values: number[]): number {
+	const s = [...values].sort((a, b) => a - b);
+	return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+/** Runs `once` until `budgetMs` is spent (at least `minReps`, at most `maxReps`), after one warm-up. */
+async function timeIt<T>(once: () => Promise<T>, budgetMs: number, minReps = 3, maxReps = 15): Promise<{ ms: number[]; last: T }> {
+	let last = await once();
+	const ms: number[] = [];
+	const started = performance.now();
+	while (ms.length < minReps || (ms.length < maxReps && performance.now() - started < budgetMs)) {
+		const t = performance.now();
+		last = await once();
+		ms.push(performance.now() - t);
+	}
+	return { ms, last };
+}
+
+async function makeScorer(backend: BackendName, threads: number, dim: number): Promise<MaxSimScorer> {
+	if (backend === 'js') return new JsMaxSimScorer(dim);
+	if (backend === 'webgpu') return createWebGpuScorer(dim);
+	const flavour = backend === 'wasm-relaxed' ? 'relaxed' : 'simd';
+	return WasmMaxSimScorer.create({ dim, threads, flavour, quantized: backend === 'wasm-i16' });
+}
+
+/** Benchmarks one backend on one workload in this page. */
+export async function benchBackend(name: WorkloadName, backend: BackendName, threads: number, budgetMs = 2000): Promise<BenchRow> {
+	const w = WORKLOADS[name];
+	const query = queryOf(w);
+	const flopsPerDoc = 2 * w.nq * w.nd * w.dim;
+	const step = Math.max(1, Math.floor(w.nDocs / SAMPLE));
+	const sample: { index: number; doc: TokenMatrix }[] = [];
+	if (backend === 'naive-js') {
+		for (const docs of generate({ ...w, nDocs: SAMPLE })) docs.forEach((doc, i) => sample.push({ index: i, doc }));
+		const { ms } = await timeIt(async () => sample.map((s) => maxSim(query, s.doc)), budgetMs);
+		const docsPerSecond = SAMPLE / (median(ms) / 1000);
+		return { workload: name, backend, threads: 1, docsPerSecond, gflops: (docsPerSecond * flopsPerDoc) / 1e9, maxAbsError: 0, endToEndMs: (median(ms) * w.nDocs) / SAMPLE, reps: ms.length };
+	}
+	const scorer = await makeScorer(backend, threads, w.dim);
+	try {
+		let added = 0;
+		let addMs = 0;
+		for (const docs of generate(w)) {
+			docs.forEach((doc, i) => (added + i) % step === 0 && sample.push({ index: added + i, doc }));
+			const t = performance.now();
+			await scorer.add(docs);
+			addMs += performance.now() - t;
+			added += docs.length;
+		}
+		const gpu = backend === 'webgpu' ? (scorer as WebGpuMaxSimScorer) : null;
+		const kernelMs: number[] = [];
+		const score = async () => {
+			const scores = backend === 'wasm-i16' ? await (scorer as WasmMaxSimScorer).screen(query) : await scorer.score(query);
+			if (gpu?.lastTimings?.kernelMs != null) kernelMs.push(gpu.lastTimings.kernelMs);
+			return scores;
+		};
+		const { ms, last } = await timeIt(score, backend === 'js' ? budgetMs / 2 : budgetMs, backend === 'js' ? 1 : 3);
+		const maxAbsError = Math.max(...sample.map((s) => Math.abs(last[s.index] - maxSim(query, s.doc))));
+		const docsPerSecond = w.nDocs / (median(ms) / 1000);
+		const row: BenchRow = {
+			workload: name,
+			backend,
+			threads: scorer.threads,
+			docsPerSecond,
+			gflops: (docsPerSecond * flopsPerDoc) / 1e9,
+			maxAbsError,
+			endToEndMs: median(ms),
+			reps: ms.length,
+			addDocsPerSecond: w.nDocs / (addMs / 1000)
+		};
+		if (gpu) row.kernelMs = kernelMs.length ? median(kernelMs) : null;
+		return row;
+	} finally {
+		await scorer.dispose();
+	}
+}
+
+/** GFLOP/s of the kernels' register-only `ceiling` loop (64 flops per iteration), best of 5, one thread. */
+export async function measureCeilings(): Promise<Record<string, number>> {
+	const out: Record<string, number> = {};
+	for (const [key, flavour] of [['simd128', 'simd'], ['relaxedFma', 'relaxed']] as const) {
+		const kernel = await instantiateKernel(await kernelModule(flavour, false), new WebAssembly.Memory({ initial: 1 }));
+		let iterations = 1e6;
+		let best = 0;
+		for (let rep = 0; rep < 8; rep++) {
+			const t = performance.now();
+			kernel.ceiling(iterations);
+			const s = (performance.now() - t) / 1000;
+			if (s < 0.1) iterations *= 4;
+			else best = Math.max(best, (iterations * 64) / s / 1e9);
+		}
+		out[key] = best;
+	}
+	return out;
+}
+
+/** What this page runs on. */
+export async function machine(): Promise<Record<string, unknown>> {
+	const info: Record<string, unknown> = {
+		userAgent: navigator.userAgent,
+		hardwareConcurrency: navigator.hardwareConcurrency,
+		crossOriginIsolated
+	};
+	try {
+		const gpu = await createWebGpuScorer(4);
+		info.webgpuAdapter = gpu.adapter;
+		info.webgpuSubgroups = gpu.subgroups;
+		info.webgpuTimestamps = gpu.timestamps;
+		await gpu.dispose();
+	} catch (error) {
+		info.webgpuAdapter = `unavailable: ${error instanceof Error ? error.message : String(error)}`;
+	}
+	return info;
+}
+
+const bench = { benchBackend, measureCeilings, machine };
+export type BrowserBench = typeof bench;
+(globalThis as unknown as { maxsimBench: BrowserBench }).maxsimBench = bench;
