@@ -153,6 +153,37 @@ describe('model loading through the mock Hub', () => {
 		expect(listFiles(cacheDir)).toContain('tokenizer.json');
 	});
 
+	it('a Stanford root model.safetensors is read with Range requests: only linear.weight is fetched and cached', async () => {
+		ctx.hub.requests.length = 0;
+		const ref = { id: FIXTURE_MODELS.colbertStanford, revision: 'range' };
+		const cb = await loadColbertEncoder(ref);
+		expect(cb.settings.projection).toBe('external');
+		await cb.dispose();
+		const weightRequests = ctx.hub.requests.filter((r) => r.includes('/resolve/range/model.safetensors'));
+		expect(weightRequests).toEqual(Array(3).fill('GET /latelab-test/tiny-colbert-stanford/resolve/range/model.safetensors 206'));
+		const cacheDir = join(ctx.cacheDir, FIXTURE_MODELS.colbertStanford, 'range');
+		expect(listFiles(cacheDir)).toContain('model.safetensors.linear.weight.latelab');
+		expect(listFiles(cacheDir)).not.toContain('model.safetensors');
+		ctx.hub.requests.length = 0;
+		const again = await loadColbertEncoder(ref);
+		await again.dispose();
+		expect(ctx.hub.requests).toEqual([]);
+	});
+
+	it('a server without Range support makes the projection fall back to downloading the whole file', async () => {
+		ctx.hub.setFault({ ignoreRange: true });
+		try {
+			const cb = await loadColbertEncoder({ id: FIXTURE_MODELS.colbertStanford, revision: 'no-range' });
+			const reference = await loadColbertEncoder({ id: FIXTURE_MODELS.colbertPylate });
+			const [a, b] = await Promise.all([cb.encodeQuery('red planet'), reference.encodeQuery('red planet')]);
+			expect(Math.max(...a.matrix.data.map((v, i) => Math.abs(v - b.matrix.data[i])))).toBeLessThan(1e-5);
+			await Promise.all([cb.dispose(), reference.dispose()]);
+		} finally {
+			ctx.hub.setFault(null);
+		}
+		expect(listFiles(join(ctx.cacheDir, FIXTURE_MODELS.colbertStanford, 'no-range'))).toContain('model.safetensors');
+	});
+
 	it('an unreachable Hub fails with OFFLINE and says how to work offline', async () => {
 		const dead = await startMockHub({ root: ctx.fixtureDir });
 		await dead.close();

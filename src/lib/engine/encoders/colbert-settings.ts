@@ -12,9 +12,8 @@
  */
 import { createError } from '../errors';
 import { COLBERT_FALLBACK, knownModel } from './model-defaults';
-import { describeFile, hubFiles, readFile, readJson, type ModelFiles } from './model-files';
+import { hubFiles, readJson, type ModelFiles } from './model-files';
 import { fileSettings, type LoadedModel } from './runtime';
-import { readSafetensors } from './safetensors';
 import { PUNCTUATION_CHARS, skiplistIds } from './tokenization';
 
 export interface ColbertRecipe {
@@ -88,13 +87,6 @@ export async function resolveColbertRecipe(model: Pick<LoadedModel, 'files' | 't
 	};
 }
 
-async function linearWeight(files: ModelFiles, file: string, key: string): Promise<{ shape: number[]; data: Float32Array } | null> {
-	const bytes = await readFile(files, file, { optional: true });
-	if (!bytes) return null;
-	const st = readSafetensors(bytes, describeFile(files, file));
-	return st.entries.has(key) ? st.tensor(key) : null;
-}
-
 /** Decides folded vs external from the ONNX output `width`, loading `linear.weight` when external. */
 export async function resolveProjection(model: Pick<LoadedModel, 'files' | 'config' | 'name' | 'ref'>, width: number): Promise<ColbertProjection> {
 	const hidden = Number(model.config.hidden_size ?? model.config.dim ?? 0);
@@ -110,7 +102,7 @@ export async function resolveProjection(model: Pick<LoadedModel, 'files' | 'conf
 	const from = knownModel(model.ref.id)?.colbert?.projectionFrom;
 	if (from) candidates.push({ files: hubFiles({ id: from.repo }, fileSettings()), file: from.file, key: from.key });
 	for (const c of candidates) {
-		const w = await linearWeight(c.files, c.file, c.key);
+		const w = await c.files.readTensor(c.file, c.key);
 		if (!w) continue;
 		if (w.shape.length !== 2 || w.shape[1] !== hidden) {
 			throw createError('DIM_MISMATCH', { expected: `[dim, ${hidden}]`, actual: JSON.stringify(w.shape), detail: ` for ${c.key} in ${c.file} of ${c.files.label}` });

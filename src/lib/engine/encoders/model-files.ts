@@ -15,6 +15,9 @@
  * const pooling = await readJson(files, '1_Pooling/config.json', { optional: true }); // object or null
  */
 import { createError, isLatelabError } from '../errors';
+import { offlineError } from './offline-error';
+import { readSafetensors } from './safetensors';
+import { fetchTensorByRange } from './safetensors-remote';
 
 /** Where files come from and where downloads are cached (filled by the runtime from its settings). */
 export interface FileSettings {
@@ -38,6 +41,18 @@ export interface ModelFiles {
 	read(file: string, onProgress?: FileProgress): Promise<Uint8Array | null>;
 	/** Local folders only: whether `file` exists, without reading it. */
 	exists?(file: string): Promise<boolean>;
+	/**
+	 * One tensor of a safetensors file, or null when the file or the tensor is absent. From the Hub
+	 * only that tensor's bytes are fetched (Range requests) and cached.
+	 */
+	readTensor(file: string, key: string): Promise<{ shape: number[]; data: Float32Array } | null>;
+}
+
+/** `key` of safetensors `bytes`, or null when absent. */
+function tensorOf(files: ModelFiles, file: string, bytes: Uint8Array | null, key: string): { shape: number[]; data: Float32Array } | null {
+	if (!bytes) return null;
+	const st = readSafetensors(bytes, describeFile(files, file));
+	return st.entries.has(key) ? st.tensor(key) : null;
 }
 
 /** Suffix of the empty marker that remembers a 404 in the Node cache. */
@@ -69,18 +84,6 @@ export function nodeModules(): { fs: NodeFs; path: NodePath } | null {
 export function hubUrl(settings: FileSettings, id: string, revision: string, file: string): string {
 	const path = settings.remotePathTemplate.replaceAll('{model}', id).replaceAll('{revision}', encodeURIComponent(revision));
 	return [settings.remoteHost.replace(/\/$/, ''), path.replace(/^\/|\/$/g, ''), file].join('/');
-}
-
-/** Maps a failed `fetch` (no HTTP response at all) to OFFLINE, with the fix. */
-export function offlineError(url: string, error: unknown): Error {
-	const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
-	const reason = cause?.code ?? cause?.message ?? (error as Error)?.message ?? String(error);
-	return createError(
-		'OFFLINE',
-		{ url, detail: `${reason}. Check the network or the Hub address (HF_ENDPOINT / configureRuntime({ remoteHost })), or load the model from a local folder (see docs/MODELS-GUIDE.md)` },
-		{},
-		error
-	);
 }
 
 async function download(url: string, file: string, onProgress?: FileProgress): Promise<Uint8Array | null> {
@@ -123,7 +126,7 @@ async function download(url: string, file: string, onProgress?: FileProgress): P
 export function folderFiles(dir: string): ModelFiles {
 	const node = nodeModules();
 	const root = node ? node.path.resolve(dir) : dir.replace(/\/$/, '');
-	return {
+	const files: ModelFiles = {
 		label: root,
 		local: true,
 		async exists(file) {
@@ -146,8 +149,12 @@ export function folderFiles(dir: string): ModelFiles {
 			if (bytes) onProgress?.(file, 'progress', bytes.length, bytes.length);
 			onProgress?.(file, 'done');
 			return bytes;
+		},
+		async readTensor(file, key) {
+			return tensorOf(files, file, await files.read(file), key);
 		}
 	};
+	return files;
 }
 
 /** Files of a Hub repo, through the shared download cache. */
@@ -193,7 +200,7 @@ export function hubFiles(ref: { id: string; revision?: string }, settings: FileS
 		}
 	}
 
-	return {
+	const files: ModelFiles = {
 		label: `Hub repo ${ref.id}@${revision} (${settings.remoteHost})`,
 		local: false,
 		async read(file, onProgress) {
@@ -215,8 +222,27 @@ export function hubFiles(ref: { id: string; revision?: string }, settings: FileS
 			}
 			onProgress?.(file, 'done');
 			return bytes;
+		},
+		async readTensor(file, key) {
+			const url = hubUrl(settings, ref.id, revision, file);
+			const whole = await fromCache(file, url);
+			if (whole !== null) return tensorOf(files, file, whole === 'missing' ? null : whole, key);
+			// The one tensor, cached on its own as a small safetensors file beside where the whole would go.
+			const part = `${file}.${key}.latelab`;
+			const partUrl = `${url}.${key}.latelab`;
+			const cached = await fromCache(part, partUrl);
+			if (cached !== null) return tensorOf(files, file, cached === 'missing' ? null : cached, key);
+			if (!settings.allowRemoteModels) {
+				throw createError('OFFLINE', { url, detail: `remote models are disabled and ${key} of ${file} is not in the cache; load the model from a local folder (see docs/MODELS-GUIDE.md)` });
+			}
+			const remote = await fetchTensorByRange(url, key);
+			if (remote.kind === 'unsupported') return tensorOf(files, file, await files.read(file), key);
+			if (remote.kind === 'missing') await toCache(file, url, 'missing');
+			else await toCache(part, partUrl, remote.kind === 'tensor' ? remote.file : 'missing');
+			return remote.kind === 'tensor' ? tensorOf(files, file, remote.file, key) : null;
 		}
 	};
+	return files;
 }
 
 /** A file's name for messages: a path for folders, `file of Hub repo ...` for the Hub. */

@@ -13,7 +13,8 @@
 import { AutoModel, AutoModelForSequenceClassification, AutoTokenizer, Tensor, env } from '@huggingface/transformers';
 import { createError, isLatelabError } from '../errors';
 import type { ModelProgress, ModelRef } from './encoder';
-import { folderFiles, hubFiles, hubUrl, nodeModules, offlineError, readJson, type FileSettings, type ModelFiles } from './model-files';
+import { folderFiles, hubFiles, hubUrl, nodeModules, readJson, type FileSettings, type ModelFiles } from './model-files';
+import { offlineError } from './offline-error';
 import { createProgressTracker, type ProgressTracker } from './progress';
 import { learnTemplate, type EncodedText, type PieceTokenizer, type SequenceTemplate } from './tokenization';
 

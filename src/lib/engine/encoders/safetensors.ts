@@ -102,3 +102,29 @@ export function readSafetensors(bytes: Uint8Array, source: string): SafetensorsF
 
 	return { metadata, entries, tensor };
 }
+
+/**
+ * A safetensors file holding the given raw tensors (used to cache the one tensor latelab needs from
+ * a large remote file). Header padded with spaces to a multiple of 8, as the format recommends.
+ * @example readSafetensors(encodeSafetensors([{ name: 'w', dtype: 'F32', shape: [1], bytes: new Uint8Array(4) }]), 'x').tensor('w').data // Float32Array [0]
+ */
+export function encodeSafetensors(tensors: { name: string; dtype: string; shape: number[]; bytes: Uint8Array }[]): Uint8Array {
+	const header: Record<string, unknown> = {};
+	let offset = 0;
+	for (const t of tensors) {
+		header[t.name] = { dtype: t.dtype, shape: t.shape, data_offsets: [offset, offset + t.bytes.length] };
+		offset += t.bytes.length;
+	}
+	let json = JSON.stringify(header);
+	while (json.length % 8 !== 0) json += ' ';
+	const head = new TextEncoder().encode(json);
+	const out = new Uint8Array(8 + head.length + offset);
+	new DataView(out.buffer).setBigUint64(0, BigInt(head.length), true);
+	out.set(head, 8);
+	let at = 8 + head.length;
+	for (const t of tensors) {
+		out.set(t.bytes, at);
+		at += t.bytes.length;
+	}
+	return out;
+}
