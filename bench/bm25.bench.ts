@@ -103,5 +103,5 @@ if (json) {
 	console.log(`build: median ${result.build.medianMs} ms over ${runs} runs (${result.build.allMs.join(', ')})`);
 	for (const s of search) console.log(`search k=${s.k}: ${s.queries} queries, ${s.queriesPerSecond} q/s (${s.msPerQuery} ms/query)`);
 	console.log(`index: ${(result.indexBytes / 2 ** 20).toFixed(2)} MiB serialised (corpus text ${(textBytes / 2 ** 20).toFixed(2)} MiB of it at most); serialize ${result.serializeMs} ms, deserialize ${result.deserializeMs} ms`);
-	if (scaled) console.log(`scale x${scale}: ${scaled.docs} docs built in ${scaled.buildMs} ms, heap ${scaled.heapUsedMB} MiB, ${(scaled.indexBytes / 2 ** 20).toFixed(1)} MiB serialised, ${scaled.qpsTestK10} q/s (k=10)`);
+	if (scaled) console.log(`scale x${scale}: ${scaled.docs} docs built in ${scaled.buildMs} ms, JS heap ${scaled.heapUsedMB} MiB, ${(scaled.indexBytes / 2 ** 20).toFixed(1)} MiB serialised, ${scaled.qpsTestK10} q/s (k=10)`);
 }

@@ -217,4 +217,16 @@ describe('Bm25Index', () => {
 		// 1000 - 24 = 976 = 0b1111010000 -> 0b1111000000 = 960, + 24 = 984.
 		expect([0, 1, 23, 24, 31, 39, 40, 41, 100, 1000].map(luceneLength)).toEqual([0, 1, 23, 24, 31, 39, 40, 40, 96, 984]);
 	});
+
+	it('Bm25Index.buildAsync(docs) equals build(docs), reports progress and stops with CANCELLED on abort', async () => {
+		const docs = Array.from({ length: 3000 }, (_, i) => doc(`d${i}`, `word${i % 97} common text number ${i}`));
+		const progress: number[] = [];
+		const built = await Bm25Index.buildAsync(docs, {}, { onProgress: (done) => progress.push(done) });
+		expect(built.search('word5 common', 20)).toEqual(Bm25Index.build(docs).search('word5 common', 20));
+		expect(progress.at(-1)).toBe(3000);
+		const controller = new AbortController();
+		controller.abort();
+		const slow = Array.from({ length: 40 }, () => docs).flat().map((d, i) => ({ ...d, id: `c${i}` }));
+		await expect(Bm25Index.buildAsync(slow, {}, { signal: controller.signal })).rejects.toMatchObject({ code: 'CANCELLED' });
+	});
 });

@@ -4,10 +4,10 @@ import { Analyzer, resolveAnalyzerOptions, type AnalyzerOptions } from './analyz
 import { decodeBm25, encodeBm25 } from './bm25-format';
 import { bm25Idf, bm25TfPart, indexedText } from './bm25-formula';
 import { luceneLength } from './lucene-length';
-
-export { bm25Idf, bm25TfPart, indexedText } from './bm25-formula';
 import { PostingsBuilder, type InvertedIndex } from './postings';
 import { topK } from './top-k';
+
+export { bm25Idf, bm25TfPart, indexedText } from './bm25-formula';
 
 /**
  * Okapi BM25 as Lucene's `BM25Similarity` (hence Anserini/Pyserini) computes it, per query term t:
@@ -124,6 +124,33 @@ export class Bm25Index {
 		const analyzer = new Analyzer(resolved.analyzer);
 		const builder = new PostingsBuilder();
 		for (const doc of docs) builder.addDocument(analyzer.terms(indexedText(doc)));
+		return new Bm25Index(docs.slice(), builder.finish(), resolved);
+	}
+
+	/**
+	 * `build` for big corpora on a UI or worker thread: yields to the event loop about every 50 ms,
+	 * reports `onProgress(done, total)` and stops with CANCELLED when `signal` aborts. Same result as `build`.
+	 * @example await Bm25Index.buildAsync(docs, {}, { onProgress: (done, total) => bar.update(done / total) })
+	 */
+	static async buildAsync(
+		docs: Doc[],
+		options: Bm25Options = {},
+		control: { onProgress?: (done: number, total: number) => void; signal?: AbortSignal } = {}
+	): Promise<Bm25Index> {
+		const resolved = resolveBm25Options(options);
+		const analyzer = new Analyzer(resolved.analyzer);
+		const builder = new PostingsBuilder();
+		let lastYield = Date.now();
+		for (let i = 0; i < docs.length; i++) {
+			builder.addDocument(analyzer.terms(indexedText(docs[i])));
+			if ((i & 63) === 63 && Date.now() - lastYield > 50) {
+				control.onProgress?.(i + 1, docs.length);
+				await new Promise((resolve) => setTimeout(resolve, 0));
+				if (control.signal?.aborted) throw createError('CANCELLED', { detail: ` while indexing document ${i + 1} of ${docs.length}` });
+				lastYield = Date.now();
+			}
+		}
+		control.onProgress?.(docs.length, docs.length);
 		return new Bm25Index(docs.slice(), builder.finish(), resolved);
 	}
 
