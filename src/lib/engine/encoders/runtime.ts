@@ -84,7 +84,12 @@ export function resolveRunOptions(ref: ModelRef): { dtype: NonNullable<ModelRef[
 export async function resolveLocalFolder(ref: ModelRef): Promise<string> {
 	const node = nodeModules();
 	const dir = ref.localDir!;
-	if (!node) return ref.id ? `${dir.replace(/\/$/, '')}/${ref.id}` : dir;
+	if (!node) {
+		// Browser: a folder is a URL path; probe for the nested layout the same way.
+		const nested = `${dir.replace(/\/$/, '')}/${ref.id}`;
+		const found = ref.id && ref.id !== dir ? await fetch(`${nested}/config.json`, { method: 'HEAD' }).then((r) => r.ok, () => false) : false;
+		return found ? nested : dir;
+	}
 	const nested = node.path.resolve(dir, ref.id || '.');
 	const isDir = await node.fs.stat(nested).then((s) => s.isDirectory(), () => false);
 	return isDir ? nested : node.path.resolve(dir);
