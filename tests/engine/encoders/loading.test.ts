@@ -139,6 +139,28 @@ describe('model loading through the mock Hub', () => {
 		expect(listFiles(cacheDir).filter((f) => f.includes('.tmp'))).toEqual([]);
 	});
 
+	it('a cached non-main revision loads with remote models disabled', async () => {
+		await loadBiEncoder({ id: FIXTURE_MODELS.biEncoder, revision: 'pinned' }).then((bi) => bi.dispose());
+		configureRuntime({ allowRemoteModels: false });
+		ctx.hub.requests.length = 0;
+		try {
+			const bi = await loadBiEncoder({ id: FIXTURE_MODELS.biEncoder, revision: 'pinned' });
+			expect((await bi.encode(['mars'], 'query')).rows).toBe(1);
+			await bi.dispose();
+		} finally {
+			configureRuntime({ allowRemoteModels: true });
+		}
+		expect(ctx.hub.requests).toEqual([]);
+	});
+
+	it("loadBiEncoder({ dtype: 'q8' }) downloads onnx/model_quantized.onnx, not model.onnx", async () => {
+		ctx.hub.requests.length = 0;
+		const bi = await loadBiEncoder({ id: FIXTURE_MODELS.biEncoder, revision: 'q8', dtype: 'q8' });
+		await bi.dispose();
+		const onnx = ctx.hub.requests.filter((r) => r.includes('/onnx/') && r.endsWith(' 200'));
+		expect(onnx).toEqual(['GET /latelab-test/tiny-bi-encoder/resolve/q8/onnx/model_quantized.onnx 200']);
+	});
+
 	it('a tokenizer.json download cut mid-way fails with NETWORK and caches nothing for it', async () => {
 		const ref = { id: FIXTURE_MODELS.biEncoder, revision: 'cut-tokenizer' };
 		ctx.hub.setFault({ dropAfterBytes: { file: 'tokenizer.json', bytes: 1_000 } });

@@ -10,7 +10,8 @@
  * const m = await loadModel({ id: 'Xenova/all-MiniLM-L6-v2' }, { task: 'feature-extraction' });
  * const out = await m.run([{ ids: [101, 7592, 102], mask: [1, 1, 1], types: [0, 0, 0] }]); // dims [1, 3, 384]
  */
-import { AutoModel, AutoModelForSequenceClassification, AutoTokenizer, Tensor, env } from '@huggingface/transformers';
+import * as transformers from '@huggingface/transformers';
+import { AutoModel, AutoModelForSequenceClassification, PreTrainedTokenizer, Tensor, env } from '@huggingface/transformers';
 import { createError, isLatelabError } from '../errors';
 import type { ModelProgress, ModelRef } from './encoder';
 import { folderFiles, hubFiles, hubUrl, nodeModules, readJson, type FileSettings, type ModelFiles } from './model-files';
@@ -111,7 +112,19 @@ export interface LoadedModel {
 	dispose(): Promise<void>;
 }
 
-type HfTokenizer = Awaited<ReturnType<typeof AutoTokenizer.from_pretrained>>;
+type HfTokenizer = PreTrainedTokenizer;
+
+/**
+ * The tokenizer class `tokenizer_config.json` names (as AutoTokenizer picks it), built from the JSON
+ * latelab already fetched. AutoTokenizer itself is not used: its file check ignores the revision and
+ * cache options, which breaks offline loads of non-`main` revisions.
+ */
+function makeTokenizer(tokenizerJson: object, tokenizerConfig: Record<string, unknown>): HfTokenizer {
+	const name = String(tokenizerConfig.tokenizer_class ?? 'PreTrainedTokenizer').replace(/Fast$/, '');
+	const candidate = (transformers as unknown as Record<string, unknown>)[name];
+	const Cls = typeof candidate === 'function' && (candidate === PreTrainedTokenizer || candidate.prototype instanceof PreTrainedTokenizer) ? (candidate as typeof PreTrainedTokenizer) : PreTrainedTokenizer;
+	return new Cls(tokenizerJson, tokenizerConfig);
+}
 
 function wrapTokenizer(t: HfTokenizer): PieceTokenizer {
 	const vocab = t.get_vocab() as Map<string, number> | Record<string, number>;
@@ -171,14 +184,14 @@ export async function loadModel(
 	const ctx = { files, ref, onnxFile };
 	try {
 		const config = (await readJson(files, 'config.json', { onProgress: tracker.file }))!;
-		await readJson(files, 'tokenizer_config.json', { onProgress: tracker.file });
-		await readJson(files, 'tokenizer.json', { onProgress: tracker.file });
+		const tokenizerConfig = (await readJson(files, 'tokenizer_config.json', { onProgress: tracker.file }))!;
+		const tokenizerJson = (await readJson<object>(files, 'tokenizer.json', { onProgress: tracker.file }))!;
 		if (folder && files.exists && !(await files.exists(onnxFile))) {
 			throw createError('MODEL_FILE_MISSING', { path: files.label, file: onnxFile, detail: ` (dtype ${dtype})` });
 		}
 		if (folder) env.allowLocalModels = true;
 		const common = { revision: ref.revision ?? 'main', local_files_only: folder !== null, progress_callback: tracker.transformers };
-		const tokenizer = await AutoTokenizer.from_pretrained(folder ?? ref.id, common);
+		const tokenizer = makeTokenizer(tokenizerJson, tokenizerConfig);
 		const Model = options.task === 'sequence-classification' ? AutoModelForSequenceClassification : AutoModel;
 		const model = await Model.from_pretrained(folder ?? ref.id, { ...common, dtype, device });
 		tracker.ready();
