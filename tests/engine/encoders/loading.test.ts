@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -110,6 +110,22 @@ describe('model loading through the mock Hub', () => {
 		const error = await loadBiEncoder({ id: '', localDir: dir, dtype: 'fp32' }).catch((e) => e);
 		expect(error.code).toBe('MODEL_FILE_MISSING');
 		expect(error.message).toContain('onnx/model.onnx');
+		expect(error.message).toContain(dir);
+		rmSync(dir, { recursive: true, force: true });
+	});
+
+	it("a dtype the repo lacks (404 on onnx/model_q4.onnx) fails with MODEL_FILE_MISSING naming that file", async () => {
+		const error = await loadBiEncoder({ id: FIXTURE_MODELS.biEncoder, dtype: 'q4' }).catch((e) => e);
+		expect(error.code).toBe('MODEL_FILE_MISSING');
+		expect(error.message).toContain('onnx/model_q4.onnx');
+		expect(error.message).toContain(FIXTURE_MODELS.biEncoder);
+	});
+
+	it('a folder whose ONNX file is not a model fails with MODEL_LOAD_FAILED', async () => {
+		const dir = copyWithout(FIXTURE_MODELS.biEncoder, /^no-such-file$/);
+		writeFileSync(join(dir, 'onnx/model.onnx'), 'not an onnx graph');
+		const error = await loadBiEncoder({ id: '', localDir: dir }).catch((e) => e);
+		expect(error.code).toBe('MODEL_LOAD_FAILED');
 		expect(error.message).toContain(dir);
 		rmSync(dir, { recursive: true, force: true });
 	});
