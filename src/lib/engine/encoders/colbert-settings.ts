@@ -1,8 +1,8 @@
 /**
  * Where a ColBERT model's recipe comes from, in order: PyLate's `config_sentence_transformers.json`
  * (`query_prefix`, `document_prefix`, `query_length`, `document_length`,
- * `attend_to_expansion_tokens`, `skiplist_words`), Stanford's `artifact.metadata` (`query_maxlen`,
- * `doc_maxlen`, `attend_to_mask_tokens`), the known-model table, Stanford's defaults. And where the
+ * `attend_to_expansion_tokens`, `skiplist_words`), the known-model table (MODELS.md), Stanford's
+ * `artifact.metadata` (`query_maxlen`, `doc_maxlen`, `attend_to_mask_tokens`), Stanford's defaults. And where the
  * projection lives: folded into the ONNX graph when its output width differs from `hidden_size`;
  * otherwise `linear.weight` [dim, hidden] from `1_Dense/model.safetensors` (PyLate), the root
  * `model.safetensors` (Stanford), or the repo the known-model table names.
@@ -55,8 +55,9 @@ function markerId(model: Pick<LoadedModel, 'tokenizer' | 'name'>, marker: string
 export async function resolveColbertRecipe(model: Pick<LoadedModel, 'files' | 'tokenizer' | 'name' | 'ref'>): Promise<ColbertRecipe> {
 	const { files } = model;
 	const pylate = await readJson<PylateConfig>(files, 'config_sentence_transformers.json', { optional: true });
-	const stanford = pylate?.query_length ? null : await readJson<Record<string, unknown>>(files, 'artifact.metadata', { optional: true });
 	const known = knownModel(model.ref.id);
+	// MODELS.md: PyLate's config when present, else the per-model defaults; Stanford's metadata only for models it does not list.
+	const stanford = pylate?.query_length || known?.colbert ? null : await readJson<Record<string, unknown>>(files, 'artifact.metadata', { optional: true });
 	let queryLength = known?.colbert?.queryLength ?? COLBERT_FALLBACK.queryLength;
 	let documentLength = known?.colbert?.documentLength ?? COLBERT_FALLBACK.documentLength;
 	let attend = false;
