@@ -136,6 +136,8 @@ describe('model loading through the mock Hub', () => {
 		expect(error.message).toContain('latelab-test/no-such-model');
 		expect(error.message).toContain('config.json');
 		expect(error.message).toContain('404');
+		// A required file's 404 is not remembered: the next load asks the Hub again.
+		expect(listFiles(join(ctx.cacheDir, 'latelab-test/no-such-model'))).toEqual([]);
 	});
 
 	it('an ONNX download cut mid-way fails with NETWORK, leaves no cache entry, and a retry succeeds', async () => {

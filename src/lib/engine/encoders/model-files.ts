@@ -37,8 +37,12 @@ export interface ModelFiles {
 	/** Human-readable origin for messages: the folder, or `org/name@rev at <host>`. */
 	label: string;
 	local: boolean;
-	/** Bytes of `file`, or null when it does not exist. Network failures throw. */
-	read(file: string, onProgress?: FileProgress): Promise<Uint8Array | null>;
+	/**
+	 * Bytes of `file`, or null when it does not exist. Network failures throw. With
+	 * `rememberMissing`, a Hub 404 is remembered in the cache (for optional files, so a warmed cache
+	 * works offline); required files are asked for again next time.
+	 */
+	read(file: string, onProgress?: FileProgress, rememberMissing?: boolean): Promise<Uint8Array | null>;
 	/** Local folders only: whether `file` exists, without reading it. */
 	exists?(file: string): Promise<boolean>;
 	/**
@@ -203,7 +207,7 @@ export function hubFiles(ref: { id: string; revision?: string }, settings: FileS
 	const files: ModelFiles = {
 		label: `Hub repo ${ref.id}@${revision} (${settings.remoteHost})`,
 		local: false,
-		async read(file, onProgress) {
+		async read(file, onProgress, rememberMissing) {
 			const url = hubUrl(settings, ref.id, revision, file);
 			onProgress?.(file, 'initiate');
 			const cached = await fromCache(file, url);
@@ -218,7 +222,8 @@ export function hubFiles(ref: { id: string; revision?: string }, settings: FileS
 					throw createError('OFFLINE', { url, detail: `remote models are disabled and ${file} is not in the cache; load the model from a local folder (see docs/MODELS-GUIDE.md)` });
 				}
 				bytes = await download(url, file, onProgress);
-				await toCache(file, url, bytes ?? 'missing');
+				if (bytes) await toCache(file, url, bytes);
+				else if (rememberMissing) await toCache(file, url, 'missing');
 			}
 			onProgress?.(file, 'done');
 			return bytes;
@@ -252,7 +257,7 @@ export function describeFile(files: ModelFiles, file: string): string {
 
 /** `file` of `files`; a missing required file is MODEL_FILE_MISSING naming the folder or repo. */
 export async function readFile(files: ModelFiles, file: string, options: { optional?: boolean; onProgress?: FileProgress } = {}): Promise<Uint8Array | null> {
-	const bytes = await files.read(file, options.onProgress);
+	const bytes = await files.read(file, options.onProgress, options.optional === true);
 	if (bytes === null && !options.optional) {
 		throw createError('MODEL_FILE_MISSING', { path: files.label, file, detail: files.local ? '' : ' (HTTP 404: wrong model id, revision or file name?)' });
 	}
