@@ -44,6 +44,7 @@ describe('cross-encoder', () => {
 	});
 
 	it('scoreInputs(inputs): token_type_ids reach the model (zeroing them changes the logit)', async () => {
+		expect(ce.usesTokenTypes).toBe(true);
 		const input = ce.buildInput('red planet', 'Mars is red');
 		const [withTypes, withoutTypes] = await ce.scoreInputs([input, { ...input, types: input.types.map(() => 0) }]);
 		expect(Math.abs(withTypes - withoutTypes)).toBeGreaterThan(1e-3);

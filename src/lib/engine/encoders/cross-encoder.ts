@@ -28,6 +28,8 @@ export function sigmoid(logit: number): number {
 /** `CrossEncoder` plus the exact inputs it builds, for explanations (occlusion) and tests. */
 export interface LoadedCrossEncoder extends CrossEncoder {
 	readonly maxLength: number;
+	/** Whether the ONNX graph takes token_type_ids (BERT-style models do; RoBERTa-style ones have none). */
+	readonly usesTokenTypes: boolean;
 	/** The model inputs for one pair: ids, mask, token type ids. */
 	buildInput(query: string, document: string): EncodedText;
 	/** Logit column 0 for already-built inputs, in order. */
@@ -58,5 +60,6 @@ export async function loadCrossEncoder(
 	}
 
 	const buildInput = (query: string, document: string) => crossEncoderInput(model, query, document, maxLength);
-	return { kind: 'cross-encoder', modelId: model.name, maxLength, buildInput, score, scoreInputs, dispose: () => model.dispose() };
+	const usesTokenTypes = model.inputNames.includes('token_type_ids');
+	return { kind: 'cross-encoder', modelId: model.name, maxLength, usesTokenTypes, buildInput, score, scoreInputs, dispose: () => model.dispose() };
 }

@@ -107,6 +107,8 @@ export interface LoadedModel {
 	template: SequenceTemplate;
 	dtype: string;
 	device: string;
+	/** The ONNX graph's input names (token_type_ids is fed only when listed here). */
+	inputNames: string[];
 	/** Runs a batch (rows padded here); returns the first of `last_hidden_state` / `logits` / any output. */
 	run(batch: EncodedText[]): Promise<{ data: Float32Array; dims: number[] }>;
 	dispose(): Promise<void>;
@@ -196,6 +198,8 @@ export async function loadModel(
 		const model = await Model.from_pretrained(folder ?? ref.id, { ...common, dtype, device });
 		tracker.ready();
 		const wrapped = wrapTokenizer(tokenizer);
+		const inputNames = (model as { sessions?: Record<string, { inputNames?: string[] }> }).sessions?.model?.inputNames ?? ['input_ids', 'attention_mask', 'token_type_ids'];
+		const call = model as unknown as (inputs: Record<string, Tensor>) => Promise<Record<string, Tensor>>;
 		return {
 			ref,
 			name,
@@ -205,7 +209,8 @@ export async function loadModel(
 			template: learnTemplate(wrapped),
 			dtype,
 			device,
-			run: (batch) => runBatch(model as unknown as (inputs: Record<string, Tensor>) => Promise<Record<string, Tensor>>, batch, wrapped.padId),
+			inputNames: [...inputNames],
+			run: (batch) => runBatch(call, batch, wrapped.padId, inputNames.includes('token_type_ids')),
 			dispose: async () => {
 				await (model as { dispose?: () => Promise<unknown> }).dispose?.();
 			}
@@ -215,7 +220,8 @@ export async function loadModel(
 	}
 }
 
-async function runBatch(model: (inputs: Record<string, Tensor>) => Promise<Record<string, Tensor>>, batch: EncodedText[], padId: number) {
+/** Pads `batch` into int64 tensors and runs it; token_type_ids only for graphs that take them. */
+async function runBatch(model: (inputs: Record<string, Tensor>) => Promise<Record<string, Tensor>>, batch: EncodedText[], padId: number, withTypes: boolean) {
 	const seq = Math.max(...batch.map((b) => b.ids.length));
 	const ids = new BigInt64Array(batch.length * seq).fill(BigInt(padId));
 	const mask = new BigInt64Array(batch.length * seq);
@@ -228,7 +234,9 @@ async function runBatch(model: (inputs: Record<string, Tensor>) => Promise<Recor
 		}
 	});
 	const dims = [batch.length, seq];
-	const out = await model({ input_ids: new Tensor('int64', ids, dims), attention_mask: new Tensor('int64', mask, dims), token_type_ids: new Tensor('int64', types, dims) });
+	const inputs: Record<string, Tensor> = { input_ids: new Tensor('int64', ids, dims), attention_mask: new Tensor('int64', mask, dims) };
+	if (withTypes) inputs.token_type_ids = new Tensor('int64', types, dims);
+	const out = await model(inputs);
 	let tensor = out.last_hidden_state ?? out.logits ?? Object.values(out)[0];
 	if (tensor.type !== 'float32') tensor = tensor.to('float32');
 	return { data: Float32Array.from(tensor.data as Float32Array), dims: [...tensor.dims] };
