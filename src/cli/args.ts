@@ -41,8 +41,14 @@ export const PIPELINE_OPTIONS = {
 	model: { type: 'string', multiple: true },
 	'first-stage': { type: 'string' },
 	depth: { type: 'string' },
+	dtype: { type: 'string' },
+	device: { type: 'string' },
 	opt: { type: 'string', multiple: true }
 } as const satisfies OptionSpec;
+
+/** Model weights and execution providers the neural pipelines accept (`--dtype`, `--device`). */
+export const DTYPES = ['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'q4f16', 'bnb4'] as const;
+export const DEVICES = ['cpu', 'wasm', 'webgpu'] as const;
 
 /** Options with their own flags; `--opt` may not set them. */
 const RESERVED_OPTION_KEYS: Record<string, string> = { k1: '--k1', b: '--b', models: '--model', firstStage: '--first-stage', depth: '--depth' };
@@ -219,5 +225,11 @@ export function pipelineFromArgs(values: Values): { name: string; options: Pipel
 	}
 	const depth = positiveInt(values, 'depth');
 	if (depth !== undefined) options.depth = depth;
+	for (const [flag, allowed] of [['dtype', DTYPES], ['device', DEVICES]] as const) {
+		const value = values[flag];
+		if (typeof value !== 'string') continue;
+		if (!(allowed as readonly string[]).includes(value)) throw createError('UNKNOWN_OPTION', { what: flag, value, expected: allowed.join(', ') });
+		options[flag] = value;
+	}
 	return { name, options };
 }

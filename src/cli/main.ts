@@ -5,6 +5,7 @@ import { compareCommand } from './commands/compare';
 import { dataCommand } from './commands/data';
 import { evalCommand } from './commands/eval';
 import { searchCommand } from './commands/search';
+import { scoreCommand } from './commands/score';
 import { processIo, type CliIo } from './io';
 import { registerCliPipelines } from './pipelines';
 
@@ -18,7 +19,8 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
 	search: searchCommand,
 	eval: evalCommand,
 	compare: compareCommand,
-	data: dataCommand
+	data: dataCommand,
+	score: scoreCommand
 };
 
 /** Deliberate errors that are not the user's fault: exit 1 rather than 2. */
@@ -42,6 +44,7 @@ Usage:
   latelab eval --data <beir-dir> [--pipeline bm25] [--split test] [--k1 <x> --b <x>] [--json] [--run-out run.trec]
   latelab compare <run-a.trec> <run-b.trec> --qrels <qrels> [--json]
   latelab data fetch <scifact|nfcorpus|fiqa|arguana|scidocs|...> --to <dir>
+  latelab score --pipeline dense|cross|colbert --model <id|dir> --query "<text>" --docs <file> [--json] [--explain]
 
 Pipelines:
 ${pipelines}

@@ -1,5 +1,7 @@
 import { createBm25Pipeline, BM25_DESCRIPTION } from '../lib/engine/pipelines/bm25';
+import { registerNeuralPipelines } from '../lib/engine/pipelines/neural';
 import { registerPipeline } from '../lib/engine/pipelines/registry';
+import { cliNeuralDeps } from './neural-deps';
 
 let registered = false;
 
@@ -18,4 +20,6 @@ export function registerCliPipelines(): void {
 	if (registered) return;
 	registered = true;
 	registerPipeline('bm25', createBm25Pipeline, BM25_DESCRIPTION);
+	// dense, cross, colbert, colbert-rerank: modules and models load only when one is built.
+	registerNeuralPipelines(cliNeuralDeps());
 }

@@ -33,7 +33,10 @@ export function createProgress(stream: OutStream, options: { quiet: boolean; now
 		const pct = p.total > 0 ? Math.floor((100 * p.done) / p.total) : 0;
 		const amount = (n: number) => (p.unit === 'bytes' ? `${(n / 1e6).toFixed(1)}` : String(n));
 		if (p.total <= 0) return `${amount(p.done)}${p.unit === 'bytes' ? ' MB' : ''}`;
-		return `${amount(p.done)}/${amount(p.total)}${p.unit === 'bytes' ? ' MB' : ''} ${String(pct).padStart(3)}%`;
+		// Corpus encoding reports its speed and time left (docs/s, ETA m:ss).
+		const speed = p.rate && p.rate > 0 ? `  ${p.rate >= 10 ? p.rate.toFixed(0) : p.rate.toFixed(1)}/s` : '';
+		const eta = p.etaSeconds !== undefined && p.done < p.total ? `  ETA ${Math.floor(p.etaSeconds / 60)}:${String(Math.round(p.etaSeconds % 60)).padStart(2, '0')}` : '';
+		return `${amount(p.done)}/${amount(p.total)}${p.unit === 'bytes' ? ' MB' : ''} ${String(pct).padStart(3)}%${speed}${eta}`;
 	};
 
 	if (stream.isTTY) {

@@ -23,6 +23,8 @@ Options:
   --model [role=]<id|dir>  model per role (bi-encoder, cross-encoder, colbert); repeatable
   --first-stage <name>   candidate pipeline for rerankers
   --depth <n>            candidates a reranker rescores
+  --dtype <name>         model weights: fp32 (Node default), fp16, q8, int8, uint8, q4, q4f16, bnb4
+  --device <name>        cpu (Node default), wasm or webgpu
   --opt <key=value>      any other pipeline option (e.g. --opt dtype=q8); repeatable
   --json                 one JSON object with per-query values and timings (see docs/CLI.md)
   --duplicate-ids <p>    keep-first (default: skip a repeated id, with a warning) or error

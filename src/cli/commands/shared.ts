@@ -5,6 +5,7 @@ import { createError } from '../../lib/engine/errors';
 import { createPipeline, type Pipeline, type PipelineOptions } from '../../lib/engine/pipelines/registry';
 import type { Corpus } from '../../lib/engine/types';
 import type { CliIo } from '../io';
+import { withInterrupt } from '../interrupt';
 import { createProgress, type ProgressReporter } from '../progress';
 
 /** What every command gets: where to print, and whether to stay quiet on stderr. */
@@ -49,17 +50,21 @@ export async function buildPipeline(
 	corpus: Corpus
 ): Promise<{ pipeline: Pipeline; indexMs: number; stages: Record<string, number> }> {
 	const started = performance.now();
-	const pipeline = await createPipeline(name, {
+	const pipeline = await withInterrupt(ctx.io.stderr, (signal) => createPipeline(name, {
 		corpus,
 		options,
+		signal,
 		onProgress: (p) => ctx.progress.update(p),
 		onWarning: (message) => {
 			ctx.progress.finish();
 			warn(ctx, message);
 		}
-	});
+	}));
 	const indexMs = performance.now() - started;
 	ctx.progress.finish();
+	// ColBERT pipelines say which MaxSim kernel runs and why (webgpu > wasm > js).
+	const kernel = (pipeline as { kernel?: { backend: string; reason: string } }).kernel;
+	if (kernel && !ctx.quiet) ctx.io.stderr.write(`latelab: MaxSim kernel ${kernel.backend} (${kernel.reason})\n`);
 	const stages: Record<string, number> = {};
 	for (const t of pipeline.buildTimings ?? []) stages[t.stage] = (stages[t.stage] ?? 0) + t.ms;
 	return { pipeline, indexMs, stages };
