@@ -5,22 +5,24 @@
  *
  * Memory layout the kernels read (all offsets in bytes, little-endian; `dimP` = dim rounded up to a
  * multiple of 4, extra components are 0):
- * - Doc, f32: `nBlocks` blocks of 16 tokens, then one tail block of `tail` (0..3) panels of 4 tokens.
- *   A block of P panels stores, for k = 0..dimP-1, panel p = 0..P-1, token t = 0..3, the value
- *   `doc[16b + 4p + t][k]` (k-major, so one `v128.load` is component k of 4 tokens). A doc is padded
+ * - Doc, f32: `nBlocks` blocks of B panels of 4 tokens (B = `BLOCK_PANELS[flavour]`: 4 for SIMD128,
+ *   5 for relaxed FMA, whose 2 x 5 accumulator chains hide the FMA latency), then one tail block of
+ *   `tail` (0..B-1) panels. A block of P panels stores, for k = 0..dimP-1, panel p = 0..P-1, token t = 0..3, the value
+ *   `doc[4(Bb + p) + t][k]` (k-major, so one `v128.load` is component k of 4 tokens). A doc is padded
  *   to a multiple of 4 tokens by repeating its last token: a duplicate cannot change a max.
  * - Doc, i16: the same blocks over component pairs kk = 0..dimP/2-1; one 16-byte vector holds
  *   `(d[t][2kk], d[t][2kk+1])` for t = 0..3, so `i32x4.dot_i16x8_s` yields 4 partial dot products.
  * - Query: rows taken in pairs (an odd count gets a zero row, which adds exactly 0). A pair stores
  *   `q0[k], q1[k]` interleaved: f32 pairs (8 bytes per k) or i16 pairs of pairs (8 bytes per kk).
- * - Table: 16 bytes per doc to score: i32 f32Offset, i32 i16Offset, i32 `nBlocks << 2 | tail`,
+ * - Table: 16 bytes per doc to score: i32 f32Offset, i32 i16Offset, i32 `nBlocks << 3 | tail`,
  *   f32 inverse quantisation scale of the doc (i16 kernel only).
  *
- * Exports: `score_f32(q, nPairs, dimP, table, first, end, out)` writes
- * `out[e] = sum_i max_j q_i . d_j` (f32) for table entries `first <= e < end`;
- * `score_i16(q, nPairs, dimP, table, first, end, out, qInvScale)` the same on int16 values, rescaled;
- * `ceiling(iterations)`: the same arithmetic as the f32 inner loop from registers only (64 flop per
- * iteration), to measure the machine's SIMD ceiling in the same run as the kernel.
+ * Exports: `score_f32(q, nPairs, dimP, table, first, end, out, scratch)` writes
+ * `out[e] = sum_i max_j q_i . d_j` (f32) for table entries `first <= e < end`, using `nPairs * 32`
+ * bytes at `scratch` (one area per thread) for the running maxima;
+ * `score_i16(q, nPairs, dimP, table, first, end, out, scratch, qInvScale)` the same on int16 values, rescaled;
+ * `ceiling(iterations)`: the same arithmetic as the f32 inner loop from registers only
+ * (`ceilingFlopPerIteration(flavour)` flop per iteration), to measure the machine's SIMD ceiling in the same run as the kernel.
  */
 
 /** Which arithmetic the f32 path uses: SIMD128 `mul` + `add`, or relaxed-SIMD fused multiply-add. */
@@ -34,6 +36,10 @@ export interface KernelOptions {
 
 /** Largest memory the shared build accepts: 65536 pages of 64 KiB = 4 GiB (wasm32 limit). */
 export const MAX_PAGES = 65536;
+
+/** Panels per register block, by flavour (shared with the engine's packing code). */
+export { BLOCK_PANELS } from '../../src/lib/engine/maxsim/pack';
+import { BLOCK_PANELS } from '../../src/lib/engine/maxsim/pack';
 
 type Kind = 'f32' | 'i16';
 
@@ -56,12 +62,19 @@ function vmax(kind: Kind, a: string, b: string): string {
 }
 
 /**
+ * k steps per loop iteration (dimP is a multiple of 4, so dimP/4 f32 steps and dimP/2 i16 pair steps
+ * divide evenly by these). Kept small on purpose: TurboFan hoists every load of an iteration to its
+ * top, so a deeper unroll holds more panel vectors than V8's 15 xmm registers and spills.
+ */
+const UNROLL: Record<Kind, number> = { f32: 1, i16: 1 };
+
+/**
  * One block of `panels` panels (4 tokens each) against the current query pair: 2 x panels
  * accumulators stay in registers over the whole k loop, then fold into the running maxima m0, m1.
  * Reads $pair, $qend; advances $dp past the block.
  */
 function block(kind: Kind, flavour: F32Flavour, panels: number): string {
-	const unroll = kind === 'f32' ? 4 : 2; // dimP is a multiple of 4: dimP/4 f32 steps, dimP/2 i16 pair steps
+	const unroll = UNROLL[kind];
 	const lines: string[] = [];
 	for (let r = 0; r < 2; r++) for (let p = 0; p < panels; p++) lines.push(`(local.set $a${r}${p} ${ZERO})`);
 	lines.push(`(local.set $q ${get('pair')})`);
@@ -69,12 +82,11 @@ function block(kind: Kind, flavour: F32Flavour, panels: number): string {
 	for (let u = 0; u < unroll; u++) {
 		lines.push(`  (local.set $x (v128.load32_splat offset=${u * 8} ${get('q')}))`);
 		lines.push(`  (local.set $y (v128.load32_splat offset=${u * 8 + 4} ${get('q')}))`);
+		// One panel vector live at a time: 8 accumulators + 2 splats + 1 panel fit V8's 14 usable xmm registers.
 		for (let p = 0; p < panels; p++) {
-			lines.push(`  (local.set $d${p} (v128.load offset=${(u * panels + p) * 16} ${get('dp')}))`);
-		}
-		for (let p = 0; p < panels; p++) {
-			lines.push(`  (local.set $a0${p} ${madd(kind, flavour, `a0${p}`, 'x', `d${p}`)})`);
-			lines.push(`  (local.set $a1${p} ${madd(kind, flavour, `a1${p}`, 'y', `d${p}`)})`);
+			lines.push(`  (local.set $d0 (v128.load offset=${(u * panels + p) * 16} ${get('dp')}))`);
+			lines.push(`  (local.set $a0${p} ${madd(kind, flavour, `a0${p}`, 'x', 'd0')})`);
+			lines.push(`  (local.set $a1${p} ${madd(kind, flavour, `a1${p}`, 'y', 'd0')})`);
 		}
 	}
 	lines.push(`  (local.set $q (i32.add ${get('q')} (i32.const ${unroll * 8})))`);
@@ -99,8 +111,17 @@ function hmax(kind: Kind, v: string): string {
 	return `(f64.convert_i32_s (i32x4.extract_lane 0 (i32x4.max_s (local.tee $h (i32x4.max_s ${get(v)} ${swapped})) (i8x16.shuffle 4 5 6 7 0 1 2 3 12 13 14 15 8 9 10 11 (local.get $h) (local.get $h)))))`;
 }
 
+/**
+ * Loop orders over a doc: `pairs-outer` streams the whole doc once per query pair, with the running
+ * maxima in registers; `blocks-outer` runs every query pair over one block while it sits in L1, with
+ * the maxima in `scratch`. Measured on this machine (bench/maxsim.bench.ts): pairs-outer is faster
+ * for f32, blocks-outer for i16.
+ */
+type LoopOrder = 'pairs-outer' | 'blocks-outer';
+const ORDER: Record<Kind, LoopOrder> = { f32: 'pairs-outer', i16: 'blocks-outer' };
+
 /** The scoring function of one kind: loop over table entries, query pairs, blocks, tail. */
-function scoreFunction(kind: Kind, flavour: F32Flavour): string {
+function scoreFunction(kind: Kind, flavour: F32Flavour, order: LoopOrder): string {
 	const minusInf = kind === 'f32' ? '(v128.const f32x4 -inf -inf -inf -inf)' : '(v128.const i32x4 -2147483648 -2147483648 -2147483648 -2147483648)';
 	const pairBytes = kind === 'f32' ? '(i32.shl (local.get $dimP) (i32.const 3))' : '(i32.shl (local.get $dimP) (i32.const 2))';
 	const offsetField = kind === 'f32' ? 0 : 4;
@@ -109,32 +130,59 @@ function scoreFunction(kind: Kind, flavour: F32Flavour): string {
 		kind === 'f32'
 			? `(f32.demote_f64 (local.get $total))`
 			: `(f32.mul (f32.mul (f32.demote_f64 (local.get $total)) (local.get $qInv)) (f32.load offset=12 (local.get $entry)))`;
-	const locals = ['q', 'qend', 'pair', 'dp', 'entry', 'e', 'shape', 'nBlocks', 'b', 'p']
+	const locals = ['q', 'qend', 'pair', 'dp', 'start', 'ms', 'entry', 'e', 'shape', 'nBlocks', 'b']
 		.map((n) => `(local $${n} i32)`)
 		.join(' ');
-	const vlocals = ['x', 'y', 'd0', 'd1', 'd2', 'd3', 'a00', 'a01', 'a02', 'a03', 'a10', 'a11', 'a12', 'a13', 'm0', 'm1', 'h']
+	const panels = BLOCK_PANELS[flavour];
+	const accumulators = [0, 1].flatMap((r) => Array.from({ length: panels }, (_, p) => `a${r}${p}`));
+	const vlocals = ['x', 'y', 'd0', ...accumulators, 'm0', 'm1', 'h']
 		.map((n) => `(local $${n} v128)`)
 		.join(' ');
-	const tails = [1, 2, 3]
-		.map((panels) => `(if (i32.eq (local.get $shape) (i32.const ${panels})) (then\n${block(kind, flavour, panels)}))`)
+	// One block (or the tail) against every query pair while it sits in L1: the running maxima of
+	// each pair live in $scratch (32 bytes per pair) between blocks.
+	const overPairs = (width: number) => `
+        (local.set $start (local.get $dp))
+        (local.set $pair (local.get $qbase))
+        (local.set $ms (local.get $scratch))
+        (loop $pairs
+          (local.set $qend (i32.add (local.get $pair) ${pairBytes}))
+          (local.set $dp (local.get $start))
+          (local.set $m0 (v128.load (local.get $ms)))
+          (local.set $m1 (v128.load offset=16 (local.get $ms)))
+${block(kind, flavour, width)}
+          (v128.store (local.get $ms) (local.get $m0))
+          (v128.store offset=16 (local.get $ms) (local.get $m1))
+          (local.set $ms (i32.add (local.get $ms) (i32.const 32)))
+          (local.set $pair (local.get $qend))
+          (br_if $pairs (i32.lt_u (local.get $ms) (local.get $msEnd))))`;
+	const tails = Array.from({ length: panels - 1 }, (_, i) => i + 1)
+		.map((width) => `(if (i32.eq (local.get $shape) (i32.const ${width})) (then${overPairs(width)}))`)
 		.join('\n');
-	return `
-(func $score_${kind} (export "score_${kind}")
-  (param $qbase i32) (param $nPairs i32) (param $dimP i32) (param $table i32)
-  (param $first i32) (param $end i32) (param $out i32) ${extraParam}
-  ${locals} ${vlocals} (local $total f64)
-  (local.set $e (local.get $first))
-  (block $done (loop $docs
-    (br_if $done (i32.ge_u (local.get $e) (local.get $end)))
-    (local.set $entry (i32.add (local.get $table) (i32.shl (local.get $e) (i32.const 4))))
-    (local.set $shape (i32.load offset=8 (local.get $entry)))
-    (local.set $nBlocks (i32.shr_u (local.get $shape) (i32.const 2)))
-    (local.set $shape (i32.and (local.get $shape) (i32.const 3)))
-    (local.set $total (f64.const 0))
-    ;; a doc with no tokens scores 0 (the loop below would sum -inf maxima)
-    (if (i32.or (local.get $nBlocks) (local.get $shape)) (then
-      (local.set $p (i32.const 0))
-      (local.set $pair (local.get $qbase))
+	const pairTails = Array.from({ length: panels - 1 }, (_, i) => i + 1)
+		.map((width) => `(if (i32.eq (local.get $shape) (i32.const ${width})) (then\n${block(kind, flavour, width)}))`)
+		.join('\n');
+	const blocksOuter = `      (local.set $ms (local.get $scratch))
+      (loop $init
+        (v128.store (local.get $ms) ${minusInf})
+        (v128.store offset=16 (local.get $ms) ${minusInf})
+        (local.set $ms (i32.add (local.get $ms) (i32.const 32)))
+        (br_if $init (i32.lt_u (local.get $ms) (local.get $msEnd))))
+      (local.set $dp (i32.load offset=${offsetField} (local.get $entry)))
+      (local.set $b (i32.const 0))
+      (block $blocksDone (loop $blocks
+        (br_if $blocksDone (i32.ge_u (local.get $b) (local.get $nBlocks)))${overPairs(panels)}
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br $blocks)))
+${tails}
+      (local.set $ms (local.get $scratch))
+      (loop $sum
+        (local.set $m0 (v128.load (local.get $ms)))
+        (local.set $m1 (v128.load offset=16 (local.get $ms)))
+        (local.set $total (f64.add (local.get $total) (f64.add ${hmax(kind, 'm0')} ${hmax(kind, 'm1')})))
+        (local.set $ms (i32.add (local.get $ms) (i32.const 32)))
+        (br_if $sum (i32.lt_u (local.get $ms) (local.get $msEnd))))))
+`;
+	const pairsOuter = `      (local.set $pair (local.get $qbase))
       (loop $pairs
         (local.set $qend (i32.add (local.get $pair) ${pairBytes}))
         (local.set $m0 ${minusInf})
@@ -143,45 +191,79 @@ function scoreFunction(kind: Kind, flavour: F32Flavour): string {
         (local.set $b (i32.const 0))
         (block $blocksDone (loop $blocks
           (br_if $blocksDone (i32.ge_u (local.get $b) (local.get $nBlocks)))
-${block(kind, flavour, 4)}
+${block(kind, flavour, panels)}
           (local.set $b (i32.add (local.get $b) (i32.const 1)))
           (br $blocks)))
-${tails}
+${pairTails}
         (local.set $total (f64.add (local.get $total) (f64.add ${hmax(kind, 'm0')} ${hmax(kind, 'm1')})))
         (local.set $pair (local.get $qend))
-        (local.set $p (i32.add (local.get $p) (i32.const 1)))
-        (br_if $pairs (i32.lt_u (local.get $p) (local.get $nPairs))))))
-    (f32.store (i32.add (local.get $out) (i32.shl (local.get $e) (i32.const 2))) ${finish})
+        (br_if $pairs (i32.lt_u (local.get $pair) (local.get $qendAll))))))
+`;
+	return `
+(func $score_${kind} (export "score_${kind}")
+  (param $qbase i32) (param $nPairs i32) (param $dimP i32) (param $table i32)
+  (param $first i32) (param $end i32) (param $out i32) (param $scratch i32) ${extraParam}
+  ${locals} ${vlocals} (local $msEnd i32) (local $qendAll i32) (local $total f64)
+  (local.set $msEnd (i32.add (local.get $scratch) (i32.shl (local.get $nPairs) (i32.const 5))))
+  (local.set $qendAll (i32.add (local.get $qbase) (i32.mul (local.get $nPairs) ${pairBytes})))
+  (local.set $e (local.get $first))
+  (block $done (loop $docs
+    (br_if $done (i32.ge_u (local.get $e) (local.get $end)))
+    (local.set $entry (i32.add (local.get $table) (i32.shl (local.get $e) (i32.const 4))))
+    (local.set $shape (i32.load offset=8 (local.get $entry)))
+    (local.set $nBlocks (i32.shr_u (local.get $shape) (i32.const 3)))
+    (local.set $shape (i32.and (local.get $shape) (i32.const 7)))
+    (local.set $total (f64.const 0))
+    ;; a doc with no tokens scores 0 (the loops below would sum -inf maxima)
+    (if (i32.or (local.get $nBlocks) (local.get $shape)) (then
+${order === 'blocks-outer' ? blocksOuter : pairsOuter}    (f32.store (i32.add (local.get $out) (i32.shl (local.get $e) (i32.const 2))) ${finish})
     (local.set $e (i32.add (local.get $e) (i32.const 1)))
     (br $docs))))`;
 }
 
-/** Register-only copy of the f32 inner loop (2 rows x 4 panels, no loads): 64 flop per iteration. */
+/**
+ * Accumulators of the ceiling loop, 2 x panels: as many independent chains as the pipes need (FMA:
+ * latency 4 x 2 pipes = 8; mul + add: add latency 3 x 2 add pipes = 6) and no more, because TurboFan
+ * spills past ~14 live xmm values, and a spilled accumulator turns the loop latency-bound.
+ */
+const CEILING_PANELS: Record<F32Flavour, number> = { simd: 3, relaxed: 4 };
+
+/**
+ * The machine's ceiling for the f32 inner loop: 2 rows x panels of multiply-adds on registers
+ * (only the two query splats come from memory, bytes 0..7, as in the kernel), `iterations` times;
+ *  returns a lane so nothing is dead. Flop per iteration: `ceilingFlopPerIteration(flavour)`.
+ */
 function ceilingFunction(flavour: F32Flavour): string {
+	const panels = CEILING_PANELS[flavour];
 	const lines: string[] = [];
-	for (let u = 0; u < 2; u++) {
-		for (let p = 0; p < 4; p++) {
+	for (let u = 0; u < 1; u++) {
+		// x and y are loaded every step, as the kernel's query splats are: with constants TurboFan
+		// hoists x * d out of the loop, and computing them would take the add pipes the kernel uses.
+		lines.push('(local.set $x (v128.load32_splat (i32.const 0)))');
+		lines.push('(local.set $y (v128.load32_splat (i32.const 4)))');
+		for (let p = 0; p < panels; p++) {
 			lines.push(`(local.set $a0${p} ${madd('f32', flavour, `a0${p}`, 'x', `d${p}`)})`);
 			lines.push(`(local.set $a1${p} ${madd('f32', flavour, `a1${p}`, 'y', `d${p}`)})`);
 		}
 	}
-	const names = ['a00', 'a01', 'a02', 'a03', 'a10', 'a11', 'a12', 'a13'];
-	let sum = get('a00');
+	const names = [0, 1].flatMap((r) => Array.from({ length: panels }, (_, p) => `a${r}${p}`));
+	const panelVectors = Array.from({ length: panels }, (_, p) => `d${p}`);
+	let sum = get(names[0]);
 	for (const n of names.slice(1)) sum = `(f32x4.add ${sum} ${get(n)})`;
 	return `
 (func $ceiling (export "ceiling") (param $iterations i32) (result f32)
-  ${['x', 'y', 'd0', 'd1', 'd2', 'd3', ...names].map((n) => `(local $${n} v128)`).join(' ')}
-  (local.set $x (f32x4.splat (f32.const 0.001)))
-  (local.set $y (f32x4.splat (f32.const 0.002)))
-  (local.set $d0 (f32x4.splat (f32.const 0.25)))
-  (local.set $d1 (f32x4.splat (f32.const 0.5)))
-  (local.set $d2 (f32x4.splat (f32.const 0.75)))
-  (local.set $d3 (f32x4.splat (f32.const 1)))
+  ${['x', 'y', ...panelVectors, ...names].map((n) => `(local $${n} v128)`).join(' ')}
+  ${panelVectors.map((d, p) => `(local.set $${d} (f32x4.splat (f32.const ${(p + 1) / 4})))`).join('\n  ')}
   (loop $it
     ${lines.join('\n    ')}
-    (local.set $iterations (i32.sub (local.get $iterations) (i32.const 2)))
+    (local.set $iterations (i32.sub (local.get $iterations) (i32.const 1)))
     (br_if $it (i32.gt_s (local.get $iterations) (i32.const 0))))
   (f32x4.extract_lane 0 ${sum}))`;
+}
+
+/** Flop per `ceiling` iteration: 2 rows x panels x 4 lanes x 2 (48 for SIMD128, 64 for relaxed). */
+export function ceilingFlopPerIteration(flavour: F32Flavour): number {
+	return 16 * CEILING_PANELS[flavour];
 }
 
 /**
@@ -195,8 +277,8 @@ export function maxsimWat(options: KernelOptions): string {
 	} memory). Do not edit.
 (module
 (import "env" "memory" ${memory})
-${scoreFunction('f32', options.flavour)}
-${scoreFunction('i16', options.flavour)}
+${scoreFunction('f32', options.flavour, ORDER.f32)}
+${scoreFunction('i16', options.flavour, ORDER.i16)}
 ${ceilingFunction(options.flavour)}
 )
 `;

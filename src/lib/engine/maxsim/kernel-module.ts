@@ -10,9 +10,9 @@ export type KernelFlavour = 'simd' | 'relaxed';
 
 /** What a kernel instance exports; signatures are documented in `kernels/wasm/maxsim-template.ts`. */
 export interface KernelExports {
-	score_f32(q: number, nPairs: number, dimP: number, table: number, first: number, end: number, out: number): void;
-	score_i16(q: number, nPairs: number, dimP: number, table: number, first: number, end: number, out: number, qInv: number): void;
-	/** Register-only copy of the f32 inner loop: 64 flop per iteration. */
+	score_f32(q: number, nPairs: number, dimP: number, table: number, first: number, end: number, out: number, scratch: number): void;
+	score_i16(q: number, nPairs: number, dimP: number, table: number, first: number, end: number, out: number, scratch: number, qInv: number): void;
+	/** Register-only copy of the f32 inner loop: 16 x BLOCK_PANELS[flavour] flop per iteration. */
 	ceiling(iterations: number): number;
 }
 

@@ -6,12 +6,18 @@
  */
 import type { TokenMatrix } from '../types';
 
+/**
+ * Panels of 4 tokens per register block, by kernel flavour: SIMD128 (mul + add) keeps 2 x 4
+ * accumulators; relaxed FMA keeps 2 x 5 so more independent chains hide the FMA latency.
+ */
+export const BLOCK_PANELS = { simd: 4, relaxed: 4 } as const;
+
 /** `dim` rounded up to a multiple of 4. @example paddedDim(6) // 8 */
 export function paddedDim(dim: number): number {
 	return (dim + 3) & ~3;
 }
 
-/** Block structure of a doc of `rows` tokens: full 16-token blocks and 0..3 tail panels. */
+/** Block structure of a doc of `rows` tokens: full blocks of `blockPanels` panels and a tail. */
 export interface DocShape {
 	nBlocks: number;
 	tail: number;
@@ -19,25 +25,25 @@ export interface DocShape {
 	panels: number;
 }
 
-/** @example docShape(21) // { nBlocks: 1, tail: 2, panels: 6 } (24 padded tokens) */
-export function docShape(rows: number): DocShape {
+/** @example docShape(21, 4) // { nBlocks: 1, tail: 2, panels: 6 } (24 padded tokens) */
+export function docShape(rows: number, blockPanels: number): DocShape {
 	const panels = Math.ceil(rows / 4);
-	return { nBlocks: panels >> 2, tail: panels & 3, panels };
+	return { nBlocks: Math.floor(panels / blockPanels), tail: panels % blockPanels, panels };
 }
 
-/** Writes `doc` as f32 panels at `out[at..]`; needs `panels * 4 * paddedDim` floats. */
-export function packDocF32(doc: TokenMatrix, out: Float32Array, at: number): void {
+/** Writes `doc` as f32 panels in blocks of `blockPanels` at `out[at..]`; needs `panels * 4 * paddedDim` floats. */
+export function packDocF32(doc: TokenMatrix, blockPanels: number, out: Float32Array, at: number): void {
 	const { rows, dim, data } = doc;
 	const dimP = paddedDim(dim);
-	const { nBlocks, tail } = docShape(rows);
+	const { nBlocks, tail } = docShape(rows, blockPanels);
 	for (let b = 0; b <= nBlocks; b++) {
-		const width = b < nBlocks ? 4 : tail; // panels in this block
+		const width = b < nBlocks ? blockPanels : tail; // panels in this block
 		if (width === 0) break;
-		const base = at + b * 16 * dimP;
+		const base = at + b * blockPanels * 4 * dimP;
 		const stride = width * 4;
 		for (let p = 0; p < width; p++) {
 			for (let t = 0; t < 4; t++) {
-				const row = Math.min(b * 16 + p * 4 + t, rows - 1) * dim;
+				const row = Math.min((b * blockPanels + p) * 4 + t, rows - 1) * dim;
 				let o = base + p * 4 + t;
 				for (let k = 0; k < dim; k++, o += stride) out[o] = data[row + k];
 				for (let k = dim; k < dimP; k++, o += stride) out[o] = 0;
@@ -63,19 +69,19 @@ export function quantScale(matrix: TokenMatrix): number {
 	return m > 0 ? 127 / m : 1;
 }
 
-/** Writes `doc` as i16 panels (values `round(x * scale)`) at `out[at..]`; needs `panels * 4 * paddedDim` i16. */
-export function packDocI16(doc: TokenMatrix, scale: number, out: Int16Array, at: number): void {
+/** Writes `doc` as i16 panels (values `round(x * scale)`) in blocks of `blockPanels`; needs `panels * 4 * paddedDim` i16. */
+export function packDocI16(doc: TokenMatrix, blockPanels: number, scale: number, out: Int16Array, at: number): void {
 	const { rows, dim, data } = doc;
 	const dimP = paddedDim(dim);
-	const { nBlocks, tail } = docShape(rows);
+	const { nBlocks, tail } = docShape(rows, blockPanels);
 	for (let b = 0; b <= nBlocks; b++) {
-		const width = b < nBlocks ? 4 : tail;
+		const width = b < nBlocks ? blockPanels : tail;
 		if (width === 0) break;
-		const base = at + b * 16 * dimP;
+		const base = at + b * blockPanels * 4 * dimP;
 		const stride = width * 8; // i16 values per component pair
 		for (let p = 0; p < width; p++) {
 			for (let t = 0; t < 4; t++) {
-				const row = Math.min(b * 16 + p * 4 + t, rows - 1) * dim;
+				const row = Math.min((b * blockPanels + p) * 4 + t, rows - 1) * dim;
 				const o = base + p * 8 + t * 2;
 				for (let k = 0; k < dimP; k++) {
 					out[o + (k >> 1) * stride + (k & 1)] = k < dim ? Math.round(data[row + k] * scale) : 0;

@@ -9,7 +9,7 @@ import type { TokenMatrix } from '../types';
 import { align16, KernelMemory } from './kernel-memory';
 import { instantiateKernel, kernelModule, type KernelExports, type KernelFlavour, type KernelFunction } from './kernel-module';
 import type { MaxSimScorer, ScoredIndex } from './maxsim';
-import { docShape, packDocF32, packDocI16, packQueryF32, packQueryI16, paddedDim, queryPairs, quantScale } from './pack';
+import { BLOCK_PANELS, docShape, packDocF32, packDocI16, packQueryF32, packQueryI16, paddedDim, queryPairs, quantScale } from './pack';
 import { startKernelThreads, type KernelThread } from './thread-pool';
 import { topKOf } from './top-k';
 import { checkDim, checkK, checkMatrix, checkSubset } from './validate';
@@ -45,7 +45,7 @@ export class WasmMaxSimScorer implements MaxSimScorer {
 	readonly quantized: boolean;
 	readonly rescoreDepth: number;
 	private readonly minParallelMacs: number;
-	/** Table entries of all docs: i32 f32Offset, i32 i16Offset, i32 nBlocks << 2 | tail, f32 1/scale. */
+	/** Table entries of all docs: i32 f32Offset, i32 i16Offset, i32 nBlocks << 3 | tail, f32 1/scale. */
 	private table = new ArrayBuffer(64 * ENTRY_BYTES);
 	private work: number[] = [];
 	private arenaEnd = 64;
@@ -92,18 +92,19 @@ export class WasmMaxSimScorer implements MaxSimScorer {
 			const dimP = paddedDim(this.dim);
 			this.growTable(this.count + docs.length);
 			for (const doc of docs) {
-				const { nBlocks, tail, panels } = docShape(doc.rows);
+				const blockPanels = BLOCK_PANELS[this.flavour];
+				const { nBlocks, tail, panels } = docShape(doc.rows, blockPanels);
 				const f32At = this.arenaEnd;
 				const i16At = align16(f32At + panels * 16 * dimP);
 				const end = this.quantized ? align16(i16At + panels * 8 * dimP) : i16At;
 				this.memory.ensure(end);
-				if (panels > 0) packDocF32(doc, this.memory.f32(f32At, panels * 4 * dimP), 0);
+				if (panels > 0) packDocF32(doc, blockPanels, this.memory.f32(f32At, panels * 4 * dimP), 0);
 				const scale = this.quantized && panels > 0 ? quantScale(doc) : 1;
-				if (this.quantized && panels > 0) packDocI16(doc, scale, this.memory.i16(i16At, panels * 4 * dimP), 0);
+				if (this.quantized && panels > 0) packDocI16(doc, blockPanels, scale, this.memory.i16(i16At, panels * 4 * dimP), 0);
 				const entry = new Int32Array(this.table, this.count * ENTRY_BYTES, 4);
 				entry[0] = f32At;
 				entry[1] = i16At;
-				entry[2] = (nBlocks << 2) | tail;
+				entry[2] = (nBlocks << 3) | tail;
 				new Float32Array(this.table, this.count * ENTRY_BYTES + 12, 1)[0] = 1 / scale;
 				this.work.push(panels);
 				this.arenaEnd = end;
@@ -175,19 +176,23 @@ export class WasmMaxSimScorer implements MaxSimScorer {
 		const tableAt = align16(this.arenaEnd);
 		const queryAt = align16(tableAt + n * ENTRY_BYTES);
 		const outAt = align16(queryAt + packed.byteLength);
-		this.memory.ensure(outAt + n * 4);
+		const nPairs = queryPairs(query.rows);
+		const scratchAt = align16(outAt + n * 4); // running maxima, nPairs * 32 bytes per thread
+		this.memory.ensure(scratchAt + this.threads * nPairs * 32);
 		const bytes = this.memory.bytes();
 		const table = new Uint8Array(this.table);
 		if (!subset) bytes.set(table.subarray(0, n * ENTRY_BYTES), tableAt);
 		else for (let i = 0; i < n; i++) bytes.set(table.subarray(subset[i] * ENTRY_BYTES, (subset[i] + 1) * ENTRY_BYTES), tableAt + i * ENTRY_BYTES);
 		bytes.set(new Uint8Array(packed.buffer, packed.byteOffset, packed.byteLength), queryAt);
-		const common = [queryAt, queryPairs(query.rows), paddedDim(this.dim), tableAt];
-		const extra = fn === 'score_i16' ? [1 / qScale] : [];
+		const dimP = paddedDim(this.dim);
 		const ranges = this.split(n, subset, query.rows);
-		const pending = ranges.slice(1).map(([first, end], i) => this.workers[i].run(fn, [...common, first, end, outAt, ...extra]));
+		const pending = ranges.slice(1).map(([first, end], i) => {
+			const args = [queryAt, nPairs, dimP, tableAt, first, end, outAt, scratchAt + (i + 1) * nPairs * 32];
+			return this.workers[i].run(fn, fn === 'score_i16' ? [...args, 1 / qScale] : args);
+		});
 		const [first, end] = ranges[0];
-		if (fn === 'score_f32') this.kernel.score_f32(queryAt, common[1], common[2], tableAt, first, end, outAt);
-		else this.kernel.score_i16(queryAt, common[1], common[2], tableAt, first, end, outAt, extra[0]);
+		if (fn === 'score_f32') this.kernel.score_f32(queryAt, nPairs, dimP, tableAt, first, end, outAt, scratchAt);
+		else this.kernel.score_i16(queryAt, nPairs, dimP, tableAt, first, end, outAt, scratchAt, 1 / qScale);
 		await Promise.all(pending);
 		return this.memory.f32(outAt, n).slice();
 	}
