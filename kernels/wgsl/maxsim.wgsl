@@ -1,7 +1,7 @@
 // Fused MaxSim (ColBERT, Khattab & Zaharia 2020, eq. 3): score(q, d) = sum_i max_j q_i . d_j.
 //
 // One workgroup scores one document. Each invocation walks the document tokens t = lid, lid + WG, ...
-// (two at a time) and keeps, for a block of ROWS query rows, the running maximum of q_i . d_t in registers; the
+// (four at a time) and keeps, for a block of ROWS query rows, the running maximum of q_i . d_t in registers; the
 // workgroup then reduces those maxima per row and invocation 0 adds them up. The nq x nd similarity
 // matrix is never written anywhere.
 //
@@ -35,7 +35,9 @@ struct Params {
 @group(0) @binding(3) var<storage, read> ids: array<u32>;
 @group(0) @binding(4) var<storage, read_write> scores: array<f32>;
 
-// Invocations per workgroup; set by the host as a pipeline-overridable constant.
+// Invocations per workgroup, a pipeline-overridable constant: the host picks about nd / 4 for the
+// store's mean document length (webgpu-kernel.ts autoWorkgroupSize), so one step of the token loop
+// covers a typical document.
 override WG: u32 = 64u;
 // Query rows handled per pass over the document: each loaded document vec4 is reused ROWS times.
 // The kernel body is written out for exactly 8 (two vec4 accumulators).
@@ -56,6 +58,11 @@ fn order_key(x: f32) -> u32 {
 
 fn from_order_key(k: u32) -> f32 {
 	return bitcast<f32>(select(~k, k & 0x7fffffffu, (k & 0x80000000u) != 0u));
+}
+
+// (a . d, b . d, c . d, e . d): four query rows against one document token block.
+fn dots(a: vec4<f32>, b: vec4<f32>, c: vec4<f32>, e: vec4<f32>, d: vec4<f32>) -> vec4<f32> {
+	return vec4<f32>(dot(a, d), dot(b, d), dot(c, d), dot(e, d));
 }
 
 @compute @workgroup_size(WG)
@@ -94,21 +101,31 @@ fn maxsim(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index
 		// Running maxima of rows 0..3 and 4..7 of the block over this invocation's tokens.
 		var best_lo = vec4<f32>(LOWEST);
 		var best_hi = vec4<f32>(LOWEST);
-		// Two tokens per step (t and t + WG), so each query vec4 loaded serves two document tokens.
-		// Past the end the second one repeats token nd - 1: a duplicate token cannot change a max.
-		for (var t = lid; t < nd; t += 2u * WG) {
-			let u = min(t + WG, nd - 1u);
-			var lo_t = vec4<f32>(0.0);
-			var hi_t = vec4<f32>(0.0);
-			var lo_u = vec4<f32>(0.0);
-			var hi_u = vec4<f32>(0.0);
-			var at = base + t;
-			var au = base + u;
+		// Four tokens per step (t, t + WG, t + 2 WG, t + 3 WG): each query vec4 loaded serves four
+		// document tokens and each document vec4 eight query rows. Past the end a token index repeats
+		// token nd - 1: a duplicate token cannot change a max.
+		for (var t = lid; t < nd; t += 4u * WG) {
+			var a0 = base + t;
+			var a1 = base + min(t + WG, nd - 1u);
+			var a2 = base + min(t + 2u * WG, nd - 1u);
+			var a3 = base + min(t + 3u * WG, nd - 1u);
+			var lo0 = vec4<f32>(0.0);
+			var hi0 = vec4<f32>(0.0);
+			var lo1 = vec4<f32>(0.0);
+			var hi1 = vec4<f32>(0.0);
+			var lo2 = vec4<f32>(0.0);
+			var hi2 = vec4<f32>(0.0);
+			var lo3 = vec4<f32>(0.0);
+			var hi3 = vec4<f32>(0.0);
 			for (var k = 0u; k < dim4; k++) {
-				let dt = docs[at];
-				let du = docs[au];
-				at += nd;
-				au += nd;
+				let d0 = docs[a0];
+				let d1 = docs[a1];
+				let d2 = docs[a2];
+				let d3 = docs[a3];
+				a0 += nd;
+				a1 += nd;
+				a2 += nd;
+				a3 += nd;
 				let x0 = query_at(q0 + k);
 				let x1 = query_at(q1 + k);
 				let x2 = query_at(q2 + k);
@@ -117,13 +134,17 @@ fn maxsim(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index
 				let x5 = query_at(q5 + k);
 				let x6 = query_at(q6 + k);
 				let x7 = query_at(q7 + k);
-				lo_t += vec4<f32>(dot(x0, dt), dot(x1, dt), dot(x2, dt), dot(x3, dt));
-				hi_t += vec4<f32>(dot(x4, dt), dot(x5, dt), dot(x6, dt), dot(x7, dt));
-				lo_u += vec4<f32>(dot(x0, du), dot(x1, du), dot(x2, du), dot(x3, du));
-				hi_u += vec4<f32>(dot(x4, du), dot(x5, du), dot(x6, du), dot(x7, du));
+				lo0 += dots(x0, x1, x2, x3, d0);
+				hi0 += dots(x4, x5, x6, x7, d0);
+				lo1 += dots(x0, x1, x2, x3, d1);
+				hi1 += dots(x4, x5, x6, x7, d1);
+				lo2 += dots(x0, x1, x2, x3, d2);
+				hi2 += dots(x4, x5, x6, x7, d2);
+				lo3 += dots(x0, x1, x2, x3, d3);
+				hi3 += dots(x4, x5, x6, x7, d3);
 			}
-			best_lo = max(best_lo, max(lo_t, lo_u));
-			best_hi = max(best_hi, max(hi_t, hi_u));
+			best_lo = max(best_lo, max(max(lo0, lo1), max(lo2, lo3)));
+			best_hi = max(best_hi, max(max(hi0, hi1), max(hi2, hi3)));
 		}
 		let group_lo = row_group_max(best_lo);
 		let group_hi = row_group_max(best_hi);

@@ -71,11 +71,11 @@ test('createWebGpuScorer(dim, { useSubgroups: false }) reduces with workgroup at
 	}
 });
 
-test('createWebGpuScorer(dim, { workgroupSize }) equals maxSim with 4, 32 and 256 invocations', async () => {
+test('createWebGpuScorer(dim, { workgroupSize }) equals maxSim with 1, 4, 48 and 256 invocations', async () => {
 	test.skip(unavailable !== '', unavailable);
 	const some = CASES.filter((c) => /dim (48|128|768)|nq 33|2,000-token/.test(c.name));
 	expect(some.length).toBeGreaterThanOrEqual(4);
-	for (const workgroupSize of [4, 32, 256]) {
+	for (const workgroupSize of [1, 4, 48, 256]) {
 		for (const c of some) {
 			const verdict = await runCase(c.set, c.index, { kind: 'webgpu', options: { workgroupSize } });
 			expect(verdict.problems, `${c.name}, workgroupSize ${workgroupSize}`).toEqual([]);

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildWgslFiles } from '../../../kernels/build-wgsl';
 import { createWebGpuScorer, isWebGpuAvailable } from '../../../src/lib/engine/maxsim/webgpu';
-import { kernelSource, UNIFORM_QUERY_FLOATS } from '../../../src/lib/engine/maxsim/webgpu-kernel';
+import { autoWorkgroupSize, kernelSource, TOKENS_PER_STEP, UNIFORM_QUERY_FLOATS } from '../../../src/lib/engine/maxsim/webgpu-kernel';
 import { packInterleaved, vec4Blocks } from '../../../src/lib/engine/maxsim/webgpu-store';
 
 describe('buildWgslFiles()', () => {
@@ -84,5 +84,16 @@ describe('createWebGpuScorer(dim) in plain Node', () => {
 
 	it('createWebGpuScorer(0) rejects with BAD_ARGUMENT before looking for a GPU', async () => {
 		await expect(createWebGpuScorer(0)).rejects.toMatchObject({ code: 'BAD_ARGUMENT' });
+	});
+});
+
+describe('autoWorkgroupSize(meanTokens, maxInvocations)', () => {
+	it('autoWorkgroupSize(n) gives ceil(n / 4) invocations rounded up to 16, within 16..256 and the device limit', () => {
+		expect(autoWorkgroupSize(180, 256)).toBe(48);
+		expect(autoWorkgroupSize(128, 256)).toBe(32);
+		expect(autoWorkgroupSize(3, 256)).toBe(16);
+		expect(autoWorkgroupSize(5000, 256)).toBe(256);
+		expect(autoWorkgroupSize(5000, 128)).toBe(128);
+		expect(autoWorkgroupSize(180, 256) * TOKENS_PER_STEP).toBeGreaterThanOrEqual(180);
 	});
 });

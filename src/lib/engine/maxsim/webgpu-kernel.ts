@@ -31,9 +31,25 @@ export function kernelSource(variant: KernelVariant): string {
 	].join('\n');
 }
 
+/** Document tokens each invocation handles per step of the kernel's token loop (maxsim.wgsl). */
+export const TOKENS_PER_STEP = 4;
+
+/**
+ * Workgroup size for documents of about `meanTokens` tokens: enough invocations that one step of
+ * TOKENS_PER_STEP tokens each covers the document (a fixed 64 would compute 256 tokens for a
+ * 128-token document, half of them repeats), in multiples of 16, from 16 to `maxInvocations` (<= 256).
+ * @example autoWorkgroupSize(180, 256) // 48: 48 x 4 = 192 token slots for 180 tokens
+ */
+export function autoWorkgroupSize(meanTokens: number, maxInvocations: number): number {
+	const wanted = Math.ceil(Math.ceil(meanTokens / TOKENS_PER_STEP) / 16) * 16;
+	return Math.max(16, Math.min(wanted, maxInvocations, 256));
+}
+
 /** One dispatch: `count` documents (store order, or `ids`), query padded to nq x 4 * dim4 floats. */
 export interface KernelRun {
 	store: GpuDocStore;
+	/** Invocations per workgroup (the WGSL `WG` override). */
+	workgroupSize: number;
 	query: Float32Array;
 	nq: number;
 	ids: Uint32Array | null;
@@ -59,7 +75,7 @@ export class MaxSimKernel {
 
 	constructor(
 		private readonly device: GPUDevice,
-		private readonly options: { subgroups: boolean; timestamps: boolean; workgroupSize: number }
+		private readonly options: { subgroups: boolean; timestamps: boolean }
 	) {
 		const usage = GPUBufferUsage;
 		this.params = device.createBuffer({ size: 32, usage: usage.UNIFORM | usage.COPY_DST });
@@ -81,7 +97,7 @@ export class MaxSimKernel {
 		const { device } = this;
 		const { store, query, nq, ids, count } = run;
 		const queryInStorage = query.length > UNIFORM_QUERY_FLOATS;
-		const pipeline = await this.pipeline({ subgroups: this.options.subgroups, queryInStorage });
+		const pipeline = await this.pipeline({ subgroups: this.options.subgroups, queryInStorage }, run.workgroupSize);
 		const bytes = Math.max(16, count * 4);
 		this.scores = this.grow(this.scores, bytes, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC);
 		this.readback = this.grow(this.readback, bytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
@@ -159,15 +175,15 @@ export class MaxSimKernel {
 		if (this.timing && this.timing.readback.mapState === 'mapped') this.timing.readback.unmap();
 	}
 
-	private pipeline(variant: KernelVariant): Promise<GPUComputePipeline> {
-		const key = `${variant.subgroups}:${variant.queryInStorage}`;
+	private pipeline(variant: KernelVariant, workgroupSize: number): Promise<GPUComputePipeline> {
+		const key = `subgroups ${variant.subgroups}, query in storage ${variant.queryInStorage}, WG ${workgroupSize}`;
 		let pipeline = this.pipelines.get(key);
 		if (!pipeline) {
 			const module = this.device.createShaderModule({ code: kernelSource(variant), label: `maxsim ${key}` });
 			pipeline = this.device
 				.createComputePipelineAsync({
 					layout: 'auto',
-					compute: { module, entryPoint: 'maxsim', constants: { WG: this.options.workgroupSize } }
+					compute: { module, entryPoint: 'maxsim', constants: { WG: workgroupSize } }
 				})
 				.catch(async (cause: unknown) => {
 					const info = await module.getCompilationInfo();

@@ -47,6 +47,8 @@ export class GpuDocStore {
 	readonly dim4: number;
 	/** Documents stored. */
 	count = 0;
+	/** Tokens stored, over all documents. */
+	tokens = 0;
 	/** Vec4 blocks used in `docs`. */
 	usedVec4 = 0;
 	docs: GPUBuffer;
@@ -101,6 +103,7 @@ export class GpuDocStore {
 		if (docs.length > 0) this.device.queue.writeBuffer(this.meta, this.count * 8, meta);
 		this.usedVec4 = base;
 		this.count += docs.length;
+		this.tokens += docs.reduce((n, d) => n + d.rows, 0);
 	}
 
 	destroy(): void {

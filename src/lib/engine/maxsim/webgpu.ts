@@ -9,7 +9,7 @@ import { createError, type LatelabError } from '../errors';
 import type { TokenMatrix } from '../types';
 import type { MaxSimScorer, ScoredIndex } from './maxsim';
 import { acquireDevice, isWebGpuAvailable, type WebGpuAdapterSummary, type WebGpuDeviceOptions } from './webgpu-device';
-import { MaxSimKernel } from './webgpu-kernel';
+import { autoWorkgroupSize, MaxSimKernel } from './webgpu-kernel';
 import { GpuDocStore, vec4Blocks } from './webgpu-store';
 import { topKOf } from './top-k';
 import { checkDim, checkK, checkMatrix, checkSubset } from './validate';
@@ -18,7 +18,10 @@ export { isWebGpuAvailable };
 export type { WebGpuAdapterSummary };
 
 export interface WebGpuScorerOptions extends WebGpuDeviceOptions {
-	/** Invocations per workgroup (a power of two, 4..256; default 64). */
+	/**
+	 * Invocations per workgroup, 1..256; default: chosen per query from the mean document length
+	 * (`autoWorkgroupSize`: 48 for 180-token documents, 32 for 128).
+	 */
 	workgroupSize?: number;
 }
 
@@ -30,6 +33,8 @@ export interface WebGpuTimings {
 	kernelMs: number | null;
 	/** Documents scored. */
 	docs: number;
+	/** Invocations per workgroup in that dispatch. */
+	workgroupSize: number;
 }
 
 /** A `MaxSimScorer` on WebGPU, plus what ran and how long it took. */
@@ -55,9 +60,9 @@ export interface WebGpuMaxSimScorer extends MaxSimScorer {
  */
 export async function createWebGpuScorer(dim: number, options: WebGpuScorerOptions = {}): Promise<WebGpuMaxSimScorer> {
 	checkDim(dim);
-	const workgroupSize = options.workgroupSize ?? 64;
-	if (!Number.isInteger(workgroupSize) || workgroupSize < 4 || workgroupSize > 256 || (workgroupSize & (workgroupSize - 1)) !== 0) {
-		throw createError('BAD_ARGUMENT', { detail: `workgroupSize must be a power of two in 4..256, got ${workgroupSize}` });
+	const workgroupSize = options.workgroupSize;
+	if (workgroupSize !== undefined && (!Number.isInteger(workgroupSize) || workgroupSize < 1 || workgroupSize > 256)) {
+		throw createError('BAD_ARGUMENT', { detail: `workgroupSize must be an integer in 1..256, got ${workgroupSize}` });
 	}
 	const acquired = await acquireDevice(options);
 	return new WebGpuScorer(dim, acquired.device, acquired.adapter, acquired.subgroups, acquired.timestamps, workgroupSize);
@@ -83,10 +88,10 @@ class WebGpuScorer implements WebGpuMaxSimScorer {
 		readonly adapter: WebGpuAdapterSummary,
 		readonly subgroups: boolean,
 		readonly timestamps: boolean,
-		workgroupSize: number
+		private readonly workgroupSize: number | undefined
 	) {
 		this.store = new GpuDocStore(device, dim);
-		this.kernel = new MaxSimKernel(device, { subgroups, timestamps, workgroupSize });
+		this.kernel = new MaxSimKernel(device, { subgroups, timestamps });
 		this.lost = device.lost.then((info) => {
 			this.lostError = createError('DEVICE_LOST', {
 				detail: `${info.reason}${info.message ? `: ${info.message}` : ''}${this.disposed ? ' (scorer disposed)' : ''}`
@@ -134,10 +139,13 @@ class WebGpuScorer implements WebGpuMaxSimScorer {
 		const count = ids ? ids.length : this.size;
 		if (count === 0 || query.rows === 0) return new Float32Array(count);
 		const padded = padQuery(query);
-		const result = await this.guard(this.kernel.run({ store: this.store, query: padded, nq: query.rows, ids, count }));
+		const workgroupSize =
+			this.workgroupSize ?? autoWorkgroupSize(this.store.tokens / this.store.count, this.device.limits.maxComputeInvocationsPerWorkgroup);
+		const run = { store: this.store, workgroupSize, query: padded, nq: query.rows, ids, count };
+		const result = await this.guard(this.kernel.run(run));
 		// A device lost while the readback was in flight may have handed back garbage.
 		if (this.lostError) throw this.lostError;
-		this.lastTimings = { totalMs: performance.now() - started, kernelMs: result.kernelMs, docs: count };
+		this.lastTimings = { totalMs: performance.now() - started, kernelMs: result.kernelMs, docs: count, workgroupSize };
 		return result.scores;
 	}
 

@@ -57,7 +57,7 @@ export async function webgpuErrors(): Promise<Record<string, string | number>> {
 	nan.data[5] = NaN;
 	const result: Record<string, string | number> = {
 		badDim: await codeOf(() => createWebGpuScorer(0)),
-		badWorkgroup: await codeOf(() => createWebGpuScorer(4, { workgroupSize: 48 })),
+		badWorkgroup: await codeOf(() => createWebGpuScorer(4, { workgroupSize: 300 })),
 		addNaN: await codeOf(() => scorer.add([good, nan])),
 		sizeAfterFailedAdd: scorer.size,
 		subsetOutOfRange: await codeOf(() => scorer.score(good, [0, 1])),
