@@ -89,8 +89,8 @@ async function createBiEncoder(model: LoadedModel): Promise<BiEncoder & { settin
 	const dim = Number(model.config.hidden_size ?? 0) || (await model.run([prepare('a', 'document')])).dims[2];
 
 	async function encode(texts: string[], role: TextRole, options: EncodeOptions = {}): Promise<TokenMatrix> {
-		const rows = await inBatches(texts, options, async (batch) => {
-			const inputs = batch.map((t) => prepare(t, role));
+		const all = texts.map((t) => prepare(t, role));
+		const rows = await inBatches(all, options, async (inputs) => {
 			const out = await model.run(inputs);
 			const [, seq, width] = out.dims;
 			return inputs.map((input, b) => {
@@ -98,7 +98,7 @@ async function createBiEncoder(model: LoadedModel): Promise<BiEncoder & { settin
 				const pooled = settings.pooling.mode === 'cls' ? Float32Array.from(tokenRows.subarray(0, width)) : meanPool(tokenRows, input.ids.length, width, input.mask);
 				return normalizeRows(pooled, width);
 			});
-		});
+		}, (input) => input.ids.length);
 		const data = new Float32Array(rows.length * dim);
 		rows.forEach((r, i) => data.set(r, i * dim));
 		return { data, rows: rows.length, dim };

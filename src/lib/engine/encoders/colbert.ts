@@ -80,8 +80,7 @@ async function createColbertEncoder(model: LoadedModel, queryAugmentation: boole
 	}
 
 	async function encodeDocuments(texts: string[], options: EncodeOptions = {}): Promise<ColbertDocument[]> {
-		return inBatches(texts, options, async (batch) => {
-			const inputs = batch.map(documentInput);
+		return inBatches(texts.map(documentInput), options, async (inputs) => {
 			const out = await model.run(inputs);
 			return inputs.map((input, b) => {
 				const all = vectors(out, b, input.ids.length);
@@ -90,7 +89,7 @@ async function createColbertEncoder(model: LoadedModel, queryAugmentation: boole
 				keep.forEach((i, r) => data.set(all.subarray(i * dim, (i + 1) * dim), r * dim));
 				return { ids: keep.map((i) => input.ids[i]), tokens: keep.map((i) => tokenizer.idToToken(input.ids[i])), matrix: { data, rows: keep.length, dim } };
 			});
-		});
+		}, (input) => input.ids.length);
 	}
 
 	const settings: ColbertSettings = { queryLength: recipe.queryLength, documentLength: recipe.documentLength, dim, projection: projection.mode, queryAugmentation };

@@ -52,10 +52,8 @@ export async function loadCrossEncoder(
 
 	async function score(query: string, documents: string[], options: EncodeOptions = {}): Promise<Float32Array> {
 		const q = model.tokenizer.pieces(query);
-		const scores = await inBatches(documents, options, async (batch) => {
-			const inputs = batch.map((d) => encodePair(model.template, q, model.tokenizer.pieces(d), maxLength));
-			return [...(await scoreInputs(inputs))];
-		});
+		const inputs = documents.map((d) => encodePair(model.template, q, model.tokenizer.pieces(d), maxLength));
+		const scores = await inBatches(inputs, options, async (batch) => [...(await scoreInputs(batch))], (input) => input.ids.length);
 		return Float32Array.from(scores);
 	}
 
