@@ -1,0 +1,142 @@
+/**
+ * The in-browser MaxSim benchmark behind the Kernels page: seeded random unit vectors, each backend
+ * created through `createMaxSimScorer` (so the page shows what `auto` would pick and why), timed on
+ * whole-corpus `score()` calls, and checked against the reference `maxSim` on sampled documents (a
+ * drift check: a fast kernel that is wrong shows its error). No DOM: runs in a worker or in Node.
+ */
+import { maxSim } from '../engine/maxsim/maxsim';
+import { createMaxSimScorer } from '../engine/maxsim/select';
+import type { TokenMatrix } from '../engine/types';
+
+export type KernelBackend = 'js' | 'wasm' | 'webgpu';
+
+export interface KernelWorkload {
+	/** Query tokens (ColBERT pads queries to 32). */
+	nq: number;
+	/** Tokens per document. */
+	nd: number;
+	dim: number;
+	nDocs: number;
+	seed: number;
+}
+
+/** Issue 4's workload A: 32 x 128 query against 1,000 documents of 180 tokens. */
+export const WORKLOAD_A: KernelWorkload = { nq: 32, nd: 180, dim: 128, nDocs: 1000, seed: 1 };
+
+export interface KernelBenchRow {
+	backend: KernelBackend;
+	/** False when the backend could not start here (then `reason` says why and no numbers are given). */
+	available: boolean;
+	reason: string;
+	threads?: number;
+	docsPerSecond?: number;
+	/** Median milliseconds of one query against all documents. */
+	medianMs?: number;
+	reps?: number;
+	/** Largest |score - reference maxSim| over sampled documents. */
+	maxAbsError?: number;
+	warnings: string[];
+}
+
+export interface KernelBenchProgress {
+	backend: KernelBackend;
+	stage: 'start' | 'load' | 'time' | 'done';
+	done: number;
+	total: number;
+}
+
+/** A small deterministic PRNG (mulberry32) so every run and every page gets the same vectors. */
+export function mulberry32(seed: number): () => number {
+	let a = seed >>> 0;
+	return () => {
+		a = (a + 0x6d2b79f5) >>> 0;
+		let t = a;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
+/** `rows` x `dim` random unit vectors. */
+export function unitRows(rows: number, dim: number, next: () => number): TokenMatrix {
+	const data = new Float32Array(rows * dim);
+	for (let r = 0; r < rows; r++) {
+		let norm = 0;
+		for (let k = 0; k < dim; k++) norm += (data[r * dim + k] = next() * 2 - 1) ** 2;
+		const inv = 1 / Math.sqrt(norm || 1);
+		for (let k = 0; k < dim; k++) data[r * dim + k] *= inv;
+	}
+	return { data, rows, dim };
+}
+
+function median(values: number[]): number {
+	const s = [...values].sort((a, b) => a - b);
+	return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+export interface KernelBenchOptions {
+	/** Time spent scoring per backend, after one warm-up call. Default 1500 ms. */
+	budgetMs?: number;
+	onProgress?: (p: KernelBenchProgress) => void;
+	isCancelled?: () => boolean;
+}
+
+/**
+ * Benchmarks one backend. Never throws for an unavailable backend: the row says why.
+ * @example (await benchKernel('js', { ...WORKLOAD_A, nDocs: 50 })).docsPerSecond // > 0
+ */
+export async function benchKernel(backend: KernelBackend, w: KernelWorkload, options: KernelBenchOptions = {}): Promise<KernelBenchRow> {
+	const budget = options.budgetMs ?? 1500;
+	const report = (stage: KernelBenchProgress['stage'], done: number, total: number) => options.onProgress?.({ backend, stage, done, total });
+	report('start', 0, w.nDocs);
+	const { scorer, choice, warnings } = await createMaxSimScorer({ backend, dim: w.dim });
+	try {
+		if (choice.backend !== backend) {
+			return { backend, available: false, reason: `${backend} unavailable: ${warnings.join('; ') || choice.reason}`, warnings };
+		}
+		const next = mulberry32(w.seed);
+		const query = unitRows(w.nq, w.dim, mulberry32(w.seed + 1000));
+		const step = Math.max(1, Math.floor(w.nDocs / 20));
+		const sample: { index: number; doc: TokenMatrix }[] = [];
+		for (let start = 0; start < w.nDocs; start += 100) {
+			if (options.isCancelled?.()) throw new Error('cancelled');
+			const docs = Array.from({ length: Math.min(100, w.nDocs - start) }, () => unitRows(w.nd, w.dim, next));
+			docs.forEach((doc, i) => (start + i) % step === 0 && sample.push({ index: start + i, doc }));
+			await scorer.add(docs);
+			report('load', Math.min(w.nDocs, start + docs.length), w.nDocs);
+		}
+		let last = await scorer.score(query);
+		const times: number[] = [];
+		const began = performance.now();
+		while (times.length < 3 || (performance.now() - began < budget && times.length < 50)) {
+			if (options.isCancelled?.()) throw new Error('cancelled');
+			const t0 = performance.now();
+			last = await scorer.score(query);
+			times.push(performance.now() - t0);
+			report('time', Math.min(budget, performance.now() - began), budget);
+		}
+		const maxAbsError = Math.max(0, ...sample.map((s) => Math.abs(last[s.index] - maxSim(query, s.doc))));
+		const medianMs = median(times);
+		report('done', w.nDocs, w.nDocs);
+		return {
+			backend,
+			available: true,
+			reason: choice.reason,
+			threads: scorer.threads,
+			docsPerSecond: w.nDocs / (medianMs / 1000),
+			medianMs,
+			reps: times.length,
+			maxAbsError,
+			warnings
+		};
+	} finally {
+		await scorer.dispose();
+	}
+}
+
+/** What `auto` would pick here, and why (without benchmarking). */
+export async function autoChoice(dim: number): Promise<{ backend: string; reason: string; warnings: string[] }> {
+	const { scorer, choice, warnings } = await createMaxSimScorer({ backend: 'auto', dim });
+	await scorer.dispose();
+	return { ...choice, warnings };
+}
