@@ -6,6 +6,7 @@ import { createPipeline, type Pipeline, type PipelineOptions } from '../../lib/e
 import type { Corpus } from '../../lib/engine/types';
 import type { CliIo } from '../io';
 import { withInterrupt } from '../interrupt';
+import { cliPipelineOptions } from '../neural-deps';
 import { createProgress, type ProgressReporter } from '../progress';
 
 /** What every command gets: where to print, and whether to stay quiet on stderr. */
@@ -52,7 +53,7 @@ export async function buildPipeline(
 	const started = performance.now();
 	const pipeline = await withInterrupt(ctx.io.stderr, (signal) => createPipeline(name, {
 		corpus,
-		options,
+		options: cliPipelineOptions(options, ctx.io.env),
 		signal,
 		onProgress: (p) => ctx.progress.update(p),
 		onWarning: (message) => {

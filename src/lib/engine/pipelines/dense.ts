@@ -7,7 +7,7 @@
 import { FlatIndex, denseMetric } from '../index/flat';
 import type { Hit } from '../types';
 import { encodeDenseCorpus } from './corpus-encoding';
-import { encoderFor, since, type NeuralContext, type NeuralDeps, type NeuralSearchResult } from './neural-context';
+import { encoderFor, since, storeFor, type NeuralContext, type NeuralDeps, type NeuralSearchResult } from './neural-context';
 import type { Pipeline } from './registry';
 
 
@@ -35,7 +35,7 @@ export async function createDensePipeline(ctx: NeuralContext, deps: NeuralDeps =
 	try {
 		const { matrix, stats } = await encodeDenseCorpus(encoder, ctx.corpus.docs, {
 			ref,
-			store: deps.store,
+			store: storeFor(ctx, deps),
 			batchSize: ctx.options.batchSize,
 			signal: ctx.signal,
 			onProgress: ctx.onProgress,

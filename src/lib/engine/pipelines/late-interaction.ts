@@ -10,7 +10,7 @@ import { MultiVectorIndex } from '../index/multivector';
 import type { Hit } from '../types';
 import { encodeColbertCorpus } from './corpus-encoding';
 import { createFirstStage, type FirstStage } from './first-stage';
-import { depthOf, encoderFor, since, type NeuralContext, type NeuralDeps, type NeuralSearchResult } from './neural-context';
+import { depthOf, encoderFor, since, storeFor, type NeuralContext, type NeuralDeps, type NeuralSearchResult } from './neural-context';
 import type { Pipeline } from './registry';
 import type { ColbertEncoder } from '../encoders/encoder';
 import type { BackendChoice } from '../maxsim/maxsim';
@@ -36,7 +36,7 @@ async function build(ctx: NeuralContext, deps: NeuralDeps, rerank: boolean): Pro
 		if (rerank) first = await createFirstStage(ctx, deps);
 		const { docs, stats } = await encodeColbertCorpus(encoder, ctx.corpus.docs, {
 			ref,
-			store: deps.store,
+			store: storeFor(ctx, deps),
 			batchSize: ctx.options.batchSize,
 			signal: ctx.signal,
 			onProgress: ctx.onProgress,

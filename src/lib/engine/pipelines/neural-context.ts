@@ -27,6 +27,10 @@ export interface NeuralPipelineOptions extends PipelineOptions {
 	maxsimBackend?: 'auto' | 'js' | 'wasm' | 'webgpu';
 	/** MaxSim WASM threads. */
 	threads?: number;
+	/** false: do not read or write the encoded-corpus store. */
+	cache?: boolean;
+	/** Node: folder of the on-disk encoded-corpus store (read by hosts whose `store` is a function). */
+	cacheDir?: string;
 }
 
 /** Encoders by role, when the host already has them loaded (tests, the playground). */
@@ -44,8 +48,8 @@ export interface NeuralDeps {
 	load?: (role: ModelRole, ref: ModelRef, onProgress?: (p: ModelProgress) => void) => Promise<BiEncoder | CrossEncoder | ColbertEncoder>;
 	/** Turns a `--model` string into a ref (the CLI checks the file system); default `modelRefFromSpec`. */
 	resolveModel?: (spec: string, role: ModelRole) => ModelRef | Promise<ModelRef>;
-	/** Where encoded corpora are kept (none: encode every time). */
-	store?: EncodedCorpusStore;
+	/** Where encoded corpora are kept (none: encode every time), or a function choosing it from the options. */
+	store?: EncodedCorpusStore | ((options: NeuralPipelineOptions) => EncodedCorpusStore | undefined);
 	/** Model download progress. */
 	onModelProgress?: (p: ModelProgress) => void;
 	/** Non-fatal problems (cache entries rebuilt, MaxSim fallbacks). */
@@ -135,4 +139,10 @@ export function depthOf(options: PipelineOptions, fallback = 100): number {
 	const depth = options.depth ?? fallback;
 	if (!Number.isInteger(depth) || depth < 1) throw createError('BAD_ARGUMENT', { detail: `depth must be a positive integer, got ${String(depth)}` });
 	return depth;
+}
+
+/** The store to use for this build: none when `options.cache === false`. */
+export function storeFor(ctx: NeuralContext, deps: NeuralDeps): EncodedCorpusStore | undefined {
+	if (ctx.options.cache === false) return undefined;
+	return typeof deps.store === 'function' ? deps.store(ctx.options) : deps.store;
 }
