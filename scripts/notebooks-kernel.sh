@@ -6,4 +6,4 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 conn="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
 cd "$root"
-exec node node_modules/tslab/bin/tslab kernel --config-path "$conn"
+exec node --import ./scripts/notebooks-kernel-preload.mjs node_modules/tslab/bin/tslab kernel --config-path "$conn"
