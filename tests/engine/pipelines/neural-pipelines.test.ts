@@ -154,6 +154,17 @@ describe('colbert pipelines', () => {
 		expect(result.kernel?.backend).toBe('js');
 	});
 
+	it('colbert-rerank with firstStage dense reranks the bi-encoder top depth and sums both build timings', async () => {
+		const colbert = new ToyColbert({ dim: 12 });
+		const bi = new ToyBiEncoder({ dim: 16 });
+		const pipeline = await createColbertRerankPipeline(ctx({ depth: 4, firstStage: 'dense', maxsimBackend: 'js' }), { encoders: { colbert, 'bi-encoder': bi } });
+		const dense = await createDensePipeline(ctx(), { encoders: { 'bi-encoder': bi } });
+		const top4 = (await dense.search('blue planet sun', 4)).hits.map((h) => h.id);
+		const result = await pipeline.search('blue planet sun', 10);
+		expect(result.hits.map((h) => h.id).sort()).toEqual([...top4].sort());
+		expect(pipeline.buildTimings!.map((t) => t.stage)).toEqual(['load-model', 'load-model', 'encode-corpus', 'index', 'encode-corpus', 'maxsim-pack']);
+	});
+
 	it('createColbertPipeline(ctx, { store }) resumes from the store and rebuilds a corrupt batch with a warning', async () => {
 		const store = new MemoryStore();
 		const first = new ToyColbert({ dim: 8 });

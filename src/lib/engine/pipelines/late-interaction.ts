@@ -1,7 +1,7 @@
 /**
  * The ColBERT pipelines. Documents are encoded once into kept token vectors (cached) and packed into a
  * MaxSim scorer (`createMaxSimScorer`: WebGPU, WASM or JS, with the reason recorded in every result).
- * - `colbert`: exhaustive MaxSim over all documents. Stages: `encode-query`, `maxsim`.
+ * - `colbert`: exhaustive MaxSim over all documents. Stages: `encode-query`, `maxsim`; build: `load-model`, `encode-corpus`, `maxsim-pack`.
  * - `colbert-rerank`: a first stage (BM25 by default, or dense) gives the top `depth` (default 100),
  *   then MaxSim scores only that subset: the two-phase pattern of OpenSearch / Lucene's
  *   `LateInteractionRescorer`. Stages: `first-stage`, `encode-query`, `maxsim`.
@@ -56,7 +56,7 @@ async function build(ctx: NeuralContext, deps: NeuralDeps, rerank: boolean): Pro
 			get kernel() {
 				return kernel();
 			},
-			buildTimings: [{ stage: 'load-model', ms: loadMs }, ...(first?.pipeline.buildTimings ?? []), ...stats.timings, { stage: 'index', ms: packMs }],
+			buildTimings: [{ stage: 'load-model', ms: loadMs }, ...(first?.pipeline.buildTimings ?? []), ...stats.timings, { stage: 'maxsim-pack', ms: packMs }],
 			async search(query: string, k: number) {
 				const timings = [];
 				let subset: number[] | undefined;
