@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -94,6 +94,25 @@ describe('model loading through the mock Hub', () => {
 		} finally {
 			configureRuntime({ allowRemoteModels: true });
 		}
+	});
+
+	it('a local Stanford folder gives the projection from its root model.safetensors (read piecewise)', async () => {
+		const cb = await loadColbertEncoder({ id: '', localDir: fixtureModelDir(FIXTURE_MODELS.colbertStanford) });
+		expect(cb.projectionSource).toMatch(/^linear\.weight 16x32 from model\.safetensors of \//);
+		const reference = await loadColbertEncoder({ id: '', localDir: fixtureModelDir(FIXTURE_MODELS.colbertPylate) });
+		const [a, b] = await Promise.all([cb.encodeQuery('red planet'), reference.encodeQuery('red planet')]);
+		expect(Math.max(...a.matrix.data.map((v, i) => Math.abs(v - b.matrix.data[i])))).toBeLessThan(1e-5);
+		await Promise.all([cb.dispose(), reference.dispose()]);
+	});
+
+	it('a truncated root model.safetensors fails with MALFORMED_JSON naming the file', async () => {
+		const dir = copyWithout(FIXTURE_MODELS.colbertStanford, /^model\.safetensors$/);
+		const whole = readFileSync(join(fixtureModelDir(FIXTURE_MODELS.colbertStanford), 'model.safetensors'));
+		writeFileSync(join(dir, 'model.safetensors'), whole.subarray(0, whole.length - 100));
+		const error = await loadColbertEncoder({ id: '', localDir: dir }).catch((e) => e);
+		expect(error.code).toBe('MALFORMED_JSON');
+		expect(error.message).toContain(join(dir, 'model.safetensors'));
+		rmSync(dir, { recursive: true, force: true });
 	});
 
 	it('a folder without tokenizer.json fails with MODEL_FILE_MISSING naming the folder and the file', async () => {

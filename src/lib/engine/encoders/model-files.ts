@@ -17,7 +17,7 @@
 import { createError, isLatelabError } from '../errors';
 import { offlineError } from './offline-error';
 import { readSafetensors } from './safetensors';
-import { fetchTensorByRange } from './safetensors-remote';
+import { fetchTensorByRange, readTensorByRanges } from './safetensors-remote';
 
 /** Where files come from and where downloads are cached (filled by the runtime from its settings). */
 export interface FileSettings {
@@ -155,7 +155,29 @@ export function folderFiles(dir: string): ModelFiles {
 			return bytes;
 		},
 		async readTensor(file, key) {
-			return tensorOf(files, file, await files.read(file), key);
+			if (!node) return tensorOf(files, file, await files.read(file), key);
+			// Read only the header and the one tensor: a Stanford checkpoint is ~440 MB of BERT weights.
+			const handle = await node.fs.open(node.path.join(root, file), 'r').catch((error: { code?: string }) => {
+				if (error.code === 'ENOENT') return null;
+				throw error;
+			});
+			if (!handle) return null;
+			try {
+				const size = (await handle.stat()).size;
+				const part = await readTensorByRanges(
+					async (start, end) => {
+						if (end >= size) throw createError('MALFORMED_JSON', { detail: `safetensors ${describeFile(files, file)}: needs bytes up to ${end}, file has ${size} (truncated?)` });
+						const buffer = new Uint8Array(end - start + 1);
+						await handle.read(buffer, 0, buffer.length, start);
+						return buffer;
+					},
+					key,
+					describeFile(files, file)
+				);
+				return part.kind === 'tensor' ? tensorOf(files, file, part.file, key) : null;
+			} finally {
+				await handle.close();
+			}
 		}
 	};
 	return files;
