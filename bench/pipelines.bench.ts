@@ -1,0 +1,85 @@
+/**
+ * Neural pipelines on the generated tiny ColBERT (PyLate layout) over the first `--docs` SciFact
+ * documents (the demo corpus when SciFact is absent): what the encoded-corpus cache saves (first
+ * build with encoding vs a build read back from the disk store), the binary batch format's
+ * serialise/parse speed, and queries/s of exhaustive `colbert` vs `colbert-rerank` (BM25 top 100).
+ * The model is tiny, so encoding numbers measure latelab's plumbing, not a real model.
+ *
+ *   npx tsx bench/pipelines.bench.ts [--json] [--docs 2000] [--queries 100]
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadCorpusFromPath } from '../src/lib/engine/corpus/node-files';
+import { loadDemoCorpus } from '../src/lib/engine/corpus/demo';
+import { decodeMultiVectorBatch, encodeMultiVectorBatch } from '../src/lib/engine/index/serialize';
+import { createColbertPipeline, createColbertRerankPipeline } from '../src/lib/engine/pipelines/late-interaction';
+import { NodeDiskStore } from '../src/lib/engine/store/node-disk-store';
+import type { Corpus } from '../src/lib/engine/types';
+import { collectionDir } from '../tests/support/data';
+import { FIXTURE_MODELS, fixtureModelDir, generateFixtures } from './encoders-support';
+
+const args = process.argv.slice(2);
+const json = args.includes('--json');
+const opt = (name: string, fallback: number) => (args.indexOf(name) >= 0 ? Number(args[args.indexOf(name) + 1]) : fallback);
+const nDocs = opt('--docs', 2000);
+const nQueries = opt('--queries', 100);
+const round = (x: number, d = 1) => Number(x.toFixed(d));
+
+await generateFixtures();
+const scifact = collectionDir('scifact');
+const full: Corpus = scifact ? await loadCorpusFromPath(scifact, {}) : loadDemoCorpus();
+const corpus: Corpus = { ...full, docs: full.docs.slice(0, nDocs) };
+const queries = full.queries.slice(0, nQueries).map((q) => q.text);
+const model = fixtureModelDir(FIXTURE_MODELS.colbertPylate);
+const storeDir = mkdtempSync(join(tmpdir(), 'latelab-bench-store-'));
+const deps = { store: new NodeDiskStore(storeDir) };
+const options = { models: { colbert: model }, batchSize: 32 };
+
+async function timed<T>(f: () => Promise<T>): Promise<[T, number]> {
+	const t0 = performance.now();
+	const value = await f();
+	return [value, performance.now() - t0];
+}
+
+try {
+	const [fresh, freshMs] = await timed(() => createColbertPipeline({ corpus, options }, deps));
+	const stage = (p: typeof fresh, name: string) => round(p.buildTimings!.filter((t) => t.stage === name).reduce((s, t) => s + t.ms, 0));
+	const freshEncode = stage(fresh, 'encode-corpus');
+	const docs = fresh.index.docs;
+	const kernel = fresh.kernel;
+	const qps = async (p: { search(q: string, k: number): Promise<unknown> }) => {
+		await p.search(queries[0], 10);
+		const t0 = performance.now();
+		for (const q of queries) await p.search(q, 10);
+		return round((queries.length / (performance.now() - t0)) * 1000);
+	};
+	const exhaustiveQps = await qps(fresh);
+	await fresh.dispose();
+
+	const [cached, cachedMs] = await timed(() => createColbertPipeline({ corpus, options }, deps));
+	const cachedEncode = stage(cached, 'encode-corpus');
+	await cached.dispose();
+	const rerank = await createColbertRerankPipeline({ corpus, options: { ...options, depth: 100 } }, deps);
+	const rerankQps = await qps(rerank);
+	await rerank.dispose();
+
+	// The batch format alone: serialise and parse every document once, in batches of 32.
+	const batches = [];
+	for (let i = 0; i < docs.length; i += 32) batches.push({ start: i, dim: docs[0].matrix.dim, docs: docs.slice(i, i + 32) });
+	const [bytes, writeMs] = await timed(async () => batches.map((b) => encodeMultiVectorBatch(b)));
+	const [, readMs] = await timed(async () => bytes.map((b, i) => decodeMultiVectorBatch(b, `batch ${i}`)));
+	const mb = bytes.reduce((s, b) => s + b.byteLength, 0) / 1e6;
+
+	const result = {
+		corpus: `${corpus.name} (first ${corpus.docs.length} documents)`,
+		queries: queries.length,
+		kernel: `${kernel.backend} (${kernel.reason})`,
+		build: { freshMs: round(freshMs), freshEncodeMs: freshEncode, cachedMs: round(cachedMs), cachedEncodeMs: cachedEncode },
+		store: { megabytes: round(mb, 2), serialiseMBps: round(mb / (writeMs / 1000)), parseMBps: round(mb / (readMs / 1000)) },
+		queriesPerSec: { colbert: exhaustiveQps, colbertRerank100: rerankQps }
+	};
+	console.log(json ? JSON.stringify(result) : result);
+} finally {
+	rmSync(storeDir, { recursive: true, force: true });
+}
