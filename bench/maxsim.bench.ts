@@ -1,0 +1,285 @@
+/**
+ * `npm run bench:maxsim [-- --json] [--quick] [--workload A|B]`: MaxSim throughput of every backend
+ * Node runs (naive JS, js, wasm SIMD128 / relaxed FMA, wasm i16 screen), 1 and 2 threads, on issue 4's
+ * seeded workloads:
+ *   A: query 32 x 128 against 1,000 docs x 180 tokens;  B: query 32 x 96 against 10,000 docs x 128 tokens.
+ * The SIMD ceilings are measured in the same run (register-only multiply-add loops exported by the
+ * kernels), as are the naive JS loop and the reference scores. Each timing is repeated: docs/s is the
+ * best wall-clock run, with the median beside it, and a CPU-time figure (docs per CPU-second of this
+ * process) that stays meaningful when other processes share the cores.
+ * Node 20 hides relaxed SIMD behind a flag: the script re-executes itself with it.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpus, loadavg, platform, release } from 'node:os';
+import { mulberry32 } from '../kernels/cases/maxsim-cases';
+import { ceilingFlopPerIteration, type F32Flavour } from '../kernels/wasm/maxsim-template';
+import { relaxedSimdSupported } from '../src/lib/engine/capabilities';
+import { JsMaxSimScorer } from '../src/lib/engine/maxsim/js';
+import { instantiateKernel, kernelModule } from '../src/lib/engine/maxsim/kernel-module';
+import { maxSim } from '../src/lib/engine/maxsim/maxsim';
+import { WasmMaxSimScorer } from '../src/lib/engine/maxsim/wasm';
+import type { TokenMatrix } from '../src/lib/engine/types';
+
+const RELAXED_FLAG = '--experimental-wasm-relaxed-simd';
+if (!relaxedSimdSupported() && !process.execArgv.includes(RELAXED_FLAG)) {
+	const child = spawnSync(process.execPath, [RELAXED_FLAG, ...process.execArgv, process.argv[1], ...process.argv.slice(2)], { stdio: 'inherit' });
+	process.exit(child.status ?? 1);
+}
+
+const args = process.argv.slice(2);
+const json = args.includes('--json');
+const quick = args.includes('--quick');
+const only = args.includes('--workload') ? args[args.indexOf('--workload') + 1] : undefined;
+const log = (message: string) => (json ? process.stderr : process.stdout).write(`${message}\n`);
+
+interface Workload {
+	name: 'A' | 'B';
+	dim: number;
+	queryRows: number;
+	docTokens: number;
+	nDocs: number;
+	/** Docs the slow JS paths (and the reference) score: enough for a stable rate, not all of B. */
+	sample: number;
+}
+
+const WORKLOADS: Workload[] = [
+	{ name: 'A', dim: 128, queryRows: 32, docTokens: 180, nDocs: 1000, sample: 150 },
+	{ name: 'B', dim: 96, queryRows: 32, docTokens: 128, nDocs: 10000, sample: 300 }
+];
+
+interface Result {
+	workload: 'A' | 'B';
+	backend: 'js' | 'naive-js' | 'wasm' | 'wasm-relaxed' | 'wasm-i16';
+	threads: number;
+	docsPerSecond: number;
+	gflops: number;
+	maxAbsError: number;
+	medianDocsPerSecond: number;
+	cpuDocsPerSecond: number;
+	/** GFLOP/s (best wall-clock run) / (threads x the flavour's 1-thread ceiling). */
+	ceilingFraction: number | null;
+	/** Same from CPU time: kernel GFLOP per CPU-second / ceiling GFLOP per CPU-second. */
+	cpuCeilingFraction: number | null;
+	speedupVsNaive: number;
+	/** Same from CPU time (robust when the machine is shared). */
+	cpuSpeedupVsNaive: number;
+	/** wasm-i16 only: CPU-time rate over the f32 kernel's at the same thread count. */
+	speedupVsF32?: number;
+	/** Docs actually scored per timed run (the JS paths score a sample). */
+	docsScored: number;
+	recallAt10?: number;
+	topKDocsPerSecond?: number;
+}
+
+/** Seeded random unit vectors, rows x dim, in one Float32Array. */
+function unitRows(rows: number, dim: number, seed: number): Float32Array {
+	const random = mulberry32(seed);
+	const data = new Float32Array(rows * dim);
+	for (let r = 0; r < rows; r++) {
+		let norm = 0;
+		for (let k = 0; k < dim; k++) {
+			const v = random() * 2 - 1;
+			data[r * dim + k] = v;
+			norm += v * v;
+		}
+		const inv = 1 / Math.sqrt(norm);
+		for (let k = 0; k < dim; k++) data[r * dim + k] *= inv;
+	}
+	return data;
+}
+
+const cpuSeconds = () => {
+	const usage = process.cpuUsage();
+	return (usage.user + usage.system) / 1e6;
+};
+
+interface Timing {
+	bestWall: number;
+	medianWall: number;
+	medianCpu: number;
+}
+
+/** Runs `task` `warmup + reps` times; seconds per run (best and median wall, median CPU). */
+async function time(task: () => Promise<unknown> | unknown, reps: number, warmup = 2): Promise<Timing> {
+	for (let i = 0; i < warmup; i++) await task();
+	const wall: number[] = [];
+	const cpu: number[] = [];
+	for (let i = 0; i < reps; i++) {
+		const c = cpuSeconds();
+		const t = performance.now();
+		await task();
+		wall.push((performance.now() - t) / 1e3);
+		cpu.push(cpuSeconds() - c);
+	}
+	const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+	return { bestWall: Math.min(...wall), medianWall: median(wall), medianCpu: median(cpu) };
+}
+
+/** Best GFLOP/s (wall) and median GFLOP per CPU-second of a kernel module's register-only loop. */
+async function ceiling(flavour: F32Flavour): Promise<{ wall: number; cpu: number }> {
+	const kernel = await instantiateKernel(await kernelModule(flavour, false), new WebAssembly.Memory({ initial: 1 }));
+	const iterations = 2e7;
+	const t = await time(() => kernel.ceiling(iterations), quick ? 5 : 15, 3);
+	const flop = iterations * ceilingFlopPerIteration(flavour);
+	return { wall: flop / t.bestWall / 1e9, cpu: flop / t.medianCpu / 1e9 };
+}
+
+function maxAbsError(scores: ArrayLike<number>, indices: ArrayLike<number>, reference: Map<number, number>): number {
+	let worst = 0;
+	for (let i = 0; i < indices.length; i++) {
+		const ref = reference.get(indices[i]);
+		if (ref !== undefined) worst = Math.max(worst, Math.abs(scores[i] - ref));
+	}
+	return worst;
+}
+
+async function runWorkload(w: Workload, ceilings: Record<F32Flavour, { wall: number; cpu: number } | null>): Promise<Result[]> {
+	log(`workload ${w.name}: query ${w.queryRows} x ${w.dim}, ${w.nDocs} docs x ${w.docTokens} tokens (generating)`);
+	const docData = unitRows(w.nDocs * w.docTokens, w.dim, w.name === 'A' ? 1 : 2);
+	const docSize = w.docTokens * w.dim;
+	const docs: TokenMatrix[] = Array.from({ length: w.nDocs }, (_, i) => ({
+		data: docData.subarray(i * docSize, (i + 1) * docSize),
+		rows: w.docTokens,
+		dim: w.dim
+	}));
+	const query: TokenMatrix = { data: unitRows(w.queryRows, w.dim, 100 + w.dim), rows: w.queryRows, dim: w.dim };
+	const flopPerDoc = 2 * w.queryRows * w.docTokens * w.dim;
+	const sample = Int32Array.from({ length: w.sample }, (_, i) => Math.floor((i * w.nDocs) / w.sample));
+	const reps = quick ? 3 : w.name === 'A' ? 15 : 7;
+	const results: Result[] = [];
+	const reference = new Map<number, number>();
+	let naiveRate = 0;
+	let naiveCpuRate = 0;
+	const f32CpuRate = new Map<number, number>();
+
+	const record = (backend: Result['backend'], threads: number, t: Timing, docsScored: number, error: number, flavour: F32Flavour | null, extra: Partial<Result> = {}) => {
+		const rate = docsScored / t.bestWall;
+		const cpuRate = docsScored / t.medianCpu;
+		const gflops = (rate * flopPerDoc) / 1e9;
+		// The i16 screen does integer work: an f32 ceiling says nothing about it (see speedupVsF32).
+		const c = flavour && backend !== 'wasm-i16' ? ceilings[flavour] : null;
+		const result: Result = {
+			workload: w.name,
+			backend,
+			threads,
+			docsPerSecond: Math.round(rate),
+			gflops: +gflops.toFixed(2),
+			maxAbsError: error,
+			medianDocsPerSecond: Math.round(docsScored / t.medianWall),
+			cpuDocsPerSecond: Math.round(cpuRate),
+			ceilingFraction: c ? +(gflops / (threads * c.wall)).toFixed(3) : null,
+			// CPU time sums all threads, so per-thread work is compared with the 1-thread ceiling.
+			cpuCeilingFraction: c ? +((cpuRate * flopPerDoc) / 1e9 / c.cpu).toFixed(3) : null,
+			speedupVsNaive: naiveRate ? +(rate / naiveRate).toFixed(1) : 1,
+			cpuSpeedupVsNaive: naiveCpuRate ? +(cpuRate / naiveCpuRate).toFixed(1) : 1,
+			docsScored,
+			...extra
+		};
+		results.push(result);
+		log(`  ${backend.padEnd(12)} ${String(threads).padStart(2)}t ${String(result.docsPerSecond).padStart(8)} docs/s (median ${result.medianDocsPerSecond}, cpu ${result.cpuDocsPerSecond})`);
+	};
+
+	// naive JS: the reference function, one dot product per (query row, doc token) pair; also the reference.
+	const naive = await time(() => sample.forEach((i) => reference.set(i, maxSim(query, docs[i]))), quick ? 2 : 3, 1);
+	naiveRate = w.sample / naive.bestWall;
+	naiveCpuRate = w.sample / naive.medianCpu;
+	record('naive-js', 1, naive, w.sample, 0, null);
+
+	const js = new JsMaxSimScorer(w.dim);
+	await js.add(docs);
+	let jsScores = new Float32Array(0);
+	const jsTime = await time(async () => (jsScores = await js.score(query, sample)), quick ? 2 : 3, 1);
+	record('js', 1, jsTime, w.sample, maxAbsError(jsScores, sample, reference), null);
+	await js.dispose();
+
+	const all = Int32Array.from({ length: w.nDocs }, (_, i) => i);
+	const flavours: F32Flavour[] = ceilings.relaxed ? ['simd', 'relaxed'] : ['simd'];
+	for (const flavour of flavours) {
+		for (const threads of [1, 2]) {
+			const scorer = await WasmMaxSimScorer.create({ dim: w.dim, threads, flavour });
+			await scorer.add(docs);
+			let scores = new Float32Array(0);
+			const t = await time(async () => (scores = await scorer.score(query)), reps);
+			record(flavour === 'simd' ? 'wasm' : 'wasm-relaxed', threads, t, w.nDocs, maxAbsError(scores, all, reference), flavour);
+			f32CpuRate.set(threads, Math.max(f32CpuRate.get(threads) ?? 0, w.nDocs / t.medianCpu));
+			await scorer.dispose();
+		}
+	}
+
+	// int16 screen: throughput of the screen alone, recall@10 of screen + exact rescoring of the top 100.
+	const best = flavours[flavours.length - 1];
+	const exact = await WasmMaxSimScorer.create({ dim: w.dim, threads: 2, flavour: best });
+	await exact.add(docs);
+	for (const threads of [1, 2]) {
+		const scorer = await WasmMaxSimScorer.create({ dim: w.dim, threads, flavour: best, quantized: true, rescoreDepth: 100 });
+		await scorer.add(docs);
+		let screen = new Float32Array(0);
+		const t = await time(async () => (screen = await scorer.screen(query)), reps);
+		let hits = 0;
+		const queries = 5;
+		for (let qi = 0; qi < queries; qi++) {
+			const q: TokenMatrix = { data: unitRows(w.queryRows, w.dim, 1000 + qi), rows: w.queryRows, dim: w.dim };
+			const truth = new Set((await exact.topK(q, 10)).map((h) => h.index));
+			hits += (await scorer.topK(q, 10)).filter((h) => truth.has(h.index)).length;
+		}
+		const topK = await time(() => scorer.topK(query, 10), quick ? 2 : 5, 1);
+		record('wasm-i16', threads, t, w.nDocs, maxAbsError(screen, all, reference), best, {
+			recallAt10: hits / (10 * queries),
+			speedupVsF32: +(w.nDocs / t.medianCpu / f32CpuRate.get(threads)!).toFixed(2),
+			topKDocsPerSecond: Math.round(w.nDocs / topK.bestWall)
+		});
+		await scorer.dispose();
+	}
+	await exact.dispose();
+	return results;
+}
+
+function table(results: Result[]): string {
+	const head = ['wl', 'backend', 'thr', 'docs/s', 'median', 'cpu d/s', 'GFLOP/s', 'x naive', 'x naive(cpu)', 'ceil', 'ceil(cpu)', 'maxAbsErr', 'notes'];
+	const rows = results.map((r) => [
+		r.workload,
+		r.backend,
+		String(r.threads),
+		String(r.docsPerSecond),
+		String(r.medianDocsPerSecond),
+		String(r.cpuDocsPerSecond),
+		r.gflops.toFixed(1),
+		r.speedupVsNaive.toFixed(1),
+		r.cpuSpeedupVsNaive.toFixed(1),
+		r.ceilingFraction === null ? '-' : `${(r.ceilingFraction * 100).toFixed(0)}%`,
+		r.cpuCeilingFraction === null ? '-' : `${(r.cpuCeilingFraction * 100).toFixed(0)}%`,
+		r.maxAbsError.toExponential(1),
+		r.recallAt10 === undefined ? (r.docsScored < 1000 ? `sample ${r.docsScored}` : '') : `${r.speedupVsF32}x best f32 (cpu), recall@10 ${r.recallAt10.toFixed(2)}, top-10 ${r.topKDocsPerSecond} docs/s`
+	]);
+	const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+	return [head, ...rows].map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ')).join('\n');
+}
+
+const loadStart = loadavg();
+log(`MaxSim benchmark: ${cpus()[0]?.model} x ${cpus().length}, Node ${process.version}, load ${loadStart.map((l) => l.toFixed(2)).join(' ')}`);
+const ceilings: Record<F32Flavour, { wall: number; cpu: number } | null> = {
+	simd: await ceiling('simd'),
+	relaxed: relaxedSimdSupported() ? await ceiling('relaxed') : null
+};
+log(`ceilings (1 thread, GFLOP/s best wall / cpu): SIMD128 mul+add ${ceilings.simd!.wall.toFixed(1)} / ${ceilings.simd!.cpu.toFixed(1)}` +
+	(ceilings.relaxed ? `, relaxed FMA ${ceilings.relaxed.wall.toFixed(1)} / ${ceilings.relaxed.cpu.toFixed(1)}` : ', relaxed SIMD unavailable'));
+const results: Result[] = [];
+for (const w of WORKLOADS.filter((x) => !only || x.name === only)) results.push(...(await runWorkload(w, ceilings)));
+const machine = {
+	cpu: cpus()[0]?.model ?? 'unknown',
+	cores: cpus().length,
+	node: process.version,
+	v8: process.versions.v8,
+	os: `${platform()} ${release()}`,
+	date: new Date().toISOString(),
+	loadAverageStart: loadStart.map((l) => +l.toFixed(2)),
+	loadAverageEnd: loadavg().map((l) => +l.toFixed(2))
+};
+const ceilingGflops = {
+	simd128: +ceilings.simd!.wall.toFixed(2),
+	...(ceilings.relaxed ? { relaxedFma: +ceilings.relaxed.wall.toFixed(2) } : {}),
+	simd128Cpu: +ceilings.simd!.cpu.toFixed(2),
+	...(ceilings.relaxed ? { relaxedFmaCpu: +ceilings.relaxed.cpu.toFixed(2) } : {})
+};
+if (json) process.stdout.write(`${JSON.stringify({ machine, ceilingGflops, results }, null, 2)}\n`);
+else log(`\n${table(results)}\n\nload average at end: ${machine.loadAverageEnd.join(' ')}`);
