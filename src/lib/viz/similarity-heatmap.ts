@@ -5,7 +5,7 @@
  * labelled as such. Above `canvasThreshold` visible cells the cells are painted on a canvas under SVG
  * axes; documents longer than `window` tokens get an overview strip with a brush that picks the columns.
  */
-import { brushX, scaleLinear, select } from 'd3';
+import { brushX, scaleLinear, select, type Selection } from 'd3';
 import { finiteExtent, valueColor, type ScaleKind } from './color';
 import { createSvg, formatScore, resolveDocument, round, SVG_NS, type VizContext } from './dom';
 import { argmaxPerRow, type QueryTokenKind } from './heatmap-data';
@@ -68,7 +68,8 @@ export function similarityHeatmap(data: HeatmapData, options: HeatmapOptions = {
 	const cell = options.cellSize ?? 18;
 	const windowSize = Math.max(1, Math.min(nd, options.window ?? 160));
 	const argmax = argmaxPerRow(data.scores, nq, nd);
-	const color = valueColor(finiteExtent(data.scores), options.scale ?? 'auto');
+	const extent = finiteExtent(data.scores);
+	const color = valueColor(extent, options.scale ?? 'auto');
 
 	const root = doc.createElement('div');
 	root.className = 'latelab-heatmap';
@@ -83,7 +84,7 @@ export function similarityHeatmap(data: HeatmapData, options: HeatmapOptions = {
 	main.style.overflowX = 'auto';
 
 	const draw = () => {
-		main.replaceChildren(drawWindow(doc, data, { argmax, color, mode, cell, start, count: windowSize, options }));
+		main.replaceChildren(drawWindow(doc, data, { argmax, color, extent, mode, cell, start, count: windowSize, options }));
 	};
 	if (nd > windowSize) {
 		root.append(drawOverview(doc, data, argmax, windowSize, () => start, (s) => {
@@ -127,6 +128,7 @@ export function describeCell(data: HeatmapData, i: number, j: number, isArgmax: 
 interface WindowParams {
 	argmax: Int32Array;
 	color: (v: number) => string;
+	extent: [number, number];
 	mode: 'all' | 'maxsim';
 	cell: number;
 	start: number;
@@ -160,6 +162,7 @@ function drawWindow(doc: Document, data: HeatmapData, p: WindowParams): HTMLElem
 	const x = (j: number) => LEFT + (j - p.start) * p.cell;
 	const y = (i: number) => TOP + i * p.cell;
 
+	drawLegend(s.append('g').attr('class', 'legend'), p.extent, p.color);
 	const rows = s.append('g').attr('class', 'query-labels');
 	data.queryTokens.forEach((token, i) => {
 		const kind = data.queryKinds?.[i] ?? 'token';
@@ -207,6 +210,20 @@ function drawWindow(doc: Document, data: HeatmapData, p: WindowParams): HTMLElem
 		.attr('stroke-width', 3).attr('visibility', 'hidden').attr('width', p.cell + 3).attr('height', p.cell + 3);
 	frame.append(svg);
 	return frame;
+}
+
+/** Colour key in the empty top-left corner: 8 swatches from min to max, with the two end values. */
+function drawLegend(g: Selection<SVGGElement, unknown, null, undefined>, [lo, hi]: [number, number], color: (v: number) => string): void {
+	const steps = 8;
+	const w = (LEFT - 16) / steps;
+	g.attr('aria-hidden', 'true');
+	for (let k = 0; k < steps; k++) {
+		g.append('rect').attr('x', round(4 + k * w)).attr('y', 6).attr('width', round(w)).attr('height', 8)
+			.attr('fill', color(lo + ((k + 0.5) / steps) * (hi - lo)));
+	}
+	g.append('text').attr('class', 'legend-min').attr('x', 4).attr('y', 26).attr('font-size', 9).text(formatScore(lo, 2));
+	g.append('text').attr('class', 'legend-max').attr('x', LEFT - 12).attr('y', 26).attr('font-size', 9)
+		.attr('text-anchor', 'end').text(formatScore(hi, 2));
 }
 
 function cellId(options: HeatmapOptions, i: number, j: number): string {

@@ -26,3 +26,36 @@ test('the Kernels page says what auto picks and benchmarks js, wasm and webgpu w
 	await expect(page.locator('svg.latelab-bar-chart g.bar')).toHaveCount(3);
 	await screenshot(page, 'kernels');
 });
+
+test('the MaxSim-by-hand matrix outlines each row maximum, reads cells from the keyboard and scrolls a long document', async ({ page }) => {
+	await page.goto('/kernels');
+	const card = page.getByRole('region', { name: 'MaxSim by hand' });
+	const grid = card.getByRole('grid', { name: 'Toy MaxSim matrix' });
+	await expect(grid.locator('rect.argmax-outline')).toHaveCount(8);
+	await expect(grid.locator('text.query-label.kind-mask')).toHaveCount(3);
+	// Each outlined cell is its row's maximum: compare with the cell values in the tooltips.
+	const rows = await grid.locator('rect.cell').evaluateAll((cells) => {
+		const best = new Map<number, { col: number; v: number }>();
+		for (const c of cells) {
+			const row = Number(c.getAttribute('data-row'));
+			const v = Number(c.querySelector('title')!.textContent!.split(': ')[1].split(' ')[0].replace('−', '-'));
+			const b = best.get(row);
+			if (!b || v > b.v) best.set(row, { col: Number(c.getAttribute('data-col')), v });
+		}
+		return [...best.entries()].map(([row, b]) => [row, b.col]);
+	});
+	const outlined = await grid.locator('rect.argmax-outline').evaluateAll((rs) => rs.map((r) => [Number(r.getAttribute('data-row')), Number(r.getAttribute('data-col'))]));
+	expect(outlined.sort()).toEqual(rows.sort());
+	await card.getByLabel('MaxSim only').check();
+	await expect(grid).toHaveAttribute('data-mode', 'maxsim');
+	await grid.focus();
+	await page.keyboard.press('ArrowDown');
+	await page.keyboard.press('ArrowDown');
+	await expect(grid.locator('.latelab-heatmap-live')).toContainText('late ×');
+	await expect(card.locator('svg.latelab-contributions text.sum')).toContainText('= score');
+	await card.getByLabel(/Long document/).check();
+	await expect(grid.locator('.latelab-heatmap-frame')).toHaveAttribute('data-renderer', 'canvas');
+	await expect(grid.locator('svg.latelab-heatmap-overview .brush .selection')).toBeVisible();
+	await page.keyboard.press('End');
+	await screenshot(page, 'kernels-maxsim-by-hand');
+});
