@@ -12,7 +12,8 @@
  */
 import { createError } from '../errors';
 import { COLBERT_FALLBACK, knownModel } from './model-defaults';
-import { hubFiles, readJson, type ModelFiles } from './model-files';
+import { hubFiles } from './hub-files';
+import { readJson, type ModelFiles } from './model-files';
 import { fileSettings, type LoadedModel } from './runtime';
 import { PUNCTUATION_CHARS, skiplistIds } from './tokenization';
 
