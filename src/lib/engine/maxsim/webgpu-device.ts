@@ -8,7 +8,11 @@ import { createError } from '../errors';
 
 /** How to obtain the device. Every field is optional; defaults suit a browser page or worker. */
 export interface WebGpuDeviceOptions {
-	/** The `GPU` entry point; defaults to `navigator.gpu` (e.g. pass dawn's `create([])` in Node). */
+	/**
+	 * The `GPU` entry point; defaults to `navigator.gpu`. In Node, npm `webgpu` (dawn) offers one via
+	 * `create([])`, after `Object.assign(globalThis, globals)` for `GPUBufferUsage` and `GPUMapMode`
+	 * (unreliable for this kernel there, see ../shared/docs/ENVIRONMENT.md).
+	 */
 	gpu?: GPU;
 	powerPreference?: GPUPowerPreference;
 	/** Use `subgroupMax` in the reduction when the adapter has `subgroups` (default true). */
