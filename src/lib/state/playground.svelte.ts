@@ -76,8 +76,10 @@ export class Playground {
 		this.order = s.order;
 		this.hidden = s.hidden;
 		this.k = s.k;
-		const pasted = s.pasted ?? (s.corpus === 'pasted' ? storage?.getItem(PASTED_KEY) ?? undefined : undefined);
-		if (pasted) this.pasted = pasted;
+		// The paste box keeps its draft across reloads even when it was never searched.
+		const saved = storage?.getItem(PASTED_KEY) ?? undefined;
+		const pasted = s.pasted ?? (s.corpus === 'pasted' ? saved : undefined);
+		this.pasted = pasted ?? saved ?? '';
 		const source: CorpusSource = s.corpus === 'pasted' && pasted ? { kind: 'pasted', text: pasted } : { kind: 'demo' };
 		await this.loadCorpus(source, { keepQuery: true });
 		if (s.selected) this.select(s.selected);
@@ -97,9 +99,10 @@ export class Playground {
 		return hashFromState(state);
 	}
 
-	/** Saves what does not fit in the URL. */
+	/** Saves what does not fit in the URL: the paste box's text (searched or still a draft). */
 	persist(storage: Pick<Storage, 'setItem' | 'removeItem'>): void {
-		if (this.corpusChoice === 'pasted' && this.pasted) storage.setItem(PASTED_KEY, this.pasted);
+		if (this.pasted) storage.setItem(PASTED_KEY, this.pasted);
+		else storage.removeItem(PASTED_KEY);
 	}
 
 	async loadCorpus(source: CorpusSource, options: { keepQuery?: boolean } = {}): Promise<void> {

@@ -97,7 +97,7 @@ test('pasted documents containing <script> and <img onerror> render as text and 
 		void d.dismiss();
 	});
 	await openPlayground(page);
-	await page.getByRole('radio', { name: 'Paste text' }).click();
+	await page.getByRole('button', { name: 'Paste text' }).click();
 	const text = [
 		'A note about <script>window.__pwned = 1; alert(1)</script> script tags',
 		'An image tag <img src=x onerror="window.__pwned = 2; alert(2)"> with an onerror handler',
@@ -121,6 +121,18 @@ test('pasted documents containing <script> and <img onerror> render as text and 
 	await page.reload();
 	await expect(page.getByRole('region', { name: 'Corpus' })).toContainText('3 documents');
 	await expect(panel.locator('ol > li').first()).toBeVisible();
+});
+
+test('a draft in the paste box survives a reload even before it is searched', async ({ page }) => {
+	await openPlayground(page);
+	await page.getByRole('button', { name: 'Paste text' }).click();
+	await page.getByRole('textbox', { name: 'Documents to search' }).fill('draft one\ndraft two');
+	await page.waitForTimeout(500);
+	await page.reload();
+	await expect(page.locator('main[data-ready="true"]')).toBeVisible();
+	await expect(page.getByRole('region', { name: 'Corpus' })).toContainText('latelab-demo');
+	await page.getByRole('button', { name: 'Paste text' }).click();
+	await expect(page.getByRole('textbox', { name: 'Documents to search' })).toHaveValue('draft one\ndraft two');
 });
 
 test('a malformed upload shows the error with its fix and the app keeps working', async ({ page }) => {
