@@ -4,8 +4,9 @@
  * `--model` resolution that checks the file system (an existing folder is a local model, whatever
  * its name looks like; anything else is a Hub id).
  */
-import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { crc32 } from '../lib/engine/index/checksum';
 import type { ModelRef } from '../lib/engine/encoders/encoder';
 import { modelRefFromSpec, type NeuralDeps, type NeuralPipelineOptions } from '../lib/engine/pipelines/neural-context';
 import { NodeDiskStore, defaultStoreRoot } from '../lib/engine/store/node-disk-store';
@@ -32,8 +33,30 @@ export function cliNeuralDeps(): NeuralDeps {
 			if (!stores.has(root)) stores.set(root, new NodeDiskStore(root));
 			return stores.get(root);
 		},
-		resolveModel: (spec) => resolveCliModel(spec)
+		resolveModel: (spec) => resolveCliModel(spec),
+		modelStamp: (ref) => (ref.localDir ? folderStamp(resolve(ref.localDir)) : undefined)
 	};
+}
+
+/**
+ * CRC-32 (hex) over the relative path, size and modification time of every file under `dir`: changes
+ * when any model file is replaced, so the encoded-corpus cache never serves vectors of an older model.
+ * @example folderStamp('/models/tiny-colbert') // 'a1b2c3d4'
+ */
+export function folderStamp(dir: string): string {
+	const parts: string[] = [];
+	const walk = (at: string) => {
+		for (const entry of readdirSync(at, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+			const full = join(at, entry.name);
+			if (entry.isDirectory()) walk(full);
+			else if (entry.isFile()) {
+				const info = statSync(full);
+				parts.push(`${relative(dir, full)}:${info.size}:${Math.round(info.mtimeMs)}`);
+			}
+		}
+	};
+	walk(dir);
+	return crc32(new TextEncoder().encode(parts.join('\n'))).toString(16).padStart(8, '0');
 }
 
 /**

@@ -20,6 +20,8 @@ export interface CorpusEncodingOptions {
 	ref: ModelRef;
 	store?: EncodedCorpusStore;
 	batchSize?: number;
+	/** Version stamp of the model's files (local folders), part of the cache key. */
+	stamp?: string;
 	signal?: AbortSignal;
 	onProgress?: (p: PipelineProgress) => void;
 	onWarning?: (message: string) => void;
@@ -42,7 +44,7 @@ async function keyFor(kind: StoreKey['kind'], docs: readonly Doc[], options: Cor
 		dtype: options.ref.dtype ?? 'default',
 		corpus: await corpusFingerprint(docs),
 		batchSize: options.batchSize ?? DEFAULT_ENCODE_BATCH,
-		variant
+		variant: options.stamp ? `${variant}-${options.stamp}` : variant
 	};
 }
 

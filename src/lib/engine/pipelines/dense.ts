@@ -35,6 +35,7 @@ export async function createDensePipeline(ctx: NeuralContext, deps: NeuralDeps =
 	try {
 		const { matrix, stats } = await encodeDenseCorpus(encoder, ctx.corpus.docs, {
 			ref,
+			stamp: await deps.modelStamp?.(ref),
 			store: storeFor(ctx, deps),
 			batchSize: ctx.options.batchSize,
 			signal: ctx.signal,

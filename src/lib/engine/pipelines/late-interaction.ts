@@ -36,6 +36,7 @@ async function build(ctx: NeuralContext, deps: NeuralDeps, rerank: boolean): Pro
 		if (rerank) first = await createFirstStage(ctx, deps);
 		const { docs, stats } = await encodeColbertCorpus(encoder, ctx.corpus.docs, {
 			ref,
+			stamp: await deps.modelStamp?.(ref),
 			store: storeFor(ctx, deps),
 			batchSize: ctx.options.batchSize,
 			signal: ctx.signal,

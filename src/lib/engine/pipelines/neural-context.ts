@@ -50,6 +50,11 @@ export interface NeuralDeps {
 	resolveModel?: (spec: string, role: ModelRole) => ModelRef | Promise<ModelRef>;
 	/** Where encoded corpora are kept (none: encode every time), or a function choosing it from the options. */
 	store?: EncodedCorpusStore | ((options: NeuralPipelineOptions) => EncodedCorpusStore | undefined);
+	/**
+	 * A version stamp of a model's files, for models whose id says nothing about their content (local
+	 * folders): it goes into the cache key so a changed model never reuses old vectors.
+	 */
+	modelStamp?: (ref: ModelRef) => string | undefined | Promise<string | undefined>;
 	/** Model download progress. */
 	onModelProgress?: (p: ModelProgress) => void;
 	/** Non-fatal problems (cache entries rebuilt, MaxSim fallbacks). */
