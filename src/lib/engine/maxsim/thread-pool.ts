@@ -5,6 +5,7 @@
 import { isNodeRuntime } from '../capabilities';
 import { createError } from '../errors';
 import type { KernelFunction } from './kernel-module';
+import { warmUpArgs } from './warm-up';
 import { BROWSER_WORKER_SOURCE } from './worker-source';
 
 /** The minimal worker surface both runtimes provide. */
@@ -83,7 +84,7 @@ function browserPort(): WorkerPort {
 }
 
 /** Waits for a worker's `ready` (instantiated) or rejects with its error. */
-function initialise(port: WorkerPort, module: WebAssembly.Module, memory: WebAssembly.Memory): Promise<KernelThread> {
+function initialise(port: WorkerPort, module: WebAssembly.Module, memory: WebAssembly.Memory, thread: number): Promise<KernelThread> {
 	return new Promise((resolve, reject) => {
 		let settled = false;
 		port.onMessage((reply) => {
@@ -100,7 +101,7 @@ function initialise(port: WorkerPort, module: WebAssembly.Module, memory: WebAss
 			}
 		});
 		port.hold(true);
-		port.post({ type: 'init', module, memory });
+		port.post({ type: 'init', module, memory, warmUp: warmUpArgs(thread) });
 	});
 }
 
@@ -114,7 +115,7 @@ export async function startKernelThreads(count: number, module: WebAssembly.Modu
 	const ports: WorkerPort[] = [];
 	try {
 		for (let i = 0; i < count; i++) ports.push(node ? node.nodeWorkerPort() : browserPort());
-		return await Promise.all(ports.map((port) => initialise(port, module, memory)));
+		return await Promise.all(ports.map((port, i) => initialise(port, module, memory, i + 1)));
 	} catch (error) {
 		for (const port of ports) port.terminate();
 		throw createError('BACKEND_UNAVAILABLE', { backend: 'wasm', detail: `worker threads failed to start: ${String(error)}` }, {}, error);

@@ -13,10 +13,11 @@ import { BLOCK_PANELS, docShape, packDocF32, packDocI16, packQueryF32, packQuery
 import { startKernelThreads, type KernelThread } from './thread-pool';
 import { topKOf } from './top-k';
 import { checkDim, checkK, checkMatrix, checkSubset } from './validate';
+import { MAX_THREADS, prepareWarmUp, WARM_UP_BYTES, warmUpArgs } from './warm-up';
 
 export interface WasmScorerOptions {
 	dim: number;
-	/** Threads including the calling one (default 1); > 1 needs shared WebAssembly memory. */
+	/** Threads including the calling one (default 1, at most 32); > 1 needs shared WebAssembly memory. */
 	threads?: number;
 	/** Kernel arithmetic (default `simd`); `relaxed` needs relaxed SIMD in the runtime. */
 	flavour?: KernelFlavour;
@@ -48,7 +49,7 @@ export class WasmMaxSimScorer implements MaxSimScorer {
 	/** Table entries of all docs: i32 f32Offset, i32 i16Offset, i32 nBlocks << 3 | tail, f32 1/scale. */
 	private table = new ArrayBuffer(64 * ENTRY_BYTES);
 	private work: number[] = [];
-	private arenaEnd = 64;
+	private arenaEnd = WARM_UP_BYTES;
 	private count = 0;
 	private queue: Promise<unknown> = Promise.resolve();
 	private disposed = false;
@@ -69,11 +70,17 @@ export class WasmMaxSimScorer implements MaxSimScorer {
 	/** Compiles and instantiates the kernel, starts `threads - 1` workers; rejects with BACKEND_UNAVAILABLE. */
 	static async create(options: WasmScorerOptions): Promise<WasmMaxSimScorer> {
 		checkDim(options.dim);
-		const threads = Math.max(1, Math.floor(options.threads ?? 1));
+		const threads = Math.min(MAX_THREADS, Math.max(1, Math.floor(options.threads ?? 1)));
 		const shared = threads > 1;
 		const module = await kernelModule(options.flavour ?? 'simd', shared);
 		const memory = new KernelMemory(shared);
 		const kernel = await instantiateKernel(module, memory.memory);
+		prepareWarmUp(memory.memory);
+		const warm = warmUpArgs(0);
+		for (let i = 0; i < warm.calls; i++) {
+			kernel.score_f32(...(warm.f32 as Parameters<KernelExports['score_f32']>));
+			kernel.score_i16(...(warm.i16 as Parameters<KernelExports['score_i16']>));
+		}
 		const workers = shared ? await startKernelThreads(threads - 1, module, memory.memory) : [];
 		return new WasmMaxSimScorer(options, memory, kernel, workers);
 	}

@@ -3,7 +3,8 @@
  * in Node, a Blob URL in browsers) so no bundler has to resolve a worker file URL.
  *
  * Protocol (one request at a time per worker):
- * - `{ type: 'init', module: WebAssembly.Module, memory: WebAssembly.Memory }` -> `{ type: 'ready' }`
+ * - `{ type: 'init', module: WebAssembly.Module, memory: WebAssembly.Memory, warmUp? }` -> `{ type: 'ready' }`
+ *   (`warmUp`: `warmUpArgs(thread)` of `warm-up.ts`, run before replying)
  * - `{ type: 'run', id, fn: 'score_f32' | 'score_i16', args: number[] }` -> `{ type: 'done', id }`
  * - any failure -> `{ type: 'error', id?, message }`
  */
@@ -13,7 +14,12 @@ let kernel = null;
 function handle(msg, post) {
 	if (msg.type === 'init') {
 		WebAssembly.instantiate(msg.module, { env: { memory: msg.memory } }).then(
-			(instance) => { kernel = instance.exports; post({ type: 'ready' }); },
+			(instance) => {
+				kernel = instance.exports;
+				const w = msg.warmUp; // see warm-up.ts: let V8 tier the kernels up before real work
+				for (let i = 0; w && i < w.calls; i++) { kernel.score_f32.apply(null, w.f32); kernel.score_i16.apply(null, w.i16); }
+				post({ type: 'ready' });
+			},
 			(error) => post({ type: 'error', message: 'instantiate failed: ' + (error && error.message || error) })
 		);
 	} else if (msg.type === 'run') {
