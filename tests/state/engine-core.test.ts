@@ -103,3 +103,14 @@ describe('EngineCore files', () => {
 		expect(r.error.fix.length).toBeGreaterThan(10);
 	});
 });
+
+describe('EngineCore cancellation', () => {
+	it('core.cancel(id) stops a file load between chunks and keeps the previous corpus', async () => {
+		const core = new EngineCore();
+		await core.handle({ type: 'load-corpus', id: 1, source: { kind: 'demo' } });
+		const lines = Array.from({ length: 20000 }, (_, i) => `document number ${i} about nothing much`).join('\n');
+		const pending = core.handle({ type: 'load-corpus', id: 2, source: { kind: 'file', file: new File([lines], 'big.txt') } }, () => core.cancel(2));
+		expect(await pending).toEqual({ type: 'cancelled', id: 2 });
+		expect(core.corpus?.name).toBe('latelab-demo');
+	});
+});

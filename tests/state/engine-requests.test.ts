@@ -56,3 +56,17 @@ describe('EngineRequests', () => {
 		expect(r.type === 'error' && r.error.message).toMatch(/worker gone/);
 	});
 });
+
+describe('EngineRequests.cancelChannel', () => {
+	it('requests.cancelChannel(c) settles only that channel and tells the worker', async () => {
+		const cancelled: number[] = [];
+		const never = () => new Promise<EngineResponse>(() => undefined);
+		const requests = new EngineRequests({ request: never, cancel: (id: number) => void cancelled.push(id) });
+		const load = requests.send('corpus', { type: 'load-corpus', source: { kind: 'demo' } });
+		requests.send('search:bm25', { type: 'search', panel: 'bm25', query: 'x', k: 1 });
+		requests.cancelChannel('corpus');
+		expect(await load).toEqual({ type: 'cancelled', id: 1 });
+		expect(cancelled).toEqual([1]);
+		expect(requests.pending).toBe(1);
+	});
+});

@@ -39,6 +39,11 @@ export class EngineClient {
 		return this.#requests.send('corpus', { type: 'load-corpus', source }, onProgress);
 	}
 
+	/** Stops a corpus load in progress (it answers `cancelled`; the previous corpus stays loaded). */
+	cancelCorpus(): void {
+		this.#requests.cancelChannel('corpus');
+	}
+
 	/** Top-`k` for one panel; a newer search on the same panel settles this one as `cancelled`. */
 	search(panel: PanelId, query: string, k: number): Promise<EngineResponse> {
 		return this.#requests.send(`search:${panel}`, { type: 'search', panel, query, k });

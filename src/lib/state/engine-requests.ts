@@ -84,6 +84,11 @@ export class EngineRequests {
 		void Promise.resolve(this.#endpoint.cancel(id)).catch(() => undefined);
 	}
 
+	/** Cancels the pending requests of one channel (e.g. a corpus load the user stopped). */
+	cancelChannel(channel: string): void {
+		for (const [id, p] of [...this.#pending]) if (p.channel === channel) this.cancel(id);
+	}
+
 	/** Cancels every pending request (on dispose, or when the worker died). */
 	cancelAll(): void {
 		for (const id of [...this.#pending.keys()]) this.cancel(id);

@@ -111,7 +111,11 @@ export class Playground {
 		const response = await this.client.loadCorpus(source, (progress) => {
 			this.corpusStatus = { kind: 'loading', label, progress };
 		});
-		if (response.type === 'cancelled') return;
+		if (response.type === 'cancelled') {
+			// Stopped by the user or overtaken by a newer load; the newer one sets its own status.
+			if (this.corpusStatus.kind === 'loading' && this.corpusStatus.label === label) this.corpusStatus = this.corpus ? { kind: 'ready' } : { kind: 'loading', label: 'Choose a corpus' };
+			return;
+		}
 		if (response.type === 'error') {
 			this.corpusStatus = { kind: 'error', failure: response.error };
 			return;

@@ -5,7 +5,7 @@
  * `src/lib/state/README.md`); until a runner exists for a panel, searching it fails with a clear message.
  */
 import { createError } from '../engine/errors';
-import { blobSource, loadBeirFromBlobs, loadPastedText, loadUserDocs, namedBlobsFromZip } from '../engine/corpus';
+import { type ByteSource, blobSource, loadBeirFromBlobs, loadPastedText, loadUserDocs, namedBlobsFromZip } from '../engine/corpus';
 import { demoQueryInfo, loadDemoCorpus } from '../engine/corpus/demo';
 import { Bm25Index, DEFAULT_BM25_OPTIONS, indexedText } from '../engine/lexical';
 import type { Corpus, Doc, StageTiming } from '../engine/types';
@@ -56,6 +56,14 @@ export class EngineCore {
 		if (this.cancelled.has(id)) throw createError('CANCELLED', { detail: ` (request ${id})` });
 	}
 
+	/** Passes chunks through, stopping at the first chunk after request `id` was cancelled. */
+	private async *cancellable(id: number, source: ByteSource): ByteSource {
+		for await (const chunk of source) {
+			this.checkpoint(id);
+			yield chunk;
+		}
+	}
+
 	async loadCorpus(id: number, source: CorpusSource, onProgress?: (p: EngineProgress) => void): Promise<CorpusSummary> {
 		let corpus: Corpus;
 		if (source.kind === 'demo') corpus = loadDemoCorpus();
@@ -66,7 +74,7 @@ export class EngineCore {
 			const { file } = source;
 			corpus = /\.zip$/i.test(file.name)
 				? await loadBeirFromBlobs(namedBlobsFromZip(new Uint8Array(await file.arrayBuffer())), { onProgress: report })
-				: await loadUserDocs(blobSource(file), { file: file.name, size: file.size, onProgress: report });
+				: await loadUserDocs(this.cancellable(id, blobSource(file)), { file: file.name, size: file.size, onProgress: report });
 		}
 		this.checkpoint(id);
 		if (corpus.docs.length === 0) throw createError('EMPTY_CORPUS', { detail: ` in ${corpus.name}` });
