@@ -1,14 +1,15 @@
 // Fused MaxSim (ColBERT, Khattab & Zaharia 2020, eq. 3): score(q, d) = sum_i max_j q_i . d_j.
 //
 // One workgroup scores one document. Each invocation walks the document tokens t = lid, lid + WG, ...
-// (four at a time) and keeps, for a block of ROWS query rows, the running maximum of q_i . d_t in registers; the
-// workgroup then reduces those maxima per row and invocation 0 adds them up. The nq x nd similarity
-// matrix is never written anywhere.
+// (four at a time) and keeps, for a block of ROWS query rows, the running maximum of q_i . d_t in
+// registers; the workgroup then reduces those maxima per row and invocation 0 adds them up. The
+// nq x nd similarity matrix is never written anywhere.
 //
-// This file is not a complete module: the build (kernels/build-wgsl.ts) prepends one reduction
-// prelude (reduce-subgroups.wgsl or reduce-workgroup.wgsl, which define row_group_max and
+// This file is not a complete module: at run time webgpu-kernel.ts (kernelSource) prepends one
+// reduction prelude (reduce-subgroups.wgsl or reduce-workgroup.wgsl, which define row_group_max and
 // is_row_group_leader) and one query prelude (query-uniform.wgsl or query-storage.wgsl, which
-// define query_at), chosen at run time from the adapter's features and the query size.
+// define query_at), chosen from the adapter's features and the query size. kernels/build-wgsl.ts
+// turns every .wgsl file here into a string of src/lib/engine/maxsim/generated/maxsim-wgsl.ts.
 //
 // Document layout (uploaded once, resident): token-interleaved vec4. Document d with nd tokens
 // starts at vec4 index base(d); component block k (dims 4k..4k+3) of token t is at
