@@ -188,6 +188,23 @@ describe('colbert pipelines', () => {
 	});
 });
 
+describe('pipeline.explain(query, docId)', () => {
+	it('colbert.explain / dense.explain / cross.explain sum to (or start from) the score the pipeline reported', async () => {
+		const colbert = await createColbertPipeline(ctx({ maxsimBackend: 'js' }), { encoders: { colbert: new ToyColbert({ dim: 12 }) } });
+		const [top] = (await colbert.search('red planet', 1)).hits;
+		const m = await colbert.explain('red planet', top.id);
+		expect(Math.abs(m.contributions.reduce((a, b) => a + b, 0) - top.score)).toBeLessThan(1e-4);
+		const dense = await createDensePipeline(ctx(), { encoders: { 'bi-encoder': new ToyBiEncoder({ dim: 16 }) } });
+		const [d] = (await dense.search('red planet', 1)).hits;
+		const e = await dense.explain('red planet', d.id);
+		expect(e.applicable && Math.abs(e.values.reduce((a, b) => a + b, 0) - d.score)).toBeLessThan(1e-5);
+		const cross = await createCrossPipeline(ctx({ depth: 3 }), { encoders: { 'cross-encoder': new ToyCrossEncoder() } });
+		const [c] = (await cross.search('red planet', 1)).hits;
+		expect((await cross.explain('red planet', c.id)).score).toBeCloseTo(c.score, 6);
+		await expect(colbert.explain('x', 'nope')).rejects.toMatchObject({ code: 'BAD_ARGUMENT' });
+	});
+});
+
 describe('modelRefFromSpec', () => {
 	it('modelRefFromSpec(spec) treats paths as local folders and owner/name as Hub ids', () => {
 		expect(modelRefFromSpec('Xenova/all-MiniLM-L6-v2')).toEqual({ id: 'Xenova/all-MiniLM-L6-v2' });

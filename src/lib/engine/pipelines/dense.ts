@@ -4,10 +4,12 @@
  * ranks all documents by cosine (default), dot product or negated L2 distance.
  * Stages: `encode-query`, `search`; build: `load-model`, `encode-corpus`, `index`.
  */
+import { createError } from '../errors';
+import { explainBiEncoderPair, type NotDecomposable, type PooledContributions } from '../explain/pooled-contributions';
 import { FlatIndex, denseMetric } from '../index/flat';
 import type { Hit } from '../types';
 import { encodeDenseCorpus } from './corpus-encoding';
-import { encoderFor, since, storeFor, type NeuralContext, type NeuralDeps, type NeuralSearchResult } from './neural-context';
+import { documentText, encoderFor, since, storeFor, type NeuralContext, type NeuralDeps, type NeuralSearchResult } from './neural-context';
 import type { Pipeline } from './registry';
 
 
@@ -18,6 +20,8 @@ export interface DensePipeline extends Pipeline {
 	/** Document ids in index row order. */
 	readonly ids: readonly string[];
 	search(query: string, k: number): Promise<NeuralSearchResult>;
+	/** Document `docId`'s exact per-token share of its cosine (mean pooling), or why there is none (CLS). */
+	explain(query: string, docId: string): Promise<PooledContributions | NotDecomposable>;
 	/** Rows of the `k` best documents (of all, or of `subset`), with scores. */
 	searchRows(query: string, k: number, subset?: ArrayLike<number>): Promise<{ rows: { index: number; score: number }[]; encodeMs: number; searchMs: number }>;
 }
@@ -66,6 +70,11 @@ export async function createDensePipeline(ctx: NeuralContext, deps: NeuralDeps =
 				const { rows, encodeMs, searchMs } = await searchRows(query, k);
 				const hits: Hit[] = rows.map((r, i) => ({ id: ids[r.index], score: r.score, rank: i + 1 }));
 				return { hits, timings: [{ stage: 'encode-query', ms: encodeMs }, { stage: 'search', ms: searchMs }] };
+			},
+			async explain(query: string, docId: string) {
+				const doc = ctx.corpus.docs[ids.indexOf(docId)];
+				if (!doc) throw createError('BAD_ARGUMENT', { detail: `no document "${docId}" in this corpus` });
+				return explainBiEncoderPair(encoder, query, documentText(doc));
 			},
 			async dispose() {
 				if (owned) await encoder.dispose();

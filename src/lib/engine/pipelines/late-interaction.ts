@@ -6,6 +6,8 @@
  *   then MaxSim scores only that subset: the two-phase pattern of OpenSearch / Lucene's
  *   `LateInteractionRescorer`. Stages: `first-stage`, `encode-query`, `maxsim`.
  */
+import { createError } from '../errors';
+import { explainMaxSim, type MaxSimExplanation } from '../explain/maxsim-matrix';
 import { MultiVectorIndex } from '../index/multivector';
 import type { Hit } from '../types';
 import { encodeColbertCorpus } from './corpus-encoding';
@@ -23,6 +25,8 @@ export interface ColbertPipeline extends Pipeline {
 	/** The MaxSim kernel in use and why. */
 	readonly kernel: BackendChoice;
 	search(query: string, k: number): Promise<NeuralSearchResult>;
+	/** The MaxSim matrix of `query` against the stored vectors of document `docId` (exactly what was scored). */
+	explain(query: string, docId: string): Promise<MaxSimExplanation>;
 }
 
 async function build(ctx: NeuralContext, deps: NeuralDeps, rerank: boolean): Promise<ColbertPipeline> {
@@ -80,6 +84,11 @@ async function build(ctx: NeuralContext, deps: NeuralDeps, rerank: boolean): Pro
 				timings.push({ stage: 'maxsim', ms: since(b) });
 				const hits: Hit[] = top.map((t, r) => ({ id: ids[t.index], score: t.score, rank: r + 1 }));
 				return { hits, timings, kernel: kernel() };
+			},
+			async explain(query: string, docId: string) {
+				const row = ids.indexOf(docId);
+				if (row < 0) throw createError('BAD_ARGUMENT', { detail: `no document "${docId}" in this corpus` });
+				return explainMaxSim(await encoder.encodeQuery(query), built.docs[row]);
 			},
 			async dispose() {
 				await built.dispose();
