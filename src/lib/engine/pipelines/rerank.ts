@@ -11,7 +11,6 @@ import { createFirstStage, type FirstStage } from './first-stage';
 import { depthOf, documentText, encoderFor, since, type NeuralContext, type NeuralDeps, type NeuralSearchResult } from './neural-context';
 import type { Pipeline } from './registry';
 
-
 /** The cross pipeline, with occlusion explanations. */
 export interface CrossPipeline extends Pipeline {
 	search(query: string, k: number): Promise<NeuralSearchResult>;
