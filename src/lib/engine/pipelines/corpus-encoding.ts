@@ -92,13 +92,14 @@ export async function encodeDenseCorpus(
 
 /**
  * ColBERT document token vectors (skiplist applied by the encoder), from the store where possible.
- * @example const { docs: vectors } = await encodeColbertCorpus(colbert, corpus.docs, { ref, store }); vectors[0].matrix.dim === colbert.settings.dim
+ * Batches of `batchSize` documents, in corpus order (hand them to a scorer one by one and drop them).
+ * @example const { batches } = await encodeColbertCorpus(colbert, corpus.docs, { ref, store }); batches[0][0].matrix.dim === colbert.settings.dim
  */
 export async function encodeColbertCorpus(
 	encoder: ColbertEncoder,
 	docs: readonly Doc[],
 	options: CorpusEncodingOptions
-): Promise<{ docs: MultiVectorDoc[]; stats: CorpusEncodingStats }> {
+): Promise<{ batches: MultiVectorDoc[][]; stats: CorpusEncodingStats }> {
 	const t0 = performance.now();
 	const s = encoder.settings;
 	const key = await keyFor('colbert', docs, options, `d${s.documentLength}-${s.dim}-${s.projection}`);
@@ -117,7 +118,7 @@ export async function encodeColbertCorpus(
 		onProgress: progressOf(options),
 		onWarning: warnOf(options)
 	});
-	return { docs: result.batches.flat(), stats: statsOf(key, result, t0) };
+	return { batches: result.batches, stats: statsOf(key, result, t0) };
 }
 
 function statsOf(key: StoreKey, r: { fromStore: number; encoded: number; rebuilt: number; encodeMs: number }, t0: number): CorpusEncodingStats {

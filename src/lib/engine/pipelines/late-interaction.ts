@@ -12,7 +12,7 @@ import { MultiVectorIndex } from '../index/multivector';
 import type { Hit } from '../types';
 import { encodeColbertCorpus } from './corpus-encoding';
 import { createFirstStage, type FirstStage } from './first-stage';
-import { depthOf, encoderFor, since, storeFor, type NeuralContext, type NeuralDeps, type NeuralSearchResult } from './neural-context';
+import { depthOf, documentText, encoderFor, since, storeFor, type NeuralContext, type NeuralDeps, type NeuralSearchResult } from './neural-context';
 import type { Pipeline } from './registry';
 import type { ColbertEncoder } from '../encoders/encoder';
 import type { BackendChoice } from '../maxsim/maxsim';
@@ -25,7 +25,7 @@ export interface ColbertPipeline extends Pipeline {
 	/** The MaxSim kernel in use and why. */
 	readonly kernel: BackendChoice;
 	search(query: string, k: number): Promise<NeuralSearchResult>;
-	/** The MaxSim matrix of `query` against the stored vectors of document `docId` (exactly what was scored). */
+	/** The MaxSim matrix of `query` against document `docId` (its score equals the pipeline's, within float rounding). */
 	explain(query: string, docId: string): Promise<MaxSimExplanation>;
 }
 
@@ -38,7 +38,7 @@ async function build(ctx: NeuralContext, deps: NeuralDeps, rerank: boolean): Pro
 	let index: MultiVectorIndex | undefined;
 	try {
 		if (rerank) first = await createFirstStage(ctx, deps);
-		const { docs, stats } = await encodeColbertCorpus(encoder, ctx.corpus.docs, {
+		const { batches, stats } = await encodeColbertCorpus(encoder, ctx.corpus.docs, {
 			ref,
 			stamp: await deps.modelStamp?.(ref),
 			store: storeFor(ctx, deps),
@@ -48,11 +48,17 @@ async function build(ctx: NeuralContext, deps: NeuralDeps, rerank: boolean): Pro
 			onWarning: deps.onWarning ?? ctx.onWarning
 		});
 		const t1 = performance.now();
-		index = await MultiVectorIndex.create(docs, encoder.settings.dim, { backend: ctx.options.maxsimBackend, threads: ctx.options.threads });
+		index = await MultiVectorIndex.create(encoder.settings.dim, { backend: ctx.options.maxsimBackend, threads: ctx.options.threads });
+		// Pack batch by batch and release each: the scorer holds its own copy of the vectors.
+		for (let i = 0; i < batches.length; i++) {
+			await index.add(batches[i]);
+			batches[i] = [];
+		}
 		for (const w of index.warnings) (deps.onWarning ?? ctx.onWarning)?.(`MaxSim: ${w}`);
 		const packMs = since(t1);
 		const built = index;
 		const ids = ctx.corpus.docs.map((d) => d.id);
+		const texts = ctx.corpus.docs.map(documentText);
 		const kernel = (): BackendChoice => ({ ...built.choice });
 		return {
 			name: rerank ? 'colbert-rerank' : 'colbert',
@@ -88,7 +94,10 @@ async function build(ctx: NeuralContext, deps: NeuralDeps, rerank: boolean): Pro
 			async explain(query: string, docId: string) {
 				const row = ids.indexOf(docId);
 				if (row < 0) throw createError('BAD_ARGUMENT', { detail: `no document "${docId}" in this corpus` });
-				return explainMaxSim(await encoder.encodeQuery(query), built.docs[row]);
+				// The scorer keeps only packed vectors; re-encoding one document gives the same vectors
+				// (same model and dtype as the cache key), with its token strings.
+				const [doc] = await encoder.encodeDocuments([texts[row]]);
+				return explainMaxSim(await encoder.encodeQuery(query), doc);
 			},
 			async dispose() {
 				await built.dispose();
