@@ -10,15 +10,39 @@ export interface LessonModule {
 
 export const LESSONS: LessonSummary[] = [
 	{
+		"slug": "01-three-ways-to-match",
+		"number": 1,
+		"title": "Three ways to match",
+		"minutes": 15,
+		"summary": "One query, a handful of passages, and the three neural ways to score them (bi-encoder, cross-encoder, late interaction) next to BM25; what each can compute ahead of time, and what each costs per query."
+	},
+	{
+		"slug": "02-tokens-and-contexts",
+		"number": 2,
+		"title": "Tokens and contexts",
+		"minutes": 15,
+		"summary": "How text becomes word pieces, why a token's vector depends on its sentence (\"bank\" by the river and at the till), and why ColBERT turns every query into exactly 32 vectors with markers and [MASK] padding."
+	},
+	{
 		"slug": "03-maxsim-by-hand",
 		"number": 3,
 		"title": "MaxSim by hand",
 		"minutes": 15,
 		"summary": "The late-interaction score on vectors small enough to check with a pencil, its asymmetry, the similarity matrix and what each query token contributes."
+	},
+	{
+		"slug": "08-evaluating-rankers",
+		"number": 8,
+		"title": "Evaluating rankers",
+		"minutes": 20,
+		"summary": "nDCG, recall and MRR computed from judgments, a paired significance test, win/tie/loss and a per-query look at where two rankers differ, on a real test collection."
 	}
 ];
 
 /** Loads one lesson module on demand, so the list page does not pull in the engine. */
 export const LESSON_LOADERS: Record<string, () => Promise<LessonModule>> = {
+	'01-three-ways-to-match': () => import('./01-three-ways-to-match'),
+	'02-tokens-and-contexts': () => import('./02-tokens-and-contexts'),
 	'03-maxsim-by-hand': () => import('./03-maxsim-by-hand'),
+	'08-evaluating-rankers': () => import('./08-evaluating-rankers'),
 };
