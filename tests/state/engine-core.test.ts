@@ -114,3 +114,24 @@ describe('EngineCore cancellation', () => {
 		expect(core.corpus?.name).toBe('latelab-demo');
 	});
 });
+
+describe('EngineCore BM25 parameters', () => {
+	it('core.handle(configure-bm25) rebuilds the index: b = 0 removes length normalisation and changes scores', async () => {
+		const core = new EngineCore();
+		await core.handle({ type: 'load-corpus', id: 1, source: { kind: 'demo' } });
+		const before = expectType(await core.handle({ type: 'search', id: 2, panel: 'bm25', query: 'heart rate', k: 5 }), 'search-result');
+		const r = expectType(await core.handle({ type: 'configure-bm25', id: 3, params: { k1: 1.2, b: 0 } }), 'bm25-configured');
+		expect(r.params).toEqual({ k1: 1.2, b: 0 });
+		const after = expectType(await core.handle({ type: 'search', id: 4, panel: 'bm25', query: 'heart rate', k: 5 }), 'search-result');
+		expect(after.kernel).toBe('BM25 (k1 1.2, b 0)');
+		expect(after.hits[0].score).not.toBeCloseTo(before.hits[0].score, 3);
+	});
+
+	it('core.handle(configure-bm25) refuses b > 1 with BAD_ARGUMENT and keeps the old index', async () => {
+		const core = new EngineCore();
+		await core.handle({ type: 'load-corpus', id: 1, source: { kind: 'demo' } });
+		const e = expectType(await core.handle({ type: 'configure-bm25', id: 2, params: { k1: 1, b: 2 } }), 'error');
+		expect(e.error.code).toBe('BAD_ARGUMENT');
+		expect(core.bm25?.options.b).toBe(0.4);
+	});
+});

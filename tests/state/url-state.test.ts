@@ -50,3 +50,11 @@ describe('url-state', () => {
 		expect(back.order).toEqual(['colbert', 'bm25', 'bi-encoder', 'cross-encoder', 'colbert-two-stage']);
 	});
 });
+
+describe('url-state bm25', () => {
+	it('stateFromHash(hashFromState(s)) keeps BM25 parameters and drops out-of-range ones', () => {
+		const base = { ...DEFAULT_STATE, order: [...DEFAULT_STATE.order], hidden: [] };
+		expect(stateFromHash(hashFromState({ ...base, bm25: { k1: 1.2, b: 0.75 } }).hash).bm25).toEqual({ k1: 1.2, b: 0.75 });
+		expect(stateFromHash(hashFromState({ ...base, bm25: { k1: 1.2, b: 7 } }).hash).bm25).toBeUndefined();
+	});
+});

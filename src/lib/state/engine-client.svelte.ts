@@ -4,7 +4,7 @@
  * `fatal`). Request ids and "newer settles older" live in `EngineRequests`.
  */
 import { proxy, releaseProxy, wrap, type Remote } from 'comlink';
-import type { CorpusSource, EngineApi, EngineFailure, EngineProgress, EngineResponse, PanelId } from '../worker/protocol';
+import type { Bm25Params, CorpusSource, EngineApi, EngineFailure, EngineProgress, EngineResponse, PanelId } from '../worker/protocol';
 import { EngineRequests } from './engine-requests';
 
 export class EngineClient {
@@ -35,8 +35,13 @@ export class EngineClient {
 	}
 
 	/** Loads documents (and queries/qrels when the source has them) and builds the BM25 index. */
-	loadCorpus(source: CorpusSource, onProgress?: (p: EngineProgress) => void): Promise<EngineResponse> {
-		return this.#requests.send('corpus', { type: 'load-corpus', source }, onProgress);
+	loadCorpus(source: CorpusSource, onProgress?: (p: EngineProgress) => void, bm25?: Bm25Params): Promise<EngineResponse> {
+		return this.#requests.send('corpus', { type: 'load-corpus', source, ...(bm25 ? { bm25 } : {}) }, onProgress);
+	}
+
+	/** Rebuilds the BM25 index with new parameters. */
+	configureBm25(params: Bm25Params): Promise<EngineResponse> {
+		return this.#requests.send('bm25-params', { type: 'configure-bm25', params });
 	}
 
 	/** Stops a corpus load in progress (it answers `cancelled`; the previous corpus stays loaded). */

@@ -3,7 +3,7 @@
  * and the open explanation. Components read it from context (`context.ts`) and call its methods; all
  * engine work goes through `EngineClient`. Big data sits in `$state.raw` (replaced, never mutated).
  */
-import type { CorpusSource, CorpusSummary, EngineFailure, EngineProgress, EngineResponse, PanelId } from '../worker/protocol';
+import type { Bm25Params, CorpusSource, CorpusSummary, EngineFailure, EngineProgress, EngineResponse, PanelId } from '../worker/protocol';
 import type { EngineClient } from './engine-client.svelte';
 import { shownResult, transition, type PanelEvent, type PanelResult, type PanelStatus } from './panel-machine';
 import { DEFAULT_PANEL_ORDER, PANELS, ROLE_NAMES } from './panels';
@@ -47,6 +47,10 @@ export class Playground {
 
 	query = $state('');
 	k = $state(10);
+	/** BM25 parameters (Pyserini's defaults until changed). */
+	bm25 = $state.raw<Bm25Params>({ k1: 0.9, b: 0.4 });
+	/** Why the last parameter change was refused, if it was. */
+	bm25Error = $state<string | undefined>(undefined);
 	order = $state<PanelId[]>([...DEFAULT_PANEL_ORDER]);
 	hidden = $state<PanelId[]>([]);
 	statuses = $state.raw<Record<PanelId, PanelStatus>>(
@@ -76,12 +80,13 @@ export class Playground {
 		this.order = s.order;
 		this.hidden = s.hidden;
 		this.k = s.k;
+		if (s.bm25) this.bm25 = s.bm25;
 		// The paste box keeps its draft across reloads even when it was never searched.
 		const saved = storage?.getItem(PASTED_KEY) ?? undefined;
 		const pasted = s.pasted ?? (s.corpus === 'pasted' ? saved : undefined);
 		this.pasted = pasted ?? saved ?? '';
 		const source: CorpusSource = s.corpus === 'pasted' && pasted ? { kind: 'pasted', text: pasted } : { kind: 'demo' };
-		await this.loadCorpus(source, { keepQuery: true });
+		await this.loadCorpus(source, { keepQuery: true, bm25: s.bm25 });
 		if (s.selected) this.select(s.selected);
 	}
 
@@ -93,6 +98,7 @@ export class Playground {
 			order: this.order,
 			hidden: this.hidden,
 			k: this.k,
+			...(this.bm25.k1 !== 0.9 || this.bm25.b !== 0.4 ? { bm25: this.bm25 } : {}),
 			...(this.corpusChoice === 'pasted' && this.pasted ? { pasted: this.pasted } : {}),
 			...(this.selected ? { selected: this.selected } : {})
 		};
@@ -105,12 +111,16 @@ export class Playground {
 		else storage.removeItem(PASTED_KEY);
 	}
 
-	async loadCorpus(source: CorpusSource, options: { keepQuery?: boolean } = {}): Promise<void> {
+	async loadCorpus(source: CorpusSource, options: { keepQuery?: boolean; bm25?: Bm25Params } = {}): Promise<void> {
 		const label = source.kind === 'demo' ? 'Loading the demo corpus…' : source.kind === 'pasted' ? 'Reading pasted text…' : `Reading ${source.file.name}…`;
 		this.corpusStatus = { kind: 'loading', label };
-		const response = await this.client.loadCorpus(source, (progress) => {
-			this.corpusStatus = { kind: 'loading', label, progress };
-		});
+		const response = await this.client.loadCorpus(
+			source,
+			(progress) => {
+				this.corpusStatus = { kind: 'loading', label, progress };
+			},
+			options.bm25
+		);
 		if (response.type === 'cancelled') {
 			// Stopped by the user or overtaken by a newer load; the newer one sets its own status.
 			if (this.corpusStatus.kind === 'loading' && this.corpusStatus.label === label) this.corpusStatus = this.corpus ? { kind: 'ready' } : { kind: 'loading', label: 'Choose a corpus' };
@@ -127,6 +137,19 @@ export class Playground {
 		this.corpusStatus = { kind: 'ready' };
 		this.clearSelection();
 		if (!options.keepQuery) this.query = '';
+		this.searchNow();
+	}
+
+	/** Rebuilds BM25 with new k1 and b and reruns the query. */
+	async setBm25(params: Bm25Params): Promise<void> {
+		this.bm25 = params;
+		const r = await this.client.configureBm25(params);
+		if (r.type === 'cancelled') return;
+		if (r.type === 'error') {
+			this.bm25Error = `${r.error.message}. ${r.error.fix}`;
+			return;
+		}
+		this.bm25Error = undefined;
 		this.searchNow();
 	}
 

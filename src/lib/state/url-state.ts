@@ -6,7 +6,7 @@
  */
 import { compressToEncodedURIComponent, decompressFromEncodedURIComponent } from 'lz-string';
 import { DEFAULT_PANEL_ORDER, isPanelId } from './panels';
-import type { PanelId } from '../worker/protocol';
+import type { Bm25Params, PanelId } from '../worker/protocol';
 
 export interface UrlState {
 	query: string;
@@ -20,6 +20,8 @@ export interface UrlState {
 	selected?: string;
 	/** Results per panel. */
 	k: number;
+	/** BM25 parameters when not the defaults. */
+	bm25?: Bm25Params;
 }
 
 export const DEFAULT_STATE: Readonly<UrlState> = Object.freeze({
@@ -48,6 +50,7 @@ export function hashFromState(state: UrlState): { hash: string; pastedOmitted: b
 	if (state.hidden.length) compact.h = state.hidden;
 	if (state.selected) compact.s = state.selected;
 	if (state.k !== DEFAULT_STATE.k) compact.k = state.k;
+	if (state.bm25) compact.b = [state.bm25.k1, state.bm25.b];
 	if (state.pasted) {
 		const withText = `#s=${compressToEncodedURIComponent(JSON.stringify({ ...compact, t: state.pasted }))}`;
 		if (withText.length <= MAX_FRAGMENT) return { hash: withText, pastedOmitted: false };
@@ -82,5 +85,9 @@ export function stateFromHash(hash: string): UrlState {
 	if (Array.isArray(o.h)) state.hidden = o.h.filter(isPanelId).filter((p, i, a) => a.indexOf(p) === i);
 	if (typeof o.s === 'string' && o.s) state.selected = o.s;
 	if (typeof o.k === 'number' && Number.isInteger(o.k) && o.k >= 1 && o.k <= 100) state.k = o.k;
+	if (Array.isArray(o.b) && o.b.length === 2) {
+		const [k1, b] = o.b;
+		if (typeof k1 === 'number' && typeof b === 'number' && k1 >= 0 && k1 <= 10 && b >= 0 && b <= 1) state.bm25 = { k1, b };
+	}
 	return state;
 }

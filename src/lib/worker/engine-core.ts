@@ -11,7 +11,7 @@ import { Bm25Index, DEFAULT_BM25_OPTIONS, indexedText } from '../engine/lexical'
 import type { Corpus, Doc, StageTiming } from '../engine/types';
 import { toFailure } from './failures';
 import { queryKey } from './query-key';
-import type { CorpusSource, CorpusSummary, EngineProgress, EngineRequest, EngineResponse, ExampleQuery, PanelHit, PanelId } from './protocol';
+import type { Bm25Params, CorpusSource, CorpusSummary, EngineProgress, EngineRequest, EngineResponse, ExampleQuery, PanelHit, PanelId } from './protocol';
 
 const SNIPPET = 220;
 
@@ -23,6 +23,7 @@ export { queryKey };
 export class EngineCore {
 	corpus: Corpus | undefined;
 	bm25: Bm25Index | undefined;
+	bm25Params: Bm25Params = { ...DEFAULT_BM25_OPTIONS };
 	private docsById = new Map<string, Doc>();
 	private queryIds = new Map<string, string>();
 	private cancelled = new Set<number>();
@@ -38,7 +39,10 @@ export class EngineCore {
 		try {
 			switch (request.type) {
 				case 'load-corpus':
+					if (request.bm25) this.bm25Params = checkBm25Params(request.bm25);
 					return { type: 'corpus-loaded', id: request.id, corpus: await this.loadCorpus(request.id, request.source, onProgress) };
+				case 'configure-bm25':
+					return this.configureBm25(request.id, request.params);
 				case 'search':
 					return await this.search(request.id, request.panel, request.query, request.k);
 				case 'explain-bm25':
@@ -80,7 +84,7 @@ export class EngineCore {
 		if (corpus.docs.length === 0) throw createError('EMPTY_CORPUS', { detail: ` in ${corpus.name}` });
 		onProgress?.({ type: 'progress', id, stage: 'bm25-index', done: 0, total: corpus.docs.length, unit: 'docs' });
 		const t0 = performance.now();
-		const bm25 = Bm25Index.build(corpus.docs, DEFAULT_BM25_OPTIONS);
+		const bm25 = Bm25Index.build(corpus.docs, this.bm25Params);
 		const indexMs = performance.now() - t0;
 		this.checkpoint(id);
 		onProgress?.({ type: 'progress', id, stage: 'bm25-index', done: corpus.docs.length, total: corpus.docs.length, unit: 'docs' });
@@ -89,6 +93,15 @@ export class EngineCore {
 		this.docsById = new Map(corpus.docs.map((d) => [d.id, d]));
 		this.queryIds = new Map(corpus.queries.map((q) => [queryKey(q.text), q.id]));
 		return summarize(corpus, source.kind, [{ stage: 'bm25-index', ms: indexMs }]);
+	}
+
+	/** Rebuilds the BM25 index with new k1 and b (the corpus stays); BAD_ARGUMENT for values out of range. */
+	configureBm25(id: number, params: Bm25Params): EngineResponse {
+		const checked = checkBm25Params(params);
+		const t0 = performance.now();
+		if (this.corpus) this.bm25 = Bm25Index.build(this.corpus.docs, checked);
+		this.bm25Params = checked;
+		return { type: 'bm25-configured', id, params: checked, ms: performance.now() - t0 };
 	}
 
 	async search(id: number, panel: PanelId, query: string, k: number): Promise<EngineResponse> {
@@ -156,6 +169,13 @@ export class EngineCore {
 		if (rel !== undefined) view.relevance = rel;
 		return view;
 	}
+}
+
+/** k1 >= 0 and 0 <= b <= 1, both finite; otherwise BAD_ARGUMENT naming the value. */
+function checkBm25Params({ k1, b }: Bm25Params): Bm25Params {
+	if (!(Number.isFinite(k1) && k1 >= 0 && k1 <= 10)) throw createError('BAD_ARGUMENT', { detail: `BM25 k1 must be between 0 and 10, got ${k1}` });
+	if (!(Number.isFinite(b) && b >= 0 && b <= 1)) throw createError('BAD_ARGUMENT', { detail: `BM25 b must be between 0 and 1, got ${b}` });
+	return { k1, b };
 }
 
 const runBm25: PanelRunner = async (core, query, k) => {

@@ -67,13 +67,21 @@ export interface Bm25TermView {
 	offsets: [number, number][];
 }
 
+/** BM25 parameters (see `src/lib/engine/lexical/bm25.ts`). */
+export interface Bm25Params {
+	k1: number;
+	b: number;
+}
+
 export type EngineRequest =
-	| { type: 'load-corpus'; id: number; source: CorpusSource }
+	| { type: 'load-corpus'; id: number; source: CorpusSource; bm25?: Bm25Params }
+	| { type: 'configure-bm25'; id: number; params: Bm25Params }
 	| { type: 'search'; id: number; panel: PanelId; query: string; k: number }
 	| { type: 'explain-bm25'; id: number; query: string; docId: string };
 
 export type EngineResponse =
 	| { type: 'corpus-loaded'; id: number; corpus: CorpusSummary }
+	| { type: 'bm25-configured'; id: number; params: Bm25Params; ms: number }
 	| {
 			type: 'search-result';
 			id: number;

@@ -173,3 +173,21 @@ test('on a narrow screen the panels stack', async ({ page }) => {
 	expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(420);
 	await screenshot(page, 'playground-narrow');
 });
+
+test('BM25 parameters are a what-if: moving b reranks, and the link keeps the setting', async ({ page }) => {
+	await openPlayground(page);
+	await search(page, 'heart rate');
+	const panel = page.getByRole('region', { name: 'BM25', exact: true });
+	const before = await panel.locator('.score').first().textContent();
+	await panel.getByText('Parameters').click();
+	await panel.getByRole('slider', { name: 'BM25 b' }).focus();
+	await page.keyboard.press('Home');
+	await expect(panel.getByTestId('timings')).toContainText('BM25 (k1 0.9, b 0)');
+	await expect(panel.locator('.score').first()).not.toHaveText(before!);
+	await page.waitForTimeout(400);
+	await page.reload();
+	await expect(page.locator('main[data-ready="true"]')).toBeVisible();
+	await expect(panel.getByTestId('timings')).toContainText('BM25 (k1 0.9, b 0)');
+	await page.getByRole('combobox', { name: 'Results per panel' }).selectOption('5');
+	await expect(bm25Results(page)).toHaveCount(5);
+});
