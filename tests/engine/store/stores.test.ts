@@ -8,6 +8,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { IndexedDbStore } from '../../../src/lib/engine/store/indexeddb-store';
 import { NodeDiskStore } from '../../../src/lib/engine/store/node-disk-store';
 import { MemoryStore, storeKeyString, type EncodedCorpusStore, type StoreKey } from '../../../src/lib/engine/store/store';
+import { encodeCached } from '../../../src/lib/engine/store/encode-cached';
+import { decodeDenseBatch, encodeDenseBatch } from '../../../src/lib/engine/index/serialize';
+import type { TokenMatrix } from '../../../src/lib/engine/types';
 
 const key: StoreKey = { modelId: 'org/model', revision: 'main', dtype: 'fp32', corpus: 'ab'.repeat(32), kind: 'dense', batchSize: 4 };
 const other: StoreKey = { ...key, dtype: 'q8' };
@@ -48,6 +51,44 @@ describe.each(stores)('%s', (_, make) => {
 		await store.clear(key);
 		expect(await store.listBatches(key)).toEqual([]);
 		expect(await store.listBatches(other)).toEqual([0]);
+	});
+});
+
+describe.each(stores)('encodeCached through %s', (_, make) => {
+	it('encodeCached(opts) resumes from the stored batches and rebuilds a truncated one', async () => {
+		const store = make();
+		const k: StoreKey = { ...key, kind: 'colbert', corpus: 'resume-test' };
+		await store.clear(k);
+		const encoded: number[] = [];
+		const run = (stopAt = Infinity) => {
+			const controller = new AbortController();
+			return encodeCached<TokenMatrix>({
+				store,
+				key: k,
+				total: 10,
+				signal: controller.signal,
+				async encode(start, end) {
+					encoded.push(start);
+					if (encoded.length >= stopAt) controller.abort();
+					return { data: Float32Array.from({ length: (end - start) * 2 }, (_, i) => start + i), rows: end - start, dim: 2 };
+				},
+				toBytes: (m, start) => encodeDenseBatch({ start, matrix: m }),
+				fromBytes: (b, name) => {
+					const d = decodeDenseBatch(b, name);
+					return { batch: d.matrix, start: d.start, count: d.matrix.rows };
+				}
+			});
+		};
+		await expect(run(2)).rejects.toMatchObject({ code: 'CANCELLED' });
+		expect(encoded).toEqual([0, 4]);
+		const whole = (await store.readBatch(k, 1))!;
+		await store.writeBatch(k, 1, whole.slice(0, whole.byteLength - 8));
+		const result = await run();
+		expect(encoded).toEqual([0, 4, 4, 8]);
+		expect(result).toMatchObject({ fromStore: 1, encoded: 2, rebuilt: 1 });
+		// Batch at `start` holds start, start + 1, ... (2 floats per document): 4 + 4 + 2 documents.
+		const range = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
+		expect(result.batches.flatMap((m) => [...m.data])).toEqual([...range(0, 8), ...range(4, 8), ...range(8, 4)]);
 	});
 });
 
