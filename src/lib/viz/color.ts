@@ -14,7 +14,7 @@ export const ACCENT_NEGATIVE = '#0072b2';
 /**
  * Picks the scale for a value range: `auto` is diverging (centred on 0) when values of both signs occur,
  * otherwise sequential over [min, max]. Returns a function value -> CSS colour.
- * @example valueColor([0, 1], 'sequential')(1) // 'rgb(253, 231, 37)' (viridis yellow)
+ * @example valueColor([0, 1], 'sequential')(1) // '#fde725' (viridis yellow)
  */
 export function valueColor(extent: [number, number], kind: ScaleKind = 'auto'): (value: number) => string {
 	let [lo, hi] = extent;

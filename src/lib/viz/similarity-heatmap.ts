@@ -226,8 +226,17 @@ function drawLegend(g: Selection<SVGGElement, unknown, null, undefined>, [lo, hi
 		.attr('text-anchor', 'end').text(formatScore(hi, 2));
 }
 
+let unnamed = 0;
+const prefixes = new WeakMap<HeatmapOptions, string>();
+
+/** Cell ids for `aria-activedescendant`: from the label, or a per-call counter so two views never share ids. */
 function cellId(options: HeatmapOptions, i: number, j: number): string {
-	return `${options.label ? options.label.replace(/\W+/g, '-') : 'hm'}-c${i}-${j}`;
+	let prefix = prefixes.get(options);
+	if (!prefix) {
+		prefix = options.label ? `hm-${options.label.replace(/\W+/g, '-')}` : `hm${++unnamed}`;
+		prefixes.set(options, prefix);
+	}
+	return `${prefix}-c${i}-${j}`;
 }
 
 function drawCanvas(doc: Document, data: HeatmapData, p: WindowParams, cols: number, width: number, height: number): HTMLCanvasElement {
