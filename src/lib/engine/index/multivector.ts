@@ -20,6 +20,8 @@ export interface MultiVectorIndexOptions {
 	/** MaxSim backend (`auto` picks the fastest available). */
 	backend?: 'auto' | 'js' | 'wasm' | 'webgpu';
 	threads?: number;
+	/** WASM: screen with int16 copies, rescore the top exactly (see `createMaxSimScorer`). */
+	quantized?: boolean;
 }
 
 /**
@@ -46,7 +48,7 @@ export class MultiVectorIndex {
 
 	/** An empty index on the requested (or fastest available) MaxSim backend. */
 	static async create(dim: number, options: MultiVectorIndexOptions = {}): Promise<MultiVectorIndex> {
-		const { scorer, choice, warnings } = await createMaxSimScorer({ backend: options.backend ?? 'auto', dim, threads: options.threads });
+		const { scorer, choice, warnings } = await createMaxSimScorer({ backend: options.backend ?? 'auto', dim, threads: options.threads, quantized: options.quantized });
 		return new MultiVectorIndex(dim, scorer, choice, warnings);
 	}
 

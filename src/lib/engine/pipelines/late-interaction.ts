@@ -48,7 +48,7 @@ async function build(ctx: NeuralContext, deps: NeuralDeps, rerank: boolean): Pro
 			onWarning: deps.onWarning ?? ctx.onWarning
 		});
 		const t1 = performance.now();
-		index = await MultiVectorIndex.create(encoder.settings.dim, { backend: ctx.options.maxsimBackend, threads: ctx.options.threads });
+		index = await MultiVectorIndex.create(encoder.settings.dim, { backend: ctx.options.maxsimBackend, threads: ctx.options.threads, quantized: ctx.options.quantized });
 		// Pack batch by batch and release each: the scorer holds its own copy of the vectors.
 		for (let i = 0; i < batches.length; i++) {
 			await index.add(batches[i]);

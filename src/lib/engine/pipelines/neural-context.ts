@@ -27,6 +27,8 @@ export interface NeuralPipelineOptions extends PipelineOptions {
 	maxsimBackend?: 'auto' | 'js' | 'wasm' | 'webgpu';
 	/** MaxSim WASM threads. */
 	threads?: number;
+	/** MaxSim WASM int16 screening of `topK` (exhaustive colbert), exact rescoring of the best. */
+	quantized?: boolean;
 	/** false: do not read or write the encoded-corpus store. */
 	cache?: boolean;
 	/** Node: folder of the on-disk encoded-corpus store (read by hosts whose `store` is a function). */

@@ -6,7 +6,7 @@
  */
 import type { ModelProgress } from '../encoders/encoder';
 import type { NeuralContext, NeuralDeps } from './neural-context';
-import { pipelineNames, registerPipeline, type PipelineContext } from './registry';
+import { pipelineNames, registerPipeline, type Pipeline, type PipelineContext } from './registry';
 
 export const NEURAL_PIPELINES = {
 	dense: { role: 'bi-encoder', description: 'bi-encoder, exact flat search over all document vectors (cosine)' },
@@ -35,7 +35,7 @@ function withContext(ctx: PipelineContext, deps: NeuralDeps): NeuralDeps {
  */
 export function registerNeuralPipelines(deps: NeuralDeps = {}): void {
 	const taken = new Set(pipelineNames());
-	const add = (name: keyof typeof NEURAL_PIPELINES, factory: (ctx: NeuralContext, deps: NeuralDeps) => Promise<import('./registry').Pipeline>) => {
+	const add = (name: keyof typeof NEURAL_PIPELINES, factory: (ctx: NeuralContext, deps: NeuralDeps) => Promise<Pipeline>) => {
 		if (taken.has(name)) return;
 		const info = NEURAL_PIPELINES[name];
 		registerPipeline(name, (ctx) => factory(ctx as NeuralContext, withContext(ctx, deps)), info.description, { role: info.role });
