@@ -31,6 +31,13 @@ export const LESSONS: LessonSummary[] = [
 		"summary": "The late-interaction score on vectors small enough to check with a pencil, its asymmetry, the similarity matrix and what each query token contributes."
 	},
 	{
+		"slug": "04-making-maxsim-fast",
+		"number": 4,
+		"title": "Making MaxSim fast",
+		"minutes": 20,
+		"summary": "From the textbook loop to blocked JavaScript, WebAssembly SIMD, worker threads and WebGPU, each measured here in GFLOP/s and set against the machine's own ceiling."
+	},
+	{
 		"slug": "08-evaluating-rankers",
 		"number": 8,
 		"title": "Evaluating rankers",
@@ -44,5 +51,6 @@ export const LESSON_LOADERS: Record<string, () => Promise<LessonModule>> = {
 	'01-three-ways-to-match': () => import('./01-three-ways-to-match'),
 	'02-tokens-and-contexts': () => import('./02-tokens-and-contexts'),
 	'03-maxsim-by-hand': () => import('./03-maxsim-by-hand'),
+	'04-making-maxsim-fast': () => import('./04-making-maxsim-fast'),
 	'08-evaluating-rankers': () => import('./08-evaluating-rankers'),
 };
