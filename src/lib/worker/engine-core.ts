@@ -28,6 +28,8 @@ export class EngineCore {
 	private queryIds = new Map<string, string>();
 	private cancelled = new Set<number>();
 	readonly panelRunners = new Map<PanelId, PanelRunner>([['bm25', runBm25]]);
+	/** Answers the requests this class does not know (the neural ones, `src/lib/worker/neural/neural-host.ts`). */
+	extension: ((request: EngineRequest, onProgress?: (p: EngineProgress) => void) => Promise<EngineResponse>) | undefined;
 
 	/** Marks request `target` cancelled; work checks at its next checkpoint. */
 	cancel(target: number): void {
@@ -47,6 +49,9 @@ export class EngineCore {
 					return await this.search(request.id, request.panel, request.query, request.k);
 				case 'explain-bm25':
 					return this.explainBm25(request.id, request.query, request.docId);
+				default:
+					if (!this.extension) throw createError('BAD_ARGUMENT', { detail: `the "${request.type}" request needs the neural host (src/lib/worker/neural)` });
+					return await this.extension(request, onProgress);
 			}
 		} catch (error) {
 			if (this.cancelled.has(request.id)) return { type: 'cancelled', id: request.id };

@@ -1,17 +1,30 @@
 /**
- * The engine worker: every index build, search and explanation runs here so the page never freezes.
- * It exposes an `EngineApi` through comlink; the page talks to it only via `EngineClient`
- * (`src/lib/state/engine-client.svelte.ts`).
+ * The engine worker: every index build, model load, corpus encoding, search and explanation runs here
+ * so the page never freezes. It exposes an `EngineApi` through comlink; the page talks to it only via
+ * `EngineClient` (`src/lib/state/engine-client.svelte.ts`). The neural panels are attached by
+ * `NeuralHost` (`./neural/`), with encoded corpora kept in IndexedDB and ONNX Runtime served locally.
  */
 import { expose } from 'comlink';
+import { IndexedDbStore } from '../engine/store/indexeddb-store';
 import { EngineCore } from './engine-core';
+import { isNeuralRequest, NeuralHost } from './neural/neural-host';
+import { setupBrowserRuntime } from './neural/runtime-setup';
 import type { EngineApi, EngineProgress, EngineRequest } from './protocol';
 
 const core = new EngineCore();
+setupBrowserRuntime();
+const neural = new NeuralHost(core, { store: new IndexedDbStore(), configureHub: setupBrowserRuntime });
+core.extension = async (request, onProgress) => {
+	if (!isNeuralRequest(request)) throw new Error(`unknown request type "${request.type}"`);
+	return neural.handle(request, onProgress);
+};
 
 const api: EngineApi = {
 	request: (request: EngineRequest, onProgress?: (p: EngineProgress) => void) => core.handle(request, onProgress),
-	cancel: (target: number) => core.cancel(target)
+	cancel: (target: number) => {
+		core.cancel(target);
+		neural.cancel(target);
+	}
 };
 
 expose(api);

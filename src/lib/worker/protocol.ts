@@ -6,6 +6,7 @@
  * no class instances, no functions, so the same shapes can be logged, replayed and tested in Node.
  */
 import type { StageTiming } from '../engine/types';
+import type { NeuralRequest, NeuralResponse } from './neural/protocol';
 
 /** The panels of the playground, in their default order. */
 export type PanelId = 'bm25' | 'bi-encoder' | 'cross-encoder' | 'colbert' | 'colbert-two-stage';
@@ -77,7 +78,8 @@ export type EngineRequest =
 	| { type: 'load-corpus'; id: number; source: CorpusSource; bm25?: Bm25Params }
 	| { type: 'configure-bm25'; id: number; params: Bm25Params }
 	| { type: 'search'; id: number; panel: PanelId; query: string; k: number }
-	| { type: 'explain-bm25'; id: number; query: string; docId: string };
+	| { type: 'explain-bm25'; id: number; query: string; docId: string }
+	| NeuralRequest;
 
 export type EngineResponse =
 	| { type: 'corpus-loaded'; id: number; corpus: CorpusSummary }
@@ -106,7 +108,8 @@ export type EngineResponse =
 			terms: Bm25TermView[];
 	  }
 	| { type: 'cancelled'; id: number }
-	| { type: 'error'; id: number; error: EngineFailure };
+	| { type: 'error'; id: number; error: EngineFailure }
+	| NeuralResponse;
 
 /** A failure the page can show: what happened and what to do about it. */
 export interface EngineFailure {
@@ -127,6 +130,13 @@ export interface EngineProgress {
 	/** 0 when unknown. */
 	total: number;
 	unit: 'docs' | 'bytes' | 'files';
+	/** Units per second so far (corpus encoding), and seconds left at that rate. */
+	rate?: number;
+	etaSeconds?: number;
+	/** Model downloads: the file in flight and its own bytes (`done`/`total` cover all files). */
+	file?: string;
+	fileDone?: number;
+	fileTotal?: number;
 }
 
 /** The object the worker exposes through comlink. */
