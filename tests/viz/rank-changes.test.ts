@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rankChangeLabel, rankChanges } from '../../src/lib/viz';
+import { highlightRank, rankChangeLabel, rankChanges } from '../../src/lib/viz';
 import { compareSnapshot, testDocument } from './snapshot';
 
 describe('rankChanges', () => {
@@ -24,6 +24,18 @@ describe('rankChanges', () => {
 		expect(Number(d2.getAttribute('y2'))).toBeGreaterThan(Number(d2.getAttribute('y1')));
 		expect(el.querySelectorAll('line.highlight')).toHaveLength(2);
 		expect(el.querySelectorAll('circle.rank-dot')).toHaveLength(9);
+	});
+
+	it('highlightRank(svg, id) moves the emphasis in place and clears it with undefined', () => {
+		const el = rankChanges(data, { document: testDocument(), k: 3 });
+		const line = el.querySelector('line.rank-line[data-id="d1"]')!;
+		highlightRank(el, 'd1');
+		expect(el.querySelector('line.rank-line[data-id="d1"]')).toBe(line);
+		expect([...el.querySelectorAll('.highlight')].every((e) => e.getAttribute('data-id') === 'd1')).toBe(true);
+		expect(line.getAttribute('stroke-width')).toBe('3');
+		highlightRank(el, undefined);
+		expect(el.querySelectorAll('.highlight')).toHaveLength(0);
+		expect(line.getAttribute('stroke-width')).toBe('1');
 	});
 
 	it('rankChangeLabel(from, to) names the direction and size of the move', () => {

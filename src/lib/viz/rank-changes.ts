@@ -75,11 +75,8 @@ export function rankChanges(data: RankChangesData, options: RankChangesOptions =
 		for (const id of ids) {
 			const a = rankMaps[c].get(id);
 			const b = rankMaps[c + 1].get(id);
-			const hot = id === data.highlight;
-			const line = lines.append('line').attr('class', hot ? 'rank-line highlight' : 'rank-line').attr('data-id', id)
-				.attr('x1', round(colX(c))).attr('y1', round(yOf(a))).attr('x2', round(colX(c + 1))).attr('y2', round(yOf(b)))
-				.attr('stroke', hot ? ACCENT_POSITIVE : 'currentColor').attr('stroke-width', hot ? 3 : 1)
-				.attr('opacity', hot ? 1 : 0.35);
+			const line = lines.append('line').attr('class', 'rank-line').attr('data-id', id)
+				.attr('x1', round(colX(c))).attr('y1', round(yOf(a))).attr('x2', round(colX(c + 1))).attr('y2', round(yOf(b)));
 			line.append('title').text(`${id}: ${a ?? 'out'} → ${b ?? 'out'} (${rankChangeLabel(a, b).text})`);
 			if (options.onHover) {
 				line.on('mouseenter', () => options.onHover?.(id)).on('mouseleave', () => options.onHover?.(undefined));
@@ -91,14 +88,33 @@ export function rankChanges(data: RankChangesData, options: RankChangesOptions =
 		g.append('text').attr('class', 'column-name').attr('x', round(colX(c))).attr('y', 16)
 			.attr('text-anchor', 'middle').attr('font-weight', 600).text(column.name);
 		column.ids.slice(0, k).forEach((id, i) => {
-			const hot = id === data.highlight;
-			g.append('circle').attr('class', hot ? 'rank-dot highlight' : 'rank-dot').attr('data-id', id)
-				.attr('cx', round(colX(c))).attr('cy', round(yOf(i + 1))).attr('r', hot ? 5 : 3.5)
-				.attr('fill', hot ? ACCENT_POSITIVE : 'currentColor')
+			g.append('circle').attr('class', 'rank-dot').attr('data-id', id)
+				.attr('cx', round(colX(c))).attr('cy', round(yOf(i + 1)))
 				.append('title').text(`${column.name} #${i + 1}: ${id}`);
 		});
 		g.append('text').attr('class', 'out-label').attr('x', round(colX(c))).attr('y', outY + 14)
 			.attr('text-anchor', 'middle').attr('font-size', 10).attr('opacity', 0.6).text(`not in top ${k}`);
 	});
+	highlightRank(svg, data.highlight);
 	return svg;
+}
+
+/**
+ * Emphasises one document's dots and lines in a chart from `rankChanges`, in place, so linked hover
+ * does not rebuild the chart under the pointer. `undefined` clears the emphasis.
+ * @example highlightRank(svg, 'd3') // d3's lines: orange, 3 px; everything else: faint
+ */
+export function highlightRank(svg: SVGSVGElement, id: string | undefined): void {
+	for (const el of svg.querySelectorAll<SVGElement>('line.rank-line, circle.rank-dot')) {
+		const hot = id !== undefined && el.dataset.id === id;
+		el.classList.toggle('highlight', hot);
+		if (el.tagName.toLowerCase() === 'line') {
+			el.setAttribute('stroke', hot ? ACCENT_POSITIVE : 'currentColor');
+			el.setAttribute('stroke-width', hot ? '3' : '1');
+			el.setAttribute('opacity', hot ? '1' : '0.35');
+		} else {
+			el.setAttribute('r', hot ? '5' : '3.5');
+			el.setAttribute('fill', hot ? ACCENT_POSITIVE : 'currentColor');
+		}
+	}
 }
