@@ -102,6 +102,10 @@ describe('similarityHeatmap', () => {
 		expect(el.querySelector('.latelab-heatmap-live')?.textContent).toMatch(/^b × t1: /);
 		key('End');
 		expect(seen.at(-1)).toEqual([1, nd - 1]);
+		key('m');
+		expect(seen.at(-1)).toEqual([1, argmaxPerRow(matrix(2, nd), 2, nd)[1]]);
+		expect(el.querySelector('.latelab-heatmap-live')?.textContent).toContain('max of row');
+		key('End');
 		expect(el.querySelector('.latelab-heatmap-frame')?.getAttribute('data-end')).toBe(String(nd));
 		expect(el.querySelector('.focus-ring')?.getAttribute('visibility')).toBe('visible');
 	});

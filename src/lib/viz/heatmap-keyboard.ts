@@ -1,6 +1,6 @@
 /**
  * Keyboard access to heatmap cells, the same for SVG and canvas rendering: the view is one tab stop
- * (a grid); arrow keys, Home/End and PageUp/PageDown move a focus ring, and a polite live region reads
+ * (a grid); arrow keys, Home/End, PageUp/PageDown and `m` (the row's MaxSim pick) move a focus ring, and a polite live region reads
  * the cell ("cat × feline: 0.812 — max of row"). Moving past the visible window scrolls the window.
  */
 export interface KeyboardTarget {
@@ -8,6 +8,8 @@ export interface KeyboardTarget {
 	nd: number;
 	value(i: number, j: number): number;
 	isArgmax(i: number, j: number): boolean;
+	/** Column of row `i`'s maximum, -1 for none. */
+	argmaxOf(i: number): number;
 	visible(): [number, number];
 	reveal(j: number): void;
 	describe(i: number, j: number): string;
@@ -65,6 +67,7 @@ export function attachHeatmapKeyboard(root: HTMLElement, target: KeyboardTarget)
 			PageUp: [row, col - page],
 			PageDown: [row, col + page]
 		};
+		if (event.key === 'm' && target.argmaxOf(row) >= 0) moves.m = [row, target.argmaxOf(row)];
 		const move = moves[event.key];
 		if (!move) return;
 		event.preventDefault();

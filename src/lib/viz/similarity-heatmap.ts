@@ -99,6 +99,7 @@ export function similarityHeatmap(data: HeatmapData, options: HeatmapOptions = {
 		nd,
 		value: (i, j) => Number(data.scores[i * nd + j]),
 		isArgmax: (i, j) => argmax[i] === j,
+		argmaxOf: (i) => argmax[i],
 		visible: () => [start, Math.min(nd, start + windowSize)],
 		reveal: (j) => {
 			if (j < start || j >= start + windowSize) {
