@@ -1,13 +1,14 @@
 /**
  * Source of the MaxSim WASM kernels: a TypeScript template that writes WAT text, which
- * `kernels/build.ts` assembles with npm `wabt`. The template unrolls the inner loop and the register
- * block, which hand-written WAT would repeat dozens of times. Design: `../shared/docs/KERNELS.md`.
+ * `kernels/build.ts` assembles with npm `wabt`. The template writes out the register block and the
+ * tail variants, which hand-written WAT would repeat dozens of times. Design: `../shared/docs/KERNELS.md`;
+ * measurements: `docs/BENCHMARKS.md` (MaxSim kernels in Node).
  *
  * Memory layout the kernels read (all offsets in bytes, little-endian; `dimP` = dim rounded up to a
  * multiple of 4, extra components are 0):
- * - Doc, f32: `nBlocks` blocks of B panels of 4 tokens (B = `BLOCK_PANELS[flavour]`: 4 for SIMD128,
- *   5 for relaxed FMA, whose 2 x 5 accumulator chains hide the FMA latency), then one tail block of
- *   `tail` (0..B-1) panels. A block of P panels stores, for k = 0..dimP-1, panel p = 0..P-1, token t = 0..3, the value
+ * - Doc, f32: `nBlocks` blocks of B panels of 4 tokens (B = `BLOCK_PANELS[flavour]`, 4 today), then
+ *   one tail block of `tail` (0..B-1) panels. A block of P panels stores, for k = 0..dimP-1,
+ *   panel p = 0..P-1, token t = 0..3, the value
  *   `doc[4(Bb + p) + t][k]` (k-major, so one `v128.load` is component k of 4 tokens). A doc is padded
  *   to a multiple of 4 tokens by repeating its last token: a duplicate cannot change a max.
  * - Doc, i16: the same blocks over component pairs kk = 0..dimP/2-1; one 16-byte vector holds
@@ -20,10 +21,13 @@
  * Exports: `score_f32(q, nPairs, dimP, table, first, end, out, scratch)` writes
  * `out[e] = sum_i max_j q_i . d_j` (f32) for table entries `first <= e < end`, using `nPairs * 32`
  * bytes at `scratch` (one area per thread) for the running maxima;
- * `score_i16(q, nPairs, dimP, table, first, end, out, scratch, qInvScale)` the same on int16 values, rescaled;
- * `ceiling(iterations)`: the same arithmetic as the f32 inner loop from registers only
- * (`ceilingFlopPerIteration(flavour)` flop per iteration), to measure the machine's SIMD ceiling in the same run as the kernel.
+ * `score_i16(q, nPairs, dimP, table, first, end, out, scratch, qInvScale)` the same on int16 values,
+ * rescaled; `ceiling(iterations)`: the f32 inner loop's arithmetic on registers
+ * (`ceilingFlopPerIteration(flavour)` flop per iteration), to measure the machine's SIMD ceiling in
+ * the same run as the kernel.
  */
+
+import { BLOCK_PANELS } from '../../src/lib/engine/maxsim/pack';
 
 /** Which arithmetic the f32 path uses: SIMD128 `mul` + `add`, or relaxed-SIMD fused multiply-add. */
 export type F32Flavour = 'simd' | 'relaxed';
@@ -38,8 +42,7 @@ export interface KernelOptions {
 export const MAX_PAGES = 65536;
 
 /** Panels per register block, by flavour (shared with the engine's packing code). */
-export { BLOCK_PANELS } from '../../src/lib/engine/maxsim/pack';
-import { BLOCK_PANELS } from '../../src/lib/engine/maxsim/pack';
+export { BLOCK_PANELS };
 
 type Kind = 'f32' | 'i16';
 

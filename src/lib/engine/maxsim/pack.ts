@@ -7,8 +7,8 @@
 import type { TokenMatrix } from '../types';
 
 /**
- * Panels of 4 tokens per register block, by kernel flavour: SIMD128 (mul + add) keeps 2 x 4
- * accumulators; relaxed FMA keeps 2 x 5 so more independent chains hide the FMA latency.
+ * Panels of 4 tokens per register block, by kernel flavour: 2 query rows x 4 panels = 8 accumulators
+ * for both. 2 x 5 would give FMA more independent chains, but TurboFan then spills (measured slower).
  */
 export const BLOCK_PANELS = { simd: 4, relaxed: 4 } as const;
 
