@@ -48,7 +48,7 @@ export const page: LessonPage = {
 		},
 		{
 			"type": "markdown",
-			"html": "<p>The scales differ (cosines in [−1, 1], logits unbounded, MaxSim a sum over 32 query rows), so compare\n<strong>orders</strong>, not values. With the real models, all three neural scorers put the myocardial-infarction\npassage at or near the top: none of them needs the query&#39;s words to appear.</p>\n<h2>What can be computed ahead of time</h2>\n<p>The table is the whole story of cost. A bi-encoder stores one vector per document; ColBERT one per\n<em>token</em>; a cross-encoder can store nothing, because its computation needs the query.</p>"
+			"html": "<p>The scales differ (cosines in [−1, 1], logits unbounded, MaxSim a sum over 32 query rows), so compare\n<strong>orders</strong>, not values. With the real models, look at where each neural scorer puts the\nmyocardial-infarction passage: unlike BM25, none of them needs the query&#39;s words to appear, and the\ndemo corpus was written so that they should all rank it above the panic-attack passage.</p>\n<h2>What can be computed ahead of time</h2>\n<p>The table is the whole story of cost. A bi-encoder stores one vector per document; ColBERT one per\n<em>token</em>; a cross-encoder can store nothing, because its computation needs the query.</p>"
 		},
 		{
 			"type": "code",
@@ -145,14 +145,14 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 
 	table(passages.map((p, i) => ({ id: p.id, judged: grades.get(p.id) ?? 0, bm25: bm25Scores.get(p.id) ?? 0, 'bi-encoder': dense[i], 'cross-encoder': crossScores[i], colbert: late[i] })), { digits: 3 });
 
-	// cell 3 (lessons/01-three-ways-to-match/lesson.md:93)
+	// cell 3 (lessons/01-three-ways-to-match/lesson.md:94)
 	await __rt.cell(3);
 	const biBytes = bi.dim * 4;
 	const colbertBytes = colDocs.map((d) => d.matrix.rows * d.matrix.dim * 4);
 	table(passages.map((p, i) => ({ id: p.id, 'bi-encoder bytes': biBytes, 'colbert vectors': colDocs[i].matrix.rows, 'colbert bytes': colbertBytes[i], 'cross-encoder bytes': 0 })));
 	console.log(`ColBERT stores ${(colbertBytes.reduce((a, b) => a + b, 0) / colbertBytes.length / biBytes).toFixed(1)}x the bytes of the bi-encoder per document here (lesson 6 shrinks that).`);
 
-	// cell 4 (lessons/01-three-ways-to-match/lesson.md:106)
+	// cell 4 (lessons/01-three-ways-to-match/lesson.md:107)
 	await __rt.cell(4);
 	const pool = demo.docs.slice(0, 20).map((d) => `${d.title}\n${d.text}`);
 	const poolBi = await bi.encode(pool, 'document');
@@ -186,7 +186,7 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 		{ recipe: 'cross-encoder', 'ms per query (20 docs)': msCross }
 	], { digits: 1 });
 
-	// cell 5 (lessons/01-three-ways-to-match/lesson.md:150)
+	// cell 5 (lessons/01-three-ways-to-match/lesson.md:151)
 	await __rt.cell(5);
 	const msEncodeBi = await timeIt(() => bi.encode([queryText], 'query'));
 	const msEncodeCol = await timeIt(() => colbert.encodeQuery(queryText));
@@ -194,7 +194,7 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 	table(Object.entries(perDoc).map(([recipe, ms]) => ({ recipe, 'ms per document': ms, 'seconds for 1M documents': (Math.max(ms, 0) * 1e6) / 1000 })), { digits: 4 });
 	// A per-document time near zero (or slightly negative: timing noise) means the query encoding dominates.
 
-	// cell 6 (lessons/01-three-ways-to-match/lesson.md:163)
+	// cell 6 (lessons/01-three-ways-to-match/lesson.md:164)
 	await __rt.cell(6);
 	const q17 = 'mercury in tuna';
 	const cands = ['med-12', 'astro-13', 'med-13', 'food-15'].map((id) => demo.docs.find((d) => d.id === id)).filter((d) => d !== undefined);

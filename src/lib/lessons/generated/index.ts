@@ -38,6 +38,20 @@ export const LESSONS: LessonSummary[] = [
 		"summary": "From the textbook loop to blocked JavaScript, WebAssembly SIMD, worker threads and WebGPU, each measured here in GFLOP/s and set against the machine's own ceiling."
 	},
 	{
+		"slug": "05-reading-the-matrices",
+		"number": 5,
+		"title": "Reading the matrices",
+		"minutes": 20,
+		"summary": "Where late interaction beats keywords (paraphrase, rare terms, keyword stuffing) and where it fails (negation), read off the similarity matrices of real queries on the demo corpus."
+	},
+	{
+		"slug": "06-storage-and-compression",
+		"number": 6,
+		"title": "Storage and compression",
+		"minutes": 20,
+		"summary": "What a multi-vector index costs in bytes per document, and what int8 and binary quantisation (with rescoring) and token pooling save and lose, measured on the demo corpus."
+	},
+	{
 		"slug": "08-evaluating-rankers",
 		"number": 8,
 		"title": "Evaluating rankers",
@@ -52,5 +66,7 @@ export const LESSON_LOADERS: Record<string, () => Promise<LessonModule>> = {
 	'02-tokens-and-contexts': () => import('./02-tokens-and-contexts'),
 	'03-maxsim-by-hand': () => import('./03-maxsim-by-hand'),
 	'04-making-maxsim-fast': () => import('./04-making-maxsim-fast'),
+	'05-reading-the-matrices': () => import('./05-reading-the-matrices'),
+	'06-storage-and-compression': () => import('./06-storage-and-compression'),
 	'08-evaluating-rankers': () => import('./08-evaluating-rankers'),
 };
