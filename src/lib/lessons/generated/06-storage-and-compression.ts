@@ -60,7 +60,7 @@ export const page: LessonPage = {
 		},
 		{
 			"type": "markdown",
-			"html": "<p>int8 is nearly free. Binary changes the scores a lot (it does not even estimate the same number: it\nmeasures angles coarsely), but the ranking keeps much of its shape, which is what <strong>rescoring</strong>\nexploits: use the binary copy to pick a shortlist, then score the shortlist with full vectors, kept on\ndisk or in a slower tier.</p>\n<h2>Token pooling</h2>\n<p>Many of a document&#39;s token vectors are near-duplicates (&quot;the&quot;, punctuation-adjacent pieces, repeated\nwords). Pooling merges them: start with one cluster per token, repeatedly merge the two clusters whose\nmean vectors are most similar, and stop at <code>rows / factor</code> clusters; store each cluster&#39;s normalised\nmean. A pool factor of 2 halves the storage. MaxSim then runs unchanged on the pooled matrix.</p>"
+			"html": "<p>Compare the two error columns. int8 barely moves a score. Binary changes scores a lot (it does not even\nestimate the same number: it measures angles coarsely), and how much of the top 10 survives depends on\nhow far apart the documents&#39; scores are. Random documents all score about the same, the worst case;\nreal collections, where a few documents match far better than the rest, are kinder. <strong>Rescoring</strong>\nexploits whatever survives: use the binary copy to pick a shortlist, then score the shortlist with full\nvectors, kept on disk or in a slower tier.</p>\n<h2>Token pooling</h2>\n<p>Many of a document&#39;s token vectors are near-duplicates (&quot;the&quot;, punctuation-adjacent pieces, repeated\nwords). Pooling merges them: start with one cluster per token, repeatedly merge the two clusters whose\nmean vectors are most similar, and stop at <code>rows / factor</code> clusters; store each cluster&#39;s normalised\nmean. A pool factor of 2 halves the storage. MaxSim then runs unchanged on the pooled matrix.</p>"
 		},
 		{
 			"type": "code",
@@ -186,7 +186,7 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 		{ storage: 'binary', 'bytes per vector': toBinary(rdocs[0]).bits.byteLength / 60, 'mean |score error|': meanAbs(viaBinary), 'exact top 10 kept': overlap(viaBinary) }
 	], { digits: 4 });
 
-	// cell 4 (lessons/06-storage-and-compression/lesson.md:118)
+	// cell 4 (lessons/06-storage-and-compression/lesson.md:120)
 	await __rt.cell(4);
 	function poolTokens(m: TokenMatrix, factor: number): TokenMatrix {
 		const { dim } = m;
@@ -226,7 +226,7 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 	const pooled = poolTokens(rdocs[0], 2);
 	console.log(`pool factor 2: ${rdocs[0].rows} -> ${pooled.rows} vectors`);
 
-	// cell 5 (lessons/06-storage-and-compression/lesson.md:164)
+	// cell 5 (lessons/06-storage-and-compression/lesson.md:166)
 	await __rt.cell(5);
 	const demo = loadDemoCorpus();
 	const colbert = await loadModel('colbert');
@@ -268,13 +268,13 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 		return { variant: v.name, 'bytes per doc': Math.round(v.bytes), 'x smaller': variants[0].bytes / v.bytes, 'nDCG@10': ndcg, 'Δ vs float32': ndcg - base };
 	}), { digits: 3 });
 
-	// cell 6 (lessons/06-storage-and-compression/lesson.md:219)
+	// cell 6 (lessons/06-storage-and-compression/lesson.md:221)
 	await __rt.cell(6);
 	table([5, 10, 20, 40, 112].map((depth) => ({ depth, 'nDCG@10': evaluateRun(runWith((q, i) => maxSim(q, fp32[i]), binaryShortlist(depth)), demo.qrels, ['ndcg@10']).mean['ndcg@10'] })), { digits: 3 });
 	// At depth 112 every document is rescored exactly, so the result equals float32: the shortlist only
 	// loses quality when it drops a relevant document that full precision would have ranked highly.
 
-	// cell 7 (lessons/06-storage-and-compression/lesson.md:230)
+	// cell 7 (lessons/06-storage-and-compression/lesson.md:232)
 	await __rt.cell(7);
 	const pooledInt8 = fp32.map((m) => toInt8(poolTokens(m, 2)));
 	const pooledInt8Deq = pooledInt8.map(fromInt8);
