@@ -52,6 +52,13 @@ export const LESSONS: LessonSummary[] = [
 		"summary": "What a multi-vector index costs in bytes per document, and what int8 and binary quantisation (with rescoring) and token pooling save and lose, measured on the demo corpus."
 	},
 	{
+		"slug": "07-multi-stage-retrieval",
+		"number": 7,
+		"title": "Multi-stage retrieval",
+		"minutes": 20,
+		"summary": "A cheap first stage (BM25 or dense) picks candidates, an expensive reranker (MaxSim or a cross-encoder) orders them; how the candidate depth trades quality against latency, measured."
+	},
+	{
 		"slug": "08-evaluating-rankers",
 		"number": 8,
 		"title": "Evaluating rankers",
@@ -68,5 +75,6 @@ export const LESSON_LOADERS: Record<string, () => Promise<LessonModule>> = {
 	'04-making-maxsim-fast': () => import('./04-making-maxsim-fast'),
 	'05-reading-the-matrices': () => import('./05-reading-the-matrices'),
 	'06-storage-and-compression': () => import('./06-storage-and-compression'),
+	'07-multi-stage-retrieval': () => import('./07-multi-stage-retrieval'),
 	'08-evaluating-rankers': () => import('./08-evaluating-rankers'),
 };
