@@ -54,14 +54,14 @@ try {
 		return round((queries.length / (performance.now() - t0)) * 1000);
 	};
 	const exhaustiveQps = await qps(fresh);
-	await fresh.dispose();
+	await fresh.dispose?.();
 
 	const [cached, cachedMs] = await timed(() => createColbertPipeline({ corpus, options }, deps));
 	const cachedEncode = stage(cached, 'encode-corpus');
-	await cached.dispose();
+	await cached.dispose?.();
 	const rerank = await createColbertRerankPipeline({ corpus, options: { ...options, depth: 100 } }, deps);
 	const rerankQps = await qps(rerank);
-	await rerank.dispose();
+	await rerank.dispose?.();
 
 	// The batch format alone: parse every stored batch (header, length, CRC-32), then serialise it again.
 	const [entry] = readdirSync(storeDir);

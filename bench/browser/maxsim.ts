@@ -9,7 +9,7 @@
  * Run: `npx tsx bench/browser/maxsim.ts [--json] [--workload A|B] [--backend webgpu] [--budget-ms 2000]`
  * (`npm run bench -- maxsim-browser` runs it through bench/maxsim-browser.bench.ts).
  */
-import { chromium } from 'playwright-core';
+import { chromium, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../tests/browser/support/chromium';
 import { startKernelPage } from '../../tests/browser/kernels/support/page-server';
 import type { BackendName, BenchRow, BrowserBench, WorkloadName } from './page';
@@ -45,29 +45,32 @@ export async function main(args: string[] = process.argv.slice(2)): Promise<unkn
 
 	const server = await startKernelPage('bench/browser/page.ts');
 	const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-	const inFreshPage = async <T, A>(work: (arg: A) => Promise<T>, arg: A): Promise<T> => {
+	// Takes the whole evaluate call so Playwright infers its argument types at each call site.
+	const inFreshPage = async <T>(work: (page: Page) => Promise<T>): Promise<T> => {
 		const page = await browser.newPage();
 		try {
 			await page.goto(server.url);
 			await page.waitForFunction(() => 'maxsimBench' in globalThis);
 			page.on('pageerror', (error) => log(`[page] ${error.message}`));
-			return await page.evaluate(work, arg);
+			return await work(page);
 		} finally {
 			await page.close();
 		}
 	};
 	try {
-		const machine = await inFreshPage(() => maxsimBench.machine(), null);
-		const ceilingGflops = await inFreshPage(() => maxsimBench.measureCeilings(), null);
+		const machine = await inFreshPage((page) => page.evaluate(() => maxsimBench.machine()));
+		const ceilingGflops = await inFreshPage((page) => page.evaluate(() => maxsimBench.measureCeilings()));
 		const results: (BenchRow & { ratioToNaive?: number; fractionOfSimd128Ceiling?: number })[] = [];
 		log(`ceilings (1 thread, GFLOP/s): ${Object.entries(ceilingGflops).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}`);
 		log(SOFTWARE_ADAPTER_NOTE);
 		for (const workload of workloads) {
 			for (const run of RUNS.filter((r) => !only || only.includes(r.backend) || r.backend === 'naive-js')) {
 				const started = Date.now();
-				const row = await inFreshPage(
-					([w, b, t, ms]) => maxsimBench.benchBackend(w, b, t, ms).catch((e: Error) => ({ error: e.message }) as never),
-					[workload, run.backend, run.threads, budgetMs] as const
+				const row = await inFreshPage((page) =>
+					page.evaluate(
+						([w, b, t, ms]) => maxsimBench.benchBackend(w, b, t, ms).catch((e: Error) => ({ error: e.message }) as never),
+						[workload, run.backend, run.threads, budgetMs] as const
+					)
 				);
 				if ('error' in (row as object)) {
 					log(`${workload} ${run.backend} x${run.threads}: FAILED ${(row as unknown as { error: string }).error}`);

@@ -19,9 +19,9 @@ export async function writeBigCorpus(path: string, targetBytes: number): Promise
 		const line = `${JSON.stringify({ _id: `d${docs}`, title: `Document ${docs}`, text })}\n`;
 		bytes += line.length;
 		docs++;
-		if (!out.write(line)) await new Promise((done) => out.once('drain', done));
+		if (!out.write(line)) await new Promise<void>((done) => out.once('drain', done));
 	}
 	out.end();
-	await new Promise((done) => out.on('finish', done));
+	await new Promise<void>((done) => out.on('finish', done));
 	return docs;
 }

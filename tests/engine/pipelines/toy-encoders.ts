@@ -61,7 +61,7 @@ export class ToyBiEncoder implements BiEncoder {
 	async tokenVectors(text: string): Promise<TokenVectors> {
 		const ws = ['[CLS]', ...words(text)];
 		// Token vectors scaled by position so pooling is not trivially symmetric; the last row is padding (mask 0).
-		const rows = ws.map((w, i) => wordVector(w, this.dim).map((x) => x * (1 + 0.1 * i)));
+		const rows: Float32Array[] = ws.map((w, i) => wordVector(w, this.dim).map((x) => x * (1 + 0.1 * i)));
 		rows.push(wordVector('[PAD]', this.dim));
 		return { ids: ws.map((_, i) => i).concat(0), tokens: [...ws, '[PAD]'], mask: [...ws.map(() => 1), 0], vectors: stack(rows, this.dim) };
 	}

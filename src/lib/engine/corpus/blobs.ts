@@ -5,6 +5,7 @@
 import { unzipSync } from 'fflate';
 import { createError } from '../errors';
 import type { Corpus } from '../types';
+import { unsharedBytes } from '../unshared-bytes';
 import { loadBeirSources, type NamedSource } from './beir';
 import { blobSource, type LoadProgress } from './sources';
 import type { DuplicateIdPolicy } from './validate';
@@ -73,5 +74,5 @@ export function namedBlobsFromZip(zip: Uint8Array): NamedBlob[] {
 	}
 	return Object.entries(entries)
 		.filter(([path]) => !path.endsWith('/') && !clean(path).startsWith('__MACOSX/'))
-		.map(([path, bytes]) => ({ path, blob: new Blob([bytes]) }));
+		.map(([path, bytes]) => ({ path, blob: new Blob([unsharedBytes(bytes)]) }));
 }

@@ -9,6 +9,7 @@
  * await files.read('config.json'); // Uint8Array, cached for transformers.js too
  */
 import { createError } from '../errors';
+import { unsharedBytes } from '../unshared-bytes';
 import { download, hubUrl, nodeModules, tensorOf, type FileSettings, type ModelFiles } from './model-files';
 import { fetchTensorByRange } from './safetensors-remote';
 
@@ -65,7 +66,7 @@ export function hubFiles(ref: { id: string; revision?: string }, settings: FileS
 		} else if (!node && browserCache(settings.browserCacheName)) {
 			const cache = await browserCache(settings.browserCacheName)!;
 			const key = bytes === 'missing' ? `${url}?${MISSING.slice(1)}` : url;
-			const body = bytes === 'missing' ? new Uint8Array(0) : bytes;
+			const body = bytes === 'missing' ? new Uint8Array(0) : unsharedBytes(bytes);
 			await cache.put(key, new Response(body, { headers: { 'content-length': String(body.length) } })).catch(() => undefined);
 		}
 	}

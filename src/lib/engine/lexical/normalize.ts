@@ -32,8 +32,9 @@ const PIECE = /([\x00-\x7f]+(?!\p{M}))|\P{M}\p{M}*|\p{M}+/gu;
 export function normalizeText(input: string): NormalizedText {
 	if (!NON_ASCII.test(input)) return { text: input.toLowerCase(), starts: null, ends: null };
 	const parts: string[] = [];
-	let starts = new Int32Array(input.length + 16);
-	let ends = new Int32Array(input.length + 16);
+	// Plain Int32Array: `grow` replaces them (TS >= 5.7 would otherwise pin the literal's ArrayBuffer type).
+	let starts: Int32Array = new Int32Array(input.length + 16);
+	let ends: Int32Array = new Int32Array(input.length + 16);
 	let length = 0;
 	PIECE.lastIndex = 0;
 	for (let match = PIECE.exec(input); match !== null; match = PIECE.exec(input)) {

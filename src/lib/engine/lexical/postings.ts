@@ -33,8 +33,9 @@ export interface InvertedIndex {
 export class PostingsBuilder {
 	private readonly termIds = new Map<string, number>();
 	private readonly terms: string[] = [];
-	private df = new Uint32Array(1024);
-	private counts = new Uint32Array(1024);
+	// Typed as plain Uint32Array: `resize` replaces them, and TS >= 5.7 would otherwise pin the literal's ArrayBuffer type.
+	private df: Uint32Array = new Uint32Array(1024);
+	private counts: Uint32Array = new Uint32Array(1024);
 	private readonly pairTerms = new GrowableUint32();
 	private readonly pairTfs = new GrowableUint32();
 	private readonly docPairEnds = new GrowableUint32();
@@ -109,7 +110,7 @@ function resize(array: Uint32Array, capacity: number): Uint32Array {
 
 /** An append-only Uint32Array that doubles its capacity. */
 class GrowableUint32 {
-	private data = new Uint32Array(1024);
+	private data: Uint32Array = new Uint32Array(1024);
 	length = 0;
 
 	push(value: number): void {

@@ -103,14 +103,14 @@ export class MaxSimKernel {
 		this.readback = this.grow(this.readback, bytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
 		if (ids) {
 			this.ids = this.grow(this.ids, ids.byteLength, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST);
-			device.queue.writeBuffer(this.ids, 0, ids);
+			device.queue.writeBuffer(this.ids, 0, ids.buffer, ids.byteOffset, ids.byteLength);
 		}
 		let queryBuffer = this.queryUniform;
 		if (queryInStorage) {
 			this.queryStorage = this.grow(this.queryStorage, query.byteLength, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST);
 			queryBuffer = this.queryStorage;
 		}
-		device.queue.writeBuffer(queryBuffer, 0, query);
+		device.queue.writeBuffer(queryBuffer, 0, query.buffer, query.byteOffset, query.byteLength);
 		const maxPerDim = device.limits.maxComputeWorkgroupsPerDimension;
 		const gridX = Math.min(count, maxPerDim);
 		const gridY = Math.ceil(count / gridX);
