@@ -5,7 +5,7 @@
  */
 import { proxy, releaseProxy, wrap, type Remote } from 'comlink';
 import type { Bm25Params, CorpusSource, EngineApi, EngineFailure, EngineProgress, EngineResponse, PanelId } from '../worker/protocol';
-import { EngineRequests } from './engine-requests';
+import { EngineRequests, type RequestBody } from './engine-requests';
 
 export class EngineClient {
 	/** Requests in flight (for a busy indicator). */
@@ -57,6 +57,19 @@ export class EngineClient {
 	/** BM25 term contributions and their offsets in one document. */
 	explainBm25(query: string, docId: string): Promise<EngineResponse> {
 		return this.#requests.send('explain', { type: 'explain-bm25', query, docId });
+	}
+
+	/**
+	 * Any request on a named channel (the neural panels use `model:<role>`, `prepare:<panel>`,
+	 * `explain:<panel>`); a newer request on the channel settles older ones as `cancelled`.
+	 */
+	send(channel: string, body: RequestBody, onProgress?: (p: EngineProgress) => void): Promise<EngineResponse> {
+		return this.#requests.send(channel, body, onProgress);
+	}
+
+	/** Cancels what is pending on a channel. */
+	cancelChannel(channel: string): void {
+		this.#requests.cancelChannel(channel);
 	}
 
 	/** Stops the worker and settles everything pending. */

@@ -29,7 +29,7 @@ const SEARCH_DELAY_MS = 150;
 function initialStatus(id: PanelId): PanelStatus {
 	const role = PANELS[id].role;
 	return role
-		? { kind: 'needs-model', role, message: `Needs a ${ROLE_NAMES[role]} model, and model loading is not wired into this build yet. BM25 works without one.` }
+		? { kind: 'needs-model', role, message: `Needs a ${ROLE_NAMES[role]} model: choose one in the model bar and press Load. BM25 works without one.` }
 		: { kind: 'idle' };
 }
 
@@ -68,6 +68,8 @@ export class Playground {
 	visiblePanels = $derived(this.order.filter((id) => !this.hidden.includes(id)));
 
 	#timer: ReturnType<typeof setTimeout> | undefined;
+	/** Called after a corpus loads, before its first search (set by the neural models state). */
+	onCorpusLoaded: (() => void) | undefined;
 
 	constructor(client: EngineClient) {
 		this.client = client;
@@ -137,6 +139,8 @@ export class Playground {
 		this.corpusStatus = { kind: 'ready' };
 		this.clearSelection();
 		if (!options.keepQuery) this.query = '';
+		// Neural panels mark themselves loading here (their corpus must be re-encoded) before the search.
+		this.onCorpusLoaded?.();
 		this.searchNow();
 	}
 
@@ -193,6 +197,11 @@ export class Playground {
 			...(r.queryId ? { queryId: r.queryId } : {})
 		};
 		this.#apply(id, { type: 'result', result });
+	}
+
+	/** Searches one panel with the current query (a neural panel whose model just became ready). */
+	refreshPanel(id: PanelId): void {
+		if (this.visiblePanels.includes(id)) void this.#searchPanel(id, this.query.trim());
 	}
 
 	/** Feeds an event to one panel's state machine (neural panels' wiring calls this too). */
