@@ -10,7 +10,7 @@ import { decodeDenseBatch, decodeMultiVectorBatch, encodeDenseBatch, encodeMulti
 import { encodeCached, type CorpusEncodeProgress } from '../store/encode-cached';
 import { MemoryStore, type EncodedCorpusStore, type StoreKey } from '../store/store';
 import type { Doc, StageTiming, TokenMatrix } from '../types';
-import { documentText } from './neural-context';
+import { documentText, storeFor, type NeuralContext, type NeuralDeps } from './neural-context';
 import type { PipelineProgress } from './registry';
 
 export const DEFAULT_ENCODE_BATCH = 32;
@@ -25,6 +25,24 @@ export interface CorpusEncodingOptions {
 	signal?: AbortSignal;
 	onProgress?: (p: PipelineProgress) => void;
 	onWarning?: (message: string) => void;
+}
+
+/**
+ * The encoding options of a neural pipeline build for its model `ref`: the host's store (none with
+ * `cache: false`), the model's version stamp, and batch size, abort signal, progress and warnings
+ * from the context.
+ * @example const { matrix } = await encodeDenseCorpus(encoder, ctx.corpus.docs, await encodingOptionsFor(ctx, deps, ref));
+ */
+export async function encodingOptionsFor(ctx: NeuralContext, deps: NeuralDeps, ref: ModelRef): Promise<CorpusEncodingOptions> {
+	return {
+		ref,
+		stamp: await deps.modelStamp?.(ref),
+		store: storeFor(ctx, deps),
+		batchSize: ctx.options.batchSize,
+		signal: ctx.signal,
+		onProgress: ctx.onProgress,
+		onWarning: deps.onWarning ?? ctx.onWarning
+	};
 }
 
 /** What encoding cost and where the vectors came from. */

@@ -8,8 +8,8 @@ import { createError } from '../errors';
 import { explainBiEncoderPair, type NotDecomposable, type PooledContributions } from '../explain/pooled-contributions';
 import { FlatIndex, denseMetric } from '../index/flat';
 import type { Hit } from '../types';
-import { encodeDenseCorpus } from './corpus-encoding';
-import { documentText, encoderFor, since, storeFor, type NeuralContext, type NeuralDeps, type NeuralSearchResult } from './neural-context';
+import { encodeDenseCorpus, encodingOptionsFor } from './corpus-encoding';
+import { documentText, encoderFor, since, type NeuralContext, type NeuralDeps, type NeuralSearchResult } from './neural-context';
 import type { Pipeline } from './registry';
 
 
@@ -37,15 +37,7 @@ export async function createDensePipeline(ctx: NeuralContext, deps: NeuralDeps =
 	const { encoder, ref, owned } = await encoderFor('bi-encoder', ctx, deps);
 	const loadMs = since(t0);
 	try {
-		const { matrix, stats } = await encodeDenseCorpus(encoder, ctx.corpus.docs, {
-			ref,
-			stamp: await deps.modelStamp?.(ref),
-			store: storeFor(ctx, deps),
-			batchSize: ctx.options.batchSize,
-			signal: ctx.signal,
-			onProgress: ctx.onProgress,
-			onWarning: deps.onWarning ?? ctx.onWarning
-		});
+		const { matrix, stats } = await encodeDenseCorpus(encoder, ctx.corpus.docs, await encodingOptionsFor(ctx, deps, ref));
 		const t1 = performance.now();
 		const index = new FlatIndex(matrix, metric);
 		const ids = ctx.corpus.docs.map((d) => d.id);

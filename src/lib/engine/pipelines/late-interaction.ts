@@ -10,9 +10,9 @@ import { createError } from '../errors';
 import { explainMaxSim, type MaxSimExplanation } from '../explain/maxsim-matrix';
 import { MultiVectorIndex } from '../index/multivector';
 import type { Hit } from '../types';
-import { encodeColbertCorpus } from './corpus-encoding';
+import { encodeColbertCorpus, encodingOptionsFor } from './corpus-encoding';
 import { createFirstStage, type FirstStage } from './first-stage';
-import { depthOf, documentText, encoderFor, since, storeFor, type NeuralContext, type NeuralDeps, type NeuralSearchResult } from './neural-context';
+import { depthOf, documentText, encoderFor, since, type NeuralContext, type NeuralDeps, type NeuralSearchResult } from './neural-context';
 import type { Pipeline } from './registry';
 import type { ColbertEncoder } from '../encoders/encoder';
 import type { BackendChoice } from '../maxsim/maxsim';
@@ -38,15 +38,7 @@ async function build(ctx: NeuralContext, deps: NeuralDeps, rerank: boolean): Pro
 	let index: MultiVectorIndex | undefined;
 	try {
 		if (rerank) first = await createFirstStage(ctx, deps);
-		const { batches, stats } = await encodeColbertCorpus(encoder, ctx.corpus.docs, {
-			ref,
-			stamp: await deps.modelStamp?.(ref),
-			store: storeFor(ctx, deps),
-			batchSize: ctx.options.batchSize,
-			signal: ctx.signal,
-			onProgress: ctx.onProgress,
-			onWarning: deps.onWarning ?? ctx.onWarning
-		});
+		const { batches, stats } = await encodeColbertCorpus(encoder, ctx.corpus.docs, await encodingOptionsFor(ctx, deps, ref));
 		const t1 = performance.now();
 		index = await MultiVectorIndex.create(encoder.settings.dim, { backend: ctx.options.maxsimBackend, threads: ctx.options.threads, quantized: ctx.options.quantized });
 		// Pack batch by batch and release each: the scorer holds its own copy of the vectors.
