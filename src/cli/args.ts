@@ -46,6 +46,15 @@ export const PIPELINE_OPTIONS = {
 	opt: { type: 'string', multiple: true }
 } as const satisfies OptionSpec;
 
+/** The `--help` lines of PIPELINE_OPTIONS after `--pipeline` (which each command words itself), without a final newline. */
+export const PIPELINE_OPTIONS_HELP = `  --k1 <x> --b <x>       BM25 parameters (default 0.9 and 0.4)
+  --model [role=]<id|dir>  model per role (bi-encoder, cross-encoder, colbert); repeatable
+  --first-stage <name>   candidate pipeline for rerankers
+  --depth <n>            candidates a reranker rescores
+  --dtype <name>         model weights: fp32 (Node default), fp16, q8, int8, uint8, q4, q4f16, bnb4
+  --device <name>        cpu (Node default), wasm or webgpu
+  --opt <key=value>      any other pipeline option (e.g. --opt dtype=q8); repeatable`;
+
 /** Model weights and execution providers the neural pipelines accept (`--dtype`, `--device`). */
 export const DTYPES = ['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'q4f16', 'bnb4'] as const;
 export const DEVICES = ['cpu', 'wasm', 'webgpu'] as const;

@@ -2,9 +2,9 @@ import { createError } from '../../lib/engine/errors';
 import { DEFAULT_METRICS, evaluateRun, judgedQueryIds, uniqueSpecs } from '../../lib/engine/eval/metrics';
 import { runQueries, type QueriesResult } from '../../lib/engine/eval/run-queries';
 import { formatTrecRun } from '../../lib/engine/eval/trec';
-import { COMMON_OPTIONS, DATA_OPTIONS, PIPELINE_OPTIONS, duplicateIdPolicy, listOption, parseCommand, pipelineFromArgs, positiveInt, requireString } from '../args';
+import { COMMON_OPTIONS, DATA_OPTIONS, PIPELINE_OPTIONS, PIPELINE_OPTIONS_HELP, duplicateIdPolicy, listOption, parseCommand, pipelineFromArgs, positiveInt, requireString } from '../args';
 import type { CliIo } from '../io';
-import { buildPipeline, commandContext, fixed4, loadData, ms, table, toJson, warn, writeUserFile } from './shared';
+import { buildPipeline, commandContext, fixed4, loadData, ms, msAll, table, toJson, warn, writeUserFile } from './shared';
 
 export const EVAL_HELP = `Usage: latelab eval --data <beir-dir> [options]
 
@@ -19,13 +19,7 @@ Options:
   --metrics <list>       comma-separated, e.g. ndcg@10,recall@100,mrr@10,map,p@10
   --run-out <file>       also write the run as a TREC run file
   --tag <name>           run tag in the TREC file (default: the pipeline name)
-  --k1 <x> --b <x>       BM25 parameters (default 0.9 and 0.4)
-  --model [role=]<id|dir>  model per role (bi-encoder, cross-encoder, colbert); repeatable
-  --first-stage <name>   candidate pipeline for rerankers
-  --depth <n>            candidates a reranker rescores
-  --dtype <name>         model weights: fp32 (Node default), fp16, q8, int8, uint8, q4, q4f16, bnb4
-  --device <name>        cpu (Node default), wasm or webgpu
-  --opt <key=value>      any other pipeline option (e.g. --opt dtype=q8); repeatable
+${PIPELINE_OPTIONS_HELP}
   --json                 one JSON object with per-query values and timings (see docs/CLI.md)
   --duplicate-ids <p>    keep-first (default: skip a repeated id, with a warning) or error
   --quiet, -q            no progress or warnings on stderr
@@ -88,7 +82,7 @@ export async function evalCommand(args: string[], io: CliIo): Promise<number> {
 		indexMs: ms(indexMs),
 		searchMs: ms(searchMs),
 		queriesPerSecond: searchMs > 0 ? Math.round((queries.length / searchMs) * 1000 * 10) / 10 : null,
-		stages: Object.fromEntries(Object.entries(stages).map(([s, v]) => [s, ms(v)]))
+		stages: msAll(stages)
 	};
 	if (values.json === true) {
 		io.stdout.write(

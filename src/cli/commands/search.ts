@@ -1,7 +1,7 @@
-import { COMMON_OPTIONS, DATA_OPTIONS, PIPELINE_OPTIONS, duplicateIdPolicy, parseCommand, pipelineFromArgs, positiveInt, requireString } from '../args';
+import { COMMON_OPTIONS, DATA_OPTIONS, PIPELINE_OPTIONS, PIPELINE_OPTIONS_HELP, duplicateIdPolicy, parseCommand, pipelineFromArgs, positiveInt, requireString } from '../args';
 import type { CliIo } from '../io';
 import type { Doc } from '../../lib/engine/types';
-import { buildPipeline, commandContext, loadData, ms, printable, table, toJson } from './shared';
+import { buildPipeline, commandContext, loadData, ms, msAll, printable, table, toJson } from './shared';
 
 export const SEARCH_HELP = `Usage: latelab search --data <beir-dir|file> --query "<text>" [options]
 
@@ -12,13 +12,7 @@ Options:
   --query <text>         the query (quote it)
   --pipeline, -p <name>  retrieval pipeline (default bm25; see latelab --help)
   --k <n>                hits to show (default 10)
-  --k1 <x> --b <x>       BM25 parameters (default 0.9 and 0.4)
-  --model [role=]<id|dir>  model per role (bi-encoder, cross-encoder, colbert); repeatable
-  --first-stage <name>   candidate pipeline for rerankers
-  --depth <n>            candidates a reranker rescores
-  --dtype <name>         model weights: fp32 (Node default), fp16, q8, int8, uint8, q4, q4f16, bnb4
-  --device <name>        cpu (Node default), wasm or webgpu
-  --opt <key=value>      any other pipeline option (e.g. --opt dtype=q8); repeatable
+${PIPELINE_OPTIONS_HELP}
   --json                 print {"pipeline","query","hits":[{"rank","id","score"}],"timings"}
   --duplicate-ids <p>    keep-first (default: skip a repeated id, with a warning) or error
   --quiet, -q            no progress or warnings on stderr
@@ -46,7 +40,7 @@ export async function searchCommand(args: string[], io: CliIo): Promise<number> 
 		const result = await pipeline.search(query, k);
 		const searchMs = performance.now() - started;
 		for (const t of result.timings) stages[t.stage] = (stages[t.stage] ?? 0) + t.ms;
-		const timings = { loadMs: ms(loadMs), indexMs: ms(indexMs), searchMs: ms(searchMs), stages: roundAll(stages) };
+		const timings = { loadMs: ms(loadMs), indexMs: ms(indexMs), searchMs: ms(searchMs), stages: msAll(stages) };
 		if (values.json === true) {
 			const hits = result.hits.map((h) => ({ rank: h.rank, id: h.id, score: h.score }));
 			io.stdout.write(toJson({ pipeline: name, data, query, k, hits, timings }));
@@ -78,8 +72,4 @@ function snippet(doc: Doc | undefined, width: number): string {
 	const full = doc.title.trim() !== '' ? `${doc.title.trim()} | ${doc.text}` : doc.text;
 	const text = printable(full).replace(/\s+/g, ' ').trim();
 	return text.length > width ? `${text.slice(0, width - 3)}...` : text;
-}
-
-function roundAll(record: Record<string, number>): Record<string, number> {
-	return Object.fromEntries(Object.entries(record).map(([key, v]) => [key, ms(v)]));
 }

@@ -93,6 +93,11 @@ export function ms(value: number): number {
 	return Math.round(value * 10) / 10;
 }
 
+/** Every value of a per-stage record in milliseconds with one decimal, for JSON. */
+export function msAll(record: Record<string, number>): Record<string, number> {
+	return Object.fromEntries(Object.entries(record).map(([key, v]) => [key, ms(v)]));
+}
+
 /** Text from user data made safe for a terminal: control characters (escape sequences) become spaces. */
 export function printable(text: string): string {
 	return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
