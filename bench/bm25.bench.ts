@@ -11,16 +11,12 @@ import { cpus } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { collectionDir } from '../tests/support/data';
+import { benchArgs, median, round } from './bench-support';
 import { loadCorpusFromPath } from '../src/lib/engine/corpus/node-files';
 import { Bm25Index } from '../src/lib/engine/lexical';
 import type { Doc } from '../src/lib/engine/types';
 
-const args = process.argv.slice(2);
-const json = args.includes('--json');
-const flag = (name: string, fallback: number) => {
-	const at = args.indexOf(name);
-	return at >= 0 ? Number(args[at + 1]) : fallback;
-};
+const { json, flag } = benchArgs();
 const runs = flag('--runs', 5);
 const scale = flag('--scale', 20);
 
@@ -30,8 +26,6 @@ if (dir === null) {
 	process.exit(0);
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const round = (x: number, digits = 1) => Number(x.toFixed(digits));
 // Wall time, and this process's CPU time: on a shared machine the CPU figure is the steadier one.
 let lastCpuMs = 0;
 const time = <T>(f: () => T): [T, number] => {

@@ -13,17 +13,11 @@ import { corpusFingerprint } from '../src/lib/engine/corpus/index';
 import { loadCorpusFromPath } from '../src/lib/engine/corpus/node-files';
 import { writeBigCorpus } from '../tests/engine/corpus/big-corpus';
 import { collectionDir } from '../tests/support/data';
+import { benchArgs, median, round } from './bench-support';
 
-const args = process.argv.slice(2);
-const json = args.includes('--json');
-const flag = (name: string, fallback: number) => {
-	const at = args.indexOf(name);
-	return at >= 0 ? Number(args[at + 1]) : fallback;
-};
+const { json, flag } = benchArgs();
 const runs = flag('--runs', 5);
 const megabytes = flag('--mb', 100);
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const round = (x: number, digits = 1) => Number(x.toFixed(digits));
 
 async function measure(path: string, times: number) {
 	const size = (await stat(join(path, path.endsWith('.jsonl') ? '' : 'corpus.jsonl'))).size;

@@ -10,16 +10,14 @@
 import { loadBiEncoder } from '../src/lib/engine/encoders/bi-encoder';
 import { loadColbertEncoder } from '../src/lib/engine/encoders/colbert';
 import { loadCrossEncoder } from '../src/lib/engine/encoders/cross-encoder';
+import { benchArgs, round } from './bench-support';
 import { FIXTURE_MODELS, fixtureModelDir, generateFixtures, seededWords } from './encoders-support';
 
-const args = process.argv.slice(2);
-const json = args.includes('--json');
-const at = args.indexOf('--docs');
-const nDocs = at >= 0 ? Number(args[at + 1]) : 512;
+const { json, flag } = benchArgs();
+const nDocs = flag('--docs', 512);
 
 await generateFixtures();
 const docs = seededWords(nDocs, 10, 250);
-const round = (x: number, d = 1) => Number(x.toFixed(d));
 async function timed<T>(f: () => Promise<T>): Promise<[T, number, number]> {
 	const cpu = process.cpuUsage();
 	const start = performance.now();

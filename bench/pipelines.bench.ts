@@ -17,14 +17,12 @@ import { createColbertPipeline, createColbertRerankPipeline } from '../src/lib/e
 import { NodeDiskStore } from '../src/lib/engine/store/node-disk-store';
 import type { Corpus } from '../src/lib/engine/types';
 import { collectionDir } from '../tests/support/data';
+import { benchArgs, round } from './bench-support';
 import { FIXTURE_MODELS, fixtureModelDir, generateFixtures } from './encoders-support';
 
-const args = process.argv.slice(2);
-const json = args.includes('--json');
-const opt = (name: string, fallback: number) => (args.indexOf(name) >= 0 ? Number(args[args.indexOf(name) + 1]) : fallback);
-const nDocs = opt('--docs', 2000);
-const nQueries = opt('--queries', 100);
-const round = (x: number, d = 1) => Number(x.toFixed(d));
+const { json, flag } = benchArgs();
+const nDocs = flag('--docs', 2000);
+const nQueries = flag('--queries', 100);
 
 await generateFixtures();
 const scifact = collectionDir('scifact');
