@@ -4,8 +4,8 @@ import type { LessonRuntime } from '../runtime';
 import type { LessonPage } from '../types';
 import type { Run } from '$lib/engine/eval/metrics';
 import { Bm25Index } from '$lib/engine/lexical/bm25';
-import { barChart } from '$lib/viz/bar-chart';
 import { compareRuns } from '$lib/engine/eval/significance';
+import { contributionBars } from '$lib/viz/contribution-bars';
 import { evaluateRun } from '$lib/engine/eval/metrics';
 
 export const page: LessonPage = {
@@ -68,12 +68,12 @@ export const page: LessonPage = {
 		},
 		{
 			"type": "markdown",
-			"html": "<p>Read the table row by row: a small <em>p</em> (the usual threshold is 0.05) says the difference is unlikely\nto be luck; a large one says this collection cannot tell the rankers apart, which is not the same as\n&quot;they are equal&quot;. Many ties mean the change touches few queries, and a mean can hide large wins and\nlosses that cancel out.</p>\n<h2>Per-query analysis</h2>\n<p>Averages say <em>whether</em>; single queries say <em>why</em>. The chart orders every judged query by the nDCG@10\ndifference B − A: bars to the right are queries where dropping stemming helped.</p>"
+			"html": "<p>Read the table row by row: a small <em>p</em> (the usual threshold is 0.05) says the difference is unlikely\nto be luck; a large one says this collection cannot tell the rankers apart, which is not the same as\n&quot;they are equal&quot;. Many ties mean the change touches few queries, and a mean can hide large wins and\nlosses that cancel out.</p>\n<h2>Per-query analysis</h2>\n<p>Averages say <em>whether</em>; single queries say <em>why</em>. The chart shows the queries with the largest nDCG@10\ndifferences B − A, losses first: bars to the right are queries where dropping stemming helped.</p>"
 		},
 		{
 			"type": "code",
 			"cell": 5,
-			"code": "import { barChart } from './src/lib/viz/bar-chart';\n\nconst deltas = Object.entries(comparison.perQueryDelta)\n\t.map(([qid, d]) => ({ qid, delta: d['ndcg@10'] }))\n\t.filter((d) => Math.abs(d.delta) > 1e-9)\n\t.sort((a, b) => a.delta - b.delta);\nconst extremes = [...deltas.slice(0, 6), ...deltas.slice(-6)].filter((d, i, all) => all.findIndex((x) => x.qid === d.qid) === i);\nconsole.log(`${deltas.length} of ${judged.length} queries change; the six largest losses and gains:`);\nshow(barChart(extremes.map((d) => ({ label: d.qid, value: d.delta })), { document: doc, unit: 'ΔnDCG@10', label: 'nDCG@10 of B minus A, per query' }));",
+			"code": "import { contributionBars } from './src/lib/viz/contribution-bars';\n\nconst deltas = Object.entries(comparison.perQueryDelta)\n\t.map(([qid, d]) => ({ qid, delta: d['ndcg@10'] }))\n\t.filter((d) => Math.abs(d.delta) > 1e-9)\n\t.sort((a, b) => a.delta - b.delta);\nconst extremes = [...deltas.slice(0, 6), ...deltas.slice(-6)].filter((d, i, all) => all.findIndex((x) => x.qid === d.qid) === i);\nconsole.log(`${deltas.length} of ${judged.length} queries change; the six largest losses and gains:`);\nshow(contributionBars({ tokens: extremes.map((d) => `query ${d.qid}`), values: extremes.map((d) => d.delta) }, { document: doc, label: 'nDCG@10 of B minus A, per query' }));",
 			"flags": [
 				"viz"
 			]
@@ -187,7 +187,7 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 		.sort((a, b) => a.delta - b.delta);
 	const extremes = [...deltas.slice(0, 6), ...deltas.slice(-6)].filter((d, i, all) => all.findIndex((x) => x.qid === d.qid) === i);
 	console.log(`${deltas.length} of ${judged.length} queries change; the six largest losses and gains:`);
-	show(barChart(extremes.map((d) => ({ label: d.qid, value: d.delta })), { document: doc, unit: 'ΔnDCG@10', label: 'nDCG@10 of B minus A, per query' }));
+	show(contributionBars({ tokens: extremes.map((d) => `query ${d.qid}`), values: extremes.map((d) => d.delta) }, { document: doc, label: 'nDCG@10 of B minus A, per query' }));
 
 	// cell 6 (lessons/08-evaluating-rankers/lesson.md:130)
 	await __rt.cell(6);
