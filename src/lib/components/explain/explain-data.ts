@@ -4,7 +4,7 @@
  * many token shares folded to the largest ones plus one "other tokens" bar, so the bars still add up
  * to the score.
  */
-import { queryKindsFromTokens, type QueryTokenKind } from '$lib/viz/heatmap-data';
+import { queryKindsFromTokens, type QueryTokenKind } from '../../viz/heatmap-data';
 
 /** Row kinds: the encoder's augmentation flags win over guessing from the token text. */
 export function queryKinds(tokens: string[], augmentation: boolean[]): QueryTokenKind[] {
@@ -19,7 +19,7 @@ export function barLabels(tokens: string[], augmentation: boolean[]): string[] {
 
 /**
  * The `keep` largest |values| in text order, plus one bar with the sum of the rest.
- * @example topShares(['a', 'b', 'c'], [0.5, 0.01, -0.2], 2) // { tokens: ['a', 'c', '1 other token'], values: [0.5, -0.2, 0.01] }
+ * @example topShares(['a', 'b', 'c'], [0.5, 0.01, -0.2], 2) // { tokens: ['a', 'c', '+1 more'], values: [0.5, -0.2, 0.01] }
  */
 export function topShares(tokens: string[], values: number[], keep = 14): { tokens: string[]; values: number[] } {
 	if (tokens.length <= keep + 1) return { tokens: [...tokens], values: [...values] };
@@ -35,7 +35,7 @@ export function topShares(tokens: string[], values: number[], keep = 14): { toke
 		} else rest += v;
 	});
 	const others = tokens.length - keep;
-	outTokens.push(`${others} other token${others === 1 ? '' : 's'}`);
+	outTokens.push(`+${others} more`);
 	outValues.push(rest);
 	return { tokens: outTokens, values: outValues };
 }

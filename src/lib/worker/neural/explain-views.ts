@@ -53,11 +53,22 @@ export function denseView(e: PooledContributions | NotDecomposable, text: string
 	const offsets = tokenSpans(text, e.tokens);
 	const spans: TextSpan[] = [];
 	let last = -1;
+	let prev: { span: TextSpan; pieces: string[] } | undefined;
 	e.tokens.forEach((token, i) => {
 		const at = offsets[i];
 		if (!at) return;
 		last = Math.max(last, at[1]);
-		spans.push({ start: at[0], end: at[1], weight: e.values[i], label: `${token} adds ${e.values[i].toFixed(4)}` });
+		// Word pieces of one word are shaded as the word, with their shares summed (the sum stays exact).
+		if (token.startsWith('##') && prev && prev.span.end === at[0]) {
+			prev.span.end = at[1];
+			prev.span.weight += e.values[i];
+			prev.pieces.push(token);
+			prev.span.label = `${prev.pieces.join(' ')} adds ${prev.span.weight.toFixed(4)}`;
+			return;
+		}
+		const span = { start: at[0], end: at[1], weight: e.values[i], label: `${token} adds ${e.values[i].toFixed(4)}` };
+		spans.push(span);
+		prev = { span, pieces: [token] };
 	});
 	// A document longer than the model's window is truncated: the shading stops where the model stopped reading.
 	const truncatedTokens = last >= 0 && countWords(text.slice(last)) > 2;

@@ -1,0 +1,184 @@
+/**
+ * The neural panels end to end in Chromium, on the generated tiny models served by the mock Hub
+ * (tests/fixtures) in fp32 (the only dtype they have): download with progress, corpus encoding with
+ * progress into IndexedDB, all five panels filled by one query, the ColBERT matrix checked cell by
+ * cell against the engine run in Node on the same model, reuse of the encoded corpus after a reload,
+ * the MaxSim kernel selector (wasm, webgpu on SwiftShader), and an unreachable Hub failing only in the
+ * panel that needs it.
+ */
+import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { loadColbertEncoder } from '../../../src/lib/engine/encoders/colbert';
+import { configureRuntime } from '../../../src/lib/engine/encoders/runtime';
+import { explainMaxSim } from '../../../src/lib/engine/explain/maxsim-matrix';
+import { documentText } from '../../../src/lib/engine/pipelines/neural-context';
+import { FIXTURE_MODELS, fixtureModelDir, generateFixtures } from '../../fixtures/generate';
+import { startMockHub, type MockHub } from '../../fixtures/mock-hub';
+import { bm25Results, screenshot, search } from './helpers';
+
+const MODELS = { 'bi-encoder': FIXTURE_MODELS.biEncoder, 'cross-encoder': FIXTURE_MODELS.crossEncoder, colbert: FIXTURE_MODELS.colbertPylate } as const;
+const NAMES = { 'bi-encoder': 'Bi-encoder', 'cross-encoder': 'Cross-encoder', colbert: 'ColBERT' } as const;
+const PANELS = ['BM25', 'Bi-encoder', 'Cross-encoder', 'ColBERT', 'ColBERT two-stage'];
+const QUERY = 'heart attack symptoms';
+
+let hub: MockHub;
+
+test.use({ viewport: { width: 1440, height: 1000 } });
+
+test.beforeAll(async () => {
+	const { dir } = await generateFixtures();
+	hub = await startMockHub({ root: dir });
+});
+
+test.afterAll(async () => {
+	await hub?.close();
+});
+
+const panel = (page: Page, name: string) => page.getByRole('region', { name, exact: true });
+
+async function open(page: Page, hubUrl: string): Promise<void> {
+	await page.goto(`/?hub=${encodeURIComponent(hubUrl)}`);
+	await expect(page.locator('main[data-ready="true"]')).toBeVisible();
+	await expect(page.getByRole('region', { name: 'Corpus' })).toContainText('documents');
+}
+
+/** Picks the test model and fp32 for `role` and presses Load. */
+async function loadModel(page: Page, role: keyof typeof MODELS): Promise<void> {
+	const name = NAMES[role];
+	await page.getByRole('combobox', { name: `${name} model id or folder` }).fill(MODELS[role]);
+	await page.getByRole('combobox', { name: `${name} dtype` }).selectOption('fp32');
+	await page.getByRole('button', { name: `Load ${name} model` }).click();
+}
+
+test.describe.serial('neural panels on the mock Hub', () => {
+	let context: BrowserContext;
+	let page: Page;
+
+	test.beforeAll(async ({ browser }: { browser: Browser }) => {
+		context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, baseURL: `http://127.0.0.1:${process.env.LATELAB_TEST_PORT ?? 4317}` });
+		page = await context.newPage();
+	});
+
+	test.afterAll(async () => {
+		await context?.close();
+	});
+
+	test('models download with progress, the corpus encodes with progress, and a query fills all five panels', async () => {
+		await open(page, hub.url);
+		// Slow the downloads down so the progress can be seen (and checked) at all.
+		hub.setFault({ chunkBytes: 8192, chunkDelayMs: 15 });
+		const sawDownload = page.getByTestId('model-status-colbert').getByText(/total .* \/ /).waitFor({ timeout: 60_000 });
+		await loadModel(page, 'colbert');
+		await sawDownload;
+		// Then the corpus encoding, with documents done of the total.
+		await expect(page.getByTestId('encoding-colbert')).toContainText(/Encoding \d+ \/ 112 documents/, { timeout: 60_000 });
+		await expect(page.getByTestId('prep-colbert')).toContainText('encoded', { timeout: 90_000 });
+		hub.setFault(null);
+		await expect(page.getByTestId('model-status-colbert')).toContainText('downloaded');
+
+		await loadModel(page, 'bi-encoder');
+		await loadModel(page, 'cross-encoder');
+		await expect(page.getByTestId('prep-bi-encoder')).toContainText('encoded', { timeout: 90_000 });
+		await expect(page.getByTestId('prep-cross-encoder')).toBeVisible({ timeout: 90_000 });
+		await expect(page.getByTestId('prep-colbert-two-stage')).toContainText('reused from IndexedDB', { timeout: 90_000 });
+
+		await search(page, QUERY);
+		for (const name of PANELS) {
+			await expect(panel(page, name)).toHaveAttribute('data-status', 'ready', { timeout: 30_000 });
+			await expect(panel(page, name).locator('ol > li').first()).toBeVisible();
+		}
+		await expect(panel(page, 'Cross-encoder').locator('.prob').first()).toContainText(/^p 0\.\d{3}|^p 1\.000/);
+		await expect(panel(page, 'ColBERT').getByTestId('timings')).toContainText('maxsim');
+		await expect(panel(page, 'ColBERT two-stage').getByTestId('timings')).toContainText('first-stage');
+		await expect(panel(page, 'ColBERT two-stage').getByTestId('timings')).toContainText('bm25 top 100');
+		// The tiny models rank at random, so judged documents may fall out of their top 10: the judged count shows anyway.
+		for (const name of PANELS) await expect(panel(page, name).locator('.judged')).toContainText('judged documents');
+		await screenshot(page, 'neural-panels');
+	});
+
+	test('a ColBERT matrix matches the engine run in Node on the same model', async () => {
+		const first = panel(page, 'ColBERT').locator('ol > li').first();
+		const docId = (await first.getAttribute('data-doc'))!;
+		await first.locator('button.hit').click();
+		const view = page.getByTestId('colbert-explanation');
+		const heatmap = view.locator('.latelab-heatmap');
+		await expect(heatmap).toBeVisible({ timeout: 30_000 });
+
+		configureRuntime({ allowRemoteModels: false });
+		const colbert = await loadColbertEncoder({ id: MODELS.colbert, localDir: fixtureModelDir(MODELS.colbert), dtype: 'fp32', device: 'cpu' });
+		// The demo corpus read as JSON (Playwright's loader needs import attributes for the engine's JSON import).
+		const raw = JSON.parse(readFileSync('src/lib/engine/corpus/demo/demo-corpus.json', 'utf8')) as { docs: { _id: string; title: string; text: string }[] };
+		const d = raw.docs.find((x) => x._id === docId)!;
+		const doc = { id: d._id, title: d.title, text: d.text };
+		const [encoded] = await colbert.encodeDocuments([documentText(doc)]);
+		const expected = explainMaxSim(await colbert.encodeQuery(QUERY), encoded);
+		await colbert.dispose();
+
+		expect(await heatmap.locator('text.query-label').allTextContents()).toEqual(expected.queryTokens);
+		await expect(heatmap.locator('text.query-label[data-kind="mask"]')).toHaveCount(expected.augmentation.filter(Boolean).length);
+		const docLabels = await heatmap.locator('text.doc-label').evaluateAll((els) => els.map((e) => e.childNodes[0]?.textContent ?? ''));
+		expect(docLabels).toEqual(expected.docTokens.slice(0, docLabels.length));
+		const outlines = await heatmap.locator('rect.argmax-outline').evaluateAll((els) => els.map((e) => [Number(e.getAttribute('data-row')), Number(e.getAttribute('data-col'))]));
+		for (const [row, col] of outlines) expect(col).toBe(expected.argmax[row]);
+		const cells = await heatmap.locator('rect.cell').evaluateAll((els) =>
+			els.map((e) => ({ row: Number(e.getAttribute('data-row')), col: Number(e.getAttribute('data-col')), title: e.querySelector('title')?.textContent ?? '' }))
+		);
+		expect(cells.length).toBe(expected.nq * Math.min(expected.nd, 160));
+		for (const c of cells) {
+			const shown = Number(/: (−?-?[\d.]+)/.exec(c.title)![1].replace('−', '-'));
+			expect(Math.abs(shown - expected.scores[c.row * expected.nd + c.col])).toBeLessThan(2e-3);
+		}
+		const shownScore = Number(await first.locator('.score').textContent());
+		expect(Math.abs(shownScore - expected.score)).toBeLessThan(2e-3);
+		await expect(view.locator('svg.latelab-contributions text.sum')).toContainText('= score');
+		await expect(view.locator('mark').first()).toBeVisible();
+		await view.getByRole('button', { name: 'MaxSim only' }).click();
+		await expect(heatmap.first()).toHaveAttribute('data-mode', 'maxsim');
+		await expect(page.getByTestId('dense-explanation').locator('mark').first()).toBeVisible();
+		await page.getByTestId('cross-explanation').getByRole('button', { name: 'Explain with occlusion' }).click();
+		await expect(page.getByTestId('cross-explanation').locator('mark').first()).toBeVisible({ timeout: 60_000 });
+		await expect(page.getByTestId('cross-explanation')).toContainText('pairs scored');
+		await screenshot(page, 'neural-explanations');
+	});
+
+	test('WASM and WebGPU MaxSim kernels can be chosen and rank alike', async () => {
+		const colbert = panel(page, 'ColBERT');
+		const ids = async () => colbert.locator('ol > li').evaluateAll((els) => els.map((e) => e.getAttribute('data-doc')));
+		const reference = await ids();
+		for (const kernel of ['wasm', 'webgpu', 'js']) {
+			await colbert.getByRole('combobox', { name: 'ColBERT MaxSim kernel' }).selectOption(kernel);
+			await expect(colbert.getByTestId('timings')).toContainText(new RegExp(`^${kernel}\\b|${kernel}:`), { timeout: 60_000 });
+			await expect(colbert).toHaveAttribute('data-status', 'ready');
+			expect((await ids()).slice(0, 5)).toEqual(reference.slice(0, 5));
+		}
+	});
+
+	test('a reload reuses the models from the Cache API and the encoded corpus from IndexedDB', async () => {
+		const onnxBefore = hub.requests.filter((r) => r.endsWith('.onnx 200')).length;
+		await page.reload();
+		await expect(page.locator('main[data-ready="true"]')).toBeVisible();
+		for (const role of ['colbert', 'bi-encoder'] as const) {
+			await expect(page.getByTestId(`prep-${role}`)).toContainText('reused from IndexedDB', { timeout: 90_000 });
+			await expect(page.getByTestId(`prep-${role}`)).not.toContainText('encoded');
+		}
+		await expect(page.getByTestId('model-status-colbert')).toContainText('from cache');
+		expect(hub.requests.filter((r) => r.endsWith('.onnx 200')).length).toBe(onnxBefore);
+		await page.locator('summary', { hasText: 'Hub and caches' }).click();
+		await expect(page.getByRole('table', { name: 'Encoded corpora' })).toContainText(MODELS.colbert);
+		await screenshot(page, 'neural-caches');
+	});
+});
+
+test('an unreachable Hub shows the offline message in the panel that needs it while BM25 keeps working', async ({ page }) => {
+	await open(page, 'http://127.0.0.1:9/');
+	await loadModel(page, 'colbert');
+	const error = panel(page, 'ColBERT').getByTestId('model-error-colbert');
+	await expect(error).toBeVisible({ timeout: 60_000 });
+	await expect(error).toContainText('Cannot reach 127.0.0.1:9');
+	await expect(error).toContainText('use a local model folder');
+	await expect(error).toContainText('static/models/');
+	await search(page, 'credit card debt');
+	await expect(bm25Results(page).first()).toBeVisible();
+	await expect(panel(page, 'ColBERT')).not.toHaveAttribute('data-status', 'ready');
+	await screenshot(page, 'neural-offline');
+});

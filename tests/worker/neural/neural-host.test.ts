@@ -1,0 +1,138 @@
+/**
+ * NeuralHost in Node on the generated tiny models behind the mock Hub: what the browser worker does,
+ * minus the browser (MemoryStore instead of IndexedDB, cpu instead of wasm). Scores and explanations
+ * are checked against each other (an explanation must add up to the score the panel showed).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadEncoder } from '../../../src/lib/engine/encoders/load-encoder';
+import { configureRuntime } from '../../../src/lib/engine/encoders/runtime';
+import { MemoryStore } from '../../../src/lib/engine/store/store';
+import { EngineCore } from '../../../src/lib/worker/engine-core';
+import { NeuralHost } from '../../../src/lib/worker/neural/neural-host';
+import type { EngineProgress, EngineResponse } from '../../../src/lib/worker/protocol';
+import { FIXTURE_MODELS, startHubContext, type HubContext } from '../../engine/encoders/helpers';
+
+let ctx: HubContext;
+let core: EngineCore;
+let host: NeuralHost;
+const store = new MemoryStore();
+let nextId = 1;
+const QUERY = 'heart attack symptoms';
+const settings = { kernel: 'js' as const, firstStage: 'bm25' as const, depth: 50 };
+
+function send(body: Record<string, unknown>, onProgress?: (p: EngineProgress) => void): Promise<EngineResponse> {
+	return core.handle({ ...body, id: nextId++ } as never, onProgress);
+}
+
+function expectType<T extends EngineResponse['type']>(r: EngineResponse, type: T): Extract<EngineResponse, { type: T }> {
+	if (r.type !== type) throw new Error(`expected ${type}, got ${JSON.stringify(r).slice(0, 400)}`);
+	return r as Extract<EngineResponse, { type: T }>;
+}
+
+beforeAll(async () => {
+	ctx = await startHubContext();
+	core = new EngineCore();
+	host = new NeuralHost(core, {
+		store,
+		configureHub: (hub) => configureRuntime({ remoteHost: hub.remoteHost }),
+		// Node runs ONNX on the cpu provider; the browser's choice (wasm/webgpu) is not available here.
+		load: (role, ref, onProgress) => loadEncoder(role, { ...ref, device: 'cpu' }, { onProgress })
+	});
+	core.extension = (request, onProgress) => host.handle(request as never, onProgress);
+	await send({ type: 'configure-hub', hub: { remoteHost: ctx.hub.url } });
+	expectType(await send({ type: 'load-corpus', source: { kind: 'demo' } }), 'corpus-loaded');
+}, 60_000);
+
+afterAll(async () => {
+	await ctx?.close();
+});
+
+describe('NeuralHost', () => {
+	it('load-model reports per-file and total download progress and describes the model', async () => {
+		const events: EngineProgress[] = [];
+		const r = expectType(await send({ type: 'load-model', role: 'colbert', choice: { spec: FIXTURE_MODELS.colbertPylate, dtype: 'fp32', device: 'wasm' } }, (p) => events.push(p)), 'model-loaded');
+		expect(r.info.details).toContain('query 32 tokens with [MASK] augmentation');
+		const downloads = events.filter((e) => e.unit === 'bytes' && e.file);
+		expect(new Set(downloads.map((e) => e.file))).toContain('onnx/model.onnx');
+		const last = downloads[downloads.length - 1];
+		expect(last.done).toBe(last.total);
+		expect(last.total).toBeGreaterThan(0);
+	});
+
+	it('prepare-panel encodes the corpus once: the second ColBERT panel reads every batch from the store', async () => {
+		const progress: EngineProgress[] = [];
+		const first = expectType(await send({ type: 'prepare-panel', panel: 'colbert', settings }, (p) => progress.push(p)), 'panel-prepared');
+		expect(first.stats.batchesEncoded).toBe(Math.ceil(first.stats.docs / 32));
+		expect(first.stats.batchesFromStore).toBe(0);
+		expect(first.stats.kernel).toMatch(/^js/);
+		const docs = progress.filter((p) => p.unit === 'docs');
+		expect(docs[docs.length - 1].done).toBe(first.stats.docs);
+		expect(docs.some((p) => (p.rate ?? 0) > 0)).toBe(true);
+		const second = expectType(await send({ type: 'prepare-panel', panel: 'colbert-two-stage', settings }), 'panel-prepared');
+		expect(second.stats.batchesEncoded).toBe(0);
+		expect(second.stats.batchesFromStore).toBe(first.stats.batchesEncoded);
+	}, 60_000);
+
+	it('search on a prepared ColBERT panel names its kernel, and the explanation adds up to the shown score', async () => {
+		const r = expectType(await send({ type: 'search', panel: 'colbert', query: QUERY, k: 5 }), 'search-result');
+		expect(r.hits).toHaveLength(5);
+		expect(r.kernel).toMatch(/^js/);
+		expect(r.timings.map((t) => t.stage)).toEqual(expect.arrayContaining(['encode-query', 'maxsim']));
+		const e = expectType(await send({ type: 'explain-neural', panel: 'colbert', query: QUERY, docId: r.hits[0].id }), 'neural-explanation');
+		if (e.view.kind !== 'colbert') throw new Error('expected a colbert view');
+		expect(e.view.score).toBeCloseTo(r.hits[0].score, 4);
+		expect(e.view.contributions.reduce((s, v) => s + v, 0)).toBeCloseTo(r.hits[0].score, 4);
+		expect(e.view.augmentation.filter(Boolean).length).toBeGreaterThan(0);
+		expect(e.view.scores.length).toBe(e.view.nq * e.view.nd);
+		const two = expectType(await send({ type: 'search', panel: 'colbert-two-stage', query: QUERY, k: 5 }), 'search-result');
+		expect(two.kernel).toContain('bm25 top 50');
+	}, 60_000);
+
+	it('the bi-encoder explanation splits the cosine exactly, and cross-encoder occlusion reports its progress', async () => {
+		expectType(await send({ type: 'load-model', role: 'bi-encoder', choice: { spec: FIXTURE_MODELS.biEncoder, dtype: 'fp32', device: 'wasm' } }), 'model-loaded');
+		expectType(await send({ type: 'prepare-panel', panel: 'bi-encoder', settings }), 'panel-prepared');
+		const dense = expectType(await send({ type: 'search', panel: 'bi-encoder', query: QUERY, k: 3 }), 'search-result');
+		const de = expectType(await send({ type: 'explain-neural', panel: 'bi-encoder', query: QUERY, docId: dense.hits[0].id }), 'neural-explanation');
+		if (de.view.kind !== 'dense' || !de.view.applicable) throw new Error('expected an applicable dense view');
+		expect(de.view.values.reduce((s, v) => s + v, 0)).toBeCloseTo(dense.hits[0].score, 4);
+
+		expectType(await send({ type: 'load-model', role: 'cross-encoder', choice: { spec: FIXTURE_MODELS.crossEncoder, dtype: 'fp32', device: 'wasm' } }), 'model-loaded');
+		const prepared = expectType(await send({ type: 'prepare-panel', panel: 'cross-encoder', settings: { ...settings, firstStage: 'dense' } }), 'panel-prepared');
+		expect(prepared.stats.batchesEncoded).toBe(0);
+		const cross = expectType(await send({ type: 'search', panel: 'cross-encoder', query: QUERY, k: 3 }), 'search-result');
+		expect(cross.kernel).toBe('cross-encoder over dense top 50');
+		const events: EngineProgress[] = [];
+		const oe = expectType(await send({ type: 'explain-neural', panel: 'cross-encoder', query: QUERY, docId: cross.hits[0].id, maxVariants: 8 }, (p) => events.push(p)), 'neural-explanation');
+		if (oe.view.kind !== 'occlusion') throw new Error('expected occlusion');
+		expect(oe.view.score).toBeCloseTo(cross.hits[0].score, 4);
+		expect(oe.view.evaluations).toBeLessThanOrEqual(9);
+		expect(events[events.length - 1]).toMatchObject({ stage: 'occlusion', done: oe.view.evaluations, total: oe.view.evaluations });
+	}, 90_000);
+
+	it('reloading a role drops its panels until they are prepared again', async () => {
+		expectType(await send({ type: 'load-model', role: 'bi-encoder', choice: { spec: FIXTURE_MODELS.biEncoder, dtype: 'fp32', device: 'wasm' } }), 'model-loaded');
+		const r = expectType(await send({ type: 'search', panel: 'bi-encoder', query: QUERY, k: 3 }), 'error');
+		expect(r.error.message).toContain('not ready yet');
+		// The cross-encoder used the bi-encoder as its first stage, so it is dropped too.
+		expectType(await send({ type: 'search', panel: 'cross-encoder', query: QUERY, k: 3 }), 'error');
+	}, 60_000);
+
+	it('load-model from an unreachable Hub fails with OFFLINE and the fix, and BM25 keeps answering', async () => {
+		await send({ type: 'configure-hub', hub: { remoteHost: 'http://127.0.0.1:9/' } });
+		const r = expectType(await send({ type: 'load-model', role: 'cross-encoder', choice: { spec: 'latelab-test/not-cached', dtype: 'fp32', device: 'wasm' } }), 'error');
+		expect(r.error.code).toBe('OFFLINE');
+		expect(r.error.fix).toContain('Cannot reach 127.0.0.1:9 — connect, or use a local model folder');
+		expect(r.error.fix).toContain('static/models/');
+		expect(expectType(await send({ type: 'search', panel: 'bm25', query: QUERY, k: 3 }), 'search-result').hits.length).toBeGreaterThan(0);
+		await send({ type: 'configure-hub', hub: { remoteHost: ctx.hub.url } });
+	}, 30_000);
+
+	it('a new corpus makes prepared panels refuse to search until prepared for it', async () => {
+		expectType(await send({ type: 'load-corpus', source: { kind: 'pasted', text: 'one document\n\nanother document' } }), 'corpus-loaded');
+		const r = expectType(await send({ type: 'search', panel: 'colbert', query: 'document', k: 2 }), 'error');
+		expect(r.error.message).toContain('corpus changed');
+		const p = expectType(await send({ type: 'prepare-panel', panel: 'colbert', settings }), 'panel-prepared');
+		expect(p.stats.docs).toBe(2);
+		expect(expectType(await send({ type: 'search', panel: 'colbert', query: 'document', k: 2 }), 'search-result').hits).toHaveLength(2);
+	}, 60_000);
+});
