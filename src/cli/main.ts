@@ -6,13 +6,15 @@ import { dataCommand } from './commands/data';
 import { evalCommand } from './commands/eval';
 import { searchCommand } from './commands/search';
 import { scoreCommand } from './commands/score';
+import { EXIT_INTERRUPTED } from './interrupt';
 import { processIo, type CliIo } from './io';
 import { registerCliPipelines } from './pipelines';
 
 /**
  * The `latelab` command. Exit codes: 0 success; 2 a usage or input problem (unknown option, bad
  * file, unknown pipeline), reported as one line on stderr; 1 a failure of the environment (offline,
- * a model that will not load) or a bug, also one line (the stack only with LATELAB_DEBUG=1).
+ * a model that will not load) or a bug, also one line (the stack only with LATELAB_DEBUG=1); 130 work
+ * stopped by Ctrl-C (`CANCELLED`), as shells report a SIGINT (128 + 2).
  */
 
 const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
@@ -50,7 +52,7 @@ Pipelines:
 ${pipelines}
 
 Run latelab <command> --help for a command's options. --quiet silences progress on stderr.
-Exit codes: 0 ok, 2 usage or input error, 1 environment failure or bug. Docs: docs/CLI.md
+Exit codes: 0 ok, 2 usage or input error, 1 environment failure or bug, 130 stopped by Ctrl-C. Docs: docs/CLI.md
 `;
 }
 
@@ -98,6 +100,7 @@ function report(error: unknown, io: CliIo): number {
 	if (isLatelabError(error)) {
 		io.stderr.write(`latelab: ${oneLine(error.message)}\n`);
 		if (debug && error.stack) io.stderr.write(`${error.stack}\n`);
+		if (error.code === 'CANCELLED') return EXIT_INTERRUPTED;
 		return ENVIRONMENT_CODES.has(error.code) ? 1 : 2;
 	}
 	const message = error instanceof Error ? error.message : String(error);

@@ -1,7 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createError } from '../../src/lib/engine/errors';
 import { registerPipeline } from '../../src/lib/engine/pipelines/registry';
+import { FIXTURE_MODELS, fixtureModelDir, generateFixtures } from '../fixtures/generate';
 import { removeTempDirs, runCli, tinyBeir, TINY_EXPECTED } from './helpers';
 
 let dir: string;
@@ -79,6 +81,19 @@ describe('main(argv) usage', () => {
 		expect(debug.code).toBe(1);
 		expect(debug.stderr).toMatch(/^latelab: unexpected error: kaput second line\nError: kaput\nsecond line\n\s+at /);
 	});
+
+	it('main(argv) exits 130 when Ctrl-C cancels the work (CANCELLED) and says it stopped', async () => {
+		// Builds until the CLI's SIGINT handler aborts the signal, then stops as the encoders do.
+		registerPipeline('test-interrupted', (ctx) => new Promise((_, reject) => {
+			ctx.signal?.addEventListener('abort', () => reject(createError('CANCELLED', { detail: ' after 0 of 5 documents' })));
+			setTimeout(() => process.emit('SIGINT'), 5);
+		}), 'stops at the first Ctrl-C');
+		const r = await runCli(['search', '--data', dir, '--query', 'fig', '--pipeline', 'test-interrupted']);
+		expect(r.code).toBe(130);
+		expect(r.stdout).toBe('');
+		expect(r.stderr).toMatch(/interrupted: stopping after the current batch/);
+		expect(r.stderr).toMatch(/\nlatelab: cancelled after 0 of 5 documents\n$/);
+	});
 });
 
 describe('latelab search', () => {
@@ -93,6 +108,24 @@ describe('latelab search', () => {
 		expect(out.timings).toMatchObject({ indexMs: expect.any(Number), searchMs: expect.any(Number) });
 		expect(out.timings.stages).toHaveProperty('index');
 		expect(out.timings.stages).toHaveProperty('search');
+	});
+
+	it('search --json adds the MaxSim kernel {backend, reason} for ColBERT, and no kernel key for BM25', async () => {
+		await generateFixtures();
+		const model = fixtureModelDir(FIXTURE_MODELS.colbertFolded);
+		const args = ['search', '--data', dir, '--query', 'fig banana', '--json', '--quiet', '--opt', 'cache=false'];
+		const r = await runCli([...args, '--pipeline', 'colbert', '--model', model, '--opt', 'maxsimBackend=js']);
+		expect(r.stderr).toBe('');
+		expect(r.code).toBe(0);
+		const out = JSON.parse(r.stdout);
+		expect(out.pipeline).toBe('colbert');
+		expect(Object.keys(out.kernel)).toEqual(['backend', 'reason']);
+		expect(out.kernel.backend).toBe('js');
+		expect(out.kernel.reason).toMatch(/\S/);
+		expect(out.hits.length).toBeGreaterThan(0);
+		const bm25 = JSON.parse((await runCli(args)).stdout);
+		expect(bm25.pipeline).toBe('bm25');
+		expect(bm25).not.toHaveProperty('kernel');
 	});
 
 	it('search prints a ranked table with a title/text snippet', async () => {

@@ -1,7 +1,7 @@
 import { COMMON_OPTIONS, DATA_OPTIONS, PIPELINE_OPTIONS, PIPELINE_OPTIONS_HELP, duplicateIdPolicy, parseCommand, pipelineFromArgs, positiveInt, requireString } from '../args';
 import type { CliIo } from '../io';
 import type { Doc } from '../../lib/engine/types';
-import { buildPipeline, commandContext, loadData, ms, msAll, printable, table, toJson } from './shared';
+import { buildPipeline, commandContext, kernelOf, loadData, ms, msAll, printable, table, toJson } from './shared';
 
 export const SEARCH_HELP = `Usage: latelab search --data <beir-dir|file> --query "<text>" [options]
 
@@ -13,7 +13,7 @@ Options:
   --pipeline, -p <name>  retrieval pipeline (default bm25; see latelab --help)
   --k <n>                hits to show (default 10)
 ${PIPELINE_OPTIONS_HELP}
-  --json                 print {"pipeline","query","hits":[{"rank","id","score"}],"timings"}
+  --json                 print {"pipeline","query","hits":[{"rank","id","score"}],"timings"} (+ "kernel" for ColBERT)
   --duplicate-ids <p>    keep-first (default: skip a repeated id, with a warning) or error
   --quiet, -q            no progress or warnings on stderr
 `;
@@ -43,7 +43,9 @@ export async function searchCommand(args: string[], io: CliIo): Promise<number> 
 		const timings = { loadMs: ms(loadMs), indexMs: ms(indexMs), searchMs: ms(searchMs), stages: msAll(stages) };
 		if (values.json === true) {
 			const hits = result.hits.map((h) => ({ rank: h.rank, id: h.id, score: h.score }));
-			io.stdout.write(toJson({ pipeline: name, data, query, k, hits, timings }));
+			// The kernel the search result names, else the one the pipeline reports (ColBERT only).
+			const kernel = kernelOf(result) ?? kernelOf(pipeline);
+			io.stdout.write(toJson({ pipeline: name, data, query, k, hits, ...(kernel ? { kernel } : {}), timings }));
 			return 0;
 		}
 		if (result.hits.length === 0) {

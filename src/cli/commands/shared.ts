@@ -64,11 +64,30 @@ export async function buildPipeline(
 	const indexMs = performance.now() - started;
 	ctx.progress.finish();
 	// ColBERT pipelines say which MaxSim kernel runs and why (webgpu > wasm > js).
-	const kernel = (pipeline as { kernel?: { backend: string; reason: string } }).kernel;
+	const kernel = kernelOf(pipeline);
 	if (kernel && !ctx.quiet) ctx.io.stderr.write(`latelab: MaxSim kernel ${kernel.backend} (${kernel.reason})\n`);
 	const stages: Record<string, number> = {};
 	for (const t of pipeline.buildTimings ?? []) stages[t.stage] = (stages[t.stage] ?? 0) + t.ms;
 	return { pipeline, indexMs, stages };
+}
+
+/** The MaxSim kernel a pipeline or search result reports. */
+export interface KernelReport {
+	backend: string;
+	reason: string;
+}
+
+/**
+ * The `kernel` a ColBERT pipeline (or its search result) reports, as `{ backend, reason }`; undefined
+ * for pipelines without one. Pipelines are typed by the registry's `Pipeline`, which has no kernel,
+ * so the field is checked rather than assumed.
+ * @example kernelOf({ kernel: { backend: 'wasm', reason: 'SIMD128, 2 threads' } }) // { backend: 'wasm', reason: 'SIMD128, 2 threads' }
+ */
+export function kernelOf(value: object): KernelReport | undefined {
+	const kernel: unknown = 'kernel' in value ? value.kernel : undefined;
+	if (typeof kernel !== 'object' || kernel === null || !('backend' in kernel) || !('reason' in kernel)) return undefined;
+	const { backend, reason } = kernel;
+	return typeof backend === 'string' && typeof reason === 'string' ? { backend, reason } : undefined;
 }
 
 /** Writes a file the user asked for; failures become one-line `BAD_ARGUMENT`s naming the path. */
