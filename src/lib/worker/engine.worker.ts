@@ -7,6 +7,8 @@
 import { expose } from 'comlink';
 import { IndexedDbStore } from '../engine/store/indexeddb-store';
 import { EngineCore } from './engine-core';
+import { Evaluator } from './evaluate';
+import { isEvaluateRequest } from './evaluate-protocol';
 import { isNeuralRequest, NeuralHost } from './neural/neural-host';
 import { setupBrowserRuntime } from './neural/runtime-setup';
 import type { EngineApi, EngineProgress, EngineRequest } from './protocol';
@@ -14,7 +16,9 @@ import type { EngineApi, EngineProgress, EngineRequest } from './protocol';
 const core = new EngineCore();
 setupBrowserRuntime();
 const neural = new NeuralHost(core, { store: new IndexedDbStore(), configureHub: setupBrowserRuntime });
+const evaluator = new Evaluator(core);
 core.extension = async (request, onProgress) => {
+	if (isEvaluateRequest(request)) return evaluator.handle(request, onProgress);
 	if (!isNeuralRequest(request)) throw new Error(`unknown request type "${request.type}"`);
 	return neural.handle(request, onProgress);
 };
@@ -24,6 +28,7 @@ const api: EngineApi = {
 	cancel: (target: number) => {
 		core.cancel(target);
 		neural.cancel(target);
+		evaluator.cancel(target);
 	}
 };
 

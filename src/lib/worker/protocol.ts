@@ -7,6 +7,7 @@
  */
 import type { StageTiming } from '../engine/types';
 import type { NeuralRequest, NeuralResponse } from './neural/protocol';
+import type { EvaluateRequest, EvaluateResponse } from './evaluate-protocol';
 
 /** The panels of the playground, in their default order. */
 export type PanelId = 'bm25' | 'bi-encoder' | 'cross-encoder' | 'colbert' | 'colbert-two-stage';
@@ -79,7 +80,8 @@ export type EngineRequest =
 	| { type: 'configure-bm25'; id: number; params: Bm25Params }
 	| { type: 'search'; id: number; panel: PanelId; query: string; k: number }
 	| { type: 'explain-bm25'; id: number; query: string; docId: string }
-	| NeuralRequest;
+	| NeuralRequest
+	| EvaluateRequest;
 
 export type EngineResponse =
 	| { type: 'corpus-loaded'; id: number; corpus: CorpusSummary }
@@ -109,7 +111,8 @@ export type EngineResponse =
 	  }
 	| { type: 'cancelled'; id: number }
 	| { type: 'error'; id: number; error: EngineFailure }
-	| NeuralResponse;
+	| NeuralResponse
+	| EvaluateResponse;
 
 /** A failure the page can show: what happened and what to do about it. */
 export interface EngineFailure {
@@ -129,7 +132,7 @@ export interface EngineProgress {
 	done: number;
 	/** 0 when unknown. */
 	total: number;
-	unit: 'docs' | 'bytes' | 'files';
+	unit: 'docs' | 'bytes' | 'files' | 'queries';
 	/** Units per second so far (corpus encoding), and seconds left at that rate. */
 	rate?: number;
 	etaSeconds?: number;
