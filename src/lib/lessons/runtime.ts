@@ -8,7 +8,7 @@ import { loadDemoCorpus } from '../engine/corpus/demo/index';
 import type { BiEncoder, ColbertEncoder, CrossEncoder, ModelProgress, ModelRef } from '../engine/encoders/encoder';
 import { loadEncoder } from '../engine/encoders/load-encoder';
 import type { Corpus } from '../engine/types';
-import { describeModelMode, escapeHtml, formatLogLine, modelRefFor, tableHtml, type LessonModelRole, type TableOptions } from './format';
+import { describeModelMode, escapeHtml, formatLogLine, modelRefFor, tableHtml, TEST_MODELS, type LessonModelRole, type TableOptions } from './format';
 
 /** Where one cell's output goes; the page implements it with DOM elements. */
 export interface CellOutput {
@@ -55,7 +55,7 @@ export interface RuntimeOptions {
 	output(index: number): CellOutput;
 	/** Called before cell `index` runs; a cell that needs models returns a promise that settles on "Run". */
 	beforeCell(index: number): Promise<void> | void;
-	/** `hub` (default) or a model mode as in notebooks. */
+	/** `hub` (default) or `test`: the tiny test models, fetched from the Hub address (a mock Hub in tests). */
 	modelMode?: string;
 }
 
@@ -69,10 +69,12 @@ export function createLessonRuntime(options: RuntimeOptions): LessonRuntime {
 	let current = 0;
 	const out = () => options.output(current);
 	const mode = options.modelMode ?? 'hub';
+	// A page cannot read local folders: test models come from the (mock) Hub by id.
+	const refFor = (role: LessonModelRole): ModelRef => (mode === 'test' ? { id: TEST_MODELS[role] } : modelRefFor(role, mode));
 	const print = (stream: 'out' | 'err') => (...args: unknown[]) => out().text(formatLogLine(args), stream);
 
 	async function loadModel(role: LessonModelRole): Promise<BiEncoder | CrossEncoder | ColbertEncoder> {
-		const ref = modelRefFor(role, mode);
+		const ref = refFor(role);
 		const target = out();
 		target.text(`${role}: ${ref.id} — ${describeModelMode(mode)}`, 'out');
 		const onProgress = (p: ModelProgress) => {
@@ -94,7 +96,7 @@ export function createLessonRuntime(options: RuntimeOptions): LessonRuntime {
 		table: (rows, tableOptions) => out().html(tableHtml(rows, tableOptions)),
 		note: (text) => out().html(`<p class="lesson-note">${escapeHtml(text)}</p>`),
 		modelMode: () => mode,
-		modelRef: (role) => modelRefFor(role, mode),
+		modelRef: refFor,
 		loadModel: loadModel as LessonEnv['loadModel'],
 		loadCollection: async (name) => {
 			const corpus = loadDemoCorpus();
