@@ -1,0 +1,160 @@
+/**
+ * The evaluation view in Chromium on the built app: evaluate the demo corpus with BM25 (numbers checked
+ * against the engine run in Node), the skipped panels, a TREC run and the metrics CSV downloaded, a
+ * query opened from the per-query table; then with the tiny bi-encoder through the mock Hub: the
+ * comparison, sorting by delta, and a baseline switch.
+ */
+import { expect, test, type Download, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import Papa from 'papaparse';
+import { evaluateRun, formatTrecRun, judgedQueryIds, type Run } from '../../../src/lib/engine/eval';
+import { Bm25Index, DEFAULT_BM25_OPTIONS } from '../../../src/lib/engine/lexical';
+import type { Qrels } from '../../../src/lib/engine/types';
+import { FIXTURE_MODELS, generateFixtures } from '../../fixtures/generate';
+import { startMockHub, type MockHub } from '../../fixtures/mock-hub';
+import { bm25Results, openPlayground, screenshot } from './helpers';
+
+test.use({ viewport: { width: 1440, height: 1000 } });
+
+interface DemoFile {
+	docs: { _id: string; title: string; text: string }[];
+	queries: { _id: string; text: string }[];
+	qrels: Record<string, Record<string, number>>;
+}
+
+/** The demo corpus read as JSON (Playwright's loader needs import attributes for the engine's JSON import). */
+function demo() {
+	const raw = JSON.parse(readFileSync('src/lib/engine/corpus/demo/demo-corpus.json', 'utf8')) as DemoFile;
+	const docs = raw.docs.map((d) => ({ id: d._id, title: d.title, text: d.text }));
+	const qrels: Qrels = new Map(Object.entries(raw.qrels).map(([q, j]) => [q, new Map(Object.entries(j))]));
+	const judged = new Set(judgedQueryIds(qrels));
+	const queries = raw.queries.filter((q) => judged.has(q._id));
+	const index = Bm25Index.build(docs, DEFAULT_BM25_OPTIONS);
+	const run: Run = new Map(queries.map((q) => [q._id, index.search(q.text, 100)]));
+	return { queries, qrels, run, evaluation: evaluateRun(run, qrels, ['ndcg@10', 'recall@10', 'recall@100', 'mrr@10']) };
+}
+
+const region = (page: Page) => page.getByRole('region', { name: 'Evaluation' });
+
+async function evaluate(page: Page): Promise<void> {
+	const view = region(page);
+	await view.getByRole('button', { name: /^Evaluate/ }).click();
+	await expect(view).toHaveAttribute('data-status', 'ready', { timeout: 120_000 });
+}
+
+async function downloadText(download: Download): Promise<string> {
+	return readFileSync((await download.path())!, 'utf8');
+}
+
+/** The delta column of one panel, top to bottom. */
+async function deltas(page: Page, panel: string): Promise<number[]> {
+	return (await region(page).locator(`td[data-delta-panel="${panel}"]`).evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-value')))));
+}
+
+test('Evaluate on the demo corpus shows BM25 metrics equal to the engine, lists skipped panels, exports, and opens a query', async ({ page }) => {
+	const expected = demo();
+	await openPlayground(page);
+	const view = region(page);
+	await expect(view).toContainText(`${expected.queries.length} judged queries`);
+	await evaluate(page);
+
+	const row = view.getByTestId('eval-metrics').locator('tr[data-panel="bm25"]');
+	for (const m of ['ndcg@10', 'recall@10', 'recall@100', 'mrr@10']) {
+		await expect(row.locator(`td[data-metric="${m}"]`)).toHaveText(expected.evaluation.mean[m].toFixed(3));
+	}
+	// No model loaded: the neural panels are listed with the reason.
+	const skipped = view.getByTestId('eval-skipped');
+	for (const name of ['Bi-encoder', 'Cross-encoder', 'ColBERT', 'ColBERT two-stage']) await expect(skipped).toContainText(`${name}:`);
+	await expect(skipped).toContainText('Needs a ColBERT model');
+
+	// The per-query table lists every judged query, as text, with BM25's nDCG@10.
+	const rows = view.getByTestId('eval-queries').locator('tbody tr');
+	await expect(rows).toHaveCount(expected.queries.length);
+	const first = expected.queries[0];
+	const firstRow = view.locator(`tr[data-query="${first._id}"]`);
+	await expect(firstRow.locator('td.query')).toHaveText(first.text);
+	await expect(firstRow.locator('td[data-panel="bm25"]')).toHaveText(expected.evaluation.perQuery[first._id]['ndcg@10'].toFixed(3));
+
+	// TREC run download: exactly the lines formatTrecRun writes for the run built in Node.
+	const [trec] = await Promise.all([page.waitForEvent('download'), view.getByRole('button', { name: 'TREC run: BM25' }).click()]);
+	expect(trec.suggestedFilename()).toBe('latelab-demo-bm25.trec');
+	const text = await downloadText(trec);
+	expect(text).toBe(formatTrecRun(expected.run, 'bm25'));
+	const lines = text.trim().split('\n');
+	expect(lines[0].split(' ')).toHaveLength(6);
+	expect(new Set(lines.map((l) => l.split(' ')[0])).size).toBe(expected.queries.length);
+
+	const [csv] = await Promise.all([page.waitForEvent('download'), view.getByRole('button', { name: 'Metrics CSV' }).click()]);
+	const parsed = Papa.parse<Record<string, string>>((await downloadText(csv)).trim(), { header: true });
+	expect(parsed.errors).toEqual([]);
+	expect(parsed.meta.fields?.slice(0, 5)).toEqual(['corpus', 'panel', 'kernel', 'metric', 'mean']);
+	expect(parsed.data).toHaveLength(4);
+	const ndcg = parsed.data.find((r) => r.panel === 'bm25' && r.metric === 'ndcg@10')!;
+	expect(ndcg.kernel).toBe('BM25 (k1 0.9, b 0.4)');
+	expect(Number(ndcg.mean)).toBeCloseTo(expected.evaluation.mean['ndcg@10'], 9);
+	await screenshot(page, 'evaluation-bm25');
+
+	// Opening a query from the table shows it in the panels.
+	const q = expected.queries[5];
+	await view.locator(`tr[data-query="${q._id}"]`).getByRole('button', { name: q.text }).click();
+	await expect(page.getByRole('searchbox', { name: 'Query' })).toHaveValue(q.text);
+	await expect(page.getByRole('region', { name: 'BM25', exact: true })).toHaveAttribute('data-status', 'ready');
+	const top = expected.run.get(q._id)![0].id;
+	await expect(bm25Results(page).first()).toHaveAttribute('data-doc', top);
+});
+
+test.describe('with the tiny bi-encoder through the mock Hub', () => {
+	let hub: MockHub;
+
+	test.beforeAll(async () => {
+		const { dir } = await generateFixtures();
+		hub = await startMockHub({ root: dir });
+	});
+
+	test.afterAll(async () => {
+		await hub?.close();
+	});
+
+	test('Evaluate compares the bi-encoder with BM25, sorts by delta, and switches the baseline', async ({ page }) => {
+		const expected = demo();
+		await page.goto(`/?hub=${encodeURIComponent(hub.url)}`);
+		await expect(page.locator('main[data-ready="true"]')).toBeVisible();
+		await page.getByRole('combobox', { name: 'Bi-encoder model id or folder' }).fill(FIXTURE_MODELS.biEncoder);
+		await page.getByRole('combobox', { name: 'Bi-encoder dtype' }).selectOption('fp32');
+		await page.getByRole('button', { name: 'Load Bi-encoder model' }).click();
+		await expect(page.getByTestId('prep-bi-encoder')).toContainText('encoded', { timeout: 90_000 });
+
+		await evaluate(page);
+		const view = region(page);
+		const metrics = view.getByTestId('eval-metrics');
+		await expect(metrics.locator('tr[data-panel="bm25"] td[data-metric="ndcg@10"]')).toHaveText(expected.evaluation.mean['ndcg@10'].toFixed(3));
+		const dense = metrics.locator('tr[data-panel="bi-encoder"]');
+		await expect(dense).toContainText(/\d+ \/ \d+ \/ \d+/);
+		await expect(view.locator('svg.latelab-delta-bars g.bar')).toHaveCount(expected.queries.length);
+
+		// Sort by the bi-encoder's delta: largest gain first, then reversed.
+		const header = view.getByRole('button', { name: 'Δ Bi-encoder' });
+		await header.click();
+		const down = await deltas(page, 'bi-encoder');
+		expect(down).toHaveLength(expected.queries.length);
+		expect(down).toEqual([...down].sort((a, b) => b - a));
+		await expect(view.locator('th[aria-sort="descending"]')).toContainText('Δ Bi-encoder');
+		await header.click();
+		const up = await deltas(page, 'bi-encoder');
+		expect(up).toEqual([...up].sort((a, b) => a - b));
+		await screenshot(page, 'evaluation-bi-encoder');
+
+		// The per-query deltas add up to the mean delta shown in the metrics table.
+		const meanDelta = down.reduce((s, d) => s + d, 0) / down.length;
+		const shown = Number((await dense.locator('td').nth(4).textContent())!.replace('−', '-'));
+		expect(Math.abs(shown - meanDelta)).toBeLessThan(6e-4);
+
+		// Bi-encoder as the baseline: BM25 is now compared, with the opposite difference.
+		await view.getByRole('combobox', { name: 'Baseline' }).selectOption('bi-encoder');
+		const bm25Row = metrics.locator('tr[data-panel="bm25"]');
+		await expect(bm25Row).toContainText(/\d+ \/ \d+ \/ \d+/);
+		const flipped = Number((await bm25Row.locator('td').nth(4).textContent())!.replace('−', '-'));
+		expect(Math.abs(flipped + meanDelta)).toBeLessThan(6e-4);
+		await expect(dense).toContainText('baseline');
+	});
+});
