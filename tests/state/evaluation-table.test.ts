@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { csvField, formatDelta, formatP, metricLabel, metricsCsv, metricsJson, perQueryCsv, queryRows, sortRows } from '../../src/lib/state/evaluation-table';
+import type { EvaluationComparison, EvaluationReport } from '../../src/lib/worker/evaluate-protocol';
+
+const report: EvaluationReport = {
+	evaluation: 7,
+	corpus: 'tiny',
+	metrics: ['ndcg@10', 'mrr@10'],
+	depth: 100,
+	queries: [
+		{ id: 'q1', text: 'cats' },
+		{ id: 'q2', text: '=HYPERLINK("x")' },
+		{ id: 'q3', text: 'dogs, "big"' }
+	],
+	missingQueries: 0,
+	panels: [
+		{ panel: 'bm25', kernel: 'BM25 (k1 0.9, b 0.4)', searchMs: 1, mean: { 'ndcg@10': 0.5, 'mrr@10': 0.5 }, perQuery: { q1: { 'ndcg@10': 1, 'mrr@10': 1 }, q2: { 'ndcg@10': 0.5, 'mrr@10': 0.5 }, q3: { 'ndcg@10': 0, 'mrr@10': 0 } } },
+		{ panel: 'colbert', kernel: 'js', searchMs: 2, mean: { 'ndcg@10': 0.6, 'mrr@10': 0.6 }, perQuery: { q1: { 'ndcg@10': 0.8, 'mrr@10': 1 }, q2: { 'ndcg@10': 0.5, 'mrr@10': 0.5 }, q3: { 'ndcg@10': 0.5, 'mrr@10': 0.3 } } }
+	],
+	skipped: [],
+	ms: 3
+};
+
+const metric = (delta: number) => ({ meanA: 0, meanB: delta, delta, pRandomization: 0.2, pTTest: 0.3, t: 1, wins: 1, ties: 1, losses: 1 });
+const comparison: EvaluationComparison = {
+	baseline: 'bm25',
+	metrics: ['ndcg@10', 'mrr@10'],
+	rows: [{ panel: 'colbert', byMetric: { 'ndcg@10': metric(0.1), 'mrr@10': metric(0.1) }, overlap: { jaccard: 0.25, rbo: 0.4, k: 10, p: 0.9 } }],
+	permutations: 10000,
+	seed: 42
+};
+
+describe('evaluation table helpers', () => {
+	it('queryRows(report, metric, baseline) gives each query its value per panel and the difference from the baseline', () => {
+		const rows = queryRows(report, 'ndcg@10', 'bm25');
+		expect(rows.map((r) => r.id)).toEqual(['q1', 'q2', 'q3']);
+		expect(rows[0].values).toEqual({ bm25: 1, colbert: 0.8 });
+		expect(rows[0].deltas.colbert).toBeCloseTo(-0.2, 12);
+		expect(rows[0].deltas.bm25).toBeUndefined();
+		expect(queryRows(report, 'ndcg@10', 'colbert')[2].deltas.bm25).toBeCloseTo(-0.5, 12);
+	});
+
+	it('sortRows(rows, delta, direction) orders by the panel difference and keeps qrels order on ties', () => {
+		const rows = queryRows(report, 'ndcg@10', 'bm25');
+		expect(sortRows(rows, { by: 'delta', panel: 'colbert' }, 'descending').map((r) => r.id)).toEqual(['q3', 'q2', 'q1']);
+		expect(sortRows(rows, { by: 'delta', panel: 'colbert' }, 'ascending').map((r) => r.id)).toEqual(['q1', 'q2', 'q3']);
+		expect(sortRows(rows, { by: 'value', panel: 'bm25' }, 'descending').map((r) => r.id)).toEqual(['q1', 'q2', 'q3']);
+		expect(sortRows(rows, { by: 'query' }, 'ascending').map((r) => r.id)).toEqual(['q2', 'q1', 'q3']);
+		// MRR deltas are 0, 0, 0.3: q1 and q2 tie and keep qrels order in both directions.
+		const tied = queryRows(report, 'mrr@10', 'bm25');
+		expect(sortRows(tied, { by: 'delta', panel: 'colbert' }, 'descending').map((r) => r.id)).toEqual(['q3', 'q1', 'q2']);
+		expect(sortRows(tied, { by: 'delta', panel: 'colbert' }, 'ascending').map((r) => r.id)).toEqual(['q1', 'q2', 'q3']);
+	});
+
+	it('csvField(value, text) quotes commas and quotes and defuses spreadsheet formulas in text', () => {
+		expect(csvField('dogs, "big"', true)).toBe('"dogs, ""big"""');
+		expect(csvField('=1+1', true)).toBe("'=1+1");
+		expect(csvField(-0.5)).toBe('-0.5');
+		expect(csvField(NaN)).toBe('');
+	});
+
+	it('metricsCsv(report, comparison) has one row per panel and metric, comparison cells only for compared panels', () => {
+		const lines = metricsCsv(report, comparison).trim().split('\n');
+		expect(lines).toHaveLength(1 + 2 * 2);
+		expect(lines[1]).toBe('tiny,bm25,"BM25 (k1 0.9, b 0.4)",ndcg@10,0.5,bm25,,,,,,,,');
+		expect(lines[3]).toBe('tiny,colbert,js,ndcg@10,0.6,bm25,0.1,0.2,0.3,1,1,1,0.25,0.4');
+	});
+
+	it('perQueryCsv(report) writes one row per query and panel with query text escaped', () => {
+		const lines = perQueryCsv(report).trim().split('\n');
+		expect(lines[0]).toBe('query_id,query,panel,ndcg@10,mrr@10');
+		expect(lines).toHaveLength(1 + 3 * 2);
+		expect(lines[3]).toBe(`q2,"'=HYPERLINK(""x"")",bm25,0.5,0.5`);
+	});
+
+	it('metricsJson(report, comparison) round-trips the report without its worker handle', () => {
+		const parsed = JSON.parse(metricsJson(report, comparison));
+		expect(parsed.evaluation).toBeUndefined();
+		expect(parsed.panels[1].perQuery.q3['ndcg@10']).toBe(0.5);
+		expect(parsed.comparison.rows[0].overlap.rbo).toBe(0.4);
+	});
+
+	it('formatP(p), formatDelta(d) and metricLabel(m) format table cells', () => {
+		expect(formatP(0.0004)).toBe('< 0.001');
+		expect(formatP(0.04321)).toBe('0.043');
+		expect(formatDelta(-0.0421)).toBe('−0.042');
+		expect(formatDelta(0.1)).toBe('+0.100');
+		expect(formatDelta(-0.0001)).toBe('0.000');
+		expect(metricLabel('ndcg@10')).toBe('nDCG@10');
+		expect(metricLabel('recall@100')).toBe('Recall@100');
+		expect(metricLabel('mrr@10')).toBe('MRR@10');
+	});
+});
