@@ -163,9 +163,18 @@ test.describe.serial('neural panels on the mock Hub', () => {
 		}
 		await expect(page.getByTestId('model-status-colbert')).toContainText('from cache');
 		expect(hub.requests.filter((r) => r.endsWith('.onnx 200')).length).toBe(onnxBefore);
+		// The selected document came back from the URL; its matrix is computed from the reused vectors.
+		await expect(page.getByTestId('colbert-explanation').locator('.latelab-heatmap')).toBeVisible({ timeout: 30_000 });
 		await page.locator('summary', { hasText: 'Hub and caches' }).click();
-		await expect(page.getByRole('table', { name: 'Encoded corpora' })).toContainText(MODELS.colbert);
+		const table = page.getByRole('table', { name: 'Encoded corpora' });
+		await expect(table).toContainText(MODELS.colbert);
+		await expect(table).toContainText(MODELS['bi-encoder']);
 		await screenshot(page, 'neural-caches');
+		await table.getByRole('button', { name: `Clear dense vectors of ${MODELS['bi-encoder']}` }).click();
+		await expect(table).not.toContainText(MODELS['bi-encoder']);
+		await expect(table).toContainText(MODELS.colbert);
+		await page.getByRole('button', { name: 'Clear all encoded corpora' }).click();
+		await expect(page.getByText('None yet: a corpus is stored here')).toBeVisible();
 	});
 });
 

@@ -136,3 +136,21 @@ describe('NeuralHost', () => {
 		expect(expectType(await send({ type: 'search', panel: 'colbert', query: 'document', k: 2 }), 'search-result').hits).toHaveLength(2);
 	}, 60_000);
 });
+
+describe('NeuralHost cancel', () => {
+	it('cancel(id) stops a corpus encoding after a batch; preparing again reuses the finished batches', async () => {
+		const fresh = new EngineCore();
+		const own = new MemoryStore();
+		const h = new NeuralHost(fresh, { store: own, load: (role, ref, onProgress) => loadEncoder(role, { ...ref, device: 'cpu' }, { onProgress }) });
+		fresh.extension = (request, onProgress) => h.handle(request as never, onProgress);
+		await fresh.handle({ type: 'load-corpus', id: 1, source: { kind: 'demo' } });
+		await fresh.handle({ type: 'load-model', id: 2, role: 'bi-encoder', choice: { spec: FIXTURE_MODELS.biEncoder, dtype: 'fp32', device: 'wasm' } } as never);
+		const r = await fresh.handle({ type: 'prepare-panel', id: 3, panel: 'bi-encoder', settings } as never, (p) => {
+			if (p.unit === 'docs' && p.done > 0) h.cancel(3);
+		});
+		expect(r.type).toBe('cancelled');
+		const again = expectType(await fresh.handle({ type: 'prepare-panel', id: 4, panel: 'bi-encoder', settings } as never), 'panel-prepared');
+		expect(again.stats.batchesFromStore).toBeGreaterThanOrEqual(1);
+		expect(again.stats.batchesFromStore + again.stats.batchesEncoded).toBe(Math.ceil(again.stats.docs / 32));
+	}, 60_000);
+});

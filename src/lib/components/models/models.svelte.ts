@@ -30,6 +30,7 @@ export const DEFAULT_SPECS: Record<ModelRole, string> = {
 	colbert: 'answerdotai/answerai-colbert-small-v1'
 };
 export const DEFAULT_HUB = 'https://huggingface.co/';
+export const ROLE_LABELS: Record<ModelRole, string> = { 'bi-encoder': 'bi-encoder', 'cross-encoder': 'cross-encoder', colbert: 'ColBERT' };
 const STORAGE_KEY = 'latelab:models';
 
 export type RoleStatus =
@@ -144,7 +145,7 @@ export class ModelsState {
 		if (r.type === 'error' || r.type !== 'model-loaded') {
 			const failure = r.type === 'error' ? r.error : { code: 'INTERNAL', message: `unexpected answer ${r.type}`, fix: 'Reload the page.' };
 			this.#setRole(role, { kind: 'error', failure });
-			for (const p of panels) this.pg.dispatch(p, { type: 'model-missing', role, message: `The ${role} model did not load.` });
+			for (const p of panels) this.pg.dispatch(p, { type: 'model-missing', role, message: `The ${ROLE_LABELS[role]} model did not load.` });
 			this.#save();
 			return;
 		}

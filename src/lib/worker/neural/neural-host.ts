@@ -20,6 +20,7 @@ import type { EngineFailure, EngineProgress, PanelId } from '../protocol';
 import { clearEncoded, clearModelCache, listEncoded, modelCacheState, cachesAvailable } from './caches';
 import { colbertView, denseView, occlusionView } from './explain-views';
 import { buildPanelPipeline, kernelLabel } from './pipelines';
+import { serialEncoder } from './serial-encoder';
 import { roleOfPanel, type HubSettings, type ModelChoice, type ModelInfo, type NeuralExplanationView, type NeuralRequest, type NeuralResponse, type PanelSettings, type PreparedStats } from './protocol';
 
 type AnyEncoder = BiEncoder | CrossEncoder | ColbertEncoder;
@@ -134,7 +135,7 @@ export class NeuralHost {
 			return {
 				...failure,
 				code: 'OFFLINE',
-				message: `Cannot reach ${host}: ${failure.message}`,
+				message: `Cannot reach ${host}${offlineUrl(failure.message)}`,
 				fix:
 					`Cannot reach ${host} — connect, or use a local model folder. In the browser a folder is a URL path served by this app: ` +
 					'copy the model in Hub layout (config.json, tokenizer.json, tokenizer_config.json, onnx/model_quantized.onnx or onnx/model.onnx for fp32) ' +
@@ -171,7 +172,7 @@ export class NeuralHost {
 		};
 		const t0 = performance.now();
 		const load = this.options.load ?? ((r: ModelRole, mref: ModelRef, progress: (p: ModelProgress) => void) => loadEncoder(r, mref, { onProgress: progress }));
-		const encoder = await load(role, ref, report);
+		const encoder = serialEncoder(await load(role, ref, report));
 		if (signal.aborted) {
 			await encoder.dispose();
 			throw signal.reason;
@@ -312,6 +313,12 @@ export class NeuralHost {
 		};
 		return occlusionView(await occlusion(counting, query, text, { maxVariants: cap, signal }));
 	}
+}
+
+/** ` (fetching <url> failed)` from an OFFLINE message (`cannot reach <url>: ...`), or nothing. */
+function offlineUrl(message: string): string {
+	const url = /cannot reach (\S+?):\s/i.exec(message)?.[1];
+	return url ? ` (fetching ${url} failed)` : '';
 }
 
 /** A store that counts batches read back and written, for "reused N batches" in the panel. */
