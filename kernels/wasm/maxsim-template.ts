@@ -65,36 +65,76 @@ function vmax(kind: Kind, a: string, b: string): string {
 }
 
 /**
- * k steps per loop iteration (dimP is a multiple of 4, so dimP/4 f32 steps and dimP/2 i16 pair steps
- * divide evenly by these). Kept small on purpose: TurboFan hoists every load of an iteration to its
- * top, so a deeper unroll holds more panel vectors than V8's 15 xmm registers and spills.
+ * k steps per iteration of the main k loop; a remainder loop of single steps covers dims whose step
+ * count (dimP/4 f32 steps, dimP/2 i16 pair steps) is not a multiple (none of 48, 64, 96, 128, 768).
+ * Unrolling cuts the pointer increments and loop branch from 3 ops per step to 3 per U steps, and
+ * constant `offset=`s address the rest. It only pays with a scheduling fence between steps (see
+ * `fence`): without one TurboFan hoists all loads of an iteration to its top (8 panel vectors + 4
+ * splats + 8 accumulators > V8's 15 xmm registers) and spills. Measured (docs/BENCHMARKS.md): U = 4
+ * with fences +8% over U = 1; U = 8 makes TurboFan keep 2 accumulators on the stack.
  */
-const UNROLL: Record<Kind, number> = { f32: 1, i16: 1 };
+const UNROLL = 4;
+
+/** Accumulator names of a 2-row x `panels` register block. */
+function accumulators(panels: number): string[] {
+	return [0, 1].flatMap((r) => Array.from({ length: panels }, (_, p) => `a${r}${p}`));
+}
+
+/**
+ * A branch that is never taken, between two unrolled k steps, whose untaken arm reads every
+ * accumulator. TurboFan schedules a wasm load after the branch that precedes it, and must compute
+ * the accumulators before the branch (the arm uses them), so each step's loads sit next to its
+ * arithmetic and 8 accumulators + 2 splats + 4 panel vectors fit the registers. $q is 4-aligned, so
+ * it never equals an odd constant; a distinct constant per fence keeps TurboFan from merging them.
+ * Cost: one fused `cmp`+`jcc` per step.
+ */
+function fence(panels: number, u: number): string {
+	const all = accumulators(panels).map(get).reduce((a, b) => `(v128.or ${a} ${b})`);
+	return `  (if (i32.eq ${get('q')} (i32.const ${-1 - 2 * u})) (then (v128.store (i32.const 0) ${all})))`;
+}
+
+/** One k step at byte offsets `u * 8` (query) and `u * panels * 16` (doc) from $q and $dp. */
+function step(kind: Kind, flavour: F32Flavour, panels: number, u: number): string[] {
+	const lines = [
+		`  (local.set $x (v128.load32_splat offset=${u * 8} ${get('q')}))`,
+		`  (local.set $y (v128.load32_splat offset=${u * 8 + 4} ${get('q')}))`
+	];
+	// One panel vector live at a time: 8 accumulators + 2 splats + 1 panel fit V8's 14 usable xmm registers.
+	for (let p = 0; p < panels; p++) {
+		lines.push(`  (local.set $d0 (v128.load offset=${(u * panels + p) * 16} ${get('dp')}))`);
+		lines.push(`  (local.set $a0${p} ${madd(kind, flavour, `a0${p}`, 'x', 'd0')})`);
+		lines.push(`  (local.set $a1${p} ${madd(kind, flavour, `a1${p}`, 'y', 'd0')})`);
+	}
+	return lines;
+}
+
+/** Advances $q and $dp past `steps` k steps. */
+function advance(panels: number, steps: number): string[] {
+	return [
+		`  (local.set $q (i32.add ${get('q')} (i32.const ${steps * 8})))`,
+		`  (local.set $dp (i32.add ${get('dp')} (i32.const ${steps * panels * 16})))`
+	];
+}
 
 /**
  * One block of `panels` panels (4 tokens each) against the current query pair: 2 x panels
  * accumulators stay in registers over the whole k loop, then fold into the running maxima m0, m1.
- * Reads $pair, $qend; advances $dp past the block.
+ * Reads $pair, $qmain (where the unrolled loop stops), $qend; advances $dp past the block.
  */
 function block(kind: Kind, flavour: F32Flavour, panels: number): string {
-	const unroll = UNROLL[kind];
 	const lines: string[] = [];
-	for (let r = 0; r < 2; r++) for (let p = 0; p < panels; p++) lines.push(`(local.set $a${r}${p} ${ZERO})`);
+	for (const a of accumulators(panels)) lines.push(`(local.set $${a} ${ZERO})`);
 	lines.push(`(local.set $q ${get('pair')})`);
-	lines.push('(loop $k');
-	for (let u = 0; u < unroll; u++) {
-		lines.push(`  (local.set $x (v128.load32_splat offset=${u * 8} ${get('q')}))`);
-		lines.push(`  (local.set $y (v128.load32_splat offset=${u * 8 + 4} ${get('q')}))`);
-		// One panel vector live at a time: 8 accumulators + 2 splats + 1 panel fit V8's 14 usable xmm registers.
-		for (let p = 0; p < panels; p++) {
-			lines.push(`  (local.set $d0 (v128.load offset=${(u * panels + p) * 16} ${get('dp')}))`);
-			lines.push(`  (local.set $a0${p} ${madd(kind, flavour, `a0${p}`, 'x', 'd0')})`);
-			lines.push(`  (local.set $a1${p} ${madd(kind, flavour, `a1${p}`, 'y', 'd0')})`);
-		}
+	lines.push(`(if (i32.lt_u ${get('q')} ${get('qmain')}) (then (loop $k`);
+	for (let u = 0; u < UNROLL; u++) {
+		if (u > 0) lines.push(fence(panels, u));
+		lines.push(...step(kind, flavour, panels, u));
 	}
-	lines.push(`  (local.set $q (i32.add ${get('q')} (i32.const ${unroll * 8})))`);
-	lines.push(`  (local.set $dp (i32.add ${get('dp')} (i32.const ${unroll * panels * 16})))`);
-	lines.push(`  (br_if $k (i32.lt_u ${get('q')} ${get('qend')})))`);
+	lines.push(...advance(panels, UNROLL));
+	lines.push(`  (br_if $k (i32.lt_u ${get('q')} ${get('qmain')})))))`);
+	lines.push(`(if (i32.lt_u ${get('q')} ${get('qend')}) (then (loop $kRest`);
+	lines.push(...step(kind, flavour, panels, 0), ...advance(panels, 1));
+	lines.push(`  (br_if $kRest (i32.lt_u ${get('q')} ${get('qend')})))))`);
 	for (let r = 0; r < 2; r++) {
 		let folded = get(`a${r}0`);
 		for (let p = 1; p < panels; p++) folded = vmax(kind, folded, get(`a${r}${p}`));
@@ -133,12 +173,11 @@ function scoreFunction(kind: Kind, flavour: F32Flavour, order: LoopOrder): strin
 		kind === 'f32'
 			? `(f32.demote_f64 (local.get $total))`
 			: `(f32.mul (f32.mul (f32.demote_f64 (local.get $total)) (local.get $qInv)) (f32.load offset=12 (local.get $entry)))`;
-	const locals = ['q', 'qend', 'pair', 'dp', 'start', 'ms', 'entry', 'e', 'shape', 'nBlocks', 'b']
+	const locals = ['q', 'qend', 'qmain', 'pair', 'dp', 'start', 'ms', 'entry', 'e', 'shape', 'nBlocks', 'b']
 		.map((n) => `(local $${n} i32)`)
 		.join(' ');
 	const panels = BLOCK_PANELS[flavour];
-	const accumulators = [0, 1].flatMap((r) => Array.from({ length: panels }, (_, p) => `a${r}${p}`));
-	const vlocals = ['x', 'y', 'd0', ...accumulators, 'm0', 'm1', 'h']
+	const vlocals = ['x', 'y', 'd0', ...accumulators(panels), 'm0', 'm1', 'h']
 		.map((n) => `(local $${n} v128)`)
 		.join(' ');
 	// One block (or the tail) against every query pair while it sits in L1: the running maxima of
@@ -149,6 +188,7 @@ function scoreFunction(kind: Kind, flavour: F32Flavour, order: LoopOrder): strin
         (local.set $ms (local.get $scratch))
         (loop $pairs
           (local.set $qend (i32.add (local.get $pair) ${pairBytes}))
+          (local.set $qmain (i32.sub (local.get $qend) (local.get $rest)))
           (local.set $dp (local.get $start))
           (local.set $m0 (v128.load (local.get $ms)))
           (local.set $m1 (v128.load offset=16 (local.get $ms)))
@@ -188,6 +228,7 @@ ${tails}
 	const pairsOuter = `      (local.set $pair (local.get $qbase))
       (loop $pairs
         (local.set $qend (i32.add (local.get $pair) ${pairBytes}))
+        (local.set $qmain (i32.sub (local.get $qend) (local.get $rest)))
         (local.set $m0 ${minusInf})
         (local.set $m1 ${minusInf})
         (local.set $dp (i32.load offset=${offsetField} (local.get $entry)))
@@ -206,7 +247,9 @@ ${pairTails}
 (func $score_${kind} (export "score_${kind}")
   (param $qbase i32) (param $nPairs i32) (param $dimP i32) (param $table i32)
   (param $first i32) (param $end i32) (param $out i32) (param $scratch i32) ${extraParam}
-  ${locals} ${vlocals} (local $msEnd i32) (local $qendAll i32) (local $total f64)
+  ${locals} ${vlocals} (local $msEnd i32) (local $qendAll i32) (local $total f64) (local $rest i32)
+  ;; query bytes of the k steps the unrolled loop leaves to the remainder loop (8 bytes per step)
+  (local.set $rest (i32.shl (i32.and (i32.shr_u (local.get $dimP) (i32.const ${kind === 'f32' ? 2 : 1})) (i32.const ${UNROLL - 1})) (i32.const 3)))
   (local.set $msEnd (i32.add (local.get $scratch) (i32.shl (local.get $nPairs) (i32.const 5))))
   (local.set $qendAll (i32.add (local.get $qbase) (i32.mul (local.get $nPairs) ${pairBytes})))
   (local.set $e (local.get $first))
