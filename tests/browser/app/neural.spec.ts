@@ -176,6 +176,23 @@ test.describe.serial('neural panels on the mock Hub', () => {
 		await page.getByRole('button', { name: 'Clear all encoded corpora' }).click();
 		await expect(page.getByText('None yet: a corpus is stored here')).toBeVisible();
 	});
+
+	test('the link carries the loaded models: a fresh browser opening it loads them', async ({ browser }: { browser: Browser }) => {
+		await expect.poll(() => page.url()).toContain('models=');
+		const url = page.url();
+		expect(decodeURIComponent(url)).toContain(`colbert~${MODELS.colbert}~fp32~wasm`);
+		const fresh = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
+		try {
+			const other = await fresh.newPage();
+			await other.goto(url);
+			await expect(other.getByTestId('prep-colbert')).toContainText('encoded', { timeout: 90_000 });
+			await expect(other.getByTestId('prep-bi-encoder')).toContainText('encoded', { timeout: 90_000 });
+			await expect(panel(other, 'ColBERT')).toHaveAttribute('data-status', 'ready', { timeout: 30_000 });
+			await expect(panel(other, 'ColBERT').locator('ol > li').first()).toBeVisible();
+		} finally {
+			await fresh.close();
+		}
+	});
 });
 
 test('an unreachable Hub shows the offline message in the panel that needs it while BM25 keeps working', async ({ page }) => {

@@ -19,6 +19,7 @@ import {
 	type PanelSettings,
 	type PreparedStats
 } from '$lib/worker/neural/protocol';
+import { modelsFromParam, modelsToParam, searchWithModels } from './url-models';
 
 export const ROLES: readonly ModelRole[] = ['bi-encoder', 'cross-encoder', 'colbert'];
 export const NEURAL_PANEL_IDS: readonly PanelId[] = ['bi-encoder', 'cross-encoder', 'colbert', 'colbert-two-stage'];
@@ -77,9 +78,13 @@ export class ModelsState {
 	explanations = $state.raw<Record<PanelId, ExplainStatus>>(byPanel(() => ({ kind: 'none' })));
 	caches = $state.raw<{ encoded: EncodedCacheEntry[]; models: ModelCacheState; available: boolean } | undefined>(undefined);
 	#storage: Pick<Storage, 'getItem' | 'setItem'> | undefined;
+	#started = false;
+	readonly #setSearch: ((search: string) => void) | undefined;
 
-	constructor(pg: Playground) {
+	/** `setSearch` replaces the address's query string (the page passes SvelteKit's `replaceState`). */
+	constructor(pg: Playground, setSearch?: (search: string) => void) {
 		this.pg = pg;
+		this.#setSearch = setSearch;
 		pg.onCorpusLoaded = () => this.#corpusChanged();
 	}
 
@@ -95,8 +100,12 @@ export class ModelsState {
 		const params = new URLSearchParams(search);
 		for (const r of ROLES) if (saved.choices?.[r]) this.choices[r] = { ...defaultChoice(r), ...saved.choices[r] };
 		for (const p of NEURAL_PANEL_IDS) if (saved.settings?.[p]) this.settings[p] = { ...defaultSettings(), ...saved.settings[p] };
+		// A link's models win over this browser's last ones.
+		const linked = modelsFromParam(params.get('models'));
+		for (const { role, choice } of linked) this.choices[role] = choice;
 		await this.setHub(params.get('hub') ?? saved.hub ?? DEFAULT_HUB);
-		const loaded = (saved.loaded ?? []).filter((r) => ROLES.includes(r));
+		this.#started = true;
+		const loaded = linked.length > 0 ? linked.map((l) => l.role) : (saved.loaded ?? []).filter((r) => ROLES.includes(r));
 		await Promise.all(loaded.map((r) => this.load(r)));
 	}
 
@@ -112,6 +121,11 @@ export class ModelsState {
 		const loaded = ROLES.filter((r) => this.roles[r].kind === 'ready');
 		const saved: Saved = { hub: this.hub, choices: $state.snapshot(this.choices), loaded, settings: $state.snapshot(this.settings) };
 		this.#storage?.setItem(STORAGE_KEY, JSON.stringify(saved));
+		if (this.#started && this.#setSearch && typeof location !== 'undefined') {
+			const models = modelsToParam(loaded.map((role) => ({ role, choice: $state.snapshot(this.choices[role]) })));
+			const search = searchWithModels(location.search, models, this.hub, DEFAULT_HUB);
+			if (search !== location.search) this.#setSearch(search);
+		}
 	}
 
 	panelsOf(role: ModelRole): PanelId[] {

@@ -1,0 +1,44 @@
+/**
+ * The loaded models in the page address (`?models=`), so a shared link opens with the same models:
+ * one `role~spec~dtype~device` entry per loaded role, comma-separated. Input from the URL is untrusted:
+ * unknown roles, dtypes or devices are dropped, not guessed.
+ * @example modelsToParam([{ role: 'colbert', choice: { spec: 'org/m', dtype: 'q8', device: 'wasm' } }]) // 'colbert~org/m~q8~wasm'
+ */
+import type { ModelRole } from '../../engine/pipelines/registry';
+import { DEVICES, DTYPES, type Device, type Dtype, type ModelChoice } from '../../worker/neural/protocol';
+
+const ROLES: readonly ModelRole[] = ['bi-encoder', 'cross-encoder', 'colbert'];
+
+export interface RoleChoice {
+	role: ModelRole;
+	choice: ModelChoice;
+}
+
+export function modelsToParam(list: RoleChoice[]): string {
+	return list.map(({ role, choice }) => [role, choice.spec, choice.dtype, choice.device].join('~')).join(',');
+}
+
+/** Parses `?models=`; entries that do not check out are skipped. @example modelsFromParam('colbert~org/m~q8~wasm,x~y') // [{ role: 'colbert', choice: { spec: 'org/m', dtype: 'q8', device: 'wasm' } }] */
+export function modelsFromParam(value: string | null | undefined): RoleChoice[] {
+	if (!value) return [];
+	const out: RoleChoice[] = [];
+	for (const entry of value.split(',')) {
+		const [role, spec, dtype, device] = entry.split('~');
+		if (!ROLES.includes(role as ModelRole) || !spec || spec.length > 300) continue;
+		if (!(DTYPES as readonly string[]).includes(dtype) || !(DEVICES as readonly string[]).includes(device)) continue;
+		if (out.some((r) => r.role === role)) continue;
+		out.push({ role: role as ModelRole, choice: { spec, dtype: dtype as Dtype, device: device as Device } });
+	}
+	return out;
+}
+
+/** The address's query string with `models` and `hub` set (or removed when empty / the default). */
+export function searchWithModels(search: string, models: string, hub: string, defaultHub: string): string {
+	const params = new URLSearchParams(search);
+	if (models) params.set('models', models);
+	else params.delete('models');
+	if (hub && hub !== defaultHub) params.set('hub', hub);
+	else params.delete('hub');
+	const s = params.toString();
+	return s ? `?${s}` : '';
+}
