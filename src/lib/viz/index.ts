@@ -5,5 +5,6 @@ export { contributionBars, type ContributionData, type ContributionOptions } fro
 export { shadedText, normalizeSpans, type ShadedTextData, type ShadedTextOptions, type WeightedSpan } from './shaded-text';
 export { rankChanges, rankChangeLabel, highlightRank, type RankChangesData, type RankColumn, type RankDirection } from './rank-changes';
 export { barChart, formatCount, type BarDatum, type BarChartOptions } from './bar-chart';
+export { deltaBars, type DeltaDatum, type DeltaBarsOptions } from './delta-bars';
 export { valueColor, shadeColor, finiteExtent, type ScaleKind } from './color';
 export { resolveDocument, formatScore, type VizContext } from './dom';
