@@ -65,8 +65,9 @@ function vmax(kind: Kind, a: string, b: string): string {
 }
 
 /**
- * k steps per iteration of the main k loop; a remainder loop of single steps covers dims whose step
- * count (dimP/4 f32 steps, dimP/2 i16 pair steps) is not a multiple (none of 48, 64, 96, 128, 768).
+ * k steps per iteration of the main k loop. A step is one component k for f32 (dimP steps, a
+ * multiple of 4) and one component pair for i16 (dimP/2 steps, even): a remainder loop of single
+ * steps covers i16 dims whose step count is not a multiple (dimP = 4 mod 8: dims 2-4, 10-12, ...).
  * Unrolling cuts the pointer increments and loop branch from 3 ops per step to 3 per U steps, and
  * constant `offset=`s address the rest. It only pays with a scheduling fence between steps (see
  * `fence`): without one TurboFan hoists all loads of an iteration to its top (8 panel vectors + 4
@@ -74,6 +75,9 @@ function vmax(kind: Kind, a: string, b: string): string {
  * with fences +8% over U = 1; U = 8 makes TurboFan keep 2 accumulators on the stack.
  */
 const UNROLL = 4;
+
+/** Every dimP gives a step count that is a multiple of this (f32: dimP; i16: dimP / 2). */
+const STEP_MULTIPLE: Record<Kind, number> = { f32: 4, i16: 2 };
 
 /** Accumulator names of a 2-row x `panels` register block. */
 function accumulators(panels: number): string[] {
@@ -132,9 +136,11 @@ function block(kind: Kind, flavour: F32Flavour, panels: number): string {
 	}
 	lines.push(...advance(panels, UNROLL));
 	lines.push(`  (br_if $k (i32.lt_u ${get('q')} ${get('qmain')})))))`);
-	lines.push(`(if (i32.lt_u ${get('q')} ${get('qend')}) (then (loop $kRest`);
-	lines.push(...step(kind, flavour, panels, 0), ...advance(panels, 1));
-	lines.push(`  (br_if $kRest (i32.lt_u ${get('q')} ${get('qend')})))))`);
+	if (STEP_MULTIPLE[kind] % UNROLL !== 0) {
+		lines.push(`(if (i32.lt_u ${get('q')} ${get('qend')}) (then (loop $kRest`);
+		lines.push(...step(kind, flavour, panels, 0), ...advance(panels, 1));
+		lines.push(`  (br_if $kRest (i32.lt_u ${get('q')} ${get('qend')})))))`);
+	}
 	for (let r = 0; r < 2; r++) {
 		let folded = get(`a${r}0`);
 		for (let p = 1; p < panels; p++) folded = vmax(kind, folded, get(`a${r}${p}`));
@@ -249,7 +255,7 @@ ${pairTails}
   (param $first i32) (param $end i32) (param $out i32) (param $scratch i32) ${extraParam}
   ${locals} ${vlocals} (local $msEnd i32) (local $qendAll i32) (local $total f64) (local $rest i32)
   ;; query bytes of the k steps the unrolled loop leaves to the remainder loop (8 bytes per step)
-  (local.set $rest (i32.shl (i32.and (i32.shr_u (local.get $dimP) (i32.const ${kind === 'f32' ? 2 : 1})) (i32.const ${UNROLL - 1})) (i32.const 3)))
+  (local.set $rest (i32.shl (i32.and (i32.shr_u (local.get $dimP) (i32.const ${kind === 'f32' ? 0 : 1})) (i32.const ${UNROLL - 1})) (i32.const 3)))
   (local.set $msEnd (i32.add (local.get $scratch) (i32.shl (local.get $nPairs) (i32.const 5))))
   (local.set $qendAll (i32.add (local.get $qbase) (i32.mul (local.get $nPairs) ${pairBytes})))
   (local.set $e (local.get $first))
