@@ -22,6 +22,8 @@ const PANELS = ['BM25', 'Bi-encoder', 'Cross-encoder', 'ColBERT', 'ColBERT two-s
 const QUERY = 'heart attack symptoms';
 
 let hub: MockHub;
+/** The ColBERT panel's (doc, score) list with the PyLate-layout model on wasm, for the device check. */
+let colbertScores: [string, number][] = [];
 
 test.use({ viewport: { width: 1440, height: 1000 } });
 
@@ -94,6 +96,9 @@ test.describe.serial('neural panels on the mock Hub', () => {
 		// The tiny models rank at random, so judged documents may fall out of their top 10: the judged count shows anyway.
 		for (const name of PANELS) await expect(panel(page, name).locator('.judged')).toContainText('judged documents');
 		await screenshot(page, 'neural-panels');
+		colbertScores = await panel(page, 'ColBERT').locator('ol > li').evaluateAll((els) =>
+			els.map((e) => [e.getAttribute('data-doc'), Number(e.querySelector('.score')?.textContent)] as [string, number])
+		);
 	});
 
 	test('a ColBERT matrix matches the engine run in Node on the same model', async () => {
@@ -192,6 +197,23 @@ test.describe.serial('neural panels on the mock Hub', () => {
 		} finally {
 			await fresh.close();
 		}
+	});
+
+	test('a ColBERT model run on the WebGPU device ranks with the same scores as on WASM', async () => {
+		// tiny-colbert-folded has the PyLate model's weights with the projection in the graph: same vectors.
+		await page.getByRole('combobox', { name: 'ColBERT model id or folder' }).fill(FIXTURE_MODELS.colbertFolded);
+		await page.getByRole('combobox', { name: 'ColBERT device' }).selectOption('webgpu');
+		await page.getByRole('button', { name: 'Load ColBERT model' }).click();
+		await expect(page.getByTestId('model-status-colbert')).toContainText('webgpu', { timeout: 60_000 });
+		await expect(page.getByTestId('prep-colbert')).toContainText('encoded', { timeout: 120_000 });
+		await search(page, QUERY);
+		await expect(panel(page, 'ColBERT')).toHaveAttribute('data-status', 'ready', { timeout: 30_000 });
+		const shown = await panel(page, 'ColBERT').locator('ol > li').evaluateAll((els) =>
+			els.map((e) => [e.getAttribute('data-doc'), Number(e.querySelector('.score')?.textContent)] as [string, number])
+		);
+		expect(shown.length).toBe(colbertScores.length);
+		const expected = new Map(colbertScores);
+		for (const [id, score] of shown.slice(0, 5)) expect(Math.abs(score - (expected.get(id) ?? NaN))).toBeLessThan(2e-3);
 	});
 });
 
