@@ -88,6 +88,20 @@ describe('NeuralHost', () => {
 		expect(two.kernel).toContain('bm25 top 50');
 	}, 60_000);
 
+	it('prepare-panel gives a BM25 first stage the BM25 panel\'s k1 and b, so the two-stage panel reranks exactly its list', async () => {
+		const bm25 = { k1: 2, b: 1 };
+		expectType(await send({ type: 'configure-bm25', params: bm25 }), 'bm25-configured');
+		expectType(await send({ type: 'prepare-panel', panel: 'colbert-two-stage', settings: { ...settings, depth: 3, bm25 } }), 'panel-prepared');
+		// On this query k1 2, b 1 changes BM25's top 3 (astro-04 drops out, wild-09 comes in) against the defaults.
+		const query = 'planets of the solar system';
+		const lexical = expectType(await send({ type: 'search', panel: 'bm25', query, k: 3 }), 'search-result');
+		expect(lexical.hits.map((h) => h.id)).toContain('wild-09');
+		const two = expectType(await send({ type: 'search', panel: 'colbert-two-stage', query, k: 3 }), 'search-result');
+		expect(new Set(two.hits.map((h) => h.id))).toEqual(new Set(lexical.hits.map((h) => h.id)));
+		expectType(await send({ type: 'configure-bm25', params: { k1: 0.9, b: 0.4 } }), 'bm25-configured');
+		expectType(await send({ type: 'prepare-panel', panel: 'colbert-two-stage', settings }), 'panel-prepared');
+	}, 60_000);
+
 	it('the bi-encoder explanation splits the cosine exactly, and cross-encoder occlusion reports its progress', async () => {
 		expectType(await send({ type: 'load-model', role: 'bi-encoder', choice: { spec: FIXTURE_MODELS.biEncoder, dtype: 'fp32', device: 'wasm' } }), 'model-loaded');
 		expectType(await send({ type: 'prepare-panel', panel: 'bi-encoder', settings }), 'panel-prepared');

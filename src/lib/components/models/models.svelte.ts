@@ -175,7 +175,7 @@ export class ModelsState {
 	async prepare(panel: PanelId): Promise<void> {
 		const role = roleOfPanel(panel)!;
 		if (this.roles[role].kind !== 'ready' || !this.pg.corpus) return;
-		const settings = $state.snapshot(this.settings[panel]);
+		const settings = { ...$state.snapshot(this.settings[panel]), bm25: { ...this.pg.bm25 } };
 		const started = performance.now();
 		this.#setPrep(panel, { kind: 'encoding', started });
 		this.pg.dispatch(panel, { type: 'reset' });
@@ -214,6 +214,13 @@ export class ModelsState {
 		this.settings[panel][key] = value;
 		this.#save();
 		await this.prepare(panel);
+	}
+
+	/** The BM25 panel's k1/b changed: rebuild the rerankers whose first stage is BM25, so they rerank the same list. */
+	bm25Changed(): void {
+		for (const p of ['cross-encoder', 'colbert-two-stage'] as PanelId[]) {
+			if (this.settings[p].firstStage === 'bm25' && this.prep[p].kind === 'ready') void this.prepare(p);
+		}
 	}
 
 	#corpusChanged(): void {

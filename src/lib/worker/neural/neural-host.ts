@@ -238,7 +238,8 @@ export class NeuralHost {
 			...(model.choice.revision ? { revision: model.choice.revision } : {}),
 			maxsimBackend: settings.kernel,
 			firstStage: settings.firstStage,
-			depth: settings.depth
+			depth: settings.depth,
+			...(settings.bm25 ? { k1: settings.bm25.k1, b: settings.bm25.b } : {})
 		};
 		const ctx = {
 			corpus,

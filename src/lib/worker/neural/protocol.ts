@@ -47,6 +47,8 @@ export interface PanelSettings {
 	firstStage: FirstStageChoice;
 	/** How many first-stage candidates are reranked. */
 	depth: number;
+	/** BM25 parameters of a BM25 first stage (the BM25 panel's, so both rank alike). */
+	bm25?: { k1: number; b: number };
 }
 
 /** What the page learns about a loaded model. */
