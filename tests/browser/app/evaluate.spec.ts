@@ -6,6 +6,7 @@
  */
 import { expect, test, type Download, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
+import { strToU8, zipSync } from 'fflate';
 import Papa from 'papaparse';
 import { evaluateRun, formatTrecRun, judgedQueryIds, type Run } from '../../../src/lib/engine/eval';
 import { Bm25Index, DEFAULT_BM25_OPTIONS } from '../../../src/lib/engine/lexical';
@@ -101,6 +102,49 @@ test('Evaluate on the demo corpus shows BM25 metrics equal to the engine, lists 
 	await expect(page.getByRole('region', { name: 'BM25', exact: true })).toHaveAttribute('data-status', 'ready');
 	const top = expected.run.get(q._id)![0].id;
 	await expect(bm25Results(page).first()).toHaveAttribute('data-doc', top);
+});
+
+test('Evaluate on an uploaded BEIR zip renders hostile query text as text and opens it in the panels', async ({ page }) => {
+	const docs = [
+		{ _id: 'd1', title: 'Cats', text: 'cats purr and sleep in the sun' },
+		{ _id: 'd2', title: 'Dogs', text: 'dogs bark at the mail carrier' },
+		{ _id: 'd3', title: 'Markup', text: 'an image tag with an onerror attribute runs script' }
+	];
+	const queries = [
+		{ _id: 'h1', text: '<img src=x onerror="window.__pwned=1"> image onerror' },
+		{ _id: 'h2', text: '<script>window.__pwned=2</script> cats' },
+		{ _id: 'h3', text: 'dogs bark' }
+	];
+	const jsonl = (rows: object[]) => strToU8(rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+	const zip = zipSync({
+		'tiny/corpus.jsonl': jsonl(docs),
+		'tiny/queries.jsonl': jsonl(queries),
+		'tiny/qrels/test.tsv': strToU8('query-id\tcorpus-id\tscore\nh1\td3\t1\nh2\td1\t1\nh3\td2\t1\n')
+	});
+	let dialogs = 0;
+	page.on('dialog', (d) => {
+		dialogs++;
+		void d.dismiss();
+	});
+	await openPlayground(page);
+	await page.locator('input[type=file]').setInputFiles({ name: 'tiny.zip', mimeType: 'application/zip', buffer: Buffer.from(zip) });
+	await expect(page.getByRole('region', { name: 'Corpus' })).toContainText('3 documents');
+	const view = region(page);
+	await expect(view).toContainText('3 judged queries');
+	await evaluate(page);
+	for (const q of queries) await expect(view.locator(`tr[data-query="${q._id}"] td.query`)).toHaveText(q.text);
+	await expect(view.locator('img, script')).toHaveCount(0);
+	// The same numbers as the engine gives in Node on these three documents.
+	const index = Bm25Index.build(docs.map((d) => ({ id: d._id, title: d.title, text: d.text })), DEFAULT_BM25_OPTIONS);
+	const run: Run = new Map(queries.map((q) => [q._id, index.search(q.text, 100)]));
+	const qrels: Qrels = new Map([['h1', new Map([['d3', 1]])], ['h2', new Map([['d1', 1]])], ['h3', new Map([['d2', 1]])]]);
+	const mean = evaluateRun(run, qrels, ['ndcg@10']).mean['ndcg@10'];
+	await expect(view.getByTestId('eval-metrics').locator('tr[data-panel="bm25"] td[data-metric="ndcg@10"]')).toHaveText(mean.toFixed(3));
+	await view.locator('tr[data-query="h1"]').getByRole('button').click();
+	await expect(page.getByRole('searchbox', { name: 'Query' })).toHaveValue(queries[0].text);
+	await expect(bm25Results(page).first()).toHaveAttribute('data-doc', run.get('h1')![0].id);
+	expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+	expect(dialogs).toBe(0);
 });
 
 test.describe('with the tiny bi-encoder through the mock Hub', () => {
