@@ -147,6 +147,30 @@ test('Evaluate on an uploaded BEIR zip renders hostile query text as text and op
 	expect(dialogs).toBe(0);
 });
 
+test('Evaluate shows progress per panel and Cancel stops it; evaluating again completes', async ({ page }) => {
+	// A generated BEIR set big enough that BM25 over every query takes a noticeable time.
+	const words = Array.from({ length: 400 }, (_, i) => `w${i.toString(36)}`);
+	const pick = (seed: number, n: number) => Array.from({ length: n }, (_, j) => words[(seed * 7919 + j * 104729) % words.length]).join(' ');
+	const docs = Array.from({ length: 3000 }, (_, i) => ({ _id: `d${i}`, title: '', text: pick(i, 40) }));
+	const queries = Array.from({ length: 4000 }, (_, i) => ({ _id: `q${i}`, text: pick(i + 17, 12) }));
+	const jsonl = (rows: object[]) => strToU8(rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+	const qrels = 'query-id\tcorpus-id\tscore\n' + queries.map((q, i) => `${q._id}\td${i % docs.length}\t1`).join('\n') + '\n';
+	const zip = zipSync({ 'big/corpus.jsonl': jsonl(docs), 'big/queries.jsonl': jsonl(queries), 'big/qrels/test.tsv': strToU8(qrels) });
+	await openPlayground(page);
+	await page.locator('input[type=file]').setInputFiles({ name: 'big.zip', mimeType: 'application/zip', buffer: Buffer.from(zip) });
+	const view = region(page);
+	await expect(view).toContainText('4000 judged queries', { timeout: 30_000 });
+	await view.getByRole('button', { name: 'Evaluate' }).click();
+	const progress = view.getByTestId('eval-progress');
+	await expect(progress).toContainText(/BM25\s*[1-9]\d* \/ 4000 queries/);
+	await progress.getByRole('button', { name: 'Cancel' }).click();
+	await expect(view).toHaveAttribute('data-status', 'idle');
+	await expect(view).toContainText('Evaluation cancelled.');
+	await evaluate(page);
+	await expect(view.getByTestId('eval-queries').locator('tbody tr')).toHaveCount(200);
+	await expect(view.getByRole('button', { name: 'Show all 4000 queries' })).toBeVisible();
+});
+
 test.describe('with the tiny bi-encoder through the mock Hub', () => {
 	let hub: MockHub;
 
