@@ -36,7 +36,7 @@ export const page: LessonPage = {
 		},
 		{
 			"type": "markdown",
-			"html": "<h2>Three neural scorers</h2>\n<p>The next cell loads the three default models (about 25 MB, 25 MB and 130 MB; in CI tiny test models\nstand in, so the scores there are noise) and scores the same five passages with each.</p>"
+			"html": "<h2>Three neural scorers</h2>\n<p>The next cell loads the three default models (downloaded once, then cached; in CI tiny test models\nstand in, so the scores there are noise) and scores the same five passages with each.</p>"
 		},
 		{
 			"type": "code",
