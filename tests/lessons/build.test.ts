@@ -1,6 +1,6 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { transform } from 'esbuild';
+import { transformWithOxc } from 'vite';
 import { describe, expect, it } from 'vitest';
 import { buildLessons, readLessons, ROOT } from '../../lessons/build';
 import { toNotebook } from '../../lessons/notebook';
@@ -47,7 +47,7 @@ describe('buildLessons()', () => {
 	it('buildLessons() web modules compile (no name declared twice across cells)', async () => {
 		for (const [path, content] of files) {
 			if (!path.endsWith('.ts')) continue;
-			await expect(transform(content, { loader: 'ts', format: 'esm' }), path).resolves.toBeTruthy();
+			await expect(transformWithOxc(content, path), path).resolves.toBeTruthy();
 		}
 	});
 });
