@@ -106,7 +106,7 @@ export const page: LessonPage = {
 		{
 			"type": "code",
 			"cell": 7,
-			"code": "import { explainColbertPair } from './src/lib/engine/explain/maxsim-matrix';\nimport { queryKindsFromTokens } from './src/lib/viz/heatmap-data';\nimport { loadModel } from './src/lib/lessons/nb';\n\nconst colbert = await loadModel('colbert');\nconst explained = await explainColbertPair(\n\tcolbert,\n\t'heart attack symptoms',\n\t'Crushing pressure in the chest that spreads to the left arm is the classic sign of a myocardial infarction.'\n);\nconst kinds = queryKindsFromTokens(explained.queryTokens);\nshow(similarityHeatmap({ queryTokens: explained.queryTokens, docTokens: explained.docTokens, scores: explained.scores, queryKinds: kinds }, { document: doc, mode: 'maxsim' }));\nshow(contributionBars({ tokens: explained.queryTokens, values: explained.contributions, score: explained.score, kinds }, { document: doc }));\nconst total = explained.contributions.reduce((a, b) => a + b, 0);\nconsole.log(`${explained.nq} query rows x ${explained.nd} document tokens; score ${explained.score.toFixed(4)}, sum of contributions ${total.toFixed(4)}`);",
+			"code": "import { explainColbertPair } from './src/lib/engine/explain/maxsim-matrix';\nimport { queryKindsFromTokens } from './src/lib/viz/heatmap-data';\nimport { loadModel } from './src/lib/lessons/nb';\n\nconst colbert = await loadModel('colbert');\nconst explained = await explainColbertPair(\n\tcolbert,\n\t'heart attack symptoms',\n\t'Crushing pressure in the chest that spreads to the left arm is the classic sign of a myocardial infarction.'\n);\nconst kinds = queryKindsFromTokens(explained.queryTokens);\n// canvasThreshold: Infinity keeps every cell in SVG: a notebook has no canvas to paint large matrices on.\nshow(similarityHeatmap({ queryTokens: explained.queryTokens, docTokens: explained.docTokens, scores: explained.scores, queryKinds: kinds }, { document: doc, mode: 'maxsim', canvasThreshold: Infinity }));\nshow(contributionBars({ tokens: explained.queryTokens, values: explained.contributions, score: explained.score, kinds }, { document: doc }));\nconst total = explained.contributions.reduce((a, b) => a + b, 0);\nconsole.log(`${explained.nq} query rows x ${explained.nd} document tokens; score ${explained.score.toFixed(4)}, sum of contributions ${total.toFixed(4)}`);",
 			"flags": [
 				"viz",
 				"models"
@@ -223,12 +223,13 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 		'Crushing pressure in the chest that spreads to the left arm is the classic sign of a myocardial infarction.'
 	);
 	const kinds = queryKindsFromTokens(explained.queryTokens);
-	show(similarityHeatmap({ queryTokens: explained.queryTokens, docTokens: explained.docTokens, scores: explained.scores, queryKinds: kinds }, { document: doc, mode: 'maxsim' }));
+	// canvasThreshold: Infinity keeps every cell in SVG: a notebook has no canvas to paint large matrices on.
+	show(similarityHeatmap({ queryTokens: explained.queryTokens, docTokens: explained.docTokens, scores: explained.scores, queryKinds: kinds }, { document: doc, mode: 'maxsim', canvasThreshold: Infinity }));
 	show(contributionBars({ tokens: explained.queryTokens, values: explained.contributions, score: explained.score, kinds }, { document: doc }));
 	const total = explained.contributions.reduce((a, b) => a + b, 0);
 	console.log(`${explained.nq} query rows x ${explained.nd} document tokens; score ${explained.score.toFixed(4)}, sum of contributions ${total.toFixed(4)}`);
 
-	// cell 8 (lessons/03-maxsim-by-hand/lesson.md:183)
+	// cell 8 (lessons/03-maxsim-by-hand/lesson.md:184)
 	await __rt.cell(8);
 	const matches = explained.queryTokens
 		.map((token, i) => ({ 'query token': token, 'best document token': explained.docTokens[explained.argmax[i]] ?? '(none)', contribution: explained.contributions[i] }))

@@ -59,7 +59,7 @@ export const page: LessonPage = {
 		{
 			"type": "code",
 			"cell": 3,
-			"code": "import { explainMaxSim } from './src/lib/engine/explain/maxsim-matrix';\nimport { similarityHeatmap } from './src/lib/viz/similarity-heatmap';\nimport { contributionBars } from './src/lib/viz/contribution-bars';\nimport { queryKindsFromTokens } from './src/lib/viz/heatmap-data';\n\nfunction showPair(qid: string, docId: string): number {\n\tconst e = explainMaxSim(encodedQueries.get(qid)!, encodedDocs[demo.docs.findIndex((d) => d.id === docId)]);\n\tconst kinds = queryKindsFromTokens(e.queryTokens);\n\tconst rank = colbertRun.get(qid)!.find((h) => h.id === docId)!.rank;\n\tconsole.log(`${qid} x ${docId} (judged ${demo.qrels.get(qid)?.get(docId) ?? 0}): MaxSim ${e.score.toFixed(2)}, ColBERT rank ${rank}, BM25 rank ${bm25Run.get(qid)!.find((h) => h.id === docId)?.rank ?? '-'}`);\n\tshow(similarityHeatmap({ queryTokens: e.queryTokens, docTokens: e.docTokens, scores: e.scores, queryKinds: kinds }, { document: doc, mode: 'maxsim', cellSize: 14 }));\n\tshow(contributionBars({ tokens: e.queryTokens, values: e.contributions, score: e.score, kinds }, { document: doc, barHeight: 12 }));\n\treturn e.score;\n}\nconst paraphraseScore = showPair('q01', 'med-01');",
+			"code": "import { explainMaxSim } from './src/lib/engine/explain/maxsim-matrix';\nimport { similarityHeatmap } from './src/lib/viz/similarity-heatmap';\nimport { contributionBars } from './src/lib/viz/contribution-bars';\nimport { queryKindsFromTokens } from './src/lib/viz/heatmap-data';\n\nfunction showPair(qid: string, docId: string): number {\n\tconst e = explainMaxSim(encodedQueries.get(qid)!, encodedDocs[demo.docs.findIndex((d) => d.id === docId)]);\n\tconst kinds = queryKindsFromTokens(e.queryTokens);\n\tconst rank = colbertRun.get(qid)!.find((h) => h.id === docId)!.rank;\n\tconsole.log(`${qid} x ${docId} (judged ${demo.qrels.get(qid)?.get(docId) ?? 0}): MaxSim ${e.score.toFixed(2)}, ColBERT rank ${rank}, BM25 rank ${bm25Run.get(qid)!.find((h) => h.id === docId)?.rank ?? '-'}`);\n\t// canvasThreshold: Infinity keeps every cell in SVG: a notebook has no canvas to paint large matrices on.\n\tshow(similarityHeatmap({ queryTokens: e.queryTokens, docTokens: e.docTokens, scores: e.scores, queryKinds: kinds }, { document: doc, mode: 'maxsim', cellSize: 14, canvasThreshold: Infinity }));\n\tshow(contributionBars({ tokens: e.queryTokens, values: e.contributions, score: e.score, kinds }, { document: doc, barHeight: 12 }));\n\treturn e.score;\n}\nconst paraphraseScore = showPair('q01', 'med-01');",
 			"flags": [
 				"viz"
 			]
@@ -171,26 +171,27 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 		const kinds = queryKindsFromTokens(e.queryTokens);
 		const rank = colbertRun.get(qid)!.find((h) => h.id === docId)!.rank;
 		console.log(`${qid} x ${docId} (judged ${demo.qrels.get(qid)?.get(docId) ?? 0}): MaxSim ${e.score.toFixed(2)}, ColBERT rank ${rank}, BM25 rank ${bm25Run.get(qid)!.find((h) => h.id === docId)?.rank ?? '-'}`);
-		show(similarityHeatmap({ queryTokens: e.queryTokens, docTokens: e.docTokens, scores: e.scores, queryKinds: kinds }, { document: doc, mode: 'maxsim', cellSize: 14 }));
+		// canvasThreshold: Infinity keeps every cell in SVG: a notebook has no canvas to paint large matrices on.
+		show(similarityHeatmap({ queryTokens: e.queryTokens, docTokens: e.docTokens, scores: e.scores, queryKinds: kinds }, { document: doc, mode: 'maxsim', cellSize: 14, canvasThreshold: Infinity }));
 		show(contributionBars({ tokens: e.queryTokens, values: e.contributions, score: e.score, kinds }, { document: doc, barHeight: 12 }));
 		return e.score;
 	}
 	const paraphraseScore = showPair('q01', 'med-01');
 
-	// cell 4 (lessons/05-reading-the-matrices/lesson.md:113)
+	// cell 4 (lessons/05-reading-the-matrices/lesson.md:114)
 	await __rt.cell(4);
 	const spam = showPair('q10', 'food-03');
 	const real = showPair('q10', 'food-04');
 	console.log(`real recipe minus spam: ${(real - spam).toFixed(2)} (positive: ColBERT prefers the real recipe)`);
 
-	// cell 5 (lessons/05-reading-the-matrices/lesson.md:125)
+	// cell 5 (lessons/05-reading-the-matrices/lesson.md:126)
 	await __rt.cell(5);
 	const negation = colbertRun.get('q23')!.slice(0, 5);
 	table(negation.map((h) => ({ rank: h.rank, id: h.id, judged: demo.qrels.get('q23')?.get(h.id) ?? 0, score: h.score, title: demo.docs.find((d) => d.id === h.id)?.title ?? '' })), { digits: 2 });
 	const eggy = negation.find((h) => (demo.qrels.get('q23')?.get(h.id) ?? 0) === 0) ?? negation[0];
 	const negationScore = showPair('q23', eggy.id);
 
-	// cell 6 (lessons/05-reading-the-matrices/lesson.md:138)
+	// cell 6 (lessons/05-reading-the-matrices/lesson.md:139)
 	await __rt.cell(6);
 	const losses = demo.queries
 		.map((q) => ({ q, delta: colbertEval.perQuery[q.id]['ndcg@10'] - bm25Eval.perQuery[q.id]['ndcg@10'] }))
@@ -200,7 +201,7 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 	const bestRelevant = [...demo.qrels.get(worstLoss.q.id)!].sort((a, b) => b[1] - a[1])[0][0];
 	const lossScore = showPair(worstLoss.q.id, bestRelevant);
 
-	// cell 7 (lessons/05-reading-the-matrices/lesson.md:154)
+	// cell 7 (lessons/05-reading-the-matrices/lesson.md:155)
 	await __rt.cell(7);
 	const q06 = encodedQueries.get('q06')!;
 	console.log('query pieces:', q06.tokens.filter((_, i) => !q06.augmentation[i]).join(' '));
