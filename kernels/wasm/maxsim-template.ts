@@ -66,18 +66,17 @@ function vmax(kind: Kind, a: string, b: string): string {
 
 /**
  * k steps per iteration of the main k loop. A step is one component k for f32 (dimP steps, a
- * multiple of 4) and one component pair for i16 (dimP/2 steps, even): a remainder loop of single
- * steps covers i16 dims whose step count is not a multiple (dimP = 4 mod 8: dims 2-4, 10-12, ...).
- * Unrolling cuts the pointer increments and loop branch from 3 ops per step to 3 per U steps, and
+ * multiple of 4) and one component pair for i16 (dimP/2 steps, even); a remainder loop of single
+ * steps covers i16 dims with dimP = 4 mod 8. The f32 remainder loop never runs, but it stays: without
+ * it TurboFan allocated the main loop's registers worse (phi moves, a reloaded stack-limit address)
+ * and the kernel measured 4.5% slower.
+ * Unrolling cuts the pointer increments and loop branch from 3 ops per step to 3 per 4 steps, and
  * constant `offset=`s address the rest. It only pays with a scheduling fence between steps (see
  * `fence`): without one TurboFan hoists all loads of an iteration to its top (8 panel vectors + 4
- * splats + 8 accumulators > V8's 15 xmm registers) and spills. Measured (docs/BENCHMARKS.md): U = 4
- * with fences +8% over U = 1; U = 8 makes TurboFan keep 2 accumulators on the stack.
+ * splats + 8 accumulators > V8's 15 xmm registers) and spills. Measured (docs/BENCHMARKS.md, MaxSim
+ * in Node): +9% f32 over 1 step per iteration; 8 steps made TurboFan keep 2 accumulators on the stack.
  */
 const UNROLL = 4;
-
-/** Every dimP gives a step count that is a multiple of this (f32: dimP; i16: dimP / 2). */
-const STEP_MULTIPLE: Record<Kind, number> = { f32: 4, i16: 2 };
 
 /** Accumulator names of a 2-row x `panels` register block. */
 function accumulators(panels: number): string[] {
@@ -136,11 +135,9 @@ function block(kind: Kind, flavour: F32Flavour, panels: number): string {
 	}
 	lines.push(...advance(panels, UNROLL));
 	lines.push(`  (br_if $k (i32.lt_u ${get('q')} ${get('qmain')})))))`);
-	if (STEP_MULTIPLE[kind] % UNROLL !== 0) {
-		lines.push(`(if (i32.lt_u ${get('q')} ${get('qend')}) (then (loop $kRest`);
-		lines.push(...step(kind, flavour, panels, 0), ...advance(panels, 1));
-		lines.push(`  (br_if $kRest (i32.lt_u ${get('q')} ${get('qend')})))))`);
-	}
+	lines.push(`(if (i32.lt_u ${get('q')} ${get('qend')}) (then (loop $kRest`);
+	lines.push(...step(kind, flavour, panels, 0), ...advance(panels, 1));
+	lines.push(`  (br_if $kRest (i32.lt_u ${get('q')} ${get('qend')})))))`);
 	for (let r = 0; r < 2; r++) {
 		let folded = get(`a${r}0`);
 		for (let p = 1; p < panels; p++) folded = vmax(kind, folded, get(`a${r}${p}`));
