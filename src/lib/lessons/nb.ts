@@ -31,30 +31,29 @@ interface TslabDisplay {
 	html(s: string): void;
 }
 
-function display(): TslabDisplay {
-	// tslab injects its display API as a module only inside a kernel; outside one (a plain Node run of a
-	// cell) fall back to printing the markup so nothing is lost.
+/** Shows markup through tslab's display API; outside a kernel (tslab throws "Not ready", or is absent) prints it. */
+function emitHtml(markup: string): void {
 	try {
 		// eslint-disable-next-line @typescript-eslint/no-require-imports
-		return (require('tslab') as { display: TslabDisplay }).display;
+		(require('tslab') as { display: TslabDisplay }).display.html(markup);
 	} catch {
-		return { html: (s: string) => console.log(s) };
+		console.log(markup);
 	}
 }
 
 /** Shows a view (an element from `src/lib/viz`) or an HTML string in the cell's output. */
 export function show(view: Element | string): void {
-	display().html(typeof view === 'string' ? view : view.outerHTML);
+	emitHtml(typeof view === 'string' ? view : view.outerHTML);
 }
 
 /** Shows rows as a table (numbers rounded to `digits`, default 4). */
 export function table(rows: readonly Record<string, unknown>[], options: TableOptions = {}): void {
-	display().html(tableHtml(rows, options));
+	emitHtml(tableHtml(rows, options));
 }
 
 /** Shows a short note (plain text, escaped) in the output, e.g. where data came from. */
 export function note(text: string): void {
-	display().html(`<p class="lesson-note">${escapeHtml(text)}</p>`);
+	emitHtml(`<p class="lesson-note">${escapeHtml(text)}</p>`);
 }
 
 /** `LATELAB_MODELS` (default `hub`). */
