@@ -32,7 +32,7 @@ export const page: LessonPage = {
 		},
 		{
 			"type": "markdown",
-			"html": "<p>Expect BM25 to do well on rare terms (an exact string is the best possible keyword) and badly on\nparaphrases and stuffing. Let us see why on one stuffing query: the spam passage <code>food-03</code> against\nthe real recipe <code>food-04</code>.</p>"
+			"html": "<p>Expect BM25 to do well on rare terms (an exact string is the best possible keyword) and worse on\nparaphrases and stuffing. Let us see why on one stuffing query: the spam passage <code>food-03</code> against\nthe real recipe <code>food-04</code>.</p>"
 		},
 		{
 			"type": "code",

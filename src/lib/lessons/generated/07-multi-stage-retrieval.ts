@@ -29,7 +29,7 @@ export const page: LessonPage = {
 		},
 		{
 			"type": "markdown",
-			"html": "<p>BM25 returns nothing at all for a query that shares no word with any relevant passage (paraphrases),\nso even a perfect reranker cannot fix those at any depth. A dense first stage does not have that hole.</p>\n<h2>The stages</h2>\n<p>The next cell needs three models (bi-encoder, cross-encoder and ColBERT; CI uses tiny test models, so\nits quality numbers are noise but its timings are real). Document-side work is done once, at &quot;index\ntime&quot;, and not counted in query latency: one vector per passage for the dense first stage, one matrix\nper passage for MaxSim. The cross-encoder has nothing to precompute.</p>"
+			"html": "<p>BM25 never retrieves a passage that shares no word with the query, so for a paraphrase whose answer\nuses other words, even a perfect reranker cannot recover it at any depth. A dense first stage does not\nhave that hole (it has others: exact codes and names).</p>\n<h2>The stages</h2>\n<p>The next cell needs three models (bi-encoder, cross-encoder and ColBERT; CI uses tiny test models, so\nits quality numbers are noise but its timings are real). Document-side work is done once, at &quot;index\ntime&quot;, and not counted in query latency: one vector per passage for the dense first stage, one matrix\nper passage for MaxSim. The cross-encoder has nothing to precompute.</p>"
 		},
 		{
 			"type": "code",
@@ -101,7 +101,7 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 	const recallAt = evaluateRun(bm25Run, demo.qrels, depths.map((k) => `recall@${k}`)).mean;
 	table(depths.map((k) => ({ depth: k, 'BM25 recall@k': recallAt[`recall@${k}`] })), { digits: 3 });
 
-	// cell 1 (lessons/07-multi-stage-retrieval/lesson.md:44)
+	// cell 1 (lessons/07-multi-stage-retrieval/lesson.md:45)
 	await __rt.cell(1);
 	const bi = await loadModel('bi-encoder');
 	const cross = await loadModel('cross-encoder');
@@ -151,7 +151,7 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 	await cascade('bm25', 'maxsim', 5); // warm-up: the first model calls are slow
 	console.log(`index: ${demo.docs.length} dense vectors and ${docMatrices.reduce((s, m) => s + m.rows, 0)} ColBERT token vectors`);
 
-	// cell 2 (lessons/07-multi-stage-retrieval/lesson.md:102)
+	// cell 2 (lessons/07-multi-stage-retrieval/lesson.md:103)
 	await __rt.cell(2);
 	const rows: Record<string, unknown>[] = [];
 	for (const [first, rerank] of [['bm25', 'none'], ['bm25', 'maxsim'], ['bm25', 'cross'], ['dense', 'maxsim']] as const) {
@@ -162,7 +162,7 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 	}
 	table(rows, { digits: 3 });
 
-	// cell 3 (lessons/07-multi-stage-retrieval/lesson.md:125)
+	// cell 3 (lessons/07-multi-stage-retrieval/lesson.md:126)
 	await __rt.cell(3);
 	const qid = 'q02';
 	const qtext = demo.queries.find((q) => q.id === qid)!.text;
@@ -176,7 +176,7 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 	console.log(`${qid}: "${qtext}"; relevant: ${[...demo.qrels.get(qid)!].filter(([, g]) => g > 1).map(([id]) => id).join(', ')}`);
 	show(rankChanges({ columns }, { document: doc, k: 10 }));
 
-	// cell 4 (lessons/07-multi-stage-retrieval/lesson.md:147)
+	// cell 4 (lessons/07-multi-stage-retrieval/lesson.md:148)
 	await __rt.cell(4);
 	firstStages.hybrid = async (query, k) => {
 		const [a, b] = await Promise.all([firstStages.bm25(query, k), firstStages.dense(query, k)]);
@@ -191,7 +191,7 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 	// The two first stages fail on different queries (BM25 on paraphrases, dense on rare exact terms), so
 	// their union covers both kinds with about as many candidates as one stage at depth 20.
 
-	// cell 5 (lessons/07-multi-stage-retrieval/lesson.md:168)
+	// cell 5 (lessons/07-multi-stage-retrieval/lesson.md:169)
 	await __rt.cell(5);
 	const windowRun: Run = new Map();
 	for (const q of demo.queries) {

@@ -90,7 +90,7 @@ export const page: LessonPage = {
 		},
 		{
 			"type": "markdown",
-			"html": "<p>Typically the relevant document uses a different inflection of a query word (&quot;inhibits&quot; for\n&quot;inhibition&quot;, plural for singular), which only the stemmed index can match. That is the lexical gap in\nminiature; the neural rankers of the other lessons close it without a stemmer.</p>"
+			"html": "<p>Often the relevant document uses a different inflection of a query word (&quot;inhibits&quot; for\n&quot;inhibition&quot;, plural for singular), which only the stemmed index can match. That is the lexical gap in\nminiature; the neural rankers of the other lessons close it without a stemmer.</p>"
 		},
 		{
 			"type": "exercise",
