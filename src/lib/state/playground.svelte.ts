@@ -3,11 +3,12 @@
  * and the open explanation. Components read it from context (`context.ts`) and call its methods; all
  * engine work goes through `EngineClient`. Big data sits in `$state.raw` (replaced, never mutated).
  */
-import type { Bm25Params, CorpusSource, CorpusSummary, EngineFailure, EngineProgress, EngineResponse, PanelId } from '../worker/protocol';
+import type { Bm25Params, CorpusSource, CorpusSummary, EngineFailure, EngineProgress, EngineResponse, PanelId, PanelKind } from '../worker/protocol';
+import type { ModelChoice } from '../worker/neural/protocol';
 import type { EngineClient } from './engine-client.svelte';
 import { shownResult, transition, type PanelEvent, type PanelResult, type PanelStatus } from './panel-machine';
-import { DEFAULT_PANEL_ORDER, PANELS, ROLE_NAMES } from './panels';
-import { hashFromState, stateFromHash, type UrlState } from './url-state';
+import { DEFAULT_PANEL_ORDER, PANELS, registerPanel, ROLE_NAMES, unregisterPanel, type PanelInstance } from './panels';
+import { DEFAULT_PANEL_OPTIONS, hashFromState, stateFromHash, type PanelOptions, type UrlState } from './url-state';
 
 export type CorpusStatus =
 	| { kind: 'loading'; label: string; progress?: EngineProgress }
@@ -56,6 +57,12 @@ export class Playground {
 	statuses = $state.raw<Record<PanelId, PanelStatus>>(
 		Object.fromEntries(DEFAULT_PANEL_ORDER.map((id) => [id, initialStatus(id)])) as Record<PanelId, PanelStatus>
 	);
+	/** Panels added to compare more models of a kind, each with its model. */
+	added = $state.raw<PanelInstance[]>([]);
+	/** Neural panels' kernel, first stage and depth (in the link). */
+	options = $state<Record<PanelId, PanelOptions>>(
+		Object.fromEntries(DEFAULT_PANEL_ORDER.filter((id) => PANELS[id].role).map((id) => [id, { ...DEFAULT_PANEL_OPTIONS }])) as Record<PanelId, PanelOptions>
+	);
 
 	/** Document under the pointer or keyboard focus, in any panel. */
 	hovered = $state<string | undefined>(undefined);
@@ -79,6 +86,8 @@ export class Playground {
 	async restore(hash: string, storage?: Pick<Storage, 'getItem'>): Promise<void> {
 		const s = stateFromHash(hash);
 		this.query = s.query;
+		for (const p of s.added ?? []) this.#register(p);
+		for (const [id, o] of Object.entries(s.options ?? {}) as [PanelId, PanelOptions][]) if (this.options[id]) this.options[id] = { ...o };
 		this.order = s.order;
 		this.hidden = s.hidden;
 		this.k = s.k;
@@ -101,6 +110,8 @@ export class Playground {
 			hidden: this.hidden,
 			k: this.k,
 			...(this.bm25.k1 !== 0.9 || this.bm25.b !== 0.4 ? { bm25: this.bm25 } : {}),
+			...(this.added.length ? { added: this.added } : {}),
+			options: $state.snapshot(this.options),
 			...(this.corpusChoice === 'pasted' && this.pasted ? { pasted: this.pasted } : {}),
 			...(this.selected ? { selected: this.selected } : {})
 		};
@@ -230,6 +241,41 @@ export class Playground {
 	setHidden(id: PanelId, hidden: boolean): void {
 		this.hidden = hidden ? [...new Set([...this.hidden, id])] : this.hidden.filter((p) => p !== id);
 		if (!hidden) void this.#searchPanel(id, this.query.trim());
+	}
+
+	/** Adds a panel of `kind` ranking with `model` (placed last, waiting for its model). Returns its id. */
+	addPanel(kind: PanelKind, model: ModelChoice): PanelId {
+		let n = 2;
+		while (this.order.includes(`${kind}@${n}`)) n++;
+		const id: PanelId = `${kind}@${n}`;
+		this.#register({ id, kind, model: { ...model } });
+		this.order = [...this.order, id];
+		return id;
+	}
+
+	/** Removes an added panel (the five default ones can only be hidden). */
+	removePanel(id: PanelId): void {
+		if (!this.added.some((p) => p.id === id)) return;
+		this.added = this.added.filter((p) => p.id !== id);
+		this.order = this.order.filter((p) => p !== id);
+		this.hidden = this.hidden.filter((p) => p !== id);
+		const { [id]: _s, ...statuses } = this.statuses;
+		this.statuses = statuses as Record<PanelId, PanelStatus>;
+		delete this.options[id];
+		unregisterPanel(id);
+		if (this.hovered && !this.order.some((p) => this.rankIn(p, this.hovered!))) this.hovered = undefined;
+	}
+
+	/** Sets one option of a neural panel (the caller rebuilds the panel). */
+	setOption<K extends keyof PanelOptions>(id: PanelId, key: K, value: PanelOptions[K]): void {
+		this.options[id] = { ...(this.options[id] ?? DEFAULT_PANEL_OPTIONS), [key]: value };
+	}
+
+	#register(instance: PanelInstance): void {
+		registerPanel(instance);
+		this.added = [...this.added.filter((p) => p.id !== instance.id), instance];
+		this.statuses = { ...this.statuses, [instance.id]: initialStatus(instance.id) };
+		this.options[instance.id] = { ...DEFAULT_PANEL_OPTIONS };
 	}
 
 	/** Moves a panel one place left (-1) or right (+1) among the visible ones. */

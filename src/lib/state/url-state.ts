@@ -5,8 +5,18 @@
  * because links are user input.
  */
 import { compressToEncodedURIComponent, decompressFromEncodedURIComponent } from 'lz-string';
-import { DEFAULT_PANEL_ORDER, isPanelId } from './panels';
-import type { Bm25Params, PanelId } from '../worker/protocol';
+import { DEFAULT_PANEL_ORDER, isPanelId, type PanelInstance } from './panels';
+import { panelKind, type Bm25Params, type PanelId } from '../worker/protocol';
+import { DEVICES, DTYPES, FIRST_STAGE_CHOICES, KERNELS, type Device, type Dtype, type FirstStageChoice, type KernelChoice } from '../worker/neural/protocol';
+
+/** The settings of a neural panel that the link keeps (kernel of ColBERT panels, first stage and depth of rerankers). */
+export interface PanelOptions {
+	kernel: KernelChoice;
+	firstStage: FirstStageChoice;
+	depth: number;
+}
+
+export const DEFAULT_PANEL_OPTIONS: Readonly<PanelOptions> = Object.freeze({ kernel: 'auto', firstStage: 'bm25', depth: 100 });
 
 export interface UrlState {
 	query: string;
@@ -22,6 +32,10 @@ export interface UrlState {
 	k: number;
 	/** BM25 parameters when not the defaults. */
 	bm25?: Bm25Params;
+	/** Added panels (more models of a kind), each with its model. */
+	added?: PanelInstance[];
+	/** Neural panels' options that differ from `DEFAULT_PANEL_OPTIONS`. */
+	options?: Partial<Record<PanelId, PanelOptions>>;
 }
 
 export const DEFAULT_STATE: Readonly<UrlState> = Object.freeze({
@@ -47,6 +61,9 @@ export function hashFromState(state: UrlState): { hash: string; pastedOmitted: b
 	if (state.query) compact.q = state.query;
 	if (state.corpus !== 'demo') compact.c = state.corpus;
 	if (state.order.join() !== DEFAULT_PANEL_ORDER.join()) compact.o = state.order;
+	if (state.added?.length) compact.x = state.added.map((p) => [p.id, p.model.spec, p.model.dtype, p.model.device]);
+	const options = Object.entries(state.options ?? {}).filter(([, o]) => o && !sameOptions(o, DEFAULT_PANEL_OPTIONS));
+	if (options.length) compact.p = Object.fromEntries(options.map(([id, o]) => [id, [o!.kernel, o!.firstStage, o!.depth]]));
 	if (state.hidden.length) compact.h = state.hidden;
 	if (state.selected) compact.s = state.selected;
 	if (state.k !== DEFAULT_STATE.k) compact.k = state.k;
@@ -78,11 +95,25 @@ export function stateFromHash(hash: string): UrlState {
 	if (typeof o.q === 'string') state.query = o.q.slice(0, 2000);
 	if (o.c === 'pasted') state.corpus = 'pasted';
 	if (typeof o.t === 'string') state.pasted = o.t;
-	if (Array.isArray(o.o)) {
-		const listed = o.o.filter(isPanelId).filter((p, i, a) => a.indexOf(p) === i);
-		state.order = [...listed, ...DEFAULT_PANEL_ORDER.filter((p) => !listed.includes(p))];
+	const added = Array.isArray(o.x) ? addedFrom(o.x) : [];
+	if (added.length) state.added = added;
+	const known: PanelId[] = [...DEFAULT_PANEL_ORDER, ...added.map((p) => p.id)];
+	const listed = (Array.isArray(o.o) ? o.o : []).filter((p): p is PanelId => isPanelId(p) && known.includes(p)).filter((p, i, a) => a.indexOf(p) === i);
+	if (Array.isArray(o.o) || added.length) state.order = [...listed, ...known.filter((p) => !listed.includes(p))];
+	if (Array.isArray(o.h)) state.hidden = o.h.filter((p): p is PanelId => isPanelId(p) && known.includes(p)).filter((p, i, a) => a.indexOf(p) === i);
+	if (o.p && typeof o.p === 'object' && !Array.isArray(o.p)) {
+		const options: Partial<Record<PanelId, PanelOptions>> = {};
+		for (const [id, v] of Object.entries(o.p as Record<string, unknown>)) {
+			if (!isPanelId(id) || !known.includes(id) || !Array.isArray(v)) continue;
+			const [kernel, firstStage, depth] = v;
+			options[id] = {
+				kernel: (KERNELS as readonly unknown[]).includes(kernel) ? (kernel as KernelChoice) : DEFAULT_PANEL_OPTIONS.kernel,
+				firstStage: (FIRST_STAGE_CHOICES as readonly unknown[]).includes(firstStage) ? (firstStage as FirstStageChoice) : DEFAULT_PANEL_OPTIONS.firstStage,
+				depth: typeof depth === 'number' && Number.isInteger(depth) && depth >= 1 && depth <= 1000 ? depth : DEFAULT_PANEL_OPTIONS.depth
+			};
+		}
+		if (Object.keys(options).length) state.options = options;
 	}
-	if (Array.isArray(o.h)) state.hidden = o.h.filter(isPanelId).filter((p, i, a) => a.indexOf(p) === i);
 	if (typeof o.s === 'string' && o.s) state.selected = o.s;
 	if (typeof o.k === 'number' && Number.isInteger(o.k) && o.k >= 1 && o.k <= 100) state.k = o.k;
 	if (Array.isArray(o.b) && o.b.length === 2) {
@@ -90,4 +121,24 @@ export function stateFromHash(hash: string): UrlState {
 		if (typeof k1 === 'number' && typeof b === 'number' && k1 >= 0 && k1 <= 10 && b >= 0 && b <= 1) state.bm25 = { k1, b };
 	}
 	return state;
+}
+
+function sameOptions(a: PanelOptions, b: PanelOptions): boolean {
+	return a.kernel === b.kernel && a.firstStage === b.firstStage && a.depth === b.depth;
+}
+
+/** Added panels from `x`: `[id, spec, dtype, device]` entries; malformed or repeated ones are dropped. */
+function addedFrom(list: unknown[]): PanelInstance[] {
+	const out: PanelInstance[] = [];
+	for (const entry of list.slice(0, 32)) {
+		if (!Array.isArray(entry)) continue;
+		const [id, spec, dtype, device] = entry;
+		if (!isPanelId(id) || !id.includes('@') || out.some((p) => p.id === id)) continue;
+		if (typeof spec !== 'string' || !spec.trim() || spec.length > 300) continue;
+		if (!(DTYPES as readonly unknown[]).includes(dtype) || !(DEVICES as readonly unknown[]).includes(device)) continue;
+		const kind = panelKind(id);
+		if (kind === 'bm25') continue;
+		out.push({ id, kind, model: { spec, dtype: dtype as Dtype, device: device as Device } });
+	}
+	return out;
 }

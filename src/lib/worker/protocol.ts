@@ -9,10 +9,19 @@ import type { StageTiming } from '../engine/types';
 import type { NeuralRequest, NeuralResponse } from './neural/protocol';
 import type { EvaluateRequest, EvaluateResponse } from './evaluate-protocol';
 
-/** The panels of the playground, in their default order. */
-export type PanelId = 'bm25' | 'bi-encoder' | 'cross-encoder' | 'colbert' | 'colbert-two-stage';
+/** The kinds of panel (and the ids of the five default panels). */
+export type PanelKind = 'bm25' | 'bi-encoder' | 'cross-encoder' | 'colbert' | 'colbert-two-stage';
 
-export const PANEL_IDS: readonly PanelId[] = ['bm25', 'bi-encoder', 'cross-encoder', 'colbert', 'colbert-two-stage'];
+/** A panel: a default one (its kind) or an added one, `<kind>@<tag>` (e.g. `bi-encoder@2`), with its own model. */
+export type PanelId = PanelKind | `${PanelKind}@${string}`;
+
+/** The kind of a panel id. @example panelKind('colbert@3') // 'colbert' */
+export function panelKind(id: PanelId): PanelKind {
+	const at = id.indexOf('@');
+	return (at < 0 ? id : id.slice(0, at)) as PanelKind;
+}
+
+export const PANEL_IDS: readonly PanelKind[] = ['bm25', 'bi-encoder', 'cross-encoder', 'colbert', 'colbert-two-stage'];
 
 /** Where documents come from. `file` is a browser `File` (structured-cloneable). */
 export type CorpusSource =

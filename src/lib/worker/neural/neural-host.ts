@@ -16,12 +16,12 @@ import type { EncodedCorpusStore } from '../../engine/store/store';
 import type { Corpus } from '../../engine/types';
 import type { EngineCore, PanelRunner } from '../engine-core';
 import { toFailure } from '../failures';
-import type { EngineFailure, EngineProgress, PanelId } from '../protocol';
+import { panelKind, type EngineFailure, type EngineProgress, type PanelId } from '../protocol';
 import { clearEncoded, clearModelCache, listEncoded, modelCacheState, cachesAvailable } from './caches';
 import { colbertView, denseView, occlusionView } from './explain-views';
 import { buildPanelPipeline, kernelLabel } from './pipelines';
 import { serialEncoder } from './serial-encoder';
-import { roleOfPanel, type HubSettings, type ModelChoice, type ModelInfo, type NeuralExplanationView, type NeuralRequest, type NeuralResponse, type PanelSettings, type PreparedStats } from './protocol';
+import { modelKey, roleOfPanel, type HubSettings, type ModelChoice, type ModelInfo, type NeuralExplanationView, type NeuralRequest, type NeuralResponse, type PanelSettings, type PreparedStats } from './protocol';
 
 type AnyEncoder = BiEncoder | CrossEncoder | ColbertEncoder;
 type Explainable = Pipeline & {
@@ -40,13 +40,13 @@ interface BuiltPanel {
 	corpus: Corpus;
 	settings: PanelSettings;
 	kernel: string;
-	/** Roles whose encoders the pipeline uses (its own and its first stage's). */
-	roles: ModelRole[];
+	/** Keys of the models the pipeline uses (its own and its first stage's). */
+	models: string[];
 }
 
 export const NEURAL_PANELS: readonly PanelId[] = ['bi-encoder', 'cross-encoder', 'colbert', 'colbert-two-stage'];
 
-const NEURAL_TYPES = new Set<string>(['configure-hub', 'load-model', 'prepare-panel', 'explain-neural', 'list-caches', 'clear-cache']);
+const NEURAL_TYPES = new Set<string>(['configure-hub', 'load-model', 'prepare-panel', 'remove-panel', 'explain-neural', 'list-caches', 'clear-cache']);
 
 /** True for the requests this host answers. */
 export function isNeuralRequest(request: { type: string }): request is NeuralRequest {
@@ -65,7 +65,10 @@ export interface NeuralHostOptions {
 export class NeuralHost {
 	readonly core: EngineCore;
 	hub: HubSettings = { remoteHost: 'https://huggingface.co/' };
-	private readonly models = new Map<ModelRole, LoadedRole>();
+	/** Loaded models by `modelKey` (several per role). */
+	private readonly models = new Map<string, LoadedRole>();
+	/** The last model loaded per role: a prepare without `model` uses it. */
+	private readonly latest = new Map<ModelRole, string>();
 	private readonly panels = new Map<PanelId, BuiltPanel>();
 	private readonly aborts = new Map<number, AbortController>();
 	private queue: Promise<unknown> = Promise.resolve();
@@ -103,13 +106,16 @@ export class NeuralHost {
 				this.options.configureHub?.(this.hub);
 				return { type: 'hub-configured', id: request.id, hub: this.hub };
 			case 'load-model':
-				return { type: 'model-loaded', id: request.id, info: await this.loadModel(request.id, request.role, request.choice, signal, onProgress) };
+				return { type: 'model-loaded', id: request.id, info: await this.loadModel(request, signal, onProgress) };
 			case 'prepare-panel': {
-				const run = () => this.prepare(request.id, request.panel, request.settings, signal, onProgress);
+				const run = () => this.prepare(request, signal, onProgress);
 				const result = this.queue.then(run, run);
 				this.queue = result.catch(() => undefined);
 				return { type: 'panel-prepared', id: request.id, panel: request.panel, stats: await result };
 			}
+			case 'remove-panel':
+				await this.removePanel(request.panel);
+				return { type: 'panel-removed', id: request.id, panel: request.panel };
 			case 'explain-neural':
 				return {
 					type: 'neural-explanation',
@@ -148,7 +154,16 @@ export class NeuralHost {
 		return failure;
 	}
 
-	private async loadModel(id: number, role: ModelRole, choice: ModelChoice, signal: AbortSignal, onProgress?: (p: EngineProgress) => void): Promise<ModelInfo> {
+	private async loadModel(request: Extract<NeuralRequest, { type: 'load-model' }>, signal: AbortSignal, onProgress?: (p: EngineProgress) => void): Promise<ModelInfo> {
+		const { id, role, choice, keep } = request;
+		const key = modelKey(role, choice);
+		// With `keep` (several models per role) a loaded model is reused; without, the role's model is reloaded.
+		const loaded = keep ? this.models.get(key) : undefined;
+		if (loaded) {
+			this.latest.set(role, key);
+			await this.dropModels((k) => k !== key && !keep!.includes(k));
+			return { ...loaded.info, loadMs: 0, fromCache: true };
+		}
 		const spec = choice.spec.trim();
 		if (!spec) throw createError('BAD_ARGUMENT', { detail: `enter a Hub id (org/name) or a folder path (/models/name) for the ${role}` });
 		const ref: ModelRef = { ...modelRefFromSpec(spec), dtype: choice.dtype, device: choice.device };
@@ -178,7 +193,7 @@ export class NeuralHost {
 			throw signal.reason;
 		}
 		const loadMs = performance.now() - t0;
-		await this.dropRole(role);
+		await this.dropModels(keep ? (k) => !keep.includes(k) : (k) => this.models.get(k)?.info.role === role);
 		const cache = ref.localDir ? { files: 0, bytes: 0 } : await modelCacheState(ref.id).catch(() => ({ files: 0, bytes: 0 }));
 		const info: ModelInfo = {
 			role,
@@ -190,28 +205,43 @@ export class NeuralHost {
 			cache,
 			fromCache: before.files > 0 && cache.files === before.files
 		};
-		this.models.set(role, { encoder, choice, info });
+		this.models.set(key, { encoder, choice, info });
+		this.latest.set(role, key);
 		return info;
 	}
 
-	/** Disposes the pipelines that use `role`'s model, then the model. */
-	private async dropRole(role: ModelRole): Promise<void> {
+	/** Disposes the loaded models whose key matches, and the pipelines that use them. */
+	private async dropModels(drop: (key: string) => boolean): Promise<void> {
+		const keys = [...this.models.keys()].filter(drop);
+		if (keys.length === 0) return;
 		for (const [panel, built] of [...this.panels]) {
-			if (!built.roles.includes(role)) continue;
+			if (!built.models.some((k) => keys.includes(k))) continue;
 			this.panels.delete(panel);
 			await built.pipeline.dispose?.().catch(() => undefined);
 		}
-		const old = this.models.get(role);
-		this.models.delete(role);
-		await old?.encoder.dispose().catch(() => undefined);
+		for (const key of keys) {
+			const old = this.models.get(key);
+			this.models.delete(key);
+			await old?.encoder.dispose().catch(() => undefined);
+		}
 	}
 
-	private async prepare(id: number, panel: PanelId, settings: PanelSettings, signal: AbortSignal, onProgress?: (p: EngineProgress) => void): Promise<PreparedStats> {
+	/** Disposes an added panel's pipeline and forgets its runner (a default panel keeps its runner). */
+	private async removePanel(panel: PanelId): Promise<void> {
+		const built = this.panels.get(panel);
+		this.panels.delete(panel);
+		if (panel.includes('@')) this.core.panelRunners.delete(panel);
+		await built?.pipeline.dispose?.().catch(() => undefined);
+	}
+
+	private async prepare(request: Extract<NeuralRequest, { type: 'prepare-panel' }>, signal: AbortSignal, onProgress?: (p: EngineProgress) => void): Promise<PreparedStats> {
+		const { id, panel, settings } = request;
 		if (signal.aborted) throw signal.reason;
 		const role = roleOfPanel(panel);
 		if (!role) throw createError('BAD_ARGUMENT', { detail: `the ${panel} panel needs no model` });
-		const model = this.models.get(role);
-		if (!model) throw createError('BAD_ARGUMENT', { detail: `load a ${role} model in the model bar first` });
+		const key = request.model ?? this.latest.get(role);
+		const model = key ? this.models.get(key) : undefined;
+		if (!model || model.info.role !== role) throw createError('BAD_ARGUMENT', { detail: `load a ${role} model in the model bar first` });
 		const corpus = this.core.requireCorpus();
 		const old = this.panels.get(panel);
 		this.panels.delete(panel);
@@ -219,11 +249,19 @@ export class NeuralHost {
 
 		const counts = { read: 0, written: 0 };
 		const store = this.options.store ? countingStore(this.options.store, counts) : undefined;
-		const reranker = panel === 'cross-encoder' || panel === 'colbert-two-stage';
-		const roles: ModelRole[] = [role];
-		if (reranker && settings.firstStage === 'dense') roles.push('bi-encoder');
+		const kind = panelKind(panel);
+		const reranker = kind === 'cross-encoder' || kind === 'colbert-two-stage';
+		const keys: string[] = [key!];
 		const encoders: NonNullable<NeuralDeps['encoders']> = {};
-		for (const [r, m] of this.models) (encoders as Record<string, AnyEncoder>)[r] = m.encoder;
+		(encoders as Record<string, AnyEncoder>)[role] = model.encoder;
+		if (reranker && settings.firstStage === 'dense') {
+			const denseKey = request.firstStageModel ?? this.latest.get('bi-encoder');
+			const dense = denseKey ? this.models.get(denseKey) : undefined;
+			if (dense && dense.info.role === 'bi-encoder') {
+				encoders['bi-encoder'] = dense.encoder as BiEncoder;
+				keys.push(denseKey!);
+			}
+		}
 		const warnings: string[] = [];
 		const deps: NeuralDeps = {
 			encoders,
@@ -255,7 +293,8 @@ export class NeuralHost {
 			throw signal.reason;
 		}
 		const kernel = kernelLabel(panel, pipeline, settings);
-		this.panels.set(panel, { pipeline, corpus, settings, kernel, roles });
+		this.panels.set(panel, { pipeline, corpus, settings, kernel, models: keys });
+		if (!this.core.panelRunners.has(panel)) this.core.panelRunners.set(panel, this.runner(panel));
 		return {
 			batchesFromStore: counts.read,
 			batchesEncoded: counts.written,
@@ -270,7 +309,7 @@ export class NeuralHost {
 		const built = this.panels.get(panel);
 		const role = roleOfPanel(panel);
 		if (!built) {
-			throw createError('BAD_ARGUMENT', { detail: this.models.has(role!) ? `the ${panel} panel is not ready yet: its corpus is being encoded` : `load a ${role} model in the model bar first` });
+			throw createError('BAD_ARGUMENT', { detail: this.latest.has(role!) ? `the ${panel} panel is not ready yet: its corpus is being encoded` : `load a ${role} model in the model bar first` });
 		}
 		if (built.corpus !== this.core.corpus) throw createError('BAD_ARGUMENT', { detail: `the corpus changed: the ${panel} panel is re-encoding it` });
 		return built;
@@ -290,12 +329,14 @@ export class NeuralHost {
 		if (!doc) throw createError('BAD_ARGUMENT', { detail: `unknown document id "${docId}"` });
 		if (!query.trim()) throw createError('BAD_ARGUMENT', { detail: 'type a query first: an explanation is of a query and a document' });
 		const text = documentText(doc);
-		if (panel === 'colbert' || panel === 'colbert-two-stage') {
+		const kind = panelKind(panel);
+		if (kind === 'colbert' || kind === 'colbert-two-stage') {
 			return colbertView(await built.pipeline.explain(query, docId) as Parameters<typeof colbertView>[0], text);
 		}
-		if (panel === 'bi-encoder') return denseView(await built.pipeline.explain(query, docId) as Parameters<typeof denseView>[0], text);
+		if (kind === 'bi-encoder') return denseView(await built.pipeline.explain(query, docId) as Parameters<typeof denseView>[0], text);
 		// Cross-encoder: occlusion through a counting wrapper, so the page sees pairs scored of the total.
-		const cross = this.models.get('cross-encoder')!.encoder as CrossEncoder;
+		const cross = this.models.get(built.models[0])?.encoder as CrossEncoder | undefined;
+		if (!cross || cross.kind !== 'cross-encoder') throw createError('BAD_ARGUMENT', { detail: `the ${panel} panel's cross-encoder is not loaded` });
 		const cap = maxVariants ?? 64;
 		const words = splitWords(text).length;
 		const per = Math.max(1, Math.ceil(words / cap));

@@ -9,7 +9,7 @@ import { createColbertPipeline, createColbertRerankPipeline, type ColbertPipelin
 import type { NeuralContext, NeuralDeps } from '../../engine/pipelines/neural-context';
 import type { Pipeline } from '../../engine/pipelines/registry';
 import { createError } from '../../engine/errors';
-import type { PanelId } from '../protocol';
+import { panelKind, type PanelId } from '../protocol';
 import type { PanelSettings } from './protocol';
 
 /**
@@ -17,7 +17,7 @@ import type { PanelSettings } from './protocol';
  * @example await buildPanelPipeline('colbert', { corpus, options: { maxsimBackend: 'js' } }, { encoders: { colbert } })
  */
 export async function buildPanelPipeline(panel: PanelId, ctx: NeuralContext, deps: NeuralDeps): Promise<Pipeline> {
-	switch (panel) {
+	switch (panelKind(panel)) {
 		case 'bi-encoder':
 			return createDensePipeline(ctx, deps);
 		case 'cross-encoder':
@@ -33,10 +33,11 @@ export async function buildPanelPipeline(panel: PanelId, ctx: NeuralContext, dep
 
 /** What ranks in a panel: the MaxSim kernel and why (ColBERT), the flat index, or the reranking depth. */
 export function kernelLabel(panel: PanelId, pipeline: Pipeline, settings: PanelSettings): string {
-	if (panel === 'colbert' || panel === 'colbert-two-stage') {
+	const kind = panelKind(panel);
+	if (kind === 'colbert' || kind === 'colbert-two-stage') {
 		const reason = (pipeline as ColbertPipeline).kernel.reason;
-		return panel === 'colbert-two-stage' ? `${settings.firstStage} top ${settings.depth} → ${reason}` : reason;
+		return kind === 'colbert-two-stage' ? `${settings.firstStage} top ${settings.depth} → ${reason}` : reason;
 	}
-	if (panel === 'cross-encoder') return `cross-encoder over ${settings.firstStage} top ${settings.depth}`;
+	if (kind === 'cross-encoder') return `cross-encoder over ${settings.firstStage} top ${settings.depth}`;
 	return 'exact flat search, cosine';
 }

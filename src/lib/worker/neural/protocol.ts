@@ -5,7 +5,7 @@
  * plain data (structured clone), so it crosses the worker boundary and can be tested in Node.
  */
 import type { ModelRole } from '../../engine/pipelines/registry';
-import type { PanelId } from '../protocol';
+import { panelKind, type PanelId } from '../protocol';
 
 /** Weights files transformers.js can load (`ModelRef.dtype`). */
 export const DTYPES = ['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'q4f16', 'bnb4'] as const;
@@ -147,8 +147,11 @@ export type NeuralExplanationView = ColbertExplanationView | DenseExplanationVie
 
 export type NeuralRequest =
 	| { type: 'configure-hub'; id: number; hub: HubSettings }
-	| { type: 'load-model'; id: number; role: ModelRole; choice: ModelChoice }
-	| { type: 'prepare-panel'; id: number; panel: PanelId; settings: PanelSettings }
+	/** `keep`: the model keys the page still uses; other loaded models are disposed (absent: the role's previous model is). */
+	| { type: 'load-model'; id: number; role: ModelRole; choice: ModelChoice; keep?: string[] }
+	/** `model`: key (`modelKey`) of the loaded model the panel ranks with (absent: the role's last loaded); `firstStageModel`: the bi-encoder of a dense first stage. */
+	| { type: 'prepare-panel'; id: number; panel: PanelId; settings: PanelSettings; model?: string; firstStageModel?: string }
+	| { type: 'remove-panel'; id: number; panel: PanelId }
 	| { type: 'explain-neural'; id: number; panel: PanelId; query: string; docId: string; maxVariants?: number }
 	| { type: 'list-caches'; id: number }
 	| { type: 'clear-cache'; id: number; what: 'encoded' | 'models'; name?: string };
@@ -157,15 +160,26 @@ export type NeuralResponse =
 	| { type: 'hub-configured'; id: number; hub: HubSettings }
 	| { type: 'model-loaded'; id: number; info: ModelInfo }
 	| { type: 'panel-prepared'; id: number; panel: PanelId; stats: PreparedStats }
+	| { type: 'panel-removed'; id: number; panel: PanelId }
 	| { type: 'neural-explanation'; id: number; panel: PanelId; docId: string; view: NeuralExplanationView }
 	| { type: 'caches'; id: number; encoded: EncodedCacheEntry[]; models: ModelCacheState; available: boolean };
 
-/** The model role a panel needs. */
+/** The model role a panel needs (from its kind: `colbert@2` needs a ColBERT model). */
 export function roleOfPanel(panel: PanelId): ModelRole | undefined {
-	if (panel === 'bi-encoder') return 'bi-encoder';
-	if (panel === 'cross-encoder') return 'cross-encoder';
-	if (panel === 'colbert' || panel === 'colbert-two-stage') return 'colbert';
+	const kind = panelKind(panel);
+	if (kind === 'bi-encoder') return 'bi-encoder';
+	if (kind === 'cross-encoder') return 'cross-encoder';
+	if (kind === 'colbert' || kind === 'colbert-two-stage') return 'colbert';
 	return undefined;
+}
+
+/**
+ * The key of a loaded model: role, spec, dtype, device (and revision when set). Several models of a
+ * role can be loaded at once, one per key.
+ * @example modelKey('colbert', { spec: 'org/m', dtype: 'q8', device: 'wasm' }) // 'colbert~org/m~q8~wasm'
+ */
+export function modelKey(role: ModelRole, choice: ModelChoice): string {
+	return [role, choice.spec.trim(), choice.dtype, choice.device, ...(choice.revision ? [choice.revision] : [])].join('~');
 }
 
 /** The sigmoid the cross-encoder panel shows beside its logit. @example sigmoidOf(0) // 0.5 */

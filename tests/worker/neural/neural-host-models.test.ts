@@ -1,0 +1,85 @@
+/**
+ * NeuralHost with several models of a role at once (added panels): each panel ranks with the model
+ * key it names, added panels get their own runners, and `keep` / `remove-panel` free what the page no
+ * longer uses. Tiny generated models behind the mock Hub, in Node.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadEncoder } from '../../../src/lib/engine/encoders/load-encoder';
+import { configureRuntime } from '../../../src/lib/engine/encoders/runtime';
+import { MemoryStore } from '../../../src/lib/engine/store/store';
+import { EngineCore } from '../../../src/lib/worker/engine-core';
+import { NeuralHost } from '../../../src/lib/worker/neural/neural-host';
+import { modelKey, type ModelChoice } from '../../../src/lib/worker/neural/protocol';
+import type { EngineResponse } from '../../../src/lib/worker/protocol';
+import { FIXTURE_MODELS, startHubContext, type HubContext } from '../../engine/encoders/helpers';
+
+let ctx: HubContext;
+let core: EngineCore;
+let nextId = 1;
+const QUERY = 'heart attack symptoms';
+const settings = { kernel: 'js' as const, firstStage: 'bm25' as const, depth: 50 };
+const mean: ModelChoice = { spec: FIXTURE_MODELS.biEncoder, dtype: 'fp32', device: 'wasm' };
+const cls: ModelChoice = { spec: FIXTURE_MODELS.biEncoderCls, dtype: 'fp32', device: 'wasm' };
+const meanKey = modelKey('bi-encoder', mean);
+const clsKey = modelKey('bi-encoder', cls);
+
+function send(body: Record<string, unknown>): Promise<EngineResponse> {
+	return core.handle({ ...body, id: nextId++ } as never);
+}
+
+function expectType<T extends EngineResponse['type']>(r: EngineResponse, type: T): Extract<EngineResponse, { type: T }> {
+	if (r.type !== type) throw new Error(`expected ${type}, got ${JSON.stringify(r).slice(0, 400)}`);
+	return r as Extract<EngineResponse, { type: T }>;
+}
+
+beforeAll(async () => {
+	ctx = await startHubContext();
+	core = new EngineCore();
+	const host = new NeuralHost(core, {
+		store: new MemoryStore(),
+		configureHub: (hub) => configureRuntime({ remoteHost: hub.remoteHost }),
+		load: (role, ref, onProgress) => loadEncoder(role, { ...ref, device: 'cpu' }, { onProgress })
+	});
+	core.extension = (request, onProgress) => host.handle(request as never, onProgress);
+	await send({ type: 'configure-hub', hub: { remoteHost: ctx.hub.url } });
+	expectType(await send({ type: 'load-corpus', source: { kind: 'demo' } }), 'corpus-loaded');
+}, 60_000);
+
+afterAll(async () => {
+	await ctx?.close();
+});
+
+describe('NeuralHost with several models per role', () => {
+	it('prepare-panel with a model key ranks each panel with its own bi-encoder; remove-panel and keep free them', async () => {
+		expectType(await send({ type: 'load-model', role: 'bi-encoder', choice: mean, keep: [meanKey] }), 'model-loaded');
+		expectType(await send({ type: 'load-model', role: 'bi-encoder', choice: cls, keep: [meanKey, clsKey] }), 'model-loaded');
+		// Asking again for a loaded key reuses it.
+		const again = expectType(await send({ type: 'load-model', role: 'bi-encoder', choice: cls, keep: [meanKey, clsKey] }), 'model-loaded');
+		expect(again.info.fromCache).toBe(true);
+
+		expectType(await send({ type: 'prepare-panel', panel: 'bi-encoder', settings, model: meanKey }), 'panel-prepared');
+		expectType(await send({ type: 'prepare-panel', panel: 'bi-encoder@2', settings, model: clsKey }), 'panel-prepared');
+		const a = expectType(await send({ type: 'search', panel: 'bi-encoder', query: QUERY, k: 10 }), 'search-result');
+		const b = expectType(await send({ type: 'search', panel: 'bi-encoder@2', query: QUERY, k: 10 }), 'search-result');
+		expect(a.hits).toHaveLength(10);
+		expect(b.hits).toHaveLength(10);
+		// Mean and CLS pooling give different vectors, so different scores for the same documents.
+		expect(a.hits.map((h) => `${h.id}:${h.score.toFixed(5)}`)).not.toEqual(b.hits.map((h) => `${h.id}:${h.score.toFixed(5)}`));
+		// The dense explanation of the added panel adds up to that panel's score (or says why not: CLS pooling).
+		const e = expectType(await send({ type: 'explain-neural', panel: 'bi-encoder@2', query: QUERY, docId: b.hits[0].id }), 'neural-explanation');
+		expect(e.view.kind).toBe('dense');
+
+		expectType(await send({ type: 'remove-panel', panel: 'bi-encoder@2' }), 'panel-removed');
+		expect(core.panelRunners.has('bi-encoder@2')).toBe(false);
+		expectType(await send({ type: 'search', panel: 'bi-encoder@2', query: QUERY, k: 3 }), 'error');
+
+		// Preparing it again and then loading with a keep list without its model drops that panel only.
+		expectType(await send({ type: 'prepare-panel', panel: 'bi-encoder@2', settings, model: clsKey }), 'panel-prepared');
+		expectType(await send({ type: 'load-model', role: 'bi-encoder', choice: mean, keep: [meanKey] }), 'model-loaded');
+		expectType(await send({ type: 'search', panel: 'bi-encoder@2', query: QUERY, k: 3 }), 'error');
+		expectType(await send({ type: 'search', panel: 'bi-encoder', query: QUERY, k: 3 }), 'search-result');
+		// A prepare naming a model that is not loaded says what to do.
+		const missing = expectType(await send({ type: 'prepare-panel', panel: 'bi-encoder@2', settings, model: clsKey }), 'error');
+		expect(missing.error.message).toContain('load a bi-encoder model');
+	}, 90_000);
+});
