@@ -93,6 +93,10 @@ test('the header Lessons link sits between Playground and Kernels and opens /les
 	await page.keyboard.press('Enter');
 	await expect(page).toHaveURL(/\/lessons$/);
 	await expect(page.getByRole('heading', { level: 1, name: 'Lessons' })).toBeVisible();
+	// The header stays on the course pages, with Lessons marked as the current section.
+	await expect(nav.getByRole('link', { name: 'Lessons' })).toHaveAttribute('aria-current', 'page');
+	await page.goto(`/lessons/${LESSON_3}`);
+	await expect(nav.getByRole('link', { name: 'Lessons' })).toHaveAttribute('aria-current', 'page');
 });
 
 test('/lessons lists the eight lessons in order, each linking to its page', async ({ page }) => {
