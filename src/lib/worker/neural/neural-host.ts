@@ -106,12 +106,9 @@ export class NeuralHost {
 				this.options.configureHub?.(this.hub);
 				return { type: 'hub-configured', id: request.id, hub: this.hub };
 			case 'load-model':
-				return { type: 'model-loaded', id: request.id, info: await this.loadModel(request, signal, onProgress) };
+				return { type: 'model-loaded', id: request.id, info: await this.serially(() => this.loadModel(request, signal, onProgress)) };
 			case 'prepare-panel': {
-				const run = () => this.prepare(request, signal, onProgress);
-				const result = this.queue.then(run, run);
-				this.queue = result.catch(() => undefined);
-				return { type: 'panel-prepared', id: request.id, panel: request.panel, stats: await result };
+				return { type: 'panel-prepared', id: request.id, panel: request.panel, stats: await this.serially(() => this.prepare(request, signal, onProgress)) };
 			}
 			case 'remove-panel':
 				await this.removePanel(request.panel);
@@ -131,6 +128,18 @@ export class NeuralHost {
 				else await clearModelCache();
 				return { type: 'caches', id: request.id, encoded: await listEncoded(), models: await modelCacheState(), available: cachesAvailable() };
 		}
+	}
+
+	/**
+	 * Runs model loads and panel prepares one at a time. With loads overlapping encodes (four models
+	 * loading while panels encoded, in Chromium) every ONNX Runtime Web session failed with "invalid
+	 * session id"; one at a time they do not. A second panel sharing a model also reads the corpus back
+	 * from the store instead of encoding it again.
+	 */
+	private serially<T>(run: () => Promise<T>): Promise<T> {
+		const result = this.queue.then(run, run);
+		this.queue = result.catch(() => undefined);
+		return result;
 	}
 
 	/** OFFLINE gets the fix the playground promises: connect, or serve a model folder next to the app. */
