@@ -192,7 +192,7 @@ async function runWorkload(w: Workload, ceilings: Record<F32Flavour, { wall: num
 
 	const js = new JsMaxSimScorer(w.dim);
 	await js.add(docs);
-	let jsScores = new Float32Array(0);
+	let jsScores: Float32Array = new Float32Array(0);
 	const jsTime = await time(async () => (jsScores = await js.score(query, sample)), quick ? 2 : 3, 1);
 	record('js', 1, jsTime, w.sample, maxAbsError(jsScores, sample, reference), null);
 	await js.dispose();
@@ -203,7 +203,7 @@ async function runWorkload(w: Workload, ceilings: Record<F32Flavour, { wall: num
 		for (const threads of [1, 2]) {
 			const scorer = await WasmMaxSimScorer.create({ dim: w.dim, threads, flavour });
 			await scorer.add(docs);
-			let scores = new Float32Array(0);
+			let scores: Float32Array = new Float32Array(0);
 			const t = await time(async () => (scores = await scorer.score(query)), reps);
 			const extra: Partial<Result> = {};
 			if (threads === 1) {
@@ -224,7 +224,7 @@ async function runWorkload(w: Workload, ceilings: Record<F32Flavour, { wall: num
 	for (const threads of [1, 2]) {
 		const scorer = await WasmMaxSimScorer.create({ dim: w.dim, threads, flavour: best, quantized: true, rescoreDepth: 100 });
 		await scorer.add(docs);
-		let screen = new Float32Array(0);
+		let screen: Float32Array = new Float32Array(0);
 		const t = await time(async () => (screen = await scorer.screen(query)), reps);
 		let hits = 0;
 		const queries = 5;

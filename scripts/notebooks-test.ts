@@ -36,7 +36,7 @@ nbformat.write(nb, out)
 sys.exit(status)
 `;
 
-interface Output {
+export interface Output {
 	output_type: string;
 	name?: string;
 	text?: string | string[];
@@ -44,7 +44,7 @@ interface Output {
 	evalue?: string;
 	traceback?: string[];
 }
-interface Cell {
+export interface Cell {
 	id: string;
 	cell_type: string;
 	source: string | string[];

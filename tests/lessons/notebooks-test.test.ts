@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { failureReport } from '../../scripts/notebooks-test';
+import { failureReport, type Cell, type Output } from '../../scripts/notebooks-test';
 
-const code = (id: string, source: string, outputs: object[], count: number | null) => ({ id, cell_type: 'code', source, outputs, execution_count: count });
+const code = (id: string, source: string, outputs: Output[], count: number | null): Cell => ({ id, cell_type: 'code', source, outputs, execution_count: count });
 
 describe('failureReport(cells, runFailed)', () => {
 	it('failureReport() is null when every cell ran without error', () => {

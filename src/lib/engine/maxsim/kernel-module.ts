@@ -21,7 +21,9 @@ export type KernelFunction = 'score_f32' | 'score_i16';
 
 const compiled = new Map<string, Promise<WebAssembly.Module>>();
 
-function decodeBase64(text: string): Uint8Array {
+// No annotated return type: TS >= 5.7 then infers a Uint8Array over a plain ArrayBuffer, which
+// WebAssembly.compile requires, while the notebooks' TS 5.0 still accepts the file.
+function decodeBase64(text: string) {
 	const binary = atob(text);
 	const bytes = new Uint8Array(binary.length);
 	for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
