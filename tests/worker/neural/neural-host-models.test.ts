@@ -9,6 +9,8 @@ import { configureRuntime } from '../../../src/lib/engine/encoders/runtime';
 import { MemoryStore } from '../../../src/lib/engine/store/store';
 import { EngineCore } from '../../../src/lib/worker/engine-core';
 import { NeuralHost } from '../../../src/lib/worker/neural/neural-host';
+import { Evaluator } from '../../../src/lib/worker/evaluate';
+import { isEvaluateRequest } from '../../../src/lib/worker/evaluate-protocol';
 import { modelKey, type ModelChoice } from '../../../src/lib/worker/neural/protocol';
 import type { EngineResponse } from '../../../src/lib/worker/protocol';
 import { FIXTURE_MODELS, startHubContext, type HubContext } from '../../engine/encoders/helpers';
@@ -40,7 +42,8 @@ beforeAll(async () => {
 		configureHub: (hub) => configureRuntime({ remoteHost: hub.remoteHost }),
 		load: (role, ref, onProgress) => loadEncoder(role, { ...ref, device: 'cpu' }, { onProgress })
 	});
-	core.extension = (request, onProgress) => host.handle(request as never, onProgress);
+	const evaluator = new Evaluator(core);
+	core.extension = (request, onProgress) => (isEvaluateRequest(request) ? evaluator.handle(request, onProgress) : host.handle(request as never, onProgress));
 	await send({ type: 'configure-hub', hub: { remoteHost: ctx.hub.url } });
 	expectType(await send({ type: 'load-corpus', source: { kind: 'demo' } }), 'corpus-loaded');
 }, 60_000);
@@ -68,6 +71,10 @@ describe('NeuralHost with several models per role', () => {
 		// The dense explanation of the added panel adds up to that panel's score (or says why not: CLS pooling).
 		const e = expectType(await send({ type: 'explain-neural', panel: 'bi-encoder@2', query: QUERY, docId: b.hits[0].id }), 'neural-explanation');
 		expect(e.view.kind).toBe('dense');
+
+		// The evaluation view runs added panels through the same runners.
+		const report = expectType(await send({ type: 'evaluate', panels: ['bi-encoder', 'bi-encoder@2'], baseline: 'bi-encoder' }), 'evaluation').report;
+		expect(report.panels.map((p) => p.panel)).toEqual(['bi-encoder', 'bi-encoder@2']);
 
 		expectType(await send({ type: 'remove-panel', panel: 'bi-encoder@2' }), 'panel-removed');
 		expect(core.panelRunners.has('bi-encoder@2')).toBe(false);
