@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { highlightRank, rankChangeLabel, rankChanges } from '../../src/lib/viz';
+import { estimateTextWidth, highlightRank, rankChangeLabel, rankChanges, rankChangesLayout, wrapLabel } from '../../src/lib/viz';
 import { compareSnapshot, testDocument } from './snapshot';
 
 describe('rankChanges', () => {
@@ -36,6 +36,79 @@ describe('rankChanges', () => {
 		highlightRank(el, undefined);
 		expect(el.querySelectorAll('.highlight')).toHaveLength(0);
 		expect(line.getAttribute('stroke-width')).toBe('1');
+	});
+
+	const LONG = [
+		'BM25',
+		'Bi-encoder',
+		'Bi-encoder (tiny-bi-encoder-cls)',
+		'Cross-encoder',
+		'ColBERT',
+		'ColBERT (tiny-colbert-folded)',
+		'ColBERT two-stage',
+		'ColBERT two-stage (tiny-colbert-folded)',
+		'ColBERT two-stage (a-very-long-organisation-name/an-even-longer-model-name-v2)'
+	];
+	const longData = { columns: LONG.map((name, c) => ({ name, ids: ['d1', 'd2', 'd3'].map((d, i) => (i + c) % 2 ? d : `x${c}`) })) };
+
+	it('rankChanges(nine long column names) matches its snapshot', () => {
+		expect(compareSnapshot('rank-changes-long-names', rankChanges(longData, { document: testDocument(), k: 3 }))).toBeUndefined();
+	});
+
+	it('rankChangesLayout(names, width) keeps every label inside its slot: no two label boxes overlap, none leaves the chart', () => {
+		for (const [count, width] of [[2, 300], [7, 1050], [9, 1350], [9, 600], [3, 240]] as const) {
+			const names = LONG.slice(0, count).reverse();
+			const { labels, slot } = rankChangesLayout(names, width);
+			for (const l of labels) {
+				expect(l.box.x).toBeGreaterThanOrEqual(0);
+				expect(l.box.x + l.box.width).toBeLessThanOrEqual(width);
+				expect(l.box.width).toBeLessThanOrEqual(slot - 8);
+				expect(l.lines.length).toBeLessThanOrEqual(2);
+			}
+			for (let a = 0; a < labels.length; a++) {
+				for (let b = a + 1; b < labels.length; b++) {
+					const A = labels[a].box;
+					const B = labels[b].box;
+					const apart = A.x + A.width <= B.x || B.x + B.width <= A.x || A.y + A.height <= B.y || B.y + B.height <= A.y;
+					expect(apart, `${names[a]} vs ${names[b]} at ${count} columns in ${width}px`).toBe(true);
+				}
+			}
+		}
+	});
+
+	it('rankChanges(long names) draws the layout as text: wrapped tspans, "…" where cut, the full name in a <title>', () => {
+		const el = rankChanges(longData, { document: testDocument(), k: 3 });
+		const { labels } = rankChangesLayout(LONG, Number(el.getAttribute('width')));
+		const texts = [...el.querySelectorAll('text.column-name')];
+		expect(texts).toHaveLength(LONG.length);
+		texts.forEach((t, c) => {
+			expect([...t.querySelectorAll('tspan')].map((s) => s.textContent)).toEqual(labels[c].lines);
+			expect(t.querySelector('title')?.textContent).toBe(LONG[c]);
+		});
+		// The two-stage name wraps whole at the default 150 px per column; the last one is cut.
+		expect(labels[7].lines).toEqual(['ColBERT two-stage', '(tiny-colbert-folded)']);
+		expect(labels[8].truncated).toBe(true);
+		expect(labels[8].lines[1].endsWith('…')).toBe(true);
+		expect(texts[8].getAttribute('data-truncated')).toBe('true');
+		// The rows start below the second label line.
+		const firstDot = Math.min(...[...el.querySelectorAll('circle.rank-dot')].map((d) => Number(d.getAttribute('cy'))));
+		expect(firstDot).toBeGreaterThan(Math.max(...labels.map((l) => l.box.y + l.box.height)));
+	});
+
+	it('rankChanges(name with markup) keeps it as text, never as elements', () => {
+		const el = rankChanges({ columns: [{ name: '<img src=x onerror=alert(1)>', ids: ['a'] }, { name: 'B', ids: ['a'] }] }, { document: testDocument() });
+		expect(el.querySelector('img')).toBeNull();
+		expect(el.querySelector('text.column-name title')?.textContent).toBe('<img src=x onerror=alert(1)>');
+	});
+
+	it('wrapLabel(name, maxWidth) wraps at words, cuts a word longer than a line, and ends in "…" what does not fit', () => {
+		expect(wrapLabel('BM25', 100)).toEqual({ lines: ['BM25'], truncated: false });
+		const cut = wrapLabel('supercalifragilisticexpialidocious-model-name', 60, 11);
+		expect(cut.truncated).toBe(true);
+		expect(cut.lines).toHaveLength(2);
+		for (const line of cut.lines) expect(estimateTextWidth(line, 11)).toBeLessThanOrEqual(60);
+		expect(cut.lines[1].endsWith('…')).toBe(true);
+		expect(estimateTextWidth('WWW', 10)).toBeGreaterThan(estimateTextWidth('iii', 10));
 	});
 
 	it('rankChangeLabel(from, to) names the direction and size of the move', () => {

@@ -3,7 +3,8 @@ export { similarityHeatmap, describeCell, type HeatmapData, type HeatmapOptions,
 export { argmaxPerRow, queryKindsFromTokens, type QueryTokenKind } from './heatmap-data';
 export { contributionBars, type ContributionData, type ContributionOptions } from './contribution-bars';
 export { shadedText, normalizeSpans, type ShadedTextData, type ShadedTextOptions, type WeightedSpan } from './shaded-text';
-export { rankChanges, rankChangeLabel, highlightRank, type RankChangesData, type RankColumn, type RankDirection } from './rank-changes';
+export { rankChanges, rankChangesLayout, rankChangeLabel, highlightRank, type RankChangesData, type RankColumn, type RankDirection } from './rank-changes';
+export { estimateTextWidth, layoutColumnLabels, wrapLabel, type ColumnLabelLayout } from './column-labels';
 export { barChart, formatCount, type BarDatum, type BarChartOptions } from './bar-chart';
 export { deltaBars, type DeltaDatum, type DeltaBarsOptions } from './delta-bars';
 export { valueColor, shadeColor, finiteExtent, type ScaleKind } from './color';

@@ -5,6 +5,7 @@
  */
 import { select } from 'd3';
 import { ACCENT_POSITIVE } from './color';
+import { layoutColumnLabels, type ColumnLabelLayout } from './column-labels';
 import { createSvg, resolveDocument, round, type VizContext } from './dom';
 
 export type RankDirection = 'up' | 'down' | 'same' | 'new' | 'gone';
@@ -41,12 +42,28 @@ export interface RankChangesOptions extends VizContext {
 	k?: number;
 	width?: number;
 	rowHeight?: number;
+	/** Font size of the column names in px. Default 11. */
+	labelFontSize?: number;
 	/** Called with a document id when its dot or line is hovered or clicked. */
 	onHover?: (id: string | undefined) => void;
 }
 
 /**
+ * Where `rankChanges` puts its columns and their names: columns centred in equal slots of `width`,
+ * each name wrapped onto two lines within its slot (8 px apart) and cut with "…" past that.
+ * @example rankChangesLayout(['BM25', 'ColBERT two-stage (tiny-colbert-folded)'], 300).labels[1].lines
+ * // ['ColBERT two-stage', '(tiny-colbert-…']
+ */
+export function rankChangesLayout(names: string[], width: number, fontSize = 11): { centers: number[]; slot: number; labels: ColumnLabelLayout[] } {
+	const n = Math.max(1, names.length);
+	const slot = width / n;
+	const centers = names.map((_, c) => (c + 0.5) * slot);
+	return { centers, slot, labels: layoutColumnLabels(names, centers, slot - 8, { fontSize, top: fontSize + 2 }) };
+}
+
+/**
  * Renders the slope chart. Documents that leave the top k drop to an "out" row at the bottom.
+ * Long column names wrap onto two lines and end in "…" with the full name in a `<title>` tooltip.
  * @example rankChanges({ columns: [{ name: 'BM25', ids: ['a', 'b'] }, { name: 'ColBERT', ids: ['b', 'a'] }] })
  * // two columns, two crossing lines
  */
@@ -56,10 +73,13 @@ export function rankChanges(data: RankChangesData, options: RankChangesOptions =
 	const rowH = options.rowHeight ?? 20;
 	const n = data.columns.length;
 	const width = options.width ?? Math.max(240, n * 150);
-	const top = 28;
+	const fontSize = options.labelFontSize ?? 11;
+	const layout = rankChangesLayout(data.columns.map((c) => c.name), width, fontSize);
+	const labelBottom = Math.max(0, ...layout.labels.map((l) => l.box.y + l.box.height));
+	const top = Math.round(labelBottom) + 10;
 	const outY = top + k * rowH + 10;
 	const height = outY + 16;
-	const colX = (c: number) => (n <= 1 ? width / 2 : 60 + (c * (width - 120)) / (n - 1));
+	const colX = (c: number) => layout.centers[c];
 	const yOf = (rank: number | undefined) => (rank === undefined || rank > k ? outY : top + (rank - 0.5) * rowH);
 
 	const svg = createSvg(doc, width, height);
@@ -85,8 +105,14 @@ export function rankChanges(data: RankChangesData, options: RankChangesOptions =
 	}
 	data.columns.forEach((column, c) => {
 		const g = s.append('g').attr('class', 'rank-column').attr('data-name', column.name);
-		g.append('text').attr('class', 'column-name').attr('x', round(colX(c))).attr('y', 16)
-			.attr('text-anchor', 'middle').attr('font-weight', 600).text(column.name);
+		const label = layout.labels[c];
+		const text = g.append('text').attr('class', 'column-name').attr('x', round(colX(c))).attr('y', round(label.box.y + fontSize))
+			.attr('text-anchor', 'middle').attr('font-weight', 600).attr('font-size', fontSize);
+		text.append('title').text(column.name);
+		label.lines.forEach((line, i) => {
+			text.append('tspan').attr('x', round(colX(c))).attr('dy', i === 0 ? 0 : Math.round(fontSize * 1.2)).text(line);
+		});
+		if (label.truncated) text.attr('data-truncated', 'true');
 		column.ids.slice(0, k).forEach((id, i) => {
 			g.append('circle').attr('class', 'rank-dot').attr('data-id', id)
 				.attr('cx', round(colX(c))).attr('cy', round(yOf(i + 1)))
