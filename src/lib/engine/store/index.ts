@@ -5,3 +5,4 @@
 export { type EncodedCorpusStore, type StoreKey, MemoryStore, storeKeyString } from './store';
 export { IndexedDbStore } from './indexeddb-store';
 export { type CorpusEncodeProgress, type EncodeCachedOptions, type EncodeCachedResult, encodeCached } from './encode-cached';
+export { type CachedBm25Options, type CachedBm25Result, bm25StoreKey, cachedBm25Index } from './bm25-cached';

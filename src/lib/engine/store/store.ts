@@ -15,8 +15,8 @@ export interface StoreKey {
 	dtype: string;
 	/** `corpusFingerprint(docs)`. */
 	corpus: string;
-	/** What is stored: `dense` vectors or `colbert` token vectors. */
-	kind: 'dense' | 'colbert';
+	/** What is stored: `dense` vectors, `colbert` token vectors, or a serialised `bm25` index (`bm25-cached.ts`). */
+	kind: 'dense' | 'colbert' | 'bm25';
 	/** Documents per batch (batches are addressed by number, so this is part of the key). */
 	batchSize: number;
 	/** Anything else that changes the vectors (pooling, document length, prefix...). */
