@@ -19,7 +19,9 @@ export function registerCliPipelines(): void {
 	// The registry is module state; a second call (tests running main repeatedly) must be a no-op.
 	if (registered) return;
 	registered = true;
-	registerPipeline('bm25', createBm25Pipeline, BM25_DESCRIPTION);
+	// One deps object: BM25 indexes and encoded corpora share the disk store at `options.cacheDir`.
+	const deps = cliNeuralDeps();
+	registerPipeline('bm25', (ctx) => createBm25Pipeline(ctx, deps), BM25_DESCRIPTION);
 	// dense, cross, colbert, colbert-rerank: modules and models load only when one is built.
-	registerNeuralPipelines(cliNeuralDeps());
+	registerNeuralPipelines(deps);
 }

@@ -11,14 +11,29 @@ export interface Captured {
 	stderr: string;
 }
 
-/** Runs `main(argv)` with captured streams (not a TTY) and the given cwd / env. */
+let testCache: string | undefined;
+
+/** A cache folder for this test process, so CLI runs never write to the user's `~/.cache` (removed by `removeTempDirs`). */
+function testCacheDir(): string {
+	if (!testCache) {
+		testCache = mkdtempSync(join(tmpdir(), 'latelab-cli-cache-'));
+		created.push(testCache);
+	}
+	return testCache;
+}
+
+/**
+ * Runs `main(argv)` with captured streams (not a TTY) and the given cwd / env. Unless the env names
+ * `LATELAB_CACHE`, caches go to a temporary folder of this test process (so a BM25 index built by one
+ * test may be loaded by the next: stage `index-load` instead of `index`).
+ */
 export async function runCli(argv: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<Captured> {
 	let stdout = '';
 	let stderr = '';
 	const io: CliIo = {
 		stdout: { write: (s: string) => (stdout += s) },
 		stderr: { write: (s: string) => (stderr += s) },
-		env: options.env ?? {},
+		env: { LATELAB_CACHE: testCacheDir(), ...options.env },
 		cwd: options.cwd ?? process.cwd()
 	};
 	const code = await main(argv, io);
@@ -30,6 +45,7 @@ const created: string[] = [];
 /** Deletes the folders `tinyBeir` made (call from `afterAll`). */
 export function removeTempDirs(): void {
 	for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
+	testCache = undefined;
 }
 
 /**

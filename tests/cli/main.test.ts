@@ -106,8 +106,8 @@ describe('latelab search', () => {
 		expect(out.hits.map((h: { rank: number }) => h.rank)).toEqual([1, 2]);
 		for (const h of out.hits) expect(Object.keys(h)).toEqual(['rank', 'id', 'score']);
 		expect(out.timings).toMatchObject({ indexMs: expect.any(Number), searchMs: expect.any(Number) });
-		expect(out.timings.stages).toHaveProperty('index');
-		expect(out.timings.stages).toHaveProperty('search');
+		// Built now (`index`) or read back from the cache an earlier test filled (`index-load`).
+		expect(Object.keys(out.timings.stages)).toEqual(expect.arrayContaining([expect.stringMatching(/^index(-load)?$/), 'search']));
 	});
 
 	it('search --json adds the MaxSim kernel {backend, reason} for ColBERT, and no kernel key for BM25', async () => {

@@ -33,7 +33,7 @@ export function firstStageName(name: string | undefined): FirstStageName {
  */
 export async function createFirstStage(ctx: NeuralContext, deps: NeuralDeps): Promise<FirstStage> {
 	const name = firstStageName(ctx.options.firstStage);
-	const pipeline = name === 'dense' ? await createDensePipeline(ctx, deps) : await createBm25Pipeline(ctx);
+	const pipeline = name === 'dense' ? await createDensePipeline(ctx, deps) : await createBm25Pipeline(ctx, deps);
 	const rowOf = new Map(ctx.corpus.docs.map((d, i) => [d.id, i]));
 	return {
 		name,
