@@ -8,6 +8,8 @@ import { createError } from '../engine/errors';
 import { type ByteSource, blobSource, loadBeirFromBlobs, loadPastedText, loadUserDocs, namedBlobsFromZip } from '../engine/corpus';
 import { demoQueryInfo, loadDemoCorpus } from '../engine/corpus/demo';
 import { Bm25Index, DEFAULT_BM25_OPTIONS, indexedText } from '../engine/lexical';
+import { cachedBm25Index } from '../engine/store/bm25-cached';
+import type { EncodedCorpusStore } from '../engine/store/store';
 import type { Corpus, Doc, StageTiming } from '../engine/types';
 import { toFailure } from './failures';
 import { queryKey } from './query-key';
@@ -28,8 +30,19 @@ export class EngineCore {
 	private queryIds = new Map<string, string>();
 	private cancelled = new Set<number>();
 	readonly panelRunners = new Map<PanelId, PanelRunner>([['bm25', runBm25]]);
+	/** Where BM25 indexes are kept between page loads (the worker's IndexedDB store); none: always build. */
+	readonly bm25Store: EncodedCorpusStore | undefined;
+	/** How the last corpus got its BM25 index: built now, or read back from `bm25Store`. */
+	bm25Source: 'built' | 'store' | undefined;
 	/** Answers the requests this class does not know (the neural ones, `src/lib/worker/neural/neural-host.ts`). */
 	extension: ((request: EngineRequest, onProgress?: (p: EngineProgress) => void) => Promise<EngineResponse>) | undefined;
+
+	/**
+	 * @example new EngineCore({ bm25Store: new IndexedDbStore() }) // a corpus loaded again reuses its stored BM25 index
+	 */
+	constructor(options: { bm25Store?: EncodedCorpusStore } = {}) {
+		this.bm25Store = options.bm25Store;
+	}
 
 	/** Marks request `target` cancelled; work checks at its next checkpoint. */
 	cancel(target: number): void {
@@ -88,16 +101,39 @@ export class EngineCore {
 		this.checkpoint(id);
 		if (corpus.docs.length === 0) throw createError('EMPTY_CORPUS', { detail: ` in ${corpus.name}` });
 		onProgress?.({ type: 'progress', id, stage: 'bm25-index', done: 0, total: corpus.docs.length, unit: 'docs' });
-		const t0 = performance.now();
-		const bm25 = Bm25Index.build(corpus.docs, this.bm25Params);
-		const indexMs = performance.now() - t0;
+		const { index: bm25, source: bm25Source, ms: indexMs } = await this.bm25For(id, corpus.docs, onProgress);
 		this.checkpoint(id);
 		onProgress?.({ type: 'progress', id, stage: 'bm25-index', done: corpus.docs.length, total: corpus.docs.length, unit: 'docs' });
+		this.bm25Source = bm25Source;
 		this.corpus = corpus;
 		this.bm25 = bm25;
 		this.docsById = new Map(corpus.docs.map((d) => [d.id, d]));
 		this.queryIds = new Map(corpus.queries.map((q) => [queryKey(q.text), q.id]));
-		return summarize(corpus, source.kind, [{ stage: 'bm25-index', ms: indexMs }]);
+		return summarize(corpus, source.kind, [{ stage: bm25Source === 'store' ? 'bm25-index-load' : 'bm25-index', ms: indexMs }]);
+	}
+
+	/**
+	 * The BM25 index of `docs`: from the store when an intact copy for the same corpus and options is
+	 * there, else built (and stored). Any store failure (no IndexedDB, quota, a corrupt entry) falls
+	 * back to building; a corrupt entry is deleted. Never worse than building.
+	 */
+	private async bm25For(id: number, docs: Doc[], onProgress?: (p: EngineProgress) => void): Promise<{ index: Bm25Index; source: 'built' | 'store'; ms: number }> {
+		const t0 = performance.now();
+		const controller = new AbortController();
+		const report = (done: number, total: number) => {
+			if (this.cancelled.has(id)) controller.abort();
+			onProgress?.({ type: 'progress', id, stage: 'bm25-index', done, total, unit: 'docs' });
+		};
+		try {
+			const result = await cachedBm25Index({ docs, options: this.bm25Params, store: this.bm25Store, onProgress: report, signal: controller.signal });
+			return { index: result.index, source: result.source, ms: performance.now() - t0 };
+		} catch (error) {
+			this.checkpoint(id);
+			if (!this.bm25Store) throw error;
+			// e.g. fingerprinting without WebCrypto: build without the store.
+			const index = await Bm25Index.buildAsync(docs, this.bm25Params, { onProgress: report, signal: controller.signal });
+			return { index, source: 'built', ms: performance.now() - t0 };
+		}
 	}
 
 	/** Rebuilds the BM25 index with new k1 and b (the corpus stays); BAD_ARGUMENT for values out of range. */

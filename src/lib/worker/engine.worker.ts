@@ -13,9 +13,11 @@ import { isNeuralRequest, NeuralHost } from './neural/neural-host';
 import { setupBrowserRuntime } from './neural/runtime-setup';
 import type { EngineApi, EngineProgress, EngineRequest } from './protocol';
 
-const core = new EngineCore();
+// One IndexedDB store (`latelab-encoded`) for encoded corpora and BM25 indexes (kind `bm25`).
+const store = new IndexedDbStore();
+const core = new EngineCore({ bm25Store: store });
 setupBrowserRuntime();
-const neural = new NeuralHost(core, { store: new IndexedDbStore(), configureHub: setupBrowserRuntime });
+const neural = new NeuralHost(core, { store, configureHub: setupBrowserRuntime });
 const evaluator = new Evaluator(core);
 core.extension = async (request, onProgress) => {
 	if (isEvaluateRequest(request)) return evaluator.handle(request, onProgress);

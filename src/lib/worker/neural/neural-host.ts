@@ -158,6 +158,14 @@ export class NeuralHost {
 			};
 		}
 		if (failure.code === 'MODEL_FILE_MISSING' && request.type === 'load-model') {
+			// The repo was found (config.json came) but a tokenizer or settings file is missing: the dtype is not the cause.
+			const file = /lacks (\S+?)(?: \(|$)/.exec(failure.message)?.[1];
+			if (file && file !== 'config.json' && !file.startsWith('onnx/')) {
+				return {
+					...failure,
+					fix: `This model has no ${file}. Use a model exported for transformers.js (config.json, tokenizer.json, tokenizer_config.json, onnx/model.onnx) or add ${file} to its folder.`
+				};
+			}
 			return { ...failure, fix: `Check the model id and revision, or pick a dtype this model has (fp32 is onnx/model.onnx, q8 is onnx/model_quantized.onnx; you asked for ${request.choice.dtype}).` };
 		}
 		return failure;
@@ -372,19 +380,22 @@ function offlineUrl(message: string): string {
 	return url ? ` (fetching ${url} failed)` : '';
 }
 
-/** A store that counts batches read back and written, for "reused N batches" in the panel. */
+/**
+ * A store that counts encoded batches read back and written, for "reused N batches" in the panel. A
+ * BM25 first stage keeps its index in the same store (kind `bm25`); that entry is not a batch and is not counted.
+ */
 function countingStore(store: EncodedCorpusStore, counts: { read: number; written: number }): EncodedCorpusStore {
 	return {
 		label: store.label,
 		listBatches: (key) => store.listBatches(key),
 		async readBatch(key, n) {
 			const bytes = await store.readBatch(key, n);
-			if (bytes) counts.read++;
+			if (bytes && key.kind !== 'bm25') counts.read++;
 			return bytes;
 		},
 		async writeBatch(key, n, bytes) {
 			await store.writeBatch(key, n, bytes);
-			counts.written++;
+			if (key.kind !== 'bm25') counts.written++;
 		},
 		deleteBatch: (key, n) => store.deleteBatch(key, n),
 		clear: (key) => store.clear(key)
