@@ -1,19 +1,24 @@
 /**
  * BM25 on SciFact: index build time (median of several builds), queries per second over the 300 test
  * queries and all 1,109 queries (k = 10 and k = 1000), index bytes, (de)serialisation time, and one
- * build of a ~100k-document corpus (SciFact repeated, ids made unique) to check scaling.
+ * build of a ~100k-document corpus (SciFact repeated, ids made unique) to check scaling, and the index
+ * cache the CLI uses (`cachedBm25Index` over a `NodeDiskStore` in a temporary folder): building and
+ * writing vs loading (fingerprint + file read + deserialise), medians over `--runs`.
  *
  *   npx tsx bench/bm25.bench.ts [--json] [--runs 5] [--scale 20]
  *
  * Reads `$LATELAB_DATA/scifact` or `../shared/data/scifact`; exits 0 with a note when it is absent.
  */
-import { cpus } from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { collectionDir } from '../tests/support/data';
 import { benchArgs, median, round } from './bench-support';
 import { loadCorpusFromPath } from '../src/lib/engine/corpus/node-files';
 import { Bm25Index } from '../src/lib/engine/lexical';
+import { cachedBm25Index } from '../src/lib/engine/store/bm25-cached';
+import { NodeDiskStore } from '../src/lib/engine/store/node-disk-store';
 import type { Doc } from '../src/lib/engine/types';
 
 const { json, flag } = benchArgs();
@@ -75,6 +80,26 @@ const search = [queryRate(testQueries, 10), queryRate(allQueries, 10), queryRate
 
 const [bytes, serializeMs] = time(() => index.serialize());
 const [, deserializeMs] = time(() => Bm25Index.deserialize(bytes));
+
+// The CLI's path: cold (fingerprint, lookup, buildAsync, serialise, write) vs warm (fingerprint, read, deserialise).
+const cacheRoot = mkdtempSync(join(tmpdir(), 'latelab-bm25-bench-'));
+const cold: number[] = [];
+const warm: number[] = [];
+try {
+	for (let r = 0; r < runs; r++) {
+		const store = new NodeDiskStore(join(cacheRoot, `run${r}`));
+		let t0 = performance.now();
+		const built = await cachedBm25Index({ docs: corpus.docs, store });
+		cold.push(performance.now() - t0);
+		t0 = performance.now();
+		const loaded = await cachedBm25Index({ docs: corpus.docs, store });
+		warm.push(performance.now() - t0);
+		if (built.source !== 'built' || loaded.source !== 'store') throw new Error(`cache bench: expected built then store, got ${built.source}, ${loaded.source}`);
+	}
+} finally {
+	rmSync(cacheRoot, { recursive: true, force: true });
+}
+const cache = { coldBuildAndWriteMs: round(median(cold)), warmLoadMs: round(median(warm)), speedup: round(median(cold) / median(warm), 1) };
 const textBytes = corpus.docs.reduce((sum, d) => sum + Buffer.byteLength(d.id) + Buffer.byteLength(d.title) + Buffer.byteLength(d.text), 0);
 
 let scaled: { docs: number; buildMs: number; buildCpuMs: number; heapUsedMB: number; indexBytes: number; qpsTestK10: number } | null = null;
@@ -109,6 +134,7 @@ const result = {
 	corpusTextBytes: textBytes,
 	serializeMs: round(serializeMs),
 	deserializeMs: round(deserializeMs),
+	cache,
 	scaled
 };
 
@@ -119,5 +145,6 @@ if (json) {
 	console.log(`build: median ${result.build.medianMs} ms wall, ${result.build.medianCpuMs} ms CPU over ${runs} runs (${result.build.allMs.join(', ')})`);
 	for (const s of search) console.log(`search k=${s.k}: ${s.queries} queries, ${s.queriesPerSecond} q/s wall, ${s.queriesPerCpuSecond} per CPU second (${s.msPerQuery} ms/query)`);
 	console.log(`index: ${(result.indexBytes / 2 ** 20).toFixed(2)} MiB serialised (corpus text ${(textBytes / 2 ** 20).toFixed(2)} MiB of it at most); serialize ${result.serializeMs} ms, deserialize ${result.deserializeMs} ms`);
+	console.log(`cache (disk, ${runs} runs): build + write ${cache.coldBuildAndWriteMs} ms, load ${cache.warmLoadMs} ms (${cache.speedup}x)`);
 	if (scaled) console.log(`scale x${scale}: ${scaled.docs} docs built in ${scaled.buildMs} ms (${scaled.buildCpuMs} ms CPU), JS heap ${scaled.heapUsedMB} MiB, ${(scaled.indexBytes / 2 ** 20).toFixed(1)} MiB serialised, ${scaled.qpsTestK10} q/s (k=10)`);
 }
