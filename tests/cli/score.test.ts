@@ -97,8 +97,10 @@ describe('latelab search / eval with neural pipelines', () => {
 			expect(out.hits).toHaveLength(2);
 			expect(Object.keys(out.timings.stages)).toEqual(expect.arrayContaining(['encode-corpus', 'first-stage', 'encode-query', 'maxsim']));
 			expect(r.stderr).toMatch(/MaxSim kernel (js|wasm|webgpu) \(/);
-			// The encoded corpus went to the command's LATELAB_CACHE, one entry with one batch.
-			const entries = readdirSync(join(beir, 'cache', 'encoded'));
+			// The encoded corpus went to the command's LATELAB_CACHE, one entry with one batch, beside the BM25 first stage's index.
+			const all = readdirSync(join(beir, 'cache', 'encoded'));
+			expect(all.filter((name) => name.startsWith('bm25__'))).toHaveLength(1);
+			const entries = all.filter((name) => !name.startsWith('bm25__'));
 			expect(entries).toHaveLength(1);
 			expect(readdirSync(join(beir, 'cache', 'encoded', entries[0]))).toEqual(['batch-000000.bin']);
 		} finally {
