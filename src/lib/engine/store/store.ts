@@ -4,6 +4,7 @@
  * stopped. One interface, three implementations: `MemoryStore` (tests, no persistence),
  * `NodeDiskStore` (`node-disk-store.ts`, files) and `IndexedDbStore` (`indexeddb-store.ts`, browsers).
  * Stores hold opaque bytes; integrity (header, length, checksum) is checked by `index/serialize.ts`.
+ * BM25 indexes live here too, as one-batch entries of kind `bm25` (`bm25-cached.ts`), checked by `lexical/bm25-format.ts`.
  */
 import { crc32 } from '../index/checksum';
 
