@@ -13,10 +13,13 @@ export interface Captured {
 
 let testCache: string | undefined;
 
-/** A cache folder for this test process, so CLI runs never write to the user's `~/.cache` (removed by `removeTempDirs`). */
+/**
+ * A cache folder for this test file, so CLI runs never write to the user's `~/.cache`. Not created
+ * here: only a run that writes to the cache makes it (removed by `removeTempDirs`).
+ */
 function testCacheDir(): string {
 	if (!testCache) {
-		testCache = mkdtempSync(join(tmpdir(), 'latelab-cli-cache-'));
+		testCache = join(tmpdir(), `latelab-cli-cache-${process.pid}-${Math.random().toString(36).slice(2)}`);
 		created.push(testCache);
 	}
 	return testCache;
