@@ -1,11 +1,18 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { collectionDir, missingCollectionReason } from '../support/data';
 import { removeTempDirs, tinyBeir, TINY_EXPECTED } from './helpers';
 
-afterAll(removeTempDirs);
+// The executable caches indexes; keep them out of the user's ~/.cache.
+const CACHE = mkdtempSync(join(tmpdir(), 'latelab-bin-cache-'));
+afterAll(() => {
+	removeTempDirs();
+	rmSync(CACHE, { recursive: true, force: true });
+});
 
 const BIN = resolve(import.meta.dirname, '../../bin/latelab.js');
 
@@ -13,7 +20,7 @@ const BIN = resolve(import.meta.dirname, '../../bin/latelab.js');
 function latelab(args: string[], env: Record<string, string> = {}) {
 	const r = spawnSync(process.execPath, [BIN, ...args], {
 		encoding: 'utf8',
-		env: { ...process.env, LATELAB_DEBUG: '', ...env },
+		env: { ...process.env, LATELAB_DEBUG: '', LATELAB_CACHE: CACHE, ...env },
 		timeout: 120_000
 	});
 	return { code: r.status, stdout: r.stdout, stderr: r.stderr };
