@@ -11,7 +11,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg, platform, release } from 'node:os';
-import { mulberry32 } from '../kernels/cases/maxsim-cases';
+import { uniformRandom } from '../src/lib/engine/random';
 import { ceilingFlopPerIteration, type F32Flavour } from '../kernels/wasm/maxsim-template';
 import { relaxedSimdSupported } from '../src/lib/engine/capabilities';
 import { JsMaxSimScorer } from '../src/lib/engine/maxsim/js';
@@ -78,7 +78,7 @@ interface Result {
 
 /** Seeded random unit vectors, rows x dim, in one Float32Array. */
 function unitRows(rows: number, dim: number, seed: number): Float32Array {
-	const random = mulberry32(seed);
+	const random = uniformRandom(seed);
 	const data = new Float32Array(rows * dim);
 	for (let r = 0; r < rows; r++) {
 		let norm = 0;

@@ -3,7 +3,7 @@
  * isolated page): seeded workloads A and B of issue 4, generated in batches so only the scorer holds
  * the documents, timed per backend, with the WASM SIMD ceilings measured in the same page.
  */
-import { mulberry32 } from '../../kernels/cases/maxsim-cases';
+import { uniformRandom } from '../../src/lib/engine/random';
 import { JsMaxSimScorer } from '../../src/lib/engine/maxsim/js';
 import { instantiateKernel, kernelModule } from '../../src/lib/engine/maxsim/kernel-module';
 import { maxSim, type MaxSimScorer } from '../../src/lib/engine/maxsim/maxsim';
@@ -63,14 +63,14 @@ function unitRows(rows: number, dim: number, next: () => number): TokenMatrix {
 
 /** The query, then the documents in batches; the same seed gives the same data in every page. */
 function* generate(w: Workload, batch = 250): Generator<TokenMatrix[], void, void> {
-	const next = mulberry32(w.seed);
+	const next = uniformRandom(w.seed);
 	for (let start = 0; start < w.nDocs; start += batch) {
 		yield Array.from({ length: Math.min(batch, w.nDocs - start) }, () => unitRows(w.nd, w.dim, next));
 	}
 }
 
 function queryOf(w: Workload): TokenMatrix {
-	return unitRows(w.nq, w.dim, mulberry32(w.seed + 1000));
+	return unitRows(w.nq, w.dim, uniformRandom(w.seed + 1000));
 }
 
 function median(values: number[]): number {

@@ -8,6 +8,7 @@
  * cases[0].expected // Float32Array [1.8]
  */
 import { maxSim } from '../../src/lib/engine/maxsim/maxsim';
+import { uniformRandom } from '../../src/lib/engine/random';
 import type { TokenMatrix } from '../../src/lib/engine/types';
 
 type Value = number | 'NaN' | 'Infinity' | '-Infinity';
@@ -55,18 +56,6 @@ export interface MaxSimCases {
 	cases: MaxSimCase[];
 }
 
-/** mulberry32: a tiny seeded PRNG in [0, 1) (Tommy Ettinger's public-domain generator). */
-export function mulberry32(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
-
 function toNumber(value: Value): number {
 	return typeof value === 'number' ? value : Number(value);
 }
@@ -80,7 +69,7 @@ function expand(spec: MatrixSpec, dim: number, query?: TokenMatrix): TokenMatrix
 		if (!query || query.rows === 0) throw new Error('fill "query" needs a query with rows');
 		for (let r = 0; r < spec.rows; r++) data.set(query.data.subarray((r % query.rows) * d, ((r % query.rows) + 1) * d), r * d);
 	} else {
-		const random = mulberry32(spec.seed ?? 1);
+		const random = uniformRandom(spec.seed ?? 1);
 		const lo = spec.lo ?? -1;
 		const hi = spec.hi ?? 1;
 		const scale = spec.scale ?? 1;

@@ -1,7 +1,8 @@
 /** The shared cases file parses, covers what issue 4 asks for, and its reference values are right. */
 import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
-import { mulberry32, parseMaxSimCases, withinTolerance } from '../../kernels/cases/maxsim-cases';
+import { parseMaxSimCases, withinTolerance } from '../../kernels/cases/maxsim-cases';
+import { uniformRandom } from '../../src/lib/engine/random';
 
 const parsed = parseMaxSimCases(readFileSync('kernels/cases/maxsim.jsonc', 'utf8'));
 
@@ -28,9 +29,9 @@ it('parseMaxSimCases(text) draws "unit" rows of length 1 and plants poison value
 	expect(poisoned.data.some((v) => Number.isNaN(v))).toBe(true);
 });
 
-it('mulberry32(seed) is deterministic and in [0, 1)', () => {
-	const a = mulberry32(7);
-	const b = mulberry32(7);
+it('uniformRandom(seed) is deterministic and in [0, 1)', () => {
+	const a = uniformRandom(7);
+	const b = uniformRandom(7);
 	for (let i = 0; i < 100; i++) {
 		const x = a();
 		expect(x).toBe(b());

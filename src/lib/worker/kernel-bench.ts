@@ -6,6 +6,7 @@
  */
 import { maxSim } from '../engine/maxsim/maxsim';
 import { createMaxSimScorer } from '../engine/maxsim/select';
+import { uniformRandom } from '../engine/random';
 import type { TokenMatrix } from '../engine/types';
 
 export type KernelBackend = 'js' | 'wasm' | 'webgpu';
@@ -45,18 +46,6 @@ export interface KernelBenchProgress {
 	total: number;
 }
 
-/** A small deterministic PRNG (mulberry32) so every run and every page gets the same vectors. */
-export function mulberry32(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
-
 /** `rows` x `dim` random unit vectors. */
 export function unitRows(rows: number, dim: number, next: () => number): TokenMatrix {
 	const data = new Float32Array(rows * dim);
@@ -94,8 +83,8 @@ export async function benchKernel(backend: KernelBackend, w: KernelWorkload, opt
 		if (choice.backend !== backend) {
 			return { backend, available: false, reason: `${backend} unavailable: ${warnings.join('; ') || choice.reason}`, warnings };
 		}
-		const next = mulberry32(w.seed);
-		const query = unitRows(w.nq, w.dim, mulberry32(w.seed + 1000));
+		const next = uniformRandom(w.seed);
+		const query = unitRows(w.nq, w.dim, uniformRandom(w.seed + 1000));
 		const step = Math.max(1, Math.floor(w.nDocs / 20));
 		const sample: { index: number; doc: TokenMatrix }[] = [];
 		for (let start = 0; start < w.nDocs; start += 100) {

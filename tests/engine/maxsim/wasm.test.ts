@@ -1,13 +1,13 @@
 /** WasmMaxSimScorer beyond the shared cases: growth across add() calls, threads, the i16 screen, misuse. */
 import { afterAll, expect, it } from 'vitest';
-import { mulberry32 } from '../../../kernels/cases/maxsim-cases';
+import { uniformRandom } from '../../../src/lib/engine/random';
 import { maxSim } from '../../../src/lib/engine/maxsim/maxsim';
 import type { MaxSimScorer } from '../../../src/lib/engine/maxsim/maxsim';
 import { WasmMaxSimScorer } from '../../../src/lib/engine/maxsim/wasm';
 import type { TokenMatrix } from '../../../src/lib/engine/types';
 
 function unit(rows: number, dim: number, seed: number): TokenMatrix {
-	const random = mulberry32(seed);
+	const random = uniformRandom(seed);
 	const data = new Float32Array(rows * dim);
 	for (let r = 0; r < rows; r++) {
 		let norm = 0;

@@ -1,3 +1,4 @@
+import { mulberry32 } from '../random';
 import { createError } from '../errors';
 import type { Qrels } from '../types';
 import { DEFAULT_METRICS, evaluateRun, type Run } from './metrics';
@@ -11,20 +12,8 @@ import { studentTTwoSided } from './student-t';
  * Deltas and wins are from B's point of view: `delta = B - A`, a win is a query where B scores higher.
  */
 
-/**
- * A small seeded PRNG (mulberry32): same seed, same stream, on every platform.
- * @example const next = mulberry32(42); next() // a uint32, the same on every run
- */
-export function mulberry32(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let z = state;
-		z = Math.imul(z ^ (z >>> 15), z | 1);
-		z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
-		return (z ^ (z >>> 14)) >>> 0;
-	};
-}
+// Re-exported: notebooks and older callers import the generator from here.
+export { mulberry32 };
 
 export interface RandomizationOptions {
 	/** Random sign-flip assignments to draw (default 10,000). */

@@ -6,7 +6,7 @@ import { isLatelabError } from '../../../../src/lib/engine/errors';
 import { maxSim } from '../../../../src/lib/engine/maxsim/maxsim';
 import { createWebGpuScorer } from '../../../../src/lib/engine/maxsim/webgpu';
 import type { TokenMatrix } from '../../../../src/lib/engine/types';
-import { mulberry32 } from '../../../../kernels/cases/maxsim-cases';
+import { uniformRandom } from '../../../../src/lib/engine/random';
 
 /** |got - want| / max(1, |want|): relative, absolute near 0. */
 export function relError(got: number, want: number): number {
@@ -15,7 +15,7 @@ export function relError(got: number, want: number): number {
 
 /** A rows x dim matrix of seeded uniform values in [-1, 1). */
 export function randomMatrix(rows: number, dim: number, seed: number): TokenMatrix {
-	const next = mulberry32(seed);
+	const next = uniformRandom(seed);
 	return { data: Float32Array.from({ length: rows * dim }, () => next() * 2 - 1), rows, dim };
 }
 
