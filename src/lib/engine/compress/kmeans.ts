@@ -1,0 +1,229 @@
+/**
+ * Seeded k-means over unit vectors, as ColBERTv2 trains its centroids (stanford-futuredata/ColBERT
+ * `indexing/collection_indexer.py` `_train_kmeans`: faiss `Kmeans(dim, k, niter, seed)` on a sample
+ * of the document vectors, then the centroids are L2-normalised). Also the exact nearest-centroid
+ * assignment every vector needs afterwards (its centroid id), which is where the time goes: `n x k`
+ * dot products, computed here in 4 x 4 register blocks over flat Float32Arrays.
+ */
+import { createError } from '../errors';
+import { uniformRandom } from '../random';
+import type { TokenMatrix } from '../types';
+
+/** The centroid count ColBERTv2 picks: `2^floor(log2(16 sqrt(numVectors)))` (at least 1). @example defaultCentroidCount(1_000_000) // 8192 */
+export function defaultCentroidCount(numVectors: number): number {
+	if (numVectors < 1) return 1;
+	return 2 ** Math.max(0, Math.floor(Math.log2(16 * Math.sqrt(numVectors))));
+}
+
+export interface KMeansOptions {
+	/** Number of centroids (default `defaultCentroidCount` of all vectors). */
+	k?: number;
+	/** Lloyd iterations (default 4, ColBERTv2's `kmeans_niters`). */
+	iterations?: number;
+	/** Seed of the sample and the initial centroids (default 123, ColBERTv2's faiss seed). */
+	seed?: number;
+	/** At most this many vectors are sampled for training (default 64 per centroid, at least 4096). */
+	sample?: number;
+	/** Progress: `done` of `total` vectors of one step (`kmeans-assign` per iteration, `kmeans-sample`). */
+	onProgress?: (p: { stage: string; done: number; total: number }) => void;
+}
+
+/** Rows `rows` (in order) gathered from `docs` (one matrix, or many concatenated) into one matrix. */
+export function gatherRows(docs: TokenMatrix | readonly TokenMatrix[], rows: ArrayLike<number>): TokenMatrix {
+	const list = Array.isArray(docs) ? (docs as readonly TokenMatrix[]) : [docs as TokenMatrix];
+	const dim = list[0]?.dim ?? 0;
+	const out = new Float32Array(rows.length * dim);
+	let doc = 0;
+	let first = 0; // global row index of list[doc]'s row 0
+	let prev = -1;
+	for (let i = 0; i < rows.length; i++) {
+		const r = rows[i];
+		if (r < prev) throw createError('BAD_ARGUMENT', { detail: 'gatherRows: row indices must be increasing' });
+		prev = r;
+		while (doc < list.length && r >= first + list[doc].rows) first += list[doc++].rows;
+		if (doc >= list.length) throw createError('BAD_ARGUMENT', { detail: `gatherRows: row ${r} is past the last vector` });
+		const m = list[doc];
+		out.set(m.data.subarray((r - first) * dim, (r - first + 1) * dim), i * dim);
+	}
+	return { data: out, rows: rows.length, dim };
+}
+
+/** `count` distinct indices of `0..n-1`, increasing, drawn with a seeded partial Fisher-Yates shuffle. @example sampleIndices(10, 3, 1) // e.g. [2, 5, 9] */
+export function sampleIndices(n: number, count: number, seed: number): Int32Array {
+	const m = Math.min(n, count);
+	const random = uniformRandom(seed);
+	if (m === n) return Int32Array.from({ length: n }, (_, i) => i);
+	// Sparse Fisher-Yates: only the swapped positions are stored, so sampling 1e5 of 1e7 costs 1e5.
+	const swapped = new Map<number, number>();
+	const out = new Int32Array(m);
+	for (let i = 0; i < m; i++) {
+		const j = i + Math.floor(random() * (n - i));
+		const vi = swapped.get(i) ?? i;
+		const vj = swapped.get(j) ?? j;
+		out[i] = vj;
+		swapped.set(j, vi);
+	}
+	return out.sort();
+}
+
+/**
+ * For every row of `vectors`, the centroid with the largest `x . c - bias[c]` (ties: lower id), and
+ * that value. With `bias[c] = |c|^2 / 2` this is the nearest centroid in L2; with no bias (unit
+ * centroids) the most similar one, which is the same thing for unit vectors.
+ * Shapes: `vectors` n x dim, `centroids` k x dim; returns `ids` (n) and `scores` (n).
+ * @example
+ * nearestCentroids({ data: Float32Array.of(1, 0, 0, 1), rows: 2, dim: 2 }, { data: Float32Array.of(0, 1, 0.8, 0.6), rows: 2, dim: 2 }).ids // Int32Array [1, 0]
+ */
+export function nearestCentroids(
+	vectors: TokenMatrix,
+	centroids: TokenMatrix,
+	options: { bias?: Float32Array; onProgress?: (done: number, total: number) => void } = {}
+): { ids: Int32Array; scores: Float32Array } {
+	const { dim } = vectors;
+	if (centroids.dim !== dim) throw createError('DIM_MISMATCH', { expected: dim, actual: centroids.dim, detail: ' (centroids vs vectors)' });
+	const n = vectors.rows;
+	const k = centroids.rows;
+	if (k < 1) throw createError('BAD_ARGUMENT', { detail: 'nearestCentroids needs at least one centroid' });
+	const x = vectors.data;
+	const c = centroids.data;
+	const bias = options.bias ?? new Float32Array(k);
+	const ids = new Int32Array(n);
+	const scores = new Float32Array(n).fill(-Infinity);
+	const k4 = k - (k % 4);
+	const step = Math.max(4, 4 * Math.floor(16384 / Math.max(1, k))); // report about every 64M multiply-adds / dim
+	for (let i = 0; i < n; i += 4) {
+		const rowsHere = Math.min(4, n - i);
+		// Missing rows of the last block reuse row i: computed, never stored.
+		const o0 = i * dim;
+		const o1 = (rowsHere > 1 ? i + 1 : i) * dim;
+		const o2 = (rowsHere > 2 ? i + 2 : i) * dim;
+		const o3 = (rowsHere > 3 ? i + 3 : i) * dim;
+		let b0 = -Infinity, b1 = -Infinity, b2 = -Infinity, b3 = -Infinity;
+		let i0 = 0, i1 = 0, i2 = 0, i3 = 0;
+		for (let j = 0; j < k4; j += 4) {
+			const p0 = j * dim, p1 = p0 + dim, p2 = p1 + dim, p3 = p2 + dim;
+			let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+			let s20 = 0, s21 = 0, s22 = 0, s23 = 0, s30 = 0, s31 = 0, s32 = 0, s33 = 0;
+			for (let d = 0; d < dim; d++) {
+				const x0 = x[o0 + d], x1 = x[o1 + d], x2 = x[o2 + d], x3 = x[o3 + d];
+				const c0 = c[p0 + d], c1 = c[p1 + d], c2 = c[p2 + d], c3 = c[p3 + d];
+				s00 += x0 * c0; s01 += x0 * c1; s02 += x0 * c2; s03 += x0 * c3;
+				s10 += x1 * c0; s11 += x1 * c1; s12 += x1 * c2; s13 += x1 * c3;
+				s20 += x2 * c0; s21 += x2 * c1; s22 += x2 * c2; s23 += x2 * c3;
+				s30 += x3 * c0; s31 += x3 * c1; s32 += x3 * c2; s33 += x3 * c3;
+			}
+			const e0 = bias[j], e1 = bias[j + 1], e2 = bias[j + 2], e3 = bias[j + 3];
+			// Strict > keeps the lower id on ties, scanning ids upwards.
+			if (s00 - e0 > b0) { b0 = s00 - e0; i0 = j; }
+			if (s01 - e1 > b0) { b0 = s01 - e1; i0 = j + 1; }
+			if (s02 - e2 > b0) { b0 = s02 - e2; i0 = j + 2; }
+			if (s03 - e3 > b0) { b0 = s03 - e3; i0 = j + 3; }
+			if (s10 - e0 > b1) { b1 = s10 - e0; i1 = j; }
+			if (s11 - e1 > b1) { b1 = s11 - e1; i1 = j + 1; }
+			if (s12 - e2 > b1) { b1 = s12 - e2; i1 = j + 2; }
+			if (s13 - e3 > b1) { b1 = s13 - e3; i1 = j + 3; }
+			if (s20 - e0 > b2) { b2 = s20 - e0; i2 = j; }
+			if (s21 - e1 > b2) { b2 = s21 - e1; i2 = j + 1; }
+			if (s22 - e2 > b2) { b2 = s22 - e2; i2 = j + 2; }
+			if (s23 - e3 > b2) { b2 = s23 - e3; i2 = j + 3; }
+			if (s30 - e0 > b3) { b3 = s30 - e0; i3 = j; }
+			if (s31 - e1 > b3) { b3 = s31 - e1; i3 = j + 1; }
+			if (s32 - e2 > b3) { b3 = s32 - e2; i3 = j + 2; }
+			if (s33 - e3 > b3) { b3 = s33 - e3; i3 = j + 3; }
+		}
+		for (let j = k4; j < k; j++) {
+			const p = j * dim;
+			let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+			for (let d = 0; d < dim; d++) {
+				const cd = c[p + d];
+				s0 += x[o0 + d] * cd; s1 += x[o1 + d] * cd; s2 += x[o2 + d] * cd; s3 += x[o3 + d] * cd;
+			}
+			const e = bias[j];
+			if (s0 - e > b0) { b0 = s0 - e; i0 = j; }
+			if (s1 - e > b1) { b1 = s1 - e; i1 = j; }
+			if (s2 - e > b2) { b2 = s2 - e; i2 = j; }
+			if (s3 - e > b3) { b3 = s3 - e; i3 = j; }
+		}
+		ids[i] = i0; scores[i] = b0;
+		if (rowsHere > 1) { ids[i + 1] = i1; scores[i + 1] = b1; }
+		if (rowsHere > 2) { ids[i + 2] = i2; scores[i + 2] = b2; }
+		if (rowsHere > 3) { ids[i + 3] = i3; scores[i + 3] = b3; }
+		if (options.onProgress && (i / 4) % (step / 4) === 0) options.onProgress(i + rowsHere, n);
+	}
+	options.onProgress?.(n, n);
+	return { ids, scores };
+}
+
+/** Rows of `m` scaled to unit length in place (zero rows stay zero). */
+export function normalizeRows(m: TokenMatrix): TokenMatrix {
+	const { data, rows, dim } = m;
+	for (let r = 0; r < rows; r++) {
+		let s = 0;
+		for (let d = 0; d < dim; d++) s += data[r * dim + d] * data[r * dim + d];
+		if (s === 0) continue;
+		const inv = 1 / Math.sqrt(s);
+		for (let d = 0; d < dim; d++) data[r * dim + d] *= inv;
+	}
+	return m;
+}
+
+/**
+ * k-means (Lloyd) on a seeded sample of the rows of `vectors` (one matrix, or the documents' matrices
+ * in order): `k` distinct sampled rows as the initial centroids, `iterations` assign/update rounds,
+ * an emptied centroid re-seeded from a random member of the largest cluster (as faiss splits big
+ * clusters), then the centroids are L2-normalised (as ColBERTv2 does after faiss).
+ * Shapes: returns `k x dim` unit rows (k is capped at the number of sampled vectors).
+ * @example
+ * const c = trainKMeans({ data: Float32Array.of(1, 0, 0.9, 0.1, 0, 1, 0.1, 0.9), rows: 4, dim: 2 }, { k: 2 });
+ * // two unit centroids, near (0.99, 0.05) and (0.05, 0.99) in some order
+ */
+export function trainKMeans(vectors: TokenMatrix | readonly TokenMatrix[], options: KMeansOptions = {}): TokenMatrix {
+	const list = Array.isArray(vectors) ? (vectors as readonly TokenMatrix[]) : [vectors as TokenMatrix];
+	const total = list.reduce((s, m) => s + m.rows, 0);
+	if (total === 0) throw createError('BAD_ARGUMENT', { detail: 'k-means needs at least one vector' });
+	const k0 = options.k ?? defaultCentroidCount(total);
+	if (!Number.isInteger(k0) || k0 < 1) throw createError('BAD_ARGUMENT', { detail: `k-means k must be a positive integer, got ${String(k0)}` });
+	const iterations = options.iterations ?? 4;
+	const seed = options.seed ?? 123;
+	const sampleSize = options.sample ?? Math.max(4096, 64 * k0);
+	const train = gatherRows(list, sampleIndices(total, sampleSize, seed));
+	const { rows: n, dim } = train;
+	const k = Math.min(k0, n);
+	const random = uniformRandom(seed ^ 0x5bd1e995);
+	const init = sampleIndices(n, k, seed + 1);
+	const centroids: TokenMatrix = { data: new Float32Array(k * dim), rows: k, dim };
+	for (let j = 0; j < k; j++) centroids.data.set(train.data.subarray(init[j] * dim, (init[j] + 1) * dim), j * dim);
+	const x = train.data;
+	const sums = new Float64Array(k * dim);
+	const counts = new Int32Array(k);
+	const bias = new Float32Array(k);
+	for (let it = 0; it < iterations; it++) {
+		for (let j = 0; j < k; j++) {
+			let s = 0;
+			for (let d = 0; d < dim; d++) s += centroids.data[j * dim + d] ** 2;
+			bias[j] = s / 2;
+		}
+		const { ids } = nearestCentroids(train, centroids, { bias, onProgress: (done, all) => options.onProgress?.({ stage: `kmeans-iteration-${it + 1}`, done, total: all }) });
+		sums.fill(0);
+		counts.fill(0);
+		for (let i = 0; i < n; i++) {
+			const j = ids[i];
+			counts[j]++;
+			for (let d = 0; d < dim; d++) sums[j * dim + d] += x[i * dim + d];
+		}
+		let largest = 0;
+		for (let j = 1; j < k; j++) if (counts[j] > counts[largest]) largest = j;
+		for (let j = 0; j < k; j++) {
+			if (counts[j] > 0) {
+				for (let d = 0; d < dim; d++) centroids.data[j * dim + d] = sums[j * dim + d] / counts[j];
+				continue;
+			}
+			// Empty cluster: restart it on a random vector of the largest cluster.
+			const members: number[] = [];
+			for (let i = 0; i < n; i++) if (ids[i] === largest) members.push(i);
+			const pick = members[Math.floor(random() * members.length)] ?? Math.floor(random() * n);
+			centroids.data.set(x.subarray(pick * dim, (pick + 1) * dim), j * dim);
+		}
+	}
+	return normalizeRows(centroids);
+}
