@@ -7,5 +7,6 @@ export { rankChanges, rankChangesLayout, rankChangeLabel, highlightRank, type Ra
 export { estimateTextWidth, layoutColumnLabels, wrapLabel, type ColumnLabelLayout } from './column-labels';
 export { barChart, formatCount, type BarDatum, type BarChartOptions } from './bar-chart';
 export { deltaBars, type DeltaDatum, type DeltaBarsOptions } from './delta-bars';
+export { qualityCost, describePoint, byteTicks, shortBytes, isPlottable, type QualityCostDatum, type QualityCostOptions } from './quality-cost';
 export { valueColor, shadeColor, finiteExtent, type ScaleKind } from './color';
 export { resolveDocument, formatScore, type VizContext } from './dom';
