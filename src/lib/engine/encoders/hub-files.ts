@@ -8,7 +8,7 @@
  * const files = hubFiles({ id: 'answerdotai/answerai-colbert-small-v1' }, fileSettings());
  * await files.read('config.json'); // Uint8Array, cached for transformers.js too
  */
-import { createError } from '../errors';
+import { createError, isLatelabError } from '../errors';
 import { unsharedBytes } from '../unshared-bytes';
 import { download, hubUrl, nodeModules, tensorOf, type FileSettings, type ModelFiles } from './model-files';
 import { fetchTensorByRange } from './safetensors-remote';
@@ -20,6 +20,7 @@ const MISSING = '.latelab-404';
 interface CacheLike {
 	match(key: string): Promise<Response | undefined>;
 	put(key: string, response: Response): Promise<void>;
+	delete(key: string): Promise<boolean>;
 }
 
 /** The browser's `caches`, or null (Node, or a context without the Cache API). */
@@ -71,9 +72,28 @@ export function hubFiles(ref: { id: string; revision?: string }, settings: FileS
 		}
 	}
 
+	/** Deletes the cached copy of `file` (bytes and 404 marker); missing entries are fine. */
+	async function evict(file: string): Promise<void> {
+		const url = hubUrl(settings, ref.id, revision, file);
+		if (node && settings.cacheDir) {
+			const target = node.path.join(settings.cacheDir, cacheKey(file));
+			await Promise.all([node.fs.rm(target, { force: true }), node.fs.rm(`${target}${MISSING}`, { force: true })]);
+		} else if (!node && browserCache(settings.browserCacheName)) {
+			const cache = await browserCache(settings.browserCacheName)!;
+			await Promise.all([cache.delete(url), cache.delete(`${url}?${MISSING.slice(1)}`)]);
+		}
+	}
+
 	const files: ModelFiles = {
 		label: `Hub repo ${ref.id}@${revision} (${settings.remoteHost})`,
 		local: false,
+		evict,
+		clearHint(file) {
+			if (node && settings.cacheDir) {
+				return `To clear it by hand: latelab cache clear --models, or delete ${node.path.join(settings.cacheDir, cacheKey(file))}`;
+			}
+			return `To clear it by hand: remove the model's downloads (cache list of the playground), or delete ${hubUrl(settings, ref.id, revision, file)} from the browser's Cache API (${settings.browserCacheName ?? 'no cache'})`;
+		},
 		async read(file, onProgress, rememberMissing) {
 			const url = hubUrl(settings, ref.id, revision, file);
 			onProgress?.(file, 'initiate');
@@ -96,24 +116,35 @@ export function hubFiles(ref: { id: string; revision?: string }, settings: FileS
 			return bytes;
 		},
 		async readTensor(file, key) {
-			const url = hubUrl(settings, ref.id, revision, file);
-			const whole = await fromCache(file, url);
-			if (whole !== null) return tensorOf(files, file, whole === 'missing' ? null : whole, key);
-			// The one tensor, cached on its own as a small safetensors file beside where the whole would go.
-			const part = `${file}.${key}.latelab`;
-			const partUrl = `${url}.${key}.latelab`;
-			const cached = await fromCache(part, partUrl);
-			if (cached !== null) return tensorOf(files, file, cached === 'missing' ? null : cached, key);
-			if (!settings.allowRemoteModels) {
-				throw createError('OFFLINE', { url, detail: `remote models are disabled and ${key} of ${file} is not in the cache; load the model from a local folder (see docs/MODELS-GUIDE.md)` });
+			try {
+				return await readTensorOnce(file, key);
+			} catch (error) {
+				// A cached copy (whole file or extracted tensor) that does not parse: drop both, fetch once more.
+				if (!isLatelabError(error) || error.code !== 'MALFORMED_JSON') throw error;
+				await Promise.all([evict(file), evict(`${file}.${key}.latelab`)]);
+				return readTensorOnce(file, key);
 			}
-			const remote = await fetchTensorByRange(url, key);
-			if (remote.kind === 'unsupported') return tensorOf(files, file, await files.read(file), key);
-			if (remote.kind === 'missing') await toCache(file, url, 'missing');
-			else await toCache(part, partUrl, remote.kind === 'tensor' ? remote.file : 'missing');
-			return remote.kind === 'tensor' ? tensorOf(files, file, remote.file, key) : null;
 		}
 	};
+
+	async function readTensorOnce(file: string, key: string): Promise<{ shape: number[]; data: Float32Array } | null> {
+		const url = hubUrl(settings, ref.id, revision, file);
+		const whole = await fromCache(file, url);
+		if (whole !== null) return tensorOf(files, file, whole === 'missing' ? null : whole, key);
+		// The one tensor, cached on its own as a small safetensors file beside where the whole would go.
+		const part = `${file}.${key}.latelab`;
+		const partUrl = `${url}.${key}.latelab`;
+		const cached = await fromCache(part, partUrl);
+		if (cached !== null) return tensorOf(files, file, cached === 'missing' ? null : cached, key);
+		if (!settings.allowRemoteModels) {
+			throw createError('OFFLINE', { url, detail: `remote models are disabled and ${key} of ${file} is not in the cache; load the model from a local folder (see docs/MODELS-GUIDE.md)` });
+		}
+		const remote = await fetchTensorByRange(url, key);
+		if (remote.kind === 'unsupported') return tensorOf(files, file, await files.read(file), key);
+		if (remote.kind === 'missing') await toCache(file, url, 'missing');
+		else await toCache(part, partUrl, remote.kind === 'tensor' ? remote.file : 'missing');
+		return remote.kind === 'tensor' ? tensorOf(files, file, remote.file, key) : null;
+	}
 	return files;
 }
 

@@ -16,6 +16,7 @@ import { createError, isLatelabError } from '../errors';
 import { offlineError } from './offline-error';
 import { readSafetensors } from './safetensors';
 import { readTensorByRanges } from './safetensors-remote';
+import { verifiedFetch } from './verified-fetch';
 
 /** Where files come from and where downloads are cached (filled by the runtime from its settings). */
 export interface FileSettings {
@@ -48,6 +49,13 @@ export interface ModelFiles {
 	 * only that tensor's bytes are fetched (Range requests) and cached.
 	 */
 	readTensor(file: string, key: string): Promise<{ shape: number[]; data: Float32Array } | null>;
+	/**
+	 * Hub repos only: deletes the cached copy of `file` (and a remembered 404), so the next read
+	 * downloads it again. Used when a cached file does not load.
+	 */
+	evict?(file: string): Promise<void>;
+	/** Hub repos only: how the user clears the cached copy of `file` by hand (a command and the path or URL). */
+	clearHint?(file: string): string;
 }
 
 /** `key` of safetensors `bytes`, or null when absent. */
@@ -73,11 +81,16 @@ export function hubUrl(settings: FileSettings, id: string, revision: string, fil
 	return [settings.remoteHost.replace(/\/$/, ''), path.replace(/^\/|\/$/g, ''), file].join('/');
 }
 
+/**
+ * The bytes at `url`, or null for 401/403/404. The body is checked (`verified-fetch.ts`: length,
+ * the Hub's size and hash headers, stalls) before it is returned; failures are NETWORK / OFFLINE.
+ */
 export async function download(url: string, file: string, onProgress?: FileProgress): Promise<Uint8Array | null> {
 	let response: Response;
 	try {
-		response = await fetch(url);
+		response = await verifiedFetch(url);
 	} catch (error) {
+		if (isLatelabError(error)) throw error;
 		throw offlineError(url, error);
 	}
 	if (response.status === 404 || response.status === 401 || response.status === 403) return null;
@@ -95,6 +108,7 @@ export async function download(url: string, file: string, onProgress?: FileProgr
 			onProgress?.(file, 'progress', loaded, total || loaded);
 		}
 	} catch (error) {
+		if (isLatelabError(error)) throw error;
 		throw createError('NETWORK', { url, detail: `connection lost after ${loaded} of ${total || '?'} bytes (${(error as Error).message}); nothing was cached, retry` }, {}, error);
 	}
 	if (total && loaded !== total) {
@@ -180,14 +194,31 @@ export async function readFile(files: ModelFiles, file: string, options: { optio
 	return bytes;
 }
 
-/** Parsed JSON of `file`, or null when optional and absent. */
+/**
+ * Parsed JSON of `file`, or null when optional and absent. A cached Hub file that does not parse is
+ * deleted and downloaded once more; if that fails too it is deleted again and the error says how to
+ * clear the cache.
+ */
 export async function readJson<T = Record<string, unknown>>(files: ModelFiles, file: string, options: { optional?: boolean; onProgress?: FileProgress } = {}): Promise<T | null> {
+	const parse = (bytes: Uint8Array): { value: T } | { problem: string } => {
+		try {
+			return { value: JSON.parse(new TextDecoder().decode(bytes)) as T };
+		} catch (error) {
+			return { problem: (error as Error).message };
+		}
+	};
+	const where = describeFile(files, file);
 	const bytes = await readFile(files, file, options);
 	if (bytes === null) return null;
-	try {
-		return JSON.parse(new TextDecoder().decode(bytes)) as T;
-	} catch (error) {
-		if (isLatelabError(error)) throw error;
-		throw createError('MALFORMED_JSON', { detail: `${describeFile(files, file)}: ${(error as Error).message}` }, { file: describeFile(files, file) });
-	}
+	const first = parse(bytes);
+	if ('value' in first) return first.value;
+	if (!files.evict) throw createError('MALFORMED_JSON', { detail: `${where}: ${first.problem}` }, { file: where });
+	await files.evict(file);
+	const again = await readFile(files, file, options);
+	if (again === null) return null;
+	const second = parse(again);
+	if ('value' in second) return second.value;
+	await files.evict(file).catch(() => undefined);
+	const hint = files.clearHint?.(file) ?? '';
+	throw createError('MALFORMED_JSON', { detail: `${where}: ${second.problem}; deleted from the cache, downloaded again, still unreadable (not kept). ${hint}`.trim() }, { file: where });
 }

@@ -4,10 +4,10 @@
  *
  * @example offlineError('https://huggingface.co/x/resolve/main/config.json', new TypeError('fetch failed')).code // 'OFFLINE'
  */
-import { createError } from '../errors';
+import { createError, type LatelabError } from '../errors';
 
 /** Maps a failed `fetch` (no HTTP response at all) to OFFLINE, with the fix. */
-export function offlineError(url: string, error: unknown): Error {
+export function offlineError(url: string, error: unknown): LatelabError {
 	const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
 	const reason = cause?.code ?? cause?.message ?? (error as Error)?.message ?? String(error);
 	return createError(

@@ -12,13 +12,15 @@
  */
 import * as transformers from '@huggingface/transformers';
 import { AutoModel, AutoModelForSequenceClassification, PreTrainedTokenizer, Tensor, env } from '@huggingface/transformers';
-import { createError, isLatelabError } from '../errors';
+import { createError, isLatelabError, type LatelabError } from '../errors';
 import type { ModelProgress, ModelRef } from './encoder';
 import { hubFiles } from './hub-files';
 import { folderFiles, hubUrl, nodeModules, readJson, type FileSettings, type ModelFiles } from './model-files';
 import { offlineError } from './offline-error';
 import { createProgressTracker, type ProgressTracker } from './progress';
 import { learnTemplate, type EncodedText, type PieceTokenizer, type SequenceTemplate } from './tokenization';
+import { verifiedBrowserCache } from './verified-cache';
+import { setDownloadIdleTimeout, verifiedFetch } from './verified-fetch';
 
 /** Where models come from and how they run; every field optional, unset fields keep their value. */
 export interface RuntimeOptions {
@@ -36,6 +38,8 @@ export interface RuntimeOptions {
 	wasmPaths?: string | Record<string, string>;
 	/** ONNX Runtime WASM threads (needs cross-origin isolation above 1). */
 	numThreads?: number;
+	/** A download that sends nothing for this long counts as stalled and fails (default 60 000 ms). */
+	downloadIdleTimeoutMs?: number;
 }
 
 let configured = false;
@@ -44,6 +48,8 @@ let configured = false;
 export function configureRuntime(options: RuntimeOptions = {}): void {
 	if (!configured) {
 		configured = true;
+		// Every download transformers.js makes is checked before its cache keeps it (verified-fetch.ts).
+		env.fetch = verifiedFetch;
 		const proc = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
 		if (nodeModules() && proc?.env) {
 			if (proc.env.HF_ENDPOINT) env.remoteHost = proc.env.HF_ENDPOINT.replace(/\/?$/, '/');
@@ -55,6 +61,11 @@ export function configureRuntime(options: RuntimeOptions = {}): void {
 	if (options.allowRemoteModels !== undefined) env.allowRemoteModels = options.allowRemoteModels;
 	if (options.cacheDir !== undefined) env.cacheDir = options.cacheDir;
 	if (options.useBrowserCache !== undefined) env.useBrowserCache = options.useBrowserCache;
+	if (options.downloadIdleTimeoutMs !== undefined) setDownloadIdleTimeout(options.downloadIdleTimeoutMs);
+	// Browser: the same Cache API entries, through a wrapper that drops entries of the wrong size (verified-cache.ts).
+	const browserCaches = !nodeModules() && typeof (globalThis as { caches?: unknown }).caches !== 'undefined';
+	env.useCustomCache = browserCaches && env.useBrowserCache;
+	if (env.useCustomCache && !env.customCache) env.customCache = verifiedBrowserCache(env.cacheKey);
 	const wasm = env.backends.onnx.wasm;
 	if (wasm && options.wasmPaths !== undefined) wasm.wasmPaths = options.wasmPaths as typeof wasm.wasmPaths;
 	if (wasm && options.numThreads !== undefined) wasm.numThreads = options.numThreads;
@@ -152,7 +163,7 @@ function wrapTokenizer(t: HfTokenizer): PieceTokenizer {
 }
 
 /** Maps a transformers.js / fetch failure to a latelab error naming the folder or URL. */
-export function mapLoadError(error: unknown, ctx: { files: ModelFiles; ref: ModelRef; onnxFile: string }): Error {
+export function mapLoadError(error: unknown, ctx: { files: ModelFiles; ref: ModelRef; onnxFile: string }): LatelabError {
 	if (isLatelabError(error)) return error;
 	const e = error as Error & { status?: number; cause?: { code?: string } };
 	const message = e?.message ?? String(error);
@@ -196,7 +207,8 @@ export async function loadModel(
 		const common = { revision: ref.revision ?? 'main', local_files_only: folder !== null, progress_callback: tracker.transformers };
 		const tokenizer = makeTokenizer(tokenizerJson, tokenizerConfig);
 		const Model = options.task === 'sequence-classification' ? AutoModelForSequenceClassification : AutoModel;
-		const model = await Model.from_pretrained(folder ?? ref.id, { ...common, dtype, device });
+		const load = () => Model.from_pretrained(folder ?? ref.id, { ...common, dtype, device });
+		const model = folder ? await load() : await loadRepairing(load, ctx);
 		tracker.ready();
 		const wrapped = wrapTokenizer(tokenizer);
 		const inputNames = (model as { sessions?: Record<string, { inputNames?: string[] }> }).sessions?.model?.inputNames ?? ['input_ids', 'attention_mask', 'token_type_ids'];
@@ -218,6 +230,39 @@ export async function loadModel(
 		};
 	} catch (error) {
 		throw mapLoadError(error, ctx);
+	}
+}
+
+/**
+ * Loads a Hub model; when its ONNX file is there but does not load (a truncated or damaged cached copy:
+ * "Protobuf parsing failed", a wrong size), deletes the cached copy and loads once more, which
+ * downloads it again. A second failure deletes that copy too (a bad file is never kept) and says which
+ * model and file, and how to clear the cache. Network and missing-file errors are not retried.
+ */
+async function loadRepairing<M>(load: () => Promise<M>, ctx: { files: ModelFiles; ref: ModelRef; onnxFile: string }): Promise<M> {
+	try {
+		return await load();
+	} catch (error) {
+		const first = mapLoadError(error, ctx);
+		if (first.code !== 'MODEL_LOAD_FAILED' || !ctx.files.evict) throw first;
+		await ctx.files.evict(ctx.onnxFile);
+	}
+	try {
+		return await load();
+	} catch (error) {
+		const second = mapLoadError(error, ctx);
+		if (second.code !== 'MODEL_LOAD_FAILED') throw second;
+		await ctx.files.evict?.(ctx.onnxFile).catch(() => undefined);
+		const cause = (error as Error)?.message ?? String(error);
+		throw createError(
+			'MODEL_LOAD_FAILED',
+			{
+				model: ctx.ref.id,
+				detail: `${ctx.onnxFile} does not load (${cause}); the cached copy was deleted and downloaded again, and that copy fails too, so it was not kept. ${ctx.files.clearHint?.(ctx.onnxFile) ?? ''}`.trim()
+			},
+			{},
+			error
+		);
 	}
 }
 

@@ -8,9 +8,10 @@
  * const r = await fetchTensorByRange('https://huggingface.co/colbert-ir/colbertv2.0/resolve/main/model.safetensors', 'linear.weight');
  * // { kind: 'tensor', file: Uint8Array } — a one-tensor safetensors file, ready to cache and parse
  */
-import { createError } from '../errors';
+import { createError, isLatelabError } from '../errors';
 import { offlineError } from './offline-error';
 import { encodeSafetensors } from './safetensors';
+import { verifiedFetch } from './verified-fetch';
 
 export type RemoteTensor =
 	| { kind: 'tensor'; file: Uint8Array }
@@ -24,8 +25,9 @@ export type RemoteTensor =
 async function range(url: string, start: number, end: number): Promise<Uint8Array | 'missing' | 'unsupported'> {
 	let response: Response;
 	try {
-		response = await fetch(url, { headers: { Range: `bytes=${start}-${end}` } });
+		response = await verifiedFetch(url, { headers: { Range: `bytes=${start}-${end}` } });
 	} catch (error) {
+		if (isLatelabError(error)) throw error;
 		throw offlineError(url, error);
 	}
 	if (response.status === 404 || response.status === 401 || response.status === 403) return 'missing';
@@ -38,6 +40,7 @@ async function range(url: string, start: number, end: number): Promise<Uint8Arra
 	try {
 		bytes = new Uint8Array(await response.arrayBuffer());
 	} catch (error) {
+		if (isLatelabError(error)) throw error;
 		throw createError('NETWORK', { url, detail: `connection lost reading bytes ${start}-${end} (${(error as Error).message}); retry` }, {}, error);
 	}
 	if (bytes.length !== end - start + 1) throw createError('NETWORK', { url, detail: `asked for ${end - start + 1} bytes at ${start}, got ${bytes.length}; retry` });
