@@ -1,3 +1,4 @@
+import { queryKeyFor } from '../../lib/engine/corpus/multivector-folder';
 import { createError } from '../../lib/engine/errors';
 import { DEFAULT_METRICS, evaluateRun, judgedQueryIds, uniqueSpecs } from '../../lib/engine/eval/metrics';
 import { runQueries, type QueriesResult } from '../../lib/engine/eval/run-queries';
@@ -59,7 +60,8 @@ export async function evalCommand(args: string[], io: CliIo): Promise<number> {
 			detail: `${data}: no judged queries in qrels/${split}.tsv (none, or no relevant document); eval needs judgments`
 		});
 	}
-	const queries = corpus.queries.filter((q) => judged.has(q.id));
+	// With precomputed vectors, a query without (unique) text is looked up by its id.
+	const queries = corpus.queries.filter((q) => judged.has(q.id)).map((q) => ({ id: q.id, text: queryKeyFor(corpus, q) }));
 	if (queries.length < judged.size) {
 		warn(ctx, `${judged.size - queries.length} judged query id(s) have no text in queries.jsonl; they score 0`);
 	}

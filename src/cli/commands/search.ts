@@ -1,15 +1,19 @@
 import { COMMON_OPTIONS, DATA_OPTIONS, PIPELINE_OPTIONS, PIPELINE_OPTIONS_HELP, duplicateIdPolicy, parseCommand, pipelineFromArgs, positiveInt, requireString } from '../args';
 import type { CliIo } from '../io';
 import type { Doc } from '../../lib/engine/types';
+import { queryKeyFor } from '../../lib/engine/corpus/multivector-folder';
+import { createError } from '../../lib/engine/errors';
 import { buildPipeline, commandContext, kernelOf, loadData, ms, msAll, printable, table, toJson } from './shared';
 
-export const SEARCH_HELP = `Usage: latelab search --data <beir-dir|file> --query "<text>" [options]
+export const SEARCH_HELP = `Usage: latelab search --data <beir-dir|vectors-dir|file> --query "<text>"|--query-id <id> [options]
 
 Ranks the documents of --data for one query and prints rank, id, score and a snippet.
 
 Options:
-  --data <path>          BEIR folder (corpus.jsonl) or a documents file (.jsonl, .txt, .csv)
+  --data <path>          BEIR folder (corpus.jsonl), vectors folder (manifest.json) or a documents file
   --query <text>         the query (quote it)
+  --query-id <id>        instead of --query: a query of the collection (queries.jsonl); with a vectors
+                         folder, its precomputed query vectors
   --pipeline, -p <name>  retrieval pipeline (default bm25; see latelab --help)
   --k <n>                hits to show (default 10)
 ${PIPELINE_OPTIONS_HELP}
@@ -18,7 +22,7 @@ ${PIPELINE_OPTIONS_HELP}
   --quiet, -q            no progress or warnings on stderr
 `;
 
-const OPTIONS = { ...COMMON_OPTIONS, ...PIPELINE_OPTIONS, ...DATA_OPTIONS, query: { type: 'string' }, k: { type: 'string' } } as const;
+const OPTIONS = { ...COMMON_OPTIONS, ...PIPELINE_OPTIONS, ...DATA_OPTIONS, query: { type: 'string' }, 'query-id': { type: 'string' }, k: { type: 'string' } } as const;
 
 /** `latelab search`: one query, one table (or one JSON object). */
 export async function searchCommand(args: string[], io: CliIo): Promise<number> {
@@ -28,12 +32,19 @@ export async function searchCommand(args: string[], io: CliIo): Promise<number> 
 		return 0;
 	}
 	const data = requireString(values, 'data', 'latelab search');
-	const query = requireString(values, 'query', 'latelab search');
+	const queryId = typeof values['query-id'] === 'string' ? values['query-id'] : undefined;
+	if (queryId !== undefined && values.query !== undefined) throw createError('BAD_ARGUMENT', { detail: 'search: give --query or --query-id, not both' });
+	let query = queryId ?? requireString(values, 'query', 'latelab search');
 	const k = positiveInt(values, 'k', 10);
 	const { name, options } = pipelineFromArgs(values);
 	const ctx = commandContext(io, values.quiet === true);
 
 	const { corpus, loadMs } = await loadData(ctx, data, { duplicateIds: duplicateIdPolicy(values) });
+	if (queryId !== undefined) {
+		const found = corpus.queries.find((q) => q.id === queryId);
+		if (!found) throw createError('BAD_ARGUMENT', { detail: `search: no query with id "${queryId}" in ${data} (${corpus.queries.length} queries)` });
+		query = queryKeyFor(corpus, found);
+	}
 	const { pipeline, indexMs, stages } = await buildPipeline(ctx, name, options, corpus);
 	try {
 		const started = performance.now();

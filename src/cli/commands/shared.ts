@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { loadCorpusFromPath } from '../../lib/engine/corpus/node-files';
+import { isMultiVectorFolder, loadMultiVectorFolderFromDisk } from '../../lib/engine/corpus/node-multivector-folder';
 import { createError } from '../../lib/engine/errors';
 import { createPipeline, type Pipeline, type PipelineOptions } from '../../lib/engine/pipelines/registry';
 import type { Corpus } from '../../lib/engine/types';
@@ -25,14 +26,21 @@ export function warn(ctx: CommandContext, message: string): void {
 	if (!ctx.quiet) ctx.io.stderr.write(`latelab: warning: ${message}\n`);
 }
 
-/** Loads a BEIR folder or a documents file, with progress, and prints its warnings. Returns the load time. */
+/** Loads a BEIR folder, a vectors folder (manifest.json) or a documents file, with progress, and prints its warnings. Returns the load time. */
 export async function loadData(
 	ctx: CommandContext,
 	path: string,
 	options: { split?: string; requireBeir?: boolean; duplicateIds: 'keep-first' | 'error' }
 ): Promise<{ corpus: Corpus; loadMs: number }> {
 	const started = performance.now();
-	const corpus = await loadCorpusFromPath(resolve(ctx.io.cwd, path), {
+	const full = resolve(ctx.io.cwd, path);
+	// A vectors folder (manifest.json): precomputed multi-vectors; its corpus carries them to the ColBERT pipelines.
+	if (await isMultiVectorFolder(full)) {
+		const collection = await loadMultiVectorFolderFromDisk(full, { split: options.split });
+		for (const w of collection.corpus.warnings) warn(ctx, w);
+		return { corpus: collection.corpus, loadMs: performance.now() - started };
+	}
+	const corpus = await loadCorpusFromPath(full, {
 		split: options.split,
 		format: options.requireBeir ? 'beir' : undefined,
 		duplicateIds: options.duplicateIds,

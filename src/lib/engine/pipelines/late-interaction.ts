@@ -10,9 +10,9 @@ import { createError } from '../errors';
 import { explainMaxSim, type MaxSimExplanation } from '../explain/maxsim-matrix';
 import { MultiVectorIndex } from '../index/multivector';
 import type { Hit } from '../types';
-import { encodeColbertCorpus, encodingOptionsFor } from './corpus-encoding';
 import { createFirstStage, type FirstStage } from './first-stage';
-import { depthOf, documentText, encoderFor, since, type NeuralContext, type NeuralDeps, type NeuralSearchResult } from './neural-context';
+import { openMultiVectorSource, type MultiVectorSource } from './multivector-source';
+import { depthOf, since, type NeuralContext, type NeuralDeps, type NeuralSearchResult } from './neural-context';
 import type { Pipeline } from './registry';
 import type { ColbertEncoder } from '../encoders/encoder';
 import type { BackendChoice } from '../maxsim/maxsim';
@@ -20,7 +20,10 @@ import type { BackendChoice } from '../maxsim/maxsim';
 
 /** A ColBERT pipeline, with its encoder and index exposed for explanations. */
 export interface ColbertPipeline extends Pipeline {
-	readonly encoder: ColbertEncoder;
+	/** The ColBERT encoder; absent when the corpus brought precomputed vectors. */
+	readonly encoder?: ColbertEncoder;
+	/** Where the vectors came from (encoder or precomputed collection), with the pooling applied. */
+	readonly source: MultiVectorSource;
 	readonly index: MultiVectorIndex;
 	/** The MaxSim kernel in use and why. */
 	readonly kernel: BackendChoice;
@@ -31,35 +34,38 @@ export interface ColbertPipeline extends Pipeline {
 
 async function build(ctx: NeuralContext, deps: NeuralDeps, rerank: boolean): Promise<ColbertPipeline> {
 	const depth = rerank ? depthOf(ctx.options) : 0;
-	const t0 = performance.now();
-	const { encoder, ref, owned } = await encoderFor('colbert', ctx, deps);
-	const loadMs = since(t0);
+	let source: MultiVectorSource | undefined;
 	let first: FirstStage | undefined;
 	let index: MultiVectorIndex | undefined;
 	try {
+		source = await openMultiVectorSource(ctx, deps);
 		if (rerank) first = await createFirstStage(ctx, deps);
-		const { batches, stats } = await encodeColbertCorpus(encoder, ctx.corpus.docs, await encodingOptionsFor(ctx, deps, ref));
 		const t1 = performance.now();
-		index = await MultiVectorIndex.create(encoder.settings.dim, { backend: ctx.options.maxsimBackend, threads: ctx.options.threads, quantized: ctx.options.quantized });
-		// Pack batch by batch and release each: the scorer holds its own copy of the vectors.
-		for (let i = 0; i < batches.length; i++) {
-			await index.add(batches[i]);
-			batches[i] = [];
-		}
+		index = await MultiVectorIndex.create(source.dim, { backend: ctx.options.maxsimBackend, threads: ctx.options.threads, quantized: ctx.options.quantized });
+		// Pack batch by batch and let each go: the scorer holds its own copy of the vectors.
+		for await (const batch of source.documents()) await index.add(batch.docs);
 		for (const w of index.warnings) (deps.onWarning ?? ctx.onWarning)?.(`MaxSim: ${w}`);
-		const packMs = since(t1);
+		// Pooling runs inside the loop above and is reported as its own stage.
+		const packMs = since(t1) - source.buildTimings.filter((t) => t.stage === 'pool').reduce((sum, t) => sum + t.ms, 0);
 		const built = index;
-		const ids = ctx.corpus.docs.map((d) => d.id);
-		const texts = ctx.corpus.docs.map(documentText);
+		const src = source;
+		const ids = src.ids;
 		const kernel = (): BackendChoice => ({ ...built.choice });
 		return {
 			name: rerank ? 'colbert-rerank' : 'colbert',
-			encoder,
+			encoder: src.encoder,
+			source: src,
 			index: built,
 			get kernel() {
 				return kernel();
 			},
-			buildTimings: [{ stage: 'load-model', ms: loadMs }, ...(first?.pipeline.buildTimings ?? []), ...stats.timings, { stage: 'maxsim-pack', ms: packMs }],
+			// load-model, the first stage's own stages, then encode-corpus / pool and packing.
+			buildTimings: [
+				...src.buildTimings.filter((t) => t.stage === 'load-model'),
+				...(first?.pipeline.buildTimings ?? []),
+				...src.buildTimings.filter((t) => t.stage !== 'load-model'),
+				{ stage: 'maxsim-pack', ms: packMs }
+			],
 			async search(query: string, k: number) {
 				const timings = [];
 				let subset: number[] | undefined;
@@ -69,14 +75,14 @@ async function build(ctx: NeuralContext, deps: NeuralDeps, rerank: boolean): Pro
 					timings.push({ stage: 'first-stage', ms: c.ms });
 				}
 				const a = performance.now();
-				const q = await encoder.encodeQuery(query);
+				const q = await src.queryVectors(query);
 				timings.push({ stage: 'encode-query', ms: since(a) });
 				const b = performance.now();
 				let top: { index: number; score: number }[] = [];
-				if (!subset) top = await built.topK(q.matrix, k);
+				if (!subset) top = await built.topK(q, k);
 				else if (subset.length > 0) {
 					// score(query, subset) then sort: the subset is small, and ties keep first-stage order.
-					const scores = await built.score(q.matrix, subset);
+					const scores = await built.score(q, subset);
 					top = subset.map((index, i) => ({ index, score: scores[i] })).sort((x, y) => y.score - x.score).slice(0, k);
 				}
 				timings.push({ stage: 'maxsim', ms: since(b) });
@@ -86,21 +92,20 @@ async function build(ctx: NeuralContext, deps: NeuralDeps, rerank: boolean): Pro
 			async explain(query: string, docId: string) {
 				const row = ids.indexOf(docId);
 				if (row < 0) throw createError('BAD_ARGUMENT', { detail: `no document "${docId}" in this corpus` });
-				// The scorer keeps only packed vectors; re-encoding one document gives the same vectors
-				// (same model and dtype as the cache key), with its token strings.
-				const [doc] = await encoder.encodeDocuments([texts[row]]);
-				return explainMaxSim(await encoder.encodeQuery(query), doc);
+				// The scorer keeps only packed vectors; the source gives the same stored vectors again
+				// (re-encoded with the same model and dtype as the cache key, or read from the collection).
+				return explainMaxSim(await src.query(query), await src.document(row));
 			},
 			async dispose() {
 				await built.dispose();
 				await first?.pipeline.dispose?.();
-				if (owned) await encoder.dispose();
+				await src.dispose();
 			}
 		};
 	} catch (error) {
 		await index?.dispose();
 		await first?.pipeline.dispose?.();
-		if (owned) await encoder.dispose();
+		await source?.dispose();
 		throw error;
 	}
 }
