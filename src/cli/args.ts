@@ -65,13 +65,14 @@ const RESERVED_OPTION_KEYS: Record<string, string> = { k1: '--k1', b: '--b', mod
 /**
  * Reads `--opt key=value` pairs: any other pipeline option (e.g. `--opt dtype=q8 --opt threads=2`),
  * so pipelines gain settings without new CLI flags. Values `true`/`false` become booleans, numbers
- * numbers, anything else stays a string. Keys are camelCase identifiers, each at most once.
+ * numbers, anything else stays a string. Keys are identifiers (camelCase, or a reference implementation's
+ * snake_case name such as MUVERA's `k_sim`), each at most once.
  * @example parseExtraOptions(['dtype=q8', 'threads=2', 'cache=false']) // { dtype: 'q8', threads: 2, cache: false }
  */
 export function parseExtraOptions(values: readonly string[]): Record<string, string | number | boolean> {
 	const out: Record<string, string | number | boolean> = {};
 	for (const item of values) {
-		const match = /^([A-Za-z][A-Za-z0-9]*)=(.*)$/.exec(item);
+		const match = /^([A-Za-z][A-Za-z0-9_]*)=(.*)$/.exec(item);
 		if (!match) throw createError('BAD_ARGUMENT', { detail: `--opt expects key=value (e.g. --opt dtype=q8), got "${item}"` });
 		const [, key, raw] = match;
 		if (key in RESERVED_OPTION_KEYS) throw createError('BAD_ARGUMENT', { detail: `--opt ${key}: use ${RESERVED_OPTION_KEYS[key]} instead` });

@@ -1,5 +1,6 @@
 /**
- * Registers the neural pipelines (`dense`, `cross`, `colbert`, `colbert-rerank`) in the pipeline
+ * Registers the neural pipelines (`dense`, `cross`, `colbert`, `colbert-rerank`, `colbert-muvera`,
+ * `colbert-plaid`) in the pipeline
  * registry with the host's services (`NeuralDeps`: a cache store, a model resolver, given encoders).
  * Each factory imports its module only when the pipeline is built, so registering costs nothing and
  * `bm25`-only runs never load ONNX Runtime.
@@ -12,7 +13,9 @@ export const NEURAL_PIPELINES = {
 	dense: { role: 'bi-encoder', description: 'bi-encoder, exact flat search over all document vectors (cosine)' },
 	cross: { role: 'cross-encoder', description: 'first stage (--first-stage bm25|dense) top --depth (100), reranked by a cross-encoder' },
 	colbert: { role: 'colbert', description: 'ColBERT late interaction, exhaustive MaxSim over all documents' },
-	'colbert-rerank': { role: 'colbert', description: 'first stage (--first-stage bm25|dense) top --depth (100), reranked by ColBERT MaxSim' }
+	'colbert-rerank': { role: 'colbert', description: 'first stage (--first-stage bm25|dense) top --depth (100), reranked by ColBERT MaxSim' },
+	'colbert-muvera': { role: 'colbert', description: 'MUVERA FDE flat search (--opt k_sim|dim_proj|r_reps), exact MaxSim on the top --depth (100)' },
+	'colbert-plaid': { role: 'colbert', description: 'PLAID: residual-compressed vectors (--opt bits|centroids), centroid probing and pruning (--opt nprobe|threshold|ndocs)' }
 } as const;
 
 /** The host's deps, with the context's warning and progress sinks filled in where the host gave none. */
@@ -28,7 +31,7 @@ function withContext(ctx: PipelineContext, deps: NeuralDeps): NeuralDeps {
 }
 
 /**
- * Registers the four neural pipelines (skipping names already taken, so calling twice is harmless).
+ * Registers the neural pipelines (skipping names already taken, so calling twice is harmless).
  * @example
  * registerNeuralPipelines({ store: new NodeDiskStore() });
  * await createPipeline('colbert-rerank', { corpus, options: { models: { colbert: './tiny-colbert' }, depth: 50 } });
@@ -44,4 +47,6 @@ export function registerNeuralPipelines(deps: NeuralDeps = {}): void {
 	add('cross', async (ctx, d) => (await import('./rerank')).createCrossPipeline(ctx, d));
 	add('colbert', async (ctx, d) => (await import('./late-interaction')).createColbertPipeline(ctx, d));
 	add('colbert-rerank', async (ctx, d) => (await import('./late-interaction')).createColbertRerankPipeline(ctx, d));
+	add('colbert-muvera', async (ctx, d) => (await import('./candidate-stages')).createMuveraPipeline(ctx, d));
+	add('colbert-plaid', async (ctx, d) => (await import('./candidate-stages')).createPlaidPipeline(ctx, d));
 }

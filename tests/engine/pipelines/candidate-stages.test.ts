@@ -1,0 +1,156 @@
+import { describe, expect, it } from 'vitest';
+import type { MultiVectorCollection, MultiVectorCorpus } from '../../../src/lib/engine/corpus/multivector-folder';
+import { maxSim } from '../../../src/lib/engine/maxsim/maxsim';
+import { createMuveraPipeline, createPlaidPipeline, plaidSampleSize } from '../../../src/lib/engine/pipelines/candidate-stages';
+import { createColbertPipeline } from '../../../src/lib/engine/pipelines/late-interaction';
+import type { NeuralPipelineOptions } from '../../../src/lib/engine/pipelines/neural-context';
+import { uniformRandom } from '../../../src/lib/engine/random';
+import type { Corpus, Doc, TokenMatrix } from '../../../src/lib/engine/types';
+import { ToyColbert } from './toy-encoders';
+
+const texts = [
+	'Mars is called the red planet because of iron oxide dust.',
+	'Venus is the hottest planet in the solar system.',
+	'Jupiter is the largest planet and has a great red spot.',
+	'Apples and pears grow in orchards.',
+	'A red apple a day keeps the doctor away.',
+	'Saturn has rings made of ice and rock.',
+	'The planet Mercury orbits closest to the sun.',
+	'Oranges are citrus fruit rich in vitamin C.',
+	'Red wine is made from dark grapes.',
+	'Neptune is a cold blue planet far from the sun.'
+];
+const docs: Doc[] = texts.map((text, i) => ({ id: `d${i}`, title: '', text }));
+const corpus: Corpus = { name: 'toy', docs, queries: [], qrels: new Map(), warnings: [] };
+const ctx = (options: NeuralPipelineOptions = {}) => ({ corpus, options: { maxsimBackend: 'js' as const, ...options } });
+const codeOf = async (f: () => Promise<unknown>) => f().then(() => 'no error', (e: { code?: string }) => e.code);
+
+async function exactRanking(colbert: ToyColbert, query: string): Promise<string[]> {
+	const q = await colbert.encodeQuery(query);
+	const d = await colbert.encodeDocuments(texts);
+	return d.map((doc, i) => ({ id: `d${i}`, s: maxSim(q.matrix, doc.matrix) })).sort((a, b) => b.s - a.s).map((x) => x.id);
+}
+
+/** A precomputed collection (as a vectors folder gives), built in memory. */
+function precomputedCorpus(n: number, dim: number): MultiVectorCorpus {
+	const r = uniformRandom(5);
+	const unitRows = (rows: number): TokenMatrix => {
+		const data = Float32Array.from({ length: rows * dim }, () => r() * 2 - 1);
+		for (let i = 0; i < rows; i++) {
+			const norm = Math.hypot(...data.subarray(i * dim, (i + 1) * dim));
+			for (let k = 0; k < dim; k++) data[i * dim + k] /= norm;
+		}
+		return { data, rows, dim };
+	};
+	const vectors = Array.from({ length: n }, (_, i) => unitRows(3 + (i % 7)));
+	const queryVectors = new Map([['q1', unitRows(4)]]);
+	const records = vectors.map((_, i) => ({ id: `p${i}`, title: '', text: `doc ${i}` }));
+	const collection = {
+		label: 'memory',
+		dim,
+		kind: 'text',
+		documents: records,
+		queries: [{ id: 'q1', title: '', text: 'first query' }],
+		docVectors: (i: number) => vectors[i],
+		queryVectors: (id: string) => queryVectors.get(id),
+		tokenCount: (i: number) => vectors[i].rows,
+		totalVectors: vectors.reduce((s, v) => s + v.rows, 0)
+	} as unknown as MultiVectorCollection;
+	const c: MultiVectorCorpus = { name: 'memory', docs: records, queries: [{ id: 'q1', text: 'first query' }], qrels: new Map(), warnings: [], multivector: collection };
+	(collection as { corpus: MultiVectorCorpus }).corpus = c;
+	return c;
+}
+
+describe('candidate pipelines', () => {
+	it('colbert-muvera.search(q, k) with depth >= documents equals exhaustive ColBERT and reports its stages', async () => {
+		const colbert = new ToyColbert({ dim: 12 });
+		const p = await createMuveraPipeline(ctx({ depth: 10, k_sim: 2, dim_proj: 4, r_reps: 3 }), { encoders: { colbert } });
+		const r = await p.search('red planet', 10);
+		expect(r.hits.map((h) => h.id)).toEqual(await exactRanking(colbert, 'red planet'));
+		expect(r.candidates).toBe(10);
+		expect(r.touched).toBe(10);
+		expect(r.timings.map((t) => t.stage)).toEqual(['encode-query', 'fde-encode-query', 'fde-search', 'maxsim']);
+		expect(r.stages.map((s) => s.documents)).toEqual([0, 10, 10]);
+		const vectors = (await colbert.encodeDocuments(texts)).reduce((s, d) => s + d.matrix.rows, 0);
+		expect(p.indexStats).toMatchObject({ documents: 10, vectors, format: 'fp32+fde', parts: { fdes: 10 * 3 * 4 * 4 * 4, vectors: vectors * 12 * 4 } });
+		expect(p.indexStats.bytes).toBe(p.indexStats.parts.fdes + p.indexStats.parts.vectors);
+		expect(p.buildTimings!.map((t) => t.stage)).toEqual(['load-model', 'encode-corpus', 'fde-encode', 'maxsim-pack']);
+		await p.dispose?.();
+	});
+
+	it('colbert-muvera.search(q, k) with --depth 3 scores only three documents exactly; candidateShares() averages', async () => {
+		const p = await createMuveraPipeline(ctx({ depth: 3, k_sim: 2, dim_proj: 4 }), { encoders: { colbert: new ToyColbert({ dim: 12 }) } });
+		const r = await p.search('red apple', 10);
+		expect(r.hits.length).toBe(3);
+		expect(r.touched).toBe(3);
+		await p.search('cold planet', 10);
+		expect(p.candidateShares()).toEqual({ queries: 2, candidateShare: 1, touchedShare: 0.3 });
+	});
+
+	it('colbert-plaid with nprobe = all centroids, ndocs >= 4 N and rerank=exact equals exhaustive ColBERT', async () => {
+		const colbert = new ToyColbert({ dim: 12 });
+		const p = await createPlaidPipeline(ctx({ centroids: 8, nprobe: 8, ndocs: 40, threshold: -1, rerank: 'exact' }), { encoders: { colbert } });
+		const r = await p.search('red planet', 10);
+		expect(r.hits.map((h) => h.id)).toEqual(await exactRanking(colbert, 'red planet'));
+		expect(r.timings.map((t) => t.stage)).toEqual(['encode-query', 'plaid-probe', 'plaid-pruned-interaction', 'plaid-interaction', 'plaid-maxsim']);
+		expect(r.candidates).toBe(10);
+		expect(p.indexStats.parts.vectors).toBeGreaterThan(0);
+		await p.dispose?.();
+	});
+
+	it('colbert-plaid prunes with few centroids probed and reports documents per stage and index bytes', async () => {
+		const colbert = new ToyColbert({ dim: 16 });
+		const p = await createPlaidPipeline(ctx({ centroids: 32, nprobe: 1, ndocs: 8, bits: 1 }), { encoders: { colbert } });
+		const r = await p.search('red apple', 10);
+		const [probe, pruned, full, final] = r.stages.map((s) => s.documents);
+		expect(probe).toBe(r.candidates);
+		expect(pruned).toBe(Math.min(8, probe));
+		expect(full).toBe(Math.min(2, pruned));
+		expect(final).toBe(full);
+		expect(r.touched).toBe(full);
+		expect(r.hits.length).toBe(full);
+		const s = p.indexStats;
+		expect(s.format).toBe('residual-1bit');
+		expect(s.parts.codes).toBe(s.vectors * (2 + 4)); // dim 16 at 1 bit: 2 bytes + int32 centroid id
+		expect(s.parts.centroids).toBe(4 * (32 * 16 + 1 + 2));
+		expect(s.bytes).toBe(s.parts.codes + s.parts.ivf);
+		expect(p.buildTimings!.map((t) => t.stage)).toEqual(['load-model', 'encode-corpus', 'plaid-collect', 'plaid-train', 'plaid-encode']);
+	});
+
+	it('colbert-plaid and colbert-muvera compose with --opt pool (fewer stored vectors)', async () => {
+		const colbert = new ToyColbert({ dim: 12 });
+		const plain = await createPlaidPipeline(ctx({ centroids: 8 }), { encoders: { colbert } });
+		const pooled = await createPlaidPipeline(ctx({ centroids: 8, pool: 2 }), { encoders: { colbert } });
+		expect(pooled.indexStats.vectors).toBeLessThan(plain.indexStats.vectors);
+		const muvera = await createMuveraPipeline(ctx({ pool: 2, k_sim: 2, dim_proj: 4 }), { encoders: { colbert } });
+		expect(muvera.indexStats.vectors).toBe(pooled.indexStats.vectors);
+	});
+
+	it('colbert-plaid and colbert-muvera search precomputed vectors (no model)', async () => {
+		const c = precomputedCorpus(40, 8);
+		const exact = await createColbertPipeline({ corpus: c, options: { maxsimBackend: 'js' } });
+		const want = (await exact.search('q1', 5)).hits.map((h) => h.id);
+		const muvera = await createMuveraPipeline({ corpus: c, options: { maxsimBackend: 'js', depth: 40, k_sim: 3, dim_proj: 4 } });
+		expect((await muvera.search('q1', 5)).hits.map((h) => h.id)).toEqual(want);
+		const plaid = await createPlaidPipeline({ corpus: c, options: { maxsimBackend: 'js', centroids: 16, nprobe: 16, ndocs: 160, threshold: -1, rerank: 'exact' } });
+		expect((await plaid.search('first query', 5)).hits.map((h) => h.id)).toEqual(want);
+	});
+
+	it('the candidate pipelines reject options out of range with BAD_ARGUMENT (UNKNOWN_OPTION for rerank)', async () => {
+		const encoders = { colbert: new ToyColbert({ dim: 12 }) };
+		expect(await codeOf(() => createMuveraPipeline(ctx({ k_sim: 11 }), { encoders }))).toBe('BAD_ARGUMENT');
+		expect(await codeOf(() => createMuveraPipeline(ctx({ dim_proj: 13 }), { encoders }))).toBe('BAD_ARGUMENT');
+		expect(await codeOf(() => createMuveraPipeline(ctx({ r_reps: 0 }), { encoders }))).toBe('BAD_ARGUMENT');
+		expect(await codeOf(() => createMuveraPipeline(ctx({ depth: 0 }), { encoders }))).toBe('BAD_ARGUMENT');
+		expect(await codeOf(() => createPlaidPipeline(ctx({ bits: 3 }), { encoders }))).toBe('BAD_ARGUMENT');
+		expect(await codeOf(() => createPlaidPipeline(ctx({ centroids: 8, nprobe: 9 }), { encoders }))).toBe('BAD_ARGUMENT');
+		expect(await codeOf(() => createPlaidPipeline(ctx({ ndocs: 3 }), { encoders }))).toBe('BAD_ARGUMENT');
+		expect(await codeOf(() => createPlaidPipeline(ctx({ threshold: 'high' }), { encoders }))).toBe('BAD_ARGUMENT');
+		expect(await codeOf(() => createPlaidPipeline(ctx({ rerank: 'fp16' }), { encoders }))).toBe('UNKNOWN_OPTION');
+	});
+
+	it('plaidSampleSize(n) is ColBERTv2s document sample: 1 + 16 sqrt(120 n), at most n', () => {
+		expect(plaidSampleSize(10)).toBe(10);
+		expect(plaidSampleSize(100_000)).toBe(1 + Math.floor(16 * Math.sqrt(12_000_000)));
+	});
+});
