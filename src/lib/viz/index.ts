@@ -8,5 +8,6 @@ export { estimateTextWidth, layoutColumnLabels, wrapLabel, type ColumnLabelLayou
 export { barChart, formatCount, type BarDatum, type BarChartOptions } from './bar-chart';
 export { deltaBars, type DeltaDatum, type DeltaBarsOptions } from './delta-bars';
 export { qualityCost, describePoint, byteTicks, shortBytes, isPlottable, type QualityCostDatum, type QualityCostOptions } from './quality-cost';
+export { patchHeatmap, patchContributions, describePatch, isSafeImageUrl, type PatchHeatmapData, type PatchHeatmapOptions, type PatchLayer } from './patch-heatmap';
 export { valueColor, shadeColor, finiteExtent, type ScaleKind } from './color';
 export { resolveDocument, formatScore, type VizContext } from './dom';
