@@ -75,6 +75,9 @@ export async function evalCommand(args: string[], io: CliIo): Promise<number> {
 		await pipeline.dispose?.();
 	}
 	const { run, searchMs } = queried;
+	// Pipelines that describe their index (`indexStats`) or count candidate stages (`candidateShares`, colbert-muvera / colbert-plaid) report them.
+	const indexStats = (pipeline as { indexStats?: object }).indexStats;
+	const shares = (pipeline as { candidateShares?: () => { candidateShare: number; touchedShare: number } }).candidateShares?.();
 	for (const [stage, value] of Object.entries(queried.stages)) stages[stage] = (stages[stage] ?? 0) + value;
 
 	const evaluation = evaluateRun(run, corpus.qrels, metrics);
@@ -99,6 +102,8 @@ export async function evalCommand(args: string[], io: CliIo): Promise<number> {
 				metrics: evaluation.mean,
 				perQuery: evaluation.perQuery,
 				timings,
+				...(indexStats ? { index: indexStats } : {}),
+				...(shares ? { candidateShare: shares.candidateShare, touchedShare: shares.touchedShare } : {}),
 				...(runPath ? { runFile: runPath } : {})
 			})
 		);
@@ -110,6 +115,9 @@ export async function evalCommand(args: string[], io: CliIo): Promise<number> {
 	io.stdout.write(
 		`index ${timings.indexMs} ms, search ${timings.searchMs} ms (${timings.queriesPerSecond ?? 'n/a'} queries/s, top ${k})\n`
 	);
+	if (shares) io.stdout.write(`candidates: ${pct(shares.candidateShare)} of documents scored approximately, ${pct(shares.touchedShare)} with full vectors (mean per query)\n`);
 	if (runPath) io.stdout.write(`run written to ${runPath}\n`);
 	return 0;
 }
+
+const pct = (share: number) => `${(share * 100).toFixed(share < 0.01 ? 2 : 1)}%`;

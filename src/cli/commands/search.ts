@@ -17,7 +17,8 @@ Options:
   --pipeline, -p <name>  retrieval pipeline (default bm25; see latelab --help)
   --k <n>                hits to show (default 10)
 ${PIPELINE_OPTIONS_HELP}
-  --json                 print {"pipeline","query","hits":[{"rank","id","score"}],"timings"} (+ "kernel" for ColBERT)
+  --json                 print {"pipeline","query","hits":[{"rank","id","score"}],"timings"} (+ "kernel" for ColBERT;
+                         + "candidates", "touched", "stages", "index" for colbert-muvera / colbert-plaid)
   --duplicate-ids <p>    keep-first (default: skip a repeated id, with a warning) or error
   --quiet, -q            no progress or warnings on stderr
 `;
@@ -56,7 +57,11 @@ export async function searchCommand(args: string[], io: CliIo): Promise<number> 
 			const hits = result.hits.map((h) => ({ rank: h.rank, id: h.id, score: h.score }));
 			// The kernel the search result names, else the one the pipeline reports (ColBERT only).
 			const kernel = kernelOf(result) ?? kernelOf(pipeline);
-			io.stdout.write(toJson({ pipeline: name, data, query, k, hits, ...(kernel ? { kernel } : {}), timings }));
+			// Candidate pipelines (colbert-muvera, colbert-plaid) also say how many documents each stage scored, and describe their index.
+			const c = result as { candidates?: number; touched?: number; stages?: unknown };
+			const counts = c.candidates === undefined ? {} : { candidates: c.candidates, touched: c.touched, stages: c.stages };
+			const indexStats = (pipeline as { indexStats?: object }).indexStats;
+			io.stdout.write(toJson({ pipeline: name, data, query, k, hits, ...(kernel ? { kernel } : {}), timings, ...counts, ...(indexStats ? { index: indexStats } : {}) }));
 			return 0;
 		}
 		if (result.hits.length === 0) {
