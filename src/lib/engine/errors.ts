@@ -25,6 +25,8 @@ export const ERROR_MESSAGES = {
 	BACKEND_UNAVAILABLE: 'MaxSim backend "{backend}" is unavailable: {detail}',
 	DEVICE_LOST: 'GPU device lost: {detail}',
 	CACHE_CORRUPT: 'cache entry {key} is corrupt: {detail}',
+	CACHE_BUDGET: 'does not fit the cache budget: {detail}',
+	STORAGE_FULL: 'storage is full: {detail}',
 	CANCELLED: 'cancelled{detail}'
 } as const;
 

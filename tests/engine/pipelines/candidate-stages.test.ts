@@ -85,6 +85,7 @@ describe('candidate pipelines', () => {
 		expect(r.touched).toBe(3);
 		await p.search('cold planet', 10);
 		expect(p.candidateShares()).toEqual({ queries: 2, candidateShare: 1, touchedShare: 0.3 });
+		expect((await p.searchVectors(await p.source.queryVectors('red apple'), 10, { depth: 5 })).touched).toBe(5);
 	});
 
 	it('colbert-plaid with nprobe = all centroids, ndocs >= 4 N and rerank=exact equals exhaustive ColBERT', async () => {
@@ -115,6 +116,12 @@ describe('candidate pipelines', () => {
 		expect(s.parts.centroids).toBe(4 * (32 * 16 + 1 + 2));
 		expect(s.bytes).toBe(s.parts.codes + s.parts.ivf);
 		expect(p.buildTimings!.map((t) => t.stage)).toEqual(['load-model', 'encode-corpus', 'plaid-collect', 'plaid-train', 'plaid-encode']);
+		// searchVectors overrides the settings for one call: everything probed, nothing cut.
+		const q = (await colbert.encodeQuery('red apple')).matrix;
+		const all = await p.searchVectors(q, 10, { nprobe: 32, ndocs: 40, threshold: -1 });
+		expect(all.candidates).toBe(10);
+		expect(all.touched).toBe(10);
+		expect(p.candidateShares().queries).toBe(1);
 	});
 
 	it('colbert-plaid and colbert-muvera compose with --opt pool (fewer stored vectors)', async () => {

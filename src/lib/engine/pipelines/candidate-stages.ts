@@ -43,8 +43,22 @@ export interface CandidatePipeline extends Pipeline {
 	readonly source: MultiVectorSource;
 	readonly indexStats: CandidateIndexStats;
 	search(query: string, k: number): Promise<CandidateSearchResult>;
+	/**
+	 * The candidate search for query vectors (nq x dim), with settings overriding the pipeline's for
+	 * this call (`depth` for MUVERA; `nprobe`, `ndocs`, `threshold` for PLAID): for benchmarks and
+	 * notebooks that sweep settings over one built index. Not counted in `candidateShares`.
+	 */
+	searchVectors(query: TokenMatrix, k: number, overrides?: CandidateOverrides): Promise<CandidateSearch>;
 	/** Over the searches so far: mean share of documents with an approximate score, and with full vectors scored. */
 	candidateShares(): { queries: number; candidateShare: number; touchedShare: number };
+}
+
+/** Per-call settings of `searchVectors`. */
+export interface CandidateOverrides {
+	depth?: number;
+	nprobe?: number;
+	ndocs?: number;
+	threshold?: number;
 }
 
 function wrap(
@@ -52,7 +66,7 @@ function wrap(
 	source: MultiVectorSource,
 	stats: CandidateIndexStats,
 	buildTimings: StageTiming[],
-	run: (q: TokenMatrix, k: number) => Promise<CandidateSearch>,
+	run: (q: TokenMatrix, k: number, overrides?: CandidateOverrides) => Promise<CandidateSearch>,
 	dispose: () => Promise<void>
 ): CandidatePipeline {
 	let queries = 0;
@@ -80,6 +94,7 @@ function wrap(
 				stages: r.stages
 			};
 		},
+		searchVectors: (q, k, overrides) => run(q, k, overrides),
 		candidateShares: () => ({ queries, candidateShare: queries ? candidateSum / queries : 0, touchedShare: queries ? touchedSum / queries : 0 }),
 		dispose
 	};
@@ -129,7 +144,7 @@ export async function createMuveraPipeline(ctx: NeuralContext, deps: NeuralDeps 
 			source,
 			statsOf(n, vectors, 'fp32+fde', parts, ['fdes', 'vectors'], buildMs),
 			[...source.buildTimings, { stage: 'fde-encode', ms: fdeMs }, { stage: 'maxsim-pack', ms: buildMs - fdeMs - poolMs }],
-			(q, k) => muveraSearch(muvera, fdes, built.scorer, q, k, { depth }),
+			(q, k, o) => muveraSearch(muvera, fdes, built.scorer, q, k, { depth: o?.depth ?? depth }),
 			async () => {
 				await built.dispose();
 				await source.dispose();
@@ -140,6 +155,14 @@ export async function createMuveraPipeline(ctx: NeuralContext, deps: NeuralDeps 
 		await source.dispose();
 		throw error;
 	}
+}
+
+function withoutDepth(o: CandidateOverrides | undefined): { nprobe?: number; ndocs?: number; threshold?: number } {
+	const out: { nprobe?: number; ndocs?: number; threshold?: number } = {};
+	if (o?.nprobe !== undefined) out.nprobe = o.nprobe;
+	if (o?.ndocs !== undefined) out.ndocs = o.ndocs;
+	if (o?.threshold !== undefined) out.threshold = o.threshold;
+	return out;
 }
 
 /** ColBERTv2's document sample for k-means: `min(1 + floor(16 sqrt(120 n)), n)` documents (`_sample_pids`, typical length 120). */
@@ -204,7 +227,7 @@ export async function createPlaidPipeline(ctx: NeuralContext, deps: NeuralDeps =
 			source,
 			stats,
 			[...source.buildTimings, { stage: 'plaid-collect', ms: t1 - t0 - poolMs }, { stage: 'plaid-train', ms: t2 - t1 }, { stage: 'plaid-encode', ms: t3 - t2 }],
-			(q, k) => index.search(q, k, { ...search, exact: built?.scorer }),
+			(q, k, o) => index.search(q, k, { ...search, ...withoutDepth(o), exact: built?.scorer }),
 			async () => {
 				await built?.dispose();
 				await source.dispose();
