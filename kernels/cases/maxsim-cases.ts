@@ -92,8 +92,11 @@ function rowNorm(m: TokenMatrix, r: number): number {
 	return Math.sqrt(s);
 }
 
-/** Parses the cases file text (comment lines start with `//`) and expands every case. */
-export function parseMaxSimCases(text: string): MaxSimCases {
+/**
+ * Parses a cases file's text (comment lines start with `//`) and expands every case's matrices,
+ * without reference values (`parseMaxSimCases` adds f32 ones, `storage-cases.ts` int8 / binary ones).
+ */
+export function expandCases(text: string): MaxSimCases {
 	const json = text
 		.split('\n')
 		.filter((line) => !line.trimStart().startsWith('//'))
@@ -102,20 +105,29 @@ export function parseMaxSimCases(text: string): MaxSimCases {
 	const cases = file.cases.map((spec): MaxSimCase => {
 		const query = expand(spec.query, spec.dim);
 		const docs = spec.docs.map((doc) => expand(doc, spec.dim, query));
-		const out: MaxSimCase = { name: spec.name, dim: spec.dim, query, docs, subset: spec.subset, topK: spec.topK, expectError: spec.expectError };
-		if (!spec.expectError) {
-			out.expected = Float64Array.from(docs, (doc) => maxSim(query, doc));
-			out.magnitude = Float64Array.from(docs, (doc) => {
-				let best = 0;
-				for (let j = 0; j < doc.rows; j++) best = Math.max(best, rowNorm(doc, j));
-				let sum = 0;
-				for (let i = 0; i < query.rows; i++) sum += rowNorm(query, i) * best;
-				return sum;
-			});
-		}
-		return out;
+		return { name: spec.name, dim: spec.dim, query, docs, subset: spec.subset, topK: spec.topK, expectError: spec.expectError };
 	});
 	return { relativeTolerance: file.tolerance.relative, cases };
+}
+
+/** The Cauchy-Schwarz bound sum_i ||q_i|| max_j ||d_j|| of |MaxSim(query, doc)|. */
+export function magnitudeOf(query: TokenMatrix, doc: TokenMatrix): number {
+	let best = 0;
+	for (let j = 0; j < doc.rows; j++) best = Math.max(best, rowNorm(doc, j));
+	let sum = 0;
+	for (let i = 0; i < query.rows; i++) sum += rowNorm(query, i) * best;
+	return sum;
+}
+
+/** Parses the cases file text (comment lines start with `//`) and expands every case. */
+export function parseMaxSimCases(text: string): MaxSimCases {
+	const parsed = expandCases(text);
+	for (const c of parsed.cases) {
+		if (c.expectError) continue;
+		c.expected = Float64Array.from(c.docs, (doc) => maxSim(c.query, doc));
+		c.magnitude = Float64Array.from(c.docs, (doc) => magnitudeOf(c.query, doc));
+	}
+	return parsed;
 }
 
 /** True when `actual` matches the reference `expected` within the file's tolerance rule. */

@@ -1,16 +1,18 @@
-/** The committed kernel builds (`.wat`, `.wasm`, generated base64 module) equal a fresh build of the template. */
+/** The committed kernel builds (`.wat`, `.wasm`, generated base64 modules) equal a fresh build of the templates. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildKernels } from '../../kernels/build-kernels';
 import { KERNEL_BASE64 } from '../../src/lib/engine/maxsim/generated/kernels';
+import { STORAGE_KERNEL_BASE64 } from '../../src/lib/engine/maxsim/generated/storage-kernels';
 
 describe('buildKernels()', async () => {
 	const files = await buildKernels();
 
-	it('buildKernels() builds 4 .wasm variants, their .wat and the generated module', () => {
-		expect(files.filter((f) => f.path.endsWith('.wasm')).length).toBe(4);
-		expect(files.filter((f) => f.path.endsWith('.wat')).length).toBe(4);
+	it('buildKernels() builds 4 f32 + 2 storage .wasm variants, their .wat and the generated modules', () => {
+		expect(files.filter((f) => f.path.endsWith('.wasm')).length).toBe(6);
+		expect(files.filter((f) => f.path.endsWith('.wat')).length).toBe(6);
 		expect(files.some((f) => f.path.endsWith('generated/kernels.ts'))).toBe(true);
+		expect(files.some((f) => f.path.endsWith('generated/storage-kernels.ts'))).toBe(true);
 	});
 
 	for (const file of files) {
@@ -25,6 +27,13 @@ describe('buildKernels()', async () => {
 		for (const name of ['simd', 'simd-shared', 'relaxed', 'relaxed-shared']) {
 			const wasm = readFileSync(`kernels/wasm/maxsim-${name}.wasm`);
 			expect(Buffer.from(KERNEL_BASE64[name], 'base64').equals(wasm)).toBe(true);
+		}
+	});
+
+	it('STORAGE_KERNEL_BASE64 holds the same bytes as the committed storage .wasm files', () => {
+		for (const name of ['storage', 'storage-shared']) {
+			const wasm = readFileSync(`kernels/wasm/maxsim-${name}.wasm`);
+			expect(Buffer.from(STORAGE_KERNEL_BASE64[name], 'base64').equals(wasm)).toBe(true);
 		}
 	});
 });

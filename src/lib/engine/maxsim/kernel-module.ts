@@ -16,8 +16,8 @@ export interface KernelExports {
 	ceiling(iterations: number): number;
 }
 
-/** Names of the kernel functions a worker may be asked to run. */
-export type KernelFunction = 'score_f32' | 'score_i16';
+/** Names of the kernel functions a worker may be asked to run (the last two: the storage kernels' module). */
+export type KernelFunction = 'score_f32' | 'score_i16' | 'score_int8' | 'score_binary';
 
 const compiled = new Map<string, Promise<WebAssembly.Module>>();
 

@@ -5,7 +5,7 @@
 import { isNodeRuntime } from '../capabilities';
 import { createError } from '../errors';
 import type { KernelFunction } from './kernel-module';
-import { warmUpArgs } from './warm-up';
+import { warmUpArgs, type WarmUp } from './warm-up';
 import { BROWSER_WORKER_SOURCE } from './worker-source';
 
 /** The minimal worker surface both runtimes provide. */
@@ -84,7 +84,7 @@ function browserPort(): WorkerPort {
 }
 
 /** Waits for a worker's `ready` (instantiated) or rejects with its error. */
-function initialise(port: WorkerPort, module: WebAssembly.Module, memory: WebAssembly.Memory, thread: number): Promise<KernelThread> {
+function initialise(port: WorkerPort, module: WebAssembly.Module, memory: WebAssembly.Memory, warmUp: WarmUp): Promise<KernelThread> {
 	return new Promise((resolve, reject) => {
 		let settled = false;
 		port.onMessage((reply) => {
@@ -101,21 +101,27 @@ function initialise(port: WorkerPort, module: WebAssembly.Module, memory: WebAss
 			}
 		});
 		port.hold(true);
-		port.post({ type: 'init', module, memory, warmUp: warmUpArgs(thread) });
+		port.post({ type: 'init', module, memory, warmUp });
 	});
 }
 
 /**
- * Starts `count` workers, each instantiating `module` on the shared `memory`.
+ * Starts `count` workers, each instantiating `module` on the shared `memory` and running
+ * `warmUp(thread)` (thread 1..count; default: the f32 module's `warmUpArgs`).
  * Rejects with BACKEND_UNAVAILABLE (after stopping the ones that started) if any fails.
  * @example const threads = await startKernelThreads(1, module, memory); await threads[0].run('score_f32', args);
  */
-export async function startKernelThreads(count: number, module: WebAssembly.Module, memory: WebAssembly.Memory): Promise<KernelThread[]> {
+export async function startKernelThreads(
+	count: number,
+	module: WebAssembly.Module,
+	memory: WebAssembly.Memory,
+	warmUp: (thread: number) => WarmUp = warmUpArgs
+): Promise<KernelThread[]> {
 	const node = isNodeRuntime() ? await import('./thread-pool-node') : undefined;
 	const ports: WorkerPort[] = [];
 	try {
 		for (let i = 0; i < count; i++) ports.push(node ? node.nodeWorkerPort() : browserPort());
-		return await Promise.all(ports.map((port, i) => initialise(port, module, memory, i + 1)));
+		return await Promise.all(ports.map((port, i) => initialise(port, module, memory, warmUp(i + 1))));
 	} catch (error) {
 		for (const port of ports) port.terminate();
 		throw createError('BACKEND_UNAVAILABLE', { backend: 'wasm', detail: `worker threads failed to start: ${String(error)}` }, {}, error);

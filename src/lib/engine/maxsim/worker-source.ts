@@ -4,8 +4,8 @@
  *
  * Protocol (one request at a time per worker):
  * - `{ type: 'init', module: WebAssembly.Module, memory: WebAssembly.Memory, warmUp? }` -> `{ type: 'ready' }`
- *   (`warmUp`: `warmUpArgs(thread)` of `warm-up.ts`, run before replying)
- * - `{ type: 'run', id, fn: 'score_f32' | 'score_i16', args: number[] }` -> `{ type: 'done', id }`
+ *   (`warmUp`: `warmUpArgs(thread)` of `warm-up.ts`, or any `{ calls, runs: [fn, args][] }`, run before replying)
+ * - `{ type: 'run', id, fn: KernelFunction, args: number[] }` -> `{ type: 'done', id }`
  * - any failure -> `{ type: 'error', id?, message }`
  */
 
@@ -17,7 +17,8 @@ function handle(msg, post) {
 			(instance) => {
 				kernel = instance.exports;
 				const w = msg.warmUp; // see warm-up.ts: let V8 tier the kernels up before real work
-				for (let i = 0; w && i < w.calls; i++) { kernel.score_f32.apply(null, w.f32); kernel.score_i16.apply(null, w.i16); }
+				const runs = w ? w.runs || [['score_f32', w.f32], ['score_i16', w.i16]] : [];
+				for (let i = 0; w && i < w.calls; i++) for (const run of runs) kernel[run[0]].apply(null, run[1]);
 				post({ type: 'ready' });
 			},
 			(error) => post({ type: 'error', message: 'instantiate failed: ' + (error && error.message || error) })

@@ -1,0 +1,339 @@
+/**
+ * Source of the WASM kernels of the compressed storage formats of issue 10 (`int8`, `binary`): a
+ * TypeScript template that writes WAT, assembled by `kernels/build-kernels.ts` like the f32 kernels
+ * of `maxsim-template.ts` (whose design notes, ../shared/docs/KERNELS.md, apply here too).
+ * Measurements: `docs/BENCHMARKS.md` (MaxSim storage formats in Node).
+ *
+ * `score_binary(q, qRows, nBytes, dim, table, first, end, out)`, token similarity `1 - 2 hamming / dim`:
+ * - Query in lanes: the query's rows are binarised and taken 16 at a time (a "group", one u8 lane per
+ *   row). Groups are stored in pairs: for byte b = 0..nBytes-1, 16 bytes (byte b of rows 0..15 of the
+ *   first group) then 16 bytes of the second; a last unpaired group stores 16 bytes per b. Rows past
+ *   `qRows` are zero and masked out.
+ * - Doc: its tokens' bits as they are stored, `nBytes = ceil(dim / 8)` bytes per token, no padding
+ *   (bit k of a token is bit k % 8 of byte k >> 3, the byte order of `encodeBinary`'s words).
+ * - Per doc token: `v128.load8_splat` of each byte, xor with the query vectors, `i8x16.popcnt`, summed
+ *   per lane = the Hamming distance of the token to each of 16 query rows; a lane-wise `min_u` keeps
+ *   each row's nearest token (max similarity = min distance), so MaxSim needs no horizontal step per
+ *   token, only one sum of the minima per doc and group. Distances stay u8 up to 31 bytes (248 bits);
+ *   longer rows sum 31-byte chunks into u16 lanes (dims up to 65535).
+ * - Table: 16 bytes per doc: i32 offset, i32 rows, unused, unused.
+ * - `out[e] = qRows - 2 H / dim` (f32), H = sum over rows of the minimum distance; 0 for an empty doc.
+ *
+ * `score_int8(q, nPairs, dimP, table, first, end, out, qInv)`, token similarity `q · (s v)`:
+ * - Doc: the i16 panel layout of `maxsim-template.ts` narrowed to int8 codes: blocks of 4 panels of 4
+ *   tokens (padded by repeating the last token, code and scale), per component pair kk and panel 8
+ *   bytes `(v[t][2kk], v[t][2kk+1])` for t = 0..3, read with `v128.load8x8_s` (sign-extending to i16);
+ *   then the tokens' float32 scales, 4 per panel, in token order.
+ * - Query: interleaved i16 row pairs as `packQueryI16` writes them, quantised with one scale
+ *   (`qInv` = its inverse) small enough that no i32 lane overflows (`int8QueryScale`).
+ * - `i32x4.dot_i16x8_s` gives 4 tokens' partial dots; after the k loop each is converted to f32 and
+ *   multiplied by its token's scale before the running max (each token has its own scale).
+ * - Table: 16 bytes per doc: i32 codes offset, i32 scales offset, i32 `nBlocks << 3 | tail`, unused.
+ *
+ * Both import `env.memory` (shared in the `-shared` build, for worker threads).
+ */
+
+/** Largest memory the shared build accepts: 4 GiB (wasm32 limit). */
+const MAX_PAGES = 65536;
+
+/** Panels of 4 tokens per int8 register block: 2 query rows x 4 panels = 8 accumulators. */
+export const INT8_BLOCK_PANELS = 4;
+
+/** Bytes summed in u8 lanes before widening: 31 x 8 = 248 < 256. */
+export const BINARY_U8_BYTES = 31;
+
+function get(name: string): string {
+	return `(local.get $${name})`;
+}
+
+const ALL_ONES = '(v128.const i32x4 -1 -1 -1 -1)';
+const ZERO = '(v128.const i32x4 0 0 0 0)';
+
+// ---------------------------------------------------------------------------------------------
+// binary
+
+/** Popcount of (query vector at `qOffset` from $qp) xor `splat`, added to accumulator `acc` (u8 lanes). */
+function hamStep(acc: string, qOffset: number, splat: string): string {
+	return `(local.set $${acc} (i8x16.add ${get(acc)} (i8x16.popcnt (v128.xor (v128.load offset=${qOffset} ${get('qp')}) ${get(splat)}))))`;
+}
+
+/** Bytes per query-byte step in a group block of `groups` groups. */
+function qStride(groups: number): number {
+	return 16 * groups;
+}
+
+/**
+ * The byte loop of one token for `groups` (1 or 2) groups, from $dp up to $bend: 4 bytes per
+ * iteration, then single bytes. Advances $dp and $qp.
+ */
+function byteLoop(groups: number): string {
+	const lines: string[] = [];
+	const unroll = 4;
+	lines.push(`(if (i32.le_u (i32.add ${get('dp')} (i32.const ${unroll})) ${get('bend')}) (then (loop $b4`);
+	for (let u = 0; u < unroll; u++) {
+		lines.push(`  (local.set $s (v128.load8_splat offset=${u} ${get('dp')}))`);
+		for (let g = 0; g < groups; g++) lines.push(`  ${hamStep(`h${g}`, u * qStride(groups) + 16 * g, 's')}`);
+	}
+	lines.push(`  (local.set $dp (i32.add ${get('dp')} (i32.const ${unroll})))`);
+	lines.push(`  (local.set $qp (i32.add ${get('qp')} (i32.const ${unroll * qStride(groups)})))`);
+	lines.push(`  (br_if $b4 (i32.le_u (i32.add ${get('dp')} (i32.const ${unroll})) ${get('bend')})))))`);
+	lines.push(`(if (i32.lt_u ${get('dp')} ${get('bend')}) (then (loop $b1`);
+	lines.push(`  (local.set $s (v128.load8_splat ${get('dp')}))`);
+	for (let g = 0; g < groups; g++) lines.push(`  ${hamStep(`h${g}`, 16 * g, 's')}`);
+	lines.push(`  (local.set $dp (i32.add ${get('dp')} (i32.const 1)))`);
+	lines.push(`  (local.set $qp (i32.add ${get('qp')} (i32.const ${qStride(groups)})))`);
+	lines.push(`  (br_if $b1 (i32.lt_u ${get('dp')} ${get('bend')})))))`);
+	return lines.join('\n');
+}
+
+/** Sum of the u8 lanes of `v` (as i32), lanes >= `valid` (a local i32) masked to 0. */
+function sumU8(v: string, valid: string): string {
+	const mask = `(i8x16.gt_u (i8x16.splat ${get(valid)}) (v128.const i8x16 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15))`;
+	return sumI32(`(i32x4.extadd_pairwise_i16x8_u (i16x8.extadd_pairwise_i8x16_u (v128.and ${v} ${mask})))`);
+}
+
+function sumI32(v: string): string {
+	return `(i32.add (i32.add (i32x4.extract_lane 0 (local.tee $t ${v})) (i32x4.extract_lane 1 ${get('t')})) (i32.add (i32x4.extract_lane 2 ${get('t')}) (i32x4.extract_lane 3 ${get('t')})))`;
+}
+
+/**
+ * Rows 16 x `groups` of the query (from $qg) against every token of the doc (from $d0, $rows
+ * tokens): adds the masked sums of the minimum distances to $H. Distances fit u8 ($nBytes <= 31).
+ */
+function narrowGroups(groups: number): string {
+	const lines: string[] = [];
+	for (let g = 0; g < groups; g++) lines.push(`(local.set $m${g} ${ALL_ONES})`);
+	lines.push(`(local.set $dp ${get('d0')})`);
+	lines.push(`(loop $tokens`);
+	for (let g = 0; g < groups; g++) lines.push(`  (local.set $h${g} ${ZERO})`);
+	lines.push(`  (local.set $qp ${get('qg')})`);
+	lines.push(`  (local.set $bend (i32.add ${get('dp')} ${get('nBytes')}))`);
+	lines.push(byteLoop(groups));
+	for (let g = 0; g < groups; g++) lines.push(`  (local.set $m${g} (i8x16.min_u ${get(`m${g}`)} ${get(`h${g}`)}))`);
+	lines.push(`  (br_if $tokens (i32.lt_u ${get('dp')} ${get('dend')})))`);
+	for (let g = 0; g < groups; g++) {
+		lines.push(`(local.set $valid (i32.sub ${get('qRows')} (i32.add ${get('row')} (i32.const ${16 * g}))))`);
+		// at most 16 (i8x16.splat keeps only the low 8 bits)
+		lines.push(`(local.set $valid (select (i32.const 16) ${get('valid')} (i32.gt_u ${get('valid')} (i32.const 16))))`);
+		lines.push(`(local.set $H (i32.add ${get('H')} ${sumU8(get(`m${g}`), 'valid')}))`);
+	}
+	return lines.join('\n');
+}
+
+/**
+ * One group (16 rows) against the doc when a token has more than 31 bytes: per token, 31-byte chunks
+ * summed in u8 lanes, each widened into two u16 accumulators; lane-wise u16 minima.
+ */
+function wideGroup(): string {
+	const lines: string[] = [];
+	lines.push(`(local.set $m0 ${ALL_ONES})`);
+	lines.push(`(local.set $m1 ${ALL_ONES})`);
+	lines.push(`(local.set $dp ${get('d0')})`);
+	lines.push(`(loop $tokens`);
+	lines.push(`  (local.set $lo ${ZERO})`);
+	lines.push(`  (local.set $hi ${ZERO})`);
+	lines.push(`  (local.set $qp ${get('qg')})`);
+	lines.push(`  (local.set $tend (i32.add ${get('dp')} ${get('nBytes')}))`);
+	lines.push(`  (loop $chunks`);
+	lines.push(`    (local.set $h0 ${ZERO})`);
+	lines.push(`    (local.set $bend (select (i32.add ${get('dp')} (i32.const ${BINARY_U8_BYTES})) ${get('tend')} (i32.lt_u (i32.add ${get('dp')} (i32.const ${BINARY_U8_BYTES})) ${get('tend')})))`);
+	lines.push(byteLoop(1));
+	lines.push(`    (local.set $lo (i16x8.add ${get('lo')} (i16x8.extend_low_i8x16_u ${get('h0')})))`);
+	lines.push(`    (local.set $hi (i16x8.add ${get('hi')} (i16x8.extend_high_i8x16_u ${get('h0')})))`);
+	lines.push(`    (br_if $chunks (i32.lt_u ${get('dp')} ${get('tend')})))`);
+	lines.push(`  (local.set $m0 (i16x8.min_u ${get('m0')} ${get('lo')}))`);
+	lines.push(`  (local.set $m1 (i16x8.min_u ${get('m1')} ${get('hi')}))`);
+	lines.push(`  (br_if $tokens (i32.lt_u ${get('dp')} ${get('dend')})))`);
+	// Rows row..row+7 are in m0's lanes, row+8..row+15 in m1's; mask lanes >= valid.
+	const mask16 = (first: number) =>
+		`(i16x8.gt_u (i16x8.splat (i32.sub ${get('valid')} (i32.const ${first}))) (v128.const i16x8 0 1 2 3 4 5 6 7))`;
+	lines.push(`(local.set $valid (i32.sub ${get('qRows')} ${get('row')}))`);
+	lines.push(`(local.set $valid (select (i32.const 16) ${get('valid')} (i32.gt_u ${get('valid')} (i32.const 16))))`);
+	for (const [m, first] of [['m0', 0], ['m1', 8]] as const) {
+		// valid - first may be negative: clamp at 0 so the splat (u16 compare) masks every lane.
+		lines.push(`(if (i32.gt_s ${get('valid')} (i32.const ${first})) (then`);
+		lines.push(`  (local.set $H (i32.add ${get('H')} ${sumI32(`(i32x4.extadd_pairwise_i16x8_u (v128.and ${get(m)} ${mask16(first)}))`)}))))`);
+	}
+	return lines.join('\n');
+}
+
+function binaryFunction(): string {
+	const i32s = ['e', 'entry', 'rows', 'd0', 'dp', 'dend', 'bend', 'tend', 'qp', 'qg', 'row', 'valid', 'H', 'pairEnd', 'groupBytes'];
+	const v128s = ['s', 'h0', 'h1', 'm0', 'm1', 't', 'lo', 'hi'];
+	return `
+(func $score_binary (export "score_binary")
+  (param $q i32) (param $qRows i32) (param $nBytes i32) (param $dim i32)
+  (param $table i32) (param $first i32) (param $end i32) (param $out i32)
+  ${i32s.map((n) => `(local $${n} i32)`).join(' ')} ${v128s.map((n) => `(local $${n} v128)`).join(' ')}
+  (local.set $groupBytes (i32.shl ${get('nBytes')} (i32.const 4)))
+  ;; rows covered by group pairs, 32 per pair: groups = ceil(qRows / 16), pairs = floor(groups / 2)
+  (local.set $pairEnd (i32.shl (i32.shr_u (i32.add ${get('qRows')} (i32.const 15)) (i32.const 5)) (i32.const 5)))
+  (local.set $e ${get('first')})
+  (block $done (loop $docs
+    (br_if $done (i32.ge_u ${get('e')} ${get('end')}))
+    (local.set $entry (i32.add ${get('table')} (i32.shl ${get('e')} (i32.const 4))))
+    (local.set $d0 (i32.load ${get('entry')}))
+    (local.set $rows (i32.load offset=4 ${get('entry')}))
+    (local.set $H (i32.const 0))
+    (if (i32.eqz ${get('rows')})
+      (then (f32.store (i32.add ${get('out')} (i32.shl ${get('e')} (i32.const 2))) (f32.const 0)))
+      (else
+        (local.set $dend (i32.add ${get('d0')} (i32.mul ${get('rows')} ${get('nBytes')})))
+        (local.set $qg ${get('q')})
+        (local.set $row (i32.const 0))
+        (if (i32.le_u ${get('nBytes')} (i32.const ${BINARY_U8_BYTES}))
+          (then
+            (block $pairsDone (loop $pairs
+              (br_if $pairsDone (i32.ge_u ${get('row')} ${get('pairEnd')}))
+${narrowGroups(2)}
+              (local.set $qg (i32.add ${get('qg')} (i32.shl ${get('groupBytes')} (i32.const 1))))
+              (local.set $row (i32.add ${get('row')} (i32.const 32)))
+              (br $pairs)))
+            (if (i32.lt_u ${get('row')} ${get('qRows')}) (then
+${narrowGroups(1)})))
+          (else
+            (block $groupsDone (loop $groups
+              (br_if $groupsDone (i32.ge_u ${get('row')} ${get('qRows')}))
+${wideGroup()}
+              ;; a wide query is stored in single groups (see packQueryBinary)
+              (local.set $qg (i32.add ${get('qg')} ${get('groupBytes')}))
+              (local.set $row (i32.add ${get('row')} (i32.const 16)))
+              (br $groups)))))
+        (f32.store (i32.add ${get('out')} (i32.shl ${get('e')} (i32.const 2)))
+          (f32.demote_f64 (f64.sub (f64.convert_i32_u ${get('qRows')})
+            (f64.div (f64.convert_i32_u (i32.shl ${get('H')} (i32.const 1))) (f64.convert_i32_u ${get('dim')})))))))
+    (local.set $e (i32.add ${get('e')} (i32.const 1)))
+    (br $docs))))`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// int8
+
+/** k steps (component pairs) per iteration of the unrolled k loop (as in maxsim-template.ts). */
+const UNROLL = 4;
+
+function int8Accumulators(panels: number): string[] {
+	return [0, 1].flatMap((r) => Array.from({ length: panels }, (_, p) => `a${r}${p}`));
+}
+
+/** A never-taken branch reading every accumulator between unrolled steps (see `fence` in maxsim-template.ts). */
+function int8Fence(panels: number, u: number): string {
+	const all = int8Accumulators(panels).map(get).reduce((a, b) => `(v128.or ${a} ${b})`);
+	return `  (if (i32.eq ${get('q')} (i32.const ${-1 - 2 * u})) (then (v128.store (i32.const 0) ${all})))`;
+}
+
+function int8Step(panels: number, u: number): string[] {
+	const lines = [
+		`  (local.set $x (v128.load32_splat offset=${u * 8} ${get('q')}))`,
+		`  (local.set $y (v128.load32_splat offset=${u * 8 + 4} ${get('q')}))`
+	];
+	for (let p = 0; p < panels; p++) {
+		lines.push(`  (local.set $d0 (v128.load8x8_s offset=${(u * panels + p) * 8} ${get('dp')}))`);
+		lines.push(`  (local.set $a0${p} (i32x4.add ${get(`a0${p}`)} (i32x4.dot_i16x8_s ${get('d0')} ${get('x')})))`);
+		lines.push(`  (local.set $a1${p} (i32x4.add ${get(`a1${p}`)} (i32x4.dot_i16x8_s ${get('d0')} ${get('y')})))`);
+	}
+	return lines;
+}
+
+function int8Advance(panels: number, steps: number): string[] {
+	return [
+		`  (local.set $q (i32.add ${get('q')} (i32.const ${steps * 8})))`,
+		`  (local.set $dp (i32.add ${get('dp')} (i32.const ${steps * panels * 8})))`
+	];
+}
+
+/**
+ * One block of `panels` panels against the current query pair, then the scaled running maxima:
+ * `m_r = max(m_r, f32(a_rp) * scales)`. Advances $dp past the block's codes and $sp past its scales.
+ */
+function int8Block(panels: number): string {
+	const lines: string[] = [];
+	for (const a of int8Accumulators(panels)) lines.push(`(local.set $${a} ${ZERO})`);
+	lines.push(`(local.set $q ${get('pair')})`);
+	lines.push(`(if (i32.lt_u ${get('q')} ${get('qmain')}) (then (loop $k`);
+	for (let u = 0; u < UNROLL; u++) {
+		if (u > 0) lines.push(int8Fence(panels, u));
+		lines.push(...int8Step(panels, u));
+	}
+	lines.push(...int8Advance(panels, UNROLL));
+	lines.push(`  (br_if $k (i32.lt_u ${get('q')} ${get('qmain')})))))`);
+	lines.push(`(if (i32.lt_u ${get('q')} ${get('qend')}) (then (loop $kRest`);
+	lines.push(...int8Step(panels, 0), ...int8Advance(panels, 1));
+	lines.push(`  (br_if $kRest (i32.lt_u ${get('q')} ${get('qend')})))))`);
+	for (let p = 0; p < panels; p++) {
+		lines.push(`(local.set $sc (v128.load offset=${p * 16} ${get('sp')}))`);
+		for (let r = 0; r < 2; r++) {
+			lines.push(`(local.set $m${r} (f32x4.pmax ${get(`m${r}`)} (f32x4.mul (f32x4.convert_i32x4_s ${get(`a${r}${p}`)}) ${get('sc')})))`);
+		}
+	}
+	lines.push(`(local.set $sp (i32.add ${get('sp')} (i32.const ${panels * 16})))`);
+	return lines.join('\n');
+}
+
+function hmaxF32(v: string): string {
+	const lane = (i: number) => `(f32x4.extract_lane ${i} ${get(v)})`;
+	return `(f64.promote_f32 (f32.max (f32.max ${lane(0)} ${lane(1)}) (f32.max ${lane(2)} ${lane(3)})))`;
+}
+
+function int8Function(): string {
+	const panels = INT8_BLOCK_PANELS;
+	const i32s = ['q', 'qend', 'qmain', 'pair', 'dp', 'sp', 'entry', 'e', 'shape', 'nBlocks', 'b', 'qendAll', 'rest', 'pairBytes'];
+	const v128s = ['x', 'y', 'd0', 'sc', ...int8Accumulators(panels), 'm0', 'm1'];
+	const tails = Array.from({ length: panels - 1 }, (_, i) => i + 1)
+		.map((width) => `(if (i32.eq ${get('shape')} (i32.const ${width})) (then\n${int8Block(width)}))`)
+		.join('\n');
+	return `
+(func $score_int8 (export "score_int8")
+  (param $qbase i32) (param $nPairs i32) (param $dimP i32) (param $table i32)
+  (param $first i32) (param $end i32) (param $out i32) (param $qInv f32)
+  ${i32s.map((n) => `(local $${n} i32)`).join(' ')} ${v128s.map((n) => `(local $${n} v128)`).join(' ')} (local $total f64)
+  ;; a query pair is dimP / 2 steps of 8 bytes; the unrolled loop leaves (dimP / 2) mod ${UNROLL} steps to the remainder loop
+  (local.set $pairBytes (i32.shl ${get('dimP')} (i32.const 2)))
+  (local.set $rest (i32.shl (i32.and (i32.shr_u ${get('dimP')} (i32.const 1)) (i32.const ${UNROLL - 1})) (i32.const 3)))
+  (local.set $qendAll (i32.add ${get('qbase')} (i32.mul ${get('nPairs')} ${get('pairBytes')})))
+  (local.set $e ${get('first')})
+  (block $done (loop $docs
+    (br_if $done (i32.ge_u ${get('e')} ${get('end')}))
+    (local.set $entry (i32.add ${get('table')} (i32.shl ${get('e')} (i32.const 4))))
+    (local.set $shape (i32.load offset=8 ${get('entry')}))
+    (local.set $nBlocks (i32.shr_u ${get('shape')} (i32.const 3)))
+    (local.set $shape (i32.and ${get('shape')} (i32.const 7)))
+    (local.set $total (f64.const 0))
+    (if (i32.or ${get('nBlocks')} ${get('shape')}) (then
+      (local.set $pair ${get('qbase')})
+      (loop $pairs
+        (local.set $qend (i32.add ${get('pair')} ${get('pairBytes')}))
+        (local.set $qmain (i32.sub ${get('qend')} ${get('rest')}))
+        (local.set $m0 (v128.const f32x4 -inf -inf -inf -inf))
+        (local.set $m1 (v128.const f32x4 -inf -inf -inf -inf))
+        (local.set $dp (i32.load ${get('entry')}))
+        (local.set $sp (i32.load offset=4 ${get('entry')}))
+        (local.set $b (i32.const 0))
+        (block $blocksDone (loop $blocks
+          (br_if $blocksDone (i32.ge_u ${get('b')} ${get('nBlocks')}))
+${int8Block(panels)}
+          (local.set $b (i32.add ${get('b')} (i32.const 1)))
+          (br $blocks)))
+${tails}
+        (local.set $total (f64.add ${get('total')} (f64.add ${hmaxF32('m0')} ${hmaxF32('m1')})))
+        (local.set $pair ${get('qend')})
+        (br_if $pairs (i32.lt_u ${get('pair')} ${get('qendAll')})))))
+    (f32.store (i32.add ${get('out')} (i32.shl ${get('e')} (i32.const 2))) (f32.mul (f32.demote_f64 ${get('total')}) ${get('qInv')}))
+    (local.set $e (i32.add ${get('e')} (i32.const 1)))
+    (br $docs))))`;
+}
+
+/**
+ * WAT text of the storage kernel module: `score_binary` and `score_int8`, importing `env.memory`.
+ * @example storageWat({ shared: false }).startsWith(';; Generated') // true
+ */
+export function storageWat(options: { shared: boolean }): string {
+	const memory = options.shared ? `(memory 1 ${MAX_PAGES} shared)` : '(memory 1)';
+	return `;; Generated by kernels/build.ts from kernels/wasm/storage-template.ts (${options.shared ? 'shared' : 'unshared'} memory). Do not edit.
+(module
+(import "env" "memory" ${memory})
+${binaryFunction()}
+${int8Function()}
+)
+`;
+}

@@ -1,0 +1,98 @@
+/**
+ * Packing of the compressed storage formats into the layouts the storage kernels read (described in
+ * full in `kernels/wasm/storage-template.ts`): binary docs as their bytes, binary queries with their
+ * rows in u8 lanes (16 rows a group, groups in pairs), int8 docs as the i16 panel layout of `pack.ts`
+ * narrowed to int8 codes, followed by the tokens' scales.
+ */
+import type { BinaryMatrix } from '../compress/codecs-binary';
+import type { Int8Matrix } from '../compress/codecs-int8';
+import { docShape, paddedDim } from './pack';
+
+/** Bytes of one binary token: `ceil(dim / 8)`. @example binaryBytes(100) // 13 */
+export function binaryBytes(dim: number): number {
+	return Math.ceil(dim / 8);
+}
+
+/** Largest number of bytes a binary token may have for the kernel's u8 distances (31 x 8 = 248 bits). */
+const U8_BYTES = 31;
+
+/** Byte `b` of row `r` of a binary matrix (little-endian words: byte b is bits 8b..8b+7). */
+function byteOf(m: BinaryMatrix, r: number, b: number): number {
+	const w = Math.ceil(m.dim / 32);
+	return (m.words[r * w + (b >> 2)] >>> ((b & 3) * 8)) & 0xff;
+}
+
+/** Writes the tokens of `doc`, `binaryBytes(dim)` bytes each, at `out[at..]`. */
+export function packDocBinary(doc: BinaryMatrix, out: Uint8Array, at: number): void {
+	const n = binaryBytes(doc.dim);
+	for (let r = 0; r < doc.rows; r++) for (let b = 0; b < n; b++) out[at + r * n + b] = byteOf(doc, r, b);
+}
+
+/**
+ * The binary query in the kernel's lane layout: groups of 16 rows (one u8 lane per row, rows past
+ * the last are 0), stored by pairs of groups (per byte b: 16 bytes of the first, 16 of the second) and
+ * a last unpaired group; rows longer than 31 bytes are stored as single groups.
+ * @example packQueryBinary({ rows: 1, dim: 8, words: Uint32Array.of(0xa5) }) // 16 bytes: 0xa5, then 15 zeros
+ */
+export function packQueryBinary(query: BinaryMatrix): Uint8Array {
+	const n = binaryBytes(query.dim);
+	const groups = Math.ceil(query.rows / 16);
+	const out = new Uint8Array(groups * n * 16);
+	const paired = n <= U8_BYTES ? groups >> 1 : 0;
+	for (let g = 0; g < groups; g++) {
+		const inPair = g < paired * 2;
+		const base = inPair ? (g >> 1) * 2 * n * 16 : g * n * 16;
+		const stride = inPair ? 32 : 16;
+		const lane0 = inPair ? (g & 1) * 16 : 0;
+		for (let l = 0; l < 16; l++) {
+			const r = g * 16 + l;
+			if (r >= query.rows) break;
+			for (let b = 0; b < n; b++) out[base + b * stride + lane0 + l] = byteOf(query, r, b);
+		}
+	}
+	return out;
+}
+
+/** Bytes of an int8 doc of `rows` tokens in the kernel layout: codes of the padded tokens, then their scales. */
+export function int8DocBytes(rows: number, dim: number, blockPanels: number): { codes: number; scales: number } {
+	const { panels } = docShape(rows, blockPanels);
+	return { codes: panels * 4 * paddedDim(dim), scales: panels * 16 };
+}
+
+/**
+ * Writes `doc` as int8 panels in blocks of `blockPanels` (per component pair kk and panel, 8 bytes
+ * `(v[t][2kk], v[t][2kk+1])` for t = 0..3; padded tokens repeat the last one) at `codes[at..]`, and
+ * the padded tokens' scales at `scales[scalesAt..]`.
+ */
+export function packDocInt8(doc: Int8Matrix, blockPanels: number, codes: Int8Array, at: number, scales: Float32Array, scalesAt: number): void {
+	const { rows, dim } = doc;
+	const dimP = paddedDim(dim);
+	const { nBlocks, tail, panels } = docShape(rows, blockPanels);
+	for (let b = 0; b <= nBlocks; b++) {
+		const width = b < nBlocks ? blockPanels : tail;
+		if (width === 0) break;
+		const base = at + b * blockPanels * 4 * dimP;
+		const stride = width * 8; // bytes per component pair
+		for (let p = 0; p < width; p++) {
+			for (let t = 0; t < 4; t++) {
+				const row = Math.min((b * blockPanels + p) * 4 + t, rows - 1);
+				const o = base + p * 8 + t * 2;
+				for (let k = 0; k < dimP; k++) codes[o + (k >> 1) * stride + (k & 1)] = k < dim ? doc.codes[row * dim + k] : 0;
+			}
+		}
+	}
+	for (let t = 0; t < panels * 4; t++) scales[scalesAt + t] = doc.scales[Math.min(t, rows - 1)];
+}
+
+/**
+ * Scale of the int16 query of the int8 kernel: the largest |value| maps to `Q = min(32767,
+ * floor((2^31 - 1) / (127 dimP)))`, so a dot product of `dimP` terms `|q| <= Q` times `|v| <= 127`
+ * never overflows an i32 lane. 1 for an all-zero query.
+ * @example int8QueryScale(Float32Array.of(0.5, -1), 2) // 32767
+ */
+export function int8QueryScale(values: Float32Array, dim: number): number {
+	let max = 0;
+	for (let i = 0; i < values.length; i++) max = Math.max(max, Math.abs(values[i]));
+	const q = Math.min(32767, Math.floor((2 ** 31 - 1) / (127 * paddedDim(dim))));
+	return max > 0 ? q / max : 1;
+}

@@ -1,0 +1,265 @@
+/**
+ * The WASM scorer of the compressed storage formats (issue 10): documents are encoded on `add`
+ * (`int8` or `binary`, `compress/codecs.ts`) and only their codes are kept, in WebAssembly memory, in
+ * the layouts of `kernels/wasm/storage-template.ts`; `score_int8` / `score_binary` run on the calling
+ * thread alone or with worker threads on one shared memory (docs split in ranges of equal work), as
+ * the f32 scorer (`wasm.ts`) does.
+ */
+import { encodeBinary } from '../compress/codecs-binary';
+import { encodeInt8 } from '../compress/codecs-int8';
+import { createError } from '../errors';
+import type { TokenMatrix } from '../types';
+import { STORAGE_KERNEL_BASE64 } from './generated/storage-kernels';
+import { align16, KernelMemory } from './kernel-memory';
+import { instantiateKernel } from './kernel-module';
+import type { MaxSimScorer, ScoredIndex } from './maxsim';
+import { docShape, packQueryI16, paddedDim, queryPairs } from './pack';
+import { binaryBytes, int8DocBytes, int8QueryScale, packDocBinary, packDocInt8, packQueryBinary } from './storage-pack';
+import { startKernelThreads, type KernelThread } from './thread-pool';
+import { topKOf } from './top-k';
+import { checkDim, checkK, checkMatrix, checkSubset } from './validate';
+import { MAX_THREADS, prepareStorageWarmUp, storageWarmUpArgs, WARM_UP_BYTES } from './warm-up';
+
+/** The compressed formats with a kernel. */
+export type KernelStorageFormat = 'int8' | 'binary';
+
+/** A MaxSim scorer over compressed documents: `add` takes float docs and keeps only their codes. */
+export interface StorageScorer extends MaxSimScorer {
+	readonly format: KernelStorageFormat;
+	/** Bytes the stored documents take in the scorer's memory (codes, scales, layout padding). */
+	readonly residentBytes: number;
+}
+
+export interface WasmStorageScorerOptions {
+	format: KernelStorageFormat;
+	dim: number;
+	/** Threads including the calling one (default 1, at most 32); > 1 needs shared WebAssembly memory. */
+	threads?: number;
+	/** Calls below this many token-pair steps stay on the calling thread (default 4M; tests set 0). */
+	minParallelWork?: number;
+}
+
+interface StorageKernel {
+	score_binary(q: number, qRows: number, nBytes: number, dim: number, table: number, first: number, end: number, out: number): void;
+	score_int8(q: number, nPairs: number, dimP: number, table: number, first: number, end: number, out: number, qInv: number): void;
+}
+
+/** Panels of 4 tokens per int8 register block (`INT8_BLOCK_PANELS` of the template). */
+const INT8_BLOCK_PANELS = 4;
+/** Binary distances are u16 lanes in the kernel. */
+export const MAX_BINARY_KERNEL_DIM = 65535;
+const MIN_PARALLEL_WORK = 4_000_000;
+const ENTRY_BYTES = 16;
+const compiled = new Map<boolean, Promise<WebAssembly.Module>>();
+
+function decodeBase64(text: string) {
+	const binary = atob(text);
+	const bytes = new Uint8Array(binary.length);
+	for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+	return bytes;
+}
+
+/** The compiled storage kernel module (cached); rejects with BACKEND_UNAVAILABLE if it does not compile. */
+export function storageKernelModule(shared: boolean): Promise<WebAssembly.Module> {
+	let module = compiled.get(shared);
+	if (!module) {
+		const name = shared ? 'storage-shared' : 'storage';
+		module = WebAssembly.compile(decodeBase64(STORAGE_KERNEL_BASE64[name])).catch((error: unknown) => {
+			compiled.delete(shared);
+			throw createError('BACKEND_UNAVAILABLE', { backend: 'wasm', detail: `kernel ${name} did not compile: ${String(error)}` }, {}, error);
+		});
+		compiled.set(shared, module);
+	}
+	return module;
+}
+
+/**
+ * @example
+ * const scorer = await WasmStorageScorer.create({ format: 'binary', dim: 2 });
+ * await scorer.add([{ data: Float32Array.of(0.6, 0.8, 1, -1), rows: 2, dim: 2 }]); // bits 11, 01
+ * await scorer.score({ data: Float32Array.of(1, -1, 1, 1), rows: 2, dim: 2 }) // Float32Array [2] (distances 0 and 0)
+ */
+export class WasmStorageScorer implements StorageScorer {
+	readonly backend = 'wasm' as const;
+	readonly format: KernelStorageFormat;
+	readonly dim: number;
+	private readonly minParallelWork: number;
+	/** Per doc: binary i32 offset, i32 rows; int8 i32 codes offset, i32 scales offset, i32 shape. */
+	private table = new ArrayBuffer(64 * ENTRY_BYTES);
+	private work: number[] = [];
+	private arenaEnd = WARM_UP_BYTES;
+	private count = 0;
+	private queue: Promise<unknown> = Promise.resolve();
+	private disposed = false;
+
+	private constructor(
+		options: WasmStorageScorerOptions,
+		private readonly memory: KernelMemory,
+		private readonly kernel: StorageKernel,
+		private readonly workers: KernelThread[]
+	) {
+		this.format = options.format;
+		this.dim = options.dim;
+		this.minParallelWork = options.minParallelWork ?? MIN_PARALLEL_WORK;
+	}
+
+	/** Compiles and instantiates the kernel, starts `threads - 1` workers; rejects with BACKEND_UNAVAILABLE. */
+	static async create(options: WasmStorageScorerOptions): Promise<WasmStorageScorer> {
+		checkDim(options.dim);
+		if (options.format !== 'int8' && options.format !== 'binary') {
+			throw createError('UNKNOWN_OPTION', { what: 'kernel storage format', value: String(options.format), expected: 'int8, binary' });
+		}
+		if (options.format === 'binary' && options.dim > MAX_BINARY_KERNEL_DIM) {
+			throw createError('BACKEND_UNAVAILABLE', { backend: 'wasm', detail: `binary kernel supports dims up to ${MAX_BINARY_KERNEL_DIM}, got ${options.dim}` });
+		}
+		const threads = Math.min(MAX_THREADS, Math.max(1, Math.floor(options.threads ?? 1)));
+		const shared = threads > 1;
+		const module = await storageKernelModule(shared);
+		const memory = new KernelMemory(shared);
+		const kernel = (await instantiateKernel(module, memory.memory)) as unknown as StorageKernel;
+		prepareStorageWarmUp(memory.memory);
+		const warm = storageWarmUpArgs(0);
+		for (let i = 0; i < warm.calls; i++) {
+			for (const [fn, args] of warm.runs) (kernel as unknown as Record<string, (...a: number[]) => void>)[fn](...args);
+		}
+		const workers = shared ? await startKernelThreads(threads - 1, module, memory.memory, storageWarmUpArgs) : [];
+		return new WasmStorageScorer(options, memory, kernel, workers);
+	}
+
+	get threads(): number {
+		return this.workers.length + 1;
+	}
+
+	get size(): number {
+		return this.count;
+	}
+
+	get residentBytes(): number {
+		return this.arenaEnd - WARM_UP_BYTES;
+	}
+
+	async add(docs: TokenMatrix[]): Promise<void> {
+		docs.forEach((doc, i) => checkMatrix(doc, this.dim, `document ${this.count + i}`));
+		return this.exclusive(async () => {
+			this.growTable(this.count + docs.length);
+			for (const doc of docs) {
+				const entry = new Int32Array(this.table, this.count * ENTRY_BYTES, 4);
+				if (this.format === 'binary') {
+					const at = this.arenaEnd;
+					const end = at + doc.rows * binaryBytes(this.dim);
+					this.memory.ensure(end);
+					packDocBinary(encodeBinary(doc), this.memory.bytes(), at);
+					entry.set([at, doc.rows, 0, 0]);
+					this.work.push(doc.rows);
+					this.arenaEnd = end;
+				} else {
+					const at = align16(this.arenaEnd);
+					const sizes = int8DocBytes(doc.rows, this.dim, INT8_BLOCK_PANELS);
+					const scalesAt = at + sizes.codes; // a multiple of 16: codes are 4 tokens x dimP bytes per panel
+					const end = scalesAt + sizes.scales;
+					this.memory.ensure(end);
+					if (doc.rows > 0) {
+						const codes = new Int8Array(this.memory.memory.buffer, at, sizes.codes);
+						packDocInt8(encodeInt8(doc), INT8_BLOCK_PANELS, codes, 0, this.memory.f32(scalesAt, sizes.scales / 4), 0);
+					}
+					const { nBlocks, tail, panels } = docShape(doc.rows, INT8_BLOCK_PANELS);
+					entry.set([at, scalesAt, (nBlocks << 3) | tail, 0]);
+					this.work.push(panels * 4);
+					this.arenaEnd = end;
+				}
+				this.count++;
+			}
+		});
+	}
+
+	async score(query: TokenMatrix, subset?: ArrayLike<number>): Promise<Float32Array> {
+		this.checkQuery(query, subset);
+		return this.exclusive(() => this.run(query, subset));
+	}
+
+	async topK(query: TokenMatrix, k: number, subset?: ArrayLike<number>): Promise<ScoredIndex[]> {
+		checkK(k);
+		return topKOf(await this.score(query, subset), k, subset);
+	}
+
+	dispose(): Promise<void> {
+		return this.exclusive(async () => {
+			this.disposed = true;
+			for (const worker of this.workers) worker.terminate();
+		});
+	}
+
+	private checkQuery(query: TokenMatrix, subset?: ArrayLike<number>): void {
+		if (this.disposed) throw createError('BAD_ARGUMENT', { detail: 'WASM storage scorer used after dispose()' });
+		checkMatrix(query, this.dim, 'query');
+		if (subset) checkSubset(subset, this.count);
+	}
+
+	/** Runs calls one at a time: `add` and scoring share the scratch area after the docs. */
+	private exclusive<T>(task: () => Promise<T>): Promise<T> {
+		const result = this.queue.then(() => {
+			if (this.disposed) throw createError('BAD_ARGUMENT', { detail: 'WASM storage scorer used after dispose()' });
+			return task();
+		});
+		this.queue = result.catch(() => undefined);
+		return result;
+	}
+
+	private growTable(docs: number): void {
+		if (docs * ENTRY_BYTES <= this.table.byteLength) return;
+		const grown = new ArrayBuffer(Math.max(docs * ENTRY_BYTES, this.table.byteLength * 2));
+		new Uint8Array(grown).set(new Uint8Array(this.table));
+		this.table = grown;
+	}
+
+	/** Copies table and packed query into scratch; runs the kernel over ranges of equal work; reads the scores. */
+	private async run(query: TokenMatrix, subset?: ArrayLike<number>): Promise<Float32Array> {
+		const n = subset ? subset.length : this.count;
+		if (n === 0) return new Float32Array(0);
+		if (query.rows === 0) return new Float32Array(n);
+		const values = query.data.subarray(0, query.rows * query.dim);
+		const qScale = this.format === 'int8' ? int8QueryScale(values, this.dim) : 1;
+		const packed = this.format === 'binary' ? packQueryBinary(encodeBinary(query)) : packQueryI16(query, qScale);
+		const tableAt = align16(this.arenaEnd);
+		const queryAt = align16(tableAt + n * ENTRY_BYTES);
+		const outAt = align16(queryAt + packed.byteLength);
+		this.memory.ensure(outAt + n * 4);
+		const bytes = this.memory.bytes();
+		const table = new Uint8Array(this.table);
+		if (!subset) bytes.set(table.subarray(0, n * ENTRY_BYTES), tableAt);
+		else for (let i = 0; i < n; i++) bytes.set(table.subarray(subset[i] * ENTRY_BYTES, (subset[i] + 1) * ENTRY_BYTES), tableAt + i * ENTRY_BYTES);
+		bytes.set(new Uint8Array(packed.buffer, packed.byteOffset, packed.byteLength), queryAt);
+		const argsOf = (first: number, end: number): number[] =>
+			this.format === 'binary'
+				? [queryAt, query.rows, binaryBytes(this.dim), this.dim, tableAt, first, end, outAt]
+				: [queryAt, queryPairs(query.rows), paddedDim(this.dim), tableAt, first, end, outAt, 1 / qScale];
+		const fn = this.format === 'binary' ? 'score_binary' : 'score_int8';
+		const ranges = this.split(n, subset, query.rows);
+		const pending = ranges.slice(1).map(([first, end], i) => this.workers[i].run(fn, argsOf(first, end)));
+		const own = argsOf(ranges[0][0], ranges[0][1]);
+		if (this.format === 'binary') this.kernel.score_binary(...(own as Parameters<StorageKernel['score_binary']>));
+		else this.kernel.score_int8(...(own as Parameters<StorageKernel['score_int8']>));
+		await Promise.all(pending);
+		return this.memory.f32(outAt, n).slice();
+	}
+
+	/** Splits entries 0..n into contiguous ranges of about equal work (tokens x query rows), one per thread. */
+	private split(n: number, subset: ArrayLike<number> | undefined, queryRows: number): [number, number][] {
+		const workOf = (i: number) => this.work[subset ? subset[i] : i] + 1;
+		let total = 0;
+		for (let i = 0; i < n; i++) total += workOf(i);
+		const parts = total * queryRows * this.dim < this.minParallelWork ? 1 : Math.min(this.threads, n);
+		const ranges: [number, number][] = [];
+		let start = 0;
+		let acc = 0;
+		for (let i = 0; i < n && ranges.length < parts - 1; i++) {
+			acc += workOf(i);
+			if (acc >= (total * (ranges.length + 1)) / parts) {
+				ranges.push([start, i + 1]);
+				start = i + 1;
+			}
+		}
+		ranges.push([start, n]);
+		return ranges;
+	}
+}
