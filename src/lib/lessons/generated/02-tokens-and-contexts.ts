@@ -25,7 +25,7 @@ export const page: LessonPage = {
 		},
 		{
 			"type": "markdown",
-			"html": "<p><code>replayed</code> has no piece for <code>re</code>, so it is unknown as a whole, which is why real vocabularies also\ncontain single letters: every word can then be spelled, at worst, letter by letter. Rare strings such\nas <code>CVE-2021-44228</code> become many short pieces; keep that in mind when we look at rare-term queries in\nlesson 5.</p>\n<h2>ColBERT&#39;s query format, by hand</h2>\n<p>ColBERT adds two things to the plain <code>[CLS] pieces [SEP]</code> input:</p>\n<ol>\n<li>a <strong>marker</strong> right after <code>[CLS]</code>: <code>[Q]</code> for queries, <code>[D]</code> for documents (in the vocabulary they are\nspare tokens such as <code>[unused0]</code>), so one encoder can treat the two roles differently;</li>\n<li>for queries, <strong>[MASK] padding up to a fixed length</strong> (32 in most models). The padding is <em>not</em>\nignored: every <code>[MASK]</code> gets a vector, and those vectors take part in MaxSim. The model was trained\nthis way, and the extra vectors act as a learned <em>query expansion</em>: they pick up what the query\nimplies but does not say.</li>\n</ol>"
+			"html": "<p><code>replayed</code> has no piece for <code>re</code>, so it is unknown as a whole, which is why real vocabularies also\ncontain single letters: every word made of letters the vocabulary knows can then be spelled, at worst,\nletter by letter. A character the vocabulary lacks (many emoji and symbols, scripts it was not built\nfor) still turns its word into <code>[UNK]</code>. Rare strings such\nas <code>CVE-2021-44228</code> become many short pieces; keep that in mind when we look at rare-term queries in\nlesson 5.</p>\n<h2>ColBERT&#39;s query format, by hand</h2>\n<p>ColBERT adds two things to the plain <code>[CLS] pieces [SEP]</code> input:</p>\n<ol>\n<li>a <strong>marker</strong> right after <code>[CLS]</code>: <code>[Q]</code> for queries, <code>[D]</code> for documents (in the vocabulary they are\nspare tokens such as <code>[unused0]</code>), so one encoder can treat the two roles differently;</li>\n<li>for queries, <strong>[MASK] padding up to a fixed length</strong> (32 in most models). The padding is <em>not</em>\nignored: every <code>[MASK]</code> gets a vector, and those vectors take part in MaxSim. In ColBERTv2 and\nPyLate the <code>[MASK]</code> positions get attention mask <strong>0</strong>: they read the real tokens, but no token reads\nthem, so they cannot change the real tokens&#39; vectors; their own vectors are computed from the query\naround them. The ColBERT paper (Khattab &amp; Zaharia, 2020) called this <em>query augmentation</em> and\nhypothesised that it works as a learned, soft <strong>query expansion</strong> (new terms the query implies) or\nre-weighting. That is the paper&#39;s hypothesis, not a measurement: later analyses find mostly\n<strong>re-weighting</strong>, <code>[MASK]</code> vectors matching the same document tokens as the query&#39;s own terms and so\ncounting them again (Giacalone &amp; Zanibbi, 2024, &quot;ColBERT&#39;s [MASK]-based query augmentation&quot;, who\nconfirm for ColBERTv2 what earlier work reported for ColBERTv1).</li>\n</ol>"
 		},
 		{
 			"type": "code",
@@ -35,12 +35,12 @@ export const page: LessonPage = {
 		},
 		{
 			"type": "markdown",
-			"html": "<p>That is the answer to the most asked ColBERT question, &quot;why is my query 32 × 128?&quot;: 32 rows whatever\nthe query&#39;s length (longer queries are cut), one row per token, 128 (or 96 for answerai-colbert-small)\nnumbers per row.</p>\n<h2>The real thing</h2>\n<p>Now with a real ColBERT model (about 130 MB the first time; CI uses a tiny test model, so its vectors\nare noise but its tokens are real WordPiece). <code>encodeQuery</code> returns the tokens, which rows are\naugmentation, and the 32 × dim matrix.</p>"
+			"html": "<p>That is the answer to the most asked ColBERT question, &quot;why is my query 32 × 128?&quot;: 32 rows whatever\nthe query&#39;s length (longer queries are cut), one row per token. The width is not the encoder&#39;s: BERT-base\nproduces 768 numbers per token and MiniLM-sized encoders 384. ColBERT multiplies each of those hidden\nvectors by a learned matrix <strong>W</strong> of shape dim × hidden, with no bias, and the result is the token\nvector: 768 → 128 for colbertv2.0, 384 → 96 for answerai-colbert-small-v1 (MODELS.md). Smaller vectors\nare what make storing one per token affordable.</p>\n<p>Last, every row is <strong>L2-normalised</strong> to length 1. The dot product of two unit vectors is the cosine of\ntheir angle, at most 1, so MaxSim becomes a sum of 32 cosines, one per query row, and can never exceed\n32. That is why ColBERT scores sit in (−32, 32] whatever the document&#39;s length.</p>\n<h2>The real thing</h2>\n<p>Now with a real ColBERT model, answerai-colbert-small-v1. The page downloads its q8 ONNX file (34 MB,\nper MODELS.md); the notebook in Node loads the fp32 file, about four times that (four bytes per weight\ninstead of one). CI uses a tiny test model, so its vectors are noise but its tokens are real WordPiece.\n<code>encodeQuery</code> returns the tokens, which rows are augmentation, and the 32 × dim matrix; we also check\nthe two facts above, unit rows and the bound of 32.</p>"
 		},
 		{
 			"type": "code",
 			"cell": 2,
-			"code": "import { loadModel } from './src/lib/lessons/nb';\n\nconst colbert = await loadModel('colbert');\nconst q = await colbert.encodeQuery('CVE-2021-44228 in log4j');\ntable([{ rows: q.matrix.rows, dim: q.matrix.dim, '[MASK] rows': q.augmentation.filter(Boolean).length, tokens: q.tokens.filter((_, i) => !q.augmentation[i]).join(' ') }]);",
+			"code": "import { loadModel } from './src/lib/lessons/nb';\nimport { maxSim } from './src/lib/engine/maxsim/maxsim';\n\nconst colbert = await loadModel('colbert');\nconst q = await colbert.encodeQuery('CVE-2021-44228 in log4j');\nconst rowNorms = Array.from({ length: q.matrix.rows }, (_, i) => Math.hypot(...q.matrix.data.subarray(i * q.matrix.dim, (i + 1) * q.matrix.dim)));\ntable([{ rows: q.matrix.rows, dim: q.matrix.dim, '[MASK] rows': q.augmentation.filter(Boolean).length, 'row lengths': `${Math.min(...rowNorms).toFixed(4)} to ${Math.max(...rowNorms).toFixed(4)}`, tokens: q.tokens.filter((_, i) => !q.augmentation[i]).join(' ') }]);\nconsole.log(`MaxSim of this query with itself as the \"document\": ${maxSim(q.matrix, q.matrix).toFixed(3)} (every row finds itself: 32 cosines of 1, the upper bound)`);",
 			"flags": [
 				"models"
 			]
@@ -67,7 +67,7 @@ export const page: LessonPage = {
 		},
 		{
 			"type": "markdown",
-			"html": "<p>With a real model the two &quot;bank&quot; vectors are clearly less than identical (a static embedding would give\nexactly 1): the sentence has moved each one towards its meaning. This is what lets late interaction\nmatch <em>senses</em> rather than strings, and what the ambiguity queries of lesson 5 test.</p>"
+			"html": "<p>Look at the first row. A static embedding would give exactly 1 there; anything below 1 is the sentence\nmoving each &quot;bank&quot; vector towards its meaning. (With the tiny test model the numbers are noise; run the\nnotebook with the real model to see how far below 1 it goes, and whether each &quot;bank&quot; ends up nearer its\nown sentence&#39;s &quot;money&quot; or &quot;river&quot;.) This is what lets late interaction\nmatch <em>senses</em> rather than strings, and what the ambiguity queries of lesson 5 test.</p>"
 		},
 		{
 			"type": "exercise",
@@ -76,7 +76,7 @@ export const page: LessonPage = {
 		{
 			"type": "code",
 			"cell": 5,
-			"code": "import { maxSim } from './src/lib/engine/maxsim/maxsim';\nimport { loadDemoCorpus } from './src/lib/engine/corpus/demo/index';\n\nconst demo = loadDemoCorpus();\nconst hq = await colbert.encodeQuery('heart attack symptoms');\nconst kept = hq.augmentation.map((aug, i) => (aug ? -1 : i)).filter((i) => i >= 0);\nconst noMask = { data: Float32Array.from(kept.flatMap((i) => Array.from(hq.matrix.data.subarray(i * hq.matrix.dim, (i + 1) * hq.matrix.dim)))), rows: kept.length, dim: hq.matrix.dim };\nconst docs3 = ['med-01', 'med-02', 'med-03'].map((id) => demo.docs.find((x) => x.id === id)!);\nconst enc3 = await colbert.encodeDocuments(docs3.map((x) => `${x.title}\\n${x.text}`));\ntable(docs3.map((x, i) => ({ id: x.id, judged: demo.qrels.get('q01')?.get(x.id) ?? 0, 'all 32 rows': maxSim(hq.matrix, enc3[i].matrix), 'without [MASK] rows': maxSim(noMask, enc3[i].matrix) })), { digits: 3 });",
+			"code": "import { loadDemoCorpus } from './src/lib/engine/corpus/demo/index';\n\nconst demo = loadDemoCorpus();\nconst hq = await colbert.encodeQuery('heart attack symptoms');\nconst kept = hq.augmentation.map((aug, i) => (aug ? -1 : i)).filter((i) => i >= 0);\nconst noMask = { data: Float32Array.from(kept.flatMap((i) => Array.from(hq.matrix.data.subarray(i * hq.matrix.dim, (i + 1) * hq.matrix.dim)))), rows: kept.length, dim: hq.matrix.dim };\nconst docs3 = ['med-01', 'med-02', 'med-03'].map((id) => demo.docs.find((x) => x.id === id)!);\nconst enc3 = await colbert.encodeDocuments(docs3.map((x) => `${x.title}\\n${x.text}`));\ntable(docs3.map((x, i) => ({ id: x.id, judged: demo.qrels.get('q01')?.get(x.id) ?? 0, 'all 32 rows': maxSim(hq.matrix, enc3[i].matrix), 'without [MASK] rows': maxSim(noMask, enc3[i].matrix) })), { digits: 3 });",
 			"flags": [
 				"solution"
 			]
@@ -88,7 +88,7 @@ export const page: LessonPage = {
 		{
 			"type": "code",
 			"cell": 6,
-			"code": "for (const c of 'abcdefghijklmnopqrstuvwxyz') {\n\tvocab.add(c);\n\tvocab.add(`##${c}`);\n}\nvocab.add('re');\ntable(['replayed', 'xylophone'].map((w) => ({ word: w, pieces: wordPieces(w).join(' ') })));\n// It never fails: unknown words fall apart into known sub-words and, at worst, letters.\nawait colbert.dispose();",
+			"code": "for (const c of 'abcdefghijklmnopqrstuvwxyz') {\n\tvocab.add(c);\n\tvocab.add(`##${c}`);\n}\nvocab.add('re');\ntable(['replayed', 'xylophone'].map((w) => ({ word: w, pieces: wordPieces(w).join(' ') })));\n// Unknown words now fall apart into known sub-words and, at worst, letters. A character with no piece at\n// all still gives [UNK], in the toy vocabulary and in the real one:\nconsole.log('toy:', wordPieces('caf\\u00e9\\u2615').join(' '));\nconst unk = await colbert.encodeQuery('coffee \\u2615 \\u{1F99C}');\nconsole.log('real tokenizer:', unk.tokens.filter((_, i) => !unk.augmentation[i]).join(' '));\nawait colbert.dispose();",
 			"flags": [
 				"solution"
 			]
@@ -127,7 +127,7 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 
 	table(['late', 'interaction', 'tokenization', 'tokens', 'unbelievable', 'played', 'replayed'].map((w) => ({ word: w, pieces: wordPieces(w).join(' ') })));
 
-	// cell 1 (lessons/02-tokens-and-contexts/lesson.md:61)
+	// cell 1 (lessons/02-tokens-and-contexts/lesson.md:69)
 	await __rt.cell(1);
 	const QUERY_LENGTH = 32;
 	function colbertQueryTokens(text: string): string[] {
@@ -140,18 +140,20 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 	console.log(toyQuery.length, 'tokens:', toyQuery.join(' '));
 	console.log(toyQuery.filter((t) => t === '[MASK]').length, 'of them are [MASK] padding');
 
-	// cell 2 (lessons/02-tokens-and-contexts/lesson.md:84)
+	// cell 2 (lessons/02-tokens-and-contexts/lesson.md:101)
 	await __rt.cell(2);
 	const colbert = await loadModel('colbert');
 	const q = await colbert.encodeQuery('CVE-2021-44228 in log4j');
-	table([{ rows: q.matrix.rows, dim: q.matrix.dim, '[MASK] rows': q.augmentation.filter(Boolean).length, tokens: q.tokens.filter((_, i) => !q.augmentation[i]).join(' ') }]);
+	const rowNorms = Array.from({ length: q.matrix.rows }, (_, i) => Math.hypot(...q.matrix.data.subarray(i * q.matrix.dim, (i + 1) * q.matrix.dim)));
+	table([{ rows: q.matrix.rows, dim: q.matrix.dim, '[MASK] rows': q.augmentation.filter(Boolean).length, 'row lengths': `${Math.min(...rowNorms).toFixed(4)} to ${Math.max(...rowNorms).toFixed(4)}`, tokens: q.tokens.filter((_, i) => !q.augmentation[i]).join(' ') }]);
+	console.log(`MaxSim of this query with itself as the "document": ${maxSim(q.matrix, q.matrix).toFixed(3)} (every row finds itself: 32 cosines of 1, the upper bound)`);
 
-	// cell 3 (lessons/02-tokens-and-contexts/lesson.md:95)
+	// cell 3 (lessons/02-tokens-and-contexts/lesson.md:115)
 	await __rt.cell(3);
 	const [d] = await colbert.encodeDocuments(['Log4Shell (CVE-2021-44228) let attackers run code, remotely.']);
 	console.log(d.tokens.length, 'document vectors:', d.tokens.join(' '));
 
-	// cell 4 (lessons/02-tokens-and-contexts/lesson.md:106)
+	// cell 4 (lessons/02-tokens-and-contexts/lesson.md:126)
 	await __rt.cell(4);
 	const [money, river] = await colbert.encodeDocuments(['She paid the money into her savings account at the bank.', 'They walked along the bank of the river to watch the water.']);
 	function vectorOf(docVecs: typeof money, word: string): Float32Array {
@@ -166,7 +168,7 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 		{ pair: 'bank (river) · river', cosine: cos(vectorOf(river, 'bank'), vectorOf(river, 'river')) }
 	], { digits: 3 });
 
-	// cell 5 (lessons/02-tokens-and-contexts/lesson.md:131)
+	// cell 5 (lessons/02-tokens-and-contexts/lesson.md:153)
 	await __rt.cell(5);
 	const demo = loadDemoCorpus();
 	const hq = await colbert.encodeQuery('heart attack symptoms');
@@ -176,7 +178,7 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 	const enc3 = await colbert.encodeDocuments(docs3.map((x) => `${x.title}\n${x.text}`));
 	table(docs3.map((x, i) => ({ id: x.id, judged: demo.qrels.get('q01')?.get(x.id) ?? 0, 'all 32 rows': maxSim(hq.matrix, enc3[i].matrix), 'without [MASK] rows': maxSim(noMask, enc3[i].matrix) })), { digits: 3 });
 
-	// cell 6 (lessons/02-tokens-and-contexts/lesson.md:149)
+	// cell 6 (lessons/02-tokens-and-contexts/lesson.md:170)
 	await __rt.cell(6);
 	for (const c of 'abcdefghijklmnopqrstuvwxyz') {
 		vocab.add(c);
@@ -184,6 +186,10 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 	}
 	vocab.add('re');
 	table(['replayed', 'xylophone'].map((w) => ({ word: w, pieces: wordPieces(w).join(' ') })));
-	// It never fails: unknown words fall apart into known sub-words and, at worst, letters.
+	// Unknown words now fall apart into known sub-words and, at worst, letters. A character with no piece at
+	// all still gives [UNK], in the toy vocabulary and in the real one:
+	console.log('toy:', wordPieces('caf\u00e9\u2615').join(' '));
+	const unk = await colbert.encodeQuery('coffee \u2615 \u{1F99C}');
+	console.log('real tokenizer:', unk.tokens.filter((_, i) => !unk.augmentation[i]).join(' '));
 	await colbert.dispose();
 }

@@ -41,12 +41,12 @@ export const page: LessonPage = {
 		},
 		{
 			"type": "markdown",
-			"html": "<p>Each row&#39;s maximum is what that query token contributes: q1 finds its twin d1 (1.0), q2 at 120° is\n60° away from d2 (0.5), and q3 sits exactly on d2 (1.0). The score is their sum, and the engine&#39;s\nreference implementation agrees:</p>"
+			"html": "<p>Each row&#39;s maximum is what that query token contributes: q1 finds its twin d1 (1.0), q3 sits exactly on\nd2 (1.0), and q2 at 120° is a <strong>tie</strong>: it is 60° from d2 (60°) and 60° from d3 (180°), so both give 0.5.\nMaxSim only adds the maximum <em>value</em>, so the tie cannot change the score; it only changes which cell an\nexplanation points at. The next cell shows which one float32 rounding happens to make larger. The\nscore is the sum of the row maxima, and the engine&#39;s reference implementation agrees:</p>"
 		},
 		{
 			"type": "code",
 			"cell": 2,
-			"code": "const byHand = [0, 1, 2].map((i) => Math.max(...sims.slice(i * d.rows, (i + 1) * d.rows))).reduce((a, b) => a + b, 0);\nconsole.log('by hand:', byHand.toFixed(4), '  maxSim(q, d):', maxSim(q, d).toFixed(4));",
+			"code": "const byHand = [0, 1, 2].map((i) => Math.max(...sims.slice(i * d.rows, (i + 1) * d.rows))).reduce((a, b) => a + b, 0);\nconsole.log('by hand:', byHand.toFixed(4), '  maxSim(q, d):', maxSim(q, d).toFixed(4));\nconst q2Row = Array.from(sims.slice(d.rows, 2 * d.rows));\nconsole.log(`q2's row: ${q2Row.map((x, j) => `d${j + 1} ${x.toPrecision(9)}`).join(', ')}; in float32 the largest is d${q2Row.indexOf(Math.max(...q2Row)) + 1}, by ${Math.abs(q2Row[1] - q2Row[2]).toExponential(1)}`);",
 			"flags": []
 		},
 		{
@@ -89,19 +89,19 @@ export const page: LessonPage = {
 		},
 		{
 			"type": "exercise",
-			"html": "<p>Write <code>maxSimNormalised(q, d)</code>, which divides the score by the number of query tokens, and check\nthat it ranks documents for one query exactly as <code>maxSim</code> does. Why do some systems report it anyway?</p>"
+			"html": "<p>Write <code>maxSimNormalised(q, d)</code>, which divides the score by the number of query tokens, and check\nthat it ranks documents for one query exactly as <code>maxSim</code> does. A real ColBERT query always has 32 rows\n(lesson 2), so what does the division give you there, and what does it <em>not</em> give you?</p>"
 		},
 		{
 			"type": "code",
 			"cell": 6,
-			"code": "function maxSimNormalised(query: TokenMatrix, document: TokenMatrix): number {\n\treturn query.rows === 0 ? 0 : maxSim(query, document) / query.rows;\n}\nconst candidates = [[0, 60, 180, 0], [120], [0, 120, 60], [90, 270]].map(fromAngles);\nconst order = (f: (a: TokenMatrix, b: TokenMatrix) => number) =>\n\tcandidates.map((c, i) => ({ i, s: f(q, c) })).sort((a, b) => b.s - a.s).map((x) => x.i).join(',');\n// Dividing by a constant (the query length) cannot change the order; it only puts scores in [-1, 1]\n// so they can be compared across queries of different lengths or shown as a percentage.\nconsole.log('order by maxSim:', order(maxSim), '  order normalised:', order(maxSimNormalised));",
+			"code": "function maxSimNormalised(query: TokenMatrix, document: TokenMatrix): number {\n\treturn query.rows === 0 ? 0 : maxSim(query, document) / query.rows;\n}\nconst candidates = [[0, 60, 180, 0], [120], [0, 120, 60], [90, 270]].map(fromAngles);\nconst order = (f: (a: TokenMatrix, b: TokenMatrix) => number) =>\n\tcandidates.map((c, i) => ({ i, s: f(q, c) })).sort((a, b) => b.s - a.s).map((x) => x.i).join(',');\nconsole.log('order by maxSim:', order(maxSim), '  order normalised:', order(maxSimNormalised));\n// Dividing by a constant cannot change the order. For unit vectors it bounds the score to [-1, 1] (a\n// sum of nq cosines, each at most 1, divided by nq), which is handy for display. With ColBERT every\n// query has 32 rows, so the division is the same for every query and adds nothing beyond that scale:\n// it does not calibrate scores. How high a query can score depends on its content (a specific query\n// and a vague one reach different maxima), so 0.8 for one query and 0.8 for another do not mean equally\n// relevant, and a fixed threshold across queries stays unreliable.",
 			"flags": [
 				"solution"
 			]
 		},
 		{
 			"type": "markdown",
-			"html": "<h2>The same thing with a real model</h2>\n<p>A ColBERT model produces these token vectors from text: here 96-dimensional unit vectors instead of\n2-dimensional ones, but the arithmetic is identical. <code>explainColbertPair</code> encodes a query and a\ndocument and returns the matrix, each query token&#39;s best document token, and the contributions.\nThis cell downloads a model (about 130 MB the first time; in CI it uses a tiny test model, so the\nnumbers there are noise).</p>"
+			"html": "<h2>The same thing with a real model</h2>\n<p>A ColBERT model produces these token vectors from text: here 96-dimensional unit vectors instead of\n2-dimensional ones, but the arithmetic is identical. <code>explainColbertPair</code> encodes a query and a\ndocument and returns the matrix, each query token&#39;s best document token, and the contributions.\nThis cell downloads answerai-colbert-small-v1 the first time: in the browser its q8 ONNX file (34 MB,\nper MODELS.md), in Node the fp32 file (about four times that: four bytes per weight instead of one). In\nCI it uses a tiny test model, so the numbers there are noise.</p>"
 		},
 		{
 			"type": "code",
@@ -177,12 +177,14 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 		{ digits: 3 }
 	);
 
-	// cell 2 (lessons/03-maxsim-by-hand/lesson.md:77)
+	// cell 2 (lessons/03-maxsim-by-hand/lesson.md:79)
 	await __rt.cell(2);
 	const byHand = [0, 1, 2].map((i) => Math.max(...sims.slice(i * d.rows, (i + 1) * d.rows))).reduce((a, b) => a + b, 0);
 	console.log('by hand:', byHand.toFixed(4), '  maxSim(q, d):', maxSim(q, d).toFixed(4));
+	const q2Row = Array.from(sims.slice(d.rows, 2 * d.rows));
+	console.log(`q2's row: ${q2Row.map((x, j) => `d${j + 1} ${x.toPrecision(9)}`).join(', ')}; in float32 the largest is d${q2Row.indexOf(Math.max(...q2Row)) + 1}, by ${Math.abs(q2Row[1] - q2Row[2]).toExponential(1)}`);
 
-	// cell 3 (lessons/03-maxsim-by-hand/lesson.md:88)
+	// cell 3 (lessons/03-maxsim-by-hand/lesson.md:92)
 	await __rt.cell(3);
 	const queryLabels = queryAngles.map((a, i) => `q${i + 1} ${a}°`);
 	const docLabels = docAngles.map((a, j) => `d${j + 1} ${a}°`);
@@ -190,19 +192,19 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 	const rowMax = [0, 1, 2].map((i) => Math.max(...sims.slice(i * d.rows, (i + 1) * d.rows)));
 	show(contributionBars({ tokens: queryLabels, values: rowMax, score: maxSim(q, d) }, { document: doc }));
 
-	// cell 4 (lessons/03-maxsim-by-hand/lesson.md:105)
+	// cell 4 (lessons/03-maxsim-by-hand/lesson.md:109)
 	await __rt.cell(4);
 	console.log('S(q, d) =', maxSim(q, d).toFixed(4));
 	console.log('S(d, q) =', maxSim(d, q).toFixed(4));
 
-	// cell 5 (lessons/03-maxsim-by-hand/lesson.md:124)
+	// cell 5 (lessons/03-maxsim-by-hand/lesson.md:128)
 	await __rt.cell(5);
 	const d5 = fromAngles([...docAngles, 120]);
 	// q2 (120°) now finds an exact twin: its contribution rises from 0.5 to 1, so S(q, d) goes 2.5 -> 3.
 	// S(d, q) gains a whole new term (the new token's best match, 1) plus nothing else: 3.5 -> 4.5.
 	console.log('S(q, d5) =', maxSim(q, d5).toFixed(4), '  S(d5, q) =', maxSim(d5, q).toFixed(4));
 
-	// cell 6 (lessons/03-maxsim-by-hand/lesson.md:136)
+	// cell 6 (lessons/03-maxsim-by-hand/lesson.md:141)
 	await __rt.cell(6);
 	function maxSimNormalised(query: TokenMatrix, document: TokenMatrix): number {
 		return query.rows === 0 ? 0 : maxSim(query, document) / query.rows;
@@ -210,11 +212,15 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 	const candidates = [[0, 60, 180, 0], [120], [0, 120, 60], [90, 270]].map(fromAngles);
 	const order = (f: (a: TokenMatrix, b: TokenMatrix) => number) =>
 		candidates.map((c, i) => ({ i, s: f(q, c) })).sort((a, b) => b.s - a.s).map((x) => x.i).join(',');
-	// Dividing by a constant (the query length) cannot change the order; it only puts scores in [-1, 1]
-	// so they can be compared across queries of different lengths or shown as a percentage.
 	console.log('order by maxSim:', order(maxSim), '  order normalised:', order(maxSimNormalised));
+	// Dividing by a constant cannot change the order. For unit vectors it bounds the score to [-1, 1] (a
+	// sum of nq cosines, each at most 1, divided by nq), which is handy for display. With ColBERT every
+	// query has 32 rows, so the division is the same for every query and adds nothing beyond that scale:
+	// it does not calibrate scores. How high a query can score depends on its content (a specific query
+	// and a vague one reach different maxima), so 0.8 for one query and 0.8 for another do not mean equally
+	// relevant, and a fixed threshold across queries stays unreliable.
 
-	// cell 7 (lessons/03-maxsim-by-hand/lesson.md:156)
+	// cell 7 (lessons/03-maxsim-by-hand/lesson.md:166)
 	await __rt.cell(7);
 	const colbert = await loadModel('colbert');
 	const explained = await explainColbertPair(
@@ -229,7 +235,7 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 	const total = explained.contributions.reduce((a, b) => a + b, 0);
 	console.log(`${explained.nq} query rows x ${explained.nd} document tokens; score ${explained.score.toFixed(4)}, sum of contributions ${total.toFixed(4)}`);
 
-	// cell 8 (lessons/03-maxsim-by-hand/lesson.md:184)
+	// cell 8 (lessons/03-maxsim-by-hand/lesson.md:194)
 	await __rt.cell(8);
 	const matches = explained.queryTokens
 		.map((token, i) => ({ 'query token': token, 'best document token': explained.docTokens[explained.argmax[i]] ?? '(none)', contribution: explained.contributions[i] }))

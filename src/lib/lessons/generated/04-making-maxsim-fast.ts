@@ -15,12 +15,12 @@ export const page: LessonPage = {
 	"number": 4,
 	"title": "Making MaxSim fast",
 	"minutes": 20,
-	"summary": "From the textbook loop to blocked JavaScript, WebAssembly SIMD, worker threads and WebGPU, each measured here in GFLOP/s and set against the machine's own ceiling.",
+	"summary": "From the textbook loop to blocked JavaScript, WebAssembly SIMD, worker threads and WebGPU, each measured here in GFLOP/s and set against the ceiling of latelab's SIMD128 kernel.",
 	"cells": 9,
 	"blocks": [
 		{
 			"type": "markdown",
-			"html": "<p>MaxSim is a tiny formula with a large appetite. For one query of <code>nq</code> = 32 vectors against a document\nof <code>nd</code> tokens, both of width <code>dim</code>, it takes <code>nq × nd × dim</code> multiply-adds: about 200,000 for a\n64-token document at dim 96, so <strong>0.4 MFLOP per document</strong> and 400 GFLOP for a million documents.\nHow fast that goes depends almost entirely on <em>how</em> the loops are written. In this lesson we time\nseveral implementations on the same random workload, in whatever runs this notebook (or your browser),\nand compare them with what the processor can do at best.</p>\n<p>All numbers below are measured when the cells run; they will differ on your machine.</p>"
+			"html": "<p>MaxSim is a tiny formula with a large appetite. For one query of <code>nq</code> = 32 vectors against a document\nof <code>nd</code> tokens, both of width <code>dim</code>, it takes <code>nq × nd × dim</code> multiply-adds: about 200,000 for a\n64-token document at dim 96, so <strong>0.4 MFLOP per document</strong> and 400 GFLOP for a million documents.\nHow fast that goes depends almost entirely on <em>how</em> the loops are written. In this lesson we time\nseveral implementations on the same random workload, in whatever runs this notebook (or your browser),\nand compare them with the best that latelab&#39;s WebAssembly SIMD128 kernel can do on this processor.</p>\n<p>All numbers below are measured when the cells run; they will differ on your machine.</p>"
 		},
 		{
 			"type": "code",
@@ -72,7 +72,7 @@ export const page: LessonPage = {
 		},
 		{
 			"type": "markdown",
-			"html": "<h2>The ceiling</h2>\n<p>How close is the best of these to what the processor can do? The WASM module contains a <code>ceiling</code>\nfunction: the kernel&#39;s inner loop with all data in registers, so it measures arithmetic throughput with\nno memory traffic at all, a hard upper bound for this kernel on one core.</p>"
+			"html": "<h2>The ceiling</h2>\n<p>How close is the best of these to what the kernel could do? The WASM module contains a <code>ceiling</code>\nfunction: the kernel&#39;s inner loop with all data in registers, so it measures arithmetic throughput with\nno memory traffic at all, a hard upper bound for <strong>this kernel</strong> on one core. It is the SIMD128 kernel&#39;s\nceiling, not the machine&#39;s: the kernel multiplies and adds four floats at a time in separate instructions\n(the <code>simd</code> build measured here; a <code>relaxed</code> build uses relaxed SIMD&#39;s fused multiply-add where the\nruntime has it), while native code with wider vectors (AVX2, AVX-512) can go higher on the same processor.</p>"
 		},
 		{
 			"type": "code",
@@ -90,7 +90,7 @@ export const page: LessonPage = {
 		},
 		{
 			"type": "markdown",
-			"html": "<p>Read the last column with care. A single-threaded kernel near 100 % of the ceiling is as fast as this\ninstruction set allows, and the rest of the gap is memory: every document token is used 32 times per\nquery, so the kernel is compute-bound only if its blocking keeps data in registers. On a machine\nshared with other work, the multi-threaded rows can fall well short of &quot;cores × ceiling&quot;; WebGPU only\nwins with a real GPU (a software adapter is slower than WASM, and <code>auto</code> does not pick it).</p>"
+			"html": "<p>Read the last column with care. A single-threaded kernel near 100 % of the ceiling is as fast as this\nkernel&#39;s SIMD128 instruction mix allows, and the rest of the gap is memory: every document token is used 32 times per\nquery, so the kernel is compute-bound only if its blocking keeps data in registers. On a machine\nshared with other work, the multi-threaded rows can fall well short of &quot;cores × ceiling&quot;; WebGPU only\nwins with a real GPU (a software adapter is slower than WASM, and <code>auto</code> does not pick it).</p>"
 		},
 		{
 			"type": "exercise",
@@ -237,7 +237,7 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 	table(results, { digits: 2 });
 	table(notes);
 
-	// cell 5 (lessons/04-making-maxsim-fast/lesson.md:168)
+	// cell 5 (lessons/04-making-maxsim-fast/lesson.md:171)
 	await __rt.cell(5);
 	const kernel = await instantiateKernel(await kernelModule('simd', false), new WebAssembly.Memory({ initial: 1 }));
 	const flopPerIteration = 16 * BLOCK_PANELS.simd;
@@ -252,14 +252,14 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 	}
 	console.log(`SIMD128 ceiling: ${ceiling.toFixed(1)} GFLOP/s per core, about ${(ceiling * Math.min(cores, 8)).toFixed(1)} on ${Math.min(cores, 8)} cores`);
 
-	// cell 6 (lessons/04-making-maxsim-fast/lesson.md:186)
+	// cell 6 (lessons/04-making-maxsim-fast/lesson.md:189)
 	await __rt.cell(6);
 	// Short labels: the chart leaves about 12 characters for them.
 	const short = (name: string) => name.replace('js: textbook loop', 'textbook').replace('js: 4 query rows at a time', 'blocked js').replace('wasm SIMD, ', 'wasm ').replace(/ threads?/, ' thr').replace(/ → fell back to /, '→');
 	show(barChart([...results.map((r) => ({ label: short(r.implementation), value: r['GFLOP/s'] })), { label: 'ceiling', value: ceiling }], { document: doc, unit: 'GFLOP/s', width: 640, label: 'MaxSim throughput by implementation' }));
 	table(results.map((r) => ({ implementation: r.implementation, 'GFLOP/s': r['GFLOP/s'], 'x textbook loop': msNaive / r.ms, '% of 1-core ceiling': (100 * r['GFLOP/s']) / ceiling })), { digits: 1 });
 
-	// cell 7 (lessons/04-making-maxsim-fast/lesson.md:206)
+	// cell 7 (lessons/04-making-maxsim-fast/lesson.md:209)
 	await __rt.cell(7);
 	const doubled = docs.map((d) => ({ data: Float32Array.from([...d.data, ...d.data]), rows: d.rows * 2, dim: d.dim }));
 	const one = await createMaxSimScorer({ dim: DIM, backend: 'wasm', threads: 1 });
@@ -274,7 +274,7 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 		await one.scorer.dispose();
 	}
 
-	// cell 8 (lessons/04-making-maxsim-fast/lesson.md:227)
+	// cell 8 (lessons/04-making-maxsim-fast/lesson.md:230)
 	await __rt.cell(8);
 	const topTen: string[][] = [];
 	const timings: Record<string, number> = {};

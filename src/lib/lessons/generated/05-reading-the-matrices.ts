@@ -4,6 +4,7 @@ import type { LessonRuntime } from '../runtime';
 import type { LessonPage } from '../types';
 import type { Hit } from '$lib/engine/types';
 import { Bm25Index } from '$lib/engine/lexical/bm25';
+import { compareRuns } from '$lib/engine/eval/significance';
 import { contributionBars } from '$lib/viz/contribution-bars';
 import { demoQueryInfo, loadDemoCorpus } from '$lib/engine/corpus/demo/index';
 import { evaluateRun, type Run } from '$lib/engine/eval/metrics';
@@ -17,8 +18,8 @@ export const page: LessonPage = {
 	"number": 5,
 	"title": "Reading the matrices",
 	"minutes": 20,
-	"summary": "Where late interaction beats keywords (paraphrase, rare terms, keyword stuffing) and where it fails (negation), read off the similarity matrices of real queries on the demo corpus.",
-	"cells": 8,
+	"summary": "How late interaction and keywords differ on paraphrases, keyword stuffing and rare terms, and where MaxSim fails (negation), read off the similarity matrices of the demo queries, with what 3-6 queries per tag can and cannot show.",
+	"cells": 9,
 	"blocks": [
 		{
 			"type": "markdown",
@@ -32,7 +33,7 @@ export const page: LessonPage = {
 		},
 		{
 			"type": "markdown",
-			"html": "<p>Expect BM25 to do well on rare terms (an exact string is the best possible keyword) and worse on\nparaphrases and stuffing. Let us see why on one stuffing query: the spam passage <code>food-03</code> against\nthe real recipe <code>food-04</code>.</p>"
+			"html": "<p>Expect BM25 to do well on rare terms (an exact string is the best possible keyword) and worse on\nparaphrases (the answer shares no word with the query) and stuffing (repetition raises a term&#39;s BM25\nweight, with diminishing returns). Let us see why on one stuffing query: the spam passage <code>food-03</code> against\nthe real recipe <code>food-04</code>.</p>"
 		},
 		{
 			"type": "code",
@@ -42,7 +43,7 @@ export const page: LessonPage = {
 		},
 		{
 			"type": "markdown",
-			"html": "<h2>ColBERT on the whole corpus</h2>\n<p>The next cells need the ColBERT model (about 130 MB once; CI uses a tiny test model whose matrices\nare noise). We encode the 112 passages once, then score every query with MaxSim against all of them.</p>"
+			"html": "<h2>ColBERT on the whole corpus</h2>\n<p>The next cells need the ColBERT model (answerai-colbert-small-v1: 34 MB as the q8 file the page\nloads, per MODELS.md, about four times that as the fp32 file Node loads; CI uses a tiny test model whose\nmatrices are noise). We encode the 112 passages once, then score every query with MaxSim against all of them.</p>"
 		},
 		{
 			"type": "code",
@@ -54,11 +55,21 @@ export const page: LessonPage = {
 		},
 		{
 			"type": "markdown",
-			"html": "<h2>Paraphrase: words that never appear</h2>\n<p><code>explainMaxSim</code> takes an encoded query and document and returns the matrix, each query token&#39;s best\ndocument token, and the contributions (lesson 3). The <code>maxsim</code> mode of the heatmap shows only the cells\nthat count; hover them in the browser to read the token pair.</p>"
+			"html": "<h2>Are these differences real?</h2>\n<p>Each tag holds only 3 to 6 queries. Lesson 8&#39;s paired tests say how much such a sample can show: a\nsign-flip (randomisation) test on <em>n</em> queries can never give a <em>p</em>-value below 2 / 2ⁿ (at best, only\nthe observed signs and their mirror image are that extreme, out of 2ⁿ sign patterns), so with 5 queries\nor fewer no difference can reach the usual 0.05, however large; queries where the two rankers tie count\nfor nothing. Here is the test on each tag and on all 28\nqueries together:</p>"
 		},
 		{
 			"type": "code",
 			"cell": 3,
+			"code": "import { compareRuns } from './src/lib/engine/eval/significance';\n\nconst tagOf = (qid: string) => demoQueryInfo(qid)?.shows ?? 'other';\nfunction compareOn(qids: Set<string>) {\n\tconst qrels = new Map([...demo.qrels].filter(([qid]) => qids.has(qid)));\n\treturn compareRuns(bm25Run, colbertRun, qrels, { metrics: ['ndcg@10'], permutations: 5000 });\n}\nconst significanceRows = [...bm25ByTag.keys(), 'all'].map((tag) => {\n\tconst qids = new Set(demo.queries.map((q) => q.id).filter((qid) => tag === 'all' || tagOf(qid) === tag));\n\tconst c = compareOn(qids).byMetric['ndcg@10'];\n\treturn { tag, queries: qids.size, 'ColBERT − BM25': c.delta, wins: c.wins, ties: c.ties, losses: c.losses, 'p (randomisation)': c.pRandomization, 'smallest possible p': Math.min(1, 2 / 2 ** qids.size) };\n});\ntable(significanceRows, { digits: 3 });",
+			"flags": []
+		},
+		{
+			"type": "markdown",
+			"html": "<p>Read the per-tag rows as <strong>descriptions of these queries</strong>, not as findings about the models: the demo\ncorpus was written to show each effect, with a handful of queries each, and the tag rows are not tested\ndifferences. Only the last row is a test, and 28 hand-written queries are a small sample too. The\nmatrices below show <em>why</em> a ranker won or lost on a query, which is what a tag&#39;s few queries are for.</p>\n<h2>Paraphrase: words that never appear</h2>\n<p><code>explainMaxSim</code> takes an encoded query and document and returns the matrix, each query token&#39;s best\ndocument token, and the contributions (lesson 3). The <code>maxsim</code> mode of the heatmap shows only the cells\nthat count; hover them in the browser to read the token pair.</p>"
+		},
+		{
+			"type": "code",
+			"cell": 4,
 			"code": "import { explainMaxSim } from './src/lib/engine/explain/maxsim-matrix';\nimport { similarityHeatmap } from './src/lib/viz/similarity-heatmap';\nimport { contributionBars } from './src/lib/viz/contribution-bars';\nimport { queryKindsFromTokens } from './src/lib/viz/heatmap-data';\n\nfunction showPair(qid: string, docId: string): number {\n\tconst e = explainMaxSim(encodedQueries.get(qid)!, encodedDocs[demo.docs.findIndex((d) => d.id === docId)]);\n\tconst kinds = queryKindsFromTokens(e.queryTokens);\n\tconst rank = colbertRun.get(qid)!.find((h) => h.id === docId)!.rank;\n\tconsole.log(`${qid} x ${docId} (judged ${demo.qrels.get(qid)?.get(docId) ?? 0}): MaxSim ${e.score.toFixed(2)}, ColBERT rank ${rank}, BM25 rank ${bm25Run.get(qid)!.find((h) => h.id === docId)?.rank ?? '-'}`);\n\t// canvasThreshold: Infinity keeps every cell in SVG: a notebook has no canvas to paint large matrices on.\n\tshow(similarityHeatmap({ queryTokens: e.queryTokens, docTokens: e.docTokens, scores: e.scores, queryKinds: kinds }, { document: doc, mode: 'maxsim', cellSize: 14, canvasThreshold: Infinity }));\n\tshow(contributionBars({ tokens: e.queryTokens, values: e.contributions, score: e.score, kinds }, { document: doc, barHeight: 12 }));\n\treturn e.score;\n}\nconst paraphraseScore = showPair('q01', 'med-01');",
 			"flags": [
 				"viz"
@@ -66,12 +77,12 @@ export const page: LessonPage = {
 		},
 		{
 			"type": "markdown",
-			"html": "<p>With a real model, read the outlined cell of each row: which document token did &quot;heart&quot;, &quot;attack&quot; and\n&quot;symptoms&quot; pick, given that none of the three words occurs in the passage? Each contribution is a\nsoft match you can point at, which is what makes late interaction explainable.</p>\n<h2>Keyword stuffing: repetition does not pay</h2>\n<p>MaxSim takes a <strong>maximum</strong> over document tokens, so a word repeated ten times counts once. The spam\npassage can match each query token at most as well as a single honest occurrence would.</p>"
+			"html": "<p>With a real model, read the outlined cell of each row: which document token did &quot;heart&quot;, &quot;attack&quot; and\n&quot;symptoms&quot; pick, given that none of the three words occurs in the passage? Each contribution is a\nsoft match you can point at, which is what makes late interaction explainable.</p>\n<h2>Keyword stuffing: repetition does not pay</h2>\n<p>MaxSim takes a <strong>maximum</strong> over document tokens, which removes the reward for <em>repetition</em>, not for\n<em>containing</em> the word. The spam passage contains every query word, so each query token still finds a\nstrong match there, as it would in any passage that uses the word once. What ten copies do not buy is\nten rewards: BM25&#39;s term frequency keeps adding (with diminishing returns), MaxSim keeps only the best\none. The copies are not identical either: each occurrence has its own contextual vector (lesson 2), so\nmore copies give the maximum a few more, slightly different candidates, and by lesson 3 more document\ntokens can only raise it, by a little. Whether the real recipe then outscores the spam depends on the\nmodel&#39;s other matches (the <code>[MASK]</code> rows and the words around each match); the cell measures it.</p>"
 		},
 		{
 			"type": "code",
-			"cell": 4,
-			"code": "const spam = showPair('q10', 'food-03');\nconst real = showPair('q10', 'food-04');\nconsole.log(`real recipe minus spam: ${(real - spam).toFixed(2)} (positive: ColBERT prefers the real recipe)`);",
+			"cell": 5,
+			"code": "const spam = showPair('q10', 'food-03');\nconst real = showPair('q10', 'food-04');\nconsole.log(`real recipe minus spam: ${(real - spam).toFixed(2)} (positive: ColBERT prefers the real recipe; with the test model this is noise)`);",
 			"flags": [
 				"viz"
 			]
@@ -82,7 +93,7 @@ export const page: LessonPage = {
 		},
 		{
 			"type": "code",
-			"cell": 5,
+			"cell": 6,
 			"code": "const negation = colbertRun.get('q23')!.slice(0, 5);\ntable(negation.map((h) => ({ rank: h.rank, id: h.id, judged: demo.qrels.get('q23')?.get(h.id) ?? 0, score: h.score, title: demo.docs.find((d) => d.id === h.id)?.title ?? '' })), { digits: 2 });\nconst eggy = negation.find((h) => (demo.qrels.get('q23')?.get(h.id) ?? 0) === 0) ?? negation[0];\nconst negationScore = showPair('q23', eggy.id);",
 			"flags": [
 				"viz"
@@ -94,7 +105,7 @@ export const page: LessonPage = {
 		},
 		{
 			"type": "code",
-			"cell": 6,
+			"cell": 7,
 			"code": "const losses = demo.queries\n\t.map((q) => ({ q, delta: colbertEval.perQuery[q.id]['ndcg@10'] - bm25Eval.perQuery[q.id]['ndcg@10'] }))\n\t.sort((a, b) => a.delta - b.delta);\nconst worstLoss = losses[0];\nconsole.log(`${worstLoss.q.id} \"${worstLoss.q.text}\" [${demoQueryInfo(worstLoss.q.id)?.shows}] ΔnDCG@10 ${worstLoss.delta.toFixed(3)}: ${demoQueryInfo(worstLoss.q.id)?.purpose}`);\nconst bestRelevant = [...demo.qrels.get(worstLoss.q.id)!].sort((a, b) => b[1] - a[1])[0][0];\nconst lossScore = showPair(worstLoss.q.id, bestRelevant);",
 			"flags": [
 				"solution"
@@ -102,12 +113,12 @@ export const page: LessonPage = {
 		},
 		{
 			"type": "exercise",
-			"html": "<p>The rare-term query q06 asks for <code>CVE-2021-44228</code>. Show its matrix against <code>cs-01</code> (which contains\nthe id) and <code>cs-03</code> (another CVE). How many word pieces does the id become, and which of them\ndiscriminate between the two passages?</p>"
+			"html": "<p>The rare-term query q06 asks for <code>CVE-2021-44228</code>. Show its matrix against <code>cs-01</code> (which contains\nthe id) and <code>cs-03</code> (another CVE). How many word pieces does the id become? Every query row&#39;s\ncontribution differs between the two passages (each row&#39;s vector depends on the whole query, and each\npassage&#39;s vectors on the whole passage), so rank the rows by how much they differ: which rows do most\nof the telling apart?</p>"
 		},
 		{
 			"type": "code",
-			"cell": 7,
-			"code": "const q06 = encodedQueries.get('q06')!;\nconsole.log('query pieces:', q06.tokens.filter((_, i) => !q06.augmentation[i]).join(' '));\nconst right = showPair('q06', 'cs-01');\nconst wrong = showPair('q06', 'cs-03');\nconsole.log(`cs-01 minus cs-03: ${(right - wrong).toFixed(2)}; compare the rows of the digit pieces in the two matrices: those are the only ones that can tell the passages apart`);\nawait colbert.dispose();",
+			"cell": 8,
+			"code": "const q06 = encodedQueries.get('q06')!;\nconsole.log('query pieces:', q06.tokens.filter((_, i) => !q06.augmentation[i]).join(' '));\nconst right = showPair('q06', 'cs-01');\nconst wrong = showPair('q06', 'cs-03');\nconst explainFor = (docId: string) => explainMaxSim(q06, encodedDocs[demo.docs.findIndex((d) => d.id === docId)]);\nconst [eRight, eWrong] = [explainFor('cs-01'), explainFor('cs-03')];\nconst rowGaps = eRight.queryTokens.map((token, i) => ({ row: i, token, 'cs-01': eRight.contributions[i], 'cs-03': eWrong.contributions[i], difference: eRight.contributions[i] - eWrong.contributions[i] }));\ntable([...rowGaps].sort((a, b) => Math.abs(b.difference) - Math.abs(a.difference)).slice(0, 10), { digits: 3 });\nconsole.log(`cs-01 minus cs-03: ${(right - wrong).toFixed(2)}, the sum of the difference column over all ${rowGaps.length} rows`);\n// With a real model, look for the digit pieces near the top (the exact id matches in cs-01 only), and\n// for [MASK] rows there too: they re-weight the query's own pieces.\nawait colbert.dispose();",
 			"flags": [
 				"solution"
 			]
@@ -138,14 +149,14 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 	const bm25ByTag = perTag(bm25Eval.perQuery);
 	table([...bm25ByTag].map(([tag, v]) => ({ tag, 'BM25 nDCG@10': v })), { digits: 3 });
 
-	// cell 1 (lessons/05-reading-the-matrices/lesson.md:45)
+	// cell 1 (lessons/05-reading-the-matrices/lesson.md:46)
 	await __rt.cell(1);
 	const q10 = demo.queries.find((q) => q.id === 'q10')!;
 	console.log(`q10: "${q10.text}" — ${demoQueryInfo('q10')?.purpose}`);
 	const bm25Top = bm25.search(q10.text, 3);
 	table(bm25Top.map((h) => ({ rank: h.rank, id: h.id, judged: demo.qrels.get('q10')?.get(h.id) ?? 0, score: h.score, title: demo.docs.find((d) => d.id === h.id)?.title ?? '' })), { digits: 2 });
 
-	// cell 2 (lessons/05-reading-the-matrices/lesson.md:57)
+	// cell 2 (lessons/05-reading-the-matrices/lesson.md:59)
 	await __rt.cell(2);
 	const colbert = await loadModel('colbert');
 	const encodedDocs = await colbert.encodeDocuments(demo.docs.map((d) => `${d.title}\n${d.text}`));
@@ -164,8 +175,22 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 	const colbertByTag = perTag(colbertEval.perQuery);
 	table([...bm25ByTag.keys()].map((tag) => ({ tag, 'BM25 nDCG@10': bm25ByTag.get(tag), 'ColBERT nDCG@10': colbertByTag.get(tag) })), { digits: 3 });
 
-	// cell 3 (lessons/05-reading-the-matrices/lesson.md:86)
+	// cell 3 (lessons/05-reading-the-matrices/lesson.md:91)
 	await __rt.cell(3);
+	const tagOf = (qid: string) => demoQueryInfo(qid)?.shows ?? 'other';
+	function compareOn(qids: Set<string>) {
+		const qrels = new Map([...demo.qrels].filter(([qid]) => qids.has(qid)));
+		return compareRuns(bm25Run, colbertRun, qrels, { metrics: ['ndcg@10'], permutations: 5000 });
+	}
+	const significanceRows = [...bm25ByTag.keys(), 'all'].map((tag) => {
+		const qids = new Set(demo.queries.map((q) => q.id).filter((qid) => tag === 'all' || tagOf(qid) === tag));
+		const c = compareOn(qids).byMetric['ndcg@10'];
+		return { tag, queries: qids.size, 'ColBERT − BM25': c.delta, wins: c.wins, ties: c.ties, losses: c.losses, 'p (randomisation)': c.pRandomization, 'smallest possible p': Math.min(1, 2 / 2 ** qids.size) };
+	});
+	table(significanceRows, { digits: 3 });
+
+	// cell 4 (lessons/05-reading-the-matrices/lesson.md:118)
+	await __rt.cell(4);
 	function showPair(qid: string, docId: string): number {
 		const e = explainMaxSim(encodedQueries.get(qid)!, encodedDocs[demo.docs.findIndex((d) => d.id === docId)]);
 		const kinds = queryKindsFromTokens(e.queryTokens);
@@ -178,21 +203,21 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 	}
 	const paraphraseScore = showPair('q01', 'med-01');
 
-	// cell 4 (lessons/05-reading-the-matrices/lesson.md:114)
-	await __rt.cell(4);
+	// cell 5 (lessons/05-reading-the-matrices/lesson.md:152)
+	await __rt.cell(5);
 	const spam = showPair('q10', 'food-03');
 	const real = showPair('q10', 'food-04');
-	console.log(`real recipe minus spam: ${(real - spam).toFixed(2)} (positive: ColBERT prefers the real recipe)`);
+	console.log(`real recipe minus spam: ${(real - spam).toFixed(2)} (positive: ColBERT prefers the real recipe; with the test model this is noise)`);
 
-	// cell 5 (lessons/05-reading-the-matrices/lesson.md:126)
-	await __rt.cell(5);
+	// cell 6 (lessons/05-reading-the-matrices/lesson.md:164)
+	await __rt.cell(6);
 	const negation = colbertRun.get('q23')!.slice(0, 5);
 	table(negation.map((h) => ({ rank: h.rank, id: h.id, judged: demo.qrels.get('q23')?.get(h.id) ?? 0, score: h.score, title: demo.docs.find((d) => d.id === h.id)?.title ?? '' })), { digits: 2 });
 	const eggy = negation.find((h) => (demo.qrels.get('q23')?.get(h.id) ?? 0) === 0) ?? negation[0];
 	const negationScore = showPair('q23', eggy.id);
 
-	// cell 6 (lessons/05-reading-the-matrices/lesson.md:139)
-	await __rt.cell(6);
+	// cell 7 (lessons/05-reading-the-matrices/lesson.md:177)
+	await __rt.cell(7);
 	const losses = demo.queries
 		.map((q) => ({ q, delta: colbertEval.perQuery[q.id]['ndcg@10'] - bm25Eval.perQuery[q.id]['ndcg@10'] }))
 		.sort((a, b) => a.delta - b.delta);
@@ -201,12 +226,18 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 	const bestRelevant = [...demo.qrels.get(worstLoss.q.id)!].sort((a, b) => b[1] - a[1])[0][0];
 	const lossScore = showPair(worstLoss.q.id, bestRelevant);
 
-	// cell 7 (lessons/05-reading-the-matrices/lesson.md:155)
-	await __rt.cell(7);
+	// cell 8 (lessons/05-reading-the-matrices/lesson.md:195)
+	await __rt.cell(8);
 	const q06 = encodedQueries.get('q06')!;
 	console.log('query pieces:', q06.tokens.filter((_, i) => !q06.augmentation[i]).join(' '));
 	const right = showPair('q06', 'cs-01');
 	const wrong = showPair('q06', 'cs-03');
-	console.log(`cs-01 minus cs-03: ${(right - wrong).toFixed(2)}; compare the rows of the digit pieces in the two matrices: those are the only ones that can tell the passages apart`);
+	const explainFor = (docId: string) => explainMaxSim(q06, encodedDocs[demo.docs.findIndex((d) => d.id === docId)]);
+	const [eRight, eWrong] = [explainFor('cs-01'), explainFor('cs-03')];
+	const rowGaps = eRight.queryTokens.map((token, i) => ({ row: i, token, 'cs-01': eRight.contributions[i], 'cs-03': eWrong.contributions[i], difference: eRight.contributions[i] - eWrong.contributions[i] }));
+	table([...rowGaps].sort((a, b) => Math.abs(b.difference) - Math.abs(a.difference)).slice(0, 10), { digits: 3 });
+	console.log(`cs-01 minus cs-03: ${(right - wrong).toFixed(2)}, the sum of the difference column over all ${rowGaps.length} rows`);
+	// With a real model, look for the digit pieces near the top (the exact id matches in cs-01 only), and
+	// for [MASK] rows there too: they re-weight the query's own pieces.
 	await colbert.dispose();
 }

@@ -3,86 +3,89 @@
 import type { LessonRuntime } from '../runtime';
 import type { LessonPage } from '../types';
 import type { TokenMatrix } from '$lib/engine/types';
+import { bytesPerVector, decodeFp16, decodeInt8, encodeBinary, encodeFp16, encodeInt8, maxSimBinary, maxSimInt8 } from '$lib/engine/compress/codecs';
+import { compareRuns } from '$lib/engine/eval/significance';
 import { evaluateRun, type Run } from '$lib/engine/eval/metrics';
 import { loadDemoCorpus } from '$lib/engine/corpus/demo/index';
 import { maxSim } from '$lib/engine/maxsim/maxsim';
-import { mulberry32 } from '$lib/engine/eval/significance';
+import { poolHierarchical } from '$lib/engine/compress/pool-hierarchical';
+import { uniformRandom } from '$lib/engine/random';
 
 export const page: LessonPage = {
 	"slug": "06-storage-and-compression",
 	"number": 6,
 	"title": "Storage and compression",
 	"minutes": 20,
-	"summary": "What a multi-vector index costs in bytes per document, and what int8 and binary quantisation (with rescoring) and token pooling save and lose, measured on the demo corpus.",
+	"summary": "What a multi-vector index costs in bytes per document, and what fp16, int8 and binary quantisation (with rescoring) and token pooling save and lose, measured with the engine's own codecs on the demo corpus.",
 	"cells": 8,
 	"blocks": [
 		{
 			"type": "markdown",
-			"html": "<p>Late interaction&#39;s weakness is size. A bi-encoder stores one vector per document; ColBERT stores one\nper <strong>token</strong>. At dim 96 in 32-bit floats, a 300-token passage takes 300 × 96 × 4 = 115,200 bytes,\nagainst 384 × 4 = 1,536 for a MiniLM vector: 75 times more. Three families of tricks shrink it:</p>\n<ol>\n<li><strong>Quantisation</strong>: store each number in fewer bits: int8 (4× smaller) or one bit (32× smaller).</li>\n<li><strong>Rescoring</strong>: search the small copy, then re-score only the best few candidates exactly.</li>\n<li><strong>Token pooling</strong>: store fewer vectors, by merging document tokens that say the same thing.</li>\n</ol>\n<p>We build each one by hand, check its error on random vectors, then measure bytes and nDCG@10 on the\ndemo corpus with a real model.</p>"
+			"html": "<p>Late interaction&#39;s weakness is size. A bi-encoder stores one vector per document; ColBERT stores one\nper <strong>token</strong>. At dim 96 in 32-bit floats, a 300-token passage takes 300 × 96 × 4 = 115,200 bytes,\nagainst 384 × 4 = 1,536 for a MiniLM vector: 75 times more. Three families of tricks shrink it:</p>\n<ol>\n<li><strong>Quantisation</strong>: store each number in fewer bits: fp16 (2×), int8 (one byte per number plus a\n4-byte scale per vector: 384 → 100 bytes at dim 96, 3.84× smaller, not 4×) or one bit (32× smaller).</li>\n<li><strong>Rescoring</strong>: search the small copy, then re-score only the best few candidates exactly.</li>\n<li><strong>Token pooling</strong>: store fewer vectors, by merging document tokens that say the same thing.</li>\n</ol>\n<p>Every number below comes from the code latelab itself runs: the codecs in\n<code>src/lib/engine/compress/codecs.ts</code> and the pooling in <code>src/lib/engine/compress/pool-hierarchical.ts</code>.\nThe cells show the few lines that matter, then call the engine. We check each trick&#39;s error on random\nvectors, then measure bytes and nDCG@10 on the demo corpus with a real model.</p>"
 		},
 		{
 			"type": "code",
 			"cell": 0,
-			"code": "import { maxSim } from './src/lib/engine/maxsim/maxsim';\nimport { mulberry32 } from './src/lib/engine/eval/significance';\nimport type { TokenMatrix } from './src/lib/engine/types';\nimport { table } from './src/lib/lessons/nb';\n\nconst nextUint32 = mulberry32(11);\nconst random = () => nextUint32() / 2 ** 32;\nfunction randomUnitRows(rows: number, dim: number): TokenMatrix {\n\tconst data = new Float32Array(rows * dim);\n\tfor (let r = 0; r < rows; r++) {\n\t\tlet norm = 0;\n\t\tfor (let k = 0; k < dim; k++) norm += (data[r * dim + k] = random() * 2 - 1) ** 2;\n\t\tfor (let k = 0; k < dim; k++) data[r * dim + k] /= Math.sqrt(norm);\n\t}\n\treturn { data, rows, dim };\n}",
+			"code": "import { maxSim } from './src/lib/engine/maxsim/maxsim';\nimport { uniformRandom } from './src/lib/engine/random';\nimport type { TokenMatrix } from './src/lib/engine/types';\nimport { table } from './src/lib/lessons/nb';\n\nconst random = uniformRandom(11);\n/** `rows` random unit vectors of width `dim` (seeded, so every run shows the same numbers). */\nfunction randomUnitRows(rows: number, dim: number): TokenMatrix {\n\tconst data = new Float32Array(rows * dim);\n\tfor (let r = 0; r < rows; r++) {\n\t\tlet norm = 0;\n\t\tfor (let k = 0; k < dim; k++) norm += (data[r * dim + k] = random() * 2 - 1) ** 2;\n\t\tfor (let k = 0; k < dim; k++) data[r * dim + k] /= Math.sqrt(norm);\n\t}\n\treturn { data, rows, dim };\n}",
 			"flags": [
 				"hidden"
 			]
 		},
 		{
 			"type": "markdown",
-			"html": "<h2>int8: one byte per number, one scale per vector</h2>\n<p>Each vector gets its own scale <code>s = max |xₖ| / 127</code>; every number becomes the nearest integer to\n<code>xₖ / s</code>, between −127 and 127. Storage: <code>dim</code> bytes plus 4 for the scale.</p>"
+			"html": "<h2>fp16 and int8: fewer bytes per number</h2>\n<p><strong>fp16</strong> keeps every number as an IEEE half-precision float (2 bytes, about 3 significant digits).\n<strong>int8</strong> gives each vector its own scale <code>s = max |xₖ| / 127</code> and stores every number as the nearest\ninteger to <code>xₖ / s</code>, between −127 and 127: <code>dim</code> bytes plus 4 for the scale. The engine&#39;s\n<code>encodeInt8</code> is those two lines per row (<code>codecs-int8.ts</code>); here it is on one short vector:</p>"
 		},
 		{
 			"type": "code",
 			"cell": 1,
-			"code": "interface Int8Matrix { values: Int8Array; scales: Float32Array; rows: number; dim: number }\nfunction toInt8(m: TokenMatrix): Int8Matrix {\n\tconst values = new Int8Array(m.rows * m.dim);\n\tconst scales = new Float32Array(m.rows);\n\tfor (let r = 0; r < m.rows; r++) {\n\t\tlet max = 0;\n\t\tfor (let k = 0; k < m.dim; k++) max = Math.max(max, Math.abs(m.data[r * m.dim + k]));\n\t\tconst s = max > 0 ? max / 127 : 1;\n\t\tscales[r] = s;\n\t\tfor (let k = 0; k < m.dim; k++) values[r * m.dim + k] = Math.round(m.data[r * m.dim + k] / s);\n\t}\n\treturn { values, scales, rows: m.rows, dim: m.dim };\n}\nfunction fromInt8(q: Int8Matrix): TokenMatrix {\n\tconst data = new Float32Array(q.rows * q.dim);\n\tfor (let r = 0; r < q.rows; r++) for (let k = 0; k < q.dim; k++) data[r * q.dim + k] = q.values[r * q.dim + k] * q.scales[r];\n\treturn { data, rows: q.rows, dim: q.dim };\n}\nconst int8Bytes = (q: Int8Matrix) => q.values.byteLength + q.scales.byteLength;",
+			"code": "import { bytesPerVector, decodeFp16, decodeInt8, encodeBinary, encodeFp16, encodeInt8, maxSimBinary, maxSimInt8 } from './src/lib/engine/compress/codecs';\n\nconst small = randomUnitRows(1, 8);\nconst small8 = encodeInt8(small);\ntable([\n\t{ '': 'float32', ...Object.fromEntries(Array.from(small.data, (x, k) => [`x${k}`, x])) },\n\t{ '': 'fp16 → float32', ...Object.fromEntries(Array.from(decodeFp16(encodeFp16(small.data)), (x, k) => [`x${k}`, x])) },\n\t{ '': `int8 codes (s = ${small8.scales[0].toExponential(3)})`, ...Object.fromEntries(Array.from(small8.codes, (v, k) => [`x${k}`, v])) },\n\t{ '': 'int8 → s · code', ...Object.fromEntries(Array.from(decodeInt8(small8).data, (x, k) => [`x${k}`, x])) }\n], { digits: 4 });\ntable((['fp32', 'fp16', 'int8', 'binary'] as const).map((format) => ({ format, 'bytes per vector at dim 96': bytesPerVector(format, 96), 'x smaller than fp32': bytesPerVector('fp32', 96) / bytesPerVector(format, 96) })), { digits: 2 });",
 			"flags": []
 		},
 		{
 			"type": "markdown",
-			"html": "<h2>Binary: one bit per number</h2>\n<p>Keep only the sign. Two sign vectors are compared by counting the positions where they differ (the\nHamming distance <em>h</em>), and <code>1 − 2h / dim</code> plays the role of the cosine. Storage: <code>dim / 8</code> bytes. We\npack the bits for real, so the byte counts below are what an index would hold.</p>"
+			"html": "<h2>Binary: one bit per number</h2>\n<p>Keep only the sign (<code>bit = x &gt; 0</code>), 32 bits to a word. Two sign vectors are compared by counting the\npositions where they differ (the Hamming distance <em>h</em>), and <code>1 − 2h / dim</code> plays the role of the cosine;\n<code>maxSimBinary</code> sums, per query token, that value for its nearest document token. The query is binarised\nthe same way. Storage: <code>dim / 8</code> bytes.</p>"
 		},
 		{
 			"type": "code",
 			"cell": 2,
-			"code": "interface BinaryMatrix { bits: Uint8Array; rows: number; dim: number }\nfunction toBinary(m: TokenMatrix): BinaryMatrix {\n\tconst bytesPerRow = Math.ceil(m.dim / 8);\n\tconst bits = new Uint8Array(m.rows * bytesPerRow);\n\tfor (let r = 0; r < m.rows; r++) for (let k = 0; k < m.dim; k++) if (m.data[r * m.dim + k] > 0) bits[r * bytesPerRow + (k >> 3)] |= 1 << (k & 7);\n\treturn { bits, rows: m.rows, dim: m.dim };\n}\n/** ±1/√dim per bit, so that the dot product of two rows is exactly 1 − 2h/dim. */\nfunction fromBinary(b: BinaryMatrix): TokenMatrix {\n\tconst bytesPerRow = Math.ceil(b.dim / 8);\n\tconst unit = 1 / Math.sqrt(b.dim);\n\tconst data = new Float32Array(b.rows * b.dim);\n\tfor (let r = 0; r < b.rows; r++) for (let k = 0; k < b.dim; k++) data[r * b.dim + k] = (b.bits[r * bytesPerRow + (k >> 3)] >> (k & 7)) & 1 ? unit : -unit;\n\treturn { data, rows: b.rows, dim: b.dim };\n}",
+			"code": "const bits = encodeBinary(small);\nconsole.log(`signs of the 8 numbers: ${Array.from(small.data, (x) => (x > 0 ? 1 : 0)).join('')}; stored word (bit k = number k): ${bits.words[0].toString(2).padStart(8, '0').split('').reverse().join('')}`);",
 			"flags": []
 		},
 		{
 			"type": "markdown",
-			"html": "<p>How much do they distort MaxSim? On 200 random documents of 60 tokens at dim 96:</p>"
+			"html": "<p>How much do they distort MaxSim? On 200 random documents of 60 tokens at dim 96, against exact\nfloat32 MaxSim:</p>"
 		},
 		{
 			"type": "code",
 			"cell": 3,
-			"code": "const rq = randomUnitRows(32, 96);\nconst rdocs = Array.from({ length: 200 }, () => randomUnitRows(60, 96));\nconst exact = rdocs.map((d) => maxSim(rq, d));\nconst viaInt8 = rdocs.map((d) => maxSim(rq, fromInt8(toInt8(d))));\nconst viaBinary = rdocs.map((d) => maxSim(fromBinary(toBinary(rq)), fromBinary(toBinary(d))));\nconst meanAbs = (a: number[]) => a.reduce((s, x, i) => s + Math.abs(x - exact[i]), 0) / a.length;\nconst rankOf = (scores: number[]) => scores.map((s, i) => ({ s, i })).sort((a, b) => b.s - a.s).map((x) => x.i);\nconst top10 = new Set(rankOf(exact).slice(0, 10));\nconst overlap = (scores: number[]) => rankOf(scores).slice(0, 10).filter((i) => top10.has(i)).length;\ntable([\n\t{ storage: 'float32', 'bytes per vector': 96 * 4, 'mean |score error|': 0, 'exact top 10 kept': 10 },\n\t{ storage: 'int8 + scale', 'bytes per vector': int8Bytes(toInt8(rdocs[0])) / 60, 'mean |score error|': meanAbs(viaInt8), 'exact top 10 kept': overlap(viaInt8) },\n\t{ storage: 'binary', 'bytes per vector': toBinary(rdocs[0]).bits.byteLength / 60, 'mean |score error|': meanAbs(viaBinary), 'exact top 10 kept': overlap(viaBinary) }\n], { digits: 4 });",
+			"code": "const rq = randomUnitRows(32, 96);\nconst rdocs = Array.from({ length: 200 }, () => randomUnitRows(60, 96));\nconst exact = rdocs.map((d) => maxSim(rq, d));\nconst viaFp16 = rdocs.map((d) => maxSim(rq, { data: decodeFp16(encodeFp16(d.data)), rows: d.rows, dim: d.dim }));\nconst viaInt8 = rdocs.map((d) => maxSimInt8(rq, encodeInt8(d)));\nconst rqBits = encodeBinary(rq);\nconst viaBinary = rdocs.map((d) => maxSimBinary(rqBits, encodeBinary(d)));\nconst meanAbs = (a: number[]) => a.reduce((s, x, i) => s + Math.abs(x - exact[i]), 0) / a.length;\nconst rankOf = (scores: number[]) => scores.map((s, i) => ({ s, i })).sort((a, b) => b.s - a.s).map((x) => x.i);\nconst top10 = new Set(rankOf(exact).slice(0, 10));\nconst overlap = (scores: number[]) => rankOf(scores).slice(0, 10).filter((i) => top10.has(i)).length;\ntable([\n\t{ storage: 'float32', 'bytes per vector': bytesPerVector('fp32', 96), 'mean |score error|': 0, 'exact top 10 kept': 10 },\n\t{ storage: 'fp16', 'bytes per vector': bytesPerVector('fp16', 96), 'mean |score error|': meanAbs(viaFp16), 'exact top 10 kept': overlap(viaFp16) },\n\t{ storage: 'int8 + scale', 'bytes per vector': bytesPerVector('int8', 96), 'mean |score error|': meanAbs(viaInt8), 'exact top 10 kept': overlap(viaInt8) },\n\t{ storage: 'binary', 'bytes per vector': bytesPerVector('binary', 96), 'mean |score error|': meanAbs(viaBinary), 'exact top 10 kept': overlap(viaBinary) }\n], { digits: 4 });",
 			"flags": []
 		},
 		{
 			"type": "markdown",
-			"html": "<p>Compare the two error columns. int8 barely moves a score. Binary changes scores a lot (it does not even\nestimate the same number: it measures angles coarsely), and how much of the top 10 survives depends on\nhow far apart the documents&#39; scores are. Random documents all score about the same, the worst case;\nreal collections, where a few documents match far better than the rest, are kinder. <strong>Rescoring</strong>\nexploits whatever survives: use the binary copy to pick a shortlist, then score the shortlist with full\nvectors, kept on disk or in a slower tier.</p>\n<h2>Token pooling</h2>\n<p>Many of a document&#39;s token vectors are near-duplicates (&quot;the&quot;, punctuation-adjacent pieces, repeated\nwords). Pooling merges them: start with one cluster per token, repeatedly merge the two clusters whose\nmean vectors are most similar, and stop at <code>rows / factor</code> clusters; store each cluster&#39;s normalised\nmean. A pool factor of 2 halves the storage. MaxSim then runs unchanged on the pooled matrix.</p>"
+			"html": "<p>Compare the error columns. fp16 and int8 barely move a score. Binary changes scores a lot (it does not\neven estimate the same number: it measures angles coarsely), and how much of the top 10 survives depends\non how far apart the documents&#39; scores are. Random documents all score about the same, the worst case;\nreal collections, where a few documents match far better than the rest, are kinder. <strong>Rescoring</strong>\nexploits whatever survives: use the binary copy to pick a shortlist, then score the shortlist with full\nvectors, kept on disk or in a slower tier.</p>\n<h2>Token pooling</h2>\n<p>Many of a document&#39;s token vectors are near-duplicates (&quot;the&quot;, punctuation-adjacent pieces, repeated\nwords). Pooling merges them. latelab follows PyLate&#39;s <code>pool_embeddings_hierarchical</code> (Clavié, 2024, &quot;A\nlittle pooling goes a long way&quot;): keep the first vector (<code>[CLS]</code>) as it is, cluster the other <em>n</em> by Ward\nhierarchical clustering on <code>1 − cosine</code> distances, cut the tree into <code>n / factor</code> clusters, and store each\ncluster&#39;s mean (not renormalised). A pool factor of 2 halves the storage; MaxSim then runs unchanged on\nthe pooled matrix. The result also says which input rows each stored vector averages:</p>"
 		},
 		{
 			"type": "code",
 			"cell": 4,
-			"code": "function poolTokens(m: TokenMatrix, factor: number): TokenMatrix {\n\tconst { dim } = m;\n\tconst target = Math.max(1, Math.ceil(m.rows / factor));\n\tconst sums = Array.from({ length: m.rows }, (_, r) => Float64Array.from(m.data.subarray(r * dim, (r + 1) * dim)));\n\tconst alive = new Array(m.rows).fill(true);\n\tconst cos = (a: Float64Array, b: Float64Array) => {\n\t\tlet dot = 0, na = 0, nb = 0;\n\t\tfor (let k = 0; k < dim; k++) {\n\t\t\tdot += a[k] * b[k];\n\t\t\tna += a[k] * a[k];\n\t\t\tnb += b[k] * b[k];\n\t\t}\n\t\treturn dot / Math.sqrt(na * nb || 1);\n\t};\n\t// sim[i][j] for i < j, updated only for the merged cluster.\n\tconst sim = sums.map((a, i) => sums.map((b, j) => (j > i ? cos(a, b) : -Infinity)));\n\tfor (let clusters = m.rows; clusters > target; clusters--) {\n\t\tlet bi = -1, bj = -1, best = -Infinity;\n\t\tfor (let i = 0; i < m.rows; i++) if (alive[i]) for (let j = i + 1; j < m.rows; j++) if (alive[j] && sim[i][j] > best) [best, bi, bj] = [sim[i][j], i, j];\n\t\tfor (let k = 0; k < dim; k++) sums[bi][k] += sums[bj][k];\n\t\talive[bj] = false;\n\t\tfor (let o = 0; o < m.rows; o++) if (alive[o] && o !== bi) {\n\t\t\tconst s = cos(sums[bi], sums[o]);\n\t\t\tif (o > bi) sim[bi][o] = s;\n\t\t\telse sim[o][bi] = s;\n\t\t}\n\t}\n\tconst kept = sums.filter((_, i) => alive[i]);\n\tconst data = new Float32Array(kept.length * dim);\n\tkept.forEach((v, r) => {\n\t\tconst n = Math.sqrt(v.reduce((s, x) => s + x * x, 0)) || 1;\n\t\tfor (let k = 0; k < dim; k++) data[r * dim + k] = v[k] / n;\n\t});\n\treturn { data, rows: kept.length, dim };\n}\nconst pooled = poolTokens(rdocs[0], 2);\nconsole.log(`pool factor 2: ${rdocs[0].rows} -> ${pooled.rows} vectors`);",
+			"code": "import { poolHierarchical } from './src/lib/engine/compress/pool-hierarchical';\n\nconst pooled = poolHierarchical(rdocs[0], 2);\nconsole.log(`pool factor 2: ${rdocs[0].rows} -> ${pooled.matrix.rows} vectors; the first groups: ${pooled.groups.slice(0, 5).map((g) => `[${g.join(',')}]`).join(' ')}`);\nconsole.log(`MaxSim on the random document: exact ${maxSim(rq, rdocs[0]).toFixed(3)}, pooled ${maxSim(rq, pooled.matrix).toFixed(3)}`);",
 			"flags": []
 		},
 		{
 			"type": "markdown",
-			"html": "<h2>Measured on the demo corpus</h2>\n<p>Now with the real ColBERT model (about 130 MB once; CI runs a tiny test model, so its quality\nnumbers are noise, but the byte counts are real for its width). We encode all 112 passages, build\neach compressed copy, and evaluate every variant on the 28 judged demo queries.</p>"
+			"html": "<p>Random vectors have no near-duplicates to merge, so this is the worst case for pooling too; Answer.AI&#39;s\nwrite-up reports that on real BEIR collections factor 2 costs about nothing and factor 3 about 1 %\n(per <code>../shared/docs/SCALE.md</code>). The demo corpus below is a small check of your own.</p>\n<h2>Measured on the demo corpus</h2>\n<p>Now with the real ColBERT model (answerai-colbert-small-v1: 34 MB as the q8 file the page loads, per\nMODELS.md, about four times that as the fp32 file Node loads; CI runs a tiny test model, so its quality\nnumbers are noise, but the byte counts are real for its width). We encode all 112 passages, build each\ncompressed copy with the engine&#39;s codecs, and evaluate every variant on the 28 judged demo queries.</p>"
 		},
 		{
 			"type": "code",
 			"cell": 5,
-			"code": "import { loadModel } from './src/lib/lessons/nb';\nimport { loadDemoCorpus } from './src/lib/engine/corpus/demo/index';\nimport { evaluateRun, type Run } from './src/lib/engine/eval/metrics';\n\nconst demo = loadDemoCorpus();\nconst colbert = await loadModel('colbert');\nconst encoded = await colbert.encodeDocuments(demo.docs.map((d) => `${d.title}\\n${d.text}`));\nconst queries = await Promise.all(demo.queries.map(async (q) => ({ id: q.id, m: (await colbert.encodeQuery(q.text)).matrix })));\nconst fp32 = encoded.map((e) => e.matrix);\nconst int8 = fp32.map(toInt8);\nconst binary = fp32.map(toBinary);\nconst int8Deq = int8.map(fromInt8);\nconst binaryDeq = binary.map(fromBinary);\n\nfunction runWith(score: (q: TokenMatrix, i: number) => number, candidates?: (q: TokenMatrix) => number[]): Run {\n\treturn new Map(queries.map(({ id, m }) => {\n\t\tconst pool = candidates ? candidates(m) : demo.docs.map((_, i) => i);\n\t\tconst hits = pool.map((i) => ({ id: demo.docs[i].id, score: score(m, i) })).sort((a, b) => b.score - a.score);\n\t\treturn [id, hits.map((h, r) => ({ ...h, rank: r + 1 }))];\n\t}));\n}\nfunction binaryShortlist(depth: number) {\n\treturn (q: TokenMatrix) => {\n\t\tconst qb = fromBinary(toBinary(q));\n\t\treturn binaryDeq.map((d, i) => ({ i, s: maxSim(qb, d) })).sort((a, b) => b.s - a.s).slice(0, depth).map((x) => x.i);\n\t};\n}\nconst mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;\nconst variants: { name: string; bytes: number; run: Run }[] = [\n\t{ name: 'float32 (exact)', bytes: mean(fp32.map((m) => m.data.byteLength)), run: runWith((q, i) => maxSim(q, fp32[i])) },\n\t{ name: 'int8', bytes: mean(int8.map(int8Bytes)), run: runWith((q, i) => maxSim(q, int8Deq[i])) },\n\t{ name: 'binary', bytes: mean(binary.map((b) => b.bits.byteLength)), run: runWith((q, i) => maxSim(fromBinary(toBinary(q)), binaryDeq[i])) },\n\t{ name: 'binary, top 20 rescored in float32', bytes: mean(binary.map((b) => b.bits.byteLength)), run: runWith((q, i) => maxSim(q, fp32[i]), binaryShortlist(20)) }\n];\nfor (const factor of [2, 3]) {\n\tconst pooledDocs = fp32.map((m) => poolTokens(m, factor));\n\tvariants.push({ name: `token pooling, factor ${factor}`, bytes: mean(pooledDocs.map((m) => m.data.byteLength)), run: runWith((q, i) => maxSim(q, pooledDocs[i])) });\n}\nconst base = evaluateRun(variants[0].run, demo.qrels, ['ndcg@10']).mean['ndcg@10'];\ntable(variants.map((v) => {\n\tconst ndcg = evaluateRun(v.run, demo.qrels, ['ndcg@10']).mean['ndcg@10'];\n\treturn { variant: v.name, 'bytes per doc': Math.round(v.bytes), 'x smaller': variants[0].bytes / v.bytes, 'nDCG@10': ndcg, 'Δ vs float32': ndcg - base };\n}), { digits: 3 });",
+			"code": "import { loadModel } from './src/lib/lessons/nb';\nimport { loadDemoCorpus } from './src/lib/engine/corpus/demo/index';\nimport { evaluateRun, type Run } from './src/lib/engine/eval/metrics';\nimport { compareRuns } from './src/lib/engine/eval/significance';\n\nconst demo = loadDemoCorpus();\nconst colbert = await loadModel('colbert');\nconst encoded = await colbert.encodeDocuments(demo.docs.map((d) => `${d.title}\\n${d.text}`));\nconst queries = await Promise.all(demo.queries.map(async (q) => ({ id: q.id, m: (await colbert.encodeQuery(q.text)).matrix })));\nconst fp32 = encoded.map((e) => e.matrix);\nconst dim = fp32[0].dim;\nconst int8 = fp32.map(encodeInt8);\nconst binary = fp32.map(encodeBinary);\nconst fp16 = fp32.map((m) => ({ data: decodeFp16(encodeFp16(m.data)), rows: m.rows, dim: m.dim }));\n\nfunction runWith(score: (q: TokenMatrix, i: number) => number, candidates?: (q: TokenMatrix) => number[]): Run {\n\treturn new Map(queries.map(({ id, m }) => {\n\t\tconst pool = candidates ? candidates(m) : demo.docs.map((_, i) => i);\n\t\tconst hits = pool.map((i) => ({ id: demo.docs[i].id, score: score(m, i) })).sort((a, b) => b.score - a.score);\n\t\treturn [id, hits.map((h, r) => ({ ...h, rank: r + 1 }))];\n\t}));\n}\nfunction binaryShortlist(depth: number) {\n\treturn (q: TokenMatrix) => {\n\t\tconst qb = encodeBinary(q);\n\t\treturn binary.map((d, i) => ({ i, s: maxSimBinary(qb, d) })).sort((a, b) => b.s - a.s).slice(0, depth).map((x) => x.i);\n\t};\n}\nconst mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;\nconst vectorsPerDoc = mean(fp32.map((m) => m.rows));\nconst variants: { name: string; bytes: number; run: Run }[] = [\n\t{ name: 'float32 (exact)', bytes: vectorsPerDoc * bytesPerVector('fp32', dim), run: runWith((q, i) => maxSim(q, fp32[i])) },\n\t{ name: 'fp16', bytes: vectorsPerDoc * bytesPerVector('fp16', dim), run: runWith((q, i) => maxSim(q, fp16[i])) },\n\t{ name: 'int8', bytes: vectorsPerDoc * bytesPerVector('int8', dim), run: runWith((q, i) => maxSimInt8(q, int8[i])) },\n\t{ name: 'binary', bytes: vectorsPerDoc * bytesPerVector('binary', dim), run: runWith((q, i) => maxSimBinary(encodeBinary(q), binary[i])) },\n\t{ name: 'binary, top 20 rescored in float32', bytes: vectorsPerDoc * bytesPerVector('binary', dim), run: runWith((q, i) => maxSim(q, fp32[i]), binaryShortlist(20)) }\n];\nconst pooledBy = new Map<number, TokenMatrix[]>();\nfor (const factor of [2, 3]) {\n\tconst pooledDocs = fp32.map((m) => poolHierarchical(m, factor).matrix);\n\tpooledBy.set(factor, pooledDocs);\n\tvariants.push({ name: `token pooling, factor ${factor}`, bytes: mean(pooledDocs.map((m) => m.rows)) * bytesPerVector('fp32', dim), run: runWith((q, i) => maxSim(q, pooledDocs[i])) });\n}\nconst base = evaluateRun(variants[0].run, demo.qrels, ['ndcg@10']).mean['ndcg@10'];\ntable(variants.map((v) => {\n\tconst c = compareRuns(variants[0].run, v.run, demo.qrels, { metrics: ['ndcg@10'], permutations: 2000 }).byMetric['ndcg@10'];\n\treturn { variant: v.name, 'bytes per doc': Math.round(v.bytes), 'x smaller': variants[0].bytes / v.bytes, 'nDCG@10': c.meanB, 'Δ vs float32': c.delta, 'wins/ties/losses': `${c.wins}/${c.ties}/${c.losses}`, 'p (randomisation)': c.pRandomization };\n}), { digits: 3 });",
 			"flags": [
 				"models"
 			]
 		},
 		{
 			"type": "markdown",
-			"html": "<p>The &quot;binary, rescored&quot; row stores the binary copy for search <em>and</em> needs the float32 vectors for the\n20 shortlisted documents: on a server they sit on disk, so memory holds only the binary copy. Read the\ntable as a menu: how many bytes per document does each point of nDCG cost you?</p>"
+			"html": "<p>The last two columns are lesson 8&#39;s paired test against float32 on the same 28 queries: a variant whose\n<em>p</em> is large has not been shown to differ from float32 here, which on 28 queries is a weak statement\neither way. The &quot;binary, rescored&quot; row stores the binary copy for search <em>and</em> needs the float32\nvectors for the 20 shortlisted documents: on a server they sit on disk, so memory holds only the binary\ncopy. Read the table as a menu: how many bytes per document does each point of nDCG cost you?</p>"
 		},
 		{
 			"type": "exercise",
@@ -103,7 +106,7 @@ export const page: LessonPage = {
 		{
 			"type": "code",
 			"cell": 7,
-			"code": "const pooledInt8 = fp32.map((m) => toInt8(poolTokens(m, 2)));\nconst pooledInt8Deq = pooledInt8.map(fromInt8);\nconst combined = evaluateRun(runWith((q, i) => maxSim(q, pooledInt8Deq[i])), demo.qrels, ['ndcg@10']).mean['ndcg@10'];\nconsole.log(`pool 2 + int8: ${Math.round(mean(pooledInt8.map(int8Bytes)))} bytes per doc (${(variants[0].bytes / mean(pooledInt8.map(int8Bytes))).toFixed(1)}x smaller), nDCG@10 ${combined.toFixed(3)} (float32 ${base.toFixed(3)})`);\nawait colbert.dispose();",
+			"code": "const pooledInt8 = pooledBy.get(2)!.map(encodeInt8);\nconst combinedBytes = mean(pooledInt8.map((m) => m.rows)) * bytesPerVector('int8', dim);\nconst combined = evaluateRun(runWith((q, i) => maxSimInt8(q, pooledInt8[i])), demo.qrels, ['ndcg@10']).mean['ndcg@10'];\nconsole.log(`pool 2 + int8: ${Math.round(combinedBytes)} bytes per doc (${(variants[0].bytes / combinedBytes).toFixed(1)}x smaller), nDCG@10 ${combined.toFixed(3)} (float32 ${base.toFixed(3)})`);\nawait colbert.dispose();",
 			"flags": [
 				"solution"
 			]
@@ -115,10 +118,10 @@ export const page: LessonPage = {
 export async function run(__rt: LessonRuntime): Promise<void> {
 	const console = __rt.console;
 	const { loadModel, table } = __rt.env;
-	// cell 0 (lessons/06-storage-and-compression/lesson.md:17)
+	// cell 0 (lessons/06-storage-and-compression/lesson.md:20)
 	await __rt.cell(0);
-	const nextUint32 = mulberry32(11);
-	const random = () => nextUint32() / 2 ** 32;
+	const random = uniformRandom(11);
+	/** `rows` random unit vectors of width `dim` (seeded, so every run shows the same numbers). */
 	function randomUnitRows(rows: number, dim: number): TokenMatrix {
 		const data = new Float32Array(rows * dim);
 		for (let r = 0; r < rows; r++) {
@@ -129,114 +132,60 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 		return { data, rows, dim };
 	}
 
-	// cell 1 (lessons/06-storage-and-compression/lesson.md:41)
+	// cell 1 (lessons/06-storage-and-compression/lesson.md:46)
 	await __rt.cell(1);
-	interface Int8Matrix { values: Int8Array; scales: Float32Array; rows: number; dim: number }
-	function toInt8(m: TokenMatrix): Int8Matrix {
-		const values = new Int8Array(m.rows * m.dim);
-		const scales = new Float32Array(m.rows);
-		for (let r = 0; r < m.rows; r++) {
-			let max = 0;
-			for (let k = 0; k < m.dim; k++) max = Math.max(max, Math.abs(m.data[r * m.dim + k]));
-			const s = max > 0 ? max / 127 : 1;
-			scales[r] = s;
-			for (let k = 0; k < m.dim; k++) values[r * m.dim + k] = Math.round(m.data[r * m.dim + k] / s);
-		}
-		return { values, scales, rows: m.rows, dim: m.dim };
-	}
-	function fromInt8(q: Int8Matrix): TokenMatrix {
-		const data = new Float32Array(q.rows * q.dim);
-		for (let r = 0; r < q.rows; r++) for (let k = 0; k < q.dim; k++) data[r * q.dim + k] = q.values[r * q.dim + k] * q.scales[r];
-		return { data, rows: q.rows, dim: q.dim };
-	}
-	const int8Bytes = (q: Int8Matrix) => q.values.byteLength + q.scales.byteLength;
+	const small = randomUnitRows(1, 8);
+	const small8 = encodeInt8(small);
+	table([
+		{ '': 'float32', ...Object.fromEntries(Array.from(small.data, (x, k) => [`x${k}`, x])) },
+		{ '': 'fp16 → float32', ...Object.fromEntries(Array.from(decodeFp16(encodeFp16(small.data)), (x, k) => [`x${k}`, x])) },
+		{ '': `int8 codes (s = ${small8.scales[0].toExponential(3)})`, ...Object.fromEntries(Array.from(small8.codes, (v, k) => [`x${k}`, v])) },
+		{ '': 'int8 → s · code', ...Object.fromEntries(Array.from(decodeInt8(small8).data, (x, k) => [`x${k}`, x])) }
+	], { digits: 4 });
+	table((['fp32', 'fp16', 'int8', 'binary'] as const).map((format) => ({ format, 'bytes per vector at dim 96': bytesPerVector(format, 96), 'x smaller than fp32': bytesPerVector('fp32', 96) / bytesPerVector(format, 96) })), { digits: 2 });
 
-	// cell 2 (lessons/06-storage-and-compression/lesson.md:69)
+	// cell 2 (lessons/06-storage-and-compression/lesson.md:67)
 	await __rt.cell(2);
-	interface BinaryMatrix { bits: Uint8Array; rows: number; dim: number }
-	function toBinary(m: TokenMatrix): BinaryMatrix {
-		const bytesPerRow = Math.ceil(m.dim / 8);
-		const bits = new Uint8Array(m.rows * bytesPerRow);
-		for (let r = 0; r < m.rows; r++) for (let k = 0; k < m.dim; k++) if (m.data[r * m.dim + k] > 0) bits[r * bytesPerRow + (k >> 3)] |= 1 << (k & 7);
-		return { bits, rows: m.rows, dim: m.dim };
-	}
-	/** ±1/√dim per bit, so that the dot product of two rows is exactly 1 − 2h/dim. */
-	function fromBinary(b: BinaryMatrix): TokenMatrix {
-		const bytesPerRow = Math.ceil(b.dim / 8);
-		const unit = 1 / Math.sqrt(b.dim);
-		const data = new Float32Array(b.rows * b.dim);
-		for (let r = 0; r < b.rows; r++) for (let k = 0; k < b.dim; k++) data[r * b.dim + k] = (b.bits[r * bytesPerRow + (k >> 3)] >> (k & 7)) & 1 ? unit : -unit;
-		return { data, rows: b.rows, dim: b.dim };
-	}
+	const bits = encodeBinary(small);
+	console.log(`signs of the 8 numbers: ${Array.from(small.data, (x) => (x > 0 ? 1 : 0)).join('')}; stored word (bit k = number k): ${bits.words[0].toString(2).padStart(8, '0').split('').reverse().join('')}`);
 
-	// cell 3 (lessons/06-storage-and-compression/lesson.md:89)
+	// cell 3 (lessons/06-storage-and-compression/lesson.md:75)
 	await __rt.cell(3);
 	const rq = randomUnitRows(32, 96);
 	const rdocs = Array.from({ length: 200 }, () => randomUnitRows(60, 96));
 	const exact = rdocs.map((d) => maxSim(rq, d));
-	const viaInt8 = rdocs.map((d) => maxSim(rq, fromInt8(toInt8(d))));
-	const viaBinary = rdocs.map((d) => maxSim(fromBinary(toBinary(rq)), fromBinary(toBinary(d))));
+	const viaFp16 = rdocs.map((d) => maxSim(rq, { data: decodeFp16(encodeFp16(d.data)), rows: d.rows, dim: d.dim }));
+	const viaInt8 = rdocs.map((d) => maxSimInt8(rq, encodeInt8(d)));
+	const rqBits = encodeBinary(rq);
+	const viaBinary = rdocs.map((d) => maxSimBinary(rqBits, encodeBinary(d)));
 	const meanAbs = (a: number[]) => a.reduce((s, x, i) => s + Math.abs(x - exact[i]), 0) / a.length;
 	const rankOf = (scores: number[]) => scores.map((s, i) => ({ s, i })).sort((a, b) => b.s - a.s).map((x) => x.i);
 	const top10 = new Set(rankOf(exact).slice(0, 10));
 	const overlap = (scores: number[]) => rankOf(scores).slice(0, 10).filter((i) => top10.has(i)).length;
 	table([
-		{ storage: 'float32', 'bytes per vector': 96 * 4, 'mean |score error|': 0, 'exact top 10 kept': 10 },
-		{ storage: 'int8 + scale', 'bytes per vector': int8Bytes(toInt8(rdocs[0])) / 60, 'mean |score error|': meanAbs(viaInt8), 'exact top 10 kept': overlap(viaInt8) },
-		{ storage: 'binary', 'bytes per vector': toBinary(rdocs[0]).bits.byteLength / 60, 'mean |score error|': meanAbs(viaBinary), 'exact top 10 kept': overlap(viaBinary) }
+		{ storage: 'float32', 'bytes per vector': bytesPerVector('fp32', 96), 'mean |score error|': 0, 'exact top 10 kept': 10 },
+		{ storage: 'fp16', 'bytes per vector': bytesPerVector('fp16', 96), 'mean |score error|': meanAbs(viaFp16), 'exact top 10 kept': overlap(viaFp16) },
+		{ storage: 'int8 + scale', 'bytes per vector': bytesPerVector('int8', 96), 'mean |score error|': meanAbs(viaInt8), 'exact top 10 kept': overlap(viaInt8) },
+		{ storage: 'binary', 'bytes per vector': bytesPerVector('binary', 96), 'mean |score error|': meanAbs(viaBinary), 'exact top 10 kept': overlap(viaBinary) }
 	], { digits: 4 });
 
-	// cell 4 (lessons/06-storage-and-compression/lesson.md:120)
+	// cell 4 (lessons/06-storage-and-compression/lesson.md:111)
 	await __rt.cell(4);
-	function poolTokens(m: TokenMatrix, factor: number): TokenMatrix {
-		const { dim } = m;
-		const target = Math.max(1, Math.ceil(m.rows / factor));
-		const sums = Array.from({ length: m.rows }, (_, r) => Float64Array.from(m.data.subarray(r * dim, (r + 1) * dim)));
-		const alive = new Array(m.rows).fill(true);
-		const cos = (a: Float64Array, b: Float64Array) => {
-			let dot = 0, na = 0, nb = 0;
-			for (let k = 0; k < dim; k++) {
-				dot += a[k] * b[k];
-				na += a[k] * a[k];
-				nb += b[k] * b[k];
-			}
-			return dot / Math.sqrt(na * nb || 1);
-		};
-		// sim[i][j] for i < j, updated only for the merged cluster.
-		const sim = sums.map((a, i) => sums.map((b, j) => (j > i ? cos(a, b) : -Infinity)));
-		for (let clusters = m.rows; clusters > target; clusters--) {
-			let bi = -1, bj = -1, best = -Infinity;
-			for (let i = 0; i < m.rows; i++) if (alive[i]) for (let j = i + 1; j < m.rows; j++) if (alive[j] && sim[i][j] > best) [best, bi, bj] = [sim[i][j], i, j];
-			for (let k = 0; k < dim; k++) sums[bi][k] += sums[bj][k];
-			alive[bj] = false;
-			for (let o = 0; o < m.rows; o++) if (alive[o] && o !== bi) {
-				const s = cos(sums[bi], sums[o]);
-				if (o > bi) sim[bi][o] = s;
-				else sim[o][bi] = s;
-			}
-		}
-		const kept = sums.filter((_, i) => alive[i]);
-		const data = new Float32Array(kept.length * dim);
-		kept.forEach((v, r) => {
-			const n = Math.sqrt(v.reduce((s, x) => s + x * x, 0)) || 1;
-			for (let k = 0; k < dim; k++) data[r * dim + k] = v[k] / n;
-		});
-		return { data, rows: kept.length, dim };
-	}
-	const pooled = poolTokens(rdocs[0], 2);
-	console.log(`pool factor 2: ${rdocs[0].rows} -> ${pooled.rows} vectors`);
+	const pooled = poolHierarchical(rdocs[0], 2);
+	console.log(`pool factor 2: ${rdocs[0].rows} -> ${pooled.matrix.rows} vectors; the first groups: ${pooled.groups.slice(0, 5).map((g) => `[${g.join(',')}]`).join(' ')}`);
+	console.log(`MaxSim on the random document: exact ${maxSim(rq, rdocs[0]).toFixed(3)}, pooled ${maxSim(rq, pooled.matrix).toFixed(3)}`);
 
-	// cell 5 (lessons/06-storage-and-compression/lesson.md:166)
+	// cell 5 (lessons/06-storage-and-compression/lesson.md:130)
 	await __rt.cell(5);
 	const demo = loadDemoCorpus();
 	const colbert = await loadModel('colbert');
 	const encoded = await colbert.encodeDocuments(demo.docs.map((d) => `${d.title}\n${d.text}`));
 	const queries = await Promise.all(demo.queries.map(async (q) => ({ id: q.id, m: (await colbert.encodeQuery(q.text)).matrix })));
 	const fp32 = encoded.map((e) => e.matrix);
-	const int8 = fp32.map(toInt8);
-	const binary = fp32.map(toBinary);
-	const int8Deq = int8.map(fromInt8);
-	const binaryDeq = binary.map(fromBinary);
+	const dim = fp32[0].dim;
+	const int8 = fp32.map(encodeInt8);
+	const binary = fp32.map(encodeBinary);
+	const fp16 = fp32.map((m) => ({ data: decodeFp16(encodeFp16(m.data)), rows: m.rows, dim: m.dim }));
 
 	function runWith(score: (q: TokenMatrix, i: number) => number, candidates?: (q: TokenMatrix) => number[]): Run {
 		return new Map(queries.map(({ id, m }) => {
@@ -247,38 +196,42 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 	}
 	function binaryShortlist(depth: number) {
 		return (q: TokenMatrix) => {
-			const qb = fromBinary(toBinary(q));
-			return binaryDeq.map((d, i) => ({ i, s: maxSim(qb, d) })).sort((a, b) => b.s - a.s).slice(0, depth).map((x) => x.i);
+			const qb = encodeBinary(q);
+			return binary.map((d, i) => ({ i, s: maxSimBinary(qb, d) })).sort((a, b) => b.s - a.s).slice(0, depth).map((x) => x.i);
 		};
 	}
 	const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+	const vectorsPerDoc = mean(fp32.map((m) => m.rows));
 	const variants: { name: string; bytes: number; run: Run }[] = [
-		{ name: 'float32 (exact)', bytes: mean(fp32.map((m) => m.data.byteLength)), run: runWith((q, i) => maxSim(q, fp32[i])) },
-		{ name: 'int8', bytes: mean(int8.map(int8Bytes)), run: runWith((q, i) => maxSim(q, int8Deq[i])) },
-		{ name: 'binary', bytes: mean(binary.map((b) => b.bits.byteLength)), run: runWith((q, i) => maxSim(fromBinary(toBinary(q)), binaryDeq[i])) },
-		{ name: 'binary, top 20 rescored in float32', bytes: mean(binary.map((b) => b.bits.byteLength)), run: runWith((q, i) => maxSim(q, fp32[i]), binaryShortlist(20)) }
+		{ name: 'float32 (exact)', bytes: vectorsPerDoc * bytesPerVector('fp32', dim), run: runWith((q, i) => maxSim(q, fp32[i])) },
+		{ name: 'fp16', bytes: vectorsPerDoc * bytesPerVector('fp16', dim), run: runWith((q, i) => maxSim(q, fp16[i])) },
+		{ name: 'int8', bytes: vectorsPerDoc * bytesPerVector('int8', dim), run: runWith((q, i) => maxSimInt8(q, int8[i])) },
+		{ name: 'binary', bytes: vectorsPerDoc * bytesPerVector('binary', dim), run: runWith((q, i) => maxSimBinary(encodeBinary(q), binary[i])) },
+		{ name: 'binary, top 20 rescored in float32', bytes: vectorsPerDoc * bytesPerVector('binary', dim), run: runWith((q, i) => maxSim(q, fp32[i]), binaryShortlist(20)) }
 	];
+	const pooledBy = new Map<number, TokenMatrix[]>();
 	for (const factor of [2, 3]) {
-		const pooledDocs = fp32.map((m) => poolTokens(m, factor));
-		variants.push({ name: `token pooling, factor ${factor}`, bytes: mean(pooledDocs.map((m) => m.data.byteLength)), run: runWith((q, i) => maxSim(q, pooledDocs[i])) });
+		const pooledDocs = fp32.map((m) => poolHierarchical(m, factor).matrix);
+		pooledBy.set(factor, pooledDocs);
+		variants.push({ name: `token pooling, factor ${factor}`, bytes: mean(pooledDocs.map((m) => m.rows)) * bytesPerVector('fp32', dim), run: runWith((q, i) => maxSim(q, pooledDocs[i])) });
 	}
 	const base = evaluateRun(variants[0].run, demo.qrels, ['ndcg@10']).mean['ndcg@10'];
 	table(variants.map((v) => {
-		const ndcg = evaluateRun(v.run, demo.qrels, ['ndcg@10']).mean['ndcg@10'];
-		return { variant: v.name, 'bytes per doc': Math.round(v.bytes), 'x smaller': variants[0].bytes / v.bytes, 'nDCG@10': ndcg, 'Δ vs float32': ndcg - base };
+		const c = compareRuns(variants[0].run, v.run, demo.qrels, { metrics: ['ndcg@10'], permutations: 2000 }).byMetric['ndcg@10'];
+		return { variant: v.name, 'bytes per doc': Math.round(v.bytes), 'x smaller': variants[0].bytes / v.bytes, 'nDCG@10': c.meanB, 'Δ vs float32': c.delta, 'wins/ties/losses': `${c.wins}/${c.ties}/${c.losses}`, 'p (randomisation)': c.pRandomization };
 	}), { digits: 3 });
 
-	// cell 6 (lessons/06-storage-and-compression/lesson.md:221)
+	// cell 6 (lessons/06-storage-and-compression/lesson.md:192)
 	await __rt.cell(6);
 	table([5, 10, 20, 40, 112].map((depth) => ({ depth, 'nDCG@10': evaluateRun(runWith((q, i) => maxSim(q, fp32[i]), binaryShortlist(depth)), demo.qrels, ['ndcg@10']).mean['ndcg@10'] })), { digits: 3 });
 	// At depth 112 every document is rescored exactly, so the result equals float32: the shortlist only
 	// loses quality when it drops a relevant document that full precision would have ranked highly.
 
-	// cell 7 (lessons/06-storage-and-compression/lesson.md:232)
+	// cell 7 (lessons/06-storage-and-compression/lesson.md:203)
 	await __rt.cell(7);
-	const pooledInt8 = fp32.map((m) => toInt8(poolTokens(m, 2)));
-	const pooledInt8Deq = pooledInt8.map(fromInt8);
-	const combined = evaluateRun(runWith((q, i) => maxSim(q, pooledInt8Deq[i])), demo.qrels, ['ndcg@10']).mean['ndcg@10'];
-	console.log(`pool 2 + int8: ${Math.round(mean(pooledInt8.map(int8Bytes)))} bytes per doc (${(variants[0].bytes / mean(pooledInt8.map(int8Bytes))).toFixed(1)}x smaller), nDCG@10 ${combined.toFixed(3)} (float32 ${base.toFixed(3)})`);
+	const pooledInt8 = pooledBy.get(2)!.map(encodeInt8);
+	const combinedBytes = mean(pooledInt8.map((m) => m.rows)) * bytesPerVector('int8', dim);
+	const combined = evaluateRun(runWith((q, i) => maxSimInt8(q, pooledInt8[i])), demo.qrels, ['ndcg@10']).mean['ndcg@10'];
+	console.log(`pool 2 + int8: ${Math.round(combinedBytes)} bytes per doc (${(variants[0].bytes / combinedBytes).toFixed(1)}x smaller), nDCG@10 ${combined.toFixed(3)} (float32 ${base.toFixed(3)})`);
 	await colbert.dispose();
 }

@@ -13,8 +13,8 @@ export const page: LessonPage = {
 	"number": 8,
 	"title": "Evaluating rankers",
 	"minutes": 20,
-	"summary": "nDCG, recall and MRR computed from judgments, a paired significance test, win/tie/loss and a per-query look at where two rankers differ, on a real test collection.",
-	"cells": 9,
+	"summary": "nDCG (linear and exponential gain), recall and MRR computed from judgments, a paired significance test, win/tie/loss and a per-query look at where two rankers differ, on a real test collection; then choosing a model from published scores and bytes.",
+	"cells": 13,
 	"blocks": [
 		{
 			"type": "markdown",
@@ -38,12 +38,22 @@ export const page: LessonPage = {
 		},
 		{
 			"type": "markdown",
-			"html": "<h2>The metrics, from the definitions</h2>\n<p>For one query, take the ranked list and look up each document&#39;s grade in the qrels (0 when unjudged).</p>\n<ul>\n<li><strong>Recall@k</strong>: the share of the query&#39;s relevant documents found in the top k.</li>\n<li><strong>MRR@k</strong>: 1 / rank of the first relevant document (0 if none in the top k). Rewards getting <em>one</em> right early.</li>\n<li><strong>nDCG@k</strong>: each hit earns <code>(2^grade − 1) / log₂(rank + 1)</code>; the sum (DCG) is divided by the DCG of\nthe ideal ordering, so 1 means &quot;as good as possible for this query&quot;. Graded, and discounted by rank.</li>\n</ul>\n<p>Let us compute nDCG@10 for one query by hand and check it against the engine&#39;s <code>evaluateRun</code>:</p>"
+			"html": "<h2>The metrics, from the definitions</h2>\n<p>For one query, take the ranked list and look up each document&#39;s grade in the qrels (0 when unjudged).</p>\n<ul>\n<li><strong>Recall@k</strong>: the share of the query&#39;s relevant documents found in the top k.</li>\n<li><strong>MRR@k</strong>: 1 / rank of the first relevant document (0 if none in the top k). Rewards getting <em>one</em> right early.</li>\n<li><strong>nDCG@k</strong>: each hit earns its <strong>grade</strong> discounted by rank, <code>grade / log₂(rank + 1)</code>; the sum (DCG) is\ndivided by the DCG of the ideal ordering, so 1 means &quot;as good as possible for this query&quot;. Graded, and\ndiscounted by rank. The gain is the grade itself (<em>linear</em> gain), as in Järvelin &amp; Kekäläinen&#39;s\noriginal definition and in what trec_eval&#39;s <code>ndcg_cut</code>, pytrec_eval and BEIR compute, so it is what\n<code>evaluateRun</code> computes too.</li>\n</ul>\n<p>Some papers use the <strong>exponential</strong> gain <code>2^grade − 1</code> instead (Burges et al., ICML 2005, with RankNet).\nIt is common in learning-to-rank work (LETOR, the Yahoo! and MSLR-WEB datasets) and in TREC Web track\nevaluations, where it makes a perfect answer (grade 3: gain 7) worth far more than a partial one (grade 1:\ngain 1). On binary judgments the two agree (2¹ − 1 = 1); on graded ones they do not, so say which one you\nreport.</p>\n<p>Let us compute nDCG@10 by hand for every judged query and check it against the engine&#39;s <code>evaluateRun</code>.\nThe cell stops with an error if the two ever disagree:</p>"
 		},
 		{
 			"type": "code",
 			"cell": 2,
-			"code": "import { evaluateRun } from './src/lib/engine/eval/metrics';\n\nfunction ndcgAt10(ranked: string[], grades: Map<string, number>): number {\n\tconst gain = (g: number) => 2 ** g - 1;\n\tconst dcg = ranked.slice(0, 10).reduce((s, id, i) => s + gain(grades.get(id) ?? 0) / Math.log2(i + 2), 0);\n\tconst ideal = [...grades.values()].filter((g) => g > 0).sort((a, b) => b - a).slice(0, 10);\n\tconst idcg = ideal.reduce((s, g, i) => s + gain(g) / Math.log2(i + 2), 0);\n\treturn idcg === 0 ? 0 : dcg / idcg;\n}\nconst example = judged.find((q) => (runA.get(q.id) ?? []).slice(0, 10).some((h) => (corpus.qrels.get(q.id)?.get(h.id) ?? 0) > 0)) ?? judged[0];\nconst evalA = evaluateRun(runA, corpus.qrels, ['ndcg@10', 'recall@100', 'mrr@10']);\nconsole.log(`query ${example.id}: \"${example.text}\"`);\nconsole.log('  by hand    nDCG@10 =', ndcgAt10((runA.get(example.id) ?? []).map((h) => h.id), corpus.qrels.get(example.id)!).toFixed(4));\nconsole.log('  evaluateRun nDCG@10 =', evalA.perQuery[example.id]['ndcg@10'].toFixed(4));",
+			"code": "import { evaluateRun } from './src/lib/engine/eval/metrics';\n\ntype Gain = (grade: number) => number;\nconst linear: Gain = (g) => g;\nconst exponential: Gain = (g) => 2 ** g - 1;\nfunction ndcgAt10(ranked: string[], grades: Map<string, number>, gain: Gain = linear): number {\n\tconst dcg = ranked.slice(0, 10).reduce((s, id, i) => s + gain(Math.max(0, grades.get(id) ?? 0)) / Math.log2(i + 2), 0);\n\tconst ideal = [...grades.values()].filter((g) => g > 0).sort((a, b) => b - a).slice(0, 10);\n\tconst idcg = ideal.reduce((s, g, i) => s + gain(g) / Math.log2(i + 2), 0);\n\treturn idcg === 0 ? 0 : dcg / idcg;\n}\n/** The run's documents best first, as evaluateRun orders them (score, then id descending). */\nconst rankedOf = (run: Run, qid: string) => [...(run.get(qid) ?? [])].sort((x, y) => y.score - x.score || (x.id < y.id ? 1 : x.id > y.id ? -1 : 0)).map((h) => h.id);\nconst evalA = evaluateRun(runA, corpus.qrels, ['ndcg@10', 'recall@100', 'mrr@10']);\nlet worstGap = 0;\nfor (const q of judged) {\n\tconst judgments = corpus.qrels.get(q.id)!;\n\tif (![...judgments.values()].some((g) => g > 0)) continue; // evaluateRun skips queries without a relevant document\n\tworstGap = Math.max(worstGap, Math.abs(ndcgAt10(rankedOf(runA, q.id), judgments) - evalA.perQuery[q.id]['ndcg@10']));\n}\nif (worstGap > 1e-9) throw new Error(`by-hand nDCG@10 and evaluateRun disagree by ${worstGap}`);\nconst example = judged.find((q) => rankedOf(runA, q.id).slice(0, 10).some((id) => (corpus.qrels.get(q.id)?.get(id) ?? 0) > 0)) ?? judged[0];\nconsole.log(`query ${example.id}: \"${example.text}\"`);\nconsole.log('  by hand     nDCG@10 =', ndcgAt10(rankedOf(runA, example.id), corpus.qrels.get(example.id)!).toFixed(4));\nconsole.log('  evaluateRun nDCG@10 =', evalA.perQuery[example.id]['ndcg@10'].toFixed(4));\nconsole.log(`largest difference over ${judged.length} judged queries: ${worstGap.toExponential(1)}`);",
+			"flags": []
+		},
+		{
+			"type": "markdown",
+			"html": "<p>Where the judgments are graded (the demo corpus grades 0 to 3; SciFact&#39;s are binary), the exponential\ngain gives a different number for the same ranking:</p>"
+		},
+		{
+			"type": "code",
+			"cell": 3,
+			"code": "const graded = judged.filter((q) => [...corpus.qrels.get(q.id)!.values()].some((g) => g > 1));\ntable(\n\t(graded.length ? graded : judged).slice(0, 5).map((q) => ({\n\t\tquery: q.id,\n\t\tgrades: [...new Set(corpus.qrels.get(q.id)!.values())].sort().join(' '),\n\t\t'nDCG@10 linear gain': ndcgAt10(rankedOf(runA, q.id), corpus.qrels.get(q.id)!, linear),\n\t\t'nDCG@10 exponential gain': ndcgAt10(rankedOf(runA, q.id), corpus.qrels.get(q.id)!, exponential)\n\t})),\n\t{ digits: 3 }\n);\nnote(graded.length ? `${graded.length} of ${judged.length} judged queries have a grade above 1: on those the two gains can differ.` : 'All judgments here are binary (0/1): both gains give the same nDCG.');",
 			"flags": []
 		},
 		{
@@ -52,7 +62,7 @@ export const page: LessonPage = {
 		},
 		{
 			"type": "code",
-			"cell": 3,
+			"cell": 4,
 			"code": "const evalB = evaluateRun(runB, corpus.qrels, ['ndcg@10', 'recall@100', 'mrr@10']);\ntable([\n\t{ ranker: 'A: BM25, stemmed', ...evalA.mean },\n\t{ ranker: 'B: BM25, no stemming', ...evalB.mean }\n]);",
 			"flags": []
 		},
@@ -62,7 +72,7 @@ export const page: LessonPage = {
 		},
 		{
 			"type": "code",
-			"cell": 4,
+			"cell": 5,
 			"code": "import { compareRuns } from './src/lib/engine/eval/significance';\n\nconst comparison = compareRuns(runA, runB, corpus.qrels, { metrics: ['ndcg@10', 'recall@100', 'mrr@10'], permutations: 5000 });\ntable(\n\tcomparison.metrics.map((m) => {\n\t\tconst c = comparison.byMetric[m];\n\t\treturn { metric: m, A: c.meanA, B: c.meanB, 'B − A': c.delta, 'p (randomisation)': c.pRandomization, 'p (t-test)': c.pTTest, wins: c.wins, ties: c.ties, losses: c.losses };\n\t})\n);",
 			"flags": []
 		},
@@ -72,7 +82,7 @@ export const page: LessonPage = {
 		},
 		{
 			"type": "code",
-			"cell": 5,
+			"cell": 6,
 			"code": "import { contributionBars } from './src/lib/viz/contribution-bars';\n\nconst deltas = Object.entries(comparison.perQueryDelta)\n\t.map(([qid, d]) => ({ qid, delta: d['ndcg@10'] }))\n\t.filter((d) => Math.abs(d.delta) > 1e-9)\n\t.sort((a, b) => a.delta - b.delta);\nconst extremes = [...deltas.slice(0, 6), ...deltas.slice(-6)].filter((d, i, all) => all.findIndex((x) => x.qid === d.qid) === i);\nconsole.log(`${deltas.length} of ${judged.length} queries change; the six largest losses and gains:`);\nshow(contributionBars({ tokens: extremes.map((d) => `query ${d.qid}`), values: extremes.map((d) => d.delta) }, { document: doc, label: 'nDCG@10 of B minus A, per query' }));",
 			"flags": [
 				"viz"
@@ -84,7 +94,7 @@ export const page: LessonPage = {
 		},
 		{
 			"type": "code",
-			"cell": 6,
+			"cell": 7,
 			"code": "const worst = deltas[0] ?? { qid: judged[0].id, delta: 0 };\nconst query = judged.find((q) => q.id === worst.qid)!;\nconst relevant = [...(corpus.qrels.get(query.id) ?? new Map()).entries()].filter(([, g]) => g > 0).map(([id]) => id);\nconst rankIn = (run: Run, id: string) => (run.get(query.id) ?? []).find((h) => h.id === id)?.rank ?? '> 100';\nconsole.log(`query ${query.id}: \"${query.text}\" (ΔnDCG@10 ${worst.delta.toFixed(3)})`);\ntable(relevant.map((id) => ({ document: id, title: corpus.docs.find((d) => d.id === id)?.title.slice(0, 70) ?? '', 'rank in A': rankIn(runA, id), 'rank in B': rankIn(runB, id) })));",
 			"flags": []
 		},
@@ -98,7 +108,7 @@ export const page: LessonPage = {
 		},
 		{
 			"type": "code",
-			"cell": 7,
+			"cell": 8,
 			"code": "const runC = runOf(Bm25Index.build(corpus.docs, { k1: 1.2, b: 0.75 }));\nconst ac = compareRuns(runA, runC, corpus.qrels, { metrics: ['ndcg@10', 'recall@100'], permutations: 5000 });\ntable(ac.metrics.map((m) => ({ metric: m, A: ac.byMetric[m].meanA, C: ac.byMetric[m].meanB, p: ac.byMetric[m].pRandomization, wins: ac.byMetric[m].wins, ties: ac.byMetric[m].ties, losses: ac.byMetric[m].losses })));\n// Switch only if the gain is consistent (p < 0.05) on the metric you care about; otherwise keep the\n// published settings, which at least make your numbers comparable with other people's.",
 			"flags": [
 				"solution"
@@ -110,7 +120,7 @@ export const page: LessonPage = {
 		},
 		{
 			"type": "code",
-			"cell": 8,
+			"cell": 9,
 			"code": "const evalA2 = evaluateRun(runA, corpus.qrels, ['ndcg@10', 'mrr@10']);\nconst evalB2 = evaluateRun(runB, corpus.qrels, ['ndcg@10', 'mrr@10']);\nconst disagree = Object.keys(evalA2.perQuery).find(\n\t(q) => evalB2.perQuery[q]['ndcg@10'] > evalA2.perQuery[q]['ndcg@10'] + 1e-9 && evalB2.perQuery[q]['mrr@10'] <= evalA2.perQuery[q]['mrr@10'] + 1e-9\n);\nif (disagree) {\n\tconst rel = [...corpus.qrels.get(disagree)!.entries()].filter(([, g]) => g > 0).map(([id]) => id);\n\tconst ranks = (run: Run) => rel.map((id) => (run.get(disagree) ?? []).find((h) => h.id === id)?.rank ?? '-').join(', ');\n\tconsole.log(`${disagree}: ranks of relevant docs in A: ${ranks(runA)}; in B: ${ranks(runB)}`);\n\t// MRR only sees the first relevant document; nDCG also rewards moving the second and third ones up.\n} else console.log('no such query in this collection: MRR and nDCG agree on the direction of every change here');",
 			"flags": [
 				"solution"
@@ -118,7 +128,43 @@ export const page: LessonPage = {
 		},
 		{
 			"type": "markdown",
-			"html": "<h2>What to take away</h2>\n<ul>\n<li>Report more than one metric, the number of judged queries, and a paired test.</li>\n<li>Look at win/tie/loss and at the queries that moved most before believing a mean.</li>\n<li>Metrics are only as good as the judgments: unjudged documents count as non-relevant, which penalises\nrankers that find <em>new</em> relevant documents. Keep that in mind when a neural ranker &quot;loses&quot; on an old\ncollection.</li>\n</ul>"
+			"html": "<h2>Choosing a model from published numbers</h2>\n<p>Leaderboards are where most model choices start. The table below holds published nDCG@10 (×100) on five\nBEIR test collections, <strong>as collected in latelab&#39;s model reference sheet</strong> (<code>../shared/docs/MODELS.md</code>, whose BM25 rows\ncome from the BEIR paper and Pyserini). None of these numbers is measured here. Next to quality the cell puts what each model costs to store: the vector width\n(<code>dim</code>), how many vectors a SciFact document becomes, and the bytes per document in float32.</p>"
+		},
+		{
+			"type": "code",
+			"cell": 10,
+			"code": "/** Published nDCG@10 x100 (BEIR test splits), from the MODELS.md reference sheet; not measured here. */\nconst published = [\n\t{ system: 'BM25 flat (Pyserini)', kind: 'lexical', dim: 0, docLength: 0, SciFact: 67.9, NFCorpus: 32.2, FiQA: 23.6, ArguAna: 39.7, SCIDOCS: 14.9 },\n\t{ system: 'all-MiniLM-L6-v2', kind: 'single vector', dim: 384, docLength: 256, SciFact: 64.5, NFCorpus: 31.6, FiQA: 36.9, ArguAna: 50.2, SCIDOCS: 21.6 },\n\t{ system: 'bge-small-en-v1.5', kind: 'single vector', dim: 384, docLength: 512, SciFact: 71.3, NFCorpus: 34.3, FiQA: 40.3, ArguAna: 60.4, SCIDOCS: 20.5 },\n\t{ system: 'colbertv2.0', kind: 'multi-vector', dim: 128, docLength: 180, SciFact: 69.3, NFCorpus: 33.8, FiQA: 35.6, ArguAna: 46.3, SCIDOCS: 15.4 },\n\t{ system: 'answerai-colbert-small-v1', kind: 'multi-vector', dim: 96, docLength: 300, SciFact: 74.8, NFCorpus: 37.3, FiQA: 41.2, ArguAna: 50.1, SCIDOCS: 18.4 }\n];\n// Vectors per SciFact document: SCALE.md counts about 1.3 M answerai-colbert-small vectors for SciFact's\n// 5,183 documents (document length 300); colbertv2.0 cuts the same texts at 180 word pieces.\nconst scifactVectors = 1.3e6 / 5183;\nconst vectorsPerDoc = (r: (typeof published)[number]) => (r.kind === 'multi-vector' ? Math.min(r.docLength, scifactVectors) : r.kind === 'single vector' ? 1 : 0);\ntable(published.map((r) => ({\n\tsystem: r.system,\n\tdim: r.dim || '',\n\t'doc length (pieces)': r.docLength || '',\n\t'vectors per doc': Math.round(vectorsPerDoc(r)) || '',\n\t'float32 KB per doc': r.dim ? (vectorsPerDoc(r) * r.dim * 4) / 1024 : '',\n\tSciFact: r.SciFact, NFCorpus: r.NFCorpus, FiQA: r.FiQA, ArguAna: r.ArguAna, SCIDOCS: r.SCIDOCS\n})), { digits: 1 });",
+			"flags": []
+		},
+		{
+			"type": "markdown",
+			"html": "<p>Read it as a researcher would:</p>\n<ul>\n<li><strong>Late interaction is not automatically better than one vector.</strong> Compare the strong single-vector\nbge-small-en-v1.5 with the older colbertv2.0 column by column:</li>\n</ul>"
+		},
+		{
+			"type": "code",
+			"cell": 11,
+			"code": "const datasets = ['SciFact', 'NFCorpus', 'FiQA', 'ArguAna', 'SCIDOCS'] as const;\nconst row = (name: string) => published.find((r) => r.system === name)!;\nconst versus = (a: string, b: string) => datasets.filter((d) => row(a)[d] > row(b)[d]);\nconst bge = 'bge-small-en-v1.5', v2 = 'colbertv2.0', small = 'answerai-colbert-small-v1';\nconsole.log(`${bge} beats ${v2} on ${versus(bge, v2).length} of 5 (${versus(bge, v2).join(', ')}), storing ${((vectorsPerDoc(row(v2)) * 128) / 384).toFixed(0)}x fewer numbers per document`);\nconsole.log(`${small} beats ${bge} on ${versus(small, bge).length} of 5 (${versus(small, bge).join(', ')}); ${bge} wins ${versus(bge, small).join(', ')}`);",
+			"flags": []
+		},
+		{
+			"type": "markdown",
+			"html": "<ul>\n<li>A newer, <em>smaller</em> late-interaction model (answerai-colbert-small, 96 dims, a 384-wide encoder) beats\nthe older BERT-base colbertv2.0 everywhere in this table: training recipe and data matter as much as the\narchitecture.</li>\n<li>Differences of a point or two are within what the BM25 variant, truncation and the model&#39;s numeric\nprecision move (MODELS.md notes q8 ONNX shifts nDCG by a few tenths); a published table gives no paired\ntest, so run one on your own queries (as above) before switching.</li>\n<li>Bytes: the multi-vector rows store one vector per word piece; compare their KB column with the\nsingle vector&#39;s. Lessons 6 and 9 show how much of that compression and\ncandidate generation win back.</li>\n</ul>"
+		},
+		{
+			"type": "exercise",
+			"html": "<p>Using <code>published</code>, rank the five systems by their mean nDCG@10 over the five collections and by their\nmean rank across collections. Do the two orders agree? Which system would you pick for an argument-\nretrieval collection like ArguAna, and why is one collection not enough to decide?</p>"
+		},
+		{
+			"type": "code",
+			"cell": 12,
+			"code": "const meanScore = (r: (typeof published)[number]) => datasets.reduce((s, d) => s + r[d], 0) / datasets.length;\nconst placeIn = (r: (typeof published)[number], d: (typeof datasets)[number]) => 1 + published.filter((o) => o[d] > r[d]).length;\nconst meanRank = (r: (typeof published)[number]) => datasets.reduce((s, d) => s + placeIn(r, d), 0) / datasets.length;\ntable([...published].sort((a, b) => meanScore(b) - meanScore(a)).map((r) => ({ system: r.system, 'mean nDCG@10': meanScore(r), 'mean rank': meanRank(r) })), { digits: 2 });\n// ArguAna (counter-argument retrieval, long queries) favours the single-vector models in this table; one\n// collection's topic and query style decide a lot, so check the collections closest to yours.",
+			"flags": [
+				"solution"
+			]
+		},
+		{
+			"type": "markdown",
+			"html": "<h2>What to take away</h2>\n<ul>\n<li>Report more than one metric, the number of judged queries, and a paired test.</li>\n<li>Look at win/tie/loss and at the queries that moved most before believing a mean.</li>\n<li>Published tables rank models on someone else&#39;s collections, without a paired test; weigh them with\nthe bytes and milliseconds each model costs, and test on your own queries.</li>\n<li>Metrics are only as good as the judgments: unjudged documents count as non-relevant, which penalises\nrankers that find <em>new</em> relevant documents. Keep that in mind when a neural ranker &quot;loses&quot; on an old\ncollection.</li>\n</ul>"
 		}
 	]
 };
@@ -146,31 +192,57 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 	const runB = runOf(unstemmed);
 	console.log(`${corpus.docs.length} documents, ${judged.length} judged queries, two indexes and runs in ${(performance.now() - t0).toFixed(0)} ms`);
 
-	// cell 2 (lessons/08-evaluating-rankers/lesson.md:59)
+	// cell 2 (lessons/08-evaluating-rankers/lesson.md:69)
 	await __rt.cell(2);
-	function ndcgAt10(ranked: string[], grades: Map<string, number>): number {
-		const gain = (g: number) => 2 ** g - 1;
-		const dcg = ranked.slice(0, 10).reduce((s, id, i) => s + gain(grades.get(id) ?? 0) / Math.log2(i + 2), 0);
+	type Gain = (grade: number) => number;
+	const linear: Gain = (g) => g;
+	const exponential: Gain = (g) => 2 ** g - 1;
+	function ndcgAt10(ranked: string[], grades: Map<string, number>, gain: Gain = linear): number {
+		const dcg = ranked.slice(0, 10).reduce((s, id, i) => s + gain(Math.max(0, grades.get(id) ?? 0)) / Math.log2(i + 2), 0);
 		const ideal = [...grades.values()].filter((g) => g > 0).sort((a, b) => b - a).slice(0, 10);
 		const idcg = ideal.reduce((s, g, i) => s + gain(g) / Math.log2(i + 2), 0);
 		return idcg === 0 ? 0 : dcg / idcg;
 	}
-	const example = judged.find((q) => (runA.get(q.id) ?? []).slice(0, 10).some((h) => (corpus.qrels.get(q.id)?.get(h.id) ?? 0) > 0)) ?? judged[0];
+	/** The run's documents best first, as evaluateRun orders them (score, then id descending). */
+	const rankedOf = (run: Run, qid: string) => [...(run.get(qid) ?? [])].sort((x, y) => y.score - x.score || (x.id < y.id ? 1 : x.id > y.id ? -1 : 0)).map((h) => h.id);
 	const evalA = evaluateRun(runA, corpus.qrels, ['ndcg@10', 'recall@100', 'mrr@10']);
+	let worstGap = 0;
+	for (const q of judged) {
+		const judgments = corpus.qrels.get(q.id)!;
+		if (![...judgments.values()].some((g) => g > 0)) continue; // evaluateRun skips queries without a relevant document
+		worstGap = Math.max(worstGap, Math.abs(ndcgAt10(rankedOf(runA, q.id), judgments) - evalA.perQuery[q.id]['ndcg@10']));
+	}
+	if (worstGap > 1e-9) throw new Error(`by-hand nDCG@10 and evaluateRun disagree by ${worstGap}`);
+	const example = judged.find((q) => rankedOf(runA, q.id).slice(0, 10).some((id) => (corpus.qrels.get(q.id)?.get(id) ?? 0) > 0)) ?? judged[0];
 	console.log(`query ${example.id}: "${example.text}"`);
-	console.log('  by hand    nDCG@10 =', ndcgAt10((runA.get(example.id) ?? []).map((h) => h.id), corpus.qrels.get(example.id)!).toFixed(4));
+	console.log('  by hand     nDCG@10 =', ndcgAt10(rankedOf(runA, example.id), corpus.qrels.get(example.id)!).toFixed(4));
 	console.log('  evaluateRun nDCG@10 =', evalA.perQuery[example.id]['ndcg@10'].toFixed(4));
+	console.log(`largest difference over ${judged.length} judged queries: ${worstGap.toExponential(1)}`);
 
-	// cell 3 (lessons/08-evaluating-rankers/lesson.md:78)
+	// cell 3 (lessons/08-evaluating-rankers/lesson.md:101)
 	await __rt.cell(3);
+	const graded = judged.filter((q) => [...corpus.qrels.get(q.id)!.values()].some((g) => g > 1));
+	table(
+		(graded.length ? graded : judged).slice(0, 5).map((q) => ({
+			query: q.id,
+			grades: [...new Set(corpus.qrels.get(q.id)!.values())].sort().join(' '),
+			'nDCG@10 linear gain': ndcgAt10(rankedOf(runA, q.id), corpus.qrels.get(q.id)!, linear),
+			'nDCG@10 exponential gain': ndcgAt10(rankedOf(runA, q.id), corpus.qrels.get(q.id)!, exponential)
+		})),
+		{ digits: 3 }
+	);
+	note(graded.length ? `${graded.length} of ${judged.length} judged queries have a grade above 1: on those the two gains can differ.` : 'All judgments here are binary (0/1): both gains give the same nDCG.');
+
+	// cell 4 (lessons/08-evaluating-rankers/lesson.md:117)
+	await __rt.cell(4);
 	const evalB = evaluateRun(runB, corpus.qrels, ['ndcg@10', 'recall@100', 'mrr@10']);
 	table([
 		{ ranker: 'A: BM25, stemmed', ...evalA.mean },
 		{ ranker: 'B: BM25, no stemming', ...evalB.mean }
 	]);
 
-	// cell 4 (lessons/08-evaluating-rankers/lesson.md:94)
-	await __rt.cell(4);
+	// cell 5 (lessons/08-evaluating-rankers/lesson.md:133)
+	await __rt.cell(5);
 	const comparison = compareRuns(runA, runB, corpus.qrels, { metrics: ['ndcg@10', 'recall@100', 'mrr@10'], permutations: 5000 });
 	table(
 		comparison.metrics.map((m) => {
@@ -179,8 +251,8 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 		})
 	);
 
-	// cell 5 (lessons/08-evaluating-rankers/lesson.md:116)
-	await __rt.cell(5);
+	// cell 6 (lessons/08-evaluating-rankers/lesson.md:155)
+	await __rt.cell(6);
 	const deltas = Object.entries(comparison.perQueryDelta)
 		.map(([qid, d]) => ({ qid, delta: d['ndcg@10'] }))
 		.filter((d) => Math.abs(d.delta) > 1e-9)
@@ -189,8 +261,8 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 	console.log(`${deltas.length} of ${judged.length} queries change; the six largest losses and gains:`);
 	show(contributionBars({ tokens: extremes.map((d) => `query ${d.qid}`), values: extremes.map((d) => d.delta) }, { document: doc, label: 'nDCG@10 of B minus A, per query' }));
 
-	// cell 6 (lessons/08-evaluating-rankers/lesson.md:130)
-	await __rt.cell(6);
+	// cell 7 (lessons/08-evaluating-rankers/lesson.md:169)
+	await __rt.cell(7);
 	const worst = deltas[0] ?? { qid: judged[0].id, delta: 0 };
 	const query = judged.find((q) => q.id === worst.qid)!;
 	const relevant = [...(corpus.qrels.get(query.id) ?? new Map()).entries()].filter(([, g]) => g > 0).map(([id]) => id);
@@ -198,16 +270,16 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 	console.log(`query ${query.id}: "${query.text}" (ΔnDCG@10 ${worst.delta.toFixed(3)})`);
 	table(relevant.map((id) => ({ document: id, title: corpus.docs.find((d) => d.id === id)?.title.slice(0, 70) ?? '', 'rank in A': rankIn(runA, id), 'rank in B': rankIn(runB, id) })));
 
-	// cell 7 (lessons/08-evaluating-rankers/lesson.md:148)
-	await __rt.cell(7);
+	// cell 8 (lessons/08-evaluating-rankers/lesson.md:187)
+	await __rt.cell(8);
 	const runC = runOf(Bm25Index.build(corpus.docs, { k1: 1.2, b: 0.75 }));
 	const ac = compareRuns(runA, runC, corpus.qrels, { metrics: ['ndcg@10', 'recall@100'], permutations: 5000 });
 	table(ac.metrics.map((m) => ({ metric: m, A: ac.byMetric[m].meanA, C: ac.byMetric[m].meanB, p: ac.byMetric[m].pRandomization, wins: ac.byMetric[m].wins, ties: ac.byMetric[m].ties, losses: ac.byMetric[m].losses })));
 	// Switch only if the gain is consistent (p < 0.05) on the metric you care about; otherwise keep the
 	// published settings, which at least make your numbers comparable with other people's.
 
-	// cell 8 (lessons/08-evaluating-rankers/lesson.md:161)
-	await __rt.cell(8);
+	// cell 9 (lessons/08-evaluating-rankers/lesson.md:200)
+	await __rt.cell(9);
 	const evalA2 = evaluateRun(runA, corpus.qrels, ['ndcg@10', 'mrr@10']);
 	const evalB2 = evaluateRun(runB, corpus.qrels, ['ndcg@10', 'mrr@10']);
 	const disagree = Object.keys(evalA2.perQuery).find(
@@ -219,4 +291,45 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 		console.log(`${disagree}: ranks of relevant docs in A: ${ranks(runA)}; in B: ${ranks(runB)}`);
 		// MRR only sees the first relevant document; nDCG also rewards moving the second and third ones up.
 	} else console.log('no such query in this collection: MRR and nDCG agree on the direction of every change here');
+
+	// cell 10 (lessons/08-evaluating-rankers/lesson.md:221)
+	await __rt.cell(10);
+	/** Published nDCG@10 x100 (BEIR test splits), from the MODELS.md reference sheet; not measured here. */
+	const published = [
+		{ system: 'BM25 flat (Pyserini)', kind: 'lexical', dim: 0, docLength: 0, SciFact: 67.9, NFCorpus: 32.2, FiQA: 23.6, ArguAna: 39.7, SCIDOCS: 14.9 },
+		{ system: 'all-MiniLM-L6-v2', kind: 'single vector', dim: 384, docLength: 256, SciFact: 64.5, NFCorpus: 31.6, FiQA: 36.9, ArguAna: 50.2, SCIDOCS: 21.6 },
+		{ system: 'bge-small-en-v1.5', kind: 'single vector', dim: 384, docLength: 512, SciFact: 71.3, NFCorpus: 34.3, FiQA: 40.3, ArguAna: 60.4, SCIDOCS: 20.5 },
+		{ system: 'colbertv2.0', kind: 'multi-vector', dim: 128, docLength: 180, SciFact: 69.3, NFCorpus: 33.8, FiQA: 35.6, ArguAna: 46.3, SCIDOCS: 15.4 },
+		{ system: 'answerai-colbert-small-v1', kind: 'multi-vector', dim: 96, docLength: 300, SciFact: 74.8, NFCorpus: 37.3, FiQA: 41.2, ArguAna: 50.1, SCIDOCS: 18.4 }
+	];
+	// Vectors per SciFact document: SCALE.md counts about 1.3 M answerai-colbert-small vectors for SciFact's
+	// 5,183 documents (document length 300); colbertv2.0 cuts the same texts at 180 word pieces.
+	const scifactVectors = 1.3e6 / 5183;
+	const vectorsPerDoc = (r: (typeof published)[number]) => (r.kind === 'multi-vector' ? Math.min(r.docLength, scifactVectors) : r.kind === 'single vector' ? 1 : 0);
+	table(published.map((r) => ({
+		system: r.system,
+		dim: r.dim || '',
+		'doc length (pieces)': r.docLength || '',
+		'vectors per doc': Math.round(vectorsPerDoc(r)) || '',
+		'float32 KB per doc': r.dim ? (vectorsPerDoc(r) * r.dim * 4) / 1024 : '',
+		SciFact: r.SciFact, NFCorpus: r.NFCorpus, FiQA: r.FiQA, ArguAna: r.ArguAna, SCIDOCS: r.SCIDOCS
+	})), { digits: 1 });
+
+	// cell 11 (lessons/08-evaluating-rankers/lesson.md:249)
+	await __rt.cell(11);
+	const datasets = ['SciFact', 'NFCorpus', 'FiQA', 'ArguAna', 'SCIDOCS'] as const;
+	const row = (name: string) => published.find((r) => r.system === name)!;
+	const versus = (a: string, b: string) => datasets.filter((d) => row(a)[d] > row(b)[d]);
+	const bge = 'bge-small-en-v1.5', v2 = 'colbertv2.0', small = 'answerai-colbert-small-v1';
+	console.log(`${bge} beats ${v2} on ${versus(bge, v2).length} of 5 (${versus(bge, v2).join(', ')}), storing ${((vectorsPerDoc(row(v2)) * 128) / 384).toFixed(0)}x fewer numbers per document`);
+	console.log(`${small} beats ${bge} on ${versus(small, bge).length} of 5 (${versus(small, bge).join(', ')}); ${bge} wins ${versus(bge, small).join(', ')}`);
+
+	// cell 12 (lessons/08-evaluating-rankers/lesson.md:274)
+	await __rt.cell(12);
+	const meanScore = (r: (typeof published)[number]) => datasets.reduce((s, d) => s + r[d], 0) / datasets.length;
+	const placeIn = (r: (typeof published)[number], d: (typeof datasets)[number]) => 1 + published.filter((o) => o[d] > r[d]).length;
+	const meanRank = (r: (typeof published)[number]) => datasets.reduce((s, d) => s + placeIn(r, d), 0) / datasets.length;
+	table([...published].sort((a, b) => meanScore(b) - meanScore(a)).map((r) => ({ system: r.system, 'mean nDCG@10': meanScore(r), 'mean rank': meanRank(r) })), { digits: 2 });
+	// ArguAna (counter-argument retrieval, long queries) favours the single-vector models in this table; one
+	// collection's topic and query style decide a lot, so check the collections closest to yours.
 }

@@ -35,35 +35,35 @@ export const LESSONS: LessonSummary[] = [
 		"number": 4,
 		"title": "Making MaxSim fast",
 		"minutes": 20,
-		"summary": "From the textbook loop to blocked JavaScript, WebAssembly SIMD, worker threads and WebGPU, each measured here in GFLOP/s and set against the machine's own ceiling."
+		"summary": "From the textbook loop to blocked JavaScript, WebAssembly SIMD, worker threads and WebGPU, each measured here in GFLOP/s and set against the ceiling of latelab's SIMD128 kernel."
 	},
 	{
 		"slug": "05-reading-the-matrices",
 		"number": 5,
 		"title": "Reading the matrices",
 		"minutes": 20,
-		"summary": "Where late interaction beats keywords (paraphrase, rare terms, keyword stuffing) and where it fails (negation), read off the similarity matrices of real queries on the demo corpus."
+		"summary": "How late interaction and keywords differ on paraphrases, keyword stuffing and rare terms, and where MaxSim fails (negation), read off the similarity matrices of the demo queries, with what 3-6 queries per tag can and cannot show."
 	},
 	{
 		"slug": "06-storage-and-compression",
 		"number": 6,
 		"title": "Storage and compression",
 		"minutes": 20,
-		"summary": "What a multi-vector index costs in bytes per document, and what int8 and binary quantisation (with rescoring) and token pooling save and lose, measured on the demo corpus."
+		"summary": "What a multi-vector index costs in bytes per document, and what fp16, int8 and binary quantisation (with rescoring) and token pooling save and lose, measured with the engine's own codecs on the demo corpus."
 	},
 	{
 		"slug": "07-multi-stage-retrieval",
 		"number": 7,
 		"title": "Multi-stage retrieval",
 		"minutes": 20,
-		"summary": "A cheap first stage (BM25 or dense) picks candidates, an expensive reranker (MaxSim or a cross-encoder) orders them; how the candidate depth trades quality against latency, measured."
+		"summary": "A cheap first stage (BM25, dense, or both fused with reciprocal rank fusion) picks candidates, an expensive reranker (MaxSim or a cross-encoder) orders them; how the candidate depth trades quality against latency, measured and tested."
 	},
 	{
 		"slug": "08-evaluating-rankers",
 		"number": 8,
 		"title": "Evaluating rankers",
 		"minutes": 20,
-		"summary": "nDCG, recall and MRR computed from judgments, a paired significance test, win/tie/loss and a per-query look at where two rankers differ, on a real test collection."
+		"summary": "nDCG (linear and exponential gain), recall and MRR computed from judgments, a paired significance test, win/tie/loss and a per-query look at where two rankers differ, on a real test collection; then choosing a model from published scores and bytes."
 	}
 ];
 

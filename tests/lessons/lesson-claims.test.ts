@@ -1,0 +1,37 @@
+// @vitest-environment jsdom
+/**
+ * Claims the lessons' prose makes about their own output, checked by running the cells (model-free ones,
+ * in the page runtime on the demo corpus).
+ */
+import { describe, expect, it } from 'vitest';
+import { createLessonRuntime } from '../../src/lib/lessons/runtime';
+import { loadGenerated, recorder } from './generated-lesson';
+
+/** Runs every cell of a lesson that needs no model; returns all printed lines. */
+async function printedLines(slug: string): Promise<string[]> {
+	const mod = await loadGenerated(slug);
+	const firstModels = mod.page.blocks.find((b) => b.type === 'code' && b.flags.includes('models'));
+	const gate = firstModels?.type === 'code' ? firstModels.cell : Infinity;
+	const { cells, output } = recorder();
+	class Stop extends Error {}
+	const rt = createLessonRuntime({ output, beforeCell: (i) => { if (i >= gate) throw new Stop(); } });
+	await mod.run(rt).catch((e) => { if (!(e instanceof Stop)) throw e; });
+	return [...cells.values()].flatMap((c) => c.text);
+}
+
+const numberAfter = (lines: string[], label: RegExp) => {
+	const line = lines.find((l) => label.test(l));
+	if (!line) throw new Error(`no line matching ${label} in:\n${lines.join('\n')}`);
+	return Number(/=\s*(-?\d+(?:\.\d+)?)/.exec(line)?.[1]);
+};
+
+describe('lesson 08-evaluating-rankers', () => {
+	it('08: the by-hand nDCG@10 (linear gain) equals evaluateRun on the graded demo judgments', async () => {
+		const lines = await printedLines('08-evaluating-rankers');
+		const byHand = numberAfter(lines, /by hand\s+nDCG@10 =/);
+		const engine = numberAfter(lines, /evaluateRun nDCG@10 =/);
+		expect(Number.isFinite(byHand)).toBe(true);
+		expect(byHand).toBeCloseTo(engine, 4);
+		expect(lines.some((l) => /^largest difference over \d+ judged queries: 0\.0e\+0$/.test(l))).toBe(true);
+	});
+});
