@@ -9,5 +9,6 @@ export { barChart, formatCount, type BarDatum, type BarChartOptions } from './ba
 export { deltaBars, type DeltaDatum, type DeltaBarsOptions } from './delta-bars';
 export { qualityCost, describePoint, byteTicks, shortBytes, isPlottable, type QualityCostDatum, type QualityCostOptions } from './quality-cost';
 export { patchHeatmap, patchContributions, describePatch, isSafeImageUrl, type PatchHeatmapData, type PatchHeatmapOptions, type PatchLayer } from './patch-heatmap';
+export { diffVsExact, driftSummary, type DiffVsExactData, type DiffVsExactOptions } from './diff-vs-exact';
 export { valueColor, shadeColor, finiteExtent, type ScaleKind } from './color';
 export { resolveDocument, formatScore, type VizContext } from './dom';

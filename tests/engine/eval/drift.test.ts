@@ -9,6 +9,7 @@ describe('rankingDrift', () => {
 	it('rankingDrift(hits, exact, k) matches the TSDoc example by hand', () => {
 		const d = rankingDrift(hits([['a', 0.9], ['c', 0.5]]), hits([['a', 1], ['b', 0.7], ['c', 0.6]]), 2);
 		expect(d.common).toBe(1);
+		expect(d.depth).toBe(2);
 		expect(d.overlap).toBeCloseTo(0.5, 12);
 		expect(d.entered).toEqual([{ id: 'c', rank: 2, exactRank: 3 }]);
 		expect(d.left).toEqual([{ id: 'b', rank: undefined, exactRank: 2 }]);

@@ -24,7 +24,9 @@ export interface RankingDrift {
 	k: number;
 	/** Documents in both top-k lists. */
 	common: number;
-	/** `common / min(k, exact list length)`: 1 when the top k is unchanged (1 for two empty lists). */
+	/** Documents in the exact top k, `min(k, exact list length)`: the overlap's denominator. */
+	depth: number;
+	/** `common / depth`: 1 when the top k is unchanged (1 for two empty lists). */
 	overlap: number;
 	/** In the approximate top k but not the exact top k, in approximate order. */
 	entered: DriftEntry[];
@@ -46,7 +48,7 @@ export interface RankingDrift {
  * rankingDrift(
  *   [{ id: 'a', score: 0.9, rank: 1 }, { id: 'c', score: 0.5, rank: 2 }],
  *   [{ id: 'a', score: 1, rank: 1 }, { id: 'b', score: 0.7, rank: 2 }, { id: 'c', score: 0.6, rank: 3 }], 2)
- * // common 1, overlap 0.5, entered [{ id: 'c', rank: 2, exactRank: 3 }], left [{ id: 'b', exactRank: 2 }],
+ * // common 1, depth 2, overlap 0.5, entered [{ id: 'c', rank: 2, exactRank: 3 }], left [{ id: 'b', exactRank: 2 }],
  * // compared 2 (a and c), meanDrift (0.1 + 0.1) / 2 = 0.1, maxDrift 0.1
  */
 export function rankingDrift(hits: readonly Hit[], exact: readonly Hit[], k = 10): RankingDrift {
@@ -80,7 +82,7 @@ export function rankingDrift(hits: readonly Hit[], exact: readonly Hit[], k = 10
 		if (d > max) max = d;
 	}
 	return {
-		k, common, overlap, entered, left, compared,
+		k, common, depth: denominator, overlap, entered, left, compared,
 		meanDrift: compared === 0 ? NaN : sum / compared,
 		maxDrift: compared === 0 ? NaN : max
 	};
