@@ -8,6 +8,7 @@ import type { BiEncoder, ColbertEncoder, ModelRef } from '../encoders/encoder';
 import type { LatelabError } from '../errors';
 import { decodeDenseBatch, decodeMultiVectorBatch, encodeDenseBatch, encodeMultiVectorBatch, type MultiVectorDoc } from '../index/serialize';
 import { encodeCached, type CorpusEncodeProgress } from '../store/encode-cached';
+import { announceEncodedSize } from '../store/encoded-size';
 import { MemoryStore, type EncodedCorpusStore, type StoreKey } from '../store/store';
 import type { Doc, StageTiming, TokenMatrix } from '../types';
 import { documentText, storeFor, type NeuralContext, type NeuralDeps } from './neural-context';
@@ -84,9 +85,12 @@ export async function encodeDenseCorpus(
 	const t0 = performance.now();
 	const key = await keyFor('dense', docs, options, `${encoder.pooling.mode}-${encoder.dim}`);
 	const texts = docs.map(documentText);
+	// Say the size before encoding; a budgeted store makes room or refuses (CACHE_BUDGET) in encodeCached.
+	const expectedBytes = await announceEncodedSize(options.store, key, { kind: 'dense', texts, dim: encoder.dim }, options.onWarning);
 	const result = await encodeCached<TokenMatrix>({
 		store: options.store ?? new MemoryStore(),
 		key,
+		expectedBytes,
 		total: docs.length,
 		signal: options.signal,
 		encode: (start, end) => encoder.encode(texts.slice(start, end), 'document', { signal: options.signal, batchSize: end - start }),
@@ -122,9 +126,11 @@ export async function encodeColbertCorpus(
 	const s = encoder.settings;
 	const key = await keyFor('colbert', docs, options, `d${s.documentLength}-${s.dim}-${s.projection}`);
 	const texts = docs.map(documentText);
+	const expectedBytes = await announceEncodedSize(options.store, key, { kind: 'colbert', texts, dim: s.dim, documentLength: s.documentLength }, options.onWarning);
 	const result = await encodeCached<MultiVectorDoc[]>({
 		store: options.store ?? new MemoryStore(),
 		key,
+		expectedBytes,
 		total: docs.length,
 		signal: options.signal,
 		encode: async (start, end) => encoder.encodeDocuments(texts.slice(start, end), { signal: options.signal }),

@@ -74,9 +74,20 @@ export async function cachedBm25Index(request: CachedBm25Options): Promise<Cache
 		const index = await build();
 		return { index, source: 'built', rebuilt: false, buildMs: performance.now() - t0, cacheMs: 0 };
 	}
-	const warn = (problem: LatelabError) => request.onWarning?.(problem);
 	const t0 = performance.now();
 	const key = bm25StoreKey(request.fingerprint ?? (await corpusFingerprint(docs)), resolveBm25Options(request.options));
+	// In use while read or written: a budgeted store never evicts it meanwhile.
+	const lease = await store.lease?.(key).catch(() => undefined);
+	try {
+		return await throughStore(request, store, key, build, t0);
+	} finally {
+		await lease?.release().catch(() => undefined);
+	}
+}
+
+async function throughStore(request: CachedBm25Options, store: EncodedCorpusStore, key: StoreKey, build: () => Promise<Bm25Index>, t0: number): Promise<CachedBm25Result> {
+	const { docs, onProgress } = request;
+	const warn = (problem: LatelabError) => request.onWarning?.(problem);
 	const keyName = storeKeyString(key);
 	const stored = await readStored(store, key, keyName, docs.length);
 	if (stored.index) {
@@ -94,6 +105,7 @@ export async function cachedBm25Index(request: CachedBm25Options): Promise<Cache
 	const t2 = performance.now();
 	try {
 		const bytes = index.serialize();
+		await store.reserve?.(key, bytes.byteLength);
 		await store.writeBatch(key, 0, bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
 	} catch (error) {
 		warn(createError('CACHE_CORRUPT', { key: keyName, detail: `could not write the BM25 index to ${store.label} (${String(error)}); it will be built again next time` }));

@@ -3,6 +3,11 @@
  * back, the others are encoded and written as soon as each finishes. Interrupting (AbortSignal) keeps
  * every finished batch, so the next run resumes. A stored batch that fails its integrity check is
  * reported as `CACHE_CORRUPT` (through `onWarning`), deleted and encoded again: never used.
+ *
+ * With `expectedBytes`, a store with a budget (`reserve`) makes room before anything is encoded, or
+ * refuses (`CACHE_BUDGET`). The entry is leased (`lease`) while it is read and written, so no other
+ * process evicts it. A full store (`STORAGE_FULL`: browser quota, full disk) stops the encoding with
+ * that error: the batches already written stay (each write is whole or absent) and the next run resumes.
  */
 import { createError, isLatelabError, type LatelabError } from '../errors';
 import type { EncodedCorpusStore, StoreKey } from './store';
@@ -37,6 +42,8 @@ export interface EncodeCachedOptions<B> {
 	onWarning?: (problem: LatelabError) => void;
 	signal?: AbortSignal;
 	now?: () => number;
+	/** Bytes the whole entry will take (see `encoded-size.ts`); passed to the store's `reserve` before encoding. */
+	expectedBytes?: number;
 }
 
 /** What happened, besides the batches. */
@@ -55,7 +62,7 @@ export interface EncodeCachedResult<B> {
  *   toBytes: (m, start) => encodeDenseBatch({ start, matrix: m }), fromBytes: (b, k) => { const d = decodeDenseBatch(b, k); return { batch: d.matrix, start: d.start, count: d.matrix.rows }; } });
  */
 export async function encodeCached<B>(options: EncodeCachedOptions<B>): Promise<EncodeCachedResult<B>> {
-	const { store, key, total, signal } = options;
+	const { store, key, total } = options;
 	const size = key.batchSize;
 	if (!Number.isInteger(size) || size < 1) throw createError('BAD_ARGUMENT', { detail: `batch size must be a positive integer, got ${size}` });
 	const stage = options.stage ?? 'encode-corpus';
@@ -63,7 +70,20 @@ export async function encodeCached<B>(options: EncodeCachedOptions<B>): Promise<
 	const keyName = storeKeyString(key);
 	const nBatches = Math.ceil(total / size);
 	const warn = (problem: LatelabError) => options.onWarning?.(problem);
+	const lease = await store.lease?.(key).catch(() => undefined);
+	try {
+		return await encodeLeased(options, { size, stage, now, keyName, nBatches, warn });
+	} finally {
+		await lease?.release().catch(() => undefined);
+	}
+}
 
+async function encodeLeased<B>(
+	options: EncodeCachedOptions<B>,
+	c: { size: number; stage: string; now: () => number; keyName: string; nBatches: number; warn: (problem: LatelabError) => void }
+): Promise<EncodeCachedResult<B>> {
+	const { store, key, total, signal } = options;
+	const { size, stage, now, keyName, nBatches, warn } = c;
 	const present = new Set(await store.listBatches(key).catch((error: unknown) => {
 		warn(createError('CACHE_CORRUPT', { key: keyName, detail: `cannot list ${store.label}: ${String(error)}; encoding everything` }));
 		return [] as number[];
@@ -82,6 +102,9 @@ export async function encodeCached<B>(options: EncodeCachedOptions<B>): Promise<
 		options.onProgress?.({ stage, done, total, rate, etaSeconds, cached });
 	};
 	report();
+	if (options.expectedBytes !== undefined && store.reserve && present.size < nBatches) {
+		await store.reserve(key, options.expectedBytes);
+	}
 
 	for (let n = 0; n < nBatches; n++) {
 		const start = n * size;
@@ -113,11 +136,21 @@ export async function encodeCached<B>(options: EncodeCachedOptions<B>): Promise<
 		try {
 			await store.writeBatch(key, n, options.toBytes(batch, start));
 		} catch (error) {
+			if (isLatelabError(error) && error.code === 'STORAGE_FULL') {
+				const kept = fromStore + encoded - 1;
+				throw createError('STORAGE_FULL', { detail: `${detailOf(error)}. Stopped after ${done - (end - start)} of ${total} documents; the ${kept} finished batch(es) are kept in ${store.label}, run again to resume once space is freed` }, {}, error);
+			}
 			warn(createError('CACHE_CORRUPT', { key: keyName, detail: `could not write batch ${n} to ${store.label} (${String(error)}); it will be encoded again next time` }));
 		}
 		report();
 	}
 	return { batches, fromStore, encoded, rebuilt, encodeMs };
+}
+
+// The part after the code's own wording ('storage is full: ').
+function detailOf(error: LatelabError): string {
+	const at = error.message.indexOf(': ');
+	return at >= 0 ? error.message.slice(at + 2) : error.message;
 }
 
 async function readValid<B>(

@@ -22,6 +22,8 @@ export interface StoreKey {
 	batchSize: number;
 	/** Anything else that changes the vectors (pooling, document length, prefix...). */
 	variant?: string;
+	/** Storage format of the vectors (`fp32` when absent); any other format is part of the key string. */
+	format?: string;
 }
 
 /**
@@ -33,9 +35,11 @@ export function storeKeyString(key: StoreKey): string {
 	const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80) || '_';
 	const parts = [key.kind, safe(key.modelId.replace(/\//g, '--')), safe(key.revision), safe(key.dtype), `b${key.batchSize}`];
 	if (key.variant) parts.push(safe(key.variant));
+	if (key.format && key.format !== 'fp32') parts.push(safe(key.format));
 	parts.push(safe(key.corpus).slice(0, 64));
 	// Cleaning and cutting may merge two keys (long folder names); a checksum of the exact key keeps them apart.
-	const exact = JSON.stringify([key.kind, key.modelId, key.revision, key.dtype, key.batchSize, key.variant ?? '', key.corpus]);
+	const fields = [key.kind, key.modelId, key.revision, key.dtype, key.batchSize, key.variant ?? '', key.corpus];
+	const exact = JSON.stringify(key.format && key.format !== 'fp32' ? [...fields, key.format] : fields);
 	parts.push(crc32(new TextEncoder().encode(exact)).toString(16).padStart(8, '0'));
 	return parts.join('__');
 }
@@ -53,6 +57,17 @@ export interface EncodedCorpusStore {
 	deleteBatch(key: StoreKey, n: number): Promise<void>;
 	/** Removes every batch of `key`. */
 	clear(key: StoreKey): Promise<void>;
+	/**
+	 * Optional: marks `key` as in use by this run until `release()`; stores with a budget never evict
+	 * an entry in use (disk: a lease file with the pid and a heartbeat, `lease.ts`).
+	 */
+	lease?(key: StoreKey): Promise<{ release(): Promise<void> }>;
+	/**
+	 * Optional: makes room for `bytes` (the whole entry of `key`) within the store's budget or quota,
+	 * evicting least-recently-used entries not in use. Throws `CACHE_BUDGET` (disk: more than
+	 * `LATELAB_CACHE_MAX`) or `STORAGE_FULL` (browser quota) when it cannot, naming what to free.
+	 */
+	reserve?(key: StoreKey, bytes: number): Promise<void>;
 }
 
 /**
