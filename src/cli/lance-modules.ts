@@ -12,6 +12,9 @@ let loaded: LanceModules | undefined;
 /** @example const { lancedb, arrow } = lanceModules(); */
 export function lanceModules(): LanceModules {
 	if (!loaded) {
+		// LanceDB's native logger (env_logger, LANCEDB_LOG) prints warnings such as "No existing dataset
+		// at ..., it will be created" straight to stderr; keep errors only unless the user chose a level.
+		process.env.LANCEDB_LOG ??= 'error';
 		const require = createRequire(import.meta.url);
 		loaded = { lancedb: require('@lancedb/lancedb') as LanceModules['lancedb'], arrow: require('apache-arrow') as LanceModules['arrow'] };
 	}

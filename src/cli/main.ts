@@ -4,6 +4,8 @@ import { pipelineInfo, pipelineNames } from '../lib/engine/pipelines/registry';
 import { compareCommand } from './commands/compare';
 import { dataCommand } from './commands/data';
 import { evalCommand } from './commands/eval';
+import { exportCommand } from './commands/export';
+import { indexCommand } from './commands/index';
 import { searchCommand } from './commands/search';
 import { scoreCommand } from './commands/score';
 import { EXIT_INTERRUPTED } from './interrupt';
@@ -22,7 +24,9 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
 	eval: evalCommand,
 	compare: compareCommand,
 	data: dataCommand,
-	score: scoreCommand
+	score: scoreCommand,
+	index: indexCommand,
+	export: exportCommand
 };
 
 /** Deliberate errors that are not the user's fault: exit 1 rather than 2. */
@@ -47,6 +51,8 @@ Usage:
   latelab compare <run-a.trec> <run-b.trec> --qrels <qrels> [--json]
   latelab data fetch <scifact|nfcorpus|fiqa|arguana|scidocs|...> --to <dir>
   latelab score --pipeline dense|cross|colbert --model <id|dir> --query "<text>" --docs <file> [--json] [--explain]
+  latelab index build --data <beir-dir|vectors-dir> [--model ...] [--opt pool=F] [--opt index=ivf_pq] --store lancedb:<dir>
+  latelab export --format qdrant|opensearch --out <dir> --data <beir-dir|vectors-dir> [--model ...] [--query "<text>"|--query-id <id>]
 
 Pipelines:
 ${pipelines}

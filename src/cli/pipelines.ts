@@ -24,4 +24,11 @@ export function registerCliPipelines(): void {
 	registerPipeline('bm25', (ctx) => createBm25Pipeline(ctx, deps), BM25_DESCRIPTION);
 	// dense, cross, colbert, colbert-rerank: modules and models load only when one is built.
 	registerNeuralPipelines(deps);
+	// lancedb: a store written by `latelab index build`; LanceDB (native) loads only when one is searched.
+	registerPipeline(
+		'lancedb',
+		async (ctx) => (await import('../lib/engine/engines/lancedb-pipeline')).createLanceDbPipeline(ctx, { ...deps, onWarning: ctx.onWarning, lance: async () => (await import('./lance-modules')).lanceModules() }),
+		'a LanceDB store (--store lancedb:<dir>, from latelab index build): exhaustive MaxSim, --opt mode=ann|two-phase',
+		{ role: 'colbert' }
+	);
 }

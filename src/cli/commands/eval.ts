@@ -3,8 +3,9 @@ import { createError } from '../../lib/engine/errors';
 import { DEFAULT_METRICS, evaluateRun, judgedQueryIds, uniqueSpecs } from '../../lib/engine/eval/metrics';
 import { runQueries, type QueriesResult } from '../../lib/engine/eval/run-queries';
 import { formatTrecRun } from '../../lib/engine/eval/trec';
-import { COMMON_OPTIONS, DATA_OPTIONS, PIPELINE_OPTIONS, PIPELINE_OPTIONS_HELP, duplicateIdPolicy, listOption, parseCommand, pipelineFromArgs, positiveInt, requireString } from '../args';
+import { COMMON_OPTIONS, DATA_OPTIONS, PIPELINE_OPTIONS, PIPELINE_OPTIONS_HELP, duplicateIdPolicy, listOption, parseCommand, positiveInt, requireString } from '../args';
 import type { CliIo } from '../io';
+import { STORE_OPTIONS, STORE_OPTION_HELP, pipelineOrStore } from '../store-option';
 import { buildPipeline, commandContext, fixed4, loadData, ms, msAll, table, toJson, warn, writeUserFile } from './shared';
 
 export const EVAL_HELP = `Usage: latelab eval --data <beir-dir> [options]
@@ -21,6 +22,7 @@ Options:
   --run-out <file>       also write the run as a TREC run file
   --tag <name>           run tag in the TREC file (default: the pipeline name)
 ${PIPELINE_OPTIONS_HELP}
+${STORE_OPTION_HELP}
   --json                 one JSON object with per-query values and timings (see docs/CLI.md)
   --duplicate-ids <p>    keep-first (default: skip a repeated id, with a warning) or error
   --quiet, -q            no progress or warnings on stderr
@@ -29,6 +31,7 @@ ${PIPELINE_OPTIONS_HELP}
 const OPTIONS = {
 	...COMMON_OPTIONS,
 	...PIPELINE_OPTIONS,
+	...STORE_OPTIONS,
 	...DATA_OPTIONS,
 	split: { type: 'string' },
 	k: { type: 'string' },
@@ -48,7 +51,7 @@ export async function evalCommand(args: string[], io: CliIo): Promise<number> {
 	const split = typeof values.split === 'string' ? values.split : 'test';
 	const k = positiveInt(values, 'k', 1000);
 	const metrics = uniqueSpecs(listOption(values, 'metrics') ?? DEFAULT_METRICS).map((s) => s.name);
-	const { name, options } = pipelineFromArgs(values);
+	const { name, options } = pipelineOrStore(values, io.cwd);
 	const runOut = typeof values['run-out'] === 'string' ? values['run-out'] : undefined;
 	const tag = typeof values.tag === 'string' ? values.tag : name;
 	const ctx = commandContext(io, values.quiet === true);

@@ -1,5 +1,6 @@
-import { COMMON_OPTIONS, DATA_OPTIONS, PIPELINE_OPTIONS, PIPELINE_OPTIONS_HELP, duplicateIdPolicy, parseCommand, pipelineFromArgs, positiveInt, requireString } from '../args';
+import { COMMON_OPTIONS, DATA_OPTIONS, PIPELINE_OPTIONS, PIPELINE_OPTIONS_HELP, duplicateIdPolicy, parseCommand, positiveInt, requireString } from '../args';
 import type { CliIo } from '../io';
+import { STORE_OPTIONS, STORE_OPTION_HELP, pipelineOrStore } from '../store-option';
 import type { Doc } from '../../lib/engine/types';
 import { queryKeyFor } from '../../lib/engine/corpus/multivector-folder';
 import { createError } from '../../lib/engine/errors';
@@ -17,13 +18,14 @@ Options:
   --pipeline, -p <name>  retrieval pipeline (default bm25; see latelab --help)
   --k <n>                hits to show (default 10)
 ${PIPELINE_OPTIONS_HELP}
+${STORE_OPTION_HELP}
   --json                 print {"pipeline","query","hits":[{"rank","id","score"}],"timings"} (+ "kernel" for ColBERT;
                          + "candidates", "touched", "stages", "index" for colbert-muvera / colbert-plaid)
   --duplicate-ids <p>    keep-first (default: skip a repeated id, with a warning) or error
   --quiet, -q            no progress or warnings on stderr
 `;
 
-const OPTIONS = { ...COMMON_OPTIONS, ...PIPELINE_OPTIONS, ...DATA_OPTIONS, query: { type: 'string' }, 'query-id': { type: 'string' }, k: { type: 'string' } } as const;
+const OPTIONS = { ...COMMON_OPTIONS, ...PIPELINE_OPTIONS, ...STORE_OPTIONS, ...DATA_OPTIONS, query: { type: 'string' }, 'query-id': { type: 'string' }, k: { type: 'string' } } as const;
 
 /** `latelab search`: one query, one table (or one JSON object). */
 export async function searchCommand(args: string[], io: CliIo): Promise<number> {
@@ -37,7 +39,7 @@ export async function searchCommand(args: string[], io: CliIo): Promise<number> 
 	if (queryId !== undefined && values.query !== undefined) throw createError('BAD_ARGUMENT', { detail: 'search: give --query or --query-id, not both' });
 	let query = queryId ?? requireString(values, 'query', 'latelab search');
 	const k = positiveInt(values, 'k', 10);
-	const { name, options } = pipelineFromArgs(values);
+	const { name, options } = pipelineOrStore(values, io.cwd);
 	const ctx = commandContext(io, values.quiet === true);
 
 	const { corpus, loadMs } = await loadData(ctx, data, { duplicateIds: duplicateIdPolicy(values) });

@@ -165,7 +165,14 @@ export async function buildLanceIndex(modules: LanceModules, uri: string, option
 			...(options.subVectors ? { numSubVectors: options.subVectors } : {})
 		});
 	const columns: string[] = [COLUMNS.vectors];
-	await store.table.createIndex(COLUMNS.vectors, { config: config(), replace: true });
+	try {
+		await store.table.createIndex(COLUMNS.vectors, { config: config(), replace: true });
+	} catch (cause) {
+		const message = cause instanceof Error ? cause.message : String(cause);
+		const few = /Not enough rows to train PQ. Requires (\d+) rows but only (\d+) available/.exec(message);
+		if (few) throw createError('BAD_ARGUMENT', { detail: `index=ivf_pq: PQ training needs at least ${few[1]} vectors, store ${uri} holds ${few[2]}; search it exhaustively (no index)` }, {}, cause);
+		throw cause;
+	}
 	if ((await store.table.countRows()) >= 256) {
 		await store.table.createIndex(COLUMNS.pooled, { config: config(), replace: true });
 		columns.push(COLUMNS.pooled);
