@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isLatelabError, type ErrorCode } from '../lib/engine/errors';
 import { pipelineInfo, pipelineNames } from '../lib/engine/pipelines/registry';
+import { cacheCommand } from './commands/cache';
 import { compareCommand } from './commands/compare';
 import { dataCommand } from './commands/data';
 import { evalCommand } from './commands/eval';
@@ -24,6 +25,7 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
 	eval: evalCommand,
 	compare: compareCommand,
 	data: dataCommand,
+	cache: cacheCommand,
 	score: scoreCommand,
 	index: indexCommand,
 	export: exportCommand
@@ -36,7 +38,8 @@ const ENVIRONMENT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
 	'MODEL_LOAD_FAILED',
 	'BACKEND_UNAVAILABLE',
 	'DEVICE_LOST',
-	'CACHE_CORRUPT'
+	'CACHE_CORRUPT',
+	'STORAGE_FULL'
 ]);
 
 function globalHelp(): string {
@@ -50,6 +53,7 @@ Usage:
   latelab eval --data <beir-dir> [--pipeline bm25] [--split test] [--k1 <x> --b <x>] [--json] [--run-out run.trec]
   latelab compare <run-a.trec> <run-b.trec> --qrels <qrels> [--json]
   latelab data fetch <scifact|nfcorpus|fiqa|arguana|scidocs|...> --to <dir>
+  latelab cache list|prune [--max <size>]|clear [--models] [--corpora] [--json]
   latelab score --pipeline dense|cross|colbert --model <id|dir> --query "<text>" --docs <file> [--json] [--explain]
   latelab index build --data <beir-dir|vectors-dir> [--model ...] [--opt pool=F] [--opt index=ivf_pq] --store lancedb:<dir>
   latelab export --format qdrant|opensearch --out <dir> --data <beir-dir|vectors-dir> [--model ...] [--query "<text>"|--query-id <id>]

@@ -63,7 +63,7 @@ describe('sizes', () => {
 		const colbert = estimateEncodedBytes({ kind: 'colbert', texts: ['red planet.', 'word '.repeat(500)], dim: 96, documentLength: 300, format: 'int8' });
 		expect(colbert.vectors).toBe(6 + 300);
 		expect(colbert.bytes).toBe(306 * 100 + 64 + 2 * 8);
-		expect(colbert.summary).toMatch(/^about 30\.\d kB \(306 token vectors \(estimated\) x 96 dims x 100 B, int8\)$/);
+		expect(colbert.summary).toMatch(/^about 30\.\d kB \(306 token vectors \(estimated\) x 100 B: 96 dims, int8\)$/);
 	});
 });
 

@@ -35,7 +35,7 @@ export interface EncodedSizeRequest {
 export interface EncodedSize {
 	bytes: number;
 	vectors: number;
-	/** One line for people: `about 512.3 MB (1,334,000 token vectors x 96 dims x 4 B, fp32)`. */
+	/** One line for people: `about 512.3 MB (1,334,000 token vectors (estimated) x 384 B: 96 dims, fp32)`. */
 	summary: string;
 }
 
@@ -43,7 +43,7 @@ export interface EncodedSize {
 const BATCH_HEADER = 64;
 const PER_DOC = 8;
 
-/** @example estimateEncodedBytes({ kind: 'dense', texts: Array(1000).fill('x'), dim: 384 }).summary // 'about 1.5 MB (1,000 vectors x 384 dims x 4 B, fp32)' */
+/** @example estimateEncodedBytes({ kind: 'dense', texts: Array(1000).fill('x'), dim: 384 }).summary // 'about 1.5 MB (1,000 vectors x 1536 B: 384 dims, fp32)' */
 export function estimateEncodedBytes(request: EncodedSizeRequest): EncodedSize {
 	const format = request.format ?? 'fp32';
 	const per = bytesPerVector(format, request.dim, format === 'residual' ? 2 : undefined);
@@ -54,7 +54,7 @@ export function estimateEncodedBytes(request: EncodedSizeRequest): EncodedSize {
 	const framing = batches * BATCH_HEADER + (request.kind === 'colbert' ? request.texts.length * PER_DOC : 0);
 	const bytes = vectors * per + framing;
 	const what = request.kind === 'dense' ? 'vectors' : 'token vectors (estimated)';
-	return { bytes, vectors, summary: `about ${formatSize(bytes)} (${vectors.toLocaleString('en-US')} ${what} x ${request.dim} dims x ${per} B, ${format})` };
+	return { bytes, vectors, summary: `about ${formatSize(bytes)} (${vectors.toLocaleString('en-US')} ${what} x ${per} B: ${request.dim} dims, ${format})` };
 }
 
 /**
