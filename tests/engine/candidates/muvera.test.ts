@@ -85,7 +85,7 @@ describe('MUVERA', () => {
 	it('fdeIndex.scores(q) equals the brute-force dot product with every document FDE', () => {
 		const m = createMuvera(8, { kSim: 3, dimProj: 4, rReps: 3 });
 		const docs = randomDocs(40, 8, 2);
-		const index = new FdeIndex(m.length, 2);
+		const index = new FdeIndex(m.length, m.dimProj, 16); // 40 documents over three chunks
 		const fdes = docs.map((d) => m.encodeDocument(d));
 		fdes.forEach((f) => index.add(f));
 		const q = m.encodeQuery(randomDocs(1, 8, 9, [2, 3])[0]); // few tokens: zero runs to skip
@@ -93,12 +93,13 @@ describe('MUVERA', () => {
 		const scores = index.scores(q);
 		close(scores, fdes.map((f) => f.reduce((s, x, i) => s + x * q[i], 0)), 4);
 		expect(index.bytes).toBe(40 * m.length * 4);
+		expect([...index.row(37)]).toEqual([...fdes[37]]);
 	});
 
 	it('muveraSearch(..., { depth >= collection }) equals the exact MaxSim ranking', async () => {
 		const m = createMuvera(8, { kSim: 2, dimProj: 4, rReps: 4 });
 		const docs = randomDocs(30, 8, 4);
-		const index = new FdeIndex(m.length);
+		const index = new FdeIndex(m.length, m.dimProj, 8);
 		docs.forEach((d) => index.add(m.encodeDocument(d)));
 		const exact = new JsMaxSimScorer(8);
 		await exact.add(docs);
@@ -114,7 +115,7 @@ describe('MUVERA', () => {
 	it('muveraSearch(..., { depth }) rescores exactly the FDE top depth', async () => {
 		const m = createMuvera(8, { kSim: 2, dimProj: 4, rReps: 4 });
 		const docs = randomDocs(50, 8, 6);
-		const index = new FdeIndex(m.length);
+		const index = new FdeIndex(m.length, m.dimProj, 8);
 		docs.forEach((d) => index.add(m.encodeDocument(d)));
 		const exact = new JsMaxSimScorer(8);
 		await exact.add(docs);

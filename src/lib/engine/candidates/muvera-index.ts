@@ -11,19 +11,32 @@ import type { Muvera } from './muvera';
 import { topIndices, type CandidateSearch } from './top';
 
 /**
- * Document FDEs, row-major `size x length`, grown as documents are added.
+ * Document FDEs in chunks of `chunk` documents (default 1024), each chunk block-major (block = `blockSize` numbers,
+ * one MUVERA bucket of one repetition): block b of all the chunk's documents lies contiguous, so a
+ * query scans only its non-zero blocks (buckets none of its tokens fell in are zero), each as one
+ * streaming pass.
  * @example
- * const index = new FdeIndex(4); index.add(Float32Array.of(1, 0, 0, 1)); index.add(Float32Array.of(0, 1, 0, 0));
+ * const index = new FdeIndex(4, 2, 16); index.add(Float32Array.of(1, 0, 0, 1)); index.add(Float32Array.of(0, 1, 0, 0));
  * index.scores(Float32Array.of(1, 1, 0, 0)) // Float32Array [1, 1]
  */
 export class FdeIndex {
 	readonly length: number;
-	private data: Float32Array;
+	/** Documents per chunk. */
+	readonly chunk: number;
+	/** Numbers per block: MUVERA's dimProj (a query's zero runs come in whole blocks). */
+	readonly blockSize: number;
+	private readonly blocks: number;
+	private chunks: Float32Array[] = [];
 	private count = 0;
 
-	constructor(length: number, capacity = 64) {
+	constructor(length: number, blockSize = 1, chunk = 1024) {
+		if (!Number.isInteger(blockSize) || blockSize < 1 || length % blockSize !== 0) {
+			throw createError('BAD_ARGUMENT', { detail: `FDE block size ${blockSize} must divide the FDE length ${length}` });
+		}
 		this.length = length;
-		this.data = new Float32Array(length * Math.max(1, capacity));
+		this.chunk = Math.max(1, Math.floor(chunk));
+		this.blockSize = blockSize;
+		this.blocks = length / blockSize;
 	}
 
 	get size(): number {
@@ -37,47 +50,57 @@ export class FdeIndex {
 
 	add(fde: Float32Array): void {
 		if (fde.length !== this.length) throw createError('DIM_MISMATCH', { expected: this.length, actual: fde.length, detail: ' (FDE length)' });
-		if ((this.count + 1) * this.length > this.data.length) {
-			const grown = new Float32Array(Math.max(this.data.length * 2, (this.count + 1) * this.length));
-			grown.set(this.data);
-			this.data = grown;
-		}
-		this.data.set(fde, this.count * this.length);
+		const C = this.chunk;
+		const at = this.count % C;
+		if (at === 0) this.chunks.push(new Float32Array(this.length * C));
+		const chunk = this.chunks[this.chunks.length - 1];
+		const bs = this.blockSize;
+		for (let b = 0; b < this.blocks; b++) chunk.set(fde.subarray(b * bs, (b + 1) * bs), (b * C + at) * bs);
 		this.count++;
 	}
 
-	/** FDE `row`. */
+	/** FDE `row`, copied out. */
 	row(row: number): Float32Array {
-		return this.data.subarray(row * this.length, (row + 1) * this.length);
+		const C = this.chunk;
+		const chunk = this.chunks[Math.floor(row / C)];
+		const at = row % C;
+		const bs = this.blockSize;
+		const out = new Float32Array(this.length);
+		for (let b = 0; b < this.blocks; b++) out.set(chunk.subarray((b * C + at) * bs, (b * C + at + 1) * bs), b * bs);
+		return out;
 	}
 
-	/**
-	 * `q . fde` for every document. Runs of zeros in `q` (query buckets no token fell in) are skipped:
-	 * with 32 query tokens and 32 buckets per repetition about a third of a query FDE is zero.
-	 */
+	/** `q . fde` for every document, skipping the blocks where `q` is all zero. */
 	scores(q: Float32Array): Float32Array {
 		if (q.length !== this.length) throw createError('DIM_MISMATCH', { expected: this.length, actual: q.length, detail: ' (query FDE length)' });
-		const spans: number[] = [];
-		for (let i = 0; i < q.length; ) {
-			if (q[i] === 0) {
-				i++;
-				continue;
+		const bs = this.blockSize;
+		const live: number[] = [];
+		for (let b = 0; b < this.blocks; b++) {
+			for (let i = b * bs; i < (b + 1) * bs; i++) {
+				if (q[i] !== 0) {
+					live.push(b);
+					break;
+				}
 			}
-			let j = i;
-			while (j < q.length && q[j] !== 0) j++;
-			spans.push(i, j);
-			i = j;
 		}
 		const out = new Float32Array(this.count);
-		const d = this.data;
-		const L = this.length;
-		for (let r = 0; r < this.count; r++) {
-			const o = r * L;
-			let s = 0;
-			for (let p = 0; p < spans.length; p += 2) {
-				for (let i = spans[p], e = spans[p + 1]; i < e; i++) s += q[i] * d[o + i];
+		const C = this.chunk;
+		const acc = new Float64Array(C);
+		for (let c = 0; c < this.chunks.length; c++) {
+			const chunk = this.chunks[c];
+			const docs = Math.min(C, this.count - c * C);
+			acc.fill(0);
+			for (const b of live) {
+				const qb = q.subarray(b * bs, (b + 1) * bs);
+				const base = b * C * bs;
+				for (let i = 0; i < docs; i++) {
+					const o = base + i * bs;
+					let s = 0;
+					for (let j = 0; j < bs; j++) s += qb[j] * chunk[o + j];
+					acc[i] += s;
+				}
 			}
-			out[r] = s;
+			for (let i = 0; i < docs; i++) out[c * C + i] = acc[i];
 		}
 		return out;
 	}

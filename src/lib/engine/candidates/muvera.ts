@@ -89,57 +89,101 @@ export function createMuvera(dim: number, options: MuveraOptions = {}): Muvera {
 	const block = buckets * dimProj;
 	const length = rReps * block;
 
+	// Every hyperplane and (scaled) projection column as one contiguous row of `dim` weights, so a
+	// document's vectors meet all of them in one pass of plain dot products: per repetition, kSim
+	// hyperplane rows, then dimProj projection rows (none when dimProj = dim).
+	const perRep = kSim + (project ? dimProj : 0);
+	const weights = new Float64Array(rReps * perRep * dim);
+	for (let rep = 0; rep < rReps; rep++) {
+		const base = rep * perRep * dim;
+		for (let j = 0; j < kSim; j++) for (let d = 0; d < dim; d++) weights[base + j * dim + d] = planes[rep][d * kSim + j];
+		if (project) for (let c = 0; c < dimProj; c++) for (let d = 0; d < dim; d++) weights[base + (kSim + c) * dim + d] = scale * signs[rep][d * dimProj + c];
+	}
+	const outputs = rReps * perRep;
+
 	const checkMatrix = (m: TokenMatrix) => {
 		if (m.dim !== dim) throw createError('DIM_MISMATCH', { expected: dim, actual: m.dim, detail: ' (MUVERA)' });
 	};
-	const bucketIds = (m: TokenMatrix, rep: number): Int32Array => {
-		checkMatrix(m);
-		const h = planes[rep];
-		const out = new Int32Array(m.rows);
-		for (let r = 0; r < m.rows; r++) {
-			let id = 0;
-			for (let j = 0; j < kSim; j++) {
-				let s = 0;
-				for (let d = 0; d < dim; d++) s += m.data[r * dim + d] * h[d * kSim + j];
-				if (s > 0) id |= 1 << j;
+	/** rows x outputs: every row of `m` dotted with every weight row (4 x 4 register blocks). */
+	const transform = (m: TokenMatrix): Float64Array => {
+		const rows = m.rows;
+		const y = new Float64Array(rows * outputs);
+		const x = m.data;
+		const w = weights;
+		for (let r = 0; r < rows; r += 4) {
+			const o0 = r * dim;
+			const o1 = Math.min(r + 1, rows - 1) * dim;
+			const o2 = Math.min(r + 2, rows - 1) * dim;
+			const o3 = Math.min(r + 3, rows - 1) * dim;
+			for (let o = 0; o < outputs; o += 4) {
+				const p0 = o * dim;
+				const p1 = Math.min(o + 1, outputs - 1) * dim;
+				const p2 = Math.min(o + 2, outputs - 1) * dim;
+				const p3 = Math.min(o + 3, outputs - 1) * dim;
+				let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+				let s20 = 0, s21 = 0, s22 = 0, s23 = 0, s30 = 0, s31 = 0, s32 = 0, s33 = 0;
+				for (let d = 0; d < dim; d++) {
+					const x0 = x[o0 + d], x1 = x[o1 + d], x2 = x[o2 + d], x3 = x[o3 + d];
+					const w0 = w[p0 + d], w1 = w[p1 + d], w2 = w[p2 + d], w3 = w[p3 + d];
+					s00 += x0 * w0; s01 += x0 * w1; s02 += x0 * w2; s03 += x0 * w3;
+					s10 += x1 * w0; s11 += x1 * w1; s12 += x1 * w2; s13 += x1 * w3;
+					s20 += x2 * w0; s21 += x2 * w1; s22 += x2 * w2; s23 += x2 * w3;
+					s30 += x3 * w0; s31 += x3 * w1; s32 += x3 * w2; s33 += x3 * w3;
+				}
+				if (r + 3 < rows && o + 3 < outputs) {
+					const y0 = r * outputs + o, y1 = y0 + outputs, y2 = y1 + outputs, y3 = y2 + outputs;
+					y[y0] = s00; y[y0 + 1] = s01; y[y0 + 2] = s02; y[y0 + 3] = s03;
+					y[y1] = s10; y[y1 + 1] = s11; y[y1 + 2] = s12; y[y1 + 3] = s13;
+					y[y2] = s20; y[y2 + 1] = s21; y[y2 + 2] = s22; y[y2 + 3] = s23;
+					y[y3] = s30; y[y3 + 1] = s31; y[y3 + 2] = s32; y[y3 + 3] = s33;
+					continue;
+				}
+				// Rows / outputs past the end were computed on clamped copies and are not stored.
+				const block = [s00, s01, s02, s03, s10, s11, s12, s13, s20, s21, s22, s23, s30, s31, s32, s33];
+				for (let i = 0; i < 4 && r + i < rows; i++) for (let j = 0; j < 4 && o + j < outputs; j++) y[(r + i) * outputs + o + j] = block[i * 4 + j];
 			}
+		}
+		return y;
+	};
+	const idsOf = (y: Float64Array, rows: number, rep: number): Int32Array => {
+		const out = new Int32Array(rows);
+		for (let r = 0; r < rows; r++) {
+			let id = 0;
+			const o = r * outputs + rep * perRep;
+			for (let j = 0; j < kSim; j++) if (y[o + j] > 0) id |= 1 << j;
 			out[r] = id;
 		}
 		return out;
 	};
-	/** Row `r` of `m` projected in repetition `rep`, added `weight` times into `out` at `offset`. */
-	const addProjected = (m: TokenMatrix, r: number, rep: number, out: Float32Array | Float64Array, offset: number, weight: number) => {
-		const x = m.data;
-		const xo = r * dim;
-		if (!project) {
-			for (let d = 0; d < dim; d++) out[offset + d] += weight * x[xo + d];
-			return;
-		}
-		const p = signs[rep];
-		for (let c = 0; c < dimProj; c++) {
-			let s = 0;
-			for (let d = 0; d < dim; d++) s += x[xo + d] * p[d * dimProj + c];
-			out[offset + c] += weight * scale * s;
-		}
+	const bucketIds = (m: TokenMatrix, rep: number): Int32Array => {
+		checkMatrix(m);
+		return idsOf(transform(m), m.rows, rep);
 	};
 	const encode = (m: TokenMatrix, document: boolean): Float32Array => {
 		checkMatrix(m);
 		const acc = new Float64Array(length);
 		if (m.rows === 0) return new Float32Array(length);
+		const y = transform(m);
 		const counts = new Int32Array(buckets);
 		const firstRow = new Int32Array(buckets);
+		/** Row r's projected vector in repetition `rep`, times `weight`, added at `offset`. */
+		const add = (r: number, rep: number, offset: number, weight: number) => {
+			if (!project) {
+				for (let d = 0; d < dim; d++) acc[offset + d] += weight * m.data[r * dim + d];
+				return;
+			}
+			const o = r * outputs + rep * perRep + kSim;
+			for (let c = 0; c < dimProj; c++) acc[offset + c] += weight * y[o + c];
+		};
 		for (let rep = 0; rep < rReps; rep++) {
-			const ids = bucketIds(m, rep);
+			const ids = idsOf(y, m.rows, rep);
 			counts.fill(0);
 			firstRow.fill(-1);
 			for (let r = 0; r < m.rows; r++) {
 				counts[ids[r]]++;
 				if (firstRow[ids[r]] < 0) firstRow[ids[r]] = r;
 			}
-			for (let r = 0; r < m.rows; r++) {
-				const b = ids[r];
-				addProjected(m, r, rep, acc, rep * block + b * dimProj, document ? 1 / counts[b] : 1);
-			}
+			for (let r = 0; r < m.rows; r++) add(r, rep, rep * block + ids[r] * dimProj, document ? 1 / counts[ids[r]] : 1);
 			if (!document) continue;
 			for (let b = 0; b < buckets; b++) {
 				if (counts[b] > 0) continue;
@@ -150,7 +194,7 @@ export function createMuvera(dim: number, options: MuveraOptions = {}): Muvera {
 					const h = popcount(b ^ o);
 					if (h < best) [best, nearest] = [h, o];
 				}
-				addProjected(m, firstRow[nearest], rep, acc, rep * block + b * dimProj, 1);
+				add(firstRow[nearest], rep, rep * block + b * dimProj, 1);
 			}
 		}
 		return Float32Array.from(acc);

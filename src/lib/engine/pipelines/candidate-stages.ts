@@ -121,7 +121,7 @@ export async function createMuveraPipeline(ctx: NeuralContext, deps: NeuralDeps 
 		const t0 = performance.now();
 		exact = await MultiVectorIndex.create(source.dim, { backend: ctx.options.maxsimBackend, threads: ctx.options.threads });
 		for (const w of exact.warnings) (deps.onWarning ?? ctx.onWarning)?.(`MaxSim: ${w}`);
-		const fdes = new FdeIndex(muvera.length, Math.min(source.ids.length, 4096));
+		const fdes = new FdeIndex(muvera.length, muvera.dimProj, Math.min(Math.max(1, source.ids.length), 1024));
 		let fdeMs = 0;
 		let vectors = 0;
 		const n = source.ids.length;
