@@ -2,8 +2,16 @@
  * Browser: the encoded-corpus store in IndexedDB (via `idb`). One object store `batches` with
  * records `{ key, n, bytes }` under the compound key `[key, n]`; a put is one transaction, so a batch
  * is stored whole or not at all. Whatever still gets damaged is caught by the checksum when read.
+ *
+ * Quota: a write the browser refuses (`QuotaExceededError`) is `STORAGE_FULL` naming what to free
+ * (the transaction aborts, so nothing half-written stays); `reserve` compares the expected size of
+ * an entry with `navigator.storage.estimate()` before anything is encoded, and asks for persistent
+ * storage for a large corpus (`browser-storage.ts`).
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import { createError } from '../errors';
+import { askPersistence, FREE_SPACE_HINT, isQuotaError, quotaError, storageEstimate, type StorageEstimate } from './browser-storage';
+import { formatSize } from './size';
 import type { EncodedCorpusStore, StoreKey } from './store';
 import { storeKeyString } from './store';
 
@@ -30,11 +38,19 @@ export class IndexedDbStore implements EncodedCorpusStore {
 	private readonly factory?: IDBFactory;
 	private db: Promise<IDBPDatabase<EncodedSchema>> | null = null;
 
-	/** `factory` defaults to `globalThis.indexedDB` (tests pass fake-indexeddb's). */
-	constructor(name = 'latelab-encoded', factory?: IDBFactory) {
+	private readonly estimate: () => Promise<StorageEstimate | null>;
+	private readonly persist: (bytes: number) => Promise<boolean>;
+
+	/**
+	 * `factory` defaults to `globalThis.indexedDB` (tests pass fake-indexeddb's); `storage` replaces
+	 * `navigator.storage`'s estimate and persistence request (tests).
+	 */
+	constructor(name = 'latelab-encoded', factory?: IDBFactory, storage: { estimate?: () => Promise<StorageEstimate | null>; persist?: (bytes: number) => Promise<boolean> } = {}) {
 		this.name = name;
 		this.factory = factory;
 		this.label = `IndexedDB ${name}`;
+		this.estimate = storage.estimate ?? (() => storageEstimate());
+		this.persist = storage.persist ?? ((bytes) => askPersistence(bytes));
 	}
 
 	private open(): Promise<IDBPDatabase<EncodedSchema>> {
@@ -71,7 +87,34 @@ export class IndexedDbStore implements EncodedCorpusStore {
 
 	async writeBatch(key: StoreKey, n: number, bytes: ArrayBuffer): Promise<void> {
 		const db = await this.open();
-		await db.put('batches', { key: storeKeyString(key), n, bytes: bytes.slice(0) });
+		try {
+			await db.put('batches', { key: storeKeyString(key), n, bytes: bytes.slice(0) });
+		} catch (error) {
+			if (isQuotaError(error)) throw await quotaError(`batch ${n} (${formatSize(bytes.byteLength)}) of ${storeKeyString(key)}`, error, await this.estimate());
+			throw error;
+		}
+	}
+
+	/** Bytes stored for `key`. */
+	async entryBytes(key: StoreKey): Promise<number> {
+		const db = await this.open();
+		const records = await db.getAllFromIndex('batches', 'byKey', storeKeyString(key));
+		return records.reduce((sum, r) => sum + r.bytes.byteLength, 0);
+	}
+
+	/**
+	 * Refuses (`STORAGE_FULL`) an entry of `bytes` that the site's quota cannot take beside what is
+	 * stored, before anything is encoded; asks for persistent storage when it is large.
+	 */
+	async reserve(key: StoreKey, bytes: number): Promise<void> {
+		const need = Math.max(0, bytes - (await this.entryBytes(key)));
+		const e = await this.estimate();
+		if (e && e.usage + need > e.quota) {
+			throw createError('STORAGE_FULL', {
+				detail: `encoding this corpus needs about ${formatSize(need)} more, and this site uses ${formatSize(e.usage)} of its ${formatSize(e.quota)} quota; ${FREE_SPACE_HINT}`
+			});
+		}
+		await this.persist(bytes).catch(() => false);
 	}
 
 	async deleteBatch(key: StoreKey, n: number): Promise<void> {
