@@ -10,6 +10,7 @@ import { crc32 } from '../lib/engine/index/checksum';
 import type { ModelRef } from '../lib/engine/encoders/encoder';
 import { modelRefFromSpec, type NeuralDeps, type NeuralPipelineOptions } from '../lib/engine/pipelines/neural-context';
 import { NodeDiskStore, defaultStoreRoot } from '../lib/engine/store/node-disk-store';
+import { NodeFileFp32Store } from '../lib/engine/store/node-fp32-vector-store';
 
 /** A `--model` value as a ref: an existing folder (relative to `cwd`) is local. */
 export function resolveCliModel(spec: string, cwd: string = process.cwd()): ModelRef {
@@ -34,6 +35,8 @@ export function cliNeuralDeps(): NeuralDeps {
 			return stores.get(root);
 		},
 		resolveModel: (spec) => resolveCliModel(spec),
+		// --opt rescore: the exact fp32 vectors wait in a temporary file, not in the scoring memory.
+		fp32Store: () => new NodeFileFp32Store(),
 		modelStamp: (ref) => (ref.localDir ? folderStamp(resolve(ref.localDir)) : undefined)
 	};
 }

@@ -1,61 +1,118 @@
 /**
- * The ColBERT pipelines. Documents are encoded once into kept token vectors (cached) and packed into a
- * MaxSim scorer (`createMaxSimScorer`: WebGPU, WASM or JS, with the reason recorded in every result).
- * - `colbert`: exhaustive MaxSim over all documents. Stages: `encode-query`, `maxsim`; build: `load-model`, `encode-corpus`, `maxsim-pack`.
+ * The ColBERT pipelines. Document vectors come from a `MultiVectorSource` (a ColBERT model encoding the
+ * corpus, cached, or precomputed vectors), pooled with `--opt pool=<factor>`, stored in
+ * `--opt storage=fp32|fp16|int8|binary|residual` (`storage-index.ts`) and scored by MaxSim (the reason
+ * for the kernel recorded in every result). With `--opt rescore=<n>` the best n by the stored format
+ * are rescored exactly with fp32 vectors kept outside the scoring memory (`Fp32VectorStore`: a
+ * temporary file in the CLI, IndexedDB in the browser).
+ * - `colbert`: exhaustive MaxSim over all documents. Stages: `encode-query`, `maxsim` (+ `rescore`);
+ *   build: `load-model`, `encode-corpus`, `pool`, `maxsim-pack`.
  * - `colbert-rerank`: a first stage (BM25 by default, or dense) gives the top `depth` (default 100),
  *   then MaxSim scores only that subset: the two-phase pattern of OpenSearch / Lucene's
- *   `LateInteractionRescorer`. Stages: `first-stage`, `encode-query`, `maxsim`.
+ *   `LateInteractionRescorer`. Stages: `first-stage`, `encode-query`, `maxsim` (+ `rescore`).
  */
 import { createError } from '../errors';
+import type { IndexStats } from '../eval/cost';
 import { explainMaxSim, type MaxSimExplanation } from '../explain/maxsim-matrix';
-import { MultiVectorIndex } from '../index/multivector';
-import type { Hit } from '../types';
+import { maxSim, type BackendChoice } from '../maxsim/maxsim';
+import { MemoryFp32Store, type Fp32VectorStore } from '../store/fp32-vector-store';
+import type { Hit, StageTiming, TokenMatrix } from '../types';
+import type { ColbertEncoder } from '../encoders/encoder';
 import { createFirstStage, type FirstStage } from './first-stage';
 import { openMultiVectorSource, type MultiVectorSource } from './multivector-source';
 import { depthOf, since, type NeuralContext, type NeuralDeps, type NeuralSearchResult } from './neural-context';
 import type { Pipeline } from './registry';
-import type { ColbertEncoder } from '../encoders/encoder';
-import type { BackendChoice } from '../maxsim/maxsim';
+import { buildStoredIndex, storageOptionsOf, type StoredIndex } from './storage-index';
 
+/** What a colbert pipeline stored: `IndexStats` plus residual bits, the centroid table and the fp32 side store. */
+export interface ColbertIndexStats extends IndexStats {
+	bits?: 1 | 2;
+	/** Residual: bytes of the shared centroid table (and bucket cutoffs / weights), not in `bytes`. */
+	centroidBytes?: number;
+	/** With rescore: the fp32 copy kept outside the scoring memory. */
+	rescore?: { depth: number; bytes: number; where: string };
+}
 
-/** A ColBERT pipeline, with its encoder and index exposed for explanations. */
+/** A ColBERT pipeline, with its source and stored index exposed for explanations and benchmarks. */
 export interface ColbertPipeline extends Pipeline {
 	/** The ColBERT encoder; absent when the corpus brought precomputed vectors. */
 	readonly encoder?: ColbertEncoder;
 	/** Where the vectors came from (encoder or precomputed collection), with the pooling applied. */
 	readonly source: MultiVectorSource;
-	readonly index: MultiVectorIndex;
+	readonly index: StoredIndex;
+	readonly indexStats: ColbertIndexStats;
 	/** The MaxSim kernel in use and why. */
 	readonly kernel: BackendChoice;
 	search(query: string, k: number): Promise<NeuralSearchResult>;
-	/** The MaxSim matrix of `query` against document `docId` (its score equals the pipeline's, within float rounding). */
+	/** Top k for query vectors (nq x dim) over all documents (no first stage), rescored as configured. */
+	searchVectors(query: TokenMatrix, k: number): Promise<{ top: { index: number; score: number }[]; timings: StageTiming[] }>;
+	/** The MaxSim matrix of `query` against document `docId` on its fp32 (pooled) vectors. */
 	explain(query: string, docId: string): Promise<MaxSimExplanation>;
 }
 
+type Scored = { index: number; score: number };
+
 async function build(ctx: NeuralContext, deps: NeuralDeps, rerank: boolean): Promise<ColbertPipeline> {
 	const depth = rerank ? depthOf(ctx.options) : 0;
+	const storage = storageOptionsOf(ctx.options);
+	if (storage.rescore > 0 && storage.format === 'fp32') {
+		throw createError('BAD_ARGUMENT', { detail: 'rescore needs a compressed storage format (storage=fp16|int8|binary|residual); fp32 is already exact' });
+	}
+	const t0 = performance.now();
 	let source: MultiVectorSource | undefined;
 	let first: FirstStage | undefined;
-	let index: MultiVectorIndex | undefined;
+	let index: StoredIndex | undefined;
+	let side: Fp32VectorStore | undefined;
 	try {
 		source = await openMultiVectorSource(ctx, deps);
 		if (rerank) first = await createFirstStage(ctx, deps);
+		if (storage.rescore > 0) side = (await deps.fp32Store?.()) ?? new MemoryFp32Store();
 		const t1 = performance.now();
-		index = await MultiVectorIndex.create(source.dim, { backend: ctx.options.maxsimBackend, threads: ctx.options.threads, quantized: ctx.options.quantized });
-		// Pack batch by batch and let each go: the scorer holds its own copy of the vectors.
-		for await (const batch of source.documents()) await index.add(batch.docs);
+		const sideStore = side;
+		// Pack batch by batch and let each go: the scorer keeps its own (encoded) copy.
+		index = await buildStoredIndex(source, storage, { backend: ctx.options.maxsimBackend, threads: ctx.options.threads, quantized: ctx.options.quantized }, sideStore ? (f, docs) => sideStore.putBatch(f, docs.map((d) => d.matrix)) : undefined);
 		for (const w of index.warnings) (deps.onWarning ?? ctx.onWarning)?.(`MaxSim: ${w}`);
 		// Pooling runs inside the loop above and is reported as its own stage.
-		const packMs = since(t1) - source.buildTimings.filter((t) => t.stage === 'pool').reduce((sum, t) => sum + t.ms, 0);
+		const poolMs = source.buildTimings.filter((t) => t.stage === 'pool').reduce((sum, t) => sum + t.ms, 0);
+		const packMs = since(t1) - poolMs;
 		const built = index;
 		const src = source;
 		const ids = src.ids;
+		const n = ids.length;
+		const indexStats: ColbertIndexStats = {
+			documents: n,
+			vectors: built.vectors,
+			bytes: built.bytes,
+			bytesPerDocument: n > 0 ? built.bytes / n : 0,
+			format: storage.format,
+			buildMs: since(t0),
+			...(storage.format === 'residual' ? { bits: storage.bits, centroidBytes: built.tableBytes } : {}),
+			...(sideStore ? { rescore: { depth: storage.rescore, bytes: sideStore.bytes, where: sideStore.label } } : {})
+		};
 		const kernel = (): BackendChoice => ({ ...built.choice });
+		/** The best `k` of `scored` after rescoring its best `rescore` exactly with the side store's fp32 vectors. */
+		const rescored = async (q: TokenMatrix, scored: Scored[], k: number, timings: StageTiming[]): Promise<Scored[]> => {
+			if (!sideStore || scored.length === 0) return scored.slice(0, k);
+			const a = performance.now();
+			const head = scored.slice(0, storage.rescore);
+			const docs = await sideStore.get(head.map((s) => s.index));
+			// Exact scores first (best first); candidates past the rescore depth follow with their stored-format scores.
+			const exact = head.map((s, i) => ({ index: s.index, score: maxSim(q, docs[i]) })).sort((x, y) => y.score - x.score || x.index - y.index);
+			timings.push({ stage: 'rescore', ms: since(a) });
+			return [...exact, ...scored.slice(storage.rescore)].slice(0, k);
+		};
+		const searchAll = async (q: TokenMatrix, k: number, timings: StageTiming[]): Promise<Scored[]> => {
+			const b = performance.now();
+			const top = await built.scorer.topK(q, Math.max(k, storage.rescore));
+			timings.push({ stage: 'maxsim', ms: since(b) });
+			return rescored(q, top, k, timings);
+		};
 		return {
 			name: rerank ? 'colbert-rerank' : 'colbert',
 			encoder: src.encoder,
 			source: src,
 			index: built,
+			indexStats,
 			get kernel() {
 				return kernel();
 			},
@@ -67,7 +124,7 @@ async function build(ctx: NeuralContext, deps: NeuralDeps, rerank: boolean): Pro
 				{ stage: 'maxsim-pack', ms: packMs }
 			],
 			async search(query: string, k: number) {
-				const timings = [];
+				const timings: StageTiming[] = [];
 				let subset: number[] | undefined;
 				if (first) {
 					const c = await first.candidates(query, depth);
@@ -77,17 +134,22 @@ async function build(ctx: NeuralContext, deps: NeuralDeps, rerank: boolean): Pro
 				const a = performance.now();
 				const q = await src.queryVectors(query);
 				timings.push({ stage: 'encode-query', ms: since(a) });
-				const b = performance.now();
-				let top: { index: number; score: number }[] = [];
-				if (!subset) top = await built.topK(q, k);
+				let top: Scored[] = [];
+				if (!subset) top = await searchAll(q, k, timings);
 				else if (subset.length > 0) {
+					const b = performance.now();
 					// score(query, subset) then sort: the subset is small, and ties keep first-stage order.
-					const scores = await built.score(q, subset);
-					top = subset.map((index, i) => ({ index, score: scores[i] })).sort((x, y) => y.score - x.score).slice(0, k);
+					const scores = await built.scorer.score(q, subset);
+					const sorted = subset.map((index, i) => ({ index, score: scores[i] })).sort((x, y) => y.score - x.score);
+					timings.push({ stage: 'maxsim', ms: since(b) });
+					top = await rescored(q, sorted, k, timings);
 				}
-				timings.push({ stage: 'maxsim', ms: since(b) });
 				const hits: Hit[] = top.map((t, r) => ({ id: ids[t.index], score: t.score, rank: r + 1 }));
 				return { hits, timings, kernel: kernel() };
+			},
+			async searchVectors(q: TokenMatrix, k: number) {
+				const timings: StageTiming[] = [];
+				return { top: await searchAll(q, k, timings), timings };
 			},
 			async explain(query: string, docId: string) {
 				const row = ids.indexOf(docId);
@@ -98,12 +160,14 @@ async function build(ctx: NeuralContext, deps: NeuralDeps, rerank: boolean): Pro
 			},
 			async dispose() {
 				await built.dispose();
+				await sideStore?.dispose();
 				await first?.pipeline.dispose?.();
 				await src.dispose();
 			}
 		};
 	} catch (error) {
 		await index?.dispose();
+		await side?.dispose();
 		await first?.pipeline.dispose?.();
 		await source?.dispose();
 		throw error;

@@ -7,6 +7,7 @@ import type { BackendChoice } from '../maxsim/maxsim';
 import type { BiEncoder, ColbertEncoder, CrossEncoder, ModelProgress, ModelRef } from '../encoders/encoder';
 import { DEFAULT_MODELS } from '../encoders/model-defaults';
 import { createError } from '../errors';
+import type { Fp32VectorStore } from '../store/fp32-vector-store';
 import type { EncodedCorpusStore } from '../store/store';
 import type { Doc, SearchResult } from '../types';
 import type { ModelRole, PipelineContext, PipelineOptions } from './registry';
@@ -61,6 +62,11 @@ export interface NeuralDeps {
 	onModelProgress?: (p: ModelProgress) => void;
 	/** Non-fatal problems (cache entries rebuilt, MaxSim fallbacks). */
 	onWarning?: (message: string) => void;
+	/**
+	 * Where `--opt rescore` keeps the exact fp32 vectors, outside the scoring memory (the CLI: a
+	 * temporary file; the browser: IndexedDB). Default: in memory.
+	 */
+	fp32Store?: () => Fp32VectorStore | Promise<Fp32VectorStore>;
 }
 
 /** The context a neural factory gets: the registry's, with an optional AbortSignal for long encoding. */

@@ -1,0 +1,136 @@
+/**
+ * The document store of the `colbert` pipelines in a storage format (issue 10, `--opt storage`):
+ * - `fp32`: the MaxSim kernel on the vectors as they are;
+ * - `fp16`: IEEE half round-trip (`encodeFp16`/`decodeFp16`), scored by the f32 kernel on the decoded
+ *   values (scores equal MaxSim of the decoded vectors; the kernel's memory holds floats, the reported
+ *   bytes are the format's 2·dim per vector);
+ * - `int8`, `binary`: `createStorageScorer` (WASM or JS), which keeps only the codes;
+ * - `residual` (`bits` 1|2): the ColBERTv2 residual codec (`compress/residual.ts`) trained on a sample
+ *   of documents (ColBERTv2's `_sample_pids` size), vectors decoded (centroid + bucket weights,
+ *   renormalised) and scored by the f32 kernel; reported bytes are the codes + centroid ids, the
+ *   centroid table separately.
+ */
+import { bytesPerVector, decodeFp16, encodeFp16, STORAGE_FORMATS, type StorageFormat } from '../compress/codecs';
+import { defaultCentroidCount, sampleIndices } from '../compress/kmeans';
+import { trainResidualCodec, type ResidualCodec } from '../compress/residual';
+import { createError } from '../errors';
+import { MultiVectorIndex } from '../index/multivector';
+import type { MultiVectorDoc } from '../index/serialize';
+import type { BackendChoice, MaxSimScorer } from '../maxsim/maxsim';
+import { createStorageScorer } from '../maxsim/storage-scorer';
+import type { TokenMatrix } from '../types';
+import type { MultiVectorSource } from './multivector-source';
+import type { NeuralPipelineOptions } from './neural-context';
+
+/** The storage options of a colbert pipeline, validated. */
+export interface StorageOptions {
+	format: StorageFormat;
+	/** Residual bits (1 or 2); 2 unless given. */
+	bits: 1 | 2;
+	/** Best documents rescored exactly with fp32 vectors from the side store (0 = none). */
+	rescore: number;
+	/** Residual: k-means centroids (default ColBERTv2's power of two near 16·sqrt(vectors)). */
+	centroids?: number;
+}
+
+/**
+ * Reads `storage` (default fp32), `bits` (1|2, residual only), `rescore` (integer >= 0) and
+ * `centroids`; `UNKNOWN_OPTION` / `BAD_ARGUMENT` naming the option otherwise.
+ * @example storageOptionsOf({ storage: 'binary', rescore: 100 }) // { format: 'binary', bits: 2, rescore: 100 }
+ */
+export function storageOptionsOf(options: NeuralPipelineOptions): StorageOptions {
+	const format = (options.storage ?? 'fp32') as StorageFormat;
+	if (!STORAGE_FORMATS.includes(format)) throw createError('UNKNOWN_OPTION', { what: 'storage format', value: String(options.storage), expected: STORAGE_FORMATS.join(', ') });
+	const bits = options.bits ?? 2;
+	if (bits !== 1 && bits !== 2) throw createError('BAD_ARGUMENT', { detail: `bits must be 1 or 2 (residual storage), got ${String(options.bits)}` });
+	if (options.bits !== undefined && format !== 'residual') throw createError('BAD_ARGUMENT', { detail: `bits applies to storage=residual only (storage is ${format})` });
+	const rescore = options.rescore ?? 0;
+	if (typeof rescore !== 'number' || !Number.isInteger(rescore) || rescore < 0) throw createError('BAD_ARGUMENT', { detail: `rescore must be an integer >= 0 (documents rescored with fp32 vectors), got ${String(options.rescore)}` });
+	const centroids = options.centroids;
+	if (centroids !== undefined && (typeof centroids !== 'number' || !Number.isInteger(centroids) || centroids < 1)) {
+		throw createError('BAD_ARGUMENT', { detail: `centroids must be a positive integer, got ${String(centroids)}` });
+	}
+	return { format, bits, rescore, ...(centroids !== undefined ? { centroids: centroids as number } : {}) };
+}
+
+/** Documents stored in a format, behind the MaxSim scorer interface. */
+export interface StoredIndex {
+	readonly format: StorageFormat;
+	readonly scorer: MaxSimScorer;
+	readonly choice: BackendChoice;
+	readonly warnings: string[];
+	/** Stored vectors, bytes in the format (codes, scales, ids), and the shared table (residual centroids). */
+	readonly vectors: number;
+	readonly bytes: number;
+	readonly tableBytes: number;
+	/** The residual codec the vectors went through (residual only). */
+	readonly codec?: ResidualCodec;
+	dispose(): Promise<void>;
+}
+
+/** ColBERTv2's document sample for k-means: `min(1 + floor(16 sqrt(120 n)), n)` documents (`_sample_pids`). */
+function sampleSize(documents: number): number {
+	return Math.min(documents, 1 + Math.floor(16 * Math.sqrt(120 * documents)));
+}
+
+async function trainResidual(source: MultiVectorSource, options: StorageOptions): Promise<ResidualCodec> {
+	const n = source.ids.length;
+	const chosen = new Uint8Array(n);
+	for (const d of sampleIndices(n, sampleSize(n), 123)) chosen[d] = 1;
+	const sample: TokenMatrix[] = [];
+	let vectors = 0;
+	for await (const { first, docs } of source.documents()) {
+		docs.forEach((d, i) => {
+			vectors += d.matrix.rows;
+			if (chosen[first + i]) sample.push(d.matrix);
+		});
+	}
+	return trainResidualCodec(sample, { bits: options.bits, centroids: options.centroids ?? defaultCentroidCount(vectors) });
+}
+
+/**
+ * Builds the store of `source`'s documents in `options.format`, calling `each(first, docs)` on every
+ * batch as it goes (the pipeline writes the fp32 side store there). Residual makes one extra pass over
+ * the documents to train its codec.
+ * @example const stored = await buildStoredIndex(source, { format: 'int8', bits: 2, rescore: 0 }, { backend: 'auto' });
+ */
+export async function buildStoredIndex(
+	source: MultiVectorSource,
+	options: StorageOptions,
+	kernel: { backend?: 'auto' | 'js' | 'wasm' | 'webgpu'; threads?: number; quantized?: boolean },
+	each?: (first: number, docs: MultiVectorDoc[]) => Promise<void>
+): Promise<StoredIndex> {
+	const { format } = options;
+	const dim = source.dim;
+	const codec = format === 'residual' ? await trainResidual(source, options) : undefined;
+	let scorer: MaxSimScorer;
+	let choice: BackendChoice;
+	let warnings: string[];
+	if (format === 'int8' || format === 'binary') {
+		const backend = kernel.backend === 'webgpu' ? 'auto' : kernel.backend;
+		const made = await createStorageScorer({ format, dim, backend, threads: kernel.threads });
+		({ scorer, choice, warnings } = made);
+	} else {
+		const index = await MultiVectorIndex.create(dim, kernel);
+		({ scorer, choice, warnings } = index);
+		if (format !== 'fp32') choice = { ...choice, reason: `${choice.reason}; ${format} vectors decoded to float32 for this kernel` };
+	}
+	const decode = (m: TokenMatrix): TokenMatrix => {
+		if (format === 'fp16') return { data: decodeFp16(encodeFp16(m.data.subarray(0, m.rows * m.dim))), rows: m.rows, dim: m.dim };
+		if (codec) return codec.decode(codec.encode(m));
+		return m;
+	};
+	let vectors = 0;
+	try {
+		for await (const { first, docs } of source.documents()) {
+			await each?.(first, docs);
+			await scorer.add(docs.map((d) => decode(d.matrix)));
+			for (const d of docs) vectors += d.matrix.rows;
+		}
+	} catch (error) {
+		await scorer.dispose();
+		throw error;
+	}
+	const per = bytesPerVector(format, dim, format === 'residual' ? options.bits : undefined);
+	return { format, scorer, choice, warnings, vectors, bytes: vectors * per, tableBytes: codec?.tableBytes ?? 0, ...(codec ? { codec } : {}), dispose: () => scorer.dispose() };
+}

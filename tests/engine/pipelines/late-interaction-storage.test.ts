@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import 'fake-indexeddb/auto';
+import { IDBFactory } from 'fake-indexeddb';
+import { poolHierarchical } from '../../../src/lib/engine/compress/pool-hierarchical';
+import { bytesPerVector, decodeFp16, encodeBinary, encodeFp16, encodeInt8, maxSimBinary, maxSimInt8 } from '../../../src/lib/engine/compress/codecs';
+import { generateSyntheticCollection } from '../../../src/lib/engine/corpus/synthetic-multivector';
+import { maxSim } from '../../../src/lib/engine/maxsim/maxsim';
+import { createColbertPipeline, createColbertRerankPipeline } from '../../../src/lib/engine/pipelines/late-interaction';
+import type { NeuralPipelineOptions } from '../../../src/lib/engine/pipelines/neural-context';
+import { IndexedDbFp32Store, MemoryFp32Store, type Fp32VectorStore } from '../../../src/lib/engine/store/fp32-vector-store';
+import { NodeFileFp32Store } from '../../../src/lib/engine/store/node-fp32-vector-store';
+import type { TokenMatrix } from '../../../src/lib/engine/types';
+
+const collection = generateSyntheticCollection({ docs: 150, queries: 6, dim: 32, tokensPerDoc: 16, seed: 4 });
+const corpus = collection.corpus;
+const N = corpus.docs.length;
+const q = collection.queryVectors('q1')!;
+const open = (options: NeuralPipelineOptions) => createColbertPipeline({ corpus, options: { maxsimBackend: 'js', ...options } });
+const allScores = (score: (d: TokenMatrix) => number) => Array.from({ length: N }, (_, i) => ({ index: i, score: score(collection.docVectors(i)) })).sort((a, b) => b.score - a.score);
+
+describe('colbert pipeline storage formats', () => {
+	it('createColbertPipeline({ storage }) scores equal each format\'s codec reference (fp16, int8, binary, residual)', async () => {
+		const references: Record<string, (d: TokenMatrix) => number> = {
+			fp16: (d) => maxSim(q, { ...d, data: decodeFp16(encodeFp16(d.data)) }),
+			int8: (d) => maxSimInt8(q, encodeInt8(d)),
+			binary: (d) => maxSimBinary(encodeBinary(q), encodeBinary(d))
+		};
+		for (const storage of ['fp16', 'int8', 'binary', 'residual']) {
+			const p = await open({ storage, ...(storage === 'residual' ? { bits: 1, centroids: 16 } : {}) });
+			const codec = p.index.codec;
+			const ref = storage === 'residual' ? (d: TokenMatrix) => maxSim(q, codec!.decode(codec!.encode(d))) : references[storage];
+			const scores = await p.index.scorer.score(q);
+			for (let i = 0; i < N; i += 7) expect(Math.abs(scores[i] - ref(collection.docVectors(i)))).toBeLessThan(1e-4);
+			expect(p.indexStats).toMatchObject({ documents: N, vectors: collection.totalVectors, format: storage });
+			expect(p.indexStats.bytes).toBe(collection.totalVectors * bytesPerVector(storage as 'int8', 32, storage === 'residual' ? 1 : undefined));
+			if (storage === 'residual') expect(p.indexStats.centroidBytes).toBeGreaterThanOrEqual(16 * 32 * 4);
+			await p.dispose();
+		}
+	});
+
+	it('createColbertPipeline({ storage: binary, rescore >= documents }) returns exactly the fp32 ranking', async () => {
+		const exact = allScores((d) => maxSim(q, d)).slice(0, 10);
+		const p = await open({ storage: 'binary', rescore: N });
+		const r = await p.searchVectors(q, 10);
+		expect(r.top.map((t) => t.index)).toEqual(exact.map((e) => e.index));
+		r.top.forEach((t, i) => expect(Math.abs(t.score - exact[i].score)).toBeLessThan(1e-5));
+		expect(r.timings.map((t) => t.stage)).toEqual(['maxsim', 'rescore']);
+		expect(p.indexStats.rescore).toMatchObject({ depth: N, bytes: collection.totalVectors * 32 * 4, where: 'memory' });
+		await p.dispose();
+	});
+
+	it('createColbertPipeline({ storage: int8, rescore: 5 }) reorders the stored-format top 5 by exact scores and keeps the rest', async () => {
+		const p = await open({ storage: 'int8', rescore: 5 });
+		const approx = await p.index.scorer.topK(q, 10);
+		const r = await p.searchVectors(q, 10);
+		expect(new Set(r.top.slice(0, 5).map((t) => t.index))).toEqual(new Set(approx.slice(0, 5).map((t) => t.index)));
+		expect(r.top.slice(5).map((t) => t.index)).toEqual(approx.slice(5).map((t) => t.index));
+		for (const t of r.top.slice(0, 5)) expect(Math.abs(t.score - maxSim(q, collection.docVectors(t.index)))).toBeLessThan(1e-5);
+		await p.dispose();
+	});
+
+	it('createColbertPipeline({ pool: 1 }) equals the unpooled pipeline, and pool 2 stores the pooled vectors', async () => {
+		const plain = await open({});
+		const one = await open({ pool: 1 });
+		expect((await one.searchVectors(q, 10)).top).toEqual((await plain.searchVectors(q, 10)).top);
+		const two = await open({ pool: 2 });
+		let pooled = 0;
+		for (let i = 0; i < N; i++) pooled += poolHierarchical(collection.docVectors(i), 2).matrix.rows;
+		expect(two.indexStats.vectors).toBe(pooled);
+		expect(two.indexStats.vectors).toBeLessThan(0.6 * plain.indexStats.vectors);
+		const top = (await two.searchVectors(q, 3)).top[0];
+		expect(Math.abs(top.score - maxSim(q, poolHierarchical(collection.docVectors(top.index), 2).matrix))).toBeLessThan(1e-5);
+		for (const p of [plain, one, two]) await p.dispose();
+	});
+
+	it('createColbertRerankPipeline({ storage: binary, rescore }) rescores the first stage\'s candidates', async () => {
+		const p = await createColbertRerankPipeline({ corpus, options: { maxsimBackend: 'js', storage: 'binary', rescore: 1000, depth: 20 } });
+		const r = await p.search(corpus.queries[1].text, 5);
+		expect(r.timings.map((t) => t.stage)).toEqual(['first-stage', 'encode-query', 'maxsim', 'rescore']);
+		const byId = new Map(corpus.docs.map((d, i) => [d.id, i]));
+		for (const h of r.hits) expect(Math.abs(h.score - maxSim(q, collection.docVectors(byId.get(h.id)!)))).toBeLessThan(1e-5);
+		await p.dispose();
+	});
+
+	it('createColbertPipeline rejects unknown storage, bad bits, negative rescore and rescore with fp32', async () => {
+		await expect(open({ storage: 'int4' })).rejects.toMatchObject({ code: 'UNKNOWN_OPTION' });
+		await expect(open({ storage: 'residual', bits: 3 })).rejects.toMatchObject({ code: 'BAD_ARGUMENT' });
+		await expect(open({ storage: 'int8', bits: 1 })).rejects.toMatchObject({ code: 'BAD_ARGUMENT' });
+		await expect(open({ storage: 'int8', rescore: -1 })).rejects.toMatchObject({ code: 'BAD_ARGUMENT' });
+		await expect(open({ rescore: 10 })).rejects.toMatchObject({ code: 'BAD_ARGUMENT', message: expect.stringMatching(/rescore needs a compressed storage/) });
+		await expect(open({ pool: 1.5 })).rejects.toMatchObject({ code: 'BAD_ARGUMENT' });
+	});
+});
+
+describe('Fp32VectorStore', () => {
+	const docs = [{ data: Float32Array.of(1, 2, 3, 4), rows: 2, dim: 2 }, { data: Float32Array.of(5, 6), rows: 1, dim: 2 }, { data: Float32Array.of(7, 8, 9, 10, 11, 12), rows: 3, dim: 2 }];
+	const stores: [string, () => Fp32VectorStore][] = [
+		['MemoryFp32Store', () => new MemoryFp32Store()],
+		['NodeFileFp32Store', () => new NodeFileFp32Store()],
+		['IndexedDbFp32Store (fake-indexeddb)', () => new IndexedDbFp32Store('latelab-fp32-test', new IDBFactory())]
+	];
+	for (const [name, make] of stores) {
+		it(`${name}.get(rows) returns the documents put in order, in the asked order; out-of-order batches are BAD_ARGUMENT`, async () => {
+			const store = make();
+			await store.putBatch(0, docs.slice(0, 2));
+			await store.putBatch(2, docs.slice(2));
+			expect(store.bytes).toBe(48);
+			const got = await store.get([2, 0]);
+			expect(Array.from(got[0].data)).toEqual([7, 8, 9, 10, 11, 12]);
+			expect(got[1]).toMatchObject({ rows: 2, dim: 2 });
+			await expect(store.putBatch(7, docs)).rejects.toMatchObject({ code: 'BAD_ARGUMENT' });
+			await expect(store.get([9])).rejects.toMatchObject({ code: 'BAD_ARGUMENT' });
+			await store.dispose();
+		});
+	}
+});
