@@ -8,8 +8,8 @@ import { generateSyntheticPages } from '../../../src/lib/engine/corpus/synthetic
 
 const SHIPPED = join(process.cwd(), 'static', 'collections', 'synthetic-pages');
 
-function shippedFiles(dir = SHIPPED): Map<string, Uint8Array> {
-	const out = new Map<string, Uint8Array>();
+function shippedFiles(dir = SHIPPED): Map<string, Uint8Array<ArrayBuffer>> {
+	const out = new Map<string, Uint8Array<ArrayBuffer>>();
 	for (const name of readdirSync(dir)) {
 		const path = join(dir, name);
 		if (statSync(path).isDirectory()) for (const [k, v] of shippedFiles(path)) out.set(k, v);
@@ -18,7 +18,7 @@ function shippedFiles(dir = SHIPPED): Map<string, Uint8Array> {
 	return out;
 }
 
-const blobs = (files: Map<string, Uint8Array>, prefix = ''): NamedBlob[] => [...files].map(([path, bytes]) => ({ path: prefix + path, blob: new Blob([bytes]) }));
+const blobs = (files: Map<string, Uint8Array<ArrayBuffer>>, prefix = ''): NamedBlob[] => [...files].map(([path, bytes]) => ({ path: prefix + path, blob: new Blob([bytes]) }));
 
 describe('loadVectorsFolderFromBlobs', () => {
 	it('loadVectorsFolderFromBlobs(zip of the shipped synthetic pages) loads 48 image pages with their images and qrels', async () => {
