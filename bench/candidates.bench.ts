@@ -1,0 +1,221 @@
+/**
+ * Candidate stages against exhaustive MaxSim: exhaustive fp32 (`colbert`, the MaxSim kernel), MUVERA
+ * (`colbert-muvera`, depth 50 / 100 / 300 over one FDE index) and PLAID (`colbert-plaid`, ColBERT's
+ * k <= 10 defaults and the k <= 100 / k > 100 settings over one index), on the synthetic collection
+ * (`generateSyntheticCollection`) at each `--sizes` and on SciFact with the generated tiny ColBERT.
+ * Per method: build time (index only: packing, FDEs, k-means + residual encoding), index bytes, query
+ * latency (median, p90, and median CPU time of the process, which stays meaningful when other processes
+ * share the cores; query vectors given, so encoding is not counted), candidate and touched
+ * shares, nDCG@10 on the qrels and recall@10 against the exhaustive top 10; and, across sizes, how the
+ * median query time grows.
+ *
+ *   npx tsx bench/candidates.bench.ts [--json] [--sizes 10000,100000] [--tokens 32] [--queries 30]
+ *                                      [--centroids 1024] [--scifact-queries 100] [--no-scifact] [--no-synthetic]
+ *
+ * `--centroids` sets PLAID's k on the synthetic collections (0: ColBERTv2's 2^floor(log2(16 sqrt(vectors))));
+ * SciFact always uses ColBERTv2's k.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadCorpusFromPath } from '../src/lib/engine/corpus/node-files';
+import { queryKeyFor } from '../src/lib/engine/corpus/multivector-folder';
+import { generateSyntheticCollection } from '../src/lib/engine/corpus/synthetic-multivector';
+import { evaluateRun, type Run } from '../src/lib/engine/eval/metrics';
+import { createMuveraPipeline, createPlaidPipeline, type CandidateOverrides, type CandidatePipeline } from '../src/lib/engine/pipelines/candidate-stages';
+import { MultiVectorIndex } from '../src/lib/engine/index/multivector';
+import { openMultiVectorSource } from '../src/lib/engine/pipelines/multivector-source';
+import type { NeuralDeps } from '../src/lib/engine/pipelines/neural-context';
+import { NodeDiskStore } from '../src/lib/engine/store/node-disk-store';
+import type { Corpus, Qrels, TokenMatrix } from '../src/lib/engine/types';
+import { collectionDir } from '../tests/support/data';
+import { benchArgs, round } from './bench-support';
+import { FIXTURE_MODELS, fixtureModelDir, generateFixtures } from './encoders-support';
+
+const args = process.argv.slice(2);
+const { json, flag } = benchArgs(args);
+const listFlag = (name: string, fallback: number[]) => (args.includes(name) ? args[args.indexOf(name) + 1].split(',').map(Number) : fallback);
+const sizes = args.includes('--no-synthetic') ? [] : listFlag('--sizes', [10_000, 100_000]);
+const tokens = flag('--tokens', 32);
+const nQueries = flag('--queries', 30);
+const centroidsFlag = flag('--centroids', 1024);
+const scifactQueries = flag('--scifact-queries', 100);
+const log = (m: string) => process.stderr.write(`${m}\n`);
+
+interface Row {
+	collection: string;
+	method: string;
+	buildMs: number;
+	bytes: number;
+	bytesPerDocument: number;
+	medianMs: number;
+	p90Ms: number;
+	/** Median CPU time of this process per query (all its threads): steadier than wall time on a shared machine. */
+	cpuMedianMs: number;
+	candidateShare: number;
+	touchedShare: number;
+	ndcg10: number;
+	recall10VsExact: number;
+}
+
+const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
+
+interface Bench {
+	label: string;
+	corpus: Corpus;
+	deps: NeuralDeps;
+	options: Record<string, unknown>;
+	queries: { id: string; key: string }[];
+	centroids?: number;
+}
+
+async function runCollection(b: Bench): Promise<Row[]> {
+	const rows: Row[] = [];
+	const qrels: Qrels = new Map(b.queries.map((q) => [q.id, b.corpus.qrels.get(q.id) ?? new Map()]));
+	const n = b.corpus.docs.length;
+	const exactTop = new Map<string, string[]>();
+	const measure = async (method: string, build: { buildMs: number; bytes: number }, search: (q: TokenMatrix) => Promise<{ ids: string[]; candidates: number; touched: number }>, vectors: Map<string, TokenMatrix>) => {
+		await search(vectors.get(b.queries[0].id)!); // warm-up
+		const run: Run = new Map();
+		const times: number[] = [];
+		const cpu: number[] = [];
+		let cand = 0;
+		let touched = 0;
+		let recall = 0;
+		for (const q of b.queries) {
+			const t0 = performance.now();
+			const c0 = process.cpuUsage();
+			const r = await search(vectors.get(q.id)!);
+			times.push(performance.now() - t0);
+			const c = process.cpuUsage(c0);
+			cpu.push((c.user + c.system) / 1000);
+			run.set(q.id, r.ids.map((id, i) => ({ id, score: -i, rank: i + 1 })));
+			cand += r.candidates / n;
+			touched += r.touched / n;
+			if (method === 'exhaustive') exactTop.set(q.id, r.ids);
+			const exact = new Set(exactTop.get(q.id));
+			recall += r.ids.filter((id) => exact.has(id)).length / Math.max(1, exact.size);
+		}
+		const ndcg = evaluateRun(run, qrels, ['ndcg@10']).mean['ndcg@10'];
+		const row: Row = {
+			collection: b.label,
+			method,
+			buildMs: round(build.buildMs),
+			bytes: build.bytes,
+			bytesPerDocument: round(build.bytes / n),
+			medianMs: round(quantile(times, 0.5), 2),
+			p90Ms: round(quantile(times, 0.9), 2),
+			cpuMedianMs: round(quantile(cpu, 0.5), 2),
+			candidateShare: round(cand / b.queries.length, 4),
+			touchedShare: round(touched / b.queries.length, 4),
+			ndcg10: round(ndcg, 4),
+			recall10VsExact: round(recall / b.queries.length, 3)
+		};
+		rows.push(row);
+		log(`  ${method}: ${JSON.stringify(row)}`);
+	};
+
+	log(`${b.label}: exhaustive`);
+	// The exhaustive baseline: the same source, every document packed into the MaxSim kernel (fp32).
+	const source = await openMultiVectorSource({ corpus: b.corpus, options: { ...b.options } }, b.deps);
+	const vectors = new Map<string, TokenMatrix>();
+	for (const q of b.queries) vectors.set(q.id, await source.queryVectors(q.key));
+	const t0 = performance.now();
+	const exhaustive = await MultiVectorIndex.create(source.dim, {});
+	for await (const { docs } of source.documents()) await exhaustive.add(docs);
+	const pack = performance.now() - t0;
+	log(`  MaxSim kernel: ${exhaustive.choice.backend} (${exhaustive.choice.reason}), packed in ${round(pack)} ms`);
+	await measure('exhaustive', { buildMs: pack, bytes: exhaustive.floats * 4 }, async (q) => {
+		const top = await exhaustive.topK(q, 10);
+		return { ids: top.map((t) => source.ids[t.index]), candidates: n, touched: n };
+	}, vectors);
+	await exhaustive.dispose();
+	await source.dispose();
+
+	const sweep = async (p: CandidatePipeline, label: string, settings: CandidateOverrides) =>
+		measure(label, { buildMs: p.indexStats.buildMs, bytes: p.indexStats.bytes }, async (q) => {
+			const r = await p.searchVectors(q, 10, settings);
+			return { ids: r.top.map((t) => p.source.ids[t.index]), candidates: r.candidates, touched: r.touched };
+		}, vectors);
+
+	log(`${b.label}: MUVERA (k_sim 5, dim_proj 16, r_reps 20)`);
+	const muvera = await createMuveraPipeline({ corpus: b.corpus, options: { ...b.options }, onProgress: progress('fde') }, b.deps);
+	for (const depth of [50, 100, 300]) await sweep(muvera, `muvera depth ${depth}`, { depth });
+	await muvera.dispose?.();
+
+	log(`${b.label}: PLAID (2-bit residuals${b.centroids ? `, ${b.centroids} centroids` : ', ColBERTv2 centroid count'})`);
+	const plaid = await createPlaidPipeline({ corpus: b.corpus, options: { ...b.options, ...(b.centroids ? { centroids: b.centroids } : {}) }, onProgress: progress('plaid') }, b.deps);
+	// The table holds k x dim floats plus 2^bits - 1 cutoffs and 2^bits weights (fewer than one row).
+	log(`  ${Math.floor(plaid.indexStats.parts.centroids / 4 / plaid.source.dim)} centroids, bytes by part ${JSON.stringify(plaid.indexStats.parts)}, build ${JSON.stringify(plaid.buildTimings)}`);
+	await sweep(plaid, 'plaid defaults (nprobe 1, thr 0.5, ndocs 256)', {});
+	await sweep(plaid, 'plaid nprobe 2, thr 0.45, ndocs 1024', { nprobe: 2, threshold: 0.45, ndocs: 1024 });
+	await sweep(plaid, 'plaid nprobe 4, thr 0.4, ndocs 4096', { nprobe: 4, threshold: 0.4, ndocs: 4096 });
+	await plaid.dispose?.();
+	return rows;
+}
+
+function progress(prefix: string) {
+	let last = 0;
+	return (p: { stage: string; done: number; total: number }) => {
+		const now = performance.now();
+		if (now - last < 15_000 && p.done < p.total) return;
+		last = now;
+		log(`    ${prefix} ${p.stage} ${p.done}/${p.total}`);
+	};
+}
+
+const all: Row[] = [];
+const storeDir = mkdtempSync(join(tmpdir(), 'latelab-bench-cand-'));
+try {
+	for (const size of sizes) {
+		const t0 = performance.now();
+		const collection = generateSyntheticCollection({ docs: size, queries: nQueries, tokensPerDoc: tokens, seed: 7, text: false });
+		log(`synthetic ${size}: ${collection.totalVectors} vectors, generated in ${round(performance.now() - t0)} ms`);
+		const corpus = collection.corpus;
+		all.push(
+			...(await runCollection({
+				label: `synthetic ${size / 1000}k (dim 96, ~${tokens} tok)`,
+				corpus,
+				deps: {},
+				options: {},
+				queries: corpus.queries.map((q) => ({ id: q.id, key: queryKeyFor(corpus, q) })),
+				centroids: centroidsFlag || undefined
+			}))
+		);
+	}
+	const scifact = collectionDir('scifact');
+	if (scifact && !args.includes('--no-scifact')) {
+		await generateFixtures();
+		const corpus = await loadCorpusFromPath(scifact, {});
+		const judged = corpus.queries.filter((q) => (corpus.qrels.get(q.id)?.size ?? 0) > 0).slice(0, scifactQueries);
+		all.push(
+			...(await runCollection({
+				label: 'scifact (tiny test ColBERT, dim 16)',
+				corpus,
+				deps: { store: new NodeDiskStore(storeDir) },
+				options: { models: { colbert: fixtureModelDir(FIXTURE_MODELS.colbertPylate) } },
+				queries: judged.map((q) => ({ id: q.id, key: q.text }))
+			}))
+		);
+	}
+} finally {
+	rmSync(storeDir, { recursive: true, force: true });
+}
+
+// Growth of the median query CPU time between the first and last synthetic size, per method.
+const growth: Record<string, { wall: number; cpu: number }> = {};
+if (sizes.length > 1) {
+	const first = all.filter((r) => r.collection.startsWith(`synthetic ${sizes[0] / 1000}k`));
+	const last = all.filter((r) => r.collection.startsWith(`synthetic ${sizes.at(-1)! / 1000}k`));
+	for (const r of first) {
+		const other = last.find((x) => x.method === r.method);
+		if (other) growth[r.method] = { wall: round(other.medianMs / r.medianMs, 2), cpu: round(other.cpuMedianMs / r.cpuMedianMs, 2) };
+	}
+}
+const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, load: loadavg().map((x) => round(x, 1)), node: process.version };
+if (json) console.log(JSON.stringify({ machine, tokens, queries: nQueries, rows: all, growth }));
+else {
+	console.log(machine);
+	console.table(all);
+	console.log('median query time growth (wall, CPU)', sizes.join(' -> '), growth);
+}
