@@ -53,6 +53,7 @@ Usage:
   latelab eval --data <beir-dir> [--pipeline bm25] [--split test] [--k1 <x> --b <x>] [--json] [--run-out run.trec]
   latelab compare <run-a.trec> <run-b.trec> --qrels <qrels> [--json]
   latelab data fetch <scifact|nfcorpus|fiqa|arguana|scidocs|...> --to <dir>
+  latelab data synth --docs <n> --queries <m> --to <dir> [--dim 96]   (a synthetic vectors folder)
   latelab cache list|prune [--max <size>]|clear [--models] [--corpora] [--json]
   latelab score --pipeline dense|cross|colbert --model <id|dir> --query "<text>" --docs <file> [--json] [--explain]
   latelab index build --data <beir-dir|vectors-dir> [--model ...] [--opt pool=F] [--opt index=ivf_pq] --store lancedb:<dir>

@@ -8,7 +8,13 @@ import { meanPooledContributions } from '../../lib/engine/explain/pooled-contrib
 import { maxSim } from '../../lib/engine/maxsim/maxsim';
 import { documentText } from '../../lib/engine/pipelines/neural-context';
 import type { ModelRole } from '../../lib/engine/pipelines/registry';
-import { COMMON_OPTIONS, DEVICES, DTYPES, parseCommand, requireString } from '../args';
+import { COMMON_OPTIONS, DEVICES, DTYPES, parseCommand, parseExtraOptions, requireString } from '../args';
+import { bytesPerVector, decodeFp16, encodeBinary, encodeFp16, encodeInt8, maxSimBinary, maxSimInt8 } from '../../lib/engine/compress/codecs';
+import { poolFactorOf, poolHierarchical } from '../../lib/engine/compress/pool-hierarchical';
+import { trainResidualCodec } from '../../lib/engine/compress/residual';
+import type { NeuralPipelineOptions } from '../../lib/engine/pipelines/neural-context';
+import { storageOptionsOf, type StorageOptions } from '../../lib/engine/pipelines/storage-index';
+import type { TokenMatrix } from '../../lib/engine/types';
 import type { CliIo } from '../io';
 import { resolveCliModel } from '../neural-deps';
 import { commandContext, printable, table, toJson, warn } from './shared';
@@ -26,10 +32,14 @@ Options:
   --docs <file>          .jsonl ({"_id" or "id", "text", "title"?}) or .txt (one document per line)
   --dtype <name>         model weights: fp32 (Node default), fp16, q8, int8, uint8, q4, q4f16, bnb4
   --device <name>        cpu (Node default), wasm or webgpu
+  --opt pool=<factor>    colbert: hierarchical token pooling of each document (PyLate; default 1)
+  --opt storage=<fmt>    colbert: score the stored format fp32 (default), fp16, int8, binary or
+                         residual (--opt bits=1|2; codec trained on these documents)
   --explain              colbert: query/document token ids and strings and each query token's argmax;
                          dense: each document token's share of the cosine (mean pooling only);
                          cross: logit drop when each document word is removed (at most 64 variants)
-  --json                 print {"pipeline","model","scores":[{"id","score"[,"explain"]}]}
+  --json                 print {"pipeline","model","scores":[{"id","score"[,"explain"]}]}; colbert
+                         entries also carry "vectors" (stored after pooling) and "bytes" (in the format)
   --quiet, -q            no progress or warnings on stderr
 `;
 
@@ -41,7 +51,8 @@ const OPTIONS = {
 	docs: { type: 'string' },
 	dtype: { type: 'string' },
 	device: { type: 'string' },
-	explain: { type: 'boolean' }
+	explain: { type: 'boolean' },
+	opt: { type: 'string', multiple: true }
 } as const;
 
 const ROLES: Record<string, ModelRole> = { dense: 'bi-encoder', cross: 'cross-encoder', colbert: 'colbert' };
@@ -49,6 +60,9 @@ const ROLES: Record<string, ModelRole> = { dense: 'bi-encoder', cross: 'cross-en
 interface Scored {
 	id: string;
 	score: number;
+	/** colbert: stored vectors after pooling, and their bytes in the storage format. */
+	vectors?: number;
+	bytes?: number;
 	explain?: unknown;
 }
 
@@ -73,6 +87,12 @@ export async function scoreCommand(args: string[], io: CliIo): Promise<number> {
 		(ref as unknown as Record<string, unknown>)[flag] = value;
 	}
 	const explain = values.explain === true;
+	const extra = parseExtraOptions(((values.opt as string[] | undefined) ?? []).map(String));
+	const unknown = Object.keys(extra).filter((key) => !['pool', 'storage', 'bits'].includes(key));
+	if (unknown.length > 0) throw createError('BAD_ARGUMENT', { detail: `score: --opt ${unknown[0]} is not a score option (pool, storage, bits)` });
+	if (Object.keys(extra).length > 0 && role !== 'colbert') throw createError('BAD_ARGUMENT', { detail: 'score: --opt pool/storage/bits apply to --pipeline colbert' });
+	const stored = { pool: poolFactorOf(extra.pool), storage: storageOptionsOf(extra as NeuralPipelineOptions) };
+	if (explain && (stored.pool > 1 || stored.storage.format !== 'fp32')) throw createError('BAD_ARGUMENT', { detail: 'score: --explain shows fp32 unpooled vectors; drop --opt pool/storage' });
 	const ctx = commandContext(io, values.quiet === true);
 
 	const corpus = await loadCorpusFromPath(resolve(io.cwd, docsPath), { textMode: 'lines', duplicateIds: 'error' });
@@ -90,14 +110,15 @@ export async function scoreCommand(args: string[], io: CliIo): Promise<number> {
 	try {
 		if (encoder.kind === 'bi-encoder') scores = await scoreDense(encoder, query, texts, explain);
 		else if (encoder.kind === 'cross-encoder') scores = await scoreCross(encoder, query, texts, explain);
-		else scores = await scoreColbert(encoder, query, texts, explain);
+		else scores = await scoreColbert(encoder, query, texts, explain, stored);
 	} finally {
 		await encoder.dispose();
 	}
 	scores.forEach((s, i) => (s.id = corpus.docs[i].id));
 
 	if (values.json === true) {
-		io.stdout.write(toJson({ pipeline, model: encoder.modelId, scores: scores.map((s) => ({ id: s.id, score: s.score, ...(explain ? { explain: s.explain } : {}) })) }));
+		const entry = (s: Scored) => ({ id: s.id, score: s.score, ...(s.vectors !== undefined ? { vectors: s.vectors, bytes: s.bytes } : {}), ...(explain ? { explain: s.explain } : {}) });
+		io.stdout.write(toJson({ pipeline, model: encoder.modelId, ...(role === 'colbert' ? { pool: stored.pool, storage: stored.storage.format } : {}), scores: scores.map(entry) }));
 		return 0;
 	}
 	const rows = [['id', 'score'], ...scores.map((s) => [printable(s.id), s.score.toFixed(4)])];
@@ -142,18 +163,46 @@ async function scoreCross(encoder: CrossEncoder, query: string, texts: string[],
 	return out;
 }
 
-async function scoreColbert(encoder: ColbertEncoder, query: string, texts: string[], explain: boolean): Promise<Scored[]> {
+async function scoreColbert(encoder: ColbertEncoder, query: string, texts: string[], explain: boolean, stored: { pool: number; storage: StorageOptions }): Promise<Scored[]> {
 	const q = await encoder.encodeQuery(query);
 	const docs = await encoder.encodeDocuments(texts);
+	if (!explain) {
+		const pooled = docs.map((d) => poolHierarchical(d.matrix, stored.pool).matrix);
+		const scoreOf = storedScorer(q.matrix, pooled, stored.storage);
+		const per = bytesPerVector(stored.storage.format, q.matrix.dim, stored.storage.format === 'residual' ? stored.storage.bits : undefined);
+		return pooled.map((m) => ({ id: '', score: scoreOf(m), vectors: m.rows, bytes: m.rows * per }));
+	}
 	return docs.map((d) => {
-		if (!explain) return { id: '', score: maxSim(q.matrix, d.matrix) };
 		const e = explainMaxSim(q, d);
 		return {
 			id: '',
 			score: e.score,
+			vectors: d.matrix.rows,
+			bytes: d.matrix.rows * 4 * d.matrix.dim,
 			explain: { queryIds: e.queryIds, queryTokens: e.queryTokens, docIds: e.docIds, docTokens: e.docTokens, argmax: e.argmax }
 		};
 	});
+}
+
+/** MaxSim of `q` with a document as the storage format scores it (the codecs' reference arithmetic). */
+function storedScorer(q: TokenMatrix, docs: TokenMatrix[], storage: StorageOptions): (d: TokenMatrix) => number {
+	switch (storage.format) {
+		case 'fp16':
+			return (d) => maxSim(q, { ...d, data: decodeFp16(encodeFp16(d.data)) });
+		case 'int8':
+			return (d) => maxSimInt8(q, encodeInt8(d));
+		case 'binary': {
+			const qb = encodeBinary(q);
+			return (d) => maxSimBinary(qb, encodeBinary(d));
+		}
+		case 'residual': {
+			// A codec trained on these documents (ColBERTv2's centroid count, capped by the vectors there are).
+			const codec = trainResidualCodec(docs, { bits: storage.bits, ...(storage.centroids ? { centroids: storage.centroids } : {}) });
+			return (d) => maxSim(q, codec.decode(codec.encode(d)));
+		}
+		default:
+			return (d) => maxSim(q, d);
+	}
 }
 
 /** Human-readable explanation of one document's score. */
