@@ -1,7 +1,8 @@
 /**
  * `npm run bench:maxsim [-- --json] [--quick] [--workload A|B]`: MaxSim throughput of every backend
- * Node runs (naive JS, js, wasm SIMD128 / relaxed FMA, wasm i16 screen), 1 and 2 threads, on issue 4's
- * seeded workloads:
+ * Node runs (naive JS, js, wasm SIMD128 / relaxed FMA, wasm i16 screen, and the storage-format kernels
+ * of issue 10, wasm-int8 and wasm-binary, each with its ratio to the f32 kernel measured in the same
+ * run), 1 and 2 threads, on issue 4's seeded workloads:
  *   A: query 32 x 128 against 1,000 docs x 180 tokens;  B: query 32 x 96 against 10,000 docs x 128 tokens.
  * The SIMD ceilings are measured in the same run (register-only multiply-add loops exported by the
  * kernels), as are the naive JS loop and the reference scores. Each timing is repeated: docs/s is the
@@ -18,6 +19,8 @@ import { JsMaxSimScorer } from '../src/lib/engine/maxsim/js';
 import { instantiateKernel, kernelModule } from '../src/lib/engine/maxsim/kernel-module';
 import { maxSim } from '../src/lib/engine/maxsim/maxsim';
 import { WasmMaxSimScorer } from '../src/lib/engine/maxsim/wasm';
+import { WasmStorageScorer } from '../src/lib/engine/maxsim/storage-wasm';
+import { encodeBinary, encodeInt8, maxSimBinary, maxSimInt8 } from '../src/lib/engine/compress/codecs';
 import type { TokenMatrix } from '../src/lib/engine/types';
 
 const RELAXED_FLAG = '--experimental-wasm-relaxed-simd';
@@ -49,7 +52,7 @@ const WORKLOADS: Workload[] = [
 
 interface Result {
 	workload: 'A' | 'B';
-	backend: 'js' | 'naive-js' | 'wasm' | 'wasm-relaxed' | 'wasm-i16';
+	backend: 'js' | 'naive-js' | 'wasm' | 'wasm-relaxed' | 'wasm-i16' | 'wasm-int8' | 'wasm-binary';
 	threads: number;
 	docsPerSecond: number;
 	gflops: number;
@@ -63,8 +66,12 @@ interface Result {
 	speedupVsNaive: number;
 	/** Same from CPU time (robust when the machine is shared). */
 	cpuSpeedupVsNaive: number;
-	/** wasm-i16 only: CPU-time rate over the f32 kernel's at the same thread count. */
+	/** wasm-i16, wasm-int8, wasm-binary: CPU-time rate over the best f32 kernel's at the same thread count. */
 	speedupVsF32?: number;
+	/** wasm-int8, wasm-binary: best wall-clock rate over the SIMD128 / relaxed f32 kernels' at the same thread count. */
+	speedupVsF32Wall?: { simd: number; relaxed?: number };
+	/** wasm-int8, wasm-binary: max |score - reference| of the format (maxSimInt8 / maxSimBinary) on the sample. */
+	formatMaxAbsError?: number;
 	/** Docs actually scored per timed run (the JS paths score a sample). */
 	docsScored: number;
 	recallAt10?: number;
@@ -74,6 +81,8 @@ interface Result {
 	 * then stays in cache; the gap to cpuCeilingFraction is the cost of streaming the docs from memory.
 	 */
 	cacheResidentCeilingFraction?: number;
+	/** wasm-int8, wasm-binary: bytes of stored codes per doc in the scorer's memory. */
+	residentBytesPerDoc?: number;
 }
 
 /** Seeded random unit vectors, rows x dim, in one Float32Array. */
@@ -156,13 +165,15 @@ async function runWorkload(w: Workload, ceilings: Record<F32Flavour, { wall: num
 	let naiveRate = 0;
 	let naiveCpuRate = 0;
 	const f32CpuRate = new Map<number, number>();
+	/** Best wall-clock docs/s of the f32 kernels, by flavour and thread count. */
+	const f32WallRate = new Map<string, number>();
 
 	const record = (backend: Result['backend'], threads: number, t: Timing, docsScored: number, error: number, flavour: F32Flavour | null, extra: Partial<Result> = {}) => {
 		const rate = docsScored / t.bestWall;
 		const cpuRate = docsScored / t.medianCpu;
 		const gflops = (rate * flopPerDoc) / 1e9;
 		// The i16 screen does integer work: an f32 ceiling says nothing about it (see speedupVsF32).
-		const c = flavour && backend !== 'wasm-i16' ? ceilings[flavour] : null;
+		const c = flavour && backend !== 'wasm-i16' && backend !== 'wasm-int8' && backend !== 'wasm-binary' ? ceilings[flavour] : null;
 		const result: Result = {
 			workload: w.name,
 			backend,
@@ -213,6 +224,7 @@ async function runWorkload(w: Workload, ceilings: Record<F32Flavour, { wall: num
 			}
 			record(flavour === 'simd' ? 'wasm' : 'wasm-relaxed', threads, t, w.nDocs, maxAbsError(scores, all, reference), flavour, extra);
 			f32CpuRate.set(threads, Math.max(f32CpuRate.get(threads) ?? 0, w.nDocs / t.medianCpu));
+			f32WallRate.set(`${flavour}-${threads}`, w.nDocs / t.bestWall);
 			await scorer.dispose();
 		}
 	}
@@ -242,6 +254,35 @@ async function runWorkload(w: Workload, ceilings: Record<F32Flavour, { wall: num
 		await scorer.dispose();
 	}
 	await exact.dispose();
+
+	// Storage formats (issue 10): the docs are encoded on add and only their codes stay in WASM memory;
+	// the f32 rates above are the baseline. Accuracy is against each format's own reference.
+	const formatReference = { int8: new Map<number, number>(), binary: new Map<number, number>() };
+	const binaryQuery = encodeBinary(query);
+	for (const i of sample) {
+		formatReference.int8.set(i, maxSimInt8(query, encodeInt8(docs[i])));
+		formatReference.binary.set(i, maxSimBinary(binaryQuery, encodeBinary(docs[i])));
+	}
+	for (const format of ['binary', 'int8'] as const) {
+		for (const threads of [1, 2]) {
+			const scorer = await WasmStorageScorer.create({ format, dim: w.dim, threads });
+			await scorer.add(docs);
+			let scores: Float32Array = new Float32Array(0);
+			const t = await time(async () => (scores = await scorer.score(query)), reps);
+			const rate = w.nDocs / t.bestWall;
+			const relaxed = f32WallRate.get(`relaxed-${threads}`);
+			record(`wasm-${format}`, threads, t, w.nDocs, maxAbsError(scores, all, reference), best, {
+				speedupVsF32: +(w.nDocs / t.medianCpu / f32CpuRate.get(threads)!).toFixed(2),
+				speedupVsF32Wall: {
+					simd: +(rate / f32WallRate.get(`simd-${threads}`)!).toFixed(2),
+					...(relaxed ? { relaxed: +(rate / relaxed).toFixed(2) } : {})
+				},
+				formatMaxAbsError: maxAbsError(scores, all, formatReference[format]),
+				residentBytesPerDoc: Math.round(scorer.residentBytes / w.nDocs)
+			});
+			await scorer.dispose();
+		}
+	}
 	return results;
 }
 
@@ -260,7 +301,10 @@ function table(results: Result[]): string {
 		r.ceilingFraction === null ? '-' : `${(r.ceilingFraction * 100).toFixed(0)}%`,
 		r.cpuCeilingFraction === null ? '-' : `${(r.cpuCeilingFraction * 100).toFixed(0)}%`,
 		r.maxAbsError.toExponential(1),
-		r.recallAt10 !== undefined
+		r.speedupVsF32Wall !== undefined
+			? `${r.speedupVsF32}x best f32 (cpu), ${r.speedupVsF32Wall.simd}x SIMD128 / ${r.speedupVsF32Wall.relaxed ?? '-'}x relaxed (wall); ` +
+				`vs own reference ${r.formatMaxAbsError!.toExponential(1)}; ${r.residentBytesPerDoc} B/doc`
+			: r.recallAt10 !== undefined
 			? `${r.speedupVsF32}x best f32 (cpu), recall@10 ${r.recallAt10.toFixed(2)}, top-10 ${r.topKDocsPerSecond} docs/s`
 			: r.cacheResidentCeilingFraction !== undefined
 				? `doc in cache: ${(r.cacheResidentCeilingFraction * 100).toFixed(0)}% of ceiling (cpu)`

@@ -6,16 +6,23 @@
  *
  * `score_binary(q, qRows, nBytes, dim, table, first, end, out)`, token similarity `1 - 2 hamming / dim`:
  * - Query in lanes: the query's rows are binarised and taken 16 at a time (a "group", one u8 lane per
- *   row). Groups are stored in pairs: for byte b = 0..nBytes-1, 16 bytes (byte b of rows 0..15 of the
- *   first group) then 16 bytes of the second; a last unpaired group stores 16 bytes per b. Rows past
- *   `qRows` are zero and masked out.
+ *   row); groups go in pairs (2 accumulators share each doc load), a last unpaired group alone. Rows
+ *   past `qRows` are zero and masked out at the end.
  * - Doc: its tokens' bits as they are stored, `nBytes = ceil(dim / 8)` bytes per token, no padding
  *   (bit k of a token is bit k % 8 of byte k >> 3, the byte order of `encodeBinary`'s words).
- * - Per doc token: `v128.load8_splat` of each byte, xor with the query vectors, `i8x16.popcnt`, summed
- *   per lane = the Hamming distance of the token to each of 16 query rows; a lane-wise `min_u` keeps
- *   each row's nearest token (max similarity = min distance), so MaxSim needs no horizontal step per
- *   token, only one sum of the minima per doc and group. Distances stay u8 up to 31 bytes (248 bits);
- *   longer rows sum 31-byte chunks into u16 lanes (dims up to 65535).
+ * - Up to 31 bytes per token (dim <= 248): the query is stored as nibble tables: for doc byte b,
+ *   nibble n and nibble value v, one 16-byte vector per group = `popcount(nibble n of byte b of each
+ *   row xor v)`. A token's distances to 16 rows are then 2 table loads + 2 `i8x16.add` per byte, the
+ *   table offsets computed from the doc word with one shift and one mask per nibble (FAISS's 4-bit
+ *   fast-scan lookup tables, turned around: query in the lanes, doc nibbles as scalar indices). On
+ *   x64 without AVX-512 BITALG in V8 (Node 20 emits no `vpopcntb`), `i8x16.popcnt` is ~10
+ *   instructions (two `vpshufb` nibble lookups plus reloaded constants): the tables measured 1.3x
+ *   faster than xor + popcnt (docs/BENCHMARKS.md). Per-lane sums stay u8 (<= 248).
+ * - Longer tokens: single groups of the rows' bytes (for byte b, 16 bytes: byte b of each row); per
+ *   doc token `v128.load8_splat` of each byte, xor, `i8x16.popcnt`, summed in u8 lanes for 31-byte
+ *   chunks, each widened into two u16 accumulators (dims up to 65535).
+ * - A lane-wise min (`i8x16.min_u` / `i16x8.min_u`) keeps each row's nearest token (max similarity =
+ *   min distance), so there is no horizontal step per token, only one masked sum per doc and group.
  * - Table: 16 bytes per doc: i32 offset, i32 rows, unused, unused.
  * - `out[e] = qRows - 2 H / dim` (f32), H = sum over rows of the minimum distance; 0 for an empty doc.
  *
@@ -97,8 +104,65 @@ function sumI32(v: string): string {
 }
 
 /**
- * Rows 16 x `groups` of the query (from $qg) against every token of the doc (from $d0, $rows
- * tokens): adds the masked sums of the minimum distances to $H. Distances fit u8 ($nBytes <= 31).
+ * Byte offset of nibble `j` (0..7) of the 32-bit word $w within a table of `valueBytes` bytes per
+ * nibble value: `((w >> 4j) & 15) * valueBytes`, as one shift and one mask.
+ */
+function nibbleOffset(j: number, valueBytes: 16 | 32): string {
+	const shift = 4 * j - Math.log2(valueBytes); // right shift; negative = left
+	const mask = 15 * valueBytes;
+	const shifted = shift === 0 ? get('w') : shift < 0 ? `(i32.shl ${get('w')} (i32.const ${-shift}))` : `(i32.shr_u ${get('w')} (i32.const ${shift}))`;
+	return `(i32.and ${shifted} (i32.const ${mask}))`;
+}
+
+/**
+ * A never-taken branch between doc bytes whose arm reads the accumulators (as `fence` in
+ * maxsim-template.ts): without it TurboFan hoists the 16-32 table loads of an iteration to its top
+ * and spills them. $tp is even, so it never equals the odd constant.
+ */
+function tableFence(groups: number, j: number): string {
+	const all = Array.from({ length: groups }, (_, g) => get(`h${g}`)).reduce((a, b) => `(v128.or ${a} ${b})`);
+	return `  (if (i32.eq ${get('tp')} (i32.const ${-1 - 2 * j})) (then (v128.store (i32.const 0) ${all})))`;
+}
+
+/**
+ * The byte loop of one token through the query's nibble tables (from $tp), for `groups` (1 or 2)
+ * groups: per doc byte b and nibble n, the table holds for each nibble value v the 16-lane vector of
+ * `popcount(nibble n of byte b of each query row xor v)`, so a token's distance to 16 rows is a sum
+ * of 2 loads per byte, no xor and no popcount (the idea of FAISS's 4-bit fast-scan lookup tables,
+ * here with the query in the lanes). Table bytes per doc byte: 2 nibbles x 16 values x 16 x `groups`.
+ * 4 doc bytes per iteration from one i32 load, then single bytes. Advances $dp and $tp.
+ */
+function tableLoop(groups: number): string {
+	const valueBytes = (16 * groups) as 16 | 32;
+	const byteBytes = 32 * valueBytes;
+	const lines: string[] = [];
+	const add = (g: number, offset: number, index: string) =>
+		`  (local.set $h${g} (i8x16.add ${get(`h${g}`)} (v128.load offset=${offset + 16 * g} (i32.add ${get('tp')} ${index}))))`;
+	lines.push(`(if (i32.le_u (i32.add ${get('dp')} (i32.const 4)) ${get('bend')}) (then (loop $b4`);
+	lines.push(`  (local.set $w (i32.load ${get('dp')}))`);
+	for (let j = 0; j < 8; j++) {
+		if (j > 0 && j % 2 === 0) lines.push(tableFence(groups, j));
+		lines.push(`  (local.set $x ${nibbleOffset(j, valueBytes)})`);
+		for (let g = 0; g < groups; g++) lines.push(add(g, (j >> 1) * byteBytes + (j & 1) * 16 * valueBytes, get('x')));
+	}
+	lines.push(`  (local.set $dp (i32.add ${get('dp')} (i32.const 4)))`);
+	lines.push(`  (local.set $tp (i32.add ${get('tp')} (i32.const ${4 * byteBytes})))`);
+	lines.push(`  (br_if $b4 (i32.le_u (i32.add ${get('dp')} (i32.const 4)) ${get('bend')})))))`);
+	lines.push(`(if (i32.lt_u ${get('dp')} ${get('bend')}) (then (loop $b1`);
+	lines.push(`  (local.set $w (i32.load8_u ${get('dp')}))`);
+	for (let j = 0; j < 2; j++) {
+		lines.push(`  (local.set $x ${nibbleOffset(j, valueBytes)})`);
+		for (let g = 0; g < groups; g++) lines.push(add(g, j * 16 * valueBytes, get('x')));
+	}
+	lines.push(`  (local.set $dp (i32.add ${get('dp')} (i32.const 1)))`);
+	lines.push(`  (local.set $tp (i32.add ${get('tp')} (i32.const ${byteBytes})))`);
+	lines.push(`  (br_if $b1 (i32.lt_u ${get('dp')} ${get('bend')})))))`);
+	return lines.join('\n');
+}
+
+/**
+ * Rows 16 x `groups` of the query (nibble tables from $qg) against every token of the doc (from $d0,
+ * $rows tokens): adds the masked sums of the minimum distances to $H. Distances fit u8 ($nBytes <= 31).
  */
 function narrowGroups(groups: number): string {
 	const lines: string[] = [];
@@ -106,9 +170,9 @@ function narrowGroups(groups: number): string {
 	lines.push(`(local.set $dp ${get('d0')})`);
 	lines.push(`(loop $tokens`);
 	for (let g = 0; g < groups; g++) lines.push(`  (local.set $h${g} ${ZERO})`);
-	lines.push(`  (local.set $qp ${get('qg')})`);
+	lines.push(`  (local.set $tp ${get('qg')})`);
 	lines.push(`  (local.set $bend (i32.add ${get('dp')} ${get('nBytes')}))`);
-	lines.push(byteLoop(groups));
+	lines.push(tableLoop(groups));
 	for (let g = 0; g < groups; g++) lines.push(`  (local.set $m${g} (i8x16.min_u ${get(`m${g}`)} ${get(`h${g}`)}))`);
 	lines.push(`  (br_if $tokens (i32.lt_u ${get('dp')} ${get('dend')})))`);
 	for (let g = 0; g < groups; g++) {
@@ -158,7 +222,7 @@ function wideGroup(): string {
 }
 
 function binaryFunction(): string {
-	const i32s = ['e', 'entry', 'rows', 'd0', 'dp', 'dend', 'bend', 'tend', 'qp', 'qg', 'row', 'valid', 'H', 'pairEnd', 'groupBytes'];
+	const i32s = ['e', 'entry', 'rows', 'd0', 'dp', 'dend', 'bend', 'tend', 'qp', 'qg', 'row', 'valid', 'H', 'pairEnd', 'groupBytes', 'tp', 'w', 'x'];
 	const v128s = ['s', 'h0', 'h1', 'm0', 'm1', 't', 'lo', 'hi'];
 	return `
 (func $score_binary (export "score_binary")
@@ -186,7 +250,8 @@ function binaryFunction(): string {
             (block $pairsDone (loop $pairs
               (br_if $pairsDone (i32.ge_u ${get('row')} ${get('pairEnd')}))
 ${narrowGroups(2)}
-              (local.set $qg (i32.add ${get('qg')} (i32.shl ${get('groupBytes')} (i32.const 1))))
+              ;; a pair's tables: nBytes x 2 nibbles x 16 values x 32 bytes
+              (local.set $qg (i32.add ${get('qg')} (i32.shl ${get('nBytes')} (i32.const 10))))
               (local.set $row (i32.add ${get('row')} (i32.const 32)))
               (br $pairs)))
             (if (i32.lt_u ${get('row')} ${get('qRows')}) (then

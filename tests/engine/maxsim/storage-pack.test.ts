@@ -13,20 +13,33 @@ it('packDocBinary(doc) writes each token as its ceil(dim / 8) little-endian byte
 	expect(Array.from(out)).toEqual([0xee, 0xbc, 0x0a, 0x01, 0x0f, 0xee]);
 });
 
-it('packQueryBinary(q) puts rows in lanes: 17 rows of 1 byte are a pair of groups, 32 bytes per byte index', () => {
-	const words = Uint32Array.from({ length: 17 }, (_, r) => r + 1);
-	const out = packQueryBinary({ rows: 17, dim: 8, words });
-	expect(out.length).toBe(32);
-	expect(Array.from(out.subarray(0, 16))).toEqual(Array.from({ length: 16 }, (_, r) => r + 1));
-	expect(out[16]).toBe(17);
-	expect(Array.from(out.subarray(17))).toEqual(new Array(15).fill(0));
+it('packQueryBinary(q) with 17 rows of 1 byte is a pair of groups of nibble tables: popcount(row nibble xor v) per lane', () => {
+	// row r is the byte r + 1; offset of (byte 0, nibble, value v, group g, lane l) = nibble * 512 + v * 32 + g * 16 + l
+	const out = packQueryBinary({ rows: 17, dim: 8, words: Uint32Array.from({ length: 17 }, (_, r) => r + 1) });
+	expect(out.length).toBe(1024);
+	const at = (nibble: number, v: number, g: number, l: number) => out[nibble * 512 + v * 32 + g * 16 + l];
+	expect([at(0, 0, 0, 0), at(0, 1, 0, 0), at(0, 15, 0, 0)]).toEqual([1, 0, 3]); // row 0: low nibble 1
+	expect(at(1, 15, 0, 0)).toBe(4); // row 0: high nibble 0
+	expect(at(0, 2, 0, 14)).toBe(3); // row 14 = 0x0f: low nibble 15 xor 2 = 13 = 0b1101
+	expect(at(0, 0, 1, 0)).toBe(1); // row 16 = 0x11: low nibble 1
+	expect(at(1, 0, 1, 0)).toBe(1); // its high nibble 1
+	expect(at(0, 3, 1, 1)).toBe(2); // lane of a missing row (zero byte): popcount(3)
 });
 
-it('packQueryBinary(q) with 2 bytes per row and 3 rows is one lone group: 16 lanes of byte 0, then of byte 1', () => {
-	const out = packQueryBinary({ rows: 3, dim: 16, words: Uint32Array.of(0x0201, 0x0403, 0x0605) });
-	expect(out.length).toBe(32);
-	expect(Array.from(out.subarray(0, 3))).toEqual([1, 3, 5]);
-	expect(Array.from(out.subarray(16, 19))).toEqual([2, 4, 6]);
+it('packQueryBinary(q) with 3 rows of 1 byte is one lone group: 16 lanes per nibble value', () => {
+	const out = packQueryBinary({ rows: 3, dim: 8, words: Uint32Array.of(0xff, 0x00, 0x5a) });
+	expect(out.length).toBe(512);
+	expect(Array.from(out.subarray(0, 3))).toEqual([4, 0, 2]); // v = 0: popcount of the low nibbles f, 0, a
+	expect(Array.from(out.subarray(256 + 5 * 16, 256 + 5 * 16 + 3))).toEqual([2, 2, 0]); // high nibbles f, 0, 5 xor 5
+});
+
+it('packQueryBinary(q) with rows over 31 bytes (dim 264) stores single groups of the rows\' bytes', () => {
+	const words = new Uint32Array(2 * 9);
+	words[0] = 0x0201; // row 0 bytes 1, 2
+	words[9 + 8] = 0xab; // row 1 byte 32
+	const out = packQueryBinary({ rows: 2, dim: 264, words });
+	expect(out.length).toBe(33 * 16);
+	expect([out[0], out[16], out[32 * 16 + 1], out[1]]).toEqual([1, 2, 0xab, 0]);
 });
 
 it('packDocInt8(doc) stores component pairs per token in panels of 4, repeating the last token and its scale', () => {

@@ -28,26 +28,45 @@ export function packDocBinary(doc: BinaryMatrix, out: Uint8Array, at: number): v
 	for (let r = 0; r < doc.rows; r++) for (let b = 0; b < n; b++) out[at + r * n + b] = byteOf(doc, r, b);
 }
 
+/** Set bits of a nibble, by nibble value. */
+const NIBBLE_BITS = Uint8Array.from({ length: 16 }, (_, v) => (v & 1) + ((v >> 1) & 1) + ((v >> 2) & 1) + ((v >> 3) & 1));
+
 /**
- * The binary query in the kernel's lane layout: groups of 16 rows (one u8 lane per row, rows past
- * the last are 0), stored by pairs of groups (per byte b: 16 bytes of the first, 16 of the second) and
- * a last unpaired group; rows longer than 31 bytes are stored as single groups.
- * @example packQueryBinary({ rows: 1, dim: 8, words: Uint32Array.of(0xa5) }) // 16 bytes: 0xa5, then 15 zeros
+ * The binary query in the kernel's layout, rows in u8 lanes, 16 rows a group (rows past the last
+ * are 0; the kernel masks them out).
+ * - Up to 31 bytes per row: nibble tables. Groups in pairs, then a last unpaired group; for each doc
+ *   byte b, nibble n (low, high) and nibble value v = 0..15, one 16-byte vector per group of the pair
+ *   (or the lone group) holding `popcount(nibble n of byte b of the row xor v)` per lane.
+ * - Longer rows: single groups of the rows' bytes, for each byte b 16 bytes (byte b of each row).
+ * @example packQueryBinary({ rows: 1, dim: 8, words: Uint32Array.of(0x0f) }).length // 512 (1 byte x 2 nibbles x 16 values x 16 lanes)
  */
 export function packQueryBinary(query: BinaryMatrix): Uint8Array {
 	const n = binaryBytes(query.dim);
 	const groups = Math.ceil(query.rows / 16);
-	const out = new Uint8Array(groups * n * 16);
-	const paired = n <= U8_BYTES ? groups >> 1 : 0;
+	if (n > U8_BYTES) {
+		const out = new Uint8Array(groups * n * 16);
+		for (let r = 0; r < query.rows; r++) {
+			const base = (r >> 4) * n * 16 + (r & 15);
+			for (let b = 0; b < n; b++) out[base + b * 16] = byteOf(query, r, b);
+		}
+		return out;
+	}
+	const out = new Uint8Array(groups * n * 512);
+	const pairs = groups >> 1;
 	for (let g = 0; g < groups; g++) {
-		const inPair = g < paired * 2;
-		const base = inPair ? (g >> 1) * 2 * n * 16 : g * n * 16;
-		const stride = inPair ? 32 : 16;
-		const lane0 = inPair ? (g & 1) * 16 : 0;
+		const inPair = g < pairs * 2;
+		const width = inPair ? 2 : 1; // groups sharing a table block
+		const base = inPair ? (g >> 1) * n * 1024 + (g & 1) * 16 : g * n * 512;
 		for (let l = 0; l < 16; l++) {
 			const r = g * 16 + l;
-			if (r >= query.rows) break;
-			for (let b = 0; b < n; b++) out[base + b * stride + lane0 + l] = byteOf(query, r, b);
+			for (let b = 0; b < n; b++) {
+				const byte = r < query.rows ? byteOf(query, r, b) : 0;
+				for (let nib = 0; nib < 2; nib++) {
+					const q = (byte >> (4 * nib)) & 15;
+					const at = base + (b * 2 + nib) * 16 * 16 * width + l;
+					for (let v = 0; v < 16; v++) out[at + v * 16 * width] = NIBBLE_BITS[q ^ v];
+				}
+			}
 		}
 	}
 	return out;
