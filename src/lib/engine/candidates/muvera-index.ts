@@ -93,6 +93,10 @@ export class FdeIndex {
 			for (const b of live) {
 				const qb = q.subarray(b * bs, (b + 1) * bs);
 				const base = b * C * bs;
+				if (bs === 16) {
+					scoreBlock16(qb, chunk, base, docs, acc);
+					continue;
+				}
 				for (let i = 0; i < docs; i++) {
 					const o = base + i * bs;
 					let s = 0;
@@ -103,6 +107,20 @@ export class FdeIndex {
 			for (let i = 0; i < docs; i++) out[c * C + i] = acc[i];
 		}
 		return out;
+	}
+}
+
+/**
+ * `acc[i] += q . chunk[base + 16 i ..]` for i < docs: the default block (dim_proj 16) unrolled with the
+ * query block in locals, about twice the speed of the generic loop in V8.
+ */
+function scoreBlock16(q: Float32Array, chunk: Float32Array, base: number, docs: number, acc: Float64Array): void {
+	const q0 = q[0], q1 = q[1], q2 = q[2], q3 = q[3], q4 = q[4], q5 = q[5], q6 = q[6], q7 = q[7];
+	const q8 = q[8], q9 = q[9], q10 = q[10], q11 = q[11], q12 = q[12], q13 = q[13], q14 = q[14], q15 = q[15];
+	for (let i = 0, o = base; i < docs; i++, o += 16) {
+		const a = q0 * chunk[o] + q1 * chunk[o + 1] + q2 * chunk[o + 2] + q3 * chunk[o + 3] + q4 * chunk[o + 4] + q5 * chunk[o + 5] + q6 * chunk[o + 6] + q7 * chunk[o + 7];
+		const b = q8 * chunk[o + 8] + q9 * chunk[o + 9] + q10 * chunk[o + 10] + q11 * chunk[o + 11] + q12 * chunk[o + 12] + q13 * chunk[o + 13] + q14 * chunk[o + 14] + q15 * chunk[o + 15];
+		acc[i] += a + b;
 	}
 }
 
