@@ -72,12 +72,14 @@ export async function verifiedFetch(input: string | URL | Request, init: Request
 	try {
 		const manual = isNode() && method === 'GET' && init.redirect === undefined;
 		response = await fetch(input, { ...init, signal: abort.signal, ...(manual ? { redirect: 'manual' as const } : {}) });
-		const location = response.headers.get('location');
-		if (manual && response.status >= 300 && response.status < 400 && location) {
-			// The Hub's redirect to the CDN carries the file's size and sha256; the CDN's answer does not.
-			linked = response.headers;
+		// Follow redirects by hand (a renamed repo's 307, then the 302 to the CDN): the Hub's redirect
+		// carries the file's size and sha256, the CDN's answer does not.
+		let at = url;
+		for (let hop = 0; manual && hop < 10 && response.status >= 300 && response.status < 400 && response.headers.get('location'); hop++) {
+			if (response.headers.get('x-linked-size') || response.headers.get('x-linked-etag')) linked = response.headers;
+			at = new URL(response.headers.get('location')!, at).href;
 			await response.body?.cancel().catch(() => undefined);
-			response = await fetch(new URL(location, url), { ...init, signal: abort.signal });
+			response = await fetch(at, { ...init, signal: abort.signal, redirect: 'manual' });
 		}
 	} catch (error) {
 		timer.stop();
