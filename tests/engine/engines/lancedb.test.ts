@@ -46,7 +46,7 @@ describe('LanceDB multivector distance convention (@lancedb/lancedb 0.31.0)', ()
 		await table.add([{ id: 'd', v: [[0.6, 0.8], [1, 0]] }, { id: 'e', v: [[2, 0]] }]);
 		const q = [Float32Array.of(1, 0), Float32Array.of(0, 1)];
 		const distances = async (type: 'cosine' | 'dot' | 'l2') => {
-			const rows = (await table.search(q).column('v').distanceType(type).limit(2).toArray()) as { id: string; _distance: number }[];
+			const rows = (await table.vectorSearch(q).column('v').distanceType(type).limit(2).toArray()) as { id: string; _distance: number }[];
 			return Object.fromEntries(rows.map((r) => [r.id, r._distance]));
 		};
 		const cos = await distances('cosine');

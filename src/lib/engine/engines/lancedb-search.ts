@@ -79,7 +79,7 @@ export async function openLanceStore(modules: LanceModules, uri: string): Promis
 			const mode = options.mode ?? 'exhaustive';
 			if (mode === 'two-phase') return twoPhase(table, meta, query, k, options.depth ?? 100);
 			const t0 = performance.now();
-			let q = table.search(rowsOf(query)).column(COLUMNS.vectors).distanceType(mode === 'ann' ? 'cosine' : distance).select([COLUMNS.id]).limit(k);
+			let q = table.vectorSearch(rowsOf(query)).column(COLUMNS.vectors).distanceType(mode === 'ann' ? 'cosine' : distance).select([COLUMNS.id]).limit(k);
 			if (mode === 'exhaustive') q = q.bypassVectorIndex();
 			else {
 				if (options.nprobes) q = q.nprobes(options.nprobes);
@@ -95,7 +95,7 @@ export async function openLanceStore(modules: LanceModules, uri: string): Promis
 async function twoPhase(table: OpenedTable, meta: StoreMeta, query: TokenMatrix, k: number, depth: number) {
 	const t0 = performance.now();
 	const first = await table
-		.search(pooledVector(query))
+		.vectorSearch(pooledVector(query))
 		.column(COLUMNS.pooled)
 		.distanceType('cosine')
 		.select([COLUMNS.id, COLUMNS.vectors])
