@@ -59,6 +59,18 @@ describe('colbert pipeline storage formats', () => {
 		await p.dispose();
 	});
 
+	it('pipeline.searchVectors(q, k, { rescore }) sweeps rescore depths over one index; without a side store a depth is BAD_ARGUMENT', async () => {
+		const p = await open({ storage: 'binary', rescore: 20 });
+		const none = await p.searchVectors(q, 10, { rescore: 0 });
+		expect(none.top).toEqual(await p.index.scorer.topK(q, 10));
+		expect(none.timings.map((t) => t.stage)).toEqual(['maxsim']);
+		const all = await p.searchVectors(q, 10, { rescore: N });
+		expect(all.top.map((t) => t.index)).toEqual(allScores((d) => maxSim(q, d)).slice(0, 10).map((e) => e.index));
+		const plain = await open({ storage: 'binary' });
+		await expect(plain.searchVectors(q, 10, { rescore: 5 })).rejects.toMatchObject({ code: 'BAD_ARGUMENT' });
+		for (const x of [p, plain]) await x.dispose();
+	});
+
 	it('createColbertPipeline({ pool: 1 }) equals the unpooled pipeline, and pool 2 stores the pooled vectors', async () => {
 		const plain = await open({});
 		const one = await open({ pool: 1 });

@@ -44,8 +44,12 @@ export interface ColbertPipeline extends Pipeline {
 	/** The MaxSim kernel in use and why. */
 	readonly kernel: BackendChoice;
 	search(query: string, k: number): Promise<NeuralSearchResult>;
-	/** Top k for query vectors (nq x dim) over all documents (no first stage), rescored as configured. */
-	searchVectors(query: TokenMatrix, k: number): Promise<{ top: { index: number; score: number }[]; timings: StageTiming[] }>;
+	/**
+	 * Top k for query vectors (nq x dim) over all documents (no first stage), rescored as configured or
+	 * with `overrides.rescore` (any depth when the pipeline keeps an fp32 side store; 0 = none): for
+	 * benchmarks and notebooks sweeping rescore depths over one index.
+	 */
+	searchVectors(query: TokenMatrix, k: number, overrides?: { rescore?: number }): Promise<{ top: { index: number; score: number }[]; timings: StageTiming[] }>;
 	/** The MaxSim matrix of `query` against document `docId` on its fp32 (pooled) vectors. */
 	explain(query: string, docId: string): Promise<MaxSimExplanation>;
 }
@@ -91,21 +95,21 @@ async function build(ctx: NeuralContext, deps: NeuralDeps, rerank: boolean): Pro
 		};
 		const kernel = (): BackendChoice => ({ ...built.choice });
 		/** The best `k` of `scored` after rescoring its best `rescore` exactly with the side store's fp32 vectors. */
-		const rescored = async (q: TokenMatrix, scored: Scored[], k: number, timings: StageTiming[]): Promise<Scored[]> => {
-			if (!sideStore || scored.length === 0) return scored.slice(0, k);
+		const rescored = async (q: TokenMatrix, scored: Scored[], k: number, timings: StageTiming[], depth = storage.rescore): Promise<Scored[]> => {
+			if (!sideStore || scored.length === 0 || depth === 0) return scored.slice(0, k);
 			const a = performance.now();
-			const head = scored.slice(0, storage.rescore);
+			const head = scored.slice(0, depth);
 			const docs = await sideStore.get(head.map((s) => s.index));
 			// Exact scores first (best first); candidates past the rescore depth follow with their stored-format scores.
 			const exact = head.map((s, i) => ({ index: s.index, score: maxSim(q, docs[i]) })).sort((x, y) => y.score - x.score || x.index - y.index);
 			timings.push({ stage: 'rescore', ms: since(a) });
-			return [...exact, ...scored.slice(storage.rescore)].slice(0, k);
+			return [...exact, ...scored.slice(depth)].slice(0, k);
 		};
-		const searchAll = async (q: TokenMatrix, k: number, timings: StageTiming[]): Promise<Scored[]> => {
+		const searchAll = async (q: TokenMatrix, k: number, timings: StageTiming[], depth = storage.rescore): Promise<Scored[]> => {
 			const b = performance.now();
-			const top = await built.scorer.topK(q, Math.max(k, storage.rescore));
+			const top = await built.scorer.topK(q, Math.max(k, depth));
 			timings.push({ stage: 'maxsim', ms: since(b) });
-			return rescored(q, top, k, timings);
+			return rescored(q, top, k, timings, depth);
 		};
 		return {
 			name: rerank ? 'colbert-rerank' : 'colbert',
@@ -147,9 +151,13 @@ async function build(ctx: NeuralContext, deps: NeuralDeps, rerank: boolean): Pro
 				const hits: Hit[] = top.map((t, r) => ({ id: ids[t.index], score: t.score, rank: r + 1 }));
 				return { hits, timings, kernel: kernel() };
 			},
-			async searchVectors(q: TokenMatrix, k: number) {
+			async searchVectors(q: TokenMatrix, k: number, overrides?: { rescore?: number }) {
+				const depth = overrides?.rescore ?? storage.rescore;
+				if (!Number.isInteger(depth) || depth < 0 || (depth > 0 && !sideStore)) {
+					throw createError('BAD_ARGUMENT', { detail: `searchVectors: rescore ${depth} needs a pipeline built with rescore > 0 (an fp32 side store)` });
+				}
 				const timings: StageTiming[] = [];
-				return { top: await searchAll(q, k, timings), timings };
+				return { top: await searchAll(q, k, timings, depth), timings };
 			},
 			async explain(query: string, docId: string) {
 				const row = ids.indexOf(docId);
