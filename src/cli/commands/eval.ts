@@ -14,7 +14,8 @@ Runs every judged query of a BEIR collection through a pipeline and prints nDCG@
 MRR@10 and MAP (means over judged queries, as trec_eval) and the number of judged queries.
 
 Options:
-  --data <dir>           BEIR folder: corpus.jsonl, queries.jsonl, qrels/<split>.tsv
+  --data <dir>           BEIR folder: corpus.jsonl, queries.jsonl, qrels/<split>.tsv; or a vectors
+                         folder (manifest.json, docs/CORPORA.md): ColBERT pipelines use its vectors
   --split <name>         qrels split (default test)
   --pipeline, -p <name>  retrieval pipeline (default bm25; see latelab --help)
   --k <n>                hits retrieved per query (default 1000, the depth MAP and recall see)
