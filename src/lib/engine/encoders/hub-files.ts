@@ -3,6 +3,9 @@
  * or `<id>/<revision>/<file>` off `main`, written to a temp file then renamed; browser: Cache API keyed
  * by URL). Optional files the repo lacks are remembered as 404 markers, so a warmed cache needs no
  * network; a root `model.safetensors` is read with Range requests and only the wanted tensor cached.
+ * Downloads are checked before they are cached (`verified-fetch.ts`); a cached copy that does not
+ * load can be dropped with `evict(file)` (the next read downloads it again), and `clearHint(file)`
+ * tells the user how to do that by hand.
  *
  * @example
  * const files = hubFiles({ id: 'answerdotai/answerai-colbert-small-v1' }, fileSettings());
