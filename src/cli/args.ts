@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createError } from '../lib/engine/errors';
+import { checkPipelineOption } from '../lib/engine/panels';
 import { MODEL_ROLES, pipelineInfo, type ModelRole, type PipelineOptions } from '../lib/engine/pipelines/registry';
 
 /**
@@ -78,7 +79,8 @@ export function parseExtraOptions(values: readonly string[]): Record<string, str
 		if (key in RESERVED_OPTION_KEYS) throw createError('BAD_ARGUMENT', { detail: `--opt ${key}: use ${RESERVED_OPTION_KEYS[key]} instead` });
 		if (key in out) throw createError('BAD_ARGUMENT', { detail: `--opt ${key} given twice` });
 		const numeric = /^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(raw);
-		out[key] = raw === 'true' ? true : raw === 'false' ? false : numeric ? Number(raw) : raw;
+		// Keys the panel-option schema knows (stem, maxsimBackend, ...) are checked against it; others pass through to the pipelines.
+		out[key] = checkPipelineOption(key, raw === 'true' ? true : raw === 'false' ? false : numeric ? Number(raw) : raw);
 	}
 	return out;
 }

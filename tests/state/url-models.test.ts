@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { modelsFromParam, modelsToParam, searchWithModels } from '../../../src/lib/components/models/url-models';
+import { modelsFromParam, modelsToParam, searchWithModels } from '../../src/lib/state/url-models';
 
 describe('models in the address', () => {
 	it('modelsFromParam(modelsToParam(list)) round-trips Hub ids and folders', () => {

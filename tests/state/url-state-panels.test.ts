@@ -1,8 +1,10 @@
-import { compressToEncodedURIComponent } from 'lz-string';
+import { compressToEncodedURIComponent, decompressFromEncodedURIComponent } from 'lz-string';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_STATE, hashFromState, stateFromHash, type UrlState } from '../../src/lib/state/url-state';
-import { isPanelId, PANELS, registerPanel, shortModelName, unregisterPanel } from '../../src/lib/state/panels';
-import { panelKind, type PanelId } from '../../src/lib/worker/protocol';
+import { panelTitles, shortModelName, titleIn } from '../../src/lib/state/panels';
+import { defaultOptions, isPanelId, panelKind, type PanelOptions } from '../../src/lib/engine/panels';
+
+const opts = (o: Partial<PanelOptions> = {}): PanelOptions => ({ ...defaultOptions(), ...o });
 
 const base = (): UrlState => ({ ...DEFAULT_STATE, order: [...DEFAULT_STATE.order], hidden: [] });
 const cls = { spec: 'latelab-test/tiny-bi-encoder-cls', dtype: 'fp32', device: 'wasm' } as const;
@@ -20,9 +22,10 @@ describe('url-state added panels and options', () => {
 				{ id: 'colbert@2', kind: 'colbert', model: { ...folded } }
 			],
 			options: {
-				colbert: { kernel: 'wasm', firstStage: 'bm25', depth: 100 },
-				'colbert@2': { kernel: 'js', firstStage: 'bm25', depth: 100 },
-				'colbert-two-stage': { kernel: 'auto', firstStage: 'dense', depth: 20 }
+				colbert: opts({ kernel: 'wasm' }),
+				'colbert@2': opts({ kernel: 'js' }),
+				'colbert-two-stage': opts({ firstStage: 'dense', depth: 20 }),
+				bm25: opts({ stem: false })
 			}
 		};
 		expect(stateFromHash(hashFromState(state).hash)).toEqual(state);
@@ -30,7 +33,7 @@ describe('url-state added panels and options', () => {
 
 	it('hashFromState(s) leaves default options out of the link', () => {
 		const plain = hashFromState(base()).hash;
-		const withDefaults = hashFromState({ ...base(), options: { colbert: { kernel: 'auto', firstStage: 'bm25', depth: 100 } } }).hash;
+		const withDefaults = hashFromState({ ...base(), options: { colbert: opts(), bm25: opts() } }).hash;
 		expect(withDefaults).toBe(plain);
 		expect(stateFromHash(withDefaults).options).toBeUndefined();
 	});
@@ -65,27 +68,46 @@ describe('url-state added panels and options', () => {
 		const s = stateFromHash(`#s=${compressToEncodedURIComponent(JSON.stringify(raw))}`);
 		expect(s.added).toEqual([{ id: 'colbert@2', kind: 'colbert', model: { ...folded } }]);
 		expect(s.order).toEqual(['bm25', 'bi-encoder', 'cross-encoder', 'colbert', 'colbert-two-stage', 'colbert@2']);
-		expect(s.options).toEqual({ 'colbert@2': { kernel: 'auto', firstStage: 'dense', depth: 100 }, colbert: { kernel: 'webgpu', firstStage: 'bm25', depth: 50 } });
+		expect(s.options).toEqual({ 'colbert@2': opts(), colbert: opts({ kernel: 'webgpu' }) });
+	});
+
+	it('stateFromHash(h) opens a version-1 link (options as [kernel, firstStage, depth] tuples) in the same state as the new format', () => {
+		// Written by the encoder before the option schema (version 1).
+		const oldRaw = { v: 1, q: 'heart attack', x: [['colbert@2', folded.spec, 'fp32', 'wasm']], p: { colbert: ['wasm', 'bm25', 100], 'cross-encoder': ['auto', 'dense', 20], 'colbert@2': ['js', 'bm25', 50] } };
+		const old = stateFromHash(`#s=${compressToEncodedURIComponent(JSON.stringify(oldRaw))}`);
+		// Options that never applied to a kind (a depth on full ColBERT) had no effect then and are not kept.
+		expect(old.options).toEqual({ colbert: opts({ kernel: 'wasm' }), 'cross-encoder': opts({ firstStage: 'dense', depth: 20 }), 'colbert@2': opts({ kernel: 'js' }) });
+		// Written again, the link uses the schema's keys and still opens the same state.
+		const again = hashFromState(old).hash;
+		expect(stateFromHash(again)).toEqual(old);
+		const raw = JSON.parse(decompressFromEncodedURIComponent(again.slice(3)) ?? '{}');
+		expect(raw.p).toEqual({ colbert: { k: 'wasm' }, 'cross-encoder': { f: 'dense', d: 20 }, 'colbert@2': { k: 'js' } });
+	});
+
+	it('hashFromState(s) writes only the options that apply to a panel kind: a kernel on BM25 or stemming on ColBERT stays out', () => {
+		const raw = (state: UrlState) => JSON.parse(decompressFromEncodedURIComponent(hashFromState(state).hash.slice(3)) ?? '{}');
+		expect(raw({ ...base(), options: { bm25: opts({ kernel: 'js', stem: false }), colbert: opts({ stem: false, depth: 5 }) } }).p).toEqual({ bm25: { st: false } });
 	});
 });
 
-describe('panels registry', () => {
-	it('registerPanel(p) names an added panel after its model, distinct from every other panel', () => {
-		const a = registerPanel({ id: 'bi-encoder@2', kind: 'bi-encoder', model: { ...cls } });
-		const b = registerPanel({ id: 'bi-encoder@3', kind: 'bi-encoder', model: { ...cls } });
-		const c = registerPanel({ id: 'bi-encoder@4', kind: 'bi-encoder', model: { ...cls, dtype: 'q8' } });
-		try {
-			expect(a.title).toBe('Bi-encoder (tiny-bi-encoder-cls)');
-			expect(b.title).toBe('Bi-encoder (tiny-bi-encoder-cls, fp32)');
-			expect(c.title).toBe('Bi-encoder (tiny-bi-encoder-cls, q8)');
-			expect(PANELS['bi-encoder@2' as PanelId].title).toBe(a.title);
-			expect(PANELS['bi-encoder'].title).toBe('Bi-encoder');
-			expect(PANELS['bi-encoder@2'].role).toBe('bi-encoder');
-		} finally {
-			for (const id of ['bi-encoder@2', 'bi-encoder@3', 'bi-encoder@4'] as PanelId[]) unregisterPanel(id);
-		}
-		// An unregistered added id falls back to its kind instead of throwing.
-		expect(PANELS['colbert@7'].title).toBe('ColBERT');
+describe('panel titles', () => {
+	it('panelTitles(added, options) names added panels after their model, then what differs (options, dtype), distinct from every other panel', () => {
+		const added = [
+			{ id: 'bi-encoder@2', kind: 'bi-encoder', model: { ...cls } },
+			{ id: 'bi-encoder@3', kind: 'bi-encoder', model: { ...cls } },
+			{ id: 'bi-encoder@4', kind: 'bi-encoder', model: { ...cls, dtype: 'q8' } },
+			{ id: 'colbert@2', kind: 'colbert', model: { ...folded } },
+			{ id: 'colbert@3', kind: 'colbert', model: { ...folded } }
+		] as const;
+		const titles = panelTitles([...added], { 'colbert@3': opts({ kernel: 'js' }) });
+		expect(titles['bi-encoder@2']).toBe('Bi-encoder (tiny-bi-encoder-cls)');
+		expect(titles['bi-encoder@3']).toBe('Bi-encoder (tiny-bi-encoder-cls, fp32)');
+		expect(titles['bi-encoder@4']).toBe('Bi-encoder (tiny-bi-encoder-cls, q8)');
+		expect(titles['colbert@3']).toBe('ColBERT (tiny-colbert-folded, kernel js)');
+		expect(titles['bi-encoder']).toBe('Bi-encoder');
+		expect(new Set(Object.values(titles)).size).toBe(Object.values(titles).length);
+		// An unknown added id falls back to its kind instead of throwing.
+		expect(titleIn(titles, 'colbert@7')).toBe('ColBERT');
 	});
 
 	it('isPanelId(v) accepts the default ids and <kind>@<tag>, nothing else', () => {

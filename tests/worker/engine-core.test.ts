@@ -121,10 +121,24 @@ describe('EngineCore BM25 parameters', () => {
 		await core.handle({ type: 'load-corpus', id: 1, source: { kind: 'demo' } });
 		const before = expectType(await core.handle({ type: 'search', id: 2, panel: 'bm25', query: 'heart rate', k: 5 }), 'search-result');
 		const r = expectType(await core.handle({ type: 'configure-bm25', id: 3, params: { k1: 1.2, b: 0 } }), 'bm25-configured');
-		expect(r.params).toEqual({ k1: 1.2, b: 0 });
+		expect(r.params).toEqual({ k1: 1.2, b: 0, stem: true });
 		const after = expectType(await core.handle({ type: 'search', id: 4, panel: 'bm25', query: 'heart rate', k: 5 }), 'search-result');
 		expect(after.kernel).toBe('BM25 (k1 1.2, b 0)');
 		expect(after.hits[0].score).not.toBeCloseTo(before.hits[0].score, 3);
+	});
+
+	it('core.handle(configure-bm25 { stem: false }) indexes surface forms: "planets" no longer matches "planet" and the kernel line says so', async () => {
+		const core = new EngineCore();
+		await core.handle({ type: 'load-corpus', id: 1, source: { kind: 'demo' } });
+		const query = 'planets';
+		const stemmed = expectType(await core.handle({ type: 'search', id: 2, panel: 'bm25', query, k: 20 }), 'search-result');
+		expectType(await core.handle({ type: 'configure-bm25', id: 3, params: { k1: 0.9, b: 0.4, stem: false } }), 'bm25-configured');
+		const surface = expectType(await core.handle({ type: 'search', id: 4, panel: 'bm25', query, k: 20 }), 'search-result');
+		expect(surface.kernel).toBe('BM25 (k1 0.9, b 0.4, no stemming)');
+		expect(core.bm25?.options.analyzer.stem).toBe(false);
+		// Every unstemmed hit contains the exact word; stemming also finds "planet" alone, so it finds more.
+		for (const hit of surface.hits) expect(`${hit.title} ${hit.snippet}`.toLowerCase()).toContain('planets');
+		expect(stemmed.hits.length).toBeGreaterThan(surface.hits.length);
 	});
 
 	it('core.handle(configure-bm25) refuses b > 1 with BAD_ARGUMENT and keeps the old index', async () => {

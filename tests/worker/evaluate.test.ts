@@ -13,7 +13,8 @@ import { Bm25Index, DEFAULT_BM25_OPTIONS } from '../../src/lib/engine/lexical';
 import { MemoryStore } from '../../src/lib/engine/store/store';
 import { EngineCore } from '../../src/lib/worker/engine-core';
 import { Evaluator, judgedQueries, PERMUTATIONS, SEED } from '../../src/lib/worker/evaluate';
-import { EVALUATION_DEPTH, EVALUATION_METRICS, isEvaluateRequest } from '../../src/lib/worker/evaluate-protocol';
+import { EVALUATION_DEPTH, EVALUATION_METRICS } from '../../src/lib/worker/evaluate-protocol';
+import { defaultOptions } from '../../src/lib/engine/panels';
 import { NeuralHost } from '../../src/lib/worker/neural/neural-host';
 import type { EngineProgress, EngineRequest, EngineResponse } from '../../src/lib/worker/protocol';
 import { FIXTURE_MODELS, startHubContext, type HubContext } from '../engine/encoders/helpers';
@@ -28,17 +29,10 @@ function expectType<T extends EngineResponse['type']>(r: EngineResponse, type: T
 
 /** An EngineCore with the evaluator (and optionally a neural host) attached as engine.worker.ts does. */
 function worker(neural?: (core: EngineCore) => NeuralHost) {
-	const core = new EngineCore();
-	const evaluator = new Evaluator(core);
-	const host = neural?.(core);
-	core.extension = async (request, onProgress) => {
-		if (isEvaluateRequest(request)) return evaluator.handle(request, onProgress);
-		if (!host) throw new Error(`no host for ${request.type}`);
-		return host.handle(request as never, onProgress);
-	};
+	const core = new EngineCore({ extensions: [(c) => new Evaluator(c), ...(neural ? [neural] : [])] });
 	const send = (body: Record<string, unknown>, onProgress?: (p: EngineProgress) => void) =>
 		core.handle({ ...body, id: nextId++ } as EngineRequest, onProgress);
-	return { core, evaluator, send };
+	return { core, send };
 }
 
 /** The BM25 run of every judged demo query, built with the engine directly (top 100, default k1/b). */
@@ -112,12 +106,12 @@ describe('Evaluator on the demo corpus (BM25)', () => {
 		expect(e.error.message).toContain('notes');
 	});
 
-	it('evaluator.cancel(id) stops an evaluation before its next query and it answers cancelled', async () => {
-		const { core, evaluator, send } = worker();
+	it('core.cancel(id) stops an evaluation before its next query and it answers cancelled', async () => {
+		const { core, send } = worker();
 		await send({ type: 'load-corpus', source: { kind: 'demo' } });
 		const id = nextId++;
 		const pending = core.handle({ type: 'evaluate', id, panels: ['bm25'], baseline: 'bm25' });
-		evaluator.cancel(id);
+		core.cancel(id);
 		expect((await pending).type).toBe('cancelled');
 	});
 
@@ -147,7 +141,7 @@ describe('Evaluator with a neural panel (tiny bi-encoder through the mock Hub)',
 		await w.send({ type: 'configure-hub', hub: { remoteHost: ctx.hub.url } });
 		expectType(await w.send({ type: 'load-corpus', source: { kind: 'demo' } }), 'corpus-loaded');
 		expectType(await w.send({ type: 'load-model', role: 'bi-encoder', choice: { spec: FIXTURE_MODELS.biEncoder, dtype: 'fp32', device: 'wasm' } }), 'model-loaded');
-		expectType(await w.send({ type: 'prepare-panel', panel: 'bi-encoder', settings: { kernel: 'js', firstStage: 'bm25', depth: 50 } }), 'panel-prepared');
+		expectType(await w.send({ type: 'prepare-panel', panel: 'bi-encoder', options: { ...defaultOptions(), kernel: 'js', depth: 50 } }), 'panel-prepared');
 	}, 120_000);
 
 	afterAll(async () => {

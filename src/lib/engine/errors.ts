@@ -42,13 +42,16 @@ export class LatelabError extends Error {
 	readonly code: ErrorCode;
 	readonly file?: string;
 	readonly line?: number;
+	/** The values the message was made from (`{ path, file }` of MODEL_FILE_MISSING): callers read these, never the wording. */
+	readonly params: Readonly<Record<string, string | number>>;
 
-	constructor(code: ErrorCode, message: string, location: ErrorLocation = {}, options?: { cause?: unknown }) {
+	constructor(code: ErrorCode, message: string, location: ErrorLocation = {}, options?: { cause?: unknown }, params: Record<string, string | number> = {}) {
 		super(message, options);
 		this.name = 'LatelabError';
 		this.code = code;
 		this.file = location.file;
 		this.line = location.line;
+		this.params = { ...params };
 	}
 }
 
@@ -68,7 +71,7 @@ export function createError(
 		key in params ? String(params[key]) : ''
 	);
 	const where = location.file ? `${location.file}${location.line ? `:${location.line}` : ''}: ` : '';
-	return new LatelabError(code, where + body, location, cause === undefined ? undefined : { cause });
+	return new LatelabError(code, where + body, location, cause === undefined ? undefined : { cause }, params);
 }
 
 /** True for errors the engine raised on purpose (user-facing), false for bugs. */

@@ -1,18 +1,24 @@
 /**
  * Symbol-keyed context for the playground state (as svelte.dev's `repl/src/lib/context.ts`), so every
- * component reaches the one `Playground` without prop drilling and without a global.
+ * component reaches the one `Playground` and the one `ModelsState` without prop drilling and without
+ * a global: the page sets them once, the bars, panels and explanations read them.
  */
 import { getContext, setContext } from 'svelte';
+import type { ModelsState } from './models.svelte';
 import type { Playground } from './playground.svelte';
 
-const KEY = Symbol('latelab-playground');
-
-export function setPlayground(playground: Playground): Playground {
-	return setContext(KEY, playground);
+/** A typed pair of context accessors under one Symbol; `get` throws outside the page that set it. */
+function contextPair<T>(name: string): [set: (value: T) => T, get: () => T] {
+	const key = Symbol(name);
+	return [
+		(value) => setContext(key, value),
+		() => {
+			const value = getContext<T | undefined>(key);
+			if (!value) throw new Error(`${name} read outside the playground page (no context set)`);
+			return value;
+		}
+	];
 }
 
-export function getPlayground(): Playground {
-	const playground = getContext<Playground | undefined>(KEY);
-	if (!playground) throw new Error('getPlayground() called outside the playground page (no context set)');
-	return playground;
-}
+export const [setPlayground, getPlayground] = contextPair<Playground>('latelab-playground');
+export const [setModels, getModels] = contextPair<ModelsState>('latelab-models');

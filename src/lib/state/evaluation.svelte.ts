@@ -7,7 +7,6 @@
 import type { EvaluationComparison, EvaluationReport, SkippedPanel } from '../worker/evaluate-protocol';
 import type { EngineFailure, PanelId } from '../worker/protocol';
 import { fileSlug, metricsCsv, metricsJson, perQueryCsv, queryRows, sortRows, type SortDirection, type SortKey } from './evaluation-table';
-import { PANELS } from './panels';
 import type { Playground } from './playground.svelte';
 
 export interface PanelProgress {
@@ -56,7 +55,7 @@ export class EvaluationState {
 		const skipped: SkippedPanel[] = [];
 		for (const panel of this.pg.order) {
 			const status = this.pg.statuses[panel];
-			const title = PANELS[panel].title;
+			const title = this.pg.title(panel);
 			if (this.pg.hidden.includes(panel)) skipped.push({ panel, reason: `${title} is hidden: tick it under “Panels” to include it` });
 			else if (status.kind === 'needs-model') skipped.push({ panel, reason: status.message });
 			else if (status.kind === 'loading') skipped.push({ panel, reason: `${title} is not ready yet (${status.stage} ${status.done}/${status.total})` });

@@ -1,43 +1,23 @@
 /**
  * The neural panels' page-side state: the model chosen per role (Hub id or served folder, dtype,
  * device), its load status with download progress, each neural panel's corpus encoding (documents/s,
- * ETA, cancel) and settings (MaxSim kernel, first stage), the browser caches, and explanations. It
+ * ETA, cancel), the panels' options (rebuilding a panel when one changes) and the browser caches. It
  * drives the panels' state machines through `Playground.dispatch` and talks to the worker through
  * `EngineClient.send` (channels `model:<role>`, `prepare:<panel>`, `explain:<panel>`, `caches`).
  * Several models of a role can be loaded at once (keyed by `modelKey`): the model bar's model feeds the
- * default panels, and each added panel (`Playground.addPanel`) ranks with its own. Panel settings live in
- * `Playground.options` (so in the link); model-bar choices persist in localStorage and `?models=`;
+ * default panels, and each added panel (`Playground.addPanel`) ranks with its own. Panel options live in
+ * `Playground.options` (so in the link); readiness in `Playground.prepared`; model-bar choices persist in localStorage and `?models=`;
  * `?hub=<url>` in the address sets the Hub (tests point it at the mock Hub).
  */
-import type { ModelRole } from '$lib/engine/pipelines/registry';
-import type { Playground } from '$lib/state/playground.svelte';
-import type { EngineFailure, EngineProgress, PanelId } from '$lib/worker/protocol';
-import type { PanelOptions } from '$lib/state/url-state';
-import type { PanelKind } from '$lib/worker/protocol';
-import {
-	modelKey,
-	roleOfPanel,
-	type EncodedCacheEntry,
-	type ModelCacheState,
-	type ModelChoice,
-	type ModelInfo,
-	type NeuralExplanationView,
-	type PanelSettings,
-	type PreparedStats
-} from '$lib/worker/neural/protocol';
+import { DEFAULT_MODELS } from '../engine/encoders/model-defaults';
+import { isAddedPanel, kindOf, ROLE_NAMES, ROLES, roleOfPanel, type OptionKey, type PanelOptions } from '../engine/panels';
+import type { ModelRole } from '../engine/pipelines/registry';
+import type { Playground } from './playground.svelte';
+import type { EngineFailure, EngineProgress, PanelId, PanelKind } from '../worker/protocol';
+import { modelKey, type EncodedCacheEntry, type ModelCacheState, type ModelChoice, type ModelInfo, type PreparedStats } from '../worker/neural/protocol';
 import { modelsFromParam, modelsToParam, searchWithModels } from './url-models';
 
-export const ROLES: readonly ModelRole[] = ['bi-encoder', 'cross-encoder', 'colbert'];
-export const NEURAL_PANEL_IDS: readonly PanelId[] = ['bi-encoder', 'cross-encoder', 'colbert', 'colbert-two-stage'];
-
-/** The default Hub model of each role (MODELS.md; the same as the engine's `DEFAULT_MODELS`). */
-export const DEFAULT_SPECS: Record<ModelRole, string> = {
-	'bi-encoder': 'Xenova/all-MiniLM-L6-v2',
-	'cross-encoder': 'Xenova/ms-marco-MiniLM-L-6-v2',
-	colbert: 'answerdotai/answerai-colbert-small-v1'
-};
 export const DEFAULT_HUB = 'https://huggingface.co/';
-export const ROLE_LABELS: Record<ModelRole, string> = { 'bi-encoder': 'bi-encoder', 'cross-encoder': 'cross-encoder', colbert: 'ColBERT' };
 const STORAGE_KEY = 'latelab:models';
 
 export type RoleStatus =
@@ -53,25 +33,15 @@ export type PrepStatus =
 	| { kind: 'cancelled' }
 	| { kind: 'error'; failure: EngineFailure };
 
-export type ExplainStatus =
-	| { kind: 'none' }
-	| { kind: 'loading'; key: string; progress?: EngineProgress }
-	| { kind: 'ready'; key: string; view: NeuralExplanationView }
-	| { kind: 'error'; key: string; failure: EngineFailure };
-
 interface Saved {
 	hub?: string;
 	choices?: Partial<Record<ModelRole, ModelChoice>>;
 	loaded?: ModelRole[];
 }
 
-const defaultChoice = (role: ModelRole): ModelChoice => ({ spec: DEFAULT_SPECS[role], dtype: 'q8', device: 'wasm' });
+const defaultChoice = (role: ModelRole): ModelChoice => ({ spec: DEFAULT_MODELS[role], dtype: 'q8', device: 'wasm' });
 const byRole = <T>(f: (r: ModelRole) => T) => Object.fromEntries(ROLES.map((r) => [r, f(r)])) as Record<ModelRole, T>;
 const NO_PREP: PrepStatus = { kind: 'none' };
-const NO_EXPLANATION: ExplainStatus = { kind: 'none' };
-
-/** The key an explanation belongs to. */
-export const explainKey = (docId: string, query: string, extra = '') => `${docId}\u0000${query}\u0000${extra}`;
 
 export class ModelsState {
 	readonly pg: Playground;
@@ -84,7 +54,6 @@ export class ModelsState {
 	/** Load status of every model asked for, by `modelKey`. */
 	loaded = $state.raw<Record<string, RoleStatus>>({});
 	prep = $state.raw<Record<PanelId, PrepStatus>>({} as Record<PanelId, PrepStatus>);
-	explanations = $state.raw<Record<PanelId, ExplainStatus>>({} as Record<PanelId, ExplainStatus>);
 	caches = $state.raw<{ encoded: EncodedCacheEntry[]; models: ModelCacheState; available: boolean } | undefined>(undefined);
 	#storage: Pick<Storage, 'getItem' | 'setItem'> | undefined;
 	#started = false;
@@ -95,12 +64,7 @@ export class ModelsState {
 	constructor(pg: Playground, setSearch?: (search: string) => void) {
 		this.pg = pg;
 		this.#setSearch = setSearch;
-		pg.onCorpusLoaded = () => this.#corpusChanged();
-	}
-
-	/** Each neural panel's kernel, first stage and depth (kept in `Playground.options`, so in the link). */
-	get settings(): Record<PanelId, PanelOptions> {
-		return this.pg.options;
+		pg.subscribe((event) => (event.type === 'corpus-loaded' ? this.#corpusChanged() : this.#bm25Changed()));
 	}
 
 	/** Reads saved choices and `?hub=`, tells the worker the Hub, reloads the model bar's models and the added panels' models. */
@@ -149,7 +113,7 @@ export class ModelsState {
 
 	/** The default panels of `role` (those that use the model bar's model). */
 	panelsOf(role: ModelRole): PanelId[] {
-		return this.neuralPanels().filter((p) => !p.includes('@') && roleOfPanel(p) === role);
+		return this.neuralPanels().filter((p) => !isAddedPanel(p) && roleOfPanel(p) === role);
 	}
 
 	/** The key of the model a panel ranks with: its own (added panel) or the model bar's. */
@@ -164,7 +128,7 @@ export class ModelsState {
 	modelStatusOf(panel: PanelId): RoleStatus | undefined {
 		const role = roleOfPanel(panel);
 		if (!role) return undefined;
-		if (!panel.includes('@')) return this.roles[role];
+		if (!isAddedPanel(panel)) return this.roles[role];
 		const key = this.modelKeyOf(panel);
 		return (key && this.loaded[key]) || { kind: 'empty' };
 	}
@@ -173,16 +137,13 @@ export class ModelsState {
 		return this.prep[panel] ?? NO_PREP;
 	}
 
-	explanationOf(panel: PanelId): ExplainStatus {
-		return this.explanations[panel] ?? NO_EXPLANATION;
-	}
-
 	#setRole(role: ModelRole, status: RoleStatus): void {
 		this.roles = { ...this.roles, [role]: status };
 	}
 
 	#setPrep(panel: PanelId, status: PrepStatus): void {
 		this.prep = { ...this.prep, [panel]: status };
+		this.pg.setPrepared(panel, status.kind === 'ready');
 	}
 
 	/** The model keys still in use (model bar and added panels), plus `extra`; the worker disposes the rest. */
@@ -244,14 +205,14 @@ export class ModelsState {
 		if (status.kind === 'empty') return;
 		this.#setRole(role, status);
 		if (status.kind === 'error') {
-			for (const p of panels) this.pg.dispatch(p, { type: 'model-missing', role, message: `The ${ROLE_LABELS[role]} model did not load.` });
+			for (const p of panels) this.pg.dispatch(p, { type: 'model-missing', role, message: `The ${ROLE_NAMES[role]} model did not load.` });
 			this.#save();
 			return;
 		}
 		this.roleKeys = { ...this.roleKeys, [role]: modelKey(role, choice) };
 		this.#save();
 		// A dense first stage reads the model bar's bi-encoder: rebuild the rerankers that use it.
-		const dependents = role === 'bi-encoder' ? this.neuralPanels().filter((p) => roleOfPanel(p) !== 'bi-encoder' && this.settings[p]?.firstStage === 'dense' && this.prepOf(p).kind === 'ready') : [];
+		const dependents = role === 'bi-encoder' ? this.neuralPanels().filter((p) => kindOf(p).reranks && this.pg.options[p]?.firstStage === 'dense' && this.prepOf(p).kind === 'ready') : [];
 		await Promise.all([...panels, ...dependents].map((p) => this.prepare(p)));
 		void this.refreshCaches();
 	}
@@ -282,7 +243,7 @@ export class ModelsState {
 		const status = await this.#loadModel(role, instance.model, (progress) => this.pg.dispatch(panel, { type: 'progress', progress }));
 		if (!this.pg.order.includes(panel) || status.kind === 'empty') return;
 		if (status.kind === 'error') {
-			this.pg.dispatch(panel, { type: 'model-missing', role, message: `The ${ROLE_LABELS[role]} model ${instance.model.spec} did not load.` });
+			this.pg.dispatch(panel, { type: 'model-missing', role, message: `The ${ROLE_NAMES[role]} model ${instance.model.spec} did not load.` });
 			return;
 		}
 		await this.prepare(panel);
@@ -294,13 +255,13 @@ export class ModelsState {
 		const role = roleOfPanel(panel)!;
 		const model = this.modelKeyOf(panel);
 		if (this.modelStatusOf(panel)?.kind !== 'ready' || !model || !this.pg.corpus) return;
-		const settings: PanelSettings = { ...$state.snapshot(this.settings[panel] ?? { kernel: 'auto', firstStage: 'bm25', depth: 100 }), bm25: { ...this.pg.bm25 } };
+		const options = $state.snapshot(this.pg.options[panel]) as PanelOptions;
 		const started = performance.now();
 		this.#setPrep(panel, { kind: 'encoding', started });
 		this.pg.dispatch(panel, { type: 'reset' });
 		this.pg.dispatch(panel, { type: 'progress', progress: { stage: 'encode-corpus', done: 0, total: this.pg.corpus.nDocs, unit: 'docs' } });
 		const firstStageModel = this.roleKeys['bi-encoder'];
-		const request = { type: 'prepare-panel' as const, panel, settings, model, ...(firstStageModel ? { firstStageModel } : {}) };
+		const request = { type: 'prepare-panel' as const, panel, options, bm25: this.pg.bm25Config(), model, ...(firstStageModel ? { firstStageModel } : {}) };
 		const r = await this.pg.client.send(`prepare:${panel}`, request, (progress) => {
 			this.#setPrep(panel, { kind: 'encoding', progress, started });
 			this.pg.dispatch(panel, { type: 'progress', progress });
@@ -330,22 +291,20 @@ export class ModelsState {
 		this.pg.client.cancelChannel(`prepare:${panel}`);
 	}
 
-	/** Changes a panel setting (kernel, first stage, depth) and rebuilds the panel. */
-	async setSetting<K extends keyof PanelOptions>(panel: PanelId, key: K, value: PanelOptions[K]): Promise<void> {
-		this.pg.setOption(panel, key, value);
-		await this.prepare(panel);
+	/** Changes one option of any panel (the schema's controls call this): BM25 rebuilds its index, a neural panel is rebuilt. */
+	async setOption<K extends OptionKey>(panel: PanelId, key: K, value: PanelOptions[K]): Promise<void> {
+		await this.pg.setOption(panel, key, value);
+		if (kindOf(panel).role) await this.prepare(panel);
 	}
 
-	/** The BM25 panel's k1/b changed: rebuild the rerankers whose first stage is BM25, so they rerank the same list. */
-	bm25Changed(): void {
+	/** The BM25 panel's configuration changed: rebuild the rerankers whose first stage is BM25, so they rerank the same list. */
+	#bm25Changed(): void {
 		for (const p of this.neuralPanels()) {
-			const kind = p.split('@')[0];
-			if ((kind === 'cross-encoder' || kind === 'colbert-two-stage') && this.settings[p]?.firstStage === 'bm25' && this.prepOf(p).kind === 'ready') void this.prepare(p);
+			if (kindOf(p).reranks && this.pg.options[p]?.firstStage === 'bm25' && this.prepOf(p).kind === 'ready') void this.prepare(p);
 		}
 	}
 
 	#corpusChanged(): void {
-		this.explanations = {} as Record<PanelId, ExplainStatus>;
 		for (const p of this.neuralPanels()) {
 			if (this.modelStatusOf(p)?.kind !== 'ready') continue;
 			// Loading now, so the search that follows skips this panel until its corpus is encoded.
@@ -353,28 +312,6 @@ export class ModelsState {
 			this.pg.dispatch(p, { type: 'progress', progress: { stage: 'encode-corpus', done: 0, total: this.pg.corpus?.nDocs ?? 0, unit: 'docs' } });
 			void this.prepare(p);
 		}
-	}
-
-	/** Asks the worker for one panel's explanation of `docId` for `query` (occlusion: `maxVariants`). */
-	async explain(panel: PanelId, docId: string, query: string, maxVariants?: number): Promise<void> {
-		const key = explainKey(docId, query, maxVariants ? String(maxVariants) : '');
-		const current = this.explanationOf(panel);
-		if (current.kind !== 'none' && current.kind !== 'error' && current.key === key) return;
-		const set = (s: ExplainStatus) => (this.explanations = { ...this.explanations, [panel]: s });
-		set({ kind: 'loading', key });
-		const r = await this.pg.client.send(`explain:${panel}`, { type: 'explain-neural', panel, docId, query, ...(maxVariants ? { maxVariants } : {}) }, (progress) =>
-			set({ kind: 'loading', key, progress })
-		);
-		if (r.type === 'cancelled') {
-			if ((this.explanationOf(panel) as { key?: string }).key === key) set({ kind: 'none' });
-			return;
-		}
-		if (r.type === 'error') set({ kind: 'error', key, failure: r.error });
-		else if (r.type === 'neural-explanation') set({ kind: 'ready', key, view: r.view });
-	}
-
-	cancelExplain(panel: PanelId): void {
-		this.pg.client.cancelChannel(`explain:${panel}`);
 	}
 
 	async refreshCaches(): Promise<void> {

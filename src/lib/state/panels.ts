@@ -1,22 +1,12 @@
 /**
- * The panels of the playground: one entry per ranker, with the accessible name its `<section>` gets
- * and the model role it needs. The five default panels have their kind as id; more panels of a kind
- * (another model to compare) are added as instances `{ id: '<kind>@<tag>', kind, model }` and
- * registered here, so `PANELS[id]` names any panel on the page. Adding a kind starts here (see README.md).
+ * The panels on the page: the five default panels (their kind as id) and added instances
+ * `{ id: '<kind>@<tag>', kind, model }` that rank with their own model and options. A panel's title
+ * (= its `<section aria-label>`) is derived from the kind table (`engine/panels/schema.ts`) and, for
+ * an added panel, from what sets it apart: its model, then its dtype, then its options. Pure functions
+ * of the added list: `Playground` holds that list and derives the titles from it.
  */
-import type { ModelRole } from '../engine/pipelines/registry';
-import { PANEL_IDS, panelKind, type PanelId, type PanelKind } from '../worker/protocol';
+import { KINDS, optionsDiffer, PANEL_KINDS, panelKind, type PanelId, type PanelKind, type PanelOptions } from '../engine/panels';
 import type { ModelChoice } from '../worker/neural/protocol';
-
-export interface PanelDefinition {
-	id: PanelId;
-	/** Heading and `aria-label` of the panel's `<section>`. */
-	title: string;
-	/** One line under the heading. */
-	blurb: string;
-	/** Model needed before the panel can search; absent for BM25. */
-	role?: ModelRole;
-}
 
 /** An added panel: a kind and its own model (the default panels use the model bar's model of their role). */
 export interface PanelInstance {
@@ -25,33 +15,11 @@ export interface PanelInstance {
 	model: ModelChoice;
 }
 
-const KINDS: Record<PanelKind, PanelDefinition> = {
-	bm25: { id: 'bm25', title: 'BM25', blurb: 'Exact terms, weighted by rarity. No model.' },
-	'bi-encoder': { id: 'bi-encoder', title: 'Bi-encoder', blurb: 'One vector per text; cosine similarity.', role: 'bi-encoder' },
-	'cross-encoder': { id: 'cross-encoder', title: 'Cross-encoder', blurb: 'Reads query and document together; reranks a first stage.', role: 'cross-encoder' },
-	colbert: { id: 'colbert', title: 'ColBERT', blurb: 'One vector per token; MaxSim over all documents.', role: 'colbert' },
-	'colbert-two-stage': { id: 'colbert-two-stage', title: 'ColBERT two-stage', blurb: 'First-stage candidates, reranked by MaxSim.', role: 'colbert' }
-};
+/** Kinds a user can add. */
+export const ADDABLE_KINDS: readonly PanelKind[] = PANEL_KINDS.filter((k) => KINDS[k].addable);
 
-/** Kinds a user can add (BM25 has one setting, shared: a second BM25 panel would be identical). */
-export const ADDABLE_KINDS: readonly PanelKind[] = ['bi-encoder', 'cross-encoder', 'colbert', 'colbert-two-stage'];
-
-const added = new Map<PanelId, PanelDefinition>();
-
-/**
- * Every panel's definition by id: the default kinds and the registered added panels (an unknown
- * `<kind>@<tag>` falls back to its kind's entry, so a stale id never throws).
- * @example PANELS['colbert'].title // 'ColBERT'
- */
-export const PANELS: Record<PanelId, PanelDefinition> = new Proxy(KINDS as Record<PanelId, PanelDefinition>, {
-	get(target, key) {
-		if (typeof key !== 'string') return undefined;
-		return added.get(key as PanelId) ?? target[key as PanelKind] ?? (isPanelId(key) ? { ...KINDS[panelKind(key)], id: key } : undefined);
-	}
-});
-
-/** The definition of a kind. */
-export const KIND_DEFINITIONS: Readonly<Record<PanelKind, PanelDefinition>> = KINDS;
+/** The default order. */
+export const DEFAULT_PANEL_ORDER: readonly PanelId[] = PANEL_KINDS;
 
 /** A model spec's short name: its last path segment. @example shortModelName('latelab-test/tiny-bi-encoder-cls') // 'tiny-bi-encoder-cls' */
 export function shortModelName(spec: string): string {
@@ -60,36 +28,29 @@ export function shortModelName(spec: string): string {
 }
 
 /**
- * Registers an added panel under a title no other panel has: `Kind (model)`, then `Kind (model, dtype)`,
- * then `Kind (model) #tag`. Returns the definition.
- * @example registerPanel({ id: 'bi-encoder@2', kind: 'bi-encoder', model }).title // 'Bi-encoder (tiny-bi-encoder-cls)'
+ * The title of every added panel, each distinct from every other panel's: `Kind (model)`, then
+ * `Kind (model, <options that differ from the defaults>)`, then `Kind (model, dtype)`, then `Kind (model) #tag`;
+ * earlier panels keep the shorter titles. Default panels are titled after their kind.
+ * @example panelTitles([{ id: 'bi-encoder@2', kind: 'bi-encoder', model }], {})['bi-encoder@2'] // 'Bi-encoder (tiny-bi-encoder-cls)'
  */
-export function registerPanel(instance: PanelInstance): PanelDefinition {
-	const base = KINDS[instance.kind];
-	const taken = new Set([...Object.values(KINDS), ...added.values()].filter((d) => d.id !== instance.id).map((d) => d.title));
-	const name = shortModelName(instance.model.spec);
-	const tag = instance.id.slice(instance.id.indexOf('@') + 1);
-	const candidates = [`${base.title} (${name})`, `${base.title} (${name}, ${instance.model.dtype})`, `${base.title} (${name}) #${tag}`];
-	const title = candidates.find((t) => !taken.has(t)) ?? candidates[2];
-	const def: PanelDefinition = { ...base, id: instance.id, title };
-	added.set(instance.id, def);
-	return def;
+export function panelTitles(added: readonly PanelInstance[], options: Partial<Record<PanelId, PanelOptions>>): Record<PanelId, string> {
+	const titles = Object.fromEntries(PANEL_KINDS.map((k) => [k, KINDS[k].title])) as Record<PanelId, string>;
+	const taken = new Set(Object.values(titles));
+	for (const p of added) {
+		const base = KINDS[p.kind].title;
+		const name = shortModelName(p.model.spec);
+		const tag = p.id.slice(p.id.indexOf('@') + 1);
+		const own = options[p.id];
+		const differs = own ? optionsDiffer(p.kind, own) : [];
+		const candidates = [`${base} (${name})`, ...(differs.length ? [`${base} (${name}, ${differs.join(', ')})`] : []), `${base} (${name}, ${p.model.dtype})`, `${base} (${name}) #${tag}`];
+		const title = candidates.find((t) => !taken.has(t)) ?? candidates[candidates.length - 1];
+		titles[p.id] = title;
+		taken.add(title);
+	}
+	return titles;
 }
 
-/** Forgets an added panel. */
-export function unregisterPanel(id: PanelId): void {
-	added.delete(id);
-}
-
-/** How a model role is named in prose. */
-export const ROLE_NAMES: Record<ModelRole, string> = { 'bi-encoder': 'bi-encoder', 'cross-encoder': 'cross-encoder', colbert: 'ColBERT' };
-
-/** The default order. */
-export const DEFAULT_PANEL_ORDER: readonly PanelId[] = PANEL_IDS;
-
-const ID_PATTERN = new RegExp(`^(${PANEL_IDS.join('|')})(@[a-z0-9]{1,8})?$`);
-
-/** True for a default panel id or a well-formed added one (`<kind>@<tag>`; URL input is untrusted). */
-export function isPanelId(value: unknown): value is PanelId {
-	return typeof value === 'string' && ID_PATTERN.test(value);
+/** A panel's title from a title table; an unknown `<kind>@<tag>` falls back to its kind's title, so a stale id never throws. */
+export function titleIn(titles: Partial<Record<PanelId, string>>, id: PanelId): string {
+	return titles[id] ?? KINDS[panelKind(id)]?.title ?? id;
 }

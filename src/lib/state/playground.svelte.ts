@@ -1,34 +1,33 @@
 /**
- * The playground's state: corpus, query, panels (order, visibility, status), linked hover and selection,
- * and the open explanation. Components read it from context (`context.ts`) and call its methods; all
- * engine work goes through `EngineClient`. Big data sits in `$state.raw` (replaced, never mutated).
+ * The playground's state: corpus, query, panels (order, visibility, status, options, readiness),
+ * linked hover and selection, and the explanations of the selected document (`Explanations`).
+ * Components read it from context (`context.ts`) and call its methods; all engine work goes through
+ * `EngineClient`. Big data sits in `$state.raw` (replaced, never mutated). The neural models state
+ * (`models.svelte.ts`) follows it through `subscribe` (corpus loaded, BM25 changed).
  */
-import type { Bm25Params, CorpusSource, CorpusSummary, EngineFailure, EngineProgress, EngineResponse, PanelId, PanelKind } from '../worker/protocol';
+import { defaultOptions, kindOf, ROLE_NAMES, type OptionKey, type PanelOptions } from '../engine/panels';
+import type { Bm25Config, Bm25Params, CorpusSource, CorpusSummary, EngineFailure, EngineProgress, PanelId, PanelKind } from '../worker/protocol';
 import type { ModelChoice } from '../worker/neural/protocol';
 import type { EngineClient } from './engine-client.svelte';
+import { Explanations } from './explanations.svelte';
 import { shownResult, transition, type PanelEvent, type PanelResult, type PanelStatus } from './panel-machine';
-import { DEFAULT_PANEL_ORDER, PANELS, registerPanel, ROLE_NAMES, unregisterPanel, type PanelInstance } from './panels';
-import { DEFAULT_PANEL_OPTIONS, hashFromState, stateFromHash, type PanelOptions, type UrlState } from './url-state';
+import { DEFAULT_PANEL_ORDER, panelTitles, titleIn, type PanelInstance } from './panels';
+import { hashFromState, stateFromHash, type UrlState } from './url-state';
 
 export type CorpusStatus =
 	| { kind: 'loading'; label: string; progress?: EngineProgress }
 	| { kind: 'ready' }
 	| { kind: 'error'; failure: EngineFailure };
 
-export type Bm25Explanation = Extract<EngineResponse, { type: 'bm25-explanation' }>;
-
-export type DetailStatus =
-	| { kind: 'none' }
-	| { kind: 'loading'; docId: string }
-	| { kind: 'ready'; docId: string; bm25: Bm25Explanation }
-	| { kind: 'error'; docId: string; failure: EngineFailure };
+/** What the playground tells its followers. */
+export type PlaygroundEvent = { type: 'corpus-loaded' } | { type: 'bm25-changed' };
 
 const PASTED_KEY = 'latelab:pasted';
 const SEARCH_DELAY_MS = 150;
 
-/** Status of a panel that needs a model this build cannot load yet. */
+/** A panel's first status: a neural panel waits for its model (loaded from the model bar or the link); BM25 is idle. */
 function initialStatus(id: PanelId): PanelStatus {
-	const role = PANELS[id].role;
+	const role = kindOf(id).role;
 	return role
 		? { kind: 'needs-model', role, message: `Needs a ${ROLE_NAMES[role]} model: choose one in the model bar and press Load. BM25 works without one.` }
 		: { kind: 'idle' };
@@ -59,27 +58,76 @@ export class Playground {
 	);
 	/** Panels added to compare more models of a kind, each with its model. */
 	added = $state.raw<PanelInstance[]>([]);
-	/** Neural panels' kernel, first stage and depth (in the link). */
-	options = $state<Record<PanelId, PanelOptions>>(
-		Object.fromEntries(DEFAULT_PANEL_ORDER.filter((id) => PANELS[id].role).map((id) => [id, { ...DEFAULT_PANEL_OPTIONS }])) as Record<PanelId, PanelOptions>
-	);
+	/** Every panel's options (schema `engine/panels`; those that apply and differ from the default go into the link). */
+	options = $state<Record<PanelId, PanelOptions>>(Object.fromEntries(DEFAULT_PANEL_ORDER.map((id) => [id, defaultOptions()])) as Record<PanelId, PanelOptions>);
+	/** Each panel's title (its `<section>`'s accessible name): added panels say what sets them apart. */
+	titles = $derived(panelTitles(this.added, this.options));
+	/** Neural panels whose pipeline is built in the worker (the one record of readiness; BM25 is ready with the corpus). */
+	prepared = $state.raw<ReadonlySet<PanelId>>(new Set());
 
 	/** Document under the pointer or keyboard focus, in any panel. */
 	hovered = $state<string | undefined>(undefined);
 	/** Document whose explanation is open. */
 	selected = $state<string | undefined>(undefined);
-	detail = $state.raw<DetailStatus>({ kind: 'none' });
+	/** The selected document's explanations (BM25 and neural). */
+	readonly explanations: Explanations;
 	/** A message about the URL (e.g. pasted text too long for a link). */
 	notice = $state<string | undefined>(undefined);
 
 	visiblePanels = $derived(this.order.filter((id) => !this.hidden.includes(id)));
 
 	#timer: ReturnType<typeof setTimeout> | undefined;
-	/** Called after a corpus loads, before its first search (set by the neural models state). */
-	onCorpusLoaded: (() => void) | undefined;
+	readonly #listeners = new Set<(event: PlaygroundEvent) => void>();
 
 	constructor(client: EngineClient) {
 		this.client = client;
+		this.explanations = new Explanations(client);
+	}
+
+	/** Follows the playground's events (the neural models state re-encodes on `corpus-loaded`). Returns the unsubscribe. */
+	subscribe(listener: (event: PlaygroundEvent) => void): () => void {
+		this.#listeners.add(listener);
+		return () => this.#listeners.delete(listener);
+	}
+
+	#emit(event: PlaygroundEvent): void {
+		for (const listener of this.#listeners) listener(event);
+	}
+
+	/** A panel's title. */
+	title(id: PanelId): string {
+		return titleIn(this.titles, id);
+	}
+
+	/** Whether a panel can rank now: BM25 with a corpus, a neural panel once its pipeline is prepared. */
+	isReady(id: PanelId): boolean {
+		return kindOf(id).role ? this.prepared.has(id) : this.corpus !== undefined;
+	}
+
+	/** Records a neural panel's readiness (the models state calls it when a prepare ends or starts over). */
+	setPrepared(id: PanelId, ready: boolean): void {
+		if (this.prepared.has(id) === ready) return;
+		const next = new Set(this.prepared);
+		if (ready) next.add(id);
+		else next.delete(id);
+		this.prepared = next;
+		// A panel that just became ready explains the open document too.
+		if (ready && this.selected) void this.explanations.open(this.selected, this.query.trim(), this.#explainable());
+	}
+
+	/** The BM25 index's configuration: k1, b and the BM25 panel's options. */
+	bm25Config(): Bm25Config {
+		return { ...this.bm25, stem: this.options.bm25?.stem ?? defaultOptions().stem };
+	}
+
+	/** Visible panels ready to explain, in display order. */
+	#explainable(): PanelId[] {
+		return this.visiblePanels.filter((p) => kindOf(p).role && this.prepared.has(p));
+	}
+
+	/** The visible, ready panels (what the explanation pickers offer). */
+	explainablePanels(): PanelId[] {
+		return this.#explainable();
 	}
 
 	/** Restores state from a URL fragment, loads the corpus it names and reruns its query. */
@@ -88,6 +136,7 @@ export class Playground {
 		this.query = s.query;
 		for (const p of s.added ?? []) this.#register(p);
 		for (const [id, o] of Object.entries(s.options ?? {}) as [PanelId, PanelOptions][]) if (this.options[id]) this.options[id] = { ...o };
+		const bm25 = s.bm25 ? { ...s.bm25, stem: this.options.bm25.stem } : this.options.bm25.stem !== defaultOptions().stem ? this.bm25Config() : undefined;
 		this.order = s.order;
 		this.hidden = s.hidden;
 		this.k = s.k;
@@ -97,7 +146,7 @@ export class Playground {
 		const pasted = s.pasted ?? (s.corpus === 'pasted' ? saved : undefined);
 		this.pasted = pasted ?? saved ?? '';
 		const source: CorpusSource = s.corpus === 'pasted' && pasted ? { kind: 'pasted', text: pasted } : { kind: 'demo' };
-		await this.loadCorpus(source, { keepQuery: true, bm25: s.bm25 });
+		await this.loadCorpus(source, { keepQuery: true, ...(bm25 ? { bm25 } : {}) });
 		if (s.selected) this.select(s.selected);
 	}
 
@@ -124,7 +173,7 @@ export class Playground {
 		else storage.removeItem(PASTED_KEY);
 	}
 
-	async loadCorpus(source: CorpusSource, options: { keepQuery?: boolean; bm25?: Bm25Params } = {}): Promise<void> {
+	async loadCorpus(source: CorpusSource, options: { keepQuery?: boolean; bm25?: Bm25Config } = {}): Promise<void> {
 		const label = source.kind === 'demo' ? 'Loading the demo corpus…' : source.kind === 'pasted' ? 'Reading pasted text…' : `Reading ${source.file.name}…`;
 		this.corpusStatus = { kind: 'loading', label };
 		const response = await this.client.loadCorpus(
@@ -150,21 +199,29 @@ export class Playground {
 		this.corpusStatus = { kind: 'ready' };
 		this.clearSelection();
 		if (!options.keepQuery) this.query = '';
+		this.explanations.forgetNeural();
+		this.prepared = new Set();
 		// Neural panels mark themselves loading here (their corpus must be re-encoded) before the search.
-		this.onCorpusLoaded?.();
+		this.#emit({ type: 'corpus-loaded' });
 		this.searchNow();
 	}
 
 	/** Rebuilds BM25 with new k1 and b and reruns the query. */
 	async setBm25(params: Bm25Params): Promise<void> {
 		this.bm25 = params;
-		const r = await this.client.configureBm25(params);
+		await this.#configureBm25();
+	}
+
+	/** Sends the BM25 configuration (k1, b, options) to the worker; the rerankers with a BM25 first stage follow. */
+	async #configureBm25(): Promise<void> {
+		const r = await this.client.configureBm25(this.bm25Config());
 		if (r.type === 'cancelled') return;
 		if (r.type === 'error') {
 			this.bm25Error = `${r.error.message}. ${r.error.fix}`;
 			return;
 		}
 		this.bm25Error = undefined;
+		this.#emit({ type: 'bm25-changed' });
 		this.searchNow();
 	}
 
@@ -262,20 +319,23 @@ export class Playground {
 		const { [id]: _s, ...statuses } = this.statuses;
 		this.statuses = statuses as Record<PanelId, PanelStatus>;
 		delete this.options[id];
-		unregisterPanel(id);
+		this.setPrepared(id, false);
 		if (this.hovered && !this.order.some((p) => this.rankIn(p, this.hovered!))) this.hovered = undefined;
 	}
 
-	/** Sets one option of a neural panel (the caller rebuilds the panel). */
-	setOption<K extends keyof PanelOptions>(id: PanelId, key: K, value: PanelOptions[K]): void {
-		this.options[id] = { ...(this.options[id] ?? DEFAULT_PANEL_OPTIONS), [key]: value };
+	/**
+	 * Sets one option of a panel. BM25's options rebuild its index here; a neural panel's caller
+	 * (`ModelsState.setOption`) rebuilds the panel.
+	 */
+	async setOption<K extends OptionKey>(id: PanelId, key: K, value: PanelOptions[K]): Promise<void> {
+		this.options[id] = { ...(this.options[id] ?? defaultOptions()), [key]: value };
+		if (!kindOf(id).role) await this.#configureBm25();
 	}
 
 	#register(instance: PanelInstance): void {
-		registerPanel(instance);
 		this.added = [...this.added.filter((p) => p.id !== instance.id), instance];
 		this.statuses = { ...this.statuses, [instance.id]: initialStatus(instance.id) };
-		this.options[instance.id] = { ...DEFAULT_PANEL_OPTIONS };
+		this.options[instance.id] = defaultOptions();
 	}
 
 	/** Moves a panel one place left (-1) or right (+1) among the visible ones. */
@@ -291,19 +351,14 @@ export class Playground {
 		this.order = order;
 	}
 
-	/** Opens a document's explanation. */
+	/** Opens a document's explanations (BM25 and the ready neural panels'). */
 	async select(docId: string): Promise<void> {
 		this.selected = docId;
-		const query = this.query.trim();
-		this.detail = { kind: 'loading', docId };
-		const r = await this.client.explainBm25(query, docId);
-		if (r.type === 'cancelled' || this.selected !== docId) return;
-		if (r.type === 'error') this.detail = { kind: 'error', docId, failure: r.error };
-		else if (r.type === 'bm25-explanation') this.detail = { kind: 'ready', docId, bm25: r };
+		await this.explanations.open(docId, this.query.trim(), this.#explainable());
 	}
 
 	clearSelection(): void {
 		this.selected = undefined;
-		this.detail = { kind: 'none' };
+		this.explanations.close();
 	}
 }

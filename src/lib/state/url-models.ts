@@ -4,10 +4,9 @@
  * unknown roles, dtypes or devices are dropped, not guessed.
  * @example modelsToParam([{ role: 'colbert', choice: { spec: 'org/m', dtype: 'q8', device: 'wasm' } }]) // 'colbert~org/m~q8~wasm'
  */
-import type { ModelRole } from '../../engine/pipelines/registry';
-import { DEVICES, DTYPES, type Device, type Dtype, type ModelChoice } from '../../worker/neural/protocol';
-
-const ROLES: readonly ModelRole[] = ['bi-encoder', 'cross-encoder', 'colbert'];
+import { ROLES } from '../engine/panels';
+import type { ModelRole } from '../engine/pipelines/registry';
+import { DEVICES, DTYPES, type Device, type Dtype, type ModelChoice } from '../worker/neural/protocol';
 
 export interface RoleChoice {
 	role: ModelRole;

@@ -3,20 +3,17 @@
  * the panel layout, the selection and even a few pasted documents fit in a link. The fragment never
  * reaches a server, and decoding is tolerant: anything unknown or malformed falls back to a default,
  * because links are user input.
+ *
+ * Panel options are written per panel as an object keyed by each option's `link` key from the schema
+ * (`p: { colbert: { k: 'wasm' }, bm25: { st: false } }`), only the options that apply and differ from
+ * their default, so a new schema entry needs nothing here. Links written before the schema kept a
+ * positional tuple `[kernel, firstStage, depth]` per panel; `optionsFromOldTuple` still reads them.
  */
 import { compressToEncodedURIComponent, decompressFromEncodedURIComponent } from 'lz-string';
-import { DEFAULT_PANEL_ORDER, isPanelId, type PanelInstance } from './panels';
-import { panelKind, type Bm25Params, type PanelId } from '../worker/protocol';
-import { DEVICES, DTYPES, FIRST_STAGE_CHOICES, KERNELS, type Device, type Dtype, type FirstStageChoice, type KernelChoice } from '../worker/neural/protocol';
-
-/** The settings of a neural panel that the link keeps (kernel of ColBERT panels, first stage and depth of rerankers). */
-export interface PanelOptions {
-	kernel: KernelChoice;
-	firstStage: FirstStageChoice;
-	depth: number;
-}
-
-export const DEFAULT_PANEL_OPTIONS: Readonly<PanelOptions> = Object.freeze({ kernel: 'auto', firstStage: 'bm25', depth: 100 });
+import { isPanelId, optionsFromLink, optionsToLink, panelKind, readOptions, type OptionKey, type PanelId, type PanelKind, type PanelOptions } from '../engine/panels';
+import type { Bm25Params } from '../worker/protocol';
+import { DEVICES, DTYPES, type Device, type Dtype } from '../worker/neural/protocol';
+import { DEFAULT_PANEL_ORDER, type PanelInstance } from './panels';
 
 export interface UrlState {
 	query: string;
@@ -34,7 +31,7 @@ export interface UrlState {
 	bm25?: Bm25Params;
 	/** Added panels (more models of a kind), each with its model. */
 	added?: PanelInstance[];
-	/** Neural panels' options that differ from `DEFAULT_PANEL_OPTIONS`. */
+	/** Panels' options (every key; only those that apply and differ from the default reach the link). */
 	options?: Partial<Record<PanelId, PanelOptions>>;
 }
 
@@ -49,7 +46,8 @@ export const DEFAULT_STATE: Readonly<UrlState> = Object.freeze({
 /** Longest fragment we write; longer pasted text stays out of the URL (the page keeps it locally). */
 export const MAX_FRAGMENT = 24_000;
 
-const VERSION = 1;
+/** 1: options as `[kernel, firstStage, depth]` tuples; 2: options as objects keyed by the schema's link keys. */
+const VERSION = 2;
 
 /**
  * `#s=<lz-string>` for a state, leaving out defaults. Pasted text is dropped when the fragment would
@@ -62,8 +60,11 @@ export function hashFromState(state: UrlState): { hash: string; pastedOmitted: b
 	if (state.corpus !== 'demo') compact.c = state.corpus;
 	if (state.order.join() !== DEFAULT_PANEL_ORDER.join()) compact.o = state.order;
 	if (state.added?.length) compact.x = state.added.map((p) => [p.id, p.model.spec, p.model.dtype, p.model.device]);
-	const options = Object.entries(state.options ?? {}).filter(([, o]) => o && !sameOptions(o, DEFAULT_PANEL_OPTIONS));
-	if (options.length) compact.p = Object.fromEntries(options.map(([id, o]) => [id, [o!.kernel, o!.firstStage, o!.depth]]));
+	const options = Object.entries(state.options ?? {}).flatMap(([id, o]) => {
+		const link = o ? optionsToLink(panelKind(id as PanelId), o) : undefined;
+		return link ? [[id, link] as const] : [];
+	});
+	if (options.length) compact.p = Object.fromEntries(options);
 	if (state.hidden.length) compact.h = state.hidden;
 	if (state.selected) compact.s = state.selected;
 	if (state.k !== DEFAULT_STATE.k) compact.k = state.k;
@@ -104,13 +105,9 @@ export function stateFromHash(hash: string): UrlState {
 	if (o.p && typeof o.p === 'object' && !Array.isArray(o.p)) {
 		const options: Partial<Record<PanelId, PanelOptions>> = {};
 		for (const [id, v] of Object.entries(o.p as Record<string, unknown>)) {
-			if (!isPanelId(id) || !known.includes(id) || !Array.isArray(v)) continue;
-			const [kernel, firstStage, depth] = v;
-			options[id] = {
-				kernel: (KERNELS as readonly unknown[]).includes(kernel) ? (kernel as KernelChoice) : DEFAULT_PANEL_OPTIONS.kernel,
-				firstStage: (FIRST_STAGE_CHOICES as readonly unknown[]).includes(firstStage) ? (firstStage as FirstStageChoice) : DEFAULT_PANEL_OPTIONS.firstStage,
-				depth: typeof depth === 'number' && Number.isInteger(depth) && depth >= 1 && depth <= 1000 ? depth : DEFAULT_PANEL_OPTIONS.depth
-			};
+			if (!isPanelId(id) || !known.includes(id)) continue;
+			if (Array.isArray(v)) options[id] = optionsFromOldTuple(panelKind(id), v);
+			else if (v && typeof v === 'object') options[id] = optionsFromLink(panelKind(id), v as Record<string, unknown>);
 		}
 		if (Object.keys(options).length) state.options = options;
 	}
@@ -123,8 +120,16 @@ export function stateFromHash(hash: string): UrlState {
 	return state;
 }
 
-function sameOptions(a: PanelOptions, b: PanelOptions): boolean {
-	return a.kernel === b.kernel && a.firstStage === b.firstStage && a.depth === b.depth;
+/** The options a version-1 link's tuple held, in order. */
+const OLD_TUPLE: readonly OptionKey[] = ['kernel', 'firstStage', 'depth'];
+
+/**
+ * A version-1 link's options tuple `[kernel, firstStage, depth]` (written before the option schema),
+ * read as the schema reads a new link: valid values of options that apply to `kind`, defaults for the rest.
+ * @example optionsFromOldTuple('colbert-two-stage', ['wasm', 'dense', 20]) // { ...defaultOptions(), kernel: 'wasm', firstStage: 'dense', depth: 20 }
+ */
+export function optionsFromOldTuple(kind: PanelKind, tuple: readonly unknown[]): PanelOptions {
+	return readOptions(kind, (key) => (OLD_TUPLE.includes(key) ? tuple[OLD_TUPLE.indexOf(key)] : undefined));
 }
 
 /** Added panels from `x`: `[id, spec, dtype, device]` entries; malformed or repeated ones are dropped. */

@@ -1,92 +1,140 @@
 /**
  * What the engine worker does, without the worker: holds the loaded corpus and its BM25 index and
  * answers `EngineRequest`s. Plain TypeScript over the engine (no DOM, no comlink), so it runs in the
- * worker, and in Node under Vitest. Neural panels plug in through `panelRunners` (see
- * `src/lib/state/README.md`); until a runner exists for a panel, searching it fails with a clear message.
+ * worker, and in Node under Vitest. Everything else plugs in through the `extensions` given to the
+ * constructor (the neural host, the evaluator): each brings one handler per request type of its
+ * message union (`Handlers<R>`: the compiler insists on every type, so routing needs no hand-kept
+ * list) and may rank panels (`runner(panel)`). Every request gets one `AbortController`;
+ * `cancel(id)` aborts it and every handler sees the same `signal`.
  */
 import { createError } from '../engine/errors';
 import { type ByteSource, blobSource, loadBeirFromBlobs, loadPastedText, loadUserDocs, namedBlobsFromZip } from '../engine/corpus';
 import { demoQueryInfo, loadDemoCorpus } from '../engine/corpus/demo';
-import { Bm25Index, DEFAULT_BM25_OPTIONS, indexedText } from '../engine/lexical';
+import { Bm25Index, DEFAULT_BM25_OPTIONS, indexedText, type Bm25Options } from '../engine/lexical';
+import { defaultOptions } from '../engine/panels';
 import { cachedBm25Index } from '../engine/store/bm25-cached';
 import type { EncodedCorpusStore } from '../engine/store/store';
-import type { Corpus, Doc, StageTiming } from '../engine/types';
-import { toFailure } from './failures';
+import type { Corpus, Doc, SearchResult, StageTiming } from '../engine/types';
+import { toFailure, type FailureContext } from './failures';
 import { queryKey } from './query-key';
-import type { Bm25Params, CorpusSource, CorpusSummary, EngineProgress, EngineRequest, EngineResponse, ExampleQuery, PanelHit, PanelId } from './protocol';
+import type { Bm25Config, Bm25Params, CorpusSource, CorpusSummary, EngineProgress, EngineRequest, EngineResponse, ExampleQuery, PanelHit, PanelId } from './protocol';
 
 const SNIPPET = 220;
 
-/** Answers one search for a panel; neural panels add theirs here. */
-export type PanelRunner = (core: EngineCore, query: string, k: number) => Promise<{ hits: { id: string; score: number; rank: number }[]; timings: StageTiming[]; kernel: string }>;
+/** Answers one search for a panel. */
+export type PanelRunner = (core: EngineCore, query: string, k: number) => Promise<SearchResult & { kernel: string }>;
+
+/** What a handler gets besides its request: the request's abort signal and its progress channel. */
+export interface RequestContext {
+	signal: AbortSignal;
+	onProgress?: (p: EngineProgress) => void;
+}
+
+/**
+ * One handler per request type of the union `R`, e.g. `Handlers<NeuralRequest>`. A handler throws on
+ * failure; `EngineCore.handle` turns that into `error` (or `cancelled` once aborted).
+ */
+export type Handlers<R extends { type: string }> = {
+	[T in R['type']]: (request: Extract<R, { type: T }>, ctx: RequestContext) => Promise<EngineResponse>;
+};
+
+/** A part of the worker that answers some request types and may rank some panels. */
+export interface EngineExtension {
+	handlers: Partial<Handlers<EngineRequest>>;
+	/** The runner of a panel this extension ranks, if it ranks it. */
+	runner?(panel: PanelId): PanelRunner | undefined;
+	/** What a failure's fix may name for this request (the Hub, the dtype asked for). */
+	failureContext?(request: EngineRequest): FailureContext;
+}
+
+/** The requests `EngineCore` answers itself. */
+type CoreRequest = Extract<EngineRequest, { type: 'load-corpus' | 'configure-bm25' | 'search' | 'explain-bm25' }>;
 
 export { queryKey };
+
+export interface EngineCoreOptions {
+	/** Where BM25 indexes are kept between page loads (the worker's IndexedDB store); none: always build. */
+	bm25Store?: EncodedCorpusStore;
+	/** Built once with the core, in order: the first that answers a request type or ranks a panel wins. */
+	extensions?: readonly ((core: EngineCore) => EngineExtension)[];
+}
+
+/** The BM25 panel's defaults: Pyserini's k1 and b, and the schema's default options (stemming on). */
+export const DEFAULT_BM25_CONFIG: Readonly<Bm25Config> = Object.freeze({ k1: DEFAULT_BM25_OPTIONS.k1, b: DEFAULT_BM25_OPTIONS.b, stem: defaultOptions().stem });
 
 export class EngineCore {
 	corpus: Corpus | undefined;
 	bm25: Bm25Index | undefined;
-	bm25Params: Bm25Params = { ...DEFAULT_BM25_OPTIONS };
+	bm25Params: Bm25Config = { ...DEFAULT_BM25_CONFIG };
 	private docsById = new Map<string, Doc>();
 	private queryIds = new Map<string, string>();
-	private cancelled = new Set<number>();
-	readonly panelRunners = new Map<PanelId, PanelRunner>([['bm25', runBm25]]);
+	private readonly aborts = new Map<number, AbortController>();
+	private readonly extensions: readonly EngineExtension[];
+	private readonly handlers: Partial<Handlers<EngineRequest>>;
 	/** Where BM25 indexes are kept between page loads (the worker's IndexedDB store); none: always build. */
 	readonly bm25Store: EncodedCorpusStore | undefined;
 	/** How the last corpus got its BM25 index: built now, or read back from `bm25Store`. */
 	bm25Source: 'built' | 'store' | undefined;
-	/** Answers the requests this class does not know (the neural ones, `src/lib/worker/neural/neural-host.ts`). */
-	extension: ((request: EngineRequest, onProgress?: (p: EngineProgress) => void) => Promise<EngineResponse>) | undefined;
 
 	/**
-	 * @example new EngineCore({ bm25Store: new IndexedDbStore() }) // a corpus loaded again reuses its stored BM25 index
+	 * @example new EngineCore({ bm25Store: new IndexedDbStore(), extensions: [(core) => new NeuralHost(core)] })
 	 */
-	constructor(options: { bm25Store?: EncodedCorpusStore } = {}) {
+	constructor(options: EngineCoreOptions = {}) {
 		this.bm25Store = options.bm25Store;
+		this.extensions = (options.extensions ?? []).map((make) => make(this));
+		const own: Handlers<CoreRequest> = {
+			'load-corpus': async (request, ctx) => {
+				if (request.bm25) this.bm25Params = checkBm25Params(request.bm25);
+				return { type: 'corpus-loaded', id: request.id, corpus: await this.loadCorpus(request.id, request.source, ctx.onProgress, ctx.signal) };
+			},
+			'configure-bm25': async (request) => this.configureBm25(request.id, request.params),
+			search: (request, ctx) => this.search(request.id, request.panel, request.query, request.k, ctx.signal),
+			'explain-bm25': async (request) => this.explainBm25(request.id, request.query, request.docId)
+		};
+		this.handlers = Object.assign({}, ...[...this.extensions].reverse().map((e) => e.handlers), own) as Partial<Handlers<EngineRequest>>;
 	}
 
-	/** Marks request `target` cancelled; work checks at its next checkpoint. */
+	/** Aborts request `target`; its work stops at the next checkpoint and it answers `cancelled`. */
 	cancel(target: number): void {
-		this.cancelled.add(target);
+		this.aborts.get(target)?.abort(createError('CANCELLED', { detail: ` (request ${target})` }));
 	}
 
 	/** Handles one request; never throws (failures become `{ type: 'error' }`). */
 	async handle(request: EngineRequest, onProgress?: (p: EngineProgress) => void): Promise<EngineResponse> {
+		const abort = new AbortController();
+		this.aborts.set(request.id, abort);
 		try {
-			switch (request.type) {
-				case 'load-corpus':
-					if (request.bm25) this.bm25Params = checkBm25Params(request.bm25);
-					return { type: 'corpus-loaded', id: request.id, corpus: await this.loadCorpus(request.id, request.source, onProgress) };
-				case 'configure-bm25':
-					return this.configureBm25(request.id, request.params);
-				case 'search':
-					return await this.search(request.id, request.panel, request.query, request.k);
-				case 'explain-bm25':
-					return this.explainBm25(request.id, request.query, request.docId);
-				default:
-					if (!this.extension) throw createError('BAD_ARGUMENT', { detail: `the "${request.type}" request needs the neural host (src/lib/worker/neural)` });
-					return await this.extension(request, onProgress);
-			}
+			const handler = this.handlers[request.type] as ((r: EngineRequest, ctx: RequestContext) => Promise<EngineResponse>) | undefined;
+			if (!handler) throw createError('BAD_ARGUMENT', { detail: `the "${request.type}" request needs an extension this worker was not built with (src/lib/worker/neural)` });
+			return await handler(request, { signal: abort.signal, ...(onProgress ? { onProgress } : {}) });
 		} catch (error) {
-			if (this.cancelled.has(request.id)) return { type: 'cancelled', id: request.id };
-			return { type: 'error', id: request.id, error: toFailure(error) };
+			if (abort.signal.aborted) return { type: 'cancelled', id: request.id };
+			const context: FailureContext = Object.assign({}, ...this.extensions.map((e) => e.failureContext?.(request) ?? {}));
+			return { type: 'error', id: request.id, error: toFailure(error, context) };
 		} finally {
-			this.cancelled.delete(request.id);
+			this.aborts.delete(request.id);
 		}
 	}
 
-	private checkpoint(id: number): void {
-		if (this.cancelled.has(id)) throw createError('CANCELLED', { detail: ` (request ${id})` });
+	/** The runner of a panel: BM25's own, else the first extension's that ranks it. */
+	runnerOf(panel: PanelId): PanelRunner | undefined {
+		if (panel === 'bm25') return runBm25;
+		for (const e of this.extensions) {
+			const runner = e.runner?.(panel);
+			if (runner) return runner;
+		}
+		return undefined;
 	}
 
-	/** Passes chunks through, stopping at the first chunk after request `id` was cancelled. */
-	private async *cancellable(id: number, source: ByteSource): ByteSource {
+	/** Passes chunks through, stopping at the first chunk after `signal` aborted. */
+	private async *cancellable(signal: AbortSignal | undefined, source: ByteSource): ByteSource {
 		for await (const chunk of source) {
-			this.checkpoint(id);
+			checkpoint(signal);
 			yield chunk;
 		}
 	}
 
-	async loadCorpus(id: number, source: CorpusSource, onProgress?: (p: EngineProgress) => void): Promise<CorpusSummary> {
+	async loadCorpus(id: number, source: CorpusSource, onProgress?: (p: EngineProgress) => void, signal?: AbortSignal): Promise<CorpusSummary> {
 		let corpus: Corpus;
 		if (source.kind === 'demo') corpus = loadDemoCorpus();
 		else if (source.kind === 'pasted') corpus = await loadPastedText(source.text, { name: source.name ?? 'pasted text' });
@@ -96,13 +144,13 @@ export class EngineCore {
 			const { file } = source;
 			corpus = /\.zip$/i.test(file.name)
 				? await loadBeirFromBlobs(namedBlobsFromZip(new Uint8Array(await file.arrayBuffer())), { onProgress: report })
-				: await loadUserDocs(this.cancellable(id, blobSource(file)), { file: file.name, size: file.size, onProgress: report });
+				: await loadUserDocs(this.cancellable(signal, blobSource(file)), { file: file.name, size: file.size, onProgress: report });
 		}
-		this.checkpoint(id);
+		checkpoint(signal);
 		if (corpus.docs.length === 0) throw createError('EMPTY_CORPUS', { detail: ` in ${corpus.name}` });
 		onProgress?.({ type: 'progress', id, stage: 'bm25-index', done: 0, total: corpus.docs.length, unit: 'docs' });
-		const { index: bm25, source: bm25Source, ms: indexMs } = await this.bm25For(id, corpus.docs, onProgress);
-		this.checkpoint(id);
+		const { index: bm25, source: bm25Source, ms: indexMs } = await this.bm25For(id, corpus.docs, onProgress, signal);
+		checkpoint(signal);
 		onProgress?.({ type: 'progress', id, stage: 'bm25-index', done: corpus.docs.length, total: corpus.docs.length, unit: 'docs' });
 		this.bm25Source = bm25Source;
 		this.corpus = corpus;
@@ -117,41 +165,38 @@ export class EngineCore {
 	 * there, else built (and stored). Any store failure (no IndexedDB, quota, a corrupt entry) falls
 	 * back to building; a corrupt entry is deleted. Never worse than building.
 	 */
-	private async bm25For(id: number, docs: Doc[], onProgress?: (p: EngineProgress) => void): Promise<{ index: Bm25Index; source: 'built' | 'store'; ms: number }> {
+	private async bm25For(id: number, docs: Doc[], onProgress?: (p: EngineProgress) => void, signal?: AbortSignal): Promise<{ index: Bm25Index; source: 'built' | 'store'; ms: number }> {
 		const t0 = performance.now();
-		const controller = new AbortController();
-		const report = (done: number, total: number) => {
-			if (this.cancelled.has(id)) controller.abort();
-			onProgress?.({ type: 'progress', id, stage: 'bm25-index', done, total, unit: 'docs' });
-		};
+		const report = (done: number, total: number) => onProgress?.({ type: 'progress', id, stage: 'bm25-index', done, total, unit: 'docs' });
+		const options = bm25Options(this.bm25Params);
 		try {
-			const result = await cachedBm25Index({ docs, options: this.bm25Params, store: this.bm25Store, onProgress: report, signal: controller.signal });
+			const result = await cachedBm25Index({ docs, options, store: this.bm25Store, onProgress: report, signal });
 			return { index: result.index, source: result.source, ms: performance.now() - t0 };
 		} catch (error) {
-			this.checkpoint(id);
+			checkpoint(signal);
 			if (!this.bm25Store) throw error;
 			// e.g. fingerprinting without WebCrypto: build without the store.
-			const index = await Bm25Index.buildAsync(docs, this.bm25Params, { onProgress: report, signal: controller.signal });
+			const index = await Bm25Index.buildAsync(docs, options, { onProgress: report, signal });
 			return { index, source: 'built', ms: performance.now() - t0 };
 		}
 	}
 
-	/** Rebuilds the BM25 index with new k1 and b (the corpus stays); BAD_ARGUMENT for values out of range. */
-	configureBm25(id: number, params: Bm25Params): EngineResponse {
+	/** Rebuilds the BM25 index with new k1, b and stemming (the corpus stays); BAD_ARGUMENT for values out of range. */
+	configureBm25(id: number, params: Bm25Params & Partial<Bm25Config>): EngineResponse {
 		const checked = checkBm25Params(params);
 		const t0 = performance.now();
-		if (this.corpus) this.bm25 = Bm25Index.build(this.corpus.docs, checked);
+		if (this.corpus) this.bm25 = Bm25Index.build(this.corpus.docs, bm25Options(checked));
 		this.bm25Params = checked;
 		return { type: 'bm25-configured', id, params: checked, ms: performance.now() - t0 };
 	}
 
-	async search(id: number, panel: PanelId, query: string, k: number): Promise<EngineResponse> {
+	async search(id: number, panel: PanelId, query: string, k: number, signal?: AbortSignal): Promise<EngineResponse> {
 		const corpus = this.requireCorpus();
-		const runner = this.panelRunners.get(panel);
+		const runner = this.runnerOf(panel);
 		if (!runner) throw createError('BAD_ARGUMENT', { detail: `the ${panel} panel is not wired to a model in this build yet` });
 		const started = performance.now();
 		const result = await runner(this, query, k);
-		this.checkpoint(id);
+		checkpoint(signal);
 		const queryId = this.queryIds.get(queryKey(query));
 		const judgments = queryId ? corpus.qrels.get(queryId) : undefined;
 		const hits = result.hits.map((h) => this.hitView(h, judgments));
@@ -212,19 +257,30 @@ export class EngineCore {
 	}
 }
 
-/** k1 >= 0 and 0 <= b <= 1, both finite; otherwise BAD_ARGUMENT naming the value. */
-function checkBm25Params({ k1, b }: Bm25Params): Bm25Params {
+/** Throws the abort reason (`CANCELLED`) once `signal` aborted. */
+function checkpoint(signal: AbortSignal | undefined): void {
+	if (signal?.aborted) throw signal.reason;
+}
+
+/** k1 >= 0 and 0 <= b <= 1, both finite; stem a boolean (absent: on); otherwise BAD_ARGUMENT naming the value. */
+function checkBm25Params({ k1, b, stem }: Bm25Params & Partial<Bm25Config>): Bm25Config {
 	if (!(Number.isFinite(k1) && k1 >= 0 && k1 <= 10)) throw createError('BAD_ARGUMENT', { detail: `BM25 k1 must be between 0 and 10, got ${k1}` });
 	if (!(Number.isFinite(b) && b >= 0 && b <= 1)) throw createError('BAD_ARGUMENT', { detail: `BM25 b must be between 0 and 1, got ${b}` });
-	return { k1, b };
+	if (stem !== undefined && typeof stem !== 'boolean') throw createError('BAD_ARGUMENT', { detail: `BM25 stem must be true or false, got ${String(stem)}` });
+	return { k1, b, stem: stem ?? DEFAULT_BM25_CONFIG.stem };
+}
+
+/** The index options of a BM25 configuration. @example bm25Options({ k1: 0.9, b: 0.4, stem: false }).analyzer // { stem: false } */
+export function bm25Options(config: Bm25Config): Bm25Options {
+	return { k1: config.k1, b: config.b, analyzer: { stem: config.stem } };
 }
 
 const runBm25: PanelRunner = async (core, query, k) => {
 	const bm25 = core.requireBm25();
 	const t0 = performance.now();
 	const hits = bm25.search(query, k);
-	const { k1, b } = bm25.options;
-	return { hits, timings: [{ stage: 'bm25 search', ms: performance.now() - t0 }], kernel: `BM25 (k1 ${k1}, b ${b})` };
+	const { k1, b, analyzer } = bm25.options;
+	return { hits, timings: [{ stage: 'bm25 search', ms: performance.now() - t0 }], kernel: `BM25 (k1 ${k1}, b ${b}${analyzer.stem ? '' : ', no stemming'})` };
 };
 
 /** The page-side summary of a corpus, with example queries (judged ones first, as the corpus lists them). */

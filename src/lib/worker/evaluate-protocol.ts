@@ -79,10 +79,3 @@ export type EvaluateResponse =
 	| { type: 'evaluation'; id: number; report: EvaluationReport }
 	| { type: 'evaluation-comparison'; id: number; evaluation: number; comparison: EvaluationComparison }
 	| { type: 'run-export'; id: number; panel: PanelId; filename: string; text: string; lines: number };
-
-const EVALUATE_TYPES = new Set<string>(['evaluate', 'compare-evaluation', 'export-run']);
-
-/** True for the requests `Evaluator` answers. */
-export function isEvaluateRequest(request: { type: string }): request is EvaluateRequest {
-	return EVALUATE_TYPES.has(request.type);
-}

@@ -8,14 +8,13 @@
 import { createError } from '../engine/errors';
 import { compareRuns, evaluateRun, formatTrecRun, judgedQueryIds, runOverlap, runQueries, type Run } from '../engine/eval';
 import type { Corpus, Qrels, Query } from '../engine/types';
-import type { EngineCore } from './engine-core';
+import type { EngineCore, EngineExtension, Handlers } from './engine-core';
 import { toFailure } from './failures';
-import type { EngineFailure, EngineProgress, PanelId } from './protocol';
+import type { EngineProgress, PanelId } from './protocol';
 import {
 	EVALUATION_DEPTH,
 	EVALUATION_METRICS,
 	type EvaluateRequest,
-	type EvaluateResponse,
 	type EvaluationComparison,
 	type EvaluationReport,
 	type PanelEvaluation,
@@ -40,49 +39,29 @@ interface StoredEvaluation {
 	runs: Map<PanelId, Run>;
 }
 
-type Answer = EvaluateResponse | { type: 'cancelled'; id: number } | { type: 'error'; id: number; error: EngineFailure };
-
-export class Evaluator {
+export class Evaluator implements EngineExtension {
 	readonly core: EngineCore;
 	private last: StoredEvaluation | undefined;
-	private readonly aborts = new Map<number, AbortController>();
+
+	/** One handler per evaluation request type (the compiler checks the list against `EvaluateRequest`). */
+	readonly handlers: Handlers<EvaluateRequest> = {
+		evaluate: async (request, ctx) => ({ type: 'evaluation', id: request.id, report: await this.evaluate(request, ctx.signal, ctx.onProgress) }),
+		'compare-evaluation': async (request) => {
+			const stored = this.stored(request.evaluation);
+			return { type: 'evaluation-comparison', id: request.id, evaluation: stored.id, comparison: compareAgainst(stored, request.baseline) };
+		},
+		'export-run': async (request) => {
+			const stored = this.stored(request.evaluation);
+			const run = stored.runs.get(request.panel);
+			if (!run) throw createError('BAD_ARGUMENT', { detail: `the ${request.panel} panel was not part of this evaluation` });
+			const text = formatTrecRun(run, request.panel);
+			const lines = text === '' ? 0 : text.split('\n').length - 1;
+			return { type: 'run-export', id: request.id, panel: request.panel, filename: `${slug(stored.corpus.name)}-${request.panel}.trec`, text, lines };
+		}
+	};
 
 	constructor(core: EngineCore) {
 		this.core = core;
-	}
-
-	/** Stops evaluation `id` before its next query (it answers `cancelled`). */
-	cancel(id: number): void {
-		this.aborts.get(id)?.abort(createError('CANCELLED', { detail: ` (request ${id})` }));
-	}
-
-	/** Handles one evaluation request; never throws. */
-	async handle(request: EvaluateRequest, onProgress?: (p: EngineProgress) => void): Promise<Answer> {
-		const abort = new AbortController();
-		this.aborts.set(request.id, abort);
-		try {
-			switch (request.type) {
-				case 'evaluate':
-					return { type: 'evaluation', id: request.id, report: await this.evaluate(request, abort.signal, onProgress) };
-				case 'compare-evaluation': {
-					const stored = this.stored(request.evaluation);
-					return { type: 'evaluation-comparison', id: request.id, evaluation: stored.id, comparison: compareAgainst(stored, request.baseline) };
-				}
-				case 'export-run': {
-					const stored = this.stored(request.evaluation);
-					const run = stored.runs.get(request.panel);
-					if (!run) throw createError('BAD_ARGUMENT', { detail: `the ${request.panel} panel was not part of this evaluation` });
-					const text = formatTrecRun(run, request.panel);
-					const lines = text === '' ? 0 : text.split('\n').length - 1;
-					return { type: 'run-export', id: request.id, panel: request.panel, filename: `${slug(stored.corpus.name)}-${request.panel}.trec`, text, lines };
-				}
-			}
-		} catch (error) {
-			if (abort.signal.aborted) return { type: 'cancelled', id: request.id };
-			return { type: 'error', id: request.id, error: toFailure(error) };
-		} finally {
-			this.aborts.delete(request.id);
-		}
 	}
 
 	/**
@@ -104,7 +83,7 @@ export class Evaluator {
 		let lastYield = performance.now();
 		let lastProgress = 0;
 		for (const panel of order) {
-			const runner = this.core.panelRunners.get(panel);
+			const runner = this.core.runnerOf(panel);
 			if (!runner) {
 				skipped.push({ panel, reason: `the ${panel} panel is not wired in this build` });
 				continue;

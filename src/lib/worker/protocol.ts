@@ -5,23 +5,14 @@
  * Every request carries an `id`; `EngineApi.cancel(id)` stops it. Plain data only (structured clone):
  * no class instances, no functions, so the same shapes can be logged, replayed and tested in Node.
  */
-import type { StageTiming } from '../engine/types';
+import type { TermExplanation } from '../engine/lexical/bm25';
+import type { Bm25Options } from '../engine/lexical/bm25';
+import type { Hit, SearchResult, StageTiming } from '../engine/types';
 import type { NeuralRequest, NeuralResponse } from './neural/protocol';
 import type { EvaluateRequest, EvaluateResponse } from './evaluate-protocol';
 
-/** The kinds of panel (and the ids of the five default panels). */
-export type PanelKind = 'bm25' | 'bi-encoder' | 'cross-encoder' | 'colbert' | 'colbert-two-stage';
-
-/** A panel: a default one (its kind) or an added one, `<kind>@<tag>` (e.g. `bi-encoder@2`), with its own model. */
-export type PanelId = PanelKind | `${PanelKind}@${string}`;
-
-/** The kind of a panel id. @example panelKind('colbert@3') // 'colbert' */
-export function panelKind(id: PanelId): PanelKind {
-	const at = id.indexOf('@');
-	return (at < 0 ? id : id.slice(0, at)) as PanelKind;
-}
-
-export const PANEL_IDS: readonly PanelKind[] = ['bm25', 'bi-encoder', 'cross-encoder', 'colbert', 'colbert-two-stage'];
+export { PANEL_KINDS as PANEL_IDS, panelKind, type PanelId, type PanelKind } from '../engine/panels';
+import type { PanelId } from '../engine/panels';
 
 /** Where documents come from. `file` is a browser `File` (structured-cloneable). */
 export type CorpusSource =
@@ -55,11 +46,8 @@ export interface CorpusSummary {
 	timings: StageTiming[];
 }
 
-/** One ranked document as a panel shows it. */
-export interface PanelHit {
-	id: string;
-	rank: number;
-	score: number;
+/** One ranked document as a panel shows it: the engine's `Hit` plus what the list shows. */
+export interface PanelHit extends Hit {
 	title: string;
 	/** The first ~220 characters of the text, for the list. */
 	snippet: string;
@@ -67,26 +55,19 @@ export interface PanelHit {
 	relevance?: number;
 }
 
-/** A BM25 term's share of one document's score, with the term's spans in `text`. */
-export interface Bm25TermView {
-	term: string;
-	queryTf: number;
-	tf: number;
-	df: number;
-	idf: number;
-	contribution: number;
-	offsets: [number, number][];
-}
+/** A BM25 term's share of one document's score, with the term's spans in `text` (the engine's row as is). */
+export type Bm25TermView = TermExplanation;
 
-/** BM25 parameters (see `src/lib/engine/lexical/bm25.ts`). */
-export interface Bm25Params {
-	k1: number;
-	b: number;
-}
+/** BM25 parameters (see `src/lib/engine/lexical/bm25.ts`): the BM25 panel's k1 and b. */
+export type Bm25Params = Required<Pick<Bm25Options, 'k1' | 'b'>>;
+
+/** What the BM25 index is built with: k1, b and the BM25 panel's schema options (`stem`). */
+export type Bm25Config = Bm25Params & { stem: boolean };
 
 export type EngineRequest =
-	| { type: 'load-corpus'; id: number; source: CorpusSource; bm25?: Bm25Params }
-	| { type: 'configure-bm25'; id: number; params: Bm25Params }
+	/** `bm25`: k1 and b, and `stem` (absent: on). */
+	| { type: 'load-corpus'; id: number; source: CorpusSource; bm25?: Bm25Params & Partial<Bm25Config> }
+	| { type: 'configure-bm25'; id: number; params: Bm25Params & Partial<Bm25Config> }
 	| { type: 'search'; id: number; panel: PanelId; query: string; k: number }
 	| { type: 'explain-bm25'; id: number; query: string; docId: string }
 	| NeuralRequest
@@ -94,20 +75,20 @@ export type EngineRequest =
 
 export type EngineResponse =
 	| { type: 'corpus-loaded'; id: number; corpus: CorpusSummary }
-	| { type: 'bm25-configured'; id: number; params: Bm25Params; ms: number }
-	| {
+	| { type: 'bm25-configured'; id: number; params: Bm25Config; ms: number }
+	| ({
 			type: 'search-result';
 			id: number;
 			panel: PanelId;
 			query: string;
 			hits: PanelHit[];
-			timings: StageTiming[];
+	  } & Pick<SearchResult, 'timings'> & {
 			/** The algorithm or MaxSim kernel that ran, e.g. "BM25 (k1 0.9, b 0.4)" or "wasm: SIMD, 2 threads". */
 			kernel: string;
 			/** Corpus query id when the text matches a judged query. */
 			queryId?: string;
 			judged: number;
-	  }
+	  })
 	| {
 			type: 'bm25-explanation';
 			id: number;

@@ -10,7 +10,7 @@ import { MemoryStore } from '../../../src/lib/engine/store/store';
 import { EngineCore } from '../../../src/lib/worker/engine-core';
 import { NeuralHost } from '../../../src/lib/worker/neural/neural-host';
 import { Evaluator } from '../../../src/lib/worker/evaluate';
-import { isEvaluateRequest } from '../../../src/lib/worker/evaluate-protocol';
+import { defaultOptions } from '../../../src/lib/engine/panels';
 import { modelKey, type ModelChoice } from '../../../src/lib/worker/neural/protocol';
 import type { EngineResponse } from '../../../src/lib/worker/protocol';
 import { FIXTURE_MODELS, startHubContext, type HubContext } from '../../engine/encoders/helpers';
@@ -19,7 +19,7 @@ let ctx: HubContext;
 let core: EngineCore;
 let nextId = 1;
 const QUERY = 'heart attack symptoms';
-const settings = { kernel: 'js' as const, firstStage: 'bm25' as const, depth: 50 };
+const options = { ...defaultOptions(), kernel: 'js' as const, depth: 50 };
 const mean: ModelChoice = { spec: FIXTURE_MODELS.biEncoder, dtype: 'fp32', device: 'wasm' };
 const cls: ModelChoice = { spec: FIXTURE_MODELS.biEncoderCls, dtype: 'fp32', device: 'wasm' };
 const meanKey = modelKey('bi-encoder', mean);
@@ -36,14 +36,17 @@ function expectType<T extends EngineResponse['type']>(r: EngineResponse, type: T
 
 beforeAll(async () => {
 	ctx = await startHubContext();
-	core = new EngineCore();
-	const host = new NeuralHost(core, {
-		store: new MemoryStore(),
-		configureHub: (hub) => configureRuntime({ remoteHost: hub.remoteHost }),
-		load: (role, ref, onProgress) => loadEncoder(role, { ...ref, device: 'cpu' }, { onProgress })
+	core = new EngineCore({
+		extensions: [
+			(c) =>
+				new NeuralHost(c, {
+					store: new MemoryStore(),
+					configureHub: (hub) => configureRuntime({ remoteHost: hub.remoteHost }),
+					load: (role, ref, onProgress) => loadEncoder(role, { ...ref, device: 'cpu' }, { onProgress })
+				}),
+			(c) => new Evaluator(c)
+		]
 	});
-	const evaluator = new Evaluator(core);
-	core.extension = (request, onProgress) => (isEvaluateRequest(request) ? evaluator.handle(request, onProgress) : host.handle(request as never, onProgress));
 	await send({ type: 'configure-hub', hub: { remoteHost: ctx.hub.url } });
 	expectType(await send({ type: 'load-corpus', source: { kind: 'demo' } }), 'corpus-loaded');
 }, 60_000);
@@ -60,8 +63,8 @@ describe('NeuralHost with several models per role', () => {
 		const again = expectType(await send({ type: 'load-model', role: 'bi-encoder', choice: cls, keep: [meanKey, clsKey] }), 'model-loaded');
 		expect(again.info.fromCache).toBe(true);
 
-		expectType(await send({ type: 'prepare-panel', panel: 'bi-encoder', settings, model: meanKey }), 'panel-prepared');
-		expectType(await send({ type: 'prepare-panel', panel: 'bi-encoder@2', settings, model: clsKey }), 'panel-prepared');
+		expectType(await send({ type: 'prepare-panel', panel: 'bi-encoder', options, model: meanKey }), 'panel-prepared');
+		expectType(await send({ type: 'prepare-panel', panel: 'bi-encoder@2', options, model: clsKey }), 'panel-prepared');
 		const a = expectType(await send({ type: 'search', panel: 'bi-encoder', query: QUERY, k: 10 }), 'search-result');
 		const b = expectType(await send({ type: 'search', panel: 'bi-encoder@2', query: QUERY, k: 10 }), 'search-result');
 		expect(a.hits).toHaveLength(10);
@@ -77,16 +80,15 @@ describe('NeuralHost with several models per role', () => {
 		expect(report.panels.map((p) => p.panel)).toEqual(['bi-encoder', 'bi-encoder@2']);
 
 		expectType(await send({ type: 'remove-panel', panel: 'bi-encoder@2' }), 'panel-removed');
-		expect(core.panelRunners.has('bi-encoder@2')).toBe(false);
 		expectType(await send({ type: 'search', panel: 'bi-encoder@2', query: QUERY, k: 3 }), 'error');
 
 		// Preparing it again and then loading with a keep list without its model drops that panel only.
-		expectType(await send({ type: 'prepare-panel', panel: 'bi-encoder@2', settings, model: clsKey }), 'panel-prepared');
+		expectType(await send({ type: 'prepare-panel', panel: 'bi-encoder@2', options, model: clsKey }), 'panel-prepared');
 		expectType(await send({ type: 'load-model', role: 'bi-encoder', choice: mean, keep: [meanKey] }), 'model-loaded');
 		expectType(await send({ type: 'search', panel: 'bi-encoder@2', query: QUERY, k: 3 }), 'error');
 		expectType(await send({ type: 'search', panel: 'bi-encoder', query: QUERY, k: 3 }), 'search-result');
 		// A prepare naming a model that is not loaded says what to do.
-		const missing = expectType(await send({ type: 'prepare-panel', panel: 'bi-encoder@2', settings, model: clsKey }), 'error');
+		const missing = expectType(await send({ type: 'prepare-panel', panel: 'bi-encoder@2', options, model: clsKey }), 'error');
 		expect(missing.error.message).toContain('load a bi-encoder model');
 	}, 90_000);
 });

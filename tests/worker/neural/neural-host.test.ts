@@ -9,16 +9,16 @@ import { configureRuntime } from '../../../src/lib/engine/encoders/runtime';
 import { MemoryStore } from '../../../src/lib/engine/store/store';
 import { EngineCore } from '../../../src/lib/worker/engine-core';
 import { NeuralHost } from '../../../src/lib/worker/neural/neural-host';
+import { defaultOptions } from '../../../src/lib/engine/panels';
 import type { EngineProgress, EngineResponse } from '../../../src/lib/worker/protocol';
 import { FIXTURE_MODELS, startHubContext, type HubContext } from '../../engine/encoders/helpers';
 
 let ctx: HubContext;
 let core: EngineCore;
-let host: NeuralHost;
 const store = new MemoryStore();
 let nextId = 1;
 const QUERY = 'heart attack symptoms';
-const settings = { kernel: 'js' as const, firstStage: 'bm25' as const, depth: 50 };
+const options = { ...defaultOptions(), kernel: 'js' as const, depth: 50 };
 
 function send(body: Record<string, unknown>, onProgress?: (p: EngineProgress) => void): Promise<EngineResponse> {
 	return core.handle({ ...body, id: nextId++ } as never, onProgress);
@@ -31,14 +31,17 @@ function expectType<T extends EngineResponse['type']>(r: EngineResponse, type: T
 
 beforeAll(async () => {
 	ctx = await startHubContext();
-	core = new EngineCore();
-	host = new NeuralHost(core, {
-		store,
-		configureHub: (hub) => configureRuntime({ remoteHost: hub.remoteHost }),
-		// Node runs ONNX on the cpu provider; the browser's choice (wasm/webgpu) is not available here.
-		load: (role, ref, onProgress) => loadEncoder(role, { ...ref, device: 'cpu' }, { onProgress })
+	core = new EngineCore({
+		extensions: [
+			(c) =>
+				new NeuralHost(c, {
+					store,
+					configureHub: (hub) => configureRuntime({ remoteHost: hub.remoteHost }),
+					// Node runs ONNX on the cpu provider; the browser's choice (wasm/webgpu) is not available here.
+					load: (role, ref, onProgress) => loadEncoder(role, { ...ref, device: 'cpu' }, { onProgress })
+				})
+		]
 	});
-	core.extension = (request, onProgress) => host.handle(request as never, onProgress);
 	await send({ type: 'configure-hub', hub: { remoteHost: ctx.hub.url } });
 	expectType(await send({ type: 'load-corpus', source: { kind: 'demo' } }), 'corpus-loaded');
 }, 60_000);
@@ -61,14 +64,14 @@ describe('NeuralHost', () => {
 
 	it('prepare-panel encodes the corpus once: the second ColBERT panel reads every batch from the store', async () => {
 		const progress: EngineProgress[] = [];
-		const first = expectType(await send({ type: 'prepare-panel', panel: 'colbert', settings }, (p) => progress.push(p)), 'panel-prepared');
+		const first = expectType(await send({ type: 'prepare-panel', panel: 'colbert', options }, (p) => progress.push(p)), 'panel-prepared');
 		expect(first.stats.batchesEncoded).toBe(Math.ceil(first.stats.docs / 32));
 		expect(first.stats.batchesFromStore).toBe(0);
 		expect(first.stats.kernel).toMatch(/^js/);
 		const docs = progress.filter((p) => p.unit === 'docs');
 		expect(docs[docs.length - 1].done).toBe(first.stats.docs);
 		expect(docs.some((p) => (p.rate ?? 0) > 0)).toBe(true);
-		const second = expectType(await send({ type: 'prepare-panel', panel: 'colbert-two-stage', settings }), 'panel-prepared');
+		const second = expectType(await send({ type: 'prepare-panel', panel: 'colbert-two-stage', options }), 'panel-prepared');
 		expect(second.stats.batchesEncoded).toBe(0);
 		expect(second.stats.batchesFromStore).toBe(first.stats.batchesEncoded);
 	}, 60_000);
@@ -89,29 +92,29 @@ describe('NeuralHost', () => {
 	}, 60_000);
 
 	it('prepare-panel gives a BM25 first stage the BM25 panel\'s k1 and b, so the two-stage panel reranks exactly its list', async () => {
-		const bm25 = { k1: 2, b: 1 };
+		const bm25 = { k1: 2, b: 1, stem: true };
 		expectType(await send({ type: 'configure-bm25', params: bm25 }), 'bm25-configured');
-		expectType(await send({ type: 'prepare-panel', panel: 'colbert-two-stage', settings: { ...settings, depth: 3, bm25 } }), 'panel-prepared');
+		expectType(await send({ type: 'prepare-panel', panel: 'colbert-two-stage', options: { ...options, depth: 3 }, bm25 }), 'panel-prepared');
 		// On this query k1 2, b 1 changes BM25's top 3 (astro-04 drops out, wild-09 comes in) against the defaults.
 		const query = 'planets of the solar system';
 		const lexical = expectType(await send({ type: 'search', panel: 'bm25', query, k: 3 }), 'search-result');
 		expect(lexical.hits.map((h) => h.id)).toContain('wild-09');
 		const two = expectType(await send({ type: 'search', panel: 'colbert-two-stage', query, k: 3 }), 'search-result');
 		expect(new Set(two.hits.map((h) => h.id))).toEqual(new Set(lexical.hits.map((h) => h.id)));
-		expectType(await send({ type: 'configure-bm25', params: { k1: 0.9, b: 0.4 } }), 'bm25-configured');
-		expectType(await send({ type: 'prepare-panel', panel: 'colbert-two-stage', settings }), 'panel-prepared');
+		expectType(await send({ type: 'configure-bm25', params: { k1: 0.9, b: 0.4, stem: true } }), 'bm25-configured');
+		expectType(await send({ type: 'prepare-panel', panel: 'colbert-two-stage', options }), 'panel-prepared');
 	}, 60_000);
 
 	it('the bi-encoder explanation splits the cosine exactly, and cross-encoder occlusion reports its progress', async () => {
 		expectType(await send({ type: 'load-model', role: 'bi-encoder', choice: { spec: FIXTURE_MODELS.biEncoder, dtype: 'fp32', device: 'wasm' } }), 'model-loaded');
-		expectType(await send({ type: 'prepare-panel', panel: 'bi-encoder', settings }), 'panel-prepared');
+		expectType(await send({ type: 'prepare-panel', panel: 'bi-encoder', options }), 'panel-prepared');
 		const dense = expectType(await send({ type: 'search', panel: 'bi-encoder', query: QUERY, k: 3 }), 'search-result');
 		const de = expectType(await send({ type: 'explain-neural', panel: 'bi-encoder', query: QUERY, docId: dense.hits[0].id }), 'neural-explanation');
 		if (de.view.kind !== 'dense' || !de.view.applicable) throw new Error('expected an applicable dense view');
 		expect(de.view.values.reduce((s, v) => s + v, 0)).toBeCloseTo(dense.hits[0].score, 4);
 
 		expectType(await send({ type: 'load-model', role: 'cross-encoder', choice: { spec: FIXTURE_MODELS.crossEncoder, dtype: 'fp32', device: 'wasm' } }), 'model-loaded');
-		const prepared = expectType(await send({ type: 'prepare-panel', panel: 'cross-encoder', settings: { ...settings, firstStage: 'dense' } }), 'panel-prepared');
+		const prepared = expectType(await send({ type: 'prepare-panel', panel: 'cross-encoder', options: { ...options, firstStage: 'dense' } }), 'panel-prepared');
 		expect(prepared.stats.batchesEncoded).toBe(0);
 		const cross = expectType(await send({ type: 'search', panel: 'cross-encoder', query: QUERY, k: 3 }), 'search-result');
 		expect(cross.kernel).toBe('cross-encoder over dense top 50');
@@ -145,7 +148,7 @@ describe('NeuralHost', () => {
 		expectType(await send({ type: 'load-corpus', source: { kind: 'pasted', text: 'one document\n\nanother document' } }), 'corpus-loaded');
 		const r = expectType(await send({ type: 'search', panel: 'colbert', query: 'document', k: 2 }), 'error');
 		expect(r.error.message).toContain('corpus changed');
-		const p = expectType(await send({ type: 'prepare-panel', panel: 'colbert', settings }), 'panel-prepared');
+		const p = expectType(await send({ type: 'prepare-panel', panel: 'colbert', options }), 'panel-prepared');
 		expect(p.stats.docs).toBe(2);
 		expect(expectType(await send({ type: 'search', panel: 'colbert', query: 'document', k: 2 }), 'search-result').hits).toHaveLength(2);
 	}, 60_000);
@@ -153,17 +156,15 @@ describe('NeuralHost', () => {
 
 describe('NeuralHost cancel', () => {
 	it('cancel(id) stops a corpus encoding after a batch; preparing again reuses the finished batches', async () => {
-		const fresh = new EngineCore();
 		const own = new MemoryStore();
-		const h = new NeuralHost(fresh, { store: own, load: (role, ref, onProgress) => loadEncoder(role, { ...ref, device: 'cpu' }, { onProgress }) });
-		fresh.extension = (request, onProgress) => h.handle(request as never, onProgress);
+		const fresh = new EngineCore({ extensions: [(c) => new NeuralHost(c, { store: own, load: (role, ref, onProgress) => loadEncoder(role, { ...ref, device: 'cpu' }, { onProgress }) })] });
 		await fresh.handle({ type: 'load-corpus', id: 1, source: { kind: 'demo' } });
 		await fresh.handle({ type: 'load-model', id: 2, role: 'bi-encoder', choice: { spec: FIXTURE_MODELS.biEncoder, dtype: 'fp32', device: 'wasm' } } as never);
-		const r = await fresh.handle({ type: 'prepare-panel', id: 3, panel: 'bi-encoder', settings } as never, (p) => {
-			if (p.unit === 'docs' && p.done > 0) h.cancel(3);
+		const r = await fresh.handle({ type: 'prepare-panel', id: 3, panel: 'bi-encoder', options } as never, (p) => {
+			if (p.unit === 'docs' && p.done > 0) fresh.cancel(3);
 		});
 		expect(r.type).toBe('cancelled');
-		const again = expectType(await fresh.handle({ type: 'prepare-panel', id: 4, panel: 'bi-encoder', settings } as never), 'panel-prepared');
+		const again = expectType(await fresh.handle({ type: 'prepare-panel', id: 4, panel: 'bi-encoder', options } as never), 'panel-prepared');
 		expect(again.stats.batchesFromStore).toBeGreaterThanOrEqual(1);
 		expect(again.stats.batchesFromStore + again.stats.batchesEncoded).toBe(Math.ceil(again.stats.docs / 32));
 	}, 60_000);

@@ -1,43 +1,112 @@
 /**
- * Which engine pipeline each neural panel runs, and the one-line "what ranks here" it shows:
- * bi-encoder -> `dense`, cross-encoder -> `cross` (first stage selectable), ColBERT -> `colbert`
- * (exhaustive MaxSim), ColBERT two-stage -> `colbert-rerank` (first stage top `depth`, then MaxSim).
+ * Each neural panel kind as one shape, `PanelPipeline`: the engine pipeline its kind names
+ * (`KINDS[kind].pipeline`: dense, cross, colbert, colbert-rerank), a search that says what ranked
+ * ("what ranks here"), and one typed `explain()` answering the view the page draws — MaxSim matrix
+ * (ColBERT), per-token shares (bi-encoder) or occlusion (cross-encoder, with progress). The host never
+ * branches on the kind again.
  */
+import { documentText, type NeuralContext, type NeuralDeps } from '../../engine/pipelines/neural-context';
 import { createCrossPipeline } from '../../engine/pipelines/rerank';
 import { createDensePipeline } from '../../engine/pipelines/dense';
 import { createColbertPipeline, createColbertRerankPipeline, type ColbertPipeline } from '../../engine/pipelines/late-interaction';
-import type { NeuralContext, NeuralDeps } from '../../engine/pipelines/neural-context';
-import type { Pipeline } from '../../engine/pipelines/registry';
+import type { Corpus, SearchResult, StageTiming } from '../../engine/types';
 import { createError } from '../../engine/errors';
-import { panelKind, type PanelId } from '../protocol';
-import type { PanelSettings } from './protocol';
+import { KINDS, type PanelKind, type PanelOptions } from '../../engine/panels';
+import { colbertView, denseView, occlusionView } from './explain-views';
+import { occlusionWithProgress } from './occlusion-progress';
+import type { NeuralExplanationView } from './protocol';
 
-/**
- * Builds the pipeline of a neural panel with the host's encoders and store.
- * @example await buildPanelPipeline('colbert', { corpus, options: { maxsimBackend: 'js' } }, { encoders: { colbert } })
- */
-export async function buildPanelPipeline(panel: PanelId, ctx: NeuralContext, deps: NeuralDeps): Promise<Pipeline> {
-	switch (panelKind(panel)) {
-		case 'bi-encoder':
-			return createDensePipeline(ctx, deps);
-		case 'cross-encoder':
-			return createCrossPipeline(ctx, deps);
-		case 'colbert':
-			return createColbertPipeline(ctx, deps);
-		case 'colbert-two-stage':
-			return createColbertRerankPipeline(ctx, deps);
-		default:
-			throw createError('BAD_ARGUMENT', { detail: `the ${panel} panel has no neural pipeline` });
-	}
+/** What an explanation needs besides the query and document. */
+export interface ExplainContext {
+	/** Occlusion: most variants scored. */
+	maxVariants?: number;
+	signal?: AbortSignal;
+	/** Occlusion: pairs scored of the total. */
+	onProgress?: (done: number, total: number) => void;
 }
 
-/** What ranks in a panel: the MaxSim kernel and why (ColBERT), the flat index, or the reranking depth. */
-export function kernelLabel(panel: PanelId, pipeline: Pipeline, settings: PanelSettings): string {
-	const kind = panelKind(panel);
-	if (kind === 'colbert' || kind === 'colbert-two-stage') {
-		const reason = (pipeline as ColbertPipeline).kernel.reason;
-		return kind === 'colbert-two-stage' ? `${settings.firstStage} top ${settings.depth} → ${reason}` : reason;
+/** A built neural panel. */
+export interface PanelPipeline {
+	/** Top-k hits with timings, and what ranked them (MaxSim kernel and why, the index, or the reranking). */
+	search(query: string, k: number): Promise<SearchResult & { kernel: string }>;
+	/** What ranks here before any search (the kernel `auto` picked, or the index). */
+	readonly kernel: string;
+	/** The view of one (query, document) score. */
+	explain(query: string, docId: string, ctx: ExplainContext): Promise<NeuralExplanationView>;
+	readonly buildTimings: readonly StageTiming[];
+	dispose(): Promise<void>;
+}
+
+/** What ranks in a reranking panel, before the reranker's own part. @example reranking({ ...defaultOptions() }) // 'bm25 top 100' */
+function reranking(options: PanelOptions): string {
+	return `${options.firstStage} top ${options.depth}`;
+}
+
+/** The document's text (what the encoders read), or BAD_ARGUMENT for an unknown id. */
+function docText(corpus: Corpus, docId: string): string {
+	const doc = corpus.docs.find((d) => d.id === docId);
+	if (!doc) throw createError('BAD_ARGUMENT', { detail: `unknown document id "${docId}"` });
+	return documentText(doc);
+}
+
+function colbertPanel(pipeline: ColbertPipeline, corpus: Corpus, label: (reason: string) => string): PanelPipeline {
+	return {
+		get kernel() {
+			return label(pipeline.kernel.reason);
+		},
+		buildTimings: pipeline.buildTimings ?? [],
+		async search(query, k) {
+			const result = await pipeline.search(query, k);
+			return { ...result, kernel: label((result.kernel ?? pipeline.kernel).reason) };
+		},
+		async explain(query, docId) {
+			const text = docText(corpus, docId);
+			return colbertView(await pipeline.explain(query, docId), text);
+		},
+		dispose: async () => pipeline.dispose?.()
+	};
+}
+
+/**
+ * Builds the pipeline of a neural panel of `kind` with the host's encoders and store.
+ * @example await buildPanelPipeline('colbert', defaultOptions(), { corpus, options: { maxsimBackend: 'js' } }, { encoders: { colbert } })
+ */
+export async function buildPanelPipeline(kind: PanelKind, options: PanelOptions, ctx: NeuralContext, deps: NeuralDeps): Promise<PanelPipeline> {
+	const { corpus } = ctx;
+	switch (KINDS[kind].pipeline) {
+		case 'dense': {
+			const pipeline = await createDensePipeline(ctx, deps);
+			const kernel = 'exact flat search, cosine';
+			return {
+				kernel,
+				buildTimings: pipeline.buildTimings ?? [],
+				search: async (query, k) => ({ ...(await pipeline.search(query, k)), kernel }),
+				explain: async (query, docId) => denseView(await pipeline.explain(query, docId), docText(corpus, docId)),
+				dispose: async () => pipeline.dispose?.()
+			};
+		}
+		case 'cross': {
+			const pipeline = await createCrossPipeline(ctx, deps);
+			const cross = deps.encoders?.['cross-encoder'];
+			const kernel = `cross-encoder over ${reranking(options)}`;
+			return {
+				kernel,
+				buildTimings: pipeline.buildTimings ?? [],
+				search: async (query, k) => ({ ...(await pipeline.search(query, k)), kernel }),
+				async explain(query, docId, explain) {
+					const text = docText(corpus, docId);
+					// With the host's encoder, occlusion reports pairs scored; else the pipeline's own (no progress).
+					if (!cross) return occlusionView(await pipeline.explain(query, docId, { ...(explain.maxVariants ? { maxVariants: explain.maxVariants } : {}), ...(explain.signal ? { signal: explain.signal } : {}) }));
+					return occlusionView(await occlusionWithProgress(cross, query, text, explain));
+				},
+				dispose: async () => pipeline.dispose?.()
+			};
+		}
+		case 'colbert':
+			return colbertPanel(await createColbertPipeline(ctx, deps), corpus, (reason) => reason);
+		case 'colbert-rerank':
+			return colbertPanel(await createColbertRerankPipeline(ctx, deps), corpus, (reason) => `${reranking(options)} → ${reason}`);
+		default:
+			throw createError('BAD_ARGUMENT', { detail: `the ${kind} panel has no neural pipeline` });
 	}
-	if (kind === 'cross-encoder') return `cross-encoder over ${settings.firstStage} top ${settings.depth}`;
-	return 'exact flat search, cosine';
 }

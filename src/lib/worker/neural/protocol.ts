@@ -4,8 +4,15 @@
  * listing or clearing the caches. `src/lib/worker/protocol.ts` adds these to its unions; everything is
  * plain data (structured clone), so it crosses the worker boundary and can be tested in Node.
  */
+import type { MaxSimExplanation } from '../../engine/explain/maxsim-matrix';
+import type { OcclusionExplanation } from '../../engine/explain/occlusion';
+import type { PooledContributions } from '../../engine/explain/pooled-contributions';
+import type { PanelOptions } from '../../engine/panels';
 import type { ModelRole } from '../../engine/pipelines/registry';
-import { panelKind, type PanelId } from '../protocol';
+import type { Bm25Config, PanelId } from '../protocol';
+
+export { roleOfPanel } from '../../engine/panels';
+export type { KernelChoice, FirstStageChoice, PanelOptions } from '../../engine/panels';
 
 /** Weights files transformers.js can load (`ModelRef.dtype`). */
 export const DTYPES = ['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'q4f16', 'bnb4'] as const;
@@ -14,14 +21,6 @@ export type Dtype = (typeof DTYPES)[number];
 /** Where a model's ONNX graph runs in the browser. */
 export const DEVICES = ['wasm', 'webgpu'] as const;
 export type Device = (typeof DEVICES)[number];
-
-/** MaxSim kernels the ColBERT panels can ask for. */
-export const KERNELS = ['auto', 'js', 'wasm', 'webgpu'] as const;
-export type KernelChoice = (typeof KERNELS)[number];
-
-/** First stages a reranking panel can use. */
-export const FIRST_STAGE_CHOICES = ['bm25', 'dense'] as const;
-export type FirstStageChoice = (typeof FIRST_STAGE_CHOICES)[number];
 
 /** What the user picked for one role in the model bar. */
 export interface ModelChoice {
@@ -37,18 +36,6 @@ export interface ModelChoice {
 export interface HubSettings {
 	/** Hub address with a trailing slash (default `https://huggingface.co/`). */
 	remoteHost: string;
-}
-
-/** Per-panel settings that change how a panel ranks (rebuilding it when they change). */
-export interface PanelSettings {
-	/** MaxSim kernel (ColBERT panels). */
-	kernel: KernelChoice;
-	/** First stage of the rerankers (cross-encoder, ColBERT two-stage). */
-	firstStage: FirstStageChoice;
-	/** How many first-stage candidates are reranked. */
-	depth: number;
-	/** BM25 parameters of a BM25 first stage (the BM25 panel's, so both rank alike). */
-	bm25?: { k1: number; b: number };
 }
 
 /** What the page learns about a loaded model. */
@@ -106,42 +93,20 @@ export interface TextSpan {
 	label: string;
 }
 
-/** ColBERT: the MaxSim matrix of the query against the stored vectors of one document. */
-export interface ColbertExplanationView {
-	kind: 'colbert';
-	queryTokens: string[];
-	augmentation: boolean[];
-	docTokens: string[];
-	nq: number;
-	nd: number;
-	/** Row-major `nq x nd`. */
-	scores: Float32Array;
-	argmax: number[];
-	contributions: number[];
-	score: number;
-	/** The encoded document text (title + text) and the tokens each query token chose, shaded. */
-	text: string;
-	spans: TextSpan[];
-}
+/** ColBERT: the MaxSim matrix of the query against the stored vectors of one document (the engine's, without token ids), with the text shaded. */
+export type ColbertExplanationView = { kind: 'colbert' } & Omit<MaxSimExplanation, 'queryIds' | 'docIds'> & {
+		/** The encoded document text (title + text) and the tokens each query token chose, shaded. */
+		text: string;
+		spans: TextSpan[];
+	};
 
 /** Bi-encoder: per-token shares of the cosine (mean pooling), or why there are none. */
 export type DenseExplanationView =
-	| { kind: 'dense'; applicable: true; tokens: string[]; values: number[]; score: number; text: string; spans: TextSpan[]; truncatedTokens: boolean }
+	| ({ kind: 'dense'; applicable: true } & Pick<PooledContributions, 'tokens' | 'values' | 'score'> & { text: string; spans: TextSpan[]; truncatedTokens: boolean })
 	| { kind: 'dense'; applicable: false; reason: string };
 
-/** Cross-encoder: occlusion of document words (computed on demand). */
-export interface OcclusionView {
-	kind: 'occlusion';
-	text: string;
-	score: number;
-	probability: number;
-	spans: TextSpan[];
-	words: number;
-	wordsPerUnit: number;
-	evaluations: number;
-	capped: boolean;
-	note?: string;
-}
+/** Cross-encoder: occlusion of document words (computed on demand), the engine's explanation without its units. */
+export type OcclusionView = { kind: 'occlusion' } & Omit<OcclusionExplanation, 'units'>;
 
 export type NeuralExplanationView = ColbertExplanationView | DenseExplanationView | OcclusionView;
 
@@ -149,8 +114,11 @@ export type NeuralRequest =
 	| { type: 'configure-hub'; id: number; hub: HubSettings }
 	/** `keep`: the model keys the page still uses; other loaded models are disposed (absent: the role's previous model is). */
 	| { type: 'load-model'; id: number; role: ModelRole; choice: ModelChoice; keep?: string[] }
-	/** `model`: key (`modelKey`) of the loaded model the panel ranks with (absent: the role's last loaded); `firstStageModel`: the bi-encoder of a dense first stage. */
-	| { type: 'prepare-panel'; id: number; panel: PanelId; settings: PanelSettings; model?: string; firstStageModel?: string }
+	/**
+	 * `options`: the panel's schema options; `bm25`: the BM25 panel's configuration, for a BM25 first stage (so both rank alike);
+	 * `model`: key (`modelKey`) of the loaded model the panel ranks with (absent: the role's last loaded); `firstStageModel`: the bi-encoder of a dense first stage.
+	 */
+	| { type: 'prepare-panel'; id: number; panel: PanelId; options: PanelOptions; bm25?: Bm25Config; model?: string; firstStageModel?: string }
 	| { type: 'remove-panel'; id: number; panel: PanelId }
 	| { type: 'explain-neural'; id: number; panel: PanelId; query: string; docId: string; maxVariants?: number }
 	| { type: 'list-caches'; id: number }
@@ -163,15 +131,6 @@ export type NeuralResponse =
 	| { type: 'panel-removed'; id: number; panel: PanelId }
 	| { type: 'neural-explanation'; id: number; panel: PanelId; docId: string; view: NeuralExplanationView }
 	| { type: 'caches'; id: number; encoded: EncodedCacheEntry[]; models: ModelCacheState; available: boolean };
-
-/** The model role a panel needs (from its kind: `colbert@2` needs a ColBERT model). */
-export function roleOfPanel(panel: PanelId): ModelRole | undefined {
-	const kind = panelKind(panel);
-	if (kind === 'bi-encoder') return 'bi-encoder';
-	if (kind === 'cross-encoder') return 'cross-encoder';
-	if (kind === 'colbert' || kind === 'colbert-two-stage') return 'colbert';
-	return undefined;
-}
 
 /**
  * The key of a loaded model: role, spec, dtype, device (and revision when set). Several models of a

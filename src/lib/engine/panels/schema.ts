@@ -1,0 +1,145 @@
+/**
+ * The one table of panel kinds and the one schema of panel options. Dependency-free (types only), so
+ * the engine, the worker, the CLI, the URL codec and Svelte components all read the same entries:
+ * what a kind is (role, pipeline, reranks?, title, blurb) and what each option is (values or range,
+ * default, label, kinds it applies to, its key in the link, its `--opt` key). Everything else —
+ * the link format, the worker protocol, the defaults in `prepare`, the controls, the labels, the
+ * CLI's checks — is derived from here (`./options.ts`). Adding an option is one entry in
+ * `PANEL_OPTIONS` plus its engine support (see docs/ARCHITECTURE.md, "Add a panel option").
+ */
+import type { ModelRole } from '../pipelines/registry';
+import type { ChoiceOptionSpec, NumberOptionSpec, OptionValue, SwitchOptionSpec } from './option-spec';
+
+/** The kinds of panel, in the default order (also the ids of the five default panels). */
+export const PANEL_KINDS = ['bm25', 'bi-encoder', 'cross-encoder', 'colbert', 'colbert-two-stage'] as const;
+export type PanelKind = (typeof PANEL_KINDS)[number];
+
+/** A panel: a default one (its kind) or an added one, `<kind>@<tag>` (e.g. `bi-encoder@2`), with its own model and options. */
+export type PanelId = PanelKind | `${PanelKind}@${string}`;
+
+/** What a kind of panel is. */
+export interface KindInfo {
+	/** Heading and `aria-label` of the panel's `<section>`. */
+	title: string;
+	/** One line under the heading. */
+	blurb: string;
+	/** The model it needs; absent for BM25. */
+	role?: ModelRole;
+	/** The engine pipeline it runs (`engine/pipelines`, the CLI's `--pipeline`). */
+	pipeline: 'bm25' | 'dense' | 'cross' | 'colbert' | 'colbert-rerank';
+	/** Reranks a first stage's top `depth` (so `firstStage` and `depth` apply). */
+	reranks: boolean;
+	/** Scores with MaxSim over token vectors (so the MaxSim `kernel` applies). */
+	lateInteraction: boolean;
+	/** A user can add more panels of it (BM25 has one shared index: a second panel would be identical). */
+	addable: boolean;
+}
+
+export const KINDS: Readonly<Record<PanelKind, KindInfo>> = {
+	bm25: { title: 'BM25', blurb: 'Exact terms, weighted by rarity. No model.', pipeline: 'bm25', reranks: false, lateInteraction: false, addable: false },
+	'bi-encoder': { title: 'Bi-encoder', blurb: 'One vector per text; cosine similarity.', role: 'bi-encoder', pipeline: 'dense', reranks: false, lateInteraction: false, addable: true },
+	'cross-encoder': {
+		title: 'Cross-encoder',
+		blurb: 'Reads query and document together; reranks a first stage.',
+		role: 'cross-encoder',
+		pipeline: 'cross',
+		reranks: true,
+		lateInteraction: false,
+		addable: true
+	},
+	colbert: { title: 'ColBERT', blurb: 'One vector per token; MaxSim over all documents.', role: 'colbert', pipeline: 'colbert', reranks: false, lateInteraction: true, addable: true },
+	'colbert-two-stage': {
+		title: 'ColBERT two-stage',
+		blurb: 'First-stage candidates, reranked by MaxSim.',
+		role: 'colbert',
+		pipeline: 'colbert-rerank',
+		reranks: true,
+		lateInteraction: true,
+		addable: true
+	}
+};
+
+/** How each model role is named in prose (`ROLE_NAMES.colbert` is "ColBERT"). */
+export const ROLE_NAMES: Readonly<Record<ModelRole, string>> = { 'bi-encoder': 'bi-encoder', 'cross-encoder': 'cross-encoder', colbert: 'ColBERT' };
+
+/** The model roles, in the model bar's order. */
+export const ROLES = Object.keys(ROLE_NAMES) as readonly ModelRole[];
+
+/** The kinds whose panels rerank a first stage / score with MaxSim (for an option's `kinds`). */
+const RERANKERS = PANEL_KINDS.filter((k) => KINDS[k].reranks);
+const LATE_INTERACTION = PANEL_KINDS.filter((k) => KINDS[k].lateInteraction);
+
+/** A choice among `values` (strings or numbers); literal types are kept, so `PanelOptions` is exact. */
+function choice<V extends string | number>(spec: Omit<ChoiceOptionSpec<V>, 'type'>): ChoiceOptionSpec<V> {
+	return { type: 'choice', ...spec };
+}
+function number(spec: Omit<NumberOptionSpec, 'type'>): NumberOptionSpec {
+	return { type: 'number', ...spec };
+}
+function toggle(spec: Omit<SwitchOptionSpec, 'type'>): SwitchOptionSpec {
+	return { type: 'switch', ...spec };
+}
+
+/**
+ * Every panel option. The record key is the option's name in `PanelOptions`, in the worker protocol
+ * and in the pipeline options the worker builds (so it is also the `--opt` key unless `opt` says
+ * otherwise). Order = the order of the controls in a panel's header.
+ * @example PANEL_OPTIONS.depth.default // 100
+ */
+export const PANEL_OPTIONS = {
+	kernel: choice({
+		label: 'MaxSim kernel',
+		text: 'kernel',
+		kinds: LATE_INTERACTION,
+		values: ['auto', 'js', 'wasm', 'webgpu'] as const,
+		default: 'auto',
+		link: 'k',
+		opt: 'maxsimBackend'
+	}),
+	firstStage: choice({
+		label: 'first stage',
+		text: 'first stage',
+		kinds: RERANKERS,
+		values: ['bm25', 'dense'] as const,
+		valueLabels: { bm25: 'BM25', dense: 'bi-encoder' },
+		default: 'bm25',
+		link: 'f',
+		opt: 'firstStage',
+		cliFlag: '--first-stage'
+	}),
+	depth: number({
+		label: 'rerank depth',
+		text: 'top',
+		kinds: RERANKERS,
+		min: 1,
+		max: 1000,
+		integer: true,
+		presets: [20, 50, 100, 200],
+		default: 100,
+		link: 'd',
+		opt: 'depth',
+		cliFlag: '--depth'
+	}),
+	stem: toggle({
+		label: 'stemming',
+		text: 'stemming',
+		kinds: ['bm25'],
+		default: true,
+		link: 'st',
+		opt: 'stem',
+		offText: 'no stemming'
+	})
+} as const;
+
+export type OptionKey = keyof typeof PANEL_OPTIONS;
+
+/** The value type of one option entry. */
+type ValueOf<S> = S extends ChoiceOptionSpec<infer V> ? V : S extends NumberOptionSpec ? number : S extends SwitchOptionSpec ? boolean : OptionValue;
+
+/** A panel's options: one value per schema entry (entries that do not apply to its kind keep their default). */
+export type PanelOptions = { [K in OptionKey]: ValueOf<(typeof PANEL_OPTIONS)[K]> };
+
+/** The MaxSim kernels a ColBERT panel can ask for. */
+export type KernelChoice = PanelOptions['kernel'];
+/** The first stages a reranking panel can use. */
+export type FirstStageChoice = PanelOptions['firstStage'];
