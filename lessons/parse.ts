@@ -14,6 +14,8 @@
  * ```ts {models}         needs a model download (the page runs it on "Run"); found automatically
  *                        when the code calls loadModel(
  * ```ts {solution}       the solution of the exercise above it (hidden until "Show solution")
+ * ```ts {node}           runs in the notebook only (Node-only libraries, e.g. LanceDB); the page shows
+ *                        the code and says so, and later cells must not use its names
  * ```exercise            Markdown: an exercise prompt
  * ```
  *
@@ -21,8 +23,8 @@
  */
 import { createError } from '../src/lib/engine/errors';
 
-export type CellFlag = 'hidden' | 'viz' | 'models' | 'solution';
-export const CELL_FLAGS: readonly CellFlag[] = ['hidden', 'viz', 'models', 'solution'];
+export type CellFlag = 'hidden' | 'viz' | 'models' | 'solution' | 'node';
+export const CELL_FLAGS: readonly CellFlag[] = ['hidden', 'viz', 'models', 'solution', 'node'];
 
 export type LessonBlock =
 	| { type: 'markdown'; text: string }

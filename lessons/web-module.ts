@@ -4,13 +4,15 @@
  * so later cells see earlier variables. Cell imports are hoisted to the top of the module with
  * `./src/lib/...` rewritten to `$lib/...`; the import of the notebook helper (`./src/lib/lessons/nb`)
  * becomes names taken from `rt.env`, and `console` is the runtime's, which writes into the current
- * cell's output.
+ * cell's output. A `{node}` cell is shown but not run: its body becomes one line saying so.
  */
 import { Marked } from 'marked';
 import { createError } from '../src/lib/engine/errors';
 import type { Lesson } from './parse';
 
 const NB_MODULE = './src/lib/lessons/nb';
+/** What a {node} cell prints on the page instead of running. */
+export const NODE_ONLY = 'This cell runs in the notebook only (it needs a Node library); open the lesson\'s notebook to run it.';
 const IMPORT = /^import\s+(type\s+)?([\s\S]*?)\s+from\s+['"]([^'"]+)['"];?[ \t]*$/gm;
 
 const marked = new Marked({ gfm: true, async: false });
@@ -100,8 +102,11 @@ export function webModule(lesson: Lesson, file: string): string {
 		if (block.type === 'markdown') blocks.push({ type: 'markdown', html: renderMarkdown(block.text) });
 		else if (block.type === 'exercise') blocks.push({ type: 'exercise', html: renderMarkdown(block.text) });
 		else {
-			const body = splitCell(block.code, file, block.line, imports);
 			blocks.push({ type: 'code', cell, code: block.code, flags: block.flags });
+			// A {node} cell needs Node-only libraries: the page neither imports nor runs it, it says so.
+			const body = block.flags.includes('node')
+				? `console.log(${JSON.stringify(NODE_ONLY)});`
+				: splitCell(block.code, file, block.line, imports);
 			bodies.push(`// cell ${cell} (${file}:${block.line})\nawait __rt.cell(${cell});\n${body}`);
 			cell++;
 		}

@@ -99,9 +99,9 @@ test('the header Lessons link sits between Playground and Kernels and opens /les
 	await expect(nav.getByRole('link', { name: 'Lessons' })).toHaveAttribute('aria-current', 'page');
 });
 
-test('/lessons lists the eight lessons in order, each linking to its page', async ({ page }) => {
+test('/lessons lists the ten lessons in order, each linking to its page', async ({ page }) => {
 	const sources = lessonSources();
-	expect(sources).toHaveLength(8);
+	expect(sources).toHaveLength(10);
 	await page.goto('/lessons');
 	const links = page.locator('main.lessons ol > li > a');
 	await expect(links).toHaveText(sources.map((s) => s.title));

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { buildLessons, readLessons, ROOT } from '../../lessons/build';
 import { toNotebook } from '../../lessons/notebook';
 import { parseLesson } from '../../lessons/parse';
-import { webModule } from '../../lessons/web-module';
+import { NODE_ONLY, webModule } from '../../lessons/web-module';
 
 const HEAD = '---\ntitle: T\nminutes: 10\nsummary: S\n---\n';
 
@@ -116,6 +116,19 @@ describe('webModule(lesson, file)', () => {
 		expect(source).toContain('const { doc: d, show } = __rt.env;');
 		expect(source).not.toMatch(/^import .*lessons\/nb/m);
 		expect(source).toMatch(/await __rt\.cell\(0\);\n\tconst a = 1;[\s\S]*await __rt\.cell\(1\);\n\tconsole\.log\(a\);/);
+	});
+
+	it('webModule() shows a {node} cell without importing or running it, and says so on the page', () => {
+		const nodeLesson = parseLesson(`${HEAD}\`\`\`ts {node}\nimport { writeLanceStore } from './src/lib/engine/engines/lancedb-write';\nconst lance = require('@lancedb/lancedb');\n\`\`\`\n\`\`\`ts\nconst after = 1;\n\`\`\`\n`, '09-x', 'l.md');
+		const out = webModule(nodeLesson, 'l.md');
+		const runBody = out.slice(out.indexOf('export async function run'));
+		expect(out).not.toMatch(/^import .*lancedb-write/m);
+		expect(runBody).not.toContain("require('@lancedb/lancedb')");
+		// The page still shows the code.
+		expect(out).toContain('"code": "import { writeLanceStore }');
+		expect(out).toContain(`console.log(${JSON.stringify(NODE_ONLY)});`);
+		expect(out).toMatch(/await __rt\.cell\(1\);\n\tconst after = 1;/);
+		expect(nodeLesson.blocks[0]).toMatchObject({ flags: ['node'] });
 	});
 
 	it('webModule() rejects imports that only work in one place', () => {

@@ -35,3 +35,24 @@ describe('lesson 08-evaluating-rankers', () => {
 		expect(lines.some((l) => /^largest difference over \d+ judged queries: 0\.0e\+0$/.test(l))).toBe(true);
 	});
 });
+
+describe('lesson 03-maxsim-by-hand', () => {
+	it("03: q2 at 120 degrees ties d2 and d3 (0.5 each), as the prose says, and the sum matches maxSim", async () => {
+		const lines = await printedLines('03-maxsim-by-hand');
+		const row = lines.find((l) => l.startsWith("q2's row:"));
+		expect(row, lines.join('\n')).toBeDefined();
+		const values = [...row!.matchAll(/d(\d) (-?\d+\.\d+)/g)].map((m) => Number(m[2]));
+		expect(values[1]).toBeCloseTo(0.5, 6);
+		expect(values[2]).toBeCloseTo(0.5, 6);
+		const sums = /by hand: (\S+)\s+maxSim\(q, d\): (\S+)/.exec(lines.find((l) => l.startsWith('by hand:')) ?? '');
+		expect(Number(sums?.[1])).toBeCloseTo(Number(sums?.[2]), 4);
+	});
+});
+
+describe('lesson 07-multi-stage-retrieval', () => {
+	it("07: q02's best answer shares no word with the query and BM25 never returns it (the recall ceiling the slope chart names)", async () => {
+		const lines = await printedLines('07-multi-stage-retrieval');
+		expect(lines.some((l) => /^q02 .*shares no word with the query/.test(l)), lines.join('\n')).toBe(true);
+		expect(lines.some((l) => /^BM25 returns \d+ of \d+ passages for it, not including/.test(l))).toBe(true);
+	});
+});

@@ -3,8 +3,11 @@
  * `npm run lessons` from `lessons/NN-slug/lesson.md`) that the `/lessons` pages render.
  */
 
-/** `hidden` setup code, a `viz` cell, a cell that needs `models`, an exercise's `solution`. */
-export type CellFlag = 'hidden' | 'viz' | 'models' | 'solution';
+/**
+ * `hidden` setup code, a `viz` cell, a cell that needs `models`, an exercise's `solution`, a `node` cell
+ * that only the notebook runs (the page shows its code and a line saying so).
+ */
+export type CellFlag = 'hidden' | 'viz' | 'models' | 'solution' | 'node';
 
 /** One piece of a lesson page, in order. Markdown is rendered to HTML at build time (our own text). */
 export type PageBlock =

@@ -64,6 +64,20 @@ export const LESSONS: LessonSummary[] = [
 		"title": "Evaluating rankers",
 		"minutes": 20,
 		"summary": "nDCG (linear and exponential gain), recall and MRR computed from judgments, a paired significance test, win/tie/loss and a per-query look at where two rankers differ, on a real test collection; then choosing a model from published scores and bytes."
+	},
+	{
+		"slug": "09-late-interaction-at-scale",
+		"number": 9,
+		"title": "Late interaction at scale",
+		"minutes": 20,
+		"summary": "How PLAID (centroids, 2-bit residuals, pruning stages) and MUVERA (one fixed-size vector per document) avoid exhaustive MaxSim, what OpenSearch, Qdrant and LanceDB run, and bytes, latency and agreement with exact search measured on synthetic collections of growing size."
+	},
+	{
+		"slug": "10-pages-as-tokens",
+		"number": 10,
+		"title": "Pages as tokens",
+		"minutes": 15,
+		"summary": "ColPali-style retrieval, where a page image becomes about a thousand patch vectors and MaxSim runs unchanged; patch heatmaps on a generated page collection, what they explain, and what a real vision-language model would add."
 	}
 ];
 
@@ -77,4 +91,6 @@ export const LESSON_LOADERS: Record<string, () => Promise<LessonModule>> = {
 	'06-storage-and-compression': () => import('./06-storage-and-compression'),
 	'07-multi-stage-retrieval': () => import('./07-multi-stage-retrieval'),
 	'08-evaluating-rankers': () => import('./08-evaluating-rankers'),
+	'09-late-interaction-at-scale': () => import('./09-late-interaction-at-scale'),
+	'10-pages-as-tokens': () => import('./10-pages-as-tokens'),
 };
