@@ -120,6 +120,10 @@ describe('latelab index build / search --store lancedb (vectors folder)', () => 
 		const bad = await runCli(['index', 'build', '--data', vectors, '--store', root]);
 		expect(bad.code).toBe(2);
 		expect(bad.stderr).toMatch(/--store expects lancedb:<dir-or-uri>/);
+		const storage = await runCli(['index', 'build', '--data', vectors, '--store', `lancedb:${join(root, 'never')}`, '--opt', 'storage=int8']);
+		expect(storage.code).toBe(2);
+		expect(storage.stderr).toMatch(/^latelab: index build: a LanceDB store holds float32 vectors; --opt storage=int8 has no LanceDB counterpart/);
+		expect(existsSync(join(root, 'never'))).toBe(false);
 	});
 });
 

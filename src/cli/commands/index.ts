@@ -60,6 +60,9 @@ export async function indexCommand(args: string[], io: CliIo): Promise<number> {
 		throw createError('BAD_ARGUMENT', { detail: `index build writes ColBERT multi-vectors: use --pipeline colbert (or none), not "${values.pipeline}"` });
 	}
 	const { options } = pipelineFromArgs({ ...values, pipeline: 'colbert' });
+	if (options.storage !== undefined && options.storage !== 'fp32') {
+		throw createError('BAD_ARGUMENT', { detail: `index build: a LanceDB store holds float32 vectors; --opt storage=${String(options.storage)} has no LanceDB counterpart (docs/SCALE.md: use --opt index=ivf_pq, or latelab export for Qdrant's quantisation)` });
+	}
 	const index = options.index ?? 'none';
 	if (index !== 'none' && index !== 'ivf_pq') throw createError('UNKNOWN_OPTION', { what: 'index (--opt index=...)', value: String(index), expected: 'none, ivf_pq' });
 	for (const key of ['partitions', 'subVectors']) {
