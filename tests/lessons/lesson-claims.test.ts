@@ -56,3 +56,13 @@ describe('lesson 07-multi-stage-retrieval', () => {
 		expect(lines.some((l) => /^BM25 returns \d+ of \d+ passages for it, not including/.test(l))).toBe(true);
 	});
 });
+
+describe('lesson 10-pages-as-tokens', () => {
+	it('10: each heatmap\'s patch maxima add up to the page\'s maxSim, and a non-relevant page is shown next to the top one', async () => {
+		const lines = await printedLines('10-pages-as-tokens');
+		const pairs = lines.map((l) => /sum of the patch maxima (-?\d+\.\d+), maxSim (-?\d+\.\d+)/.exec(l)).filter((m) => m !== null);
+		expect(pairs.length, lines.join('\n')).toBeGreaterThanOrEqual(2);
+		for (const m of pairs) expect(Number(m![1])).toBeCloseTo(Number(m![2]), 3);
+		expect(lines.some((l) => /^\d+ x \d+ = 1024 patch vectors, 1030 vectors per page in all$/.test(l))).toBe(true);
+	});
+});
