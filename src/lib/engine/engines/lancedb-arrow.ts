@@ -51,6 +51,9 @@ export interface StoreRowInfo {
 /**
  * A record batch of documents as an Arrow table matching `schema`.
  * Shapes: `docs[i].matrix` nd_i x dim; `info[i]` the same document's id, title and text.
+ * @example
+ * const t = documentsTable(arrow, storeSchema(arrow, 2, {}), 2, [{ ids: [], tokens: [], matrix: { data: Float32Array.of(1, 0, 0, 1), rows: 2, dim: 2 } }], [{ id: 'd1', title: '', text: 'x' }]);
+ * t.numRows // 1; t.getChild('pooled') holds [0.7071, 0.7071]; t.getChild('unit') holds [true]
  */
 export function documentsTable(arrow: ArrowModule, schema: Arrow.Schema, dim: number, docs: readonly MultiVectorDoc[], info: readonly StoreRowInfo[]): Arrow.Table {
 	const n = docs.length;
@@ -95,6 +98,7 @@ export function documentsTable(arrow: ArrowModule, schema: Arrow.Schema, dim: nu
 /**
  * The multivectors of a `vectors` column read from a query result, one `TokenMatrix` per row (copies),
  * following each chunk's offsets (results may be sliced).
+ * @example readMultiVectors(t.getChild('vectors'), 2)[0] // { data: Float32Array [1, 0, 0, 1], rows: 2, dim: 2 }
  */
 export function readMultiVectors(column: Arrow.Vector | null, dim: number): TokenMatrix[] {
 	const out: TokenMatrix[] = [];
@@ -113,7 +117,7 @@ export function readMultiVectors(column: Arrow.Vector | null, dim: number): Toke
 	return out;
 }
 
-/** The strings of a utf8 column of a query result. */
+/** The strings of a utf8 column of a query result. @example readStrings(t.getChild('id')) // ['d1'] */
 export function readStrings(column: Arrow.Vector | null): string[] {
 	return column ? (column.toArray() as string[]).map(String) : [];
 }

@@ -72,6 +72,9 @@ export async function prepareExportFolder(out: string, force: boolean, clear = f
 /**
  * Writes the export. Files: qdrant `collection.json`, `points/batch-NNNNNN.jsonl`; opensearch `index.json`,
  * `bulk/batch-NNNNNN.ndjson`; with a query `query.json` | `search.json` and `expected.json`; `README.md`.
+ * @example
+ * const r = await writeExport({ format: 'qdrant', out: 'exports/q', name: 'latelab', model, pool: 1, storage: 'fp32', source, info: (row) => corpus.docs[row], documents: corpus.docs.length, query: { text: 'q', matrix }, k: 10, depth: 100 });
+ * r // { files: ['points/batch-000000.jsonl', ..., 'README.md'], documents: 5183, batches: 52, distance: 'Cosine' }
  */
 export async function writeExport(o: ExportOptions): Promise<ExportReport> {
 	await prepareExportFolder(o.out, true, true);
