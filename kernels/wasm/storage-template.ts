@@ -26,25 +26,30 @@
  * - Table: 16 bytes per doc: i32 offset, i32 rows, unused, unused.
  * - `out[e] = qRows - 2 H / dim` (f32), H = sum over rows of the minimum distance; 0 for an empty doc.
  *
- * `score_int8(q, nPairs, dimP, table, first, end, out, qInv)`, token similarity `q · (s v)`:
- * - Doc: the i16 panel layout of `maxsim-template.ts` narrowed to int8 codes: blocks of 4 panels of 4
- *   tokens (padded by repeating the last token, code and scale), per component pair kk and panel 8
- *   bytes `(v[t][2kk], v[t][2kk+1])` for t = 0..3, read with `v128.load8x8_s` (sign-extending to i16);
- *   then the tokens' float32 scales, 4 per panel, in token order.
- * - Query: interleaved i16 row pairs as `packQueryI16` writes them, quantised with one scale
- *   (`qInv` = its inverse) small enough that no i32 lane overflows (`int8QueryScale`).
- * - `i32x4.dot_i16x8_s` gives 4 tokens' partial dots; after the k loop each is converted to f32 and
- *   multiplied by its token's scale before the running max (each token has its own scale).
+ * `score_int8(q, nGroups, dimP, table, first, end, out, scratch, qInv)`, token similarity `q · (s v)`:
+ * - Doc: the i16 panel layout of `maxsim-template.ts` narrowed to int8 codes, in blocks of
+ *   `INT8_BLOCK_PANELS` (2) panels of 4 tokens (padded by repeating the last token, code and scale):
+ *   per component pair kk and panel, 8 bytes `(v[t][2kk], v[t][2kk+1])` for t = 0..3, read with
+ *   `v128.load8x8_s` (sign-extending to i16); then the tokens' float32 scales, 4 per panel, in order.
+ * - Query: int16 (`packQueryInt8Rows`), rows in groups of `INT8_ROWS` (4): per kk the pair of each row
+ *   in turn, 16 bytes; quantised with one scale (`qInv` = its inverse) small enough that no i32 lane
+ *   overflows (`int8QueryScale`), so the query keeps ~15 bits, not 8.
+ * - Register block 4 rows x 2 panels: per k step 4 splats (plain loads), 2 load-extends, 8
+ *   `i32x4.dot_i16x8_s` + 8 `i32x4.add`. After the k loop each accumulator (4 tokens) is converted to
+ *   f32 and multiplied by its tokens' scales before the running max (each token has its own scale);
+ *   the maxima live in `scratch` (16 bytes per row of the group), not in registers.
  * - Table: 16 bytes per doc: i32 codes offset, i32 scales offset, i32 `nBlocks << 3 | tail`, unused.
  *
  * Both import `env.memory` (shared in the `-shared` build, for worker threads).
  */
 
+import { INT8_BLOCK_PANELS, INT8_ROWS } from '../../src/lib/engine/maxsim/storage-pack';
+
 /** Largest memory the shared build accepts: 4 GiB (wasm32 limit). */
 const MAX_PAGES = 65536;
 
-/** Panels of 4 tokens per int8 register block: 2 query rows x 4 panels = 8 accumulators. */
-export const INT8_BLOCK_PANELS = 4;
+/** int8 register block, shared with the engine's packing code (`storage-pack.ts` says why 4 x 2). */
+export { INT8_BLOCK_PANELS, INT8_ROWS };
 
 /** Bytes summed in u8 lanes before widening: 31 x 8 = 248 < 256. */
 export const BINARY_U8_BYTES = 31;
@@ -277,8 +282,9 @@ ${wideGroup()}
 /** k steps (component pairs) per iteration of the unrolled k loop (as in maxsim-template.ts). */
 const UNROLL = 4;
 
+/** Accumulator names of an `INT8_ROWS` x `panels` register block. */
 function int8Accumulators(panels: number): string[] {
-	return [0, 1].flatMap((r) => Array.from({ length: panels }, (_, p) => `a${r}${p}`));
+	return Array.from({ length: INT8_ROWS }, (_, r) => r).flatMap((r) => Array.from({ length: panels }, (_, p) => `a${r}${p}`));
 }
 
 /** A never-taken branch reading every accumulator between unrolled steps (see `fence` in maxsim-template.ts). */
@@ -287,35 +293,39 @@ function int8Fence(panels: number, u: number): string {
 	return `  (if (i32.eq ${get('q')} (i32.const ${-1 - 2 * u})) (then (v128.store (i32.const 0) ${all})))`;
 }
 
+/** Bytes of one k step of a query row group: `INT8_ROWS` rows x 2 components x 2 bytes. */
+const INT8_STEP_BYTES = 4 * INT8_ROWS;
+
+/** One k step: a splat per row, then per panel one load-extend shared by all rows. */
 function int8Step(panels: number, u: number): string[] {
-	const lines = [
-		`  (local.set $x (v128.load32_splat offset=${u * 8} ${get('q')}))`,
-		`  (local.set $y (v128.load32_splat offset=${u * 8 + 4} ${get('q')}))`
-	];
+	const lines: string[] = [];
+	for (let r = 0; r < INT8_ROWS; r++) lines.push(`  (local.set $x${r} (v128.load32_splat offset=${u * INT8_STEP_BYTES + 4 * r} ${get('q')}))`);
 	for (let p = 0; p < panels; p++) {
 		// The pointer advances per load: V8 (Node 20) folds no offset into a load-extend's address and
 		// kept one register (spilled) per constant offset instead.
 		lines.push(`  (local.set $d0 (v128.load8x8_s ${get('dp')}))`);
 		lines.push(`  (local.set $dp (i32.add ${get('dp')} (i32.const 8)))`);
-		lines.push(`  (local.set $a0${p} (i32x4.add ${get(`a0${p}`)} (i32x4.dot_i16x8_s ${get('d0')} ${get('x')})))`);
-		lines.push(`  (local.set $a1${p} (i32x4.add ${get(`a1${p}`)} (i32x4.dot_i16x8_s ${get('d0')} ${get('y')})))`);
+		for (let r = 0; r < INT8_ROWS; r++) {
+			lines.push(`  (local.set $a${r}${p} (i32x4.add ${get(`a${r}${p}`)} (i32x4.dot_i16x8_s ${get('d0')} ${get(`x${r}`)})))`);
+		}
 	}
 	return lines;
 }
 
 /** Advances $q past `steps` k steps ($dp advances with each load). */
 function int8Advance(steps: number): string[] {
-	return [`  (local.set $q (i32.add ${get('q')} (i32.const ${steps * 8})))`];
+	return [`  (local.set $q (i32.add ${get('q')} (i32.const ${steps * INT8_STEP_BYTES})))`];
 }
 
 /**
- * One block of `panels` panels against the current query pair, then the scaled running maxima:
- * `m_r = max(m_r, f32(a_rp) * scales)`. Advances $dp past the block's codes and $sp past its scales.
+ * One block of `panels` panels against the current row group, then the scaled running maxima kept
+ * in $scratch (16 bytes per row): `m_r = max(m_r, f32(a_rp) * scales_p)`. Keeping them in memory
+ * leaves the registers to the accumulators, splats and doc vector. Advances $dp and $sp.
  */
 function int8Block(panels: number): string {
 	const lines: string[] = [];
 	for (const a of int8Accumulators(panels)) lines.push(`(local.set $${a} ${ZERO})`);
-	lines.push(`(local.set $q ${get('pair')})`);
+	lines.push(`(local.set $q ${get('group')})`);
 	lines.push(`(if (i32.lt_u ${get('q')} ${get('qmain')}) (then (loop $k`);
 	for (let u = 0; u < UNROLL; u++) {
 		if (u > 0) lines.push(int8Fence(panels, u));
@@ -326,37 +336,41 @@ function int8Block(panels: number): string {
 	lines.push(`(if (i32.lt_u ${get('q')} ${get('qend')}) (then (loop $kRest`);
 	lines.push(...int8Step(panels, 0), ...int8Advance(1));
 	lines.push(`  (br_if $kRest (i32.lt_u ${get('q')} ${get('qend')})))))`);
-	for (let p = 0; p < panels; p++) {
-		lines.push(`(local.set $sc (v128.load offset=${p * 16} ${get('sp')}))`);
-		for (let r = 0; r < 2; r++) {
-			lines.push(`(local.set $m${r} (f32x4.pmax ${get(`m${r}`)} (f32x4.mul (f32x4.convert_i32x4_s ${get(`a${r}${p}`)}) ${get('sc')})))`);
+	for (let r = 0; r < INT8_ROWS; r++) {
+		let m = `(v128.load offset=${16 * r} ${get('scratch')})`;
+		for (let p = 0; p < panels; p++) {
+			m = `(f32x4.pmax ${m} (f32x4.mul (f32x4.convert_i32x4_s ${get(`a${r}${p}`)}) (v128.load offset=${p * 16} ${get('sp')})))`;
 		}
+		lines.push(`(v128.store offset=${16 * r} ${get('scratch')} ${m})`);
 	}
 	lines.push(`(local.set $sp (i32.add ${get('sp')} (i32.const ${panels * 16})))`);
 	return lines.join('\n');
 }
 
-function hmaxF32(v: string): string {
-	const lane = (i: number) => `(f32x4.extract_lane ${i} ${get(v)})`;
+/** Horizontal max of the 4 f32 lanes at `offset` from $scratch, as f64. */
+function hmaxScratch(offset: number): string {
+	const lane = (i: number) => `(f32.load offset=${offset + 4 * i} ${get('scratch')})`;
 	return `(f64.promote_f32 (f32.max (f32.max ${lane(0)} ${lane(1)}) (f32.max ${lane(2)} ${lane(3)})))`;
 }
 
 function int8Function(): string {
 	const panels = INT8_BLOCK_PANELS;
-	const i32s = ['q', 'qend', 'qmain', 'pair', 'dp', 'sp', 'entry', 'e', 'shape', 'nBlocks', 'b', 'qendAll', 'rest', 'pairBytes'];
-	const v128s = ['x', 'y', 'd0', 'sc', ...int8Accumulators(panels), 'm0', 'm1'];
+	const i32s = ['q', 'qend', 'qmain', 'group', 'dp', 'sp', 'entry', 'e', 'shape', 'nBlocks', 'b', 'qendAll', 'rest', 'groupBytes'];
+	const rows = Array.from({ length: INT8_ROWS }, (_, r) => r);
+	const v128s = [...rows.map((r) => `x${r}`), 'd0', ...int8Accumulators(panels)];
 	const tails = Array.from({ length: panels - 1 }, (_, i) => i + 1)
 		.map((width) => `(if (i32.eq ${get('shape')} (i32.const ${width})) (then\n${int8Block(width)}))`)
 		.join('\n');
+	const minusInf = '(v128.const f32x4 -inf -inf -inf -inf)';
 	return `
 (func $score_int8 (export "score_int8")
-  (param $qbase i32) (param $nPairs i32) (param $dimP i32) (param $table i32)
-  (param $first i32) (param $end i32) (param $out i32) (param $qInv f32)
+  (param $qbase i32) (param $nGroups i32) (param $dimP i32) (param $table i32)
+  (param $first i32) (param $end i32) (param $out i32) (param $scratch i32) (param $qInv f32)
   ${i32s.map((n) => `(local $${n} i32)`).join(' ')} ${v128s.map((n) => `(local $${n} v128)`).join(' ')} (local $total f64)
-  ;; a query pair is dimP / 2 steps of 8 bytes; the unrolled loop leaves (dimP / 2) mod ${UNROLL} steps to the remainder loop
-  (local.set $pairBytes (i32.shl ${get('dimP')} (i32.const 2)))
-  (local.set $rest (i32.shl (i32.and (i32.shr_u ${get('dimP')} (i32.const 1)) (i32.const ${UNROLL - 1})) (i32.const 3)))
-  (local.set $qendAll (i32.add ${get('qbase')} (i32.mul ${get('nPairs')} ${get('pairBytes')})))
+  ;; a row group is dimP / 2 steps of ${INT8_STEP_BYTES} bytes; the unrolled loop leaves (dimP / 2) mod ${UNROLL} steps to the remainder loop
+  (local.set $groupBytes (i32.mul (i32.shr_u ${get('dimP')} (i32.const 1)) (i32.const ${INT8_STEP_BYTES})))
+  (local.set $rest (i32.mul (i32.and (i32.shr_u ${get('dimP')} (i32.const 1)) (i32.const ${UNROLL - 1})) (i32.const ${INT8_STEP_BYTES})))
+  (local.set $qendAll (i32.add ${get('qbase')} (i32.mul ${get('nGroups')} ${get('groupBytes')})))
   (local.set $e ${get('first')})
   (block $done (loop $docs
     (br_if $done (i32.ge_u ${get('e')} ${get('end')}))
@@ -366,12 +380,11 @@ function int8Function(): string {
     (local.set $shape (i32.and ${get('shape')} (i32.const 7)))
     (local.set $total (f64.const 0))
     (if (i32.or ${get('nBlocks')} ${get('shape')}) (then
-      (local.set $pair ${get('qbase')})
-      (loop $pairs
-        (local.set $qend (i32.add ${get('pair')} ${get('pairBytes')}))
+      (local.set $group ${get('qbase')})
+      (loop $groups
+        (local.set $qend (i32.add ${get('group')} ${get('groupBytes')}))
         (local.set $qmain (i32.sub ${get('qend')} ${get('rest')}))
-        (local.set $m0 (v128.const f32x4 -inf -inf -inf -inf))
-        (local.set $m1 (v128.const f32x4 -inf -inf -inf -inf))
+${rows.map((r) => `        (v128.store offset=${16 * r} ${get('scratch')} ${minusInf})`).join('\n')}
         (local.set $dp (i32.load ${get('entry')}))
         (local.set $sp (i32.load offset=4 ${get('entry')}))
         (local.set $b (i32.const 0))
@@ -381,9 +394,9 @@ ${int8Block(panels)}
           (local.set $b (i32.add ${get('b')} (i32.const 1)))
           (br $blocks)))
 ${tails}
-        (local.set $total (f64.add ${get('total')} (f64.add ${hmaxF32('m0')} ${hmaxF32('m1')})))
-        (local.set $pair ${get('qend')})
-        (br_if $pairs (i32.lt_u ${get('pair')} ${get('qendAll')})))))
+        (local.set $total (f64.add ${get('total')} ${rows.map((r) => hmaxScratch(16 * r)).reduce((a, b) => `(f64.add ${a} ${b})`)}))
+        (local.set $group ${get('qend')})
+        (br_if $groups (i32.lt_u ${get('group')} ${get('qendAll')})))))
     (f32.store (i32.add ${get('out')} (i32.shl ${get('e')} (i32.const 2))) (f32.mul (f32.demote_f64 ${get('total')}) ${get('qInv')}))
     (local.set $e (i32.add ${get('e')} (i32.const 1)))
     (br $docs))))`;

@@ -1,6 +1,6 @@
 /** The storage kernels' layouts, checked by hand on tiny matrices (see kernels/wasm/storage-template.ts). */
 import { expect, it } from 'vitest';
-import { packDocBinary, packDocInt8, packQueryBinary, int8DocBytes, int8QueryScale, binaryBytes } from '../../../src/lib/engine/maxsim/storage-pack';
+import { binaryBytes, int8DocBytes, int8QueryScale, packDocBinary, packDocInt8, packQueryBinary, packQueryInt8Rows } from '../../../src/lib/engine/maxsim/storage-pack';
 
 it('binaryBytes(dim) is ceil(dim / 8)', () => {
 	expect([1, 7, 8, 9, 96, 100, 128].map(binaryBytes)).toEqual([1, 1, 1, 2, 12, 13, 16]);
@@ -58,4 +58,14 @@ it('int8QueryScale(values, dim) maps the largest |value| to 32767, lower for dim
 	expect(int8QueryScale(Float32Array.of(0, 0), 2)).toBe(1);
 	// dim 1024: floor((2^31 - 1) / (127 * 1024)) = floor(16513.008) = 16513
 	expect(int8QueryScale(Float32Array.of(2), 1024)).toBe(16513 / 2);
+});
+
+it('packQueryInt8Rows(q, scale) interleaves the component pairs of 4 rows per group, rounding x * scale', () => {
+	// 5 rows of dim 2 (padded to 4): group 0 = rows 0..3, group 1 = row 4 and 3 zero rows
+	const data = Float32Array.from({ length: 10 }, (_, i) => i + 1);
+	const out = packQueryInt8Rows({ data, rows: 5, dim: 2 }, 10);
+	expect(out.length).toBe(2 * 4 * 4);
+	// group 0, kk = 0: (r0k0, r0k1, r1k0, r1k1, r2.., r3..); kk = 1 (padding): zeros
+	expect(Array.from(out.subarray(0, 16))).toEqual([10, 20, 30, 40, 50, 60, 70, 80, 0, 0, 0, 0, 0, 0, 0, 0]);
+	expect(Array.from(out.subarray(16, 24))).toEqual([90, 100, 0, 0, 0, 0, 0, 0]);
 });

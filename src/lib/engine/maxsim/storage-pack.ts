@@ -6,7 +6,17 @@
  */
 import type { BinaryMatrix } from '../compress/codecs-binary';
 import type { Int8Matrix } from '../compress/codecs-int8';
+import type { TokenMatrix } from '../types';
 import { docShape, paddedDim } from './pack';
+
+/**
+ * int8 kernel register block: `INT8_ROWS` query rows x `INT8_BLOCK_PANELS` panels of 4 tokens = 8
+ * accumulators. 4 x 2, not 2 x 4 as the f32 kernel, because each panel load is a sign-extension
+ * (`vpmovsxbw`, a vector uop) while a query splat is a plain load: per k step 2 extends + 8 dots + 8
+ * adds instead of 4 + 8 + 8 (docs/BENCHMARKS.md, MaxSim storage formats).
+ */
+export const INT8_ROWS = 4;
+export const INT8_BLOCK_PANELS = 2;
 
 /** Bytes of one binary token: `ceil(dim / 8)`. @example binaryBytes(100) // 13 */
 export function binaryBytes(dim: number): number {
@@ -114,4 +124,22 @@ export function int8QueryScale(values: Float32Array, dim: number): number {
 	for (let i = 0; i < values.length; i++) max = Math.max(max, Math.abs(values[i]));
 	const q = Math.min(32767, Math.floor((2 ** 31 - 1) / (127 * paddedDim(dim))));
 	return max > 0 ? q / max : 1;
+}
+
+/**
+ * The query as int16 for the int8 kernel (`round(x * scale)`), rows in groups of `INT8_ROWS` (missing
+ * rows are zero, which add exactly 0): per group and component pair kk, the pair of every row in turn.
+ * `ceil(rows / INT8_ROWS) * INT8_ROWS * paddedDim` values.
+ * @example packQueryInt8Rows({ data: Float32Array.of(1, 2, 3, 4), rows: 2, dim: 2 }, 1) // Int16Array [1, 2, 3, 4, 0, 0, 0, 0, 0 x 8]
+ */
+export function packQueryInt8Rows(query: TokenMatrix, scale: number): Int16Array {
+	const { rows, dim, data } = query;
+	const dimP = paddedDim(dim);
+	const R = INT8_ROWS;
+	const out = new Int16Array(Math.ceil(rows / R) * R * dimP);
+	for (let i = 0; i < rows; i++) {
+		const base = Math.floor(i / R) * R * dimP + (i % R) * 2;
+		for (let k = 0; k < dim; k++) out[base + (k >> 1) * 2 * R + (k & 1)] = Math.round(data[i * dim + k] * scale);
+	}
+	return out;
 }

@@ -13,8 +13,8 @@ import { STORAGE_KERNEL_BASE64 } from './generated/storage-kernels';
 import { align16, KernelMemory } from './kernel-memory';
 import { instantiateKernel } from './kernel-module';
 import type { MaxSimScorer, ScoredIndex } from './maxsim';
-import { docShape, packQueryI16, paddedDim, queryPairs } from './pack';
-import { binaryBytes, int8DocBytes, int8QueryScale, packDocBinary, packDocInt8, packQueryBinary } from './storage-pack';
+import { docShape, paddedDim } from './pack';
+import { binaryBytes, INT8_BLOCK_PANELS, INT8_ROWS, int8DocBytes, int8QueryScale, packDocBinary, packDocInt8, packQueryBinary, packQueryInt8Rows } from './storage-pack';
 import { startKernelThreads, type KernelThread } from './thread-pool';
 import { topKOf } from './top-k';
 import { checkDim, checkK, checkMatrix, checkSubset } from './validate';
@@ -41,11 +41,9 @@ export interface WasmStorageScorerOptions {
 
 interface StorageKernel {
 	score_binary(q: number, qRows: number, nBytes: number, dim: number, table: number, first: number, end: number, out: number): void;
-	score_int8(q: number, nPairs: number, dimP: number, table: number, first: number, end: number, out: number, qInv: number): void;
+	score_int8(q: number, nGroups: number, dimP: number, table: number, first: number, end: number, out: number, scratch: number, qInv: number): void;
 }
 
-/** Panels of 4 tokens per int8 register block (`INT8_BLOCK_PANELS` of the template). */
-const INT8_BLOCK_PANELS = 4;
 /** Binary distances are u16 lanes in the kernel. */
 export const MAX_BINARY_KERNEL_DIM = 65535;
 const MIN_PARALLEL_WORK = 4_000_000;
@@ -219,24 +217,25 @@ export class WasmStorageScorer implements StorageScorer {
 		if (query.rows === 0) return new Float32Array(n);
 		const values = query.data.subarray(0, query.rows * query.dim);
 		const qScale = this.format === 'int8' ? int8QueryScale(values, this.dim) : 1;
-		const packed = this.format === 'binary' ? packQueryBinary(encodeBinary(query)) : packQueryI16(query, qScale);
+		const packed = this.format === 'binary' ? packQueryBinary(encodeBinary(query)) : packQueryInt8Rows(query, qScale);
 		const tableAt = align16(this.arenaEnd);
 		const queryAt = align16(tableAt + n * ENTRY_BYTES);
 		const outAt = align16(queryAt + packed.byteLength);
-		this.memory.ensure(outAt + n * 4);
+		const scratchAt = align16(outAt + n * 4); // int8: running maxima, 16 bytes per row of a group, per thread
+		this.memory.ensure(scratchAt + this.threads * INT8_ROWS * 16);
 		const bytes = this.memory.bytes();
 		const table = new Uint8Array(this.table);
 		if (!subset) bytes.set(table.subarray(0, n * ENTRY_BYTES), tableAt);
 		else for (let i = 0; i < n; i++) bytes.set(table.subarray(subset[i] * ENTRY_BYTES, (subset[i] + 1) * ENTRY_BYTES), tableAt + i * ENTRY_BYTES);
 		bytes.set(new Uint8Array(packed.buffer, packed.byteOffset, packed.byteLength), queryAt);
-		const argsOf = (first: number, end: number): number[] =>
+		const argsOf = (first: number, end: number, thread: number): number[] =>
 			this.format === 'binary'
 				? [queryAt, query.rows, binaryBytes(this.dim), this.dim, tableAt, first, end, outAt]
-				: [queryAt, queryPairs(query.rows), paddedDim(this.dim), tableAt, first, end, outAt, 1 / qScale];
+				: [queryAt, Math.ceil(query.rows / INT8_ROWS), paddedDim(this.dim), tableAt, first, end, outAt, scratchAt + thread * INT8_ROWS * 16, 1 / qScale];
 		const fn = this.format === 'binary' ? 'score_binary' : 'score_int8';
 		const ranges = this.split(n, subset, query.rows);
-		const pending = ranges.slice(1).map(([first, end], i) => this.workers[i].run(fn, argsOf(first, end)));
-		const own = argsOf(ranges[0][0], ranges[0][1]);
+		const pending = ranges.slice(1).map(([first, end], i) => this.workers[i].run(fn, argsOf(first, end, i + 1)));
+		const own = argsOf(ranges[0][0], ranges[0][1], 0);
 		if (this.format === 'binary') this.kernel.score_binary(...(own as Parameters<StorageKernel['score_binary']>));
 		else this.kernel.score_int8(...(own as Parameters<StorageKernel['score_int8']>));
 		await Promise.all(pending);

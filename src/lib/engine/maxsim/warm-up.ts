@@ -38,21 +38,22 @@ export function warmUpArgs(thread: number): WarmUp & { f32: number[]; i16: numbe
 /**
  * The storage kernels' warm-up (`storage-template.ts`): their own table entries in the same reserved
  * area, at 768 (binary: a 1-token doc of 4 zero bytes at 1024) and 784 (int8: one block plus one tail
- * panel of zero codes at 1024, zero scales at 1104); a zero query at 256.
+ * panel of zero codes at 1024, zero scales at 1104); a zero query at 256; the int8 maxima (64 bytes per
+ * thread) in the f32 kernels' scratch slots at 2048.
  */
 export function prepareStorageWarmUp(memory: WebAssembly.Memory): void {
 	const entries = new Int32Array(memory.buffer, 768, 8);
 	entries.set([1024, 1, 0, 0, 1024, 1104, (1 << 3) | 1, 0]);
 }
 
-/** Arguments of `score_binary` (1 query row, dim 32) and `score_int8` (1 pair, dimP 4) on the warm-up docs. */
+/** Arguments of `score_binary` (1 query row, dim 32) and `score_int8` (1 row group, dimP 4) on the warm-up docs. */
 export function storageWarmUpArgs(thread: number): WarmUp {
 	const out = 1536 + thread * 16;
 	return {
 		calls: CALLS,
 		runs: [
 			['score_binary', [256, 1, 4, 32, 768, 0, 1, out]],
-			['score_int8', [256, 1, 4, 784, 0, 1, out, 1]]
+			['score_int8', [256, 1, 4, 784, 0, 1, out, 2048 + thread * 64, 1]]
 		]
 	};
 }
