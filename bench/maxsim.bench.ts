@@ -12,7 +12,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg, platform, release } from 'node:os';
-import { uniformRandom } from '../src/lib/engine/random';
+import { randomUnitRows } from '../src/lib/engine/random';
 import { ceilingFlopPerIteration, type F32Flavour } from '../kernels/wasm/maxsim-template';
 import { relaxedSimdSupported } from '../src/lib/engine/capabilities';
 import { JsMaxSimScorer } from '../src/lib/engine/maxsim/js';
@@ -85,21 +85,9 @@ interface Result {
 	residentBytesPerDoc?: number;
 }
 
-/** Seeded random unit vectors, rows x dim, in one Float32Array. */
+/** Seeded random unit vectors, rows x dim, in one Float32Array (`randomUnitRows` from engine/random). */
 function unitRows(rows: number, dim: number, seed: number): Float32Array {
-	const random = uniformRandom(seed);
-	const data = new Float32Array(rows * dim);
-	for (let r = 0; r < rows; r++) {
-		let norm = 0;
-		for (let k = 0; k < dim; k++) {
-			const v = random() * 2 - 1;
-			data[r * dim + k] = v;
-			norm += v * v;
-		}
-		const inv = 1 / Math.sqrt(norm);
-		for (let k = 0; k < dim; k++) data[r * dim + k] *= inv;
-	}
-	return data;
+	return randomUnitRows(rows, dim, seed).data;
 }
 
 const cpuSeconds = () => {

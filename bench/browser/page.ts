@@ -3,7 +3,7 @@
  * isolated page): seeded workloads A and B of issue 4, generated in batches so only the scorer holds
  * the documents, timed per backend, with the WASM SIMD ceilings measured in the same page.
  */
-import { uniformRandom } from '../../src/lib/engine/random';
+import { randomUnitRows, uniformRandom } from '../../src/lib/engine/random';
 import { JsMaxSimScorer } from '../../src/lib/engine/maxsim/js';
 import { instantiateKernel, kernelModule } from '../../src/lib/engine/maxsim/kernel-module';
 import { maxSim, type MaxSimScorer } from '../../src/lib/engine/maxsim/maxsim';
@@ -50,27 +50,17 @@ export interface BenchRow {
 	addDocsPerSecond?: number;
 }
 
-function unitRows(rows: number, dim: number, next: () => number): TokenMatrix {
-	const data = new Float32Array(rows * dim);
-	for (let r = 0; r < rows; r++) {
-		let norm = 0;
-		for (let k = 0; k < dim; k++) norm += (data[r * dim + k] = next() * 2 - 1) ** 2;
-		const inv = 1 / Math.sqrt(norm);
-		for (let k = 0; k < dim; k++) data[r * dim + k] *= inv;
-	}
-	return { data, rows, dim };
-}
 
 /** The query, then the documents in batches; the same seed gives the same data in every page. */
 function* generate(w: Workload, batch = 250): Generator<TokenMatrix[], void, void> {
 	const next = uniformRandom(w.seed);
 	for (let start = 0; start < w.nDocs; start += batch) {
-		yield Array.from({ length: Math.min(batch, w.nDocs - start) }, () => unitRows(w.nd, w.dim, next));
+		yield Array.from({ length: Math.min(batch, w.nDocs - start) }, () => randomUnitRows(w.nd, w.dim, next));
 	}
 }
 
 function queryOf(w: Workload): TokenMatrix {
-	return unitRows(w.nq, w.dim, uniformRandom(w.seed + 1000));
+	return randomUnitRows(w.nq, w.dim, uniformRandom(w.seed + 1000));
 }
 
 function median(values: number[]): number {

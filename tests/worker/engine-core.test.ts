@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { expectType } from './helpers';
 import { EngineCore, queryKey } from '../../src/lib/worker/engine-core';
-import type { EngineResponse } from '../../src/lib/worker/protocol';
 
-function expectType<T extends EngineResponse['type']>(r: EngineResponse, type: T): Extract<EngineResponse, { type: T }> {
-	if (r.type !== type) throw new Error(`expected ${type}, got ${JSON.stringify(r)}`);
-	return r as Extract<EngineResponse, { type: T }>;
-}
 
 describe('EngineCore', () => {
 	it('core.handle(load-corpus demo) summarises the demo corpus with example queries and their purpose', async () => {

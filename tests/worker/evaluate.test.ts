@@ -5,9 +5,8 @@
  * The neural part loads the generated tiny bi-encoder through the mock Hub, as the browser does.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectType, nodeNeuralHost } from './helpers';
 import { loadDemoCorpus } from '../../src/lib/engine/corpus/demo';
-import { loadEncoder } from '../../src/lib/engine/encoders/load-encoder';
-import { configureRuntime } from '../../src/lib/engine/encoders/runtime';
 import { compareRuns, evaluateRun, formatTrecRun, judgedQueryIds, runOverlap, type Run } from '../../src/lib/engine/eval';
 import { Bm25Index, DEFAULT_BM25_OPTIONS } from '../../src/lib/engine/lexical';
 import { MemoryStore } from '../../src/lib/engine/store/store';
@@ -16,16 +15,12 @@ import { Evaluator, judgedQueries, PERMUTATIONS, SEED } from '../../src/lib/work
 import { EVALUATION_DEPTH, EVALUATION_METRICS } from '../../src/lib/worker/evaluate-protocol';
 import { defaultOptions } from '../../src/lib/engine/panels';
 import { NeuralHost } from '../../src/lib/worker/neural/neural-host';
-import type { EngineProgress, EngineRequest, EngineResponse } from '../../src/lib/worker/protocol';
+import type { EngineProgress, EngineRequest } from '../../src/lib/worker/protocol';
 import { FIXTURE_MODELS, startHubContext, type HubContext } from '../engine/encoders/helpers';
 
 const METRICS = [...EVALUATION_METRICS];
 let nextId = 1;
 
-function expectType<T extends EngineResponse['type']>(r: EngineResponse, type: T): Extract<EngineResponse, { type: T }> {
-	if (r.type !== type) throw new Error(`expected ${type}, got ${JSON.stringify(r).slice(0, 400)}`);
-	return r as Extract<EngineResponse, { type: T }>;
-}
 
 /** An EngineCore with the evaluator (and optionally a neural host) attached as engine.worker.ts does. */
 function worker(neural?: (core: EngineCore) => NeuralHost) {
@@ -133,11 +128,7 @@ describe('Evaluator with a neural panel (tiny bi-encoder through the mock Hub)',
 
 	beforeAll(async () => {
 		ctx = await startHubContext();
-		w = worker((core) => new NeuralHost(core, {
-			store: new MemoryStore(),
-			configureHub: (hub) => configureRuntime({ remoteHost: hub.remoteHost }),
-			load: (role, ref, onProgress) => loadEncoder(role, { ...ref, device: 'cpu' }, { onProgress })
-		}));
+		w = worker((core) => nodeNeuralHost(core, new MemoryStore()));
 		await w.send({ type: 'configure-hub', hub: { remoteHost: ctx.hub.url } });
 		expectType(await w.send({ type: 'load-corpus', source: { kind: 'demo' } }), 'corpus-loaded');
 		expectType(await w.send({ type: 'load-model', role: 'bi-encoder', choice: { spec: FIXTURE_MODELS.biEncoder, dtype: 'fp32', device: 'wasm' } }), 'model-loaded');

@@ -27,3 +27,26 @@ export function uniformRandom(seed: number): () => number {
 	const next = mulberry32(seed);
 	return () => next() / 4294967296;
 }
+
+/**
+ * `rows` x `dim` random unit vectors (entries uniform in [-1, 1), each row scaled to length 1), the
+ * workload of MaxSim benchmarks, kernel cases and tests. `seed` starts a fresh stream; a `uniformRandom`
+ * stream passed instead is continued, so a sequence of matrices can share one stream.
+ * @example randomUnitRows(2, 3, 7).data.length // 6, and each row's squared entries sum to 1 (within 1e-6)
+ */
+export function randomUnitRows(rows: number, dim: number, seed: number | (() => number)): { data: Float32Array; rows: number; dim: number } {
+	const random = typeof seed === 'number' ? uniformRandom(seed) : seed;
+	const data = new Float32Array(rows * dim);
+	for (let r = 0; r < rows; r++) {
+		let norm = 0;
+		for (let k = 0; k < dim; k++) {
+			const v = random() * 2 - 1;
+			data[r * dim + k] = v;
+			norm += v * v;
+		}
+		// An all-zero row cannot happen with a float stream in practice; guard anyway instead of dividing by 0.
+		const inv = 1 / Math.sqrt(norm || 1);
+		for (let k = 0; k < dim; k++) data[r * dim + k] *= inv;
+	}
+	return { data, rows, dim };
+}

@@ -40,7 +40,7 @@ export class EvaluationState {
 	sortKey = $state.raw<SortKey>({ by: 'order' });
 	sortDirection = $state<SortDirection>('ascending');
 	/** Why the last export or comparison failed, if it did. */
-	problem = $state<string | undefined>(undefined);
+	problem = $state.raw<EngineFailure | undefined>(undefined);
 
 	report = $derived(this.status.kind === 'ready' ? this.status.report : undefined);
 	rows = $derived(this.report ? sortRows(queryRows(this.report, this.metric, this.comparison?.baseline ?? this.baseline), this.sortKey, this.sortDirection) : []);
@@ -116,7 +116,7 @@ export class EvaluationState {
 		if (r.type === 'evaluation-comparison' && this.report?.evaluation === r.evaluation) {
 			this.comparison = r.comparison;
 			this.problem = undefined;
-		} else if (r.type === 'error') this.problem = `${r.error.message}. ${r.error.fix}`;
+		} else if (r.type === 'error') this.problem = r.error;
 	}
 
 	/** Sorts the per-query table by `key`; the same key again flips the direction. Deltas start largest first. */
@@ -138,7 +138,7 @@ export class EvaluationState {
 		if (!report) return undefined;
 		const r = await this.pg.client.send(`evaluate-export:${panel}`, { type: 'export-run', evaluation: report.evaluation, panel });
 		if (r.type === 'run-export') return { filename: r.filename, mime: 'text/plain', text: r.text };
-		if (r.type === 'error') this.problem = `${r.error.message}. ${r.error.fix}`;
+		if (r.type === 'error') this.problem = r.error;
 		return undefined;
 	}
 

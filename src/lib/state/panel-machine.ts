@@ -9,18 +9,10 @@
  * A panel keeps its last result while a new search runs (`searching.previous`) so lists do not flash.
  */
 import type { ModelRole } from '../engine/pipelines/registry';
-import type { EngineFailure, EngineProgress, PanelHit } from '../worker/protocol';
-import type { StageTiming } from '../engine/types';
+import type { EngineFailure, EngineProgress, EngineResponse } from '../worker/protocol';
 
-/** What a finished search gives a panel. */
-export interface PanelResult {
-	query: string;
-	hits: PanelHit[];
-	timings: StageTiming[];
-	kernel: string;
-	queryId?: string;
-	judged: number;
-}
+/** What a finished search gives a panel: the worker's `search-result` without its envelope. */
+export type PanelResult = Pick<Extract<EngineResponse, { type: 'search-result' }>, 'query' | 'hits' | 'timings' | 'kernel' | 'queryId' | 'judged'>;
 
 export type PanelStatus =
 	| { kind: 'idle' }

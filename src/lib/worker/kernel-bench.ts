@@ -6,7 +6,7 @@
  */
 import { maxSim } from '../engine/maxsim/maxsim';
 import { createMaxSimScorer } from '../engine/maxsim/select';
-import { uniformRandom } from '../engine/random';
+import { randomUnitRows, uniformRandom } from '../engine/random';
 import type { TokenMatrix } from '../engine/types';
 
 export type KernelBackend = 'js' | 'wasm' | 'webgpu';
@@ -46,18 +46,6 @@ export interface KernelBenchProgress {
 	total: number;
 }
 
-/** `rows` x `dim` random unit vectors. */
-export function unitRows(rows: number, dim: number, next: () => number): TokenMatrix {
-	const data = new Float32Array(rows * dim);
-	for (let r = 0; r < rows; r++) {
-		let norm = 0;
-		for (let k = 0; k < dim; k++) norm += (data[r * dim + k] = next() * 2 - 1) ** 2;
-		const inv = 1 / Math.sqrt(norm || 1);
-		for (let k = 0; k < dim; k++) data[r * dim + k] *= inv;
-	}
-	return { data, rows, dim };
-}
-
 function median(values: number[]): number {
 	const s = [...values].sort((a, b) => a - b);
 	return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -84,12 +72,12 @@ export async function benchKernel(backend: KernelBackend, w: KernelWorkload, opt
 			return { backend, available: false, reason: `${backend} unavailable: ${warnings.join('; ') || choice.reason}`, warnings };
 		}
 		const next = uniformRandom(w.seed);
-		const query = unitRows(w.nq, w.dim, uniformRandom(w.seed + 1000));
+		const query = randomUnitRows(w.nq, w.dim, uniformRandom(w.seed + 1000));
 		const step = Math.max(1, Math.floor(w.nDocs / 20));
 		const sample: { index: number; doc: TokenMatrix }[] = [];
 		for (let start = 0; start < w.nDocs; start += 100) {
 			if (options.isCancelled?.()) throw new Error('cancelled');
-			const docs = Array.from({ length: Math.min(100, w.nDocs - start) }, () => unitRows(w.nd, w.dim, next));
+			const docs = Array.from({ length: Math.min(100, w.nDocs - start) }, () => randomUnitRows(w.nd, w.dim, next));
 			docs.forEach((doc, i) => (start + i) % step === 0 && sample.push({ index: start + i, doc }));
 			await scorer.add(docs);
 			report('load', Math.min(w.nDocs, start + docs.length), w.nDocs);

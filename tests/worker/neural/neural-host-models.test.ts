@@ -4,11 +4,9 @@
  * longer uses. Tiny generated models behind the mock Hub, in Node.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadEncoder } from '../../../src/lib/engine/encoders/load-encoder';
-import { configureRuntime } from '../../../src/lib/engine/encoders/runtime';
+import { expectType, nodeNeuralHost } from '../helpers';
 import { MemoryStore } from '../../../src/lib/engine/store/store';
 import { EngineCore } from '../../../src/lib/worker/engine-core';
-import { NeuralHost } from '../../../src/lib/worker/neural/neural-host';
 import { Evaluator } from '../../../src/lib/worker/evaluate';
 import { defaultOptions } from '../../../src/lib/engine/panels';
 import { modelKey, type ModelChoice } from '../../../src/lib/worker/neural/protocol';
@@ -29,21 +27,13 @@ function send(body: Record<string, unknown>): Promise<EngineResponse> {
 	return core.handle({ ...body, id: nextId++ } as never);
 }
 
-function expectType<T extends EngineResponse['type']>(r: EngineResponse, type: T): Extract<EngineResponse, { type: T }> {
-	if (r.type !== type) throw new Error(`expected ${type}, got ${JSON.stringify(r).slice(0, 400)}`);
-	return r as Extract<EngineResponse, { type: T }>;
-}
 
 beforeAll(async () => {
 	ctx = await startHubContext();
 	core = new EngineCore({
 		extensions: [
 			(c) =>
-				new NeuralHost(c, {
-					store: new MemoryStore(),
-					configureHub: (hub) => configureRuntime({ remoteHost: hub.remoteHost }),
-					load: (role, ref, onProgress) => loadEncoder(role, { ...ref, device: 'cpu' }, { onProgress })
-				}),
+				nodeNeuralHost(c, new MemoryStore()),
 			(c) => new Evaluator(c)
 		]
 	});

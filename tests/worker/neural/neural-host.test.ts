@@ -4,11 +4,9 @@
  * are checked against each other (an explanation must add up to the score the panel showed).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadEncoder } from '../../../src/lib/engine/encoders/load-encoder';
-import { configureRuntime } from '../../../src/lib/engine/encoders/runtime';
+import { expectType, nodeNeuralHost } from '../helpers';
 import { MemoryStore } from '../../../src/lib/engine/store/store';
 import { EngineCore } from '../../../src/lib/worker/engine-core';
-import { NeuralHost } from '../../../src/lib/worker/neural/neural-host';
 import { defaultOptions } from '../../../src/lib/engine/panels';
 import type { EngineProgress, EngineResponse } from '../../../src/lib/worker/protocol';
 import { FIXTURE_MODELS, startHubContext, type HubContext } from '../../engine/encoders/helpers';
@@ -24,22 +22,13 @@ function send(body: Record<string, unknown>, onProgress?: (p: EngineProgress) =>
 	return core.handle({ ...body, id: nextId++ } as never, onProgress);
 }
 
-function expectType<T extends EngineResponse['type']>(r: EngineResponse, type: T): Extract<EngineResponse, { type: T }> {
-	if (r.type !== type) throw new Error(`expected ${type}, got ${JSON.stringify(r).slice(0, 400)}`);
-	return r as Extract<EngineResponse, { type: T }>;
-}
 
 beforeAll(async () => {
 	ctx = await startHubContext();
 	core = new EngineCore({
 		extensions: [
 			(c) =>
-				new NeuralHost(c, {
-					store,
-					configureHub: (hub) => configureRuntime({ remoteHost: hub.remoteHost }),
-					// Node runs ONNX on the cpu provider; the browser's choice (wasm/webgpu) is not available here.
-					load: (role, ref, onProgress) => loadEncoder(role, { ...ref, device: 'cpu' }, { onProgress })
-				})
+				nodeNeuralHost(c, store)
 		]
 	});
 	await send({ type: 'configure-hub', hub: { remoteHost: ctx.hub.url } });
@@ -157,7 +146,7 @@ describe('NeuralHost', () => {
 describe('NeuralHost cancel', () => {
 	it('cancel(id) stops a corpus encoding after a batch; preparing again reuses the finished batches', async () => {
 		const own = new MemoryStore();
-		const fresh = new EngineCore({ extensions: [(c) => new NeuralHost(c, { store: own, load: (role, ref, onProgress) => loadEncoder(role, { ...ref, device: 'cpu' }, { onProgress }) })] });
+		const fresh = new EngineCore({ extensions: [(c) => nodeNeuralHost(c, own)] });
 		await fresh.handle({ type: 'load-corpus', id: 1, source: { kind: 'demo' } });
 		await fresh.handle({ type: 'load-model', id: 2, role: 'bi-encoder', choice: { spec: FIXTURE_MODELS.biEncoder, dtype: 'fp32', device: 'wasm' } } as never);
 		const r = await fresh.handle({ type: 'prepare-panel', id: 3, panel: 'bi-encoder', options } as never, (p) => {
