@@ -10,7 +10,7 @@
  * positional tuple `[kernel, firstStage, depth]` per panel; `optionsFromOldTuple` still reads them.
  */
 import { compressToEncodedURIComponent, decompressFromEncodedURIComponent } from 'lz-string';
-import { isPanelId, optionsFromLink, optionsToLink, panelKind, readOptions, type OptionKey, type PanelId, type PanelKind, type PanelOptions } from '../engine/panels';
+import { isAddedPanel, isPanelId, KINDS, optionsFromLink, optionsToLink, panelKind, readOptions, type OptionKey, type PanelId, type PanelKind, type PanelOptions } from '../engine/panels';
 import type { Bm25Params } from '../worker/protocol';
 import { DEVICES, DTYPES, type Device, type Dtype } from '../worker/neural/protocol';
 import { DEFAULT_PANEL_ORDER, type PanelInstance } from './panels';
@@ -138,11 +138,11 @@ function addedFrom(list: unknown[]): PanelInstance[] {
 	for (const entry of list.slice(0, 32)) {
 		if (!Array.isArray(entry)) continue;
 		const [id, spec, dtype, device] = entry;
-		if (!isPanelId(id) || !id.includes('@') || out.some((p) => p.id === id)) continue;
+		if (!isPanelId(id) || !isAddedPanel(id) || out.some((p) => p.id === id)) continue;
 		if (typeof spec !== 'string' || !spec.trim() || spec.length > 300) continue;
 		if (!(DTYPES as readonly unknown[]).includes(dtype) || !(DEVICES as readonly unknown[]).includes(device)) continue;
 		const kind = panelKind(id);
-		if (kind === 'bm25') continue;
+		if (!KINDS[kind].addable) continue;
 		out.push({ id, kind, model: { spec, dtype: dtype as Dtype, device: device as Device } });
 	}
 	return out;

@@ -11,7 +11,7 @@ import { createError } from '../engine/errors';
 import { type ByteSource, blobSource, loadBeirFromBlobs, loadPastedText, loadUserDocs, namedBlobsFromZip } from '../engine/corpus';
 import { demoQueryInfo, loadDemoCorpus } from '../engine/corpus/demo';
 import { Bm25Index, DEFAULT_BM25_OPTIONS, indexedText, type Bm25Options } from '../engine/lexical';
-import { defaultOptions } from '../engine/panels';
+import { defaultOptions, KINDS, panelKind } from '../engine/panels';
 import { cachedBm25Index } from '../engine/store/bm25-cached';
 import type { EncodedCorpusStore } from '../engine/store/store';
 import type { Corpus, Doc, SearchResult, StageTiming } from '../engine/types';
@@ -118,7 +118,7 @@ export class EngineCore {
 
 	/** The runner of a panel: BM25's own, else the first extension's that ranks it. */
 	runnerOf(panel: PanelId): PanelRunner | undefined {
-		if (panel === 'bm25') return runBm25;
+		if (KINDS[panelKind(panel)].pipeline === 'bm25') return runBm25;
 		for (const e of this.extensions) {
 			const runner = e.runner?.(panel);
 			if (runner) return runner;
