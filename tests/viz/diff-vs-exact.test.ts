@@ -9,14 +9,14 @@ const exact = hits([['a', 1], ['b', 0.7], ['c', 0.6]]);
 const approx = hits([['a', 0.9], ['c', 0.5]]);
 
 describe('diffVsExact', () => {
-	it('diffVsExact(data, { k }) matches its snapshot', () => {
-		const el = diffVsExact({ hits: approx, exact, titles: new Map([['b', 'Bees & wasps']]) }, { document: testDocument(), k: 2, label: 'binary' });
+	it('diffVsExact({ drift }) matches its snapshot', () => {
+		const el = diffVsExact({ drift: rankingDrift(approx, exact, 2), titles: new Map([['b', 'Bees & wasps']]) }, { document: testDocument(), label: 'binary' });
 		expect(compareSnapshot('diff-vs-exact', el)).toBeUndefined();
 	});
 
-	it('diffVsExact(data, { k }) lists entered and left documents with their ranks, as rankingDrift computes them', () => {
-		const el = diffVsExact({ hits: approx, exact }, { document: testDocument(), k: 2 });
+	it('diffVsExact({ drift }) lists entered and left documents with their ranks, as rankingDrift computes them', () => {
 		const d = rankingDrift(approx, exact, 2);
+		const el = diffVsExact({ drift: d }, { document: testDocument() });
 		expect(el.querySelector('.diff-summary')!.textContent).toBe('overlap@2 1/2 · score drift mean 0.100, max 0.100');
 		expect(Number(el.dataset.overlap)).toBe(d.overlap);
 		expect(Number(el.dataset.meanDrift)).toBe(d.meanDrift);
@@ -24,15 +24,15 @@ describe('diffVsExact', () => {
 		expect([...el.querySelectorAll('.diff-left li')].map((li) => li.textContent)).toEqual(['▼ b — rank 2 in exact, not returned here']);
 	});
 
-	it('diffVsExact(exact vs exact) says the top k is unchanged', () => {
-		const el = diffVsExact({ hits: exact, exact }, { document: testDocument() });
+	it('diffVsExact({ drift of exact vs exact }) says the top k is unchanged', () => {
+		const el = diffVsExact({ drift: rankingDrift(exact, exact, 10) }, { document: testDocument() });
 		expect(el.querySelector('.diff-summary')!.textContent).toBe('overlap@10 3/3 · score drift mean 0.000, max 0.000');
 		expect(el.querySelector('.diff-same')!.textContent).toBe('Same top 10 as exact (order may differ).');
 		expect(el.querySelector('li')).toBeNull();
 	});
 
-	it('diffVsExact(data) shows titles as text, never markup', () => {
-		const el = diffVsExact({ hits: approx, exact, titles: new Map([['c', '<img src=x onerror=alert(1)>']]) }, { document: testDocument(), k: 2 });
+	it('diffVsExact({ drift, titles }) shows titles as text, never markup', () => {
+		const el = diffVsExact({ drift: rankingDrift(approx, exact, 2), titles: new Map([['c', '<img src=x onerror=alert(1)>']]) }, { document: testDocument() });
 		expect(el.querySelector('img')).toBeNull();
 		expect(el.querySelector('.diff-entered .diff-doc')!.textContent).toBe('<img src=x onerror=alert(1)>');
 	});

@@ -2,25 +2,20 @@
  * "Diff vs exact": what an approximate ColBERT panel (compressed storage, pooling, a candidate stage)
  * changed in the top k against the exact fp32 exhaustive panel of the same model: overlap@k, the mean
  * and max score drift, and the documents that entered or left the top k with their rank in each list.
- * The numbers come from `rankingDrift` (engine), so the view, the cost line and the CLI agree.
- * Document titles are user text and only ever set as text.
+ * The numbers are the engine's `rankingDrift` (`engine/eval/drift.ts`, computed in the worker), so the
+ * view, the cost line and the CLI agree. Document titles are user text and only ever set as text.
  */
-import { rankingDrift, type DriftEntry, type RankingDrift } from '../engine/eval/drift';
-import type { Hit } from '../engine/types';
+import type { DriftEntry, RankingDrift } from '../engine/eval/drift';
 import { formatScore, resolveDocument, type VizContext } from './dom';
 
 export interface DiffVsExactData {
-	/** The approximate panel's hits (any order; ordered as trec_eval orders them). */
-	hits: readonly Hit[];
-	/** The exact panel's hits for the same query. */
-	exact: readonly Hit[];
+	/** `rankingDrift(panel hits, exact hits, k)` for the current query. */
+	drift: RankingDrift;
 	/** Document titles to show instead of ids, when known. */
 	titles?: ReadonlyMap<string, string>;
 }
 
 export interface DiffVsExactOptions extends VizContext {
-	/** Depth. Default 10. */
-	k?: number;
 	/** What the approximate panel is ("binary · rescore 100"). Default `this panel`. */
 	label?: string;
 }
@@ -39,14 +34,14 @@ export function driftSummary(d: RankingDrift): string {
  * Renders `<section class="latelab-diff-vs-exact">`: the summary line, then "entered" and "left" lists
  * (`li[data-id]`), or a note that the top k is unchanged.
  * @example
- * diffVsExact({ hits: [{ id: 'a', score: 0.9, rank: 1 }, { id: 'c', score: 0.5, rank: 2 }],
- *   exact: [{ id: 'a', score: 1, rank: 1 }, { id: 'b', score: 0.7, rank: 2 }, { id: 'c', score: 0.6, rank: 3 }] }, { k: 2 })
+ * diffVsExact({ drift: rankingDrift([{ id: 'a', score: 0.9, rank: 1 }, { id: 'c', score: 0.5, rank: 2 }],
+ *   [{ id: 'a', score: 1, rank: 1 }, { id: 'b', score: 0.7, rank: 2 }, { id: 'c', score: 0.6, rank: 3 }], 2) })
  * // 'overlap@2 1/2 · score drift mean 0.100, max 0.100'; entered: c (rank 2 here, 3 in exact); left: b (2 in exact, not returned here)
  */
 export function diffVsExact(data: DiffVsExactData, options: DiffVsExactOptions = {}): HTMLElement {
 	const doc = resolveDocument(options);
-	const k = options.k ?? 10;
-	const drift = rankingDrift(data.hits, data.exact, k);
+	const { drift } = data;
+	const k = drift.k;
 	const label = options.label ?? 'this panel';
 	const root = doc.createElement('section');
 	root.className = 'latelab-diff-vs-exact';

@@ -10,5 +10,6 @@ export { deltaBars, type DeltaDatum, type DeltaBarsOptions } from './delta-bars'
 export { qualityCost, describePoint, byteTicks, shortBytes, isPlottable, type QualityCostDatum, type QualityCostOptions } from './quality-cost';
 export { patchHeatmap, patchContributions, describePatch, isSafeImageUrl, type PatchHeatmapData, type PatchHeatmapOptions, type PatchLayer } from './patch-heatmap';
 export { diffVsExact, driftSummary, type DiffVsExactData, type DiffVsExactOptions } from './diff-vs-exact';
+export { costLine, formatBytes, formatFactor, formatMs } from './cost-format';
 export { valueColor, shadeColor, finiteExtent, type ScaleKind } from './color';
 export { resolveDocument, formatScore, type VizContext } from './dom';

@@ -6,7 +6,7 @@
  * a tooltip drawn as SVG text (panel labels are user text and never parsed as markup).
  */
 import { axisBottom, axisLeft, scaleLinear, scaleLog, scaleSqrt, select } from 'd3';
-import { formatBytes, formatFactor, formatMs } from '../engine/eval/cost';
+import { formatBytes, formatFactor, formatMs } from './cost-format';
 import { ACCENT_NEGATIVE, ACCENT_POSITIVE } from './color';
 import { createSvg, formatScore, resolveDocument, round, type VizContext } from './dom';
 

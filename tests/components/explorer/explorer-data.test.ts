@@ -4,10 +4,10 @@ import { costColumns, qualityCostData, qualityCostRows, rowText, type PanelMeasu
 const fp32 = { documents: 2, vectors: 10, bytes: 3840, bytesPerDocument: 1920, format: 'fp32', buildMs: 5 };
 const binary = { documents: 2, vectors: 10, bytes: 120, bytesPerDocument: 60, format: 'binary', buildMs: 3 };
 const measures: PanelMeasure[] = [
-	{ panel: 'bm25', label: 'BM25', exact: false, queryMs: [1], quality: 0.5 },
-	{ panel: 'colbert', label: 'ColBERT', model: 'm', exact: true, index: fp32, queryMs: [4, 6, 5], quality: 0.7 },
-	{ panel: 'colbert@2', label: 'binary', model: 'm', exact: false, index: binary, queryMs: [1, 3], quality: 0.6 },
-	{ panel: 'colbert@3', label: 'other model', model: 'n', exact: false, index: binary, fp32Bytes: 480, queryMs: [] }
+	{ panel: 'bm25', label: 'BM25', exact: false, queryMs: 1, quality: 0.5 },
+	{ panel: 'colbert', label: 'ColBERT', model: 'm', exact: true, index: fp32, queryMs: 5, quality: 0.7 },
+	{ panel: 'colbert@2', label: 'binary', model: 'm', exact: false, index: binary, queryMs: 2, quality: 0.6 },
+	{ panel: 'colbert@3', label: 'other model', model: 'n', exact: false, index: binary, fp32Bytes: 480, queryMs: NaN }
 ];
 
 describe('qualityCostRows', () => {

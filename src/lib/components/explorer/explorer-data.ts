@@ -2,9 +2,11 @@
  * The cost–quality explorer's numbers, from what panels measured: one row per panel with its index
  * size, bytes per document, factor against the exact fp32 panel of the same model (or against the fp32
  * size of its vectors when no exact panel is open), build time, median query time and quality. The
- * chart, its table and the exports read the same rows, so they cannot disagree.
+ * chart, its table and the exports read the same rows, so they cannot disagree. The measurements
+ * (index stats, median query time, quality) come from the worker; this only divides and formats.
  */
-import { costSummary, formatBytes, formatFactor, formatMs, type IndexStats } from '../../engine/eval/cost';
+import type { IndexStats } from '../../engine/eval/cost';
+import { formatBytes, formatFactor, formatMs } from '../../viz/cost-format';
 import type { QualityCostDatum } from '../../viz/quality-cost';
 
 /** What one panel measured. */
@@ -20,8 +22,8 @@ export interface PanelMeasure {
 	index?: IndexStats;
 	/** fp32 bytes of the same (unpooled) vectors, when the index is known. */
 	fp32Bytes?: number;
-	/** Query times in ms (one per query run). */
-	queryMs: readonly number[];
+	/** Median query time in ms (the engine's `median` over the queries run); NaN when none ran. */
+	queryMs: number;
 	/** nDCG@10 (or the chosen metric); absent before an evaluation. */
 	quality?: number;
 }
@@ -47,8 +49,8 @@ export interface QualityCostRow {
  * Rows for the panels that report an index, in the given order.
  * @example
  * qualityCostRows([
- *   { panel: 'colbert', label: 'ColBERT', model: 'm', exact: true, index: { documents: 2, vectors: 10, bytes: 3840, bytesPerDocument: 1920, format: 'fp32', buildMs: 5 }, queryMs: [4], quality: 0.7 },
- *   { panel: 'colbert@2', label: 'binary', model: 'm', exact: false, index: { documents: 2, vectors: 10, bytes: 120, bytesPerDocument: 60, format: 'binary', buildMs: 3 }, queryMs: [1, 3], quality: 0.6 }
+ *   { panel: 'colbert', label: 'ColBERT', model: 'm', exact: true, index: { documents: 2, vectors: 10, bytes: 3840, bytesPerDocument: 1920, format: 'fp32', buildMs: 5 }, queryMs: 4, quality: 0.7 },
+ *   { panel: 'colbert@2', label: 'binary', model: 'm', exact: false, index: { documents: 2, vectors: 10, bytes: 120, bytesPerDocument: 60, format: 'binary', buildMs: 3 }, queryMs: 2, quality: 0.6 }
  * ])[1] // { ..., factor: 0.03125, factorOf: 'exact', queryMs: 2 }
  */
 export function qualityCostRows(measures: readonly PanelMeasure[]): QualityCostRow[] {
@@ -56,19 +58,19 @@ export function qualityCostRows(measures: readonly PanelMeasure[]): QualityCostR
 	for (const m of measures) if (m.exact && m.index && m.model !== undefined && !exactBytes.has(m.model)) exactBytes.set(m.model, m.index.bytes);
 	return measures.filter((m) => m.index).map((m) => {
 		const reference = m.model !== undefined ? exactBytes.get(m.model) : undefined;
+		const index = m.index!;
 		const base = reference ?? m.fp32Bytes ?? 0;
-		const cost = costSummary(m.index!, base, m.queryMs);
 		return {
 			panel: m.panel,
 			label: m.label,
 			exact: m.exact,
-			bytes: cost.bytes,
-			bytesPerDocument: cost.bytesPerDocument,
-			factor: cost.factor,
+			bytes: index.bytes,
+			bytesPerDocument: index.bytesPerDocument,
+			factor: base > 0 ? index.bytes / base : NaN,
 			factorOf: reference !== undefined ? 'exact' : m.fp32Bytes ? 'fp32' : 'none',
-			format: cost.format,
-			buildMs: cost.buildMs,
-			queryMs: cost.queryMs,
+			format: index.format,
+			buildMs: index.buildMs,
+			queryMs: m.queryMs,
 			quality: m.quality ?? NaN
 		};
 	});
