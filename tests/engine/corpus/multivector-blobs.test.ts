@@ -23,7 +23,7 @@ const blobs = (files: Map<string, Uint8Array<ArrayBuffer>>, prefix = ''): NamedB
 describe('loadVectorsFolderFromBlobs', () => {
 	it('loadVectorsFolderFromBlobs(zip of the shipped synthetic pages) loads 48 image pages with their images and qrels', async () => {
 		const zip = zipSync(Object.fromEntries([...shippedFiles()].map(([k, v]) => [`synthetic-pages/${k}`, v])));
-		const { collection, images } = await loadVectorsFolderFromBlobs(namedBlobsFromZip(zip), 'synthetic pages');
+		const { collection, images, synthetic } = await loadVectorsFolderFromBlobs(namedBlobsFromZip(zip), 'synthetic pages');
 		const generated = generateSyntheticPages();
 		expect(collection.kind).toBe('image');
 		expect(collection.documents).toHaveLength(48);
@@ -34,6 +34,7 @@ describe('loadVectorsFolderFromBlobs', () => {
 		expect(collection.corpus.qrels.get('q1')!.size).toBe(generated.qrels.get('q1')!.size);
 		expect(images.size).toBe(48);
 		expect(await images.get('images/page-01.svg')!.text()).toContain('>synthetic</text>');
+		expect(synthetic).toBe(true);
 	});
 
 	it('loadVectorsFolderFromBlobs(files chosen together, no folders) matches qrels and images by file name', async () => {
@@ -67,6 +68,7 @@ describe('loadVectorsFolderFromUrl', () => {
 		}) as typeof fetch;
 		const loaded = await loadVectorsFolderFromUrl('/collections/synthetic-pages/', 'synthetic pages', fakeFetch);
 		expect(loaded.collection.documents).toHaveLength(48);
+		expect(loaded.synthetic).toBe(true);
 		expect(loaded.imageUrl('images/page-01.svg')).toBe('/collections/synthetic-pages/images/page-01.svg');
 		expect(requested).toContain('HEAD /collections/synthetic-pages/images/page-48.svg');
 		files.delete('images/page-02.svg');

@@ -13,6 +13,18 @@ export interface LoadedVectorsFolder {
 	collection: MultiVectorCollection;
 	/** Image path (as written in documents.jsonl) -> its bytes as a Blob; empty for text collections. */
 	images: Map<string, Blob>;
+	/** The manifest says `"synthetic": true` (generated vectors, no model): the page must say so. */
+	synthetic: boolean;
+}
+
+/** Whether manifest.json carries `"synthetic": true` (a field latelab's generators add; others ignore it). */
+async function isSynthetic(read: FolderReader): Promise<boolean> {
+	try {
+		const bytes = await read('manifest.json');
+		return bytes !== undefined && JSON.parse(new TextDecoder().decode(bytes)).synthetic === true;
+	} catch {
+		return false;
+	}
 }
 
 const clean = (path: string) => path.replace(/\\/g, '/').replace(/^(\.\/|\/)+/, '');
@@ -62,7 +74,7 @@ export async function loadVectorsFolderFromBlobs(files: readonly NamedBlob[], la
 		if (!b) throw missingImage(doc.id, doc.image);
 		images.set(doc.image, b);
 	}
-	return { collection, images };
+	return { collection, images, synthetic: await isSynthetic(folder.read) };
 }
 
 /**
@@ -87,7 +99,7 @@ export async function loadVectorsFolderFromUrl(base: string, label: string, fetc
 			if (!response.ok) throw missingImage(doc.id, doc.image!);
 		}
 	}
-	return { collection, images: new Map(), imageUrl };
+	return { collection, images: new Map(), synthetic: await isSynthetic(read), imageUrl };
 }
 
 function checkImagesNamed(collection: MultiVectorCollection): void {
