@@ -11,6 +11,7 @@
  *
  *   npx tsx bench/candidates.bench.ts [--json] [--sizes 10000,100000] [--tokens 32] [--queries 30]
  *                                      [--centroids 1024] [--scifact-queries 100] [--no-scifact] [--no-synthetic]
+ *                                      [--methods muvera,plaid] (the exhaustive baseline always runs)
  *
  * `--centroids` sets PLAID's k on the synthetic collections (0: ColBERTv2's 2^floor(log2(16 sqrt(vectors))));
  * SciFact always uses ColBERTv2's k.
@@ -40,6 +41,7 @@ const tokens = flag('--tokens', 32);
 const nQueries = flag('--queries', 30);
 const centroidsFlag = flag('--centroids', 1024);
 const scifactQueries = flag('--scifact-queries', 100);
+const methods = args.includes('--methods') ? args[args.indexOf('--methods') + 1].split(',') : ['muvera', 'plaid'];
 const log = (m: string) => process.stderr.write(`${m}\n`);
 
 interface Row {
@@ -138,10 +140,13 @@ async function runCollection(b: Bench): Promise<Row[]> {
 			return { ids: r.top.map((t) => p.source.ids[t.index]), candidates: r.candidates, touched: r.touched };
 		}, vectors);
 
-	log(`${b.label}: MUVERA (k_sim 5, dim_proj 16, r_reps 20)`);
-	const muvera = await createMuveraPipeline({ corpus: b.corpus, options: { ...b.options }, onProgress: progress('fde') }, b.deps);
-	for (const depth of [50, 100, 300]) await sweep(muvera, `muvera depth ${depth}`, { depth });
-	await muvera.dispose?.();
+	if (methods.includes('muvera')) {
+		log(`${b.label}: MUVERA (k_sim 5, dim_proj 16, r_reps 20)`);
+		const muvera = await createMuveraPipeline({ corpus: b.corpus, options: { ...b.options }, onProgress: progress('fde') }, b.deps);
+		for (const depth of [50, 100, 300]) await sweep(muvera, `muvera depth ${depth}`, { depth });
+		await muvera.dispose?.();
+	}
+	if (!methods.includes('plaid')) return rows;
 
 	log(`${b.label}: PLAID (2-bit residuals${b.centroids ? `, ${b.centroids} centroids` : ', ColBERTv2 centroid count'})`);
 	const plaid = await createPlaidPipeline({ corpus: b.corpus, options: { ...b.options, ...(b.centroids ? { centroids: b.centroids } : {}) }, onProgress: progress('plaid') }, b.deps);
