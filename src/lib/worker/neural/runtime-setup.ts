@@ -1,12 +1,10 @@
-/// <reference types="vite/client" />
 /**
- * Browser-only runtime setup for the engine worker: ONNX Runtime's `.wasm`/`.mjs` are bundled by Vite
- * (`?url` imports) and served by the app itself, never fetched from a CDN (ENVIRONMENT.md), and the
- * Hub address comes from the page. Imported only by `engine.worker.ts`; Node tests configure the
- * runtime themselves.
+ * Browser-only runtime setup: ONNX Runtime's `.wasm`/`.mjs` are served by the app itself, never
+ * fetched from a CDN (ENVIRONMENT.md): `virtual:ort-files` (vite.config.ts) gives the URL of the one
+ * copy in the build that the engine worker and the lessons page share. The Hub address comes from the
+ * page. Imported by `engine.worker.ts` and the lesson page; Node tests configure the runtime themselves.
  */
-import ortMjs from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
-import ortWasm from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
+import { mjs as ortMjs, wasm as ortWasm } from 'virtual:ort-files';
 import { configureRuntime } from '../../engine/encoders/runtime';
 import type { HubSettings } from './protocol';
 
