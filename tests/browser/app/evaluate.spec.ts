@@ -11,9 +11,8 @@ import Papa from 'papaparse';
 import { evaluateRun, formatTrecRun, judgedQueryIds, type Run } from '../../../src/lib/engine/eval';
 import { Bm25Index, DEFAULT_BM25_OPTIONS } from '../../../src/lib/engine/lexical';
 import type { Qrels } from '../../../src/lib/engine/types';
-import { FIXTURE_MODELS, generateFixtures } from '../../fixtures/generate';
-import { startMockHub, type MockHub } from '../../fixtures/mock-hub';
-import { bm25Results, openPlayground, screenshot } from './helpers';
+import { FIXTURE_MODELS } from '../../fixtures/generate';
+import { bm25Results, loadModel, openPlayground, openWithHub, screenshot, useMockHub } from './helpers';
 
 test.use({ viewport: { width: 1440, height: 1000 } });
 
@@ -172,24 +171,12 @@ test('Evaluate shows progress per panel and Cancel stops it; evaluating again co
 });
 
 test.describe('with the tiny bi-encoder through the mock Hub', () => {
-	let hub: MockHub;
-
-	test.beforeAll(async () => {
-		const { dir } = await generateFixtures();
-		hub = await startMockHub({ root: dir });
-	});
-
-	test.afterAll(async () => {
-		await hub?.close();
-	});
+	const hub = useMockHub();
 
 	test('Evaluate compares the bi-encoder with BM25, sorts by delta, and switches the baseline', async ({ page }) => {
 		const expected = demo();
-		await page.goto(`/?hub=${encodeURIComponent(hub.url)}`);
-		await expect(page.locator('main[data-ready="true"]')).toBeVisible();
-		await page.getByRole('combobox', { name: 'Bi-encoder model id or folder' }).fill(FIXTURE_MODELS.biEncoder);
-		await page.getByRole('combobox', { name: 'Bi-encoder dtype' }).selectOption('fp32');
-		await page.getByRole('button', { name: 'Load Bi-encoder model' }).click();
+		await openWithHub(page, hub().url);
+		await loadModel(page, 'Bi-encoder', FIXTURE_MODELS.biEncoder);
 		await expect(page.getByTestId('prep-bi-encoder')).toContainText('encoded', { timeout: 90_000 });
 
 		await evaluate(page);

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FIXTURE_MODELS, fixtureModelDir, generateFixtures } from '../../fixtures/generate';
 import { startMockHub, type MockHub } from '../../fixtures/mock-hub';
-import { bm25Results, screenshot, SCREENSHOTS, search } from './helpers';
+import { bm25Results, loadModel, openWithHub, panel, screenshot, SCREENSHOTS, search } from './helpers';
 
 const BASE = `http://127.0.0.1:${process.env.LATELAB_TEST_PORT ?? 4317}`;
 const MISSING = 'latelab-test/no-such-model';
@@ -42,7 +42,6 @@ test.afterAll(async () => {
 	if (brokenRoot) rmSync(brokenRoot, { recursive: true, force: true });
 });
 
-const panel = (page: Page, name: string) => page.getByRole('region', { name, exact: true });
 
 async function addPanel(page: Page, kind: string, spec: string): Promise<void> {
 	const form = page.getByRole('form', { name: 'Add panel' });
@@ -71,15 +70,11 @@ test('a panel whose model cannot load fails alone with its cause, the others kee
 	test.setTimeout(240_000);
 	const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, baseURL: BASE });
 	const page = await context.newPage();
-	await page.goto(`/?hub=${encodeURIComponent(hub.url)}`);
-	await expect(page.locator('main[data-ready="true"]')).toBeVisible();
-	await expect(page.getByRole('region', { name: 'Corpus' })).toContainText('documents');
+	await openWithHub(page, hub.url);
 	for (const name of ['Cross-encoder', 'ColBERT', 'ColBERT two-stage']) await page.getByRole('button', { name: `Hide ${name}`, exact: true }).click();
 
 	// Two ready bi-encoders: the model bar's (mean pooling) and an added one (CLS pooling).
-	await page.getByRole('combobox', { name: 'Bi-encoder model id or folder' }).fill(FIXTURE_MODELS.biEncoder);
-	await page.getByRole('combobox', { name: 'Bi-encoder dtype' }).selectOption('fp32');
-	await page.getByRole('button', { name: 'Load Bi-encoder model' }).click();
+	await loadModel(page, 'Bi-encoder', FIXTURE_MODELS.biEncoder);
 	await addPanel(page, 'Bi-encoder', FIXTURE_MODELS.biEncoderCls);
 	await expect(page.getByTestId('prep-bi-encoder')).toBeVisible({ timeout: 90_000 });
 	await expect(page.getByTestId('prep-bi-encoder@2')).toBeVisible({ timeout: 90_000 });

@@ -1,13 +1,60 @@
-import { expect, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
+import { generateFixtures } from '../../fixtures/generate';
+import { startMockHub, type MockHub } from '../../fixtures/mock-hub';
 
 export const SCREENSHOTS = 'test-results/screenshots';
 
-/** Opens the playground (optionally at a fragment) and waits until the demo corpus is loaded. */
-export async function openPlayground(page: Page, hash = ''): Promise<void> {
-	await page.goto(`/${hash}`);
-	await expect(page.locator('main[data-ready="true"]')).toBeVisible();
+/**
+ * Opens the playground (optionally with a query string and/or fragment, e.g. `?hub=…` or `#s=…`) and
+ * waits until the demo corpus is loaded. The first load starts the engine worker (a large bundle), so
+ * it gets more time than an ordinary expectation on a busy machine.
+ */
+export async function openPlayground(page: Page, suffix = ''): Promise<void> {
+	await page.goto(`/${suffix}`);
+	await waitReady(page);
 	await expect(page.getByRole('region', { name: 'Corpus' })).toContainText('documents');
+}
+
+/** Waits until the page restored its state from the address (after a `goto` or a `reload`). */
+export async function waitReady(page: Page): Promise<void> {
+	await expect(page.locator('main[data-ready="true"]')).toBeVisible({ timeout: 30_000 });
+}
+
+/** The playground pointed at a Hub (`?hub=`), loaded. */
+export function openWithHub(page: Page, hubUrl: string): Promise<void> {
+	return openPlayground(page, `?hub=${encodeURIComponent(hubUrl)}`);
+}
+
+/**
+ * Serves the generated tiny test models from a mock Hub for the tests of this file (or `describe`
+ * block): started before them, closed after. Returns a getter for the running Hub.
+ */
+export function useMockHub(): () => MockHub {
+	let hub: MockHub | undefined;
+	test.beforeAll(async () => {
+		const { dir } = await generateFixtures();
+		hub = await startMockHub({ root: dir });
+	});
+	test.afterAll(async () => {
+		await hub?.close();
+	});
+	return () => {
+		if (!hub) throw new Error('the mock Hub is not running (useMockHub() registers it in beforeAll)');
+		return hub;
+	};
+}
+
+/** A panel's region, by its exact title. */
+export function panel(page: Page, name: string) {
+	return page.getByRole('region', { name, exact: true });
+}
+
+/** Enters `spec` as the model of a role in the model bar (`name`: "Bi-encoder", "ColBERT", …), fp32, and presses Load. */
+export async function loadModel(page: Page, name: string, spec: string): Promise<void> {
+	await page.getByRole('combobox', { name: `${name} model id or folder` }).fill(spec);
+	await page.getByRole('combobox', { name: `${name} dtype` }).selectOption('fp32');
+	await page.getByRole('button', { name: `Load ${name} model` }).click();
 }
 
 /** The BM25 panel's result items. */

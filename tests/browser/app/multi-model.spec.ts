@@ -6,9 +6,8 @@
  * the copied link in a fresh browser context.
  */
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { FIXTURE_MODELS, generateFixtures } from '../../fixtures/generate';
-import { startMockHub, type MockHub } from '../../fixtures/mock-hub';
-import { screenshot, search } from './helpers';
+import { FIXTURE_MODELS } from '../../fixtures/generate';
+import { loadModel, openWithHub, panel, screenshot, search, useMockHub, waitReady } from './helpers';
 
 const QUERY = 'heart attack symptoms';
 const BASE = `http://127.0.0.1:${process.env.LATELAB_TEST_PORT ?? 4317}`;
@@ -17,24 +16,7 @@ const FOLDED = 'ColBERT (tiny-colbert-folded)';
 const FOLDED_TWO = 'ColBERT two-stage (tiny-colbert-folded)';
 const READY = ['BM25', 'Bi-encoder', CLS, 'ColBERT', FOLDED, 'ColBERT two-stage', FOLDED_TWO];
 
-let hub: MockHub;
-
-test.beforeAll(async () => {
-	const { dir } = await generateFixtures();
-	hub = await startMockHub({ root: dir });
-});
-
-test.afterAll(async () => {
-	await hub?.close();
-});
-
-const panel = (page: Page, name: string) => page.getByRole('region', { name, exact: true });
-
-async function loadModel(page: Page, name: 'Bi-encoder' | 'ColBERT', spec: string): Promise<void> {
-	await page.getByRole('combobox', { name: `${name} model id or folder` }).fill(spec);
-	await page.getByRole('combobox', { name: `${name} dtype` }).selectOption('fp32');
-	await page.getByRole('button', { name: `Load ${name} model` }).click();
-}
+const hub = useMockHub();
 
 /** Adds a panel from the keyboard: kind, model, dtype, then Enter. */
 async function addPanel(page: Page, kind: string, spec: string): Promise<void> {
@@ -86,9 +68,7 @@ test('two bi-encoders and two ColBERTs side by side: one query fills all, hover 
 		page.on('console', (m) => console.log('[page]', m.text()));
 		page.on('worker', (w) => w.on('console', (m) => console.log('[worker]', m.text())));
 	}
-	await page.goto(`/?hub=${encodeURIComponent(hub.url)}`);
-	await expect(page.locator('main[data-ready="true"]')).toBeVisible();
-	await expect(page.getByRole('region', { name: 'Corpus' })).toContainText('documents');
+	await openWithHub(page, hub().url);
 	await page.getByRole('button', { name: 'Hide Cross-encoder' }).click();
 
 	await loadModel(page, 'Bi-encoder', FIXTURE_MODELS.biEncoder);
@@ -140,7 +120,7 @@ test('two bi-encoders and two ColBERTs side by side: one query fills all, hover 
 	expect(link).toContain('models=');
 
 	await page.reload();
-	await expect(page.locator('main[data-ready="true"]')).toBeVisible();
+	await waitReady(page);
 	await expectLayout(page);
 	expect(await ranking(page, CLS)).toEqual(cls);
 	await context.close();
@@ -149,7 +129,7 @@ test('two bi-encoders and two ColBERTs side by side: one query fills all, hover 
 	const fresh = await browser.newContext({ viewport: { width: 1800, height: 1100 }, baseURL: BASE });
 	const other = await fresh.newPage();
 	await other.goto(link);
-	await expect(other.locator('main[data-ready="true"]')).toBeVisible();
+	await waitReady(other);
 	await expectLayout(other);
 	expect(await ranking(other, CLS)).toEqual(cls);
 	expect(await ranking(other, 'Bi-encoder')).toEqual(mean);
@@ -159,7 +139,7 @@ test('two bi-encoders and two ColBERTs side by side: one query fills all, hover 
 	await expect(panel(other, CLS)).toHaveCount(0);
 	await other.waitForTimeout(600);
 	await other.reload();
-	await expect(other.locator('main[data-ready="true"]')).toBeVisible();
+	await waitReady(other);
 	await expect(panel(other, FOLDED)).toBeVisible();
 	await expect(panel(other, CLS)).toHaveCount(0);
 	await fresh.close();

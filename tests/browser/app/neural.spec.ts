@@ -12,45 +12,22 @@ import { loadColbertEncoder } from '../../../src/lib/engine/encoders/colbert';
 import { configureRuntime } from '../../../src/lib/engine/encoders/runtime';
 import { explainMaxSim } from '../../../src/lib/engine/explain/maxsim-matrix';
 import { documentText } from '../../../src/lib/engine/pipelines/neural-context';
-import { FIXTURE_MODELS, fixtureModelDir, generateFixtures } from '../../fixtures/generate';
-import { startMockHub, type MockHub } from '../../fixtures/mock-hub';
-import { bm25Results, screenshot, search } from './helpers';
+import { FIXTURE_MODELS, fixtureModelDir } from '../../fixtures/generate';
+import { bm25Results, loadModel, openWithHub, panel, screenshot, search, useMockHub, waitReady } from './helpers';
 
 const MODELS = { 'bi-encoder': FIXTURE_MODELS.biEncoder, 'cross-encoder': FIXTURE_MODELS.crossEncoder, colbert: FIXTURE_MODELS.colbertPylate } as const;
 const NAMES = { 'bi-encoder': 'Bi-encoder', 'cross-encoder': 'Cross-encoder', colbert: 'ColBERT' } as const;
 const PANELS = ['BM25', 'Bi-encoder', 'Cross-encoder', 'ColBERT', 'ColBERT two-stage'];
 const QUERY = 'heart attack symptoms';
 
-let hub: MockHub;
+const hub = useMockHub();
 /** The ColBERT panel's (doc, score) list with the PyLate-layout model on wasm, for the device check. */
 let colbertScores: [string, number][] = [];
 
 test.use({ viewport: { width: 1440, height: 1000 } });
 
-test.beforeAll(async () => {
-	const { dir } = await generateFixtures();
-	hub = await startMockHub({ root: dir });
-});
-
-test.afterAll(async () => {
-	await hub?.close();
-});
-
-const panel = (page: Page, name: string) => page.getByRole('region', { name, exact: true });
-
-async function open(page: Page, hubUrl: string): Promise<void> {
-	await page.goto(`/?hub=${encodeURIComponent(hubUrl)}`);
-	await expect(page.locator('main[data-ready="true"]')).toBeVisible();
-	await expect(page.getByRole('region', { name: 'Corpus' })).toContainText('documents');
-}
-
 /** Picks the test model and fp32 for `role` and presses Load. */
-async function loadModel(page: Page, role: keyof typeof MODELS): Promise<void> {
-	const name = NAMES[role];
-	await page.getByRole('combobox', { name: `${name} model id or folder` }).fill(MODELS[role]);
-	await page.getByRole('combobox', { name: `${name} dtype` }).selectOption('fp32');
-	await page.getByRole('button', { name: `Load ${name} model` }).click();
-}
+const loadRole = (page: Page, role: keyof typeof MODELS) => loadModel(page, NAMES[role], MODELS[role]);
 
 test.describe.serial('neural panels on the mock Hub', () => {
 	let context: BrowserContext;
@@ -66,20 +43,20 @@ test.describe.serial('neural panels on the mock Hub', () => {
 	});
 
 	test('models download with progress, the corpus encodes with progress, and a query fills all five panels', async () => {
-		await open(page, hub.url);
+		await openWithHub(page, hub().url);
 		// Slow the downloads down so the progress can be seen (and checked) at all.
-		hub.setFault({ chunkBytes: 8192, chunkDelayMs: 15 });
+		hub().setFault({ chunkBytes: 8192, chunkDelayMs: 15 });
 		const sawDownload = page.getByTestId('model-status-colbert').getByText(/total .* \/ /).waitFor({ timeout: 60_000 });
-		await loadModel(page, 'colbert');
+		await loadRole(page, 'colbert');
 		await sawDownload;
 		// Then the corpus encoding, with documents done of the total.
 		await expect(page.getByTestId('encoding-colbert')).toContainText(/Encoding \d+ \/ 112 documents/, { timeout: 60_000 });
 		await expect(page.getByTestId('prep-colbert')).toContainText('encoded', { timeout: 90_000 });
-		hub.setFault(null);
+		hub().setFault(null);
 		await expect(page.getByTestId('model-status-colbert')).toContainText('downloaded');
 
-		await loadModel(page, 'bi-encoder');
-		await loadModel(page, 'cross-encoder');
+		await loadRole(page, 'bi-encoder');
+		await loadRole(page, 'cross-encoder');
 		await expect(page.getByTestId('prep-bi-encoder')).toContainText('encoded', { timeout: 90_000 });
 		await expect(page.getByTestId('prep-cross-encoder')).toBeVisible({ timeout: 90_000 });
 		await expect(page.getByTestId('prep-colbert-two-stage')).toContainText('reused from IndexedDB', { timeout: 90_000 });
@@ -159,15 +136,15 @@ test.describe.serial('neural panels on the mock Hub', () => {
 	});
 
 	test('a reload reuses the models from the Cache API and the encoded corpus from IndexedDB', async () => {
-		const onnxBefore = hub.requests.filter((r) => r.endsWith('.onnx 200')).length;
+		const onnxBefore = hub().requests.filter((r) => r.endsWith('.onnx 200')).length;
 		await page.reload();
-		await expect(page.locator('main[data-ready="true"]')).toBeVisible();
+		await waitReady(page);
 		for (const role of ['colbert', 'bi-encoder'] as const) {
 			await expect(page.getByTestId(`prep-${role}`)).toContainText('reused from IndexedDB', { timeout: 90_000 });
 			await expect(page.getByTestId(`prep-${role}`)).not.toContainText('encoded');
 		}
 		await expect(page.getByTestId('model-status-colbert')).toContainText('from cache');
-		expect(hub.requests.filter((r) => r.endsWith('.onnx 200')).length).toBe(onnxBefore);
+		expect(hub().requests.filter((r) => r.endsWith('.onnx 200')).length).toBe(onnxBefore);
 		// The selected document came back from the URL; its matrix is computed from the reused vectors.
 		await expect(page.getByTestId('colbert-explanation').locator('.latelab-heatmap')).toBeVisible({ timeout: 30_000 });
 		await page.locator('summary', { hasText: 'Hub and caches' }).click();
@@ -218,8 +195,8 @@ test.describe.serial('neural panels on the mock Hub', () => {
 });
 
 test('an unreachable Hub shows the offline message in the panel that needs it while BM25 keeps working', async ({ page }) => {
-	await open(page, 'http://127.0.0.1:9/');
-	await loadModel(page, 'colbert');
+	await openWithHub(page, 'http://127.0.0.1:9/');
+	await loadRole(page, 'colbert');
 	const error = panel(page, 'ColBERT').getByTestId('model-error-colbert');
 	await expect(error).toBeVisible({ timeout: 60_000 });
 	await expect(error).toContainText('Cannot reach 127.0.0.1:9');

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { copyFileSync, mkdirSync } from 'node:fs';
-import { bm25Results, openPlayground, screenshot, search, SCREENSHOTS } from './helpers';
+import { bm25Results, openPlayground, screenshot, SCREENSHOTS, search, waitReady } from './helpers';
 
 test.use({ viewport: { width: 1440, height: 1000 } });
 
@@ -79,7 +79,7 @@ test('reload restores query, hidden and reordered panels and the selected docume
 	await page.waitForTimeout(400);
 	const url = page.url();
 	await page.reload();
-	await expect(page.locator('main[data-ready="true"]')).toBeVisible();
+	await waitReady(page);
 	await expect(page.getByRole('searchbox', { name: 'Query' })).toHaveValue('credit card debt');
 	await expect(bm25Results(page).first()).toHaveAttribute('data-doc', id!);
 	await expect(page.getByRole('region', { name: 'Cross-encoder', exact: true })).toHaveCount(0);
@@ -132,7 +132,7 @@ test('a draft in the paste box survives a reload even before it is searched', as
 	await page.getByRole('textbox', { name: 'Documents to search' }).fill('draft one\ndraft two');
 	await page.waitForTimeout(500);
 	await page.reload();
-	await expect(page.locator('main[data-ready="true"]')).toBeVisible();
+	await waitReady(page);
 	await expect(page.getByRole('region', { name: 'Corpus' })).toContainText('latelab-demo');
 	await page.getByRole('button', { name: 'Paste text' }).click();
 	await expect(page.getByRole('textbox', { name: 'Documents to search' })).toHaveValue('draft one\ndraft two');
@@ -189,8 +189,30 @@ test('BM25 parameters are a what-if: moving b reranks, and the link keeps the se
 	await expect(panel.locator('.score').first()).not.toHaveText(before!);
 	await page.waitForTimeout(400);
 	await page.reload();
-	await expect(page.locator('main[data-ready="true"]')).toBeVisible();
+	await waitReady(page);
 	await expect(panel.getByTestId('timings')).toContainText('BM25 (k1 0.9, b 0)');
 	await page.getByRole('combobox', { name: 'Results per panel' }).selectOption('5');
 	await expect(bm25Results(page)).toHaveCount(5);
+});
+
+test('BM25 stemming is a panel option from the schema: switching it off reranks, the kernel line and the link keep it', async ({ page }) => {
+	await openPlayground(page);
+	await search(page, 'planets');
+	const panel = page.getByRole('region', { name: 'BM25', exact: true });
+	// Stemmed, "planets" also finds the document that only says "planet".
+	await expect(bm25Results(page)).toHaveCount(2);
+	const stemming = panel.getByRole('checkbox', { name: 'BM25 stemming' });
+	await expect(stemming).toBeChecked();
+	const hashBefore = await page.evaluate(() => location.hash);
+	await stemming.uncheck();
+	await expect(panel.getByTestId('timings')).toContainText('BM25 (k1 0.9, b 0.4, no stemming)');
+	await expect(bm25Results(page)).toHaveCount(1);
+	await expect(bm25Results(page).first()).toHaveAttribute('data-doc', 'astro-12');
+	await expect.poll(() => page.evaluate(() => location.hash)).not.toBe(hashBefore);
+	await page.waitForTimeout(400);
+	await page.reload();
+	await waitReady(page);
+	await expect(panel.getByRole('checkbox', { name: 'BM25 stemming' })).not.toBeChecked();
+	await expect(panel.getByTestId('timings')).toContainText('no stemming');
+	await expect(bm25Results(page)).toHaveCount(1);
 });
