@@ -21,6 +21,12 @@ export type EvaluationStatus =
 	| { kind: 'ready'; report: EvaluationReport }
 	| { kind: 'error'; failure: EngineFailure };
 
+/** What every part of the evaluation view is drawn from: the state and the report on screen. */
+export interface EvaluationViewProps {
+	ev: EvaluationState;
+	report: EvaluationReport;
+}
+
 /** A file to hand to the browser as a download. */
 export interface Download {
 	filename: string;
