@@ -45,7 +45,7 @@ export function readMultiVectorTensors(bytes: Uint8Array, file: string, expect: 
 	const offsets = new Int32Array(o.shape[0]);
 	for (let i = 0; i < offsets.length; i++) {
 		const value = view.getBigInt64(dataStart + o.dataOffsets[0] + 8 * i, true);
-		if (value < 0n || value > BigInt(total)) throw bad(`offsets[${i}] = ${value} is outside 0..${total} (the vectors' row count)`);
+		if (value < BigInt(0) || value > BigInt(total)) throw bad(`offsets[${i}] = ${value} is outside 0..${total} (the vectors' row count)`);
 		offsets[i] = Number(value);
 		if (i === 0 && offsets[0] !== 0) throw bad(`offsets[0] must be 0, got ${offsets[0]}`);
 		if (i > 0 && offsets[i] <= offsets[i - 1]) {
