@@ -8,7 +8,7 @@ import { barChart } from '$lib/viz/bar-chart';
 import { createMaxSimScorer } from '$lib/engine/maxsim/select';
 import { instantiateKernel, kernelModule } from '$lib/engine/maxsim/kernel-module';
 import { maxSim } from '$lib/engine/maxsim/maxsim';
-import { mulberry32 } from '$lib/engine/eval/significance';
+import { randomUnitRows, uniformRandom } from '$lib/engine/random';
 
 export const page: LessonPage = {
 	"slug": "04-making-maxsim-fast",
@@ -25,7 +25,7 @@ export const page: LessonPage = {
 		{
 			"type": "code",
 			"cell": 0,
-			"code": "import { maxSim } from './src/lib/engine/maxsim/maxsim';\nimport { mulberry32 } from './src/lib/engine/eval/significance';\nimport type { TokenMatrix } from './src/lib/engine/types';\nimport { table, show, doc } from './src/lib/lessons/nb';\n\n/** `rows` random unit vectors of width `dim` (seeded, so every run measures the same data). */\nfunction randomMatrix(rows: number, dim: number, random: () => number): TokenMatrix {\n\tconst data = new Float32Array(rows * dim);\n\tfor (let r = 0; r < rows; r++) {\n\t\tlet norm = 0;\n\t\tfor (let k = 0; k < dim; k++) {\n\t\t\tconst v = random() * 2 - 1;\n\t\t\tdata[r * dim + k] = v;\n\t\t\tnorm += v * v;\n\t\t}\n\t\tfor (let k = 0; k < dim; k++) data[r * dim + k] /= Math.sqrt(norm);\n\t}\n\treturn { data, rows, dim };\n}\n\n/** Median of `reps` timings of `f` (ms), after one warm-up run. */\nasync function median(reps: number, f: () => unknown): Promise<number> {\n\tawait f();\n\tconst times: number[] = [];\n\tfor (let r = 0; r < reps; r++) {\n\t\tconst t = performance.now();\n\t\tawait f();\n\t\ttimes.push(performance.now() - t);\n\t}\n\treturn times.sort((a, b) => a - b)[Math.floor(reps / 2)];\n}",
+			"code": "import { maxSim } from './src/lib/engine/maxsim/maxsim';\nimport { randomUnitRows, uniformRandom } from './src/lib/engine/random';\nimport type { TokenMatrix } from './src/lib/engine/types';\nimport { table, show, doc } from './src/lib/lessons/nb';\n\n/** Median of `reps` timings of `f` (ms), after one warm-up run. */\nasync function median(reps: number, f: () => unknown): Promise<number> {\n\tawait f();\n\tconst times: number[] = [];\n\tfor (let r = 0; r < reps; r++) {\n\t\tconst t = performance.now();\n\t\tawait f();\n\t\ttimes.push(performance.now() - t);\n\t}\n\treturn times.sort((a, b) => a - b)[Math.floor(reps / 2)];\n}",
 			"flags": [
 				"hidden"
 			]
@@ -37,7 +37,7 @@ export const page: LessonPage = {
 		{
 			"type": "code",
 			"cell": 1,
-			"code": "const nextUint32 = mulberry32(7);\nconst random = () => nextUint32() / 2 ** 32; // uniform in [0, 1)\nconst DIM = 96;\nconst query = randomMatrix(32, DIM, random);\nconst docs = Array.from({ length: 1000 }, () => randomMatrix(48 + Math.floor(random() * 33), DIM, random));\nconst totalTokens = docs.reduce((s, d) => s + d.rows, 0);\nconst flopPerQuery = 2 * query.rows * DIM * totalTokens;\nconst gflops = (ms: number) => flopPerQuery / (ms / 1000) / 1e9;\nconsole.log(`${docs.length} documents, ${totalTokens} tokens, ${(flopPerQuery / 1e6).toFixed(0)} MFLOP per query`);\nconst reference = docs.map((d) => maxSim(query, d));",
+			"code": "// One seeded stream (engine/random.ts) for the lengths and the vectors, so every run measures the same data.\nconst random = uniformRandom(7); // uniform in [0, 1)\nconst DIM = 96;\nconst query: TokenMatrix = randomUnitRows(32, DIM, random);\nconst docs: TokenMatrix[] = Array.from({ length: 1000 }, () => randomUnitRows(48 + Math.floor(random() * 33), DIM, random));\nconst totalTokens = docs.reduce((s, d) => s + d.rows, 0);\nconst flopPerQuery = 2 * query.rows * DIM * totalTokens;\nconst gflops = (ms: number) => flopPerQuery / (ms / 1000) / 1e9;\nconsole.log(`${docs.length} documents, ${totalTokens} tokens, ${(flopPerQuery / 1e6).toFixed(0)} MFLOP per query`);\nconst reference = docs.map((d) => maxSim(query, d));",
 			"flags": []
 		},
 		{
@@ -125,21 +125,6 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 	const { doc, show, table } = __rt.env;
 	// cell 0 (lessons/04-making-maxsim-fast/lesson.md:15)
 	await __rt.cell(0);
-	/** `rows` random unit vectors of width `dim` (seeded, so every run measures the same data). */
-	function randomMatrix(rows: number, dim: number, random: () => number): TokenMatrix {
-		const data = new Float32Array(rows * dim);
-		for (let r = 0; r < rows; r++) {
-			let norm = 0;
-			for (let k = 0; k < dim; k++) {
-				const v = random() * 2 - 1;
-				data[r * dim + k] = v;
-				norm += v * v;
-			}
-			for (let k = 0; k < dim; k++) data[r * dim + k] /= Math.sqrt(norm);
-		}
-		return { data, rows, dim };
-	}
-
 	/** Median of `reps` timings of `f` (ms), after one warm-up run. */
 	async function median(reps: number, f: () => unknown): Promise<number> {
 		await f();
@@ -152,27 +137,27 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 		return times.sort((a, b) => a - b)[Math.floor(reps / 2)];
 	}
 
-	// cell 1 (lessons/04-making-maxsim-fast/lesson.md:55)
+	// cell 1 (lessons/04-making-maxsim-fast/lesson.md:40)
 	await __rt.cell(1);
-	const nextUint32 = mulberry32(7);
-	const random = () => nextUint32() / 2 ** 32; // uniform in [0, 1)
+	// One seeded stream (engine/random.ts) for the lengths and the vectors, so every run measures the same data.
+	const random = uniformRandom(7); // uniform in [0, 1)
 	const DIM = 96;
-	const query = randomMatrix(32, DIM, random);
-	const docs = Array.from({ length: 1000 }, () => randomMatrix(48 + Math.floor(random() * 33), DIM, random));
+	const query: TokenMatrix = randomUnitRows(32, DIM, random);
+	const docs: TokenMatrix[] = Array.from({ length: 1000 }, () => randomUnitRows(48 + Math.floor(random() * 33), DIM, random));
 	const totalTokens = docs.reduce((s, d) => s + d.rows, 0);
 	const flopPerQuery = 2 * query.rows * DIM * totalTokens;
 	const gflops = (ms: number) => flopPerQuery / (ms / 1000) / 1e9;
 	console.log(`${docs.length} documents, ${totalTokens} tokens, ${(flopPerQuery / 1e6).toFixed(0)} MFLOP per query`);
 	const reference = docs.map((d) => maxSim(query, d));
 
-	// cell 2 (lessons/04-making-maxsim-fast/lesson.md:73)
+	// cell 2 (lessons/04-making-maxsim-fast/lesson.md:58)
 	await __rt.cell(2);
 	const results: { implementation: string; ms: number; 'GFLOP/s': number }[] = [];
 	const msNaive = await median(3, () => docs.map((d) => maxSim(query, d)));
 	results.push({ implementation: 'js: textbook loop', ms: msNaive, 'GFLOP/s': gflops(msNaive) });
 	table(results, { digits: 2 });
 
-	// cell 3 (lessons/04-making-maxsim-fast/lesson.md:87)
+	// cell 3 (lessons/04-making-maxsim-fast/lesson.md:72)
 	await __rt.cell(3);
 	function maxSimBlocked(q: TokenMatrix, d: TokenMatrix): number {
 		const { dim } = q;
@@ -210,7 +195,7 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 	console.log(`largest difference from the reference: ${worst.toExponential(2)} (float rounding only)`);
 	table(results, { digits: 2 });
 
-	// cell 4 (lessons/04-making-maxsim-fast/lesson.md:133)
+	// cell 4 (lessons/04-making-maxsim-fast/lesson.md:118)
 	await __rt.cell(4);
 	const cores = typeof navigator !== 'undefined' && navigator.hardwareConcurrency ? navigator.hardwareConcurrency : 2;
 	const configs = [
@@ -237,7 +222,7 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 	table(results, { digits: 2 });
 	table(notes);
 
-	// cell 5 (lessons/04-making-maxsim-fast/lesson.md:171)
+	// cell 5 (lessons/04-making-maxsim-fast/lesson.md:156)
 	await __rt.cell(5);
 	const kernel = await instantiateKernel(await kernelModule('simd', false), new WebAssembly.Memory({ initial: 1 }));
 	const flopPerIteration = 16 * BLOCK_PANELS.simd;
@@ -252,14 +237,14 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 	}
 	console.log(`SIMD128 ceiling: ${ceiling.toFixed(1)} GFLOP/s per core, about ${(ceiling * Math.min(cores, 8)).toFixed(1)} on ${Math.min(cores, 8)} cores`);
 
-	// cell 6 (lessons/04-making-maxsim-fast/lesson.md:189)
+	// cell 6 (lessons/04-making-maxsim-fast/lesson.md:174)
 	await __rt.cell(6);
 	// Short labels: the chart leaves about 12 characters for them.
 	const short = (name: string) => name.replace('js: textbook loop', 'textbook').replace('js: 4 query rows at a time', 'blocked js').replace('wasm SIMD, ', 'wasm ').replace(/ threads?/, ' thr').replace(/ → fell back to /, '→');
 	show(barChart([...results.map((r) => ({ label: short(r.implementation), value: r['GFLOP/s'] })), { label: 'ceiling', value: ceiling }], { document: doc, unit: 'GFLOP/s', width: 640, label: 'MaxSim throughput by implementation' }));
 	table(results.map((r) => ({ implementation: r.implementation, 'GFLOP/s': r['GFLOP/s'], 'x textbook loop': msNaive / r.ms, '% of 1-core ceiling': (100 * r['GFLOP/s']) / ceiling })), { digits: 1 });
 
-	// cell 7 (lessons/04-making-maxsim-fast/lesson.md:209)
+	// cell 7 (lessons/04-making-maxsim-fast/lesson.md:194)
 	await __rt.cell(7);
 	const doubled = docs.map((d) => ({ data: Float32Array.from([...d.data, ...d.data]), rows: d.rows * 2, dim: d.dim }));
 	const one = await createMaxSimScorer({ dim: DIM, backend: 'wasm', threads: 1 });
@@ -274,7 +259,7 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 		await one.scorer.dispose();
 	}
 
-	// cell 8 (lessons/04-making-maxsim-fast/lesson.md:230)
+	// cell 8 (lessons/04-making-maxsim-fast/lesson.md:215)
 	await __rt.cell(8);
 	const topTen: string[][] = [];
 	const timings: Record<string, number> = {};

@@ -9,7 +9,7 @@ import { evaluateRun, type Run } from '$lib/engine/eval/metrics';
 import { loadDemoCorpus } from '$lib/engine/corpus/demo/index';
 import { maxSim } from '$lib/engine/maxsim/maxsim';
 import { poolHierarchical } from '$lib/engine/compress/pool-hierarchical';
-import { uniformRandom } from '$lib/engine/random';
+import { randomUnitRows, uniformRandom } from '$lib/engine/random';
 
 export const page: LessonPage = {
 	"slug": "06-storage-and-compression",
@@ -26,7 +26,7 @@ export const page: LessonPage = {
 		{
 			"type": "code",
 			"cell": 0,
-			"code": "import { maxSim } from './src/lib/engine/maxsim/maxsim';\nimport { uniformRandom } from './src/lib/engine/random';\nimport type { TokenMatrix } from './src/lib/engine/types';\nimport { table } from './src/lib/lessons/nb';\n\nconst random = uniformRandom(11);\n/** `rows` random unit vectors of width `dim` (seeded, so every run shows the same numbers). */\nfunction randomUnitRows(rows: number, dim: number): TokenMatrix {\n\tconst data = new Float32Array(rows * dim);\n\tfor (let r = 0; r < rows; r++) {\n\t\tlet norm = 0;\n\t\tfor (let k = 0; k < dim; k++) norm += (data[r * dim + k] = random() * 2 - 1) ** 2;\n\t\tfor (let k = 0; k < dim; k++) data[r * dim + k] /= Math.sqrt(norm);\n\t}\n\treturn { data, rows, dim };\n}",
+			"code": "import { maxSim } from './src/lib/engine/maxsim/maxsim';\nimport { randomUnitRows, uniformRandom } from './src/lib/engine/random';\nimport type { TokenMatrix } from './src/lib/engine/types';\nimport { table } from './src/lib/lessons/nb';\n\n// One seeded stream: random unit vectors (engine/random.ts), the same numbers on every run.\nconst stream = uniformRandom(11);",
 			"flags": [
 				"hidden"
 			]
@@ -38,7 +38,7 @@ export const page: LessonPage = {
 		{
 			"type": "code",
 			"cell": 1,
-			"code": "import { bytesPerVector, decodeFp16, decodeInt8, encodeBinary, encodeFp16, encodeInt8, maxSimBinary, maxSimInt8 } from './src/lib/engine/compress/codecs';\n\nconst small = randomUnitRows(1, 8);\nconst small8 = encodeInt8(small);\ntable([\n\t{ '': 'float32', ...Object.fromEntries(Array.from(small.data, (x, k) => [`x${k}`, x])) },\n\t{ '': 'fp16 → float32', ...Object.fromEntries(Array.from(decodeFp16(encodeFp16(small.data)), (x, k) => [`x${k}`, x])) },\n\t{ '': `int8 codes (s = ${small8.scales[0].toExponential(3)})`, ...Object.fromEntries(Array.from(small8.codes, (v, k) => [`x${k}`, v])) },\n\t{ '': 'int8 → s · code', ...Object.fromEntries(Array.from(decodeInt8(small8).data, (x, k) => [`x${k}`, x])) }\n], { digits: 4 });\ntable((['fp32', 'fp16', 'int8', 'binary'] as const).map((format) => ({ format, 'bytes per vector at dim 96': bytesPerVector(format, 96), 'x smaller than fp32': bytesPerVector('fp32', 96) / bytesPerVector(format, 96) })), { digits: 2 });",
+			"code": "import { bytesPerVector, decodeFp16, decodeInt8, encodeBinary, encodeFp16, encodeInt8, maxSimBinary, maxSimInt8 } from './src/lib/engine/compress/codecs';\n\nconst small = randomUnitRows(1, 8, stream);\nconst small8 = encodeInt8(small);\ntable([\n\t{ '': 'float32', ...Object.fromEntries(Array.from(small.data, (x, k) => [`x${k}`, x])) },\n\t{ '': 'fp16 → float32', ...Object.fromEntries(Array.from(decodeFp16(encodeFp16(small.data)), (x, k) => [`x${k}`, x])) },\n\t{ '': `int8 codes (s = ${small8.scales[0].toExponential(3)})`, ...Object.fromEntries(Array.from(small8.codes, (v, k) => [`x${k}`, v])) },\n\t{ '': 'int8 → s · code', ...Object.fromEntries(Array.from(decodeInt8(small8).data, (x, k) => [`x${k}`, x])) }\n], { digits: 4 });\ntable((['fp32', 'fp16', 'int8', 'binary'] as const).map((format) => ({ format, 'bytes per vector at dim 96': bytesPerVector(format, 96), 'x smaller than fp32': bytesPerVector('fp32', 96) / bytesPerVector(format, 96) })), { digits: 2 });",
 			"flags": []
 		},
 		{
@@ -58,7 +58,7 @@ export const page: LessonPage = {
 		{
 			"type": "code",
 			"cell": 3,
-			"code": "const rq = randomUnitRows(32, 96);\nconst rdocs = Array.from({ length: 200 }, () => randomUnitRows(60, 96));\nconst exact = rdocs.map((d) => maxSim(rq, d));\nconst viaFp16 = rdocs.map((d) => maxSim(rq, { data: decodeFp16(encodeFp16(d.data)), rows: d.rows, dim: d.dim }));\nconst viaInt8 = rdocs.map((d) => maxSimInt8(rq, encodeInt8(d)));\nconst rqBits = encodeBinary(rq);\nconst viaBinary = rdocs.map((d) => maxSimBinary(rqBits, encodeBinary(d)));\nconst meanAbs = (a: number[]) => a.reduce((s, x, i) => s + Math.abs(x - exact[i]), 0) / a.length;\nconst rankOf = (scores: number[]) => scores.map((s, i) => ({ s, i })).sort((a, b) => b.s - a.s).map((x) => x.i);\nconst top10 = new Set(rankOf(exact).slice(0, 10));\nconst overlap = (scores: number[]) => rankOf(scores).slice(0, 10).filter((i) => top10.has(i)).length;\ntable([\n\t{ storage: 'float32', 'bytes per vector': bytesPerVector('fp32', 96), 'mean |score error|': 0, 'exact top 10 kept': 10 },\n\t{ storage: 'fp16', 'bytes per vector': bytesPerVector('fp16', 96), 'mean |score error|': meanAbs(viaFp16), 'exact top 10 kept': overlap(viaFp16) },\n\t{ storage: 'int8 + scale', 'bytes per vector': bytesPerVector('int8', 96), 'mean |score error|': meanAbs(viaInt8), 'exact top 10 kept': overlap(viaInt8) },\n\t{ storage: 'binary', 'bytes per vector': bytesPerVector('binary', 96), 'mean |score error|': meanAbs(viaBinary), 'exact top 10 kept': overlap(viaBinary) }\n], { digits: 4 });",
+			"code": "const rq = randomUnitRows(32, 96, stream);\nconst rdocs = Array.from({ length: 200 }, () => randomUnitRows(60, 96, stream));\nconst exact = rdocs.map((d) => maxSim(rq, d));\nconst viaFp16 = rdocs.map((d) => maxSim(rq, { data: decodeFp16(encodeFp16(d.data)), rows: d.rows, dim: d.dim }));\nconst viaInt8 = rdocs.map((d) => maxSimInt8(rq, encodeInt8(d)));\nconst rqBits = encodeBinary(rq);\nconst viaBinary = rdocs.map((d) => maxSimBinary(rqBits, encodeBinary(d)));\nconst meanAbs = (a: number[]) => a.reduce((s, x, i) => s + Math.abs(x - exact[i]), 0) / a.length;\nconst rankOf = (scores: number[]) => scores.map((s, i) => ({ s, i })).sort((a, b) => b.s - a.s).map((x) => x.i);\nconst top10 = new Set(rankOf(exact).slice(0, 10));\nconst overlap = (scores: number[]) => rankOf(scores).slice(0, 10).filter((i) => top10.has(i)).length;\ntable([\n\t{ storage: 'float32', 'bytes per vector': bytesPerVector('fp32', 96), 'mean |score error|': 0, 'exact top 10 kept': 10 },\n\t{ storage: 'fp16', 'bytes per vector': bytesPerVector('fp16', 96), 'mean |score error|': meanAbs(viaFp16), 'exact top 10 kept': overlap(viaFp16) },\n\t{ storage: 'int8 + scale', 'bytes per vector': bytesPerVector('int8', 96), 'mean |score error|': meanAbs(viaInt8), 'exact top 10 kept': overlap(viaInt8) },\n\t{ storage: 'binary', 'bytes per vector': bytesPerVector('binary', 96), 'mean |score error|': meanAbs(viaBinary), 'exact top 10 kept': overlap(viaBinary) }\n], { digits: 4 });",
 			"flags": []
 		},
 		{
@@ -120,21 +120,12 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 	const { loadModel, table } = __rt.env;
 	// cell 0 (lessons/06-storage-and-compression/lesson.md:20)
 	await __rt.cell(0);
-	const random = uniformRandom(11);
-	/** `rows` random unit vectors of width `dim` (seeded, so every run shows the same numbers). */
-	function randomUnitRows(rows: number, dim: number): TokenMatrix {
-		const data = new Float32Array(rows * dim);
-		for (let r = 0; r < rows; r++) {
-			let norm = 0;
-			for (let k = 0; k < dim; k++) norm += (data[r * dim + k] = random() * 2 - 1) ** 2;
-			for (let k = 0; k < dim; k++) data[r * dim + k] /= Math.sqrt(norm);
-		}
-		return { data, rows, dim };
-	}
+	// One seeded stream: random unit vectors (engine/random.ts), the same numbers on every run.
+	const stream = uniformRandom(11);
 
-	// cell 1 (lessons/06-storage-and-compression/lesson.md:46)
+	// cell 1 (lessons/06-storage-and-compression/lesson.md:37)
 	await __rt.cell(1);
-	const small = randomUnitRows(1, 8);
+	const small = randomUnitRows(1, 8, stream);
 	const small8 = encodeInt8(small);
 	table([
 		{ '': 'float32', ...Object.fromEntries(Array.from(small.data, (x, k) => [`x${k}`, x])) },
@@ -144,15 +135,15 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 	], { digits: 4 });
 	table((['fp32', 'fp16', 'int8', 'binary'] as const).map((format) => ({ format, 'bytes per vector at dim 96': bytesPerVector(format, 96), 'x smaller than fp32': bytesPerVector('fp32', 96) / bytesPerVector(format, 96) })), { digits: 2 });
 
-	// cell 2 (lessons/06-storage-and-compression/lesson.md:67)
+	// cell 2 (lessons/06-storage-and-compression/lesson.md:58)
 	await __rt.cell(2);
 	const bits = encodeBinary(small);
 	console.log(`signs of the 8 numbers: ${Array.from(small.data, (x) => (x > 0 ? 1 : 0)).join('')}; stored word (bit k = number k): ${bits.words[0].toString(2).padStart(8, '0').split('').reverse().join('')}`);
 
-	// cell 3 (lessons/06-storage-and-compression/lesson.md:75)
+	// cell 3 (lessons/06-storage-and-compression/lesson.md:66)
 	await __rt.cell(3);
-	const rq = randomUnitRows(32, 96);
-	const rdocs = Array.from({ length: 200 }, () => randomUnitRows(60, 96));
+	const rq = randomUnitRows(32, 96, stream);
+	const rdocs = Array.from({ length: 200 }, () => randomUnitRows(60, 96, stream));
 	const exact = rdocs.map((d) => maxSim(rq, d));
 	const viaFp16 = rdocs.map((d) => maxSim(rq, { data: decodeFp16(encodeFp16(d.data)), rows: d.rows, dim: d.dim }));
 	const viaInt8 = rdocs.map((d) => maxSimInt8(rq, encodeInt8(d)));
@@ -169,13 +160,13 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 		{ storage: 'binary', 'bytes per vector': bytesPerVector('binary', 96), 'mean |score error|': meanAbs(viaBinary), 'exact top 10 kept': overlap(viaBinary) }
 	], { digits: 4 });
 
-	// cell 4 (lessons/06-storage-and-compression/lesson.md:111)
+	// cell 4 (lessons/06-storage-and-compression/lesson.md:102)
 	await __rt.cell(4);
 	const pooled = poolHierarchical(rdocs[0], 2);
 	console.log(`pool factor 2: ${rdocs[0].rows} -> ${pooled.matrix.rows} vectors; the first groups: ${pooled.groups.slice(0, 5).map((g) => `[${g.join(',')}]`).join(' ')}`);
 	console.log(`MaxSim on the random document: exact ${maxSim(rq, rdocs[0]).toFixed(3)}, pooled ${maxSim(rq, pooled.matrix).toFixed(3)}`);
 
-	// cell 5 (lessons/06-storage-and-compression/lesson.md:130)
+	// cell 5 (lessons/06-storage-and-compression/lesson.md:121)
 	await __rt.cell(5);
 	const demo = loadDemoCorpus();
 	const colbert = await loadModel('colbert');
@@ -221,13 +212,13 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 		return { variant: v.name, 'bytes per doc': Math.round(v.bytes), 'x smaller': variants[0].bytes / v.bytes, 'nDCG@10': c.meanB, 'Δ vs float32': c.delta, 'wins/ties/losses': `${c.wins}/${c.ties}/${c.losses}`, 'p (randomisation)': c.pRandomization };
 	}), { digits: 3 });
 
-	// cell 6 (lessons/06-storage-and-compression/lesson.md:192)
+	// cell 6 (lessons/06-storage-and-compression/lesson.md:183)
 	await __rt.cell(6);
 	table([5, 10, 20, 40, 112].map((depth) => ({ depth, 'nDCG@10': evaluateRun(runWith((q, i) => maxSim(q, fp32[i]), binaryShortlist(depth)), demo.qrels, ['ndcg@10']).mean['ndcg@10'] })), { digits: 3 });
 	// At depth 112 every document is rescored exactly, so the result equals float32: the shortlist only
 	// loses quality when it drops a relevant document that full precision would have ranked highly.
 
-	// cell 7 (lessons/06-storage-and-compression/lesson.md:203)
+	// cell 7 (lessons/06-storage-and-compression/lesson.md:194)
 	await __rt.cell(7);
 	const pooledInt8 = pooledBy.get(2)!.map(encodeInt8);
 	const combinedBytes = mean(pooledInt8.map((m) => m.rows)) * bytesPerVector('int8', dim);
