@@ -49,6 +49,9 @@ describe('latelab with the candidate pipelines', () => {
 		expect(out.index).toMatchObject({ documents: N, format: 'fp32+fde' });
 		expect(out.index.parts.fdes).toBe(N * 20 * 8 * 4 * 4);
 		expect(out.timings.stages).toHaveProperty('fde-search');
+		const text = await runCli(['eval', '--data', 'vec', '-p', 'colbert-muvera', '--depth', '6', '--opt', 'maxsimBackend=js', '--quiet'], { cwd: dir });
+		expect(text.code).toBe(0);
+		expect(text.stdout).toContain('candidates: 100.0% of documents scored approximately, 10.0% with full vectors (mean per query)');
 	});
 
 	it('latelab eval -p colbert-plaid --json prunes (touchedShare < candidateShare <= 1) and finds the planted documents', async () => {
