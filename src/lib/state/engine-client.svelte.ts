@@ -7,31 +7,71 @@ import { proxy, releaseProxy, wrap, type Remote } from 'comlink';
 import type { Bm25Params, CorpusSource, EngineApi, EngineFailure, EngineProgress, EngineResponse, PanelId } from '../worker/protocol';
 import { EngineRequests, type RequestBody } from './engine-requests';
 
+/** Crashes after which the worker is started again; one more and the page shows `fatal`. */
+export const MAX_RESTARTS = 3;
+
 export class EngineClient {
 	/** Requests in flight (for a busy indicator). */
 	pending = $state(0);
-	/** Set when the worker itself died; every panel shows it. */
+	/** Set when the worker died more often than it is restarted (`MAX_RESTARTS`); every panel shows it. */
 	fatal = $state.raw<EngineFailure | undefined>(undefined);
+	/** The last crash the worker was restarted after (an uncaught error, e.g. out of memory on a large corpus). */
+	crashed = $state.raw<EngineFailure | undefined>(undefined);
+	/** How often the worker was restarted. */
+	restarts = $state(0);
 
-	#worker: Worker;
-	#api: Remote<EngineApi>;
-	#requests: EngineRequests;
+	#worker!: Worker;
+	#api!: Remote<EngineApi>;
+	#requests!: EngineRequests;
+	readonly #createWorker: () => Worker;
+	readonly #restartListeners = new Set<() => void>();
 
 	constructor(createWorker: () => Worker = () => new Worker(new URL('../worker/engine.worker.ts', import.meta.url), { type: 'module' })) {
-		this.#worker = createWorker();
-		this.#api = wrap<EngineApi>(this.#worker);
+		this.#createWorker = createWorker;
+		this.#start();
+	}
+
+	#start(): void {
+		const worker = this.#createWorker();
+		this.#worker = worker;
+		this.#api = wrap<EngineApi>(worker);
 		this.#requests = new EngineRequests(this.#api, {
 			wrapCallback: (fn) => proxy(fn),
 			onPendingChange: (n) => (this.pending = n)
 		});
-		this.#worker.addEventListener('error', (event) => {
-			this.fatal = {
-				code: 'INTERNAL',
-				message: `the engine worker stopped: ${event.message || 'unknown error'}`,
-				fix: 'Reload the page. If it happens again, report the message.'
-			};
-			this.#requests.cancelAll();
+		worker.addEventListener('error', (event) => {
+			if (worker !== this.#worker) return;
+			this.#crash(`${event.message || 'unknown error'}`);
 		});
+	}
+
+	/**
+	 * The worker died (or threw outside any request, so its state is unknown): settle what was pending,
+	 * start a fresh worker and tell the listeners (the playground reloads its corpus, the models their
+	 * models). After `MAX_RESTARTS` crashes the page gives up and shows `fatal`.
+	 */
+	#crash(reason: string): void {
+		const failure: EngineFailure = {
+			code: 'INTERNAL',
+			message: `the engine worker stopped (${reason}); a large corpus or model can exhaust the tab's memory`,
+			fix: 'It was restarted: the corpus and the models load again. Try a smaller corpus, a q8 model, or fewer panels if it happens again.'
+		};
+		this.#requests.cancelAll();
+		this.#worker.terminate();
+		if (this.restarts >= MAX_RESTARTS) {
+			this.fatal = { ...failure, fix: 'Reload the page. If it happens again, use a smaller corpus or fewer panels, and report the message.' };
+			return;
+		}
+		this.restarts++;
+		this.crashed = failure;
+		this.#start();
+		for (const listener of this.#restartListeners) listener();
+	}
+
+	/** Calls `listener` after each restart of the worker. Returns the unsubscribe. */
+	onRestart(listener: () => void): () => void {
+		this.#restartListeners.add(listener);
+		return () => this.#restartListeners.delete(listener);
 	}
 
 	/** Loads documents (and queries/qrels when the source has them) and builds the BM25 index. */

@@ -16,6 +16,7 @@ import type { Playground } from './playground.svelte';
 import type { EngineFailure, EngineProgress, PanelId, PanelKind } from '../worker/protocol';
 import { modelKey, type EncodedCacheEntry, type ModelCacheState, type ModelChoice, type ModelInfo, type PreparedStats } from '../worker/neural/protocol';
 import { modelsFromParam, modelsToParam, searchWithModels } from './url-models';
+import { askPersistence, storageEstimate, type StorageEstimate } from '../engine/store/browser-storage';
 
 export const DEFAULT_HUB = 'https://huggingface.co/';
 const STORAGE_KEY = 'latelab:models';
@@ -55,6 +56,8 @@ export class ModelsState {
 	loaded = $state.raw<Record<string, RoleStatus>>({});
 	prep = $state.raw<Record<PanelId, PrepStatus>>({} as Record<PanelId, PrepStatus>);
 	caches = $state.raw<{ encoded: EncodedCacheEntry[]; models: ModelCacheState; available: boolean } | undefined>(undefined);
+	/** The site's storage usage and quota, and whether it is persistent (undefined where the browser does not say). */
+	storage = $state.raw<StorageEstimate | undefined>(undefined);
 	#storage: Pick<Storage, 'getItem' | 'setItem'> | undefined;
 	#started = false;
 	readonly #loads = new Map<string, Promise<RoleStatus>>();
@@ -65,6 +68,35 @@ export class ModelsState {
 		this.pg = pg;
 		this.#setSearch = setSearch;
 		pg.subscribe((event) => (event.type === 'corpus-loaded' ? this.#corpusChanged() : this.#bm25Changed()));
+		pg.client.onRestart(() => void this.#workerRestarted());
+	}
+
+	/** Panels that lost their model when the worker last crashed (the page names them). */
+	lostPanels = $state.raw<PanelId[]>([]);
+
+	/**
+	 * The worker crashed and was restarted without any model: every neural panel that had one shows
+	 * the crash, then, once the playground has reloaded the corpus, the models load again (model bar
+	 * and added panels), which prepares the panels again (their encoded batches are still in IndexedDB).
+	 */
+	async #workerRestarted(): Promise<void> {
+		const crash = this.pg.client.crashed;
+		const lost = this.neuralPanels().filter((p) => this.modelStatusOf(p)?.kind === 'ready' || this.modelStatusOf(p)?.kind === 'loading');
+		const roles = ROLES.filter((r) => this.roles[r].kind === 'ready' || this.roles[r].kind === 'loading');
+		this.#loads.clear();
+		this.loaded = {};
+		for (const r of roles) this.#setRole(r, { kind: 'empty' });
+		this.lostPanels = lost;
+		for (const p of lost) {
+			this.#setPrep(p, { kind: 'none' });
+			if (crash) {
+				this.pg.dispatch(p, { type: 'reset' });
+				this.pg.dispatch(p, { type: 'failed', failure: crash });
+			}
+		}
+		await this.pg.recovering;
+		await this.pg.client.send('hub', { type: 'configure-hub', hub: { remoteHost: this.hub } });
+		await Promise.all([...roles.map((r) => this.load(r)), ...this.pg.added.filter((p) => lost.includes(p.id)).map((p) => this.loadPanelModel(p.id))]);
 	}
 
 	/** Reads saved choices and `?hub=`, tells the worker the Hub, reloads the model bar's models and the added panels' models. */
@@ -316,11 +348,24 @@ export class ModelsState {
 
 	async refreshCaches(): Promise<void> {
 		const r = await this.pg.client.send('caches', { type: 'list-caches' });
-		if (r.type === 'caches') this.caches = { encoded: r.encoded, models: r.models, available: r.available };
+		if (r.type === 'caches') await this.#setCaches(r);
 	}
 
 	async clearCache(what: 'encoded' | 'models', name?: string): Promise<void> {
 		const r = await this.pg.client.send('caches', { type: 'clear-cache', what, ...(name ? { name } : {}) });
-		if (r.type === 'caches') this.caches = { encoded: r.encoded, models: r.models, available: r.available };
+		if (r.type === 'caches') await this.#setCaches(r);
+	}
+
+	/**
+	 * The caches' sizes and the site's usage and quota (`navigator.storage.estimate()`); once the
+	 * encoded corpora kept here reach `PERSIST_THRESHOLD`, asks for persistent storage (only the page
+	 * can: `persist()` is not exposed to workers) so the browser does not evict them under pressure.
+	 */
+	async #setCaches(r: { encoded: EncodedCacheEntry[]; models: ModelCacheState; available: boolean }): Promise<void> {
+		const encodedBytes = r.encoded.reduce((sum, e) => sum + e.bytes, 0);
+		const persisted = await askPersistence(encodedBytes);
+		const estimate = await storageEstimate();
+		this.caches = { encoded: r.encoded, models: r.models, available: r.available };
+		this.storage = estimate ? { ...estimate, persisted: persisted || estimate.persisted === true } : undefined;
 	}
 }

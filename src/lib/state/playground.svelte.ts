@@ -79,9 +79,17 @@ export class Playground {
 	#timer: ReturnType<typeof setTimeout> | undefined;
 	readonly #listeners = new Set<(event: PlaygroundEvent) => void>();
 
+	/** The corpus reload after a worker restart, while it runs (the models state waits for it). */
+	recovering: Promise<void> | undefined;
+	#lastSource: CorpusSource | undefined;
+
 	constructor(client: EngineClient) {
 		this.client = client;
 		this.explanations = new Explanations(client);
+		// A restarted worker has nothing loaded: load the same corpus again (the query stays).
+		client.onRestart(() => {
+			this.recovering = this.#lastSource ? this.loadCorpus(this.#lastSource, { keepQuery: true, bm25: this.bm25Config() }) : undefined;
+		});
 	}
 
 	/** Follows the playground's events (the neural models state re-encodes on `corpus-loaded`). Returns the unsubscribe. */
@@ -193,6 +201,7 @@ export class Playground {
 			return;
 		}
 		if (response.type !== 'corpus-loaded') return;
+		this.#lastSource = source;
 		this.corpus = response.corpus;
 		this.corpusChoice = source.kind;
 		this.fileName = source.kind === 'file' ? source.file.name : '';

@@ -50,7 +50,8 @@ const FIXES: Record<string, Fix> = {
 	},
 	OFFLINE: (_, context) => `Cannot reach ${hubHost(context)} — connect, or use a local model folder. ${LOCAL_FOLDER}`,
 	NETWORK: 'Retry; if it keeps failing, choose a model folder on this computer.',
-	BACKEND_UNAVAILABLE: 'Choose another kernel (auto picks one that works).'
+	BACKEND_UNAVAILABLE: 'Choose another kernel (auto picks one that works).',
+	STORAGE_FULL: 'Free space under “Hub and caches” (clear encoded corpora or model downloads you no longer need), then prepare the panel again: the batches already encoded are kept and reused.'
 };
 
 /** A browser's words for a fetch that never reached the server (Chromium, Firefox, Safari). */

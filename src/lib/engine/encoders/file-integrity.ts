@@ -88,7 +88,7 @@ function hasher(algorithm: 'sha256' | 'sha1', prefix?: Uint8Array): Hasher {
 	return {
 		update: (c) => void chunks.push(c.slice()),
 		async hex() {
-			return toHex(await globalThis.crypto.subtle.digest(algorithm === 'sha256' ? 'SHA-256' : 'SHA-1', concat(chunks)));
+			return toHex(await globalThis.crypto.subtle.digest(algorithm === 'sha256' ? 'SHA-256' : 'SHA-1', concat(chunks).buffer as ArrayBuffer));
 		}
 	};
 }

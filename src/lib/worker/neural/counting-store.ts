@@ -19,6 +19,9 @@ export function countingStore(store: EncodedCorpusStore, counts: { read: number;
 			if (key.kind !== 'bm25') counts.written++;
 		},
 		deleteBatch: (key, n) => store.deleteBatch(key, n),
-		clear: (key) => store.clear(key)
+		clear: (key) => store.clear(key),
+		// The quota check before encoding (STORAGE_FULL naming what to free) and leases pass through.
+		...(store.reserve ? { reserve: (key, bytes) => store.reserve!(key, bytes) } : {}),
+		...(store.lease ? { lease: (key) => store.lease!(key) } : {})
 	};
 }
