@@ -8,10 +8,13 @@
  *
  *   npx tsx bench/lancedb.bench.ts [--docs 10000] [--queries 30] [--dim 96] [--tokens 120]
  *     [--partitions 0 (LanceDB default)] [--subvectors 0 (default)] [--exhaustive-queries 30] [--js-reference]
- *     [--json] [--keep]
+ *     [--json] [--keep] [--store <dir>]
  *
+ * `--store <dir>` searches a store written by an earlier run with the same --docs/--dim/--tokens (kept with
+ * --keep, or left by an interrupted run) instead of writing and indexing again.
  * The recall reference is LanceDB's exhaustive search, or with --js-reference latelab's own exact MaxSim
- * (`maxSim`, streaming over regenerated document vectors: no 100k x 120 x 96 floats in memory), which
+ * (a `MultiVectorIndex` on the fastest kernel, filled and scored 5,000 regenerated documents at a time:
+ * no 100k x 120 x 96 floats in memory), which
  * lets --exhaustive-queries be small (LanceDB's exhaustive scan is then timed on that many and checked
  * against the reference).
  * Writes the store to a temporary folder (removed at the end unless --keep).
@@ -24,7 +27,7 @@ import { generateSyntheticCollection } from '../src/lib/engine/corpus/synthetic-
 import { openLanceStore, type StoreSearchOptions } from '../src/lib/engine/engines/lancedb-search';
 import { buildLanceIndex, writeLanceStore } from '../src/lib/engine/engines/lancedb-write';
 import type { MultiVectorDoc } from '../src/lib/engine/index/serialize';
-import { maxSim } from '../src/lib/engine/maxsim/maxsim';
+import { MultiVectorIndex } from '../src/lib/engine/index/multivector';
 import { benchArgs, median, round } from './bench-support';
 
 const { json, flag } = benchArgs();
@@ -37,12 +40,14 @@ const subVectors = flag('--subvectors', 0) || undefined;
 const exhaustiveQueries = Math.min(nQueries, flag('--exhaustive-queries', nQueries));
 const keep = process.argv.includes('--keep');
 const jsReference = process.argv.includes('--js-reference');
+const storeArg = process.argv.indexOf('--store');
+const reuse = storeArg >= 0 ? process.argv[storeArg + 1] : undefined;
 
 const log = (s: string) => {
 	if (!json) console.log(s);
 };
 const modules = lanceModules();
-const dir = mkdtempSync(join(tmpdir(), 'latelab-lancedb-bench-'));
+const dir = reuse ?? mkdtempSync(join(tmpdir(), 'latelab-lancedb-bench-'));
 const folderBytes = (d: string): number => readdirSync(d, { withFileTypes: true }).reduce((s, e) => s + (e.isDirectory() ? folderBytes(join(d, e.name)) : statSync(join(d, e.name)).size), 0);
 const p90 = (v: number[]) => [...v].sort((a, b) => a - b)[Math.min(v.length - 1, Math.floor(v.length * 0.9))];
 
@@ -67,24 +72,30 @@ const cpuSince = () => {
 	cpuMark = process.cpuUsage();
 	return (used.user + used.system) / 1000;
 };
-const write = await writeLanceStore({
-	modules,
-	uri: dir,
-	meta: { model: 'synthetic', dim, pool: 1, documents: nDocs, source: `synthetic-${nDocs}-${dim}-${tokens}`, kind: 'text' },
-	source,
-	info: (row) => ({ id: c.documents[row].id, title: '', text: '' }),
-	onProgress: (p) => {
-		if (!json && p.done % 10240 === 0) console.log(`  written ${p.done}/${p.total}`);
-	}
-});
-const writeCpuMs = cpuSince();
-const bytesNoIndex = folderBytes(dir);
-log(`write: ${round(write.ms / 1000)} s (cpu ${round(writeCpuMs / 1000)} s), ${round(bytesNoIndex / 1e6)} MB on disk (${round(bytesNoIndex / nDocs)} B/doc)`);
-const built = await buildLanceIndex(modules, dir, { partitions, subVectors });
-const indexCpuMs = cpuSince();
+let write = { ms: 0 };
+let writeCpuMs = 0;
+let built = { ms: 0, columns: [] as string[] };
+let indexCpuMs = 0;
+let bytesNoIndex = 0;
+if (!reuse) {
+	write = await writeLanceStore({
+		modules,
+		uri: dir,
+		meta: { model: 'synthetic', dim, pool: 1, documents: nDocs, source: `synthetic-${nDocs}-${dim}-${tokens}`, kind: 'text' },
+		source,
+		info: (row) => ({ id: c.documents[row].id, title: '', text: '' }),
+		onProgress: (p) => {
+			if (!json && p.done % 10240 === 0) console.log(`  written ${p.done}/${p.total}`);
+		}
+	});
+	writeCpuMs = cpuSince();
+	bytesNoIndex = folderBytes(dir);
+	log(`write: ${round(write.ms / 1000)} s (cpu ${round(writeCpuMs / 1000)} s), ${round(bytesNoIndex / 1e6)} MB on disk (${round(bytesNoIndex / nDocs)} B/doc)`);
+	built = await buildLanceIndex(modules, dir, { partitions, subVectors });
+	indexCpuMs = cpuSince();
+	log(`IVF_PQ on ${built.columns.join(' + ')}: ${round(built.ms / 1000)} s (cpu ${round(indexCpuMs / 1000)} s), ${round(folderBytes(dir) / 1e6)} MB on disk with the indexes`);
+}
 const bytesIndexed = folderBytes(dir);
-log(`IVF_PQ on ${built.columns.join(' + ')}: ${round(built.ms / 1000)} s (cpu ${round(indexCpuMs / 1000)} s), ${round(bytesIndexed / 1e6)} MB on disk with the indexes`);
-
 const store = await openLanceStore(modules, dir);
 const queries = c.queries.map((q) => c.queryVectors(q.id)!);
 
@@ -92,17 +103,20 @@ const reference: string[][] = [];
 if (jsReference) {
 	const t = performance.now();
 	const best = queries.map(() => [] as { id: string; score: number }[]);
-	for (let row = 0; row < nDocs; row++) {
-		const doc = c.docVectors(row);
-		queries.forEach((q, i) => {
-			const top = best[i];
-			const score = maxSim(q, doc);
-			if (top.length < 10 || score > top[top.length - 1].score) {
-				top.push({ id: c.documents[row].id, score });
-				top.sort((a, b) => b.score - a.score);
-				if (top.length > 10) top.pop();
-			}
-		});
+	for (let first = 0; first < nDocs; first += 5000) {
+		const index = await MultiVectorIndex.create(dim);
+		const rows = Math.min(nDocs, first + 5000) - first;
+		for (let b = 0; b < rows; b += 500) {
+			const docs: MultiVectorDoc[] = [];
+			for (let r = first + b; r < first + Math.min(rows, b + 500); r++) docs.push({ matrix: c.docVectors(r), ids: [], tokens: [] });
+			await index.add(docs);
+		}
+		for (let i = 0; i < queries.length; i++) {
+			for (const h of await index.topK(queries[i], 10)) best[i].push({ id: c.documents[first + h.index].id, score: h.score });
+			best[i].sort((a, b) => b.score - a.score);
+			best[i].length = Math.min(best[i].length, 10);
+		}
+		await index.dispose();
 	}
 	best.forEach((top, i) => (reference[i] = top.map((h) => h.id)));
 	log(`reference: latelab exact MaxSim over ${nDocs} documents for ${queries.length} queries in ${round((performance.now() - t) / 1000)} s`);
@@ -160,5 +174,5 @@ const summary = {
 	}))
 };
 if (json) console.log(JSON.stringify(summary, null, 2));
-if (!keep) rmSync(dir, { recursive: true, force: true });
+if (!keep && !reuse) rmSync(dir, { recursive: true, force: true });
 else log(`store kept in ${dir}`);
