@@ -203,7 +203,8 @@ try {
 		);
 	}
 } finally {
-	rmSync(storeDir, { recursive: true, force: true });
+	// The disk store keeps its entries' descriptions and leases beside the folder, in <folder>.meta.
+	for (const d of [storeDir, `${storeDir}.meta`]) rmSync(d, { recursive: true, force: true });
 }
 
 const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, load: loadavg().map((x) => round(x, 1)), node: process.version };
