@@ -14,8 +14,8 @@ const report: EvaluationReport = {
 	],
 	missingQueries: 0,
 	panels: [
-		{ panel: 'bm25', kernel: 'BM25 (k1 0.9, b 0.4)', searchMs: 1, mean: { 'ndcg@10': 0.5, 'mrr@10': 0.5 }, perQuery: { q1: { 'ndcg@10': 1, 'mrr@10': 1 }, q2: { 'ndcg@10': 0.5, 'mrr@10': 0.5 }, q3: { 'ndcg@10': 0, 'mrr@10': 0 } } },
-		{ panel: 'colbert', kernel: 'js', searchMs: 2, mean: { 'ndcg@10': 0.6, 'mrr@10': 0.6 }, perQuery: { q1: { 'ndcg@10': 0.8, 'mrr@10': 1 }, q2: { 'ndcg@10': 0.5, 'mrr@10': 0.5 }, q3: { 'ndcg@10': 0.5, 'mrr@10': 0.3 } } }
+		{ panel: 'bm25', kernel: 'BM25 (k1 0.9, b 0.4)', searchMs: 1, medianQueryMs: 0.5, mean: { 'ndcg@10': 0.5, 'mrr@10': 0.5 }, perQuery: { q1: { 'ndcg@10': 1, 'mrr@10': 1 }, q2: { 'ndcg@10': 0.5, 'mrr@10': 0.5 }, q3: { 'ndcg@10': 0, 'mrr@10': 0 } } },
+		{ panel: 'colbert', kernel: 'js', searchMs: 2, medianQueryMs: 1, index: { documents: 2, vectors: 10, bytes: 120, bytesPerDocument: 60, format: 'binary', buildMs: 3, fp32Bytes: 3840, dim: 96 }, drift: { queries: 3, k: 10, overlap: 0.9, meanDrift: 0.01, maxDrift: 0.05, exact: 'colbert@2' }, mean: { 'ndcg@10': 0.6, 'mrr@10': 0.6 }, perQuery: { q1: { 'ndcg@10': 0.8, 'mrr@10': 1 }, q2: { 'ndcg@10': 0.5, 'mrr@10': 0.5 }, q3: { 'ndcg@10': 0.5, 'mrr@10': 0.3 } } }
 	],
 	skipped: [],
 	ms: 3
@@ -62,8 +62,10 @@ describe('evaluation table helpers', () => {
 	it('metricsCsv(report, comparison) has one row per panel and metric, comparison cells only for compared panels', () => {
 		const lines = metricsCsv(report, comparison).trim().split('\n');
 		expect(lines).toHaveLength(1 + 2 * 2);
-		expect(lines[1]).toBe('tiny,bm25,"BM25 (k1 0.9, b 0.4)",ndcg@10,0.5,bm25,,,,,,,,');
-		expect(lines[3]).toBe('tiny,colbert,js,ndcg@10,0.6,bm25,0.1,0.2,0.3,1,1,1,0.25,0.4');
+		expect(lines[0]).toContain(',index_bytes,bytes_per_doc,factor_vs_fp32,build_ms,median_query_ms,exact_panel,overlap_at_10_vs_exact,mean_drift_vs_exact,max_drift_vs_exact');
+		expect(lines[1]).toBe('tiny,bm25,"BM25 (k1 0.9, b 0.4)",ndcg@10,0.5,bm25,,,,,,,,,,,,,0.5,,,,');
+		// The cost columns: the engine's index stats, median query time and drift against the exact panel, raw numbers.
+		expect(lines[3]).toBe('tiny,colbert,js,ndcg@10,0.6,bm25,0.1,0.2,0.3,1,1,1,0.25,0.4,120,60,0.03125,3,1,colbert@2,0.9,0.01,0.05');
 	});
 
 	it('perQueryCsv(report) writes one row per query and panel with query text escaped', () => {

@@ -90,8 +90,8 @@ export class EngineClient {
 	}
 
 	/** Top-`k` for one panel; a newer search on the same panel settles this one as `cancelled`. */
-	search(panel: PanelId, query: string, k: number): Promise<EngineResponse> {
-		return this.#requests.send(`search:${panel}`, { type: 'search', panel, query, k });
+	search(panel: PanelId, query: string, k: number, exact?: PanelId): Promise<EngineResponse> {
+		return this.#requests.send(`search:${panel}`, { type: 'search', panel, query, k, ...(exact ? { exact } : {}) });
 	}
 
 	/** BM25 term contributions and their offsets in one document. */

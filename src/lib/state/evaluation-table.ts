@@ -67,7 +67,7 @@ export function csvField(value: string | number, text = false): string {
 	return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-const SUMMARY_HEADER = ['corpus', 'panel', 'kernel', 'metric', 'mean', 'baseline', 'delta', 'p_randomization', 'p_ttest', 'wins', 'ties', 'losses', 'jaccard_at_10', 'rbo'];
+const SUMMARY_HEADER = ['corpus', 'panel', 'kernel', 'metric', 'mean', 'baseline', 'delta', 'p_randomization', 'p_ttest', 'wins', 'ties', 'losses', 'jaccard_at_10', 'rbo', 'index_bytes', 'bytes_per_doc', 'factor_vs_fp32', 'build_ms', 'median_query_ms', 'exact_panel', 'overlap_at_10_vs_exact', 'mean_drift_vs_exact', 'max_drift_vs_exact'];
 
 /**
  * The metrics CSV: one row per panel and metric, with the comparison against the baseline when there
@@ -94,7 +94,17 @@ export function metricsCsv(report: EvaluationReport, comparison: EvaluationCompa
 				m ? String(m.ties) : '',
 				m ? String(m.losses) : '',
 				row ? csvField(row.overlap.jaccard) : '',
-				row ? csvField(row.overlap.rbo) : ''
+				row ? csvField(row.overlap.rbo) : '',
+				// Cost columns (ColBERT panels): the engine's index stats and timings, raw numbers.
+				p.index ? csvField(p.index.bytes) : '',
+				p.index ? csvField(p.index.bytesPerDocument) : '',
+				p.index && p.index.fp32Bytes > 0 ? csvField(p.index.bytes / p.index.fp32Bytes) : '',
+				p.index ? csvField(p.index.buildMs) : '',
+				csvField(p.medianQueryMs),
+				p.drift?.exact ?? '',
+				p.drift ? csvField(p.drift.overlap) : '',
+				p.drift ? csvField(p.drift.meanDrift) : '',
+				p.drift ? csvField(p.drift.maxDrift) : ''
 			].join(','));
 		}
 	}

@@ -82,7 +82,9 @@ export class EvaluationState {
 		this.comparison = undefined;
 		this.status = { kind: 'running', progress: run.map((panel) => ({ panel, done: 0, total })), skipped };
 		const baseline = run.includes(this.baseline) ? this.baseline : run[0];
-		const r = await this.pg.client.send('evaluate', { type: 'evaluate', panels: run, baseline, skipped }, (p) => {
+		// Each approximate ColBERT panel is compared with the exact panel of its model, when that one runs too.
+		const exact = Object.fromEntries(run.map((p) => [p, this.pg.exactOf(p)]).filter(([, e]) => e && run.includes(e as PanelId)));
+		const r = await this.pg.client.send('evaluate', { type: 'evaluate', panels: run, baseline, skipped, exact }, (p) => {
 			if (this.status.kind !== 'running' || p.unit !== 'queries') return;
 			const progress = this.status.progress.map((row) => (row.panel === p.stage ? { ...row, done: p.done, total: p.total } : row));
 			this.status = { ...this.status, progress };

@@ -67,6 +67,8 @@ export class ModelsState {
 	constructor(pg: Playground, setSearch?: (search: string) => void) {
 		this.pg = pg;
 		this.#setSearch = setSearch;
+		// Panels of one model share the exact reference their drift is measured against.
+		pg.modelOf = (id) => this.modelKeyOf(id);
 		pg.subscribe((event) => (event.type === 'corpus-loaded' ? this.#corpusChanged() : this.#bm25Changed()));
 		pg.client.onRestart(() => void this.#workerRestarted());
 	}
@@ -270,6 +272,8 @@ export class ModelsState {
 		const instance = this.pg.added.find((p) => p.id === panel);
 		const role = roleOfPanel(panel);
 		if (!instance || !role) return;
+		// On a vectors folder an added ColBERT panel ranks the folder's vectors: nothing to load.
+		if (role === 'colbert' && this.pg.corpus?.vectors) return this.prepare(panel);
 		this.pg.dispatch(panel, { type: 'reset' });
 		this.pg.dispatch(panel, { type: 'progress', progress: { stage: 'loading the model', done: 0, total: 0, unit: 'bytes' } });
 		const status = await this.#loadModel(role, instance.model, (progress) => this.pg.dispatch(panel, { type: 'progress', progress }));
@@ -282,18 +286,25 @@ export class ModelsState {
 		void this.refreshCaches();
 	}
 
+	/** A vectors folder brings ColBERT's vectors: its panels rank without a model (an encoder only adds free-text queries). */
+	vectorsOnly(panel: PanelId): boolean {
+		return roleOfPanel(panel) === 'colbert' && this.pg.corpus?.vectors !== undefined && this.modelStatusOf(panel)?.kind !== 'ready';
+	}
+
 	/** Builds a panel's pipeline in the worker (encoding the corpus, or reading it from IndexedDB). */
 	async prepare(panel: PanelId): Promise<void> {
 		const role = roleOfPanel(panel)!;
-		const model = this.modelKeyOf(panel);
-		if (this.modelStatusOf(panel)?.kind !== 'ready' || !model || !this.pg.corpus) return;
+		const vectorsOnly = this.vectorsOnly(panel);
+		const model = vectorsOnly ? undefined : this.modelKeyOf(panel);
+		if (!vectorsOnly && (this.modelStatusOf(panel)?.kind !== 'ready' || !model)) return;
+		if (!this.pg.corpus) return;
 		const options = $state.snapshot(this.pg.options[panel]) as PanelOptions;
 		const started = performance.now();
 		this.#setPrep(panel, { kind: 'encoding', started });
 		this.pg.dispatch(panel, { type: 'reset' });
 		this.pg.dispatch(panel, { type: 'progress', progress: { stage: 'encode-corpus', done: 0, total: this.pg.corpus.nDocs, unit: 'docs' } });
 		const firstStageModel = this.roleKeys['bi-encoder'];
-		const request = { type: 'prepare-panel' as const, panel, options, bm25: this.pg.bm25Config(), model, ...(firstStageModel ? { firstStageModel } : {}) };
+		const request = { type: 'prepare-panel' as const, panel, options, bm25: this.pg.bm25Config(), ...(model ? { model } : {}), ...(firstStageModel ? { firstStageModel } : {}) };
 		const r = await this.pg.client.send(`prepare:${panel}`, request, (progress) => {
 			this.#setPrep(panel, { kind: 'encoding', progress, started });
 			this.pg.dispatch(panel, { type: 'progress', progress });
@@ -338,7 +349,7 @@ export class ModelsState {
 
 	#corpusChanged(): void {
 		for (const p of this.neuralPanels()) {
-			if (this.modelStatusOf(p)?.kind !== 'ready') continue;
+			if (this.modelStatusOf(p)?.kind !== 'ready' && !this.vectorsOnly(p)) continue;
 			// Loading now, so the search that follows skips this panel until its corpus is encoded.
 			this.pg.dispatch(p, { type: 'reset' });
 			this.pg.dispatch(p, { type: 'progress', progress: { stage: 'encode-corpus', done: 0, total: this.pg.corpus?.nDocs ?? 0, unit: 'docs' } });

@@ -12,7 +12,7 @@ import type { ModelRole } from '../engine/pipelines/registry';
 import type { EngineFailure, EngineProgress, EngineResponse } from '../worker/protocol';
 
 /** What a finished search gives a panel: the worker's `search-result` without its envelope. */
-export type PanelResult = Pick<Extract<EngineResponse, { type: 'search-result' }>, 'query' | 'hits' | 'timings' | 'kernel' | 'queryId' | 'judged'>;
+export type PanelResult = Pick<Extract<EngineResponse, { type: 'search-result' }>, 'query' | 'hits' | 'timings' | 'kernel' | 'queryId' | 'judged' | 'drift'>;
 
 export type PanelStatus =
 	| { kind: 'idle' }

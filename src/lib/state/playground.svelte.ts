@@ -13,6 +13,7 @@ import { Explanations } from './explanations.svelte';
 import { shownResult, transition, type PanelEvent, type PanelResult, type PanelStatus } from './panel-machine';
 import { DEFAULT_PANEL_ORDER, panelTitles, titleIn, type PanelInstance } from './panels';
 import { hashFromState, stateFromHash, type UrlState } from './url-state';
+import { exactPanelOf, isExactSetup } from './exact-panel';
 
 export type CorpusStatus =
 	| { kind: 'loading'; label: string; progress?: EngineProgress }
@@ -76,6 +77,9 @@ export class Playground {
 
 	visiblePanels = $derived(this.order.filter((id) => !this.hidden.includes(id)));
 
+	/** The model a panel ranks with (`ModelsState` sets it: its model key); panels of one model share an exact reference. */
+	modelOf: (id: PanelId) => string | undefined = (id) => this.added.find((p) => p.id === id)?.model.spec;
+
 	#timer: ReturnType<typeof setTimeout> | undefined;
 	readonly #listeners = new Set<(event: PlaygroundEvent) => void>();
 
@@ -121,6 +125,34 @@ export class Playground {
 		this.prepared = next;
 		// A panel that just became ready explains the open document too.
 		if (ready && this.selected) void this.explanations.open(this.selected, this.query.trim(), this.#explainable());
+	}
+
+	/** Page images of an image collection: document id -> URL (object URLs for images that came as files) and grid. */
+	images = $state.raw<Record<string, { url: string; grid: [number, number] }>>({});
+
+	#setImages(corpus: CorpusSummary): void {
+		for (const img of Object.values(this.images)) if (img.url.startsWith('blob:')) URL.revokeObjectURL(img.url);
+		const next: Record<string, { url: string; grid: [number, number] }> = {};
+		for (const [id, img] of Object.entries(corpus.vectors?.images ?? {})) {
+			const url = img.blob ? URL.createObjectURL(img.blob) : img.url;
+			if (url) next[id] = { url, grid: img.grid };
+		}
+		this.images = next;
+	}
+
+	/** A document's page image and patch grid (image collections), if it has one. */
+	pageImage(docId: string): { url: string; grid: [number, number] } | undefined {
+		return this.images[docId];
+	}
+
+	/** The exact fp32 exhaustive ColBERT panel of the same model that `id` is compared with, if one is open. */
+	exactOf(id: PanelId): PanelId | undefined {
+		return exactPanelOf(id, this.visiblePanels, this.options, this.modelOf);
+	}
+
+	/** Whether `id` is an exact reference (fp32, no pooling, exhaustive ColBERT). */
+	isExactPanel(id: PanelId): boolean {
+		return isExactSetup(id, this.options[id]);
 	}
 
 	/** The BM25 index's configuration: k1, b and the BM25 panel's options. */
@@ -182,7 +214,12 @@ export class Playground {
 	}
 
 	async loadCorpus(source: CorpusSource, options: { keepQuery?: boolean; bm25?: Bm25Config } = {}): Promise<void> {
-		const label = source.kind === 'demo' ? 'Loading the demo corpus…' : source.kind === 'pasted' ? 'Reading pasted text…' : `Reading ${source.file.name}…`;
+		const label =
+			source.kind === 'demo' ? 'Loading the demo corpus…'
+			: source.kind === 'pasted' ? 'Reading pasted text…'
+			: source.kind === 'vectors' ? 'Reading the vectors folder…'
+			: source.kind === 'collection' ? `Loading ${source.name}…`
+			: `Reading ${source.file.name}…`;
 		this.corpusStatus = { kind: 'loading', label };
 		const response = await this.client.loadCorpus(
 			source,
@@ -203,6 +240,7 @@ export class Playground {
 		if (response.type !== 'corpus-loaded') return;
 		this.#lastSource = source;
 		this.corpus = response.corpus;
+		this.#setImages(response.corpus);
 		this.corpusChoice = source.kind;
 		this.fileName = source.kind === 'file' ? source.file.name : '';
 		this.corpusStatus = { kind: 'ready' };
@@ -261,7 +299,8 @@ export class Playground {
 		}
 		this.#apply(id, { type: 'search', query });
 		const t0 = performance.now();
-		const r = await this.client.search(id, query, this.k);
+		const exact = this.exactOf(id);
+		const r = await this.client.search(id, query, this.k, exact && this.prepared.has(exact) ? exact : undefined);
 		if (r.type === 'cancelled') return;
 		if (r.type === 'error') return this.#apply(id, { type: 'failed', failure: r.error });
 		if (r.type !== 'search-result') return;
@@ -271,7 +310,8 @@ export class Playground {
 			timings: [...r.timings, { stage: 'round trip (page)', ms: performance.now() - t0 }],
 			kernel: r.kernel,
 			judged: r.judged,
-			...(r.queryId ? { queryId: r.queryId } : {})
+			...(r.queryId ? { queryId: r.queryId } : {}),
+			...(r.drift ? { drift: r.drift } : {})
 		};
 		this.#apply(id, { type: 'result', result });
 	}

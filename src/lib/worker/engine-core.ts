@@ -16,8 +16,11 @@ import { cachedBm25Index } from '../engine/store/bm25-cached';
 import type { EncodedCorpusStore } from '../engine/store/store';
 import type { Corpus, Doc, SearchResult, StageTiming } from '../engine/types';
 import { toFailure, type FailureContext } from './failures';
+import { loadVectorsCorpus } from './vectors-corpus';
+import { rankingDrift } from '../engine/eval/drift';
+import type { IndexStats } from '../engine/eval/cost';
 import { queryKey } from './query-key';
-import type { Bm25Config, Bm25Params, CorpusSource, CorpusSummary, EngineProgress, EngineRequest, EngineResponse, ExampleQuery, PanelHit, PanelId } from './protocol';
+import type { Bm25Config, Bm25Params, CorpusSource, CorpusSummary, EngineProgress, EngineRequest, EngineResponse, ExampleQuery, PanelHit, PanelId, VectorsInfo } from './protocol';
 
 const SNIPPET = 220;
 
@@ -43,6 +46,8 @@ export interface EngineExtension {
 	handlers: Partial<Handlers<EngineRequest>>;
 	/** The runner of a panel this extension ranks, if it ranks it. */
 	runner?(panel: PanelId): PanelRunner | undefined;
+	/** The index cost of a panel it built (ColBERT panels). */
+	index?(panel: PanelId): (IndexStats & { fp32Bytes: number; dim: number }) | undefined;
 	/** What a failure's fix may name for this request (the Hub, the dtype asked for). */
 	failureContext?(request: EngineRequest): FailureContext;
 }
@@ -88,7 +93,7 @@ export class EngineCore {
 				return { type: 'corpus-loaded', id: request.id, corpus: await this.loadCorpus(request.id, request.source, ctx.onProgress, ctx.signal) };
 			},
 			'configure-bm25': async (request) => this.configureBm25(request.id, request.params),
-			search: (request, ctx) => this.search(request.id, request.panel, request.query, request.k, ctx.signal),
+			search: (request, ctx) => this.search(request.id, request.panel, request.query, request.k, ctx.signal, request.exact),
 			'explain-bm25': async (request) => this.explainBm25(request.id, request.query, request.docId)
 		};
 		this.handlers = Object.assign({}, ...[...this.extensions].reverse().map((e) => e.handlers), own) as Partial<Handlers<EngineRequest>>;
@@ -116,6 +121,15 @@ export class EngineCore {
 		}
 	}
 
+	/** A ColBERT panel's index cost, from the extension that built it (the evaluation reports it). */
+	indexOf(panel: PanelId): ReturnType<NonNullable<EngineExtension['index']>> {
+		for (const e of this.extensions) {
+			const index = e.index?.(panel);
+			if (index) return index;
+		}
+		return undefined;
+	}
+
 	/** The runner of a panel: BM25's own, else the first extension's that ranks it. */
 	runnerOf(panel: PanelId): PanelRunner | undefined {
 		if (KINDS[panelKind(panel)].pipeline === 'bm25') return runBm25;
@@ -136,12 +150,16 @@ export class EngineCore {
 
 	async loadCorpus(id: number, source: CorpusSource, onProgress?: (p: EngineProgress) => void, signal?: AbortSignal): Promise<CorpusSummary> {
 		let corpus: Corpus;
-		if (source.kind === 'demo') corpus = loadDemoCorpus();
+		let vectors: VectorsInfo | undefined;
+		// A vectors folder (chosen files, a zip holding manifest.json, or a collection served with the app).
+		const folder = await loadVectorsCorpus(source);
+		if (folder) ({ corpus, vectors } = folder);
+		else if (source.kind === 'demo') corpus = loadDemoCorpus();
 		else if (source.kind === 'pasted') corpus = await loadPastedText(source.text, { name: source.name ?? 'pasted text' });
 		else {
 			const report = (p: { bytes: number; totalBytes: number }) =>
 				onProgress?.({ type: 'progress', id, stage: 'read', done: p.bytes, total: p.totalBytes, unit: 'bytes' });
-			const { file } = source;
+			const { file } = source as Extract<CorpusSource, { kind: 'file' }>;
 			corpus = /\.zip$/i.test(file.name)
 				? await loadBeirFromBlobs(namedBlobsFromZip(new Uint8Array(await file.arrayBuffer())), { onProgress: report })
 				: await loadUserDocs(this.cancellable(signal, blobSource(file)), { file: file.name, size: file.size, onProgress: report });
@@ -157,7 +175,8 @@ export class EngineCore {
 		this.bm25 = bm25;
 		this.docsById = new Map(corpus.docs.map((d) => [d.id, d]));
 		this.queryIds = new Map(corpus.queries.map((q) => [queryKey(q.text), q.id]));
-		return summarize(corpus, source.kind, [{ stage: bm25Source === 'store' ? 'bm25-index-load' : 'bm25-index', ms: indexMs }]);
+		const summary = summarize(corpus, source.kind, [{ stage: bm25Source === 'store' ? 'bm25-index-load' : 'bm25-index', ms: indexMs }]);
+		return vectors ? { ...summary, vectors } : summary;
 	}
 
 	/**
@@ -190,7 +209,7 @@ export class EngineCore {
 		return { type: 'bm25-configured', id, params: checked, ms: performance.now() - t0 };
 	}
 
-	async search(id: number, panel: PanelId, query: string, k: number, signal?: AbortSignal): Promise<EngineResponse> {
+	async search(id: number, panel: PanelId, query: string, k: number, signal?: AbortSignal, exact?: PanelId): Promise<EngineResponse> {
 		const corpus = this.requireCorpus();
 		const runner = this.runnerOf(panel);
 		if (!runner) throw createError('BAD_ARGUMENT', { detail: `the ${panel} panel is not wired to a model in this build yet` });
@@ -201,6 +220,10 @@ export class EngineCore {
 		const judgments = queryId ? corpus.qrels.get(queryId) : undefined;
 		const hits = result.hits.map((h) => this.hitView(h, judgments));
 		const total = performance.now() - started;
+		// Against the exact panel's top 10 for the same query (its search is shared, see neural/search-memo.ts).
+		const exactRunner = exact && exact !== panel ? this.runnerOf(exact) : undefined;
+		const drift = exactRunner ? rankingDrift(result.hits, (await exactRunner(this, query, Math.max(k, 10))).hits, 10) : undefined;
+		checkpoint(signal);
 		return {
 			type: 'search-result',
 			id,
@@ -210,7 +233,8 @@ export class EngineCore {
 			timings: [...result.timings, { stage: 'total (worker)', ms: total }],
 			kernel: result.kernel,
 			...(queryId ? { queryId } : {}),
-			judged: judgments?.size ?? 0
+			judged: judgments?.size ?? 0,
+			...(drift ? { drift } : {})
 		};
 	}
 

@@ -4,6 +4,8 @@
  * `src/lib/worker/protocol.ts` adds these to its unions; `./evaluate.ts` answers them. Plain data only.
  */
 import type { MetricComparison } from '../engine/eval/significance';
+import type { RunDrift } from '../engine/eval/drift';
+import type { IndexStats } from '../engine/eval/cost';
 import type { PanelId } from './protocol';
 
 /** Metrics the evaluation view reports, in display order. */
@@ -29,6 +31,12 @@ export interface PanelEvaluation {
 	perQuery: Record<string, Record<string, number>>;
 	/** Wall-clock milliseconds of all searches of this panel. */
 	searchMs: number;
+	/** Median milliseconds of one search (the engine's `median`). */
+	medianQueryMs: number;
+	/** ColBERT panels: the index's cost, with the fp32 bytes of the same unpooled vectors. */
+	index?: IndexStats & { fp32Bytes: number; dim: number };
+	/** Against the exact panel of the same model (when it was evaluated too): the engine's `runDrift` at 10. */
+	drift?: RunDrift & { exact: PanelId };
 }
 
 /** A panel that was not evaluated, and why (no model, still encoding, failed on a query). */
@@ -71,7 +79,8 @@ export interface EvaluationReport {
 }
 
 export type EvaluateRequest =
-	| { type: 'evaluate'; id: number; panels: PanelId[]; baseline: PanelId; skipped?: SkippedPanel[] }
+	/** `exact`: per approximate ColBERT panel, the exact panel of its model (drift is measured against it). */
+	| { type: 'evaluate'; id: number; panels: PanelId[]; baseline: PanelId; skipped?: SkippedPanel[]; exact?: Partial<Record<PanelId, PanelId>> }
 	| { type: 'compare-evaluation'; id: number; evaluation: number; baseline: PanelId }
 	| { type: 'export-run'; id: number; evaluation: number; panel: PanelId };
 

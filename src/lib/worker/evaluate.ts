@@ -6,7 +6,7 @@
  * run as TREC lines. It keeps the last evaluation's runs so a new baseline or an export needs no rerun.
  */
 import { createError } from '../engine/errors';
-import { compareRuns, evaluateRun, formatTrecRun, judgedQueryIds, runOverlap, runQueries, type Run } from '../engine/eval';
+import { compareRuns, evaluateRun, formatTrecRun, judgedQueryIds, median, runDrift, runOverlap, runQueries, type Run } from '../engine/eval';
 import type { Corpus, Qrels, Query } from '../engine/types';
 import type { EngineCore, EngineExtension, Handlers } from './engine-core';
 import { toFailure } from './failures';
@@ -89,6 +89,7 @@ export class Evaluator implements EngineExtension {
 				continue;
 			}
 			let kernel = '';
+			const times: number[] = [];
 			const pipeline = {
 				search: async (text: string, k: number) => {
 					if (performance.now() - lastYield > YIELD_EVERY_MS) {
@@ -96,7 +97,9 @@ export class Evaluator implements EngineExtension {
 						lastYield = performance.now();
 					}
 					if (signal.aborted) throw signal.reason;
+					const t0 = performance.now();
 					const result = await runner(this.core, text, k);
+					times.push(performance.now() - t0);
 					kernel ||= result.kernel;
 					return result;
 				}
@@ -112,7 +115,8 @@ export class Evaluator implements EngineExtension {
 				const result = await runQueries(pipeline, queries, EVALUATION_DEPTH, { signal, onProgress: (p) => report(p.done, p.done === p.total) });
 				const evaluation = evaluateRun(result.run, qrels, metrics);
 				runs.set(panel, result.run);
-				panels.push({ panel, kernel, mean: evaluation.mean, perQuery: evaluation.perQuery, searchMs: result.searchMs });
+				const index = this.core.indexOf(panel);
+				panels.push({ panel, kernel, mean: evaluation.mean, perQuery: evaluation.perQuery, searchMs: result.searchMs, medianQueryMs: median(times), ...(index ? { index } : {}) });
 			} catch (error) {
 				if (signal.aborted) throw signal.reason;
 				// The engine's message already says what to do ("load a ColBERT model in the model bar first").
@@ -120,6 +124,13 @@ export class Evaluator implements EngineExtension {
 			}
 		}
 		if (this.core.corpus !== corpus) throw createError('BAD_ARGUMENT', { detail: 'the corpus changed during the evaluation: run it again' });
+		// Drift of each approximate ColBERT panel from the exact one of its model, over the same queries.
+		for (const p of panels) {
+			const exact = request.exact?.[p.panel];
+			const base = exact ? runs.get(exact) : undefined;
+			const run = runs.get(p.panel);
+			if (exact && base && run && exact !== p.panel) p.drift = { ...runDrift(run, base, OVERLAP_K), exact };
+		}
 		const stored: StoredEvaluation = { id: request.id, corpus, qrels, runs };
 		this.last = stored;
 		const baseline = runs.has(request.baseline) ? request.baseline : panels[0]?.panel;

@@ -8,6 +8,7 @@
 import type { TermExplanation } from '../engine/lexical/bm25';
 import type { Bm25Options } from '../engine/lexical/bm25';
 import type { Hit, SearchResult, StageTiming } from '../engine/types';
+import type { RankingDrift } from '../engine/eval/drift';
 import type { NeuralRequest, NeuralResponse } from './neural/protocol';
 import type { EvaluateRequest, EvaluateResponse } from './evaluate-protocol';
 
@@ -18,7 +19,25 @@ import type { PanelId } from '../engine/panels';
 export type CorpusSource =
 	| { kind: 'demo' }
 	| { kind: 'pasted'; text: string; name?: string }
-	| { kind: 'file'; file: File };
+	| { kind: 'file'; file: File }
+	/** Several chosen files (or a dropped folder) of a vectors folder (`engine/corpus/multivector-folder.ts`). */
+	| { kind: 'vectors'; files: { path: string; blob: Blob }[]; name: string }
+	/** A vectors folder served with the app (`static/collections/<name>`), e.g. the synthetic pages. */
+	| { kind: 'collection'; name: string; url: string };
+
+/** What the page shows of a corpus loaded from a vectors folder. */
+export interface VectorsInfo {
+	kind: 'text' | 'image';
+	dim: number;
+	model?: string;
+	/** The manifest says the vectors are generated (no model): the page says so. */
+	synthetic: boolean;
+	totalVectors: number;
+	/** Queries with precomputed vectors (the only ones runnable without an encoder). */
+	queries: { id: string; text: string }[];
+	/** Image collections: per document, its page image (a Blob from the folder, or a URL) and patch grid. */
+	images?: Record<string, { blob?: Blob; url?: string; grid: [number, number] }>;
+}
 
 /** An example query offered as a chip: the demo corpus explains what each one shows. */
 export interface ExampleQuery {
@@ -44,6 +63,8 @@ export interface CorpusSummary {
 	warnings: string[];
 	/** Engine work done while loading, e.g. `{ stage: 'bm25-index', ms }`. */
 	timings: StageTiming[];
+	/** Present when the corpus came from a vectors folder. */
+	vectors?: VectorsInfo;
 }
 
 /** One ranked document as a panel shows it: the engine's `Hit` plus what the list shows. */
@@ -68,7 +89,8 @@ export type EngineRequest =
 	/** `bm25`: k1 and b, and `stem` (absent: on). */
 	| { type: 'load-corpus'; id: number; source: CorpusSource; bm25?: Bm25Params & Partial<Bm25Config> }
 	| { type: 'configure-bm25'; id: number; params: Bm25Params & Partial<Bm25Config> }
-	| { type: 'search'; id: number; panel: PanelId; query: string; k: number }
+	/** `exact`: the exact fp32 ColBERT panel of the same model; the answer then carries `drift` against it. */
+	| { type: 'search'; id: number; panel: PanelId; query: string; k: number; exact?: PanelId }
 	| { type: 'explain-bm25'; id: number; query: string; docId: string }
 	| NeuralRequest
 	| EvaluateRequest;
@@ -88,6 +110,8 @@ export type EngineResponse =
 			/** Corpus query id when the text matches a judged query. */
 			queryId?: string;
 			judged: number;
+			/** Against the `exact` panel asked for: `rankingDrift` of the top 10 (engine/eval/drift.ts). */
+			drift?: RankingDrift;
 	  })
 	| {
 			type: 'bm25-explanation';

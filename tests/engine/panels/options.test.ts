@@ -34,8 +34,8 @@ describe('panel options', () => {
 		expect(optionsOf('bm25', defaultOptions())).toEqual(['stem']);
 		expect(optionsOf('bi-encoder', defaultOptions())).toEqual([]);
 		expect(optionsOf('cross-encoder', defaultOptions())).toEqual(['firstStage', 'depth']);
-		expect(optionsOf('colbert', defaultOptions())).toEqual(['kernel']);
-		expect(optionsOf('colbert-two-stage', defaultOptions())).toEqual(['kernel', 'firstStage', 'depth']);
+		expect(optionsOf('colbert', defaultOptions())).toEqual(['kernel', 'pool', 'candidates', 'storage']);
+		expect(optionsOf('colbert-two-stage', defaultOptions())).toEqual(['kernel', 'firstStage', 'depth', 'pool']);
 	});
 
 	it('optionApplies(key, kind, o, table) follows a `when` condition: an option shown only while another has a value', () => {
@@ -63,7 +63,7 @@ describe('panel options', () => {
 
 	it('pipelineOptionsOf(kind, o) names each applying option by its pipeline key (the CLI\'s --opt key)', () => {
 		expect(pipelineOptionsOf('bm25', opts({ stem: false }))).toEqual({ stem: false });
-		expect(pipelineOptionsOf('colbert-two-stage', opts({ kernel: 'js' }))).toEqual({ maxsimBackend: 'js', firstStage: 'bm25', depth: 100 });
+		expect(pipelineOptionsOf('colbert-two-stage', opts({ kernel: 'js' }))).toEqual({ maxsimBackend: 'js', firstStage: 'bm25', depth: 100, pool: 1 });
 		expect(PANEL_OPTIONS.kernel.opt).toBe('maxsimBackend');
 	});
 

@@ -68,6 +68,8 @@ export const ROLES = Object.keys(ROLE_NAMES) as readonly ModelRole[];
 /** The kinds whose panels rerank a first stage / score with MaxSim (for an option's `kinds`). */
 const RERANKERS = PANEL_KINDS.filter((k) => KINDS[k].reranks);
 const LATE_INTERACTION = PANEL_KINDS.filter((k) => KINDS[k].lateInteraction);
+/** Exhaustive ColBERT (no first stage): where a candidate stage and the storage format apply. */
+const EXHAUSTIVE_COLBERT = PANEL_KINDS.filter((k) => KINDS[k].lateInteraction && !KINDS[k].reranks);
 
 /** A choice among `values` (strings or numbers); literal types are kept, so `PanelOptions` is exact. */
 function choice<V extends string | number>(spec: Omit<ChoiceOptionSpec<V>, 'type'>): ChoiceOptionSpec<V> {
@@ -128,6 +130,127 @@ export const PANEL_OPTIONS = {
 		link: 'st',
 		opt: 'stem',
 		offText: 'no stemming'
+	}),
+	// ColBERT's cost options (issue 12): token pooling, a candidate stage or exhaustive MaxSim, the storage
+	// format with exact rescoring, and each candidate stage's parameters (shown only where chosen).
+	pool: number({
+		label: 'Pool factor',
+		text: 'pool',
+		kinds: LATE_INTERACTION,
+		min: 1,
+		max: 64,
+		integer: true,
+		presets: [1, 2, 3, 4],
+		default: 1,
+		link: 'pf',
+		opt: 'pool'
+	}),
+	candidates: choice({
+		label: 'Candidates',
+		text: 'candidates',
+		kinds: EXHAUSTIVE_COLBERT,
+		values: ['exhaustive', 'muvera', 'plaid'] as const,
+		valueLabels: { exhaustive: 'exhaustive', muvera: 'MUVERA', plaid: 'PLAID' },
+		default: 'exhaustive',
+		link: 'cs',
+		opt: 'candidates'
+	}),
+	storage: choice({
+		label: 'Storage',
+		text: 'storage',
+		kinds: EXHAUSTIVE_COLBERT,
+		values: ['fp32', 'fp16', 'int8', 'binary', 'residual'] as const,
+		default: 'fp32',
+		link: 'sf',
+		opt: 'storage',
+		when: { option: 'candidates', is: ['exhaustive'] }
+	}),
+	bits: choice({
+		label: 'Residual bits',
+		text: 'bits',
+		kinds: EXHAUSTIVE_COLBERT,
+		values: [1, 2] as const,
+		default: 2,
+		link: 'rb',
+		opt: 'bits',
+		when: { option: 'storage', is: ['residual'] }
+	}),
+	rescore: number({
+		label: 'Rescore depth',
+		text: 'rescore',
+		kinds: EXHAUSTIVE_COLBERT,
+		min: 0,
+		max: 1000000,
+		integer: true,
+		presets: [0, 20, 50, 100, 200],
+		default: 0,
+		link: 'rs',
+		opt: 'rescore',
+		when: { option: 'storage', is: ['fp16', 'int8', 'binary', 'residual'] }
+	}),
+	muveraDepth: number({
+		label: 'MUVERA depth',
+		text: 'MaxSim on top',
+		kinds: EXHAUSTIVE_COLBERT,
+		min: 1,
+		max: 1000,
+		integer: true,
+		presets: [20, 50, 100, 300],
+		default: 100,
+		link: 'md',
+		opt: 'depth',
+		when: { option: 'candidates', is: ['muvera'] }
+	}),
+	kSim: number({
+		label: 'MUVERA k_sim',
+		text: 'k_sim',
+		kinds: EXHAUSTIVE_COLBERT,
+		min: 1,
+		max: 10,
+		integer: true,
+		presets: [3, 4, 5, 6],
+		default: 5,
+		link: 'mk',
+		// The pipeline's alias of k_sim: the CLI's --opt k_sim keeps the pipeline's own range check.
+		opt: 'kSim',
+		when: { option: 'candidates', is: ['muvera'] }
+	}),
+	nprobe: number({
+		label: 'PLAID nprobe',
+		text: 'nprobe',
+		kinds: EXHAUSTIVE_COLBERT,
+		min: 1,
+		max: 4096,
+		integer: true,
+		presets: [1, 2, 4, 8],
+		default: 1,
+		link: 'pn',
+		// The pipeline's alias of nprobe (ColBERT's ncells): --opt nprobe keeps its check against the centroid count.
+		opt: 'ncells',
+		when: { option: 'candidates', is: ['plaid'] }
+	}),
+	ndocs: number({
+		label: 'PLAID ndocs',
+		text: 'ndocs',
+		kinds: EXHAUSTIVE_COLBERT,
+		min: 4,
+		max: 1000000,
+		integer: true,
+		presets: [64, 256, 1024, 4096],
+		default: 256,
+		link: 'pd',
+		opt: 'ndocs',
+		when: { option: 'candidates', is: ['plaid'] }
+	}),
+	plaidBits: choice({
+		label: 'PLAID residual bits',
+		text: 'bits',
+		kinds: EXHAUSTIVE_COLBERT,
+		values: [1, 2] as const,
+		default: 2,
+		link: 'pb',
+		opt: 'bits',
+		when: { option: 'candidates', is: ['plaid'] }
 	})
 } as const;
 

@@ -19,6 +19,8 @@ import { cachesAvailable, clearEncoded, clearModelCache, listEncoded, modelCache
 import { countingStore } from './counting-store';
 import { ModelRegistry, type EncoderLoader } from './model-registry';
 import { buildPanelPipeline, type PanelPipeline } from './panel-pipelines';
+import { memoSearch } from './search-memo';
+import { isMultiVectorCorpus } from '../../engine/corpus/multivector-folder';
 import type { HubSettings, NeuralRequest, NeuralResponse, PreparedStats } from './protocol';
 
 interface BuiltPanel {
@@ -82,7 +84,16 @@ export class NeuralHost implements EngineExtension {
 	/** The runner of every neural panel (it fails with a clear message until the panel is prepared). */
 	runner(panel: PanelId): PanelRunner | undefined {
 		if (!kindOf(panel).role) return undefined;
-		return async (_core, query, k) => this.built(panel).pipeline.search(query, k);
+		return async (_core, query, k) => {
+			const { pipeline } = this.built(panel);
+			// Shared with a drift comparison asking for the same search at the same time (see search-memo.ts).
+			return memoSearch(pipeline, query, k, () => pipeline.search(query, k));
+		};
+	}
+
+	/** The index cost of a prepared ColBERT panel. */
+	index(panel: PanelId) {
+		return this.panels.get(panel)?.pipeline.index;
 	}
 
 	/** What a failure's fix may name: the Hub, and the dtype a load asked for. */
@@ -127,15 +138,17 @@ export class NeuralHost implements EngineExtension {
 		const kind = panelKind(panel);
 		const { role, reranks } = kindOf(panel);
 		if (!role) throw createError('BAD_ARGUMENT', { detail: `the ${panel} panel needs no model` });
-		const own = this.models.ofRole(role, request.model ?? this.models.latestKey(role));
-		if (!own) throw createError('BAD_ARGUMENT', { detail: `load a ${role} model in the model bar first` });
 		const corpus = this.core.requireCorpus();
+		const own = this.models.ofRole(role, request.model ?? this.models.latestKey(role));
+		// A vectors folder brings the document vectors (and its queries'): ColBERT panels rank without a model.
+		const vectorsOnly = !own && role === 'colbert' && isMultiVectorCorpus(corpus);
+		if (!own && !vectorsOnly) throw createError('BAD_ARGUMENT', { detail: `load a ${role} model in the model bar first` });
 		await this.removePanel(panel);
 
 		const counts = { read: 0, written: 0 };
 		const store = this.options.store ? countingStore(this.options.store, counts) : undefined;
-		const keys = [own.key];
-		const encoders: NonNullable<NeuralDeps['encoders']> = { [role]: own.model.encoder };
+		const keys = own ? [own.key] : [];
+		const encoders: NonNullable<NeuralDeps['encoders']> = own ? { [role]: own.model.encoder } : {};
 		if (reranks && options.firstStage === 'dense') {
 			const dense = this.models.ofRole('bi-encoder', request.firstStageModel ?? this.models.latestKey('bi-encoder'));
 			if (dense && dense.model.encoder.kind === 'bi-encoder') {
@@ -152,10 +165,10 @@ export class NeuralHost implements EngineExtension {
 			},
 			onWarning: (message) => warnings.push(message)
 		};
-		const { choice } = own.model;
+		const choice = own?.model.choice;
 		const pipelineOptions = {
-			dtype: choice.dtype,
-			...(choice.revision ? { revision: choice.revision } : {}),
+			...(choice ? { dtype: choice.dtype } : {}),
+			...(choice?.revision ? { revision: choice.revision } : {}),
 			...pipelineOptionsOf(kind, options),
 			// A BM25 first stage ranks as the BM25 panel does (same k1, b, stemming).
 			...(request.bm25 ? { k1: request.bm25.k1, b: request.bm25.b, stem: request.bm25.stem } : {})
@@ -180,6 +193,7 @@ export class NeuralHost implements EngineExtension {
 			docs: corpus.docs.length,
 			timings: [...pipeline.buildTimings],
 			kernel: pipeline.kernel,
+			...(pipeline.index ? { index: pipeline.index } : {}),
 			warnings
 		};
 	}

@@ -9,6 +9,9 @@ import { documentText, type NeuralContext, type NeuralDeps } from '../../engine/
 import { createCrossPipeline } from '../../engine/pipelines/rerank';
 import { createDensePipeline } from '../../engine/pipelines/dense';
 import { createColbertPipeline, createColbertRerankPipeline, type ColbertPipeline } from '../../engine/pipelines/late-interaction';
+import { createMuveraPipeline, createPlaidPipeline, type CandidatePipeline } from '../../engine/pipelines/candidate-stages';
+import { explainMaxSim } from '../../engine/explain/maxsim-matrix';
+import type { IndexStats } from '../../engine/eval/cost';
 import type { Corpus, SearchResult, StageTiming } from '../../engine/types';
 import { createError } from '../../engine/errors';
 import { KINDS, type PanelKind, type PanelOptions } from '../../engine/panels';
@@ -34,7 +37,19 @@ export interface PanelPipeline {
 	/** The view of one (query, document) score. */
 	explain(query: string, docId: string, ctx: ExplainContext): Promise<NeuralExplanationView>;
 	readonly buildTimings: readonly StageTiming[];
+	/** ColBERT panels: what the index costs (the engine's stats) and the fp32 bytes of the same unpooled vectors. */
+	readonly index?: PanelIndex;
 	dispose(): Promise<void>;
+}
+
+/** A ColBERT panel's index: the pipeline's `IndexStats` plus what fp32 exhaustive would store for the same vectors. */
+export type PanelIndex = IndexStats & { fp32Bytes: number; dim: number };
+
+/** `IndexStats` of a pipeline with the fp32 size of its unpooled vectors (a vectors folder knows them; else the stored count). */
+function panelIndex(stats: IndexStats, source: { dim: number; collection?: { totalVectors: number } }): PanelIndex {
+	const { documents, vectors, bytes, bytesPerDocument, format, buildMs } = stats;
+	const unpooled = source.collection?.totalVectors ?? vectors;
+	return { documents, vectors, bytes, bytesPerDocument, format, buildMs, dim: source.dim, fp32Bytes: unpooled * source.dim * 4 };
 }
 
 /** What ranks in a reranking panel, before the reranker's own part. @example reranking({ ...defaultOptions() }) // 'bm25 top 100' */
@@ -55,6 +70,7 @@ function colbertPanel(pipeline: ColbertPipeline, corpus: Corpus, label: (reason:
 			return label(pipeline.kernel.reason);
 		},
 		buildTimings: pipeline.buildTimings ?? [],
+		index: panelIndex(pipeline.indexStats, pipeline.source),
 		async search(query, k) {
 			const result = await pipeline.search(query, k);
 			return { ...result, kernel: label((result.kernel ?? pipeline.kernel).reason) };
@@ -62,6 +78,26 @@ function colbertPanel(pipeline: ColbertPipeline, corpus: Corpus, label: (reason:
 		async explain(query, docId) {
 			const text = docText(corpus, docId);
 			return colbertView(await pipeline.explain(query, docId), text);
+		},
+		dispose: async () => pipeline.dispose?.()
+	};
+}
+
+/** A ColBERT panel with a candidate stage (MUVERA or PLAID): explanations are MaxSim on the source's fp32 (pooled) vectors. */
+function candidatePanel(pipeline: CandidatePipeline, corpus: Corpus, kernel: string): PanelPipeline {
+	const { source } = pipeline;
+	return {
+		kernel,
+		buildTimings: pipeline.buildTimings ?? [],
+		index: panelIndex(pipeline.indexStats, source),
+		async search(query, k) {
+			const r = await pipeline.search(query, k);
+			return { hits: r.hits, timings: r.timings, kernel: `${kernel} (${r.candidates} candidates, ${r.touched} scored in full)` };
+		},
+		async explain(query, docId) {
+			const row = source.ids.indexOf(docId);
+			if (row < 0) throw createError('BAD_ARGUMENT', { detail: `unknown document id "${docId}"` });
+			return colbertView(explainMaxSim(await source.query(query), await source.document(row)), docText(corpus, docId));
 		},
 		dispose: async () => pipeline.dispose?.()
 	};
@@ -103,6 +139,9 @@ export async function buildPanelPipeline(kind: PanelKind, options: PanelOptions,
 			};
 		}
 		case 'colbert':
+			// The Candidates option swaps exhaustive MaxSim for a candidate stage (engine/pipelines/candidate-stages.ts).
+			if (options.candidates === 'muvera') return candidatePanel(await createMuveraPipeline(ctx, deps), corpus, `MUVERA top ${options.muveraDepth} → MaxSim`);
+			if (options.candidates === 'plaid') return candidatePanel(await createPlaidPipeline(ctx, deps), corpus, `PLAID (nprobe ${options.nprobe}, ndocs ${options.ndocs}, ${options.plaidBits}-bit residuals)`);
 			return colbertPanel(await createColbertPipeline(ctx, deps), corpus, (reason) => reason);
 		case 'colbert-rerank':
 			return colbertPanel(await createColbertRerankPipeline(ctx, deps), corpus, (reason) => `${reranking(options)} → ${reason}`);

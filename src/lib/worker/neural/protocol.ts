@@ -8,6 +8,7 @@ import type { MaxSimExplanation } from '../../engine/explain/maxsim-matrix';
 import type { OcclusionExplanation } from '../../engine/explain/occlusion';
 import type { PooledContributions } from '../../engine/explain/pooled-contributions';
 import type { PanelOptions } from '../../engine/panels';
+import type { IndexStats } from '../../engine/eval/cost';
 import type { ModelRole } from '../../engine/pipelines/registry';
 import type { Bm25Config, PanelId } from '../protocol';
 
@@ -83,6 +84,8 @@ export interface PreparedStats {
 	/** What ranks in this panel (kernel and why, or the index). */
 	kernel: string;
 	warnings: string[];
+	/** ColBERT panels: the index's cost (the engine's `IndexStats`) and the fp32 bytes of the same unpooled vectors. */
+	index?: IndexStats & { fp32Bytes: number; dim: number };
 }
 
 /** Spans of the document text, for `viz/shaded-text`. */
