@@ -68,7 +68,8 @@ export class ModelsState {
 		this.pg = pg;
 		this.#setSearch = setSearch;
 		// Panels of one model share the exact reference their drift is measured against.
-		pg.modelOf = (id) => this.modelKeyOf(id);
+		// On a vectors folder without a ColBERT model every ColBERT panel ranks the folder's vectors: one model.
+		pg.modelOf = (id) => (this.vectorsOnly(id) ? 'vectors folder' : this.modelKeyOf(id));
 		pg.subscribe((event) => (event.type === 'corpus-loaded' ? this.#corpusChanged() : this.#bm25Changed()));
 		pg.client.onRestart(() => void this.#workerRestarted());
 	}

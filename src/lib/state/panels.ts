@@ -28,8 +28,8 @@ export function shortModelName(spec: string): string {
 }
 
 /**
- * The title of every added panel, each distinct from every other panel's: `Kind (model)`, then
- * `Kind (model, <options that differ from the defaults>)`, then `Kind (model, dtype)`, then `Kind (model) #tag`;
+ * The title of every added panel, each distinct from every other panel's: `Kind (model, <options that
+ * differ from the defaults>)` when some do, else `Kind (model)`, then `Kind (model, dtype)`, then `Kind (model) #tag`;
  * earlier panels keep the shorter titles. Default panels are titled after their kind.
  * @example panelTitles([{ id: 'bi-encoder@2', kind: 'bi-encoder', model }], {})['bi-encoder@2'] // 'Bi-encoder (tiny-bi-encoder-cls)'
  */
@@ -42,7 +42,9 @@ export function panelTitles(added: readonly PanelInstance[], options: Partial<Re
 		const tag = p.id.slice(p.id.indexOf('@') + 1);
 		const own = options[p.id];
 		const differs = own ? optionsDiffer(p.kind, own) : [];
-		const candidates = [`${base} (${name})`, ...(differs.length ? [`${base} (${name}, ${differs.join(', ')})`] : []), `${base} (${name}, ${p.model.dtype})`, `${base} (${name}) #${tag}`];
+		// Options that differ come first: "ColBERT (model, storage binary, rescore 100)" says what the panel is.
+		const withOptions = differs.length ? [`${base} (${name}, ${differs.join(', ')})`] : [];
+		const candidates = [...withOptions, `${base} (${name})`, `${base} (${name}, ${p.model.dtype})`, `${base} (${name}) #${tag}`];
 		const title = candidates.find((t) => !taken.has(t)) ?? candidates[candidates.length - 1];
 		titles[p.id] = title;
 		taken.add(title);

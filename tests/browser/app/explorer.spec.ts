@@ -1,0 +1,143 @@
+/**
+ * The cost–quality explorer in Chromium on the built app, on the shipped synthetic pages (a vectors
+ * folder: ColBERT panels rank it without a model): the query picker, the panel options changing the
+ * panel and the link, the cost line and the diff vs exact equal to the engine's numbers in Node, the
+ * patch heatmap with keyboard access, the Quality vs cost chart and table against the metrics, and
+ * bad vectors folders refused with the previous corpus kept.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { loadMultiVectorFolderFromDisk } from '../../../src/lib/engine/corpus/node-multivector-folder';
+import { rankingDrift } from '../../../src/lib/engine/eval/drift';
+import { createColbertPipeline } from '../../../src/lib/engine/pipelines/late-interaction';
+import { openPlayground, screenshot } from './helpers';
+
+test.use({ viewport: { width: 1440, height: 1100 } });
+
+const FOLDER = join(process.cwd(), 'static', 'collections', 'synthetic-pages');
+const QUERY = 'q4';
+
+function folderFiles(dir = FOLDER): Map<string, Buffer> {
+	const out = new Map<string, Buffer>();
+	for (const name of readdirSync(dir)) {
+		const path = join(dir, name);
+		if (statSync(path).isDirectory()) for (const [k, v] of folderFiles(path)) out.set(k, v);
+		else out.set(relative(FOLDER, path).split('\\').join('/'), readFileSync(path));
+	}
+	return out;
+}
+
+async function openSyntheticPages(page: Page): Promise<void> {
+	await openPlayground(page);
+	await page.getByRole('button', { name: 'Synthetic pages (synthetic)' }).click();
+	await expect(page.getByTestId('vectors-note')).toContainText('Synthetic collection');
+	await page.getByLabel('Query from the collection').selectOption(QUERY);
+}
+
+const panel = (page: Page, id: string) => page.locator(`section[data-panel="${id}"]`);
+
+test('synthetic pages: options change the panel and the link; cost line and diff equal the engine in Node; patch heatmap by keyboard; chart and table agree with the metrics', async ({ page }) => {
+	await openSyntheticPages(page);
+	const exact = panel(page, 'colbert');
+	await expect(exact).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });
+	await expect(exact.locator('img.thumb').first()).toBeVisible();
+	const exactCost = exact.getByTestId('cost-line');
+	await expect(exactCost).toHaveAttribute('data-bytes', String(576 * 32 * 4));
+	await expect(exactCost).toContainText('exact reference');
+
+	// A second ColBERT panel of the same vectors, binary storage: its cost line and drift against the exact panel.
+	const add = page.getByRole('form', { name: 'Add panel' });
+	await add.getByLabel('New panel kind').selectOption('colbert');
+	await add.getByRole('button', { name: 'Add' }).click();
+	const binary = panel(page, 'colbert@2');
+	await expect(binary).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });
+	const hashBefore = await page.evaluate(() => location.hash);
+	await binary.getByLabel(/ Storage$/).selectOption('binary');
+	const cost = binary.getByTestId('cost-line');
+	await expect(cost).toHaveAttribute('data-bytes', String(576 * 4), { timeout: 30_000 });
+	await expect(cost).toHaveAttribute('data-overlap', /\d/);
+	await expect(binary.locator('h2')).toContainText('storage binary');
+	await expect.poll(() => page.evaluate(() => location.hash)).not.toBe(hashBefore);
+	await binary.getByLabel(/ Rescore depth$/).selectOption('20');
+	await expect(binary.locator('h2')).toContainText('rescore 20');
+
+	// The engine in Node on the same folder and query.
+	const c = await loadMultiVectorFolderFromDisk(FOLDER);
+	const q = c.corpus.queries.find((x) => x.id === QUERY)!.text;
+	const run = async (options: Record<string, unknown>) => (await (await createColbertPipeline({ corpus: c.corpus, options: { maxsimBackend: 'js', ...options } })).search(q, 10)).hits;
+	const expected = rankingDrift(await run({ storage: 'binary', rescore: 20 }), await run({}), 10);
+	await expect(cost).toHaveAttribute('data-bytes-per-doc', String(12 * 4));
+	await expect.poll(async () => Number(await cost.getAttribute('data-overlap'))).toBeCloseTo(expected.overlap, 9);
+	expect(Number(await cost.getAttribute('data-mean-drift'))).toBeCloseTo(expected.meanDrift, 4);
+	expect(Number(await cost.getAttribute('data-max-drift'))).toBeCloseTo(expected.maxDrift, 4);
+	expect(Number(await cost.getAttribute('data-factor'))).toBeCloseTo(1 / 32, 9);
+
+	// Options live in the link: a reload restores the panel with its storage and rescore depth.
+	await page.reload();
+	await expect(panel(page, 'colbert@2').getByLabel(/ Storage$/)).toHaveValue('binary');
+	await page.getByRole('button', { name: 'Synthetic pages (synthetic)' }).click();
+	await page.getByLabel('Query from the collection').selectOption(QUERY);
+	await expect(panel(page, 'colbert@2')).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });
+
+	// The patch heatmap of the exact panel's best page, by keyboard.
+	await panel(page, 'colbert').locator('button.hit').first().click();
+	const heatmap = page.getByRole('group', { name: 'Patch heatmap' });
+	await expect(heatmap).toBeVisible({ timeout: 30_000 });
+	const grid = heatmap.getByRole('grid', { name: 'Page patches' });
+	await grid.focus();
+	await page.keyboard.press('Home');
+	await page.keyboard.press('ArrowRight');
+	await expect(heatmap.locator('.latelab-patch-live')).toContainText('patch row 1, col 2');
+	await page.keyboard.press('PageUp');
+	await expect(heatmap.locator('.latelab-patch-live')).toContainText('× patch row 1, col 2');
+	await expect(heatmap.getByRole('radio').first()).toHaveAttribute('role', 'radio');
+	await screenshot(page, 'explorer-patch-heatmap');
+
+	// Evaluation: the chart's points and the table agree with the metrics table.
+	const ev = page.getByRole('region', { name: 'Evaluation' });
+	await ev.getByRole('button', { name: 'Evaluate' }).click();
+	const table = ev.getByTestId('quality-cost-table');
+	await expect(table).toBeVisible({ timeout: 120_000 });
+	const chart = ev.getByRole('group', { name: 'Quality vs cost' });
+	await expect(chart.locator('g.point')).toHaveCount(await table.locator('tbody tr').count());
+	for (const id of ['colbert', 'colbert@2']) {
+		const row = table.locator(`tr[data-panel="${id}"]`);
+		const metric = await ev.getByTestId('eval-metrics').locator(`tr[data-panel="${id}"] td[data-metric="ndcg@10"]`).textContent();
+		expect(Number(await row.getAttribute('data-quality')).toFixed(3)).toBe(metric!.trim());
+		await expect(chart.locator(`g.point[data-id="${id}"]`)).toHaveAttribute('aria-label', new RegExp(`nDCG@10 ${metric!.trim()}`));
+	}
+	await expect(table.locator('tr[data-panel="colbert@2"]')).toHaveAttribute('data-bytes', String(576 * 4));
+	await screenshot(page, 'explorer-quality-cost');
+});
+
+test('bad vectors folders get a clear message and the previous corpus stays loaded', async ({ page }) => {
+	await openSyntheticPages(page);
+	await expect(panel(page, 'colbert')).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });
+	const corpus = page.getByRole('region', { name: 'Corpus' });
+	const input = page.getByLabel('Vectors folder files');
+	const upload = async (edit: (files: Map<string, Buffer>) => void) => {
+		const files = folderFiles();
+		edit(files);
+		await input.setInputFiles([...files].map(([name, buffer]) => ({ name: name.split('/').pop()!, mimeType: 'application/octet-stream', buffer })));
+	};
+	const cases: [string, (f: Map<string, Buffer>) => void, RegExp][] = [
+		['no manifest', (f) => f.delete('manifest.json'), /manifest\.json/],
+		['dims disagree', (f) => f.set('manifest.json', Buffer.from(f.get('manifest.json')!.toString().replace('"dim": 32', '"dim": 16'))), /dimension mismatch/],
+		['grid mismatch', (f) => f.set('documents.jsonl', Buffer.from(f.get('documents.jsonl')!.toString().replace('"grid":[4,3]', '"grid":[3,3]'))), /grid 3x3/],
+		['missing image', (f) => f.delete('images/page-05.svg'), /page-05\.svg/],
+		['NaN', (f) => {
+			const st = Buffer.from(f.get('documents.safetensors')!);
+			st.writeFloatLE(NaN, 8 + Number(st.readBigUInt64LE(0)) + 4 * 7);
+			f.set('documents.safetensors', st);
+		}, /NaN|non-finite/]
+	];
+	for (const [name, edit, message] of cases) {
+		await upload(edit);
+		await expect(corpus.getByText('Could not load the corpus.'), name).toBeVisible();
+		await expect(corpus, name).toContainText(message);
+		// The synthetic pages are still loaded: the picker still offers their queries and ColBERT still ranks.
+		await page.getByLabel('Query from the collection').selectOption('q2');
+		await expect(panel(page, 'colbert').locator('button.hit').first(), name).toBeVisible();
+	}
+});
