@@ -75,6 +75,15 @@ describe('qualityCost', () => {
 		expect((doc.activeElement as Element).getAttribute('data-id')).toBe('colbert@1');
 	});
 
+	it('qualityCost(data) moves the label of a panel on the same point as the exact one down a line', () => {
+		const el = qualityCost([
+			{ id: 'b', label: 'two-stage', bytes: 4096, quality: 0.7, queryMs: 1 },
+			{ id: 'a', label: 'fp32', bytes: 4096, quality: 0.7, queryMs: 1, exact: true }
+		], { document: testDocument() });
+		const labelY = (id: string) => Number(el.querySelector(`g.point[data-id="${id}"] text.point-label`)!.getAttribute('y'));
+		expect(labelY('b') - labelY('a')).toBeCloseTo(11, 5);
+	});
+
 	it('qualityCost(data) sets panel labels as text, never markup', () => {
 		const el = qualityCost([{ id: 'x', label: '<img src=x onerror=alert(1)>', bytes: 100, quality: 0.5, queryMs: 1 }], { document: testDocument() });
 		expect(el.querySelector('img')).toBeNull();

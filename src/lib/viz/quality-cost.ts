@@ -131,7 +131,7 @@ export function qualityCost(data: readonly QualityCostDatum[], options: QualityC
 		.call(axisBottom(x).tickValues(byteTicks(x.domain() as [number, number])).tickFormat((v) => shortBytes(Number(v))))
 		.attr('aria-hidden', 'true');
 	s.append('g').attr('class', 'axis y').attr('transform', `translate(${MARGIN.left},0)`)
-		.call(axisLeft(y).ticks(5).tickFormat((v) => formatScore(Number(v), 2))).attr('aria-hidden', 'true');
+		.call(axisLeft(y).ticks(5).tickFormat(y.tickFormat(5))).attr('aria-hidden', 'true');
 	s.append('text').attr('class', 'axis-title').attr('x', (MARGIN.left + width - MARGIN.right) / 2).attr('y', height - 6)
 		.attr('text-anchor', 'middle').attr('font-size', 11).text('index size (log scale) · area = median query time');
 	s.append('text').attr('class', 'axis-title').attr('transform', `translate(12,${(MARGIN.top + height - MARGIN.bottom) / 2}) rotate(-90)`)
@@ -162,6 +162,26 @@ export function qualityCost(data: readonly QualityCostDatum[], options: QualityC
 	const hide = () => tooltip.attr('visibility', 'hidden');
 
 	const nodes: SVGGElement[] = [];
+	// Labels right of their point, or left of it in the right third; a label that would overlap an earlier
+	// one moves down a line (panels of the same cost and quality sit on one point).
+	const placed: { x0: number; x1: number; y: number }[] = [];
+	const labelAt = (d: QualityCostDatum, text: string): { x: number; y: number; anchor: 'start' | 'end' } => {
+		const px = x(d.bytes);
+		const gap = radius(d) + (d.exact ? 7 : 3);
+		const w = text.length * 5.6;
+		const left = px > MARGIN.left + ((width - MARGIN.left - MARGIN.right) * 2) / 3;
+		const x0 = left ? px - gap - w : px + gap;
+		let ly = y(d.quality) - 3;
+		while (placed.some((p) => Math.abs(p.y - ly) < 11 && p.x0 < x0 + w && x0 < p.x1)) ly += 11;
+		placed.push({ x0, x1: x0 + w, y: ly });
+		return { x: left ? px - gap : px + gap, y: ly, anchor: left ? 'end' : 'start' };
+	};
+	// The exact panel's label is placed first, so it stays beside its ring.
+	const labels = new Map<QualityCostDatum, { text: string; at: ReturnType<typeof labelAt> }>();
+	for (const d of [...points].sort((a, b) => Number(!!b.exact) - Number(!!a.exact))) {
+		const text = d.exact ? `${d.label} (exact)` : d.label;
+		labels.set(d, { text, at: labelAt(d, text) });
+	}
 	for (const d of order) {
 		const cx = round(x(d.bytes));
 		const cy = round(y(d.quality));
@@ -175,8 +195,9 @@ export function qualityCost(data: readonly QualityCostDatum[], options: QualityC
 			g.append('circle').attr('class', 'exact-ring').attr('cx', cx).attr('cy', cy).attr('r', round(radius(d) + 4))
 				.attr('fill', 'none').attr('stroke', ACCENT_NEGATIVE).attr('stroke-width', 2);
 		}
-		g.append('text').attr('class', 'point-label').attr('x', round(cx + radius(d) + (d.exact ? 7 : 3))).attr('y', round(cy - 3))
-			.attr('font-size', 10).text(d.exact ? `${d.label} (exact)` : d.label);
+		const { text, at } = labels.get(d)!;
+		g.append('text').attr('class', 'point-label').attr('x', round(at.x)).attr('y', round(at.y))
+			.attr('text-anchor', at.anchor).attr('font-size', 10).text(text);
 		g.append('title').text(describePoint(d, exact, metric));
 		g.on('mouseenter', () => show(d)).on('focus', () => show(d)).on('mouseleave', hide).on('blur', hide);
 		nodes.push(g.node() as SVGGElement);
