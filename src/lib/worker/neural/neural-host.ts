@@ -10,6 +10,7 @@ import { createError } from '../../engine/errors';
 import { kindOf, panelKind, pipelineOptionsOf } from '../../engine/panels';
 import type { NeuralDeps } from '../../engine/pipelines/neural-context';
 import type { ModelRole } from '../../engine/pipelines/registry';
+import { IndexedDbFp32Store, type Fp32VectorStore } from '../../engine/store/fp32-vector-store';
 import type { EncodedCorpusStore } from '../../engine/store/store';
 import type { Corpus } from '../../engine/types';
 import type { EngineCore, EngineExtension, Handlers, PanelRunner, RequestContext } from '../engine-core';
@@ -37,6 +38,12 @@ export interface NeuralHostOptions {
 	configureHub?: (hub: HubSettings) => void;
 	/** Loads an encoder (tests may swap it). */
 	load?: EncoderLoader;
+	/**
+	 * Where a rescoring ColBERT panel (`storage` compressed, `rescore > 0`) keeps its exact fp32 vectors.
+	 * Default: IndexedDB (`latelab-fp32`) when the host has it, so the worker's memory holds only the
+	 * compressed copy it scores (issue 12); without IndexedDB the pipeline keeps them in memory.
+	 */
+	fp32Store?: () => Fp32VectorStore;
 }
 
 type Request<T extends NeuralRequest['type']> = Extract<NeuralRequest, { type: T }>;
@@ -157,9 +164,11 @@ export class NeuralHost implements EngineExtension {
 			}
 		}
 		const warnings: string[] = [];
+		const fp32Store = this.options.fp32Store ?? (globalThis.indexedDB ? () => new IndexedDbFp32Store() : undefined);
 		const deps: NeuralDeps = {
 			encoders,
 			...(store ? { store } : {}),
+			...(fp32Store ? { fp32Store } : {}),
 			load: async (r: ModelRole) => {
 				throw createError('BAD_ARGUMENT', { detail: `the ${panel} panel's first stage needs a ${r} model: load one in the model bar, or choose BM25 as the first stage` });
 			},
