@@ -102,7 +102,9 @@ export async function scoreCommand(args: string[], io: CliIo): Promise<number> {
 	const { loadEncoder } = await import('../../lib/engine/encoders/load-encoder');
 	const encoder = await loadEncoder(role, ref, {
 		onProgress: (p) => {
-			if (p.totalBytes) ctx.progress.update({ stage: 'download', done: p.totalLoaded ?? 0, total: p.totalBytes, unit: 'bytes' });
+			// A local folder is read, not downloaded: its file progress is no 'download' (on a busy machine the
+			// read passes the 1 s quiet threshold and would print a download line on stderr).
+			if (p.totalBytes && !ref.localDir) ctx.progress.update({ stage: 'download', done: p.totalLoaded ?? 0, total: p.totalBytes, unit: 'bytes' });
 		}
 	});
 	ctx.progress.finish();
