@@ -6,8 +6,8 @@
 import { createError } from '../errors';
 import type { TokenMatrix } from '../types';
 import type { MaxSimScorer, ScoredIndex } from './maxsim';
-import { topKOf } from './top-k';
-import { checkDim, checkK, checkMatrix, checkSubset } from './validate';
+import { scoreEach, topKByScore } from './scorer-plumbing';
+import { checkDim, checkMatrix } from './validate';
 
 /**
  * MaxSim over documents kept in one Float32Array (`offsets[i]` = first value of doc i).
@@ -55,17 +55,11 @@ export class JsMaxSimScorer implements MaxSimScorer {
 
 	async score(query: TokenMatrix, subset?: ArrayLike<number>): Promise<Float32Array> {
 		this.assertLive();
-		checkMatrix(query, this.dim, 'query');
-		if (subset) checkSubset(subset, this.size);
-		const count = subset ? subset.length : this.size;
-		const out = new Float32Array(count);
-		for (let i = 0; i < count; i++) out[i] = this.scoreOne(query, subset ? subset[i] : i);
-		return out;
+		return scoreEach(query, this.dim, this.size, subset, (index) => this.scoreOne(query, index));
 	}
 
 	async topK(query: TokenMatrix, k: number, subset?: ArrayLike<number>): Promise<ScoredIndex[]> {
-		checkK(k);
-		return topKOf(await this.score(query, subset), k, subset);
+		return topKByScore(this, query, k, subset);
 	}
 
 	async dispose(): Promise<void> {

@@ -9,9 +9,9 @@ import { encodeInt8, maxSimInt8, type Int8Matrix } from '../compress/codecs-int8
 import { createError } from '../errors';
 import type { TokenMatrix } from '../types';
 import type { ScoredIndex } from './maxsim';
+import { scoreEach, topKByScore } from './scorer-plumbing';
 import type { KernelStorageFormat, StorageScorer } from './storage-wasm';
-import { topKOf } from './top-k';
-import { checkDim, checkK, checkMatrix, checkSubset } from './validate';
+import { checkDim, checkMatrix } from './validate';
 
 /**
  * @example
@@ -64,21 +64,18 @@ export class JsStorageScorer implements StorageScorer {
 
 	async score(query: TokenMatrix, subset?: ArrayLike<number>): Promise<Float32Array> {
 		this.assertLive();
-		checkMatrix(query, this.dim, 'query');
-		if (subset) checkSubset(subset, this.size);
-		const count = subset ? subset.length : this.size;
-		const out = new Float32Array(count);
-		const binaryQuery = this.format === 'binary' ? encodeBinary(query) : undefined;
-		for (let i = 0; i < count; i++) {
-			const doc = this.docs[subset ? subset[i] : i];
-			out[i] = binaryQuery ? maxSimBinary(binaryQuery, doc as BinaryMatrix) : maxSimInt8(query, doc as Int8Matrix);
-		}
-		return out;
+		// The query is encoded once, on the first document (after scoreEach has checked it).
+		let binaryQuery: BinaryMatrix | undefined;
+		return scoreEach(query, this.dim, this.size, subset, (index) => {
+			const doc = this.docs[index];
+			if (this.format === 'int8') return maxSimInt8(query, doc as Int8Matrix);
+			binaryQuery ??= encodeBinary(query);
+			return maxSimBinary(binaryQuery, doc as BinaryMatrix);
+		});
 	}
 
 	async topK(query: TokenMatrix, k: number, subset?: ArrayLike<number>): Promise<ScoredIndex[]> {
-		checkK(k);
-		return topKOf(await this.score(query, subset), k, subset);
+		return topKByScore(this, query, k, subset);
 	}
 
 	async dispose(): Promise<void> {

@@ -10,15 +10,15 @@ import { encodeInt8 } from '../compress/codecs-int8';
 import { createError } from '../errors';
 import type { TokenMatrix } from '../types';
 import { STORAGE_KERNEL_BASE64 } from './generated/storage-kernels';
-import { align16, KernelMemory } from './kernel-memory';
+import { align16, type KernelMemory } from './kernel-memory';
 import { instantiateKernel } from './kernel-module';
 import type { MaxSimScorer, ScoredIndex } from './maxsim';
 import { docShape, paddedDim } from './pack';
+import { CallQueue, EntryTable, runRanges, splitByWork, stageCall, startKernel, topKByScore } from './scorer-plumbing';
 import { binaryBytes, INT8_BLOCK_PANELS, INT8_ROWS, int8DocBytes, int8QueryScale, packDocBinary, packDocInt8, packQueryBinary, packQueryInt8Rows } from './storage-pack';
-import { startKernelThreads, type KernelThread } from './thread-pool';
-import { topKOf } from './top-k';
-import { checkDim, checkK, checkMatrix, checkSubset } from './validate';
-import { MAX_THREADS, prepareStorageWarmUp, storageWarmUpArgs, WARM_UP_BYTES } from './warm-up';
+import type { KernelThread } from './thread-pool';
+import { checkDim, checkMatrix, checkSubset } from './validate';
+import { prepareStorageWarmUp, storageWarmUpArgs, WARM_UP_BYTES } from './warm-up';
 
 /** The compressed formats with a kernel. */
 export type KernelStorageFormat = 'int8' | 'binary';
@@ -47,7 +47,6 @@ interface StorageKernel {
 /** Binary distances are u16 lanes in the kernel. */
 export const MAX_BINARY_KERNEL_DIM = 65535;
 const MIN_PARALLEL_WORK = 4_000_000;
-const ENTRY_BYTES = 16;
 const compiled = new Map<boolean, Promise<WebAssembly.Module>>();
 
 function decodeBase64(text: string) {
@@ -83,12 +82,11 @@ export class WasmStorageScorer implements StorageScorer {
 	readonly dim: number;
 	private readonly minParallelWork: number;
 	/** Per doc: binary i32 offset, i32 rows; int8 i32 codes offset, i32 scales offset, i32 shape. */
-	private table = new ArrayBuffer(64 * ENTRY_BYTES);
+	private readonly table = new EntryTable();
 	private work: number[] = [];
 	private arenaEnd = WARM_UP_BYTES;
 	private count = 0;
-	private queue: Promise<unknown> = Promise.resolve();
-	private disposed = false;
+	private readonly calls = new CallQueue('WASM storage scorer');
 
 	private constructor(
 		options: WasmStorageScorerOptions,
@@ -110,17 +108,15 @@ export class WasmStorageScorer implements StorageScorer {
 		if (options.format === 'binary' && options.dim > MAX_BINARY_KERNEL_DIM) {
 			throw createError('BACKEND_UNAVAILABLE', { backend: 'wasm', detail: `binary kernel supports dims up to ${MAX_BINARY_KERNEL_DIM}, got ${options.dim}` });
 		}
-		const threads = Math.min(MAX_THREADS, Math.max(1, Math.floor(options.threads ?? 1)));
-		const shared = threads > 1;
-		const module = await storageKernelModule(shared);
-		const memory = new KernelMemory(shared);
-		const kernel = (await instantiateKernel(module, memory.memory)) as unknown as StorageKernel;
-		prepareStorageWarmUp(memory.memory);
-		const warm = storageWarmUpArgs(0);
-		for (let i = 0; i < warm.calls; i++) {
-			for (const [fn, args] of warm.runs) (kernel as unknown as Record<string, (...a: number[]) => void>)[fn](...args);
-		}
-		const workers = shared ? await startKernelThreads(threads - 1, module, memory.memory, storageWarmUpArgs) : [];
+		const instantiate = async (module: WebAssembly.Module, memory: WebAssembly.Memory) => (await instantiateKernel(module, memory)) as unknown as StorageKernel;
+		const warmUp = (kernel: StorageKernel, memory: WebAssembly.Memory) => {
+			prepareStorageWarmUp(memory);
+			const warm = storageWarmUpArgs(0);
+			for (let i = 0; i < warm.calls; i++) {
+				for (const [fn, args] of warm.runs) (kernel as unknown as Record<string, (...a: number[]) => void>)[fn](...args);
+			}
+		};
+		const { memory, kernel, workers } = await startKernel(options.threads, storageKernelModule, instantiate, warmUp, storageWarmUpArgs);
 		return new WasmStorageScorer(options, memory, kernel, workers);
 	}
 
@@ -138,10 +134,10 @@ export class WasmStorageScorer implements StorageScorer {
 
 	async add(docs: TokenMatrix[]): Promise<void> {
 		docs.forEach((doc, i) => checkMatrix(doc, this.dim, `document ${this.count + i}`));
-		return this.exclusive(async () => {
-			this.growTable(this.count + docs.length);
+		return this.calls.run(async () => {
+			this.table.grow(this.count + docs.length);
 			for (const doc of docs) {
-				const entry = new Int32Array(this.table, this.count * ENTRY_BYTES, 4);
+				const entry = this.table.entry(this.count);
 				if (this.format === 'binary') {
 					const at = this.arenaEnd;
 					const end = at + doc.rows * binaryBytes(this.dim);
@@ -172,42 +168,23 @@ export class WasmStorageScorer implements StorageScorer {
 
 	async score(query: TokenMatrix, subset?: ArrayLike<number>): Promise<Float32Array> {
 		this.checkQuery(query, subset);
-		return this.exclusive(() => this.run(query, subset));
+		return this.calls.run(() => this.run(query, subset));
 	}
 
 	async topK(query: TokenMatrix, k: number, subset?: ArrayLike<number>): Promise<ScoredIndex[]> {
-		checkK(k);
-		return topKOf(await this.score(query, subset), k, subset);
+		return topKByScore(this, query, k, subset);
 	}
 
 	dispose(): Promise<void> {
-		return this.exclusive(async () => {
-			this.disposed = true;
+		return this.calls.close(() => {
 			for (const worker of this.workers) worker.terminate();
 		});
 	}
 
 	private checkQuery(query: TokenMatrix, subset?: ArrayLike<number>): void {
-		if (this.disposed) throw createError('BAD_ARGUMENT', { detail: 'WASM storage scorer used after dispose()' });
+		this.calls.assertLive();
 		checkMatrix(query, this.dim, 'query');
 		if (subset) checkSubset(subset, this.count);
-	}
-
-	/** Runs calls one at a time: `add` and scoring share the scratch area after the docs. */
-	private exclusive<T>(task: () => Promise<T>): Promise<T> {
-		const result = this.queue.then(() => {
-			if (this.disposed) throw createError('BAD_ARGUMENT', { detail: 'WASM storage scorer used after dispose()' });
-			return task();
-		});
-		this.queue = result.catch(() => undefined);
-		return result;
-	}
-
-	private growTable(docs: number): void {
-		if (docs * ENTRY_BYTES <= this.table.byteLength) return;
-		const grown = new ArrayBuffer(Math.max(docs * ENTRY_BYTES, this.table.byteLength * 2));
-		new Uint8Array(grown).set(new Uint8Array(this.table));
-		this.table = grown;
 	}
 
 	/** Copies table and packed query into scratch; runs the kernel over ranges of equal work; reads the scores. */
@@ -218,47 +195,23 @@ export class WasmStorageScorer implements StorageScorer {
 		const values = query.data.subarray(0, query.rows * query.dim);
 		const qScale = this.format === 'int8' ? int8QueryScale(values, this.dim) : 1;
 		const packed = this.format === 'binary' ? packQueryBinary(encodeBinary(query)) : packQueryInt8Rows(query, qScale);
-		const tableAt = align16(this.arenaEnd);
-		const queryAt = align16(tableAt + n * ENTRY_BYTES);
-		const outAt = align16(queryAt + packed.byteLength);
-		const scratchAt = align16(outAt + n * 4); // int8: running maxima, 16 bytes per row of a group, per thread
-		this.memory.ensure(scratchAt + this.threads * INT8_ROWS * 16);
-		const bytes = this.memory.bytes();
-		const table = new Uint8Array(this.table);
-		if (!subset) bytes.set(table.subarray(0, n * ENTRY_BYTES), tableAt);
-		else for (let i = 0; i < n; i++) bytes.set(table.subarray(subset[i] * ENTRY_BYTES, (subset[i] + 1) * ENTRY_BYTES), tableAt + i * ENTRY_BYTES);
-		bytes.set(new Uint8Array(packed.buffer, packed.byteOffset, packed.byteLength), queryAt);
+		// Scratch (int8): running maxima, 16 bytes per row of a group, per thread.
+		const { tableAt, queryAt, outAt, scratchAt } = stageCall(this.memory, this.table, this.arenaEnd, n, subset, packed, this.threads, INT8_ROWS * 16);
 		const argsOf = (first: number, end: number, thread: number): number[] =>
 			this.format === 'binary'
 				? [queryAt, query.rows, binaryBytes(this.dim), this.dim, tableAt, first, end, outAt]
 				: [queryAt, Math.ceil(query.rows / INT8_ROWS), paddedDim(this.dim), tableAt, first, end, outAt, scratchAt + thread * INT8_ROWS * 16, 1 / qScale];
 		const fn = this.format === 'binary' ? 'score_binary' : 'score_int8';
-		const ranges = this.split(n, subset, query.rows);
-		const pending = ranges.slice(1).map(([first, end], i) => this.workers[i].run(fn, argsOf(first, end, i + 1)));
-		const own = argsOf(ranges[0][0], ranges[0][1], 0);
-		if (this.format === 'binary') this.kernel.score_binary(...(own as Parameters<StorageKernel['score_binary']>));
-		else this.kernel.score_int8(...(own as Parameters<StorageKernel['score_int8']>));
-		await Promise.all(pending);
+		await runRanges(this.split(n, subset, query.rows), this.workers, fn, argsOf, (own) => {
+			if (this.format === 'binary') this.kernel.score_binary(...(own as Parameters<StorageKernel['score_binary']>));
+			else this.kernel.score_int8(...(own as Parameters<StorageKernel['score_int8']>));
+		});
 		return this.memory.f32(outAt, n).slice();
 	}
 
 	/** Splits entries 0..n into contiguous ranges of about equal work (tokens x query rows), one per thread. */
 	private split(n: number, subset: ArrayLike<number> | undefined, queryRows: number): [number, number][] {
 		const workOf = (i: number) => this.work[subset ? subset[i] : i] + 1;
-		let total = 0;
-		for (let i = 0; i < n; i++) total += workOf(i);
-		const parts = total * queryRows * this.dim < this.minParallelWork ? 1 : Math.min(this.threads, n);
-		const ranges: [number, number][] = [];
-		let start = 0;
-		let acc = 0;
-		for (let i = 0; i < n && ranges.length < parts - 1; i++) {
-			acc += workOf(i);
-			if (acc >= (total * (ranges.length + 1)) / parts) {
-				ranges.push([start, i + 1]);
-				start = i + 1;
-			}
-		}
-		ranges.push([start, n]);
-		return ranges;
+		return splitByWork(n, workOf, (total) => (total * queryRows * this.dim < this.minParallelWork ? 1 : Math.min(this.threads, n)));
 	}
 }

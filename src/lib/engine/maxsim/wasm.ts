@@ -6,14 +6,15 @@
  */
 import { createError } from '../errors';
 import type { TokenMatrix } from '../types';
-import { align16, KernelMemory } from './kernel-memory';
+import { align16, type KernelMemory } from './kernel-memory';
 import { instantiateKernel, kernelModule, type KernelExports, type KernelFlavour, type KernelFunction } from './kernel-module';
 import type { MaxSimScorer, ScoredIndex } from './maxsim';
 import { BLOCK_PANELS, docShape, packDocF32, packDocI16, packQueryF32, packQueryI16, paddedDim, queryPairs, quantScale } from './pack';
-import { startKernelThreads, type KernelThread } from './thread-pool';
+import { CallQueue, EntryTable, runRanges, splitByWork, stageCall, startKernel } from './scorer-plumbing';
+import type { KernelThread } from './thread-pool';
 import { topKOf } from './top-k';
 import { checkDim, checkK, checkMatrix, checkSubset } from './validate';
-import { MAX_THREADS, prepareWarmUp, WARM_UP_BYTES, warmUpArgs } from './warm-up';
+import { prepareWarmUp, WARM_UP_BYTES, warmUpArgs } from './warm-up';
 
 export interface WasmScorerOptions {
 	dim: number;
@@ -31,7 +32,6 @@ export interface WasmScorerOptions {
 
 /** Below this many multiply-adds a call runs on the calling thread: messaging costs more. */
 const MIN_PARALLEL_MACS = 4_000_000;
-const ENTRY_BYTES = 16;
 
 /**
  * @example
@@ -47,12 +47,11 @@ export class WasmMaxSimScorer implements MaxSimScorer {
 	readonly rescoreDepth: number;
 	private readonly minParallelMacs: number;
 	/** Table entries of all docs: i32 f32Offset, i32 i16Offset, i32 nBlocks << 3 | tail, f32 1/scale. */
-	private table = new ArrayBuffer(64 * ENTRY_BYTES);
+	private readonly table = new EntryTable();
 	private work: number[] = [];
 	private arenaEnd = WARM_UP_BYTES;
 	private count = 0;
-	private queue: Promise<unknown> = Promise.resolve();
-	private disposed = false;
+	private readonly calls = new CallQueue('WASM MaxSim scorer');
 
 	private constructor(
 		options: WasmScorerOptions,
@@ -70,18 +69,15 @@ export class WasmMaxSimScorer implements MaxSimScorer {
 	/** Compiles and instantiates the kernel, starts `threads - 1` workers; rejects with BACKEND_UNAVAILABLE. */
 	static async create(options: WasmScorerOptions): Promise<WasmMaxSimScorer> {
 		checkDim(options.dim);
-		const threads = Math.min(MAX_THREADS, Math.max(1, Math.floor(options.threads ?? 1)));
-		const shared = threads > 1;
-		const module = await kernelModule(options.flavour ?? 'simd', shared);
-		const memory = new KernelMemory(shared);
-		const kernel = await instantiateKernel(module, memory.memory);
-		prepareWarmUp(memory.memory);
-		const warm = warmUpArgs(0);
-		for (let i = 0; i < warm.calls; i++) {
-			kernel.score_f32(...(warm.f32 as Parameters<KernelExports['score_f32']>));
-			kernel.score_i16(...(warm.i16 as Parameters<KernelExports['score_i16']>));
-		}
-		const workers = shared ? await startKernelThreads(threads - 1, module, memory.memory) : [];
+		const warmUp = (kernel: KernelExports, memory: WebAssembly.Memory) => {
+			prepareWarmUp(memory);
+			const warm = warmUpArgs(0);
+			for (let i = 0; i < warm.calls; i++) {
+				kernel.score_f32(...(warm.f32 as Parameters<KernelExports['score_f32']>));
+				kernel.score_i16(...(warm.i16 as Parameters<KernelExports['score_i16']>));
+			}
+		};
+		const { memory, kernel, workers } = await startKernel(options.threads, (shared) => kernelModule(options.flavour ?? 'simd', shared), instantiateKernel, warmUp, warmUpArgs);
 		return new WasmMaxSimScorer(options, memory, kernel, workers);
 	}
 
@@ -95,9 +91,9 @@ export class WasmMaxSimScorer implements MaxSimScorer {
 
 	async add(docs: TokenMatrix[]): Promise<void> {
 		docs.forEach((doc, i) => checkMatrix(doc, this.dim, `document ${this.count + i}`));
-		return this.exclusive(async () => {
+		return this.calls.run(async () => {
 			const dimP = paddedDim(this.dim);
-			this.growTable(this.count + docs.length);
+			this.table.grow(this.count + docs.length);
 			for (const doc of docs) {
 				const blockPanels = BLOCK_PANELS[this.flavour];
 				const { nBlocks, tail, panels } = docShape(doc.rows, blockPanels);
@@ -108,11 +104,11 @@ export class WasmMaxSimScorer implements MaxSimScorer {
 				if (panels > 0) packDocF32(doc, blockPanels, this.memory.f32(f32At, panels * 4 * dimP), 0);
 				const scale = this.quantized && panels > 0 ? quantScale(doc) : 1;
 				if (this.quantized && panels > 0) packDocI16(doc, blockPanels, scale, this.memory.i16(i16At, panels * 4 * dimP), 0);
-				const entry = new Int32Array(this.table, this.count * ENTRY_BYTES, 4);
+				const entry = this.table.entry(this.count);
 				entry[0] = f32At;
 				entry[1] = i16At;
 				entry[2] = (nBlocks << 3) | tail;
-				new Float32Array(this.table, this.count * ENTRY_BYTES + 12, 1)[0] = 1 / scale;
+				this.table.floatField(this.count)[0] = 1 / scale;
 				this.work.push(panels);
 				this.arenaEnd = end;
 				this.count++;
@@ -122,14 +118,14 @@ export class WasmMaxSimScorer implements MaxSimScorer {
 
 	async score(query: TokenMatrix, subset?: ArrayLike<number>): Promise<Float32Array> {
 		this.checkQuery(query, subset);
-		return this.exclusive(() => this.run('score_f32', query, subset));
+		return this.calls.run(() => this.run('score_f32', query, subset));
 	}
 
 	/** Approximate scores from the int16 screen (needs `quantized`), one per doc or per `subset` index. */
 	async screen(query: TokenMatrix, subset?: ArrayLike<number>): Promise<Float32Array> {
 		if (!this.quantized) throw createError('BAD_ARGUMENT', { detail: 'screen() needs a scorer created with quantized: true' });
 		this.checkQuery(query, subset);
-		return this.exclusive(() => this.run('score_i16', query, subset));
+		return this.calls.run(() => this.run('score_i16', query, subset));
 	}
 
 	async topK(query: TokenMatrix, k: number, subset?: ArrayLike<number>): Promise<ScoredIndex[]> {
@@ -144,33 +140,15 @@ export class WasmMaxSimScorer implements MaxSimScorer {
 	}
 
 	dispose(): Promise<void> {
-		return this.exclusive(async () => {
-			this.disposed = true;
+		return this.calls.close(() => {
 			for (const worker of this.workers) worker.terminate();
 		});
 	}
 
 	private checkQuery(query: TokenMatrix, subset?: ArrayLike<number>): void {
-		if (this.disposed) throw createError('BAD_ARGUMENT', { detail: 'WASM MaxSim scorer used after dispose()' });
+		this.calls.assertLive();
 		checkMatrix(query, this.dim, 'query');
 		if (subset) checkSubset(subset, this.count);
-	}
-
-	/** Runs calls one at a time: `add` and scoring share the scratch area after the docs. */
-	private exclusive<T>(task: () => Promise<T>): Promise<T> {
-		const result = this.queue.then(() => {
-			if (this.disposed) throw createError('BAD_ARGUMENT', { detail: 'WASM MaxSim scorer used after dispose()' });
-			return task();
-		});
-		this.queue = result.catch(() => undefined);
-		return result;
-	}
-
-	private growTable(docs: number): void {
-		if (docs * ENTRY_BYTES <= this.table.byteLength) return;
-		const grown = new ArrayBuffer(Math.max(docs * ENTRY_BYTES, this.table.byteLength * 2));
-		new Uint8Array(grown).set(new Uint8Array(this.table));
-		this.table = grown;
 	}
 
 	/** Copies table, query into scratch; runs the kernel over ranges of equal work; reads the scores. */
@@ -180,48 +158,24 @@ export class WasmMaxSimScorer implements MaxSimScorer {
 		if (query.rows === 0) return new Float32Array(n);
 		const qScale = fn === 'score_i16' ? quantScale(query) : 1;
 		const packed = fn === 'score_f32' ? packQueryF32(query) : packQueryI16(query, qScale);
-		const tableAt = align16(this.arenaEnd);
-		const queryAt = align16(tableAt + n * ENTRY_BYTES);
-		const outAt = align16(queryAt + packed.byteLength);
 		const nPairs = queryPairs(query.rows);
-		const scratchAt = align16(outAt + n * 4); // running maxima, nPairs * 32 bytes per thread
-		this.memory.ensure(scratchAt + this.threads * nPairs * 32);
-		const bytes = this.memory.bytes();
-		const table = new Uint8Array(this.table);
-		if (!subset) bytes.set(table.subarray(0, n * ENTRY_BYTES), tableAt);
-		else for (let i = 0; i < n; i++) bytes.set(table.subarray(subset[i] * ENTRY_BYTES, (subset[i] + 1) * ENTRY_BYTES), tableAt + i * ENTRY_BYTES);
-		bytes.set(new Uint8Array(packed.buffer, packed.byteOffset, packed.byteLength), queryAt);
+		// Scratch: running maxima, nPairs * 32 bytes per thread.
+		const { tableAt, queryAt, outAt, scratchAt } = stageCall(this.memory, this.table, this.arenaEnd, n, subset, packed, this.threads, nPairs * 32);
 		const dimP = paddedDim(this.dim);
-		const ranges = this.split(n, subset, query.rows);
-		const pending = ranges.slice(1).map(([first, end], i) => {
-			const args = [queryAt, nPairs, dimP, tableAt, first, end, outAt, scratchAt + (i + 1) * nPairs * 32];
-			return this.workers[i].run(fn, fn === 'score_i16' ? [...args, 1 / qScale] : args);
+		const argsOf = (first: number, end: number, thread: number): number[] => {
+			const args = [queryAt, nPairs, dimP, tableAt, first, end, outAt, scratchAt + thread * nPairs * 32];
+			return fn === 'score_i16' ? [...args, 1 / qScale] : args;
+		};
+		await runRanges(this.split(n, subset, query.rows), this.workers, fn, argsOf, (args) => {
+			if (fn === 'score_f32') this.kernel.score_f32(...(args as Parameters<KernelExports['score_f32']>));
+			else this.kernel.score_i16(...(args as Parameters<KernelExports['score_i16']>));
 		});
-		const [first, end] = ranges[0];
-		if (fn === 'score_f32') this.kernel.score_f32(queryAt, nPairs, dimP, tableAt, first, end, outAt, scratchAt);
-		else this.kernel.score_i16(queryAt, nPairs, dimP, tableAt, first, end, outAt, scratchAt, 1 / qScale);
-		await Promise.all(pending);
 		return this.memory.f32(outAt, n).slice();
 	}
 
 	/** Splits entries 0..n into contiguous ranges of about equal work, one per thread. */
 	private split(n: number, subset: ArrayLike<number> | undefined, queryRows: number): [number, number][] {
 		const workOf = (i: number) => this.work[subset ? subset[i] : i] + 1;
-		let total = 0;
-		for (let i = 0; i < n; i++) total += workOf(i);
-		const macs = total * 4 * queryRows * this.dim;
-		const parts = macs < this.minParallelMacs ? 1 : Math.min(this.threads, n);
-		const ranges: [number, number][] = [];
-		let start = 0;
-		let acc = 0;
-		for (let i = 0; i < n && ranges.length < parts - 1; i++) {
-			acc += workOf(i);
-			if (acc >= (total * (ranges.length + 1)) / parts) {
-				ranges.push([start, i + 1]);
-				start = i + 1;
-			}
-		}
-		ranges.push([start, n]);
-		return ranges;
+		return splitByWork(n, workOf, (total) => (total * 4 * queryRows * this.dim < this.minParallelMacs ? 1 : Math.min(this.threads, n)));
 	}
 }
