@@ -6,11 +6,12 @@
 import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseMaxSimCases, withinTolerance, type MaxSimCase } from '../../../kernels/cases/maxsim-cases';
+import { parseMaxSimCases } from '../../../kernels/cases/maxsim-cases';
 import { relaxedSimdSupported } from '../../../src/lib/engine/capabilities';
 import { JsMaxSimScorer } from '../../../src/lib/engine/maxsim/js';
 import type { MaxSimScorer } from '../../../src/lib/engine/maxsim/maxsim';
 import { WasmMaxSimScorer } from '../../../src/lib/engine/maxsim/wasm';
+import { expectCaseHolds } from '../../support/maxsim-conformance';
 
 // Node 20 keeps relaxed SIMD behind a V8 flag; it is process-wide and must be set before compiling.
 setFlagsFromString('--experimental-wasm-relaxed-simd');
@@ -38,14 +39,6 @@ async function open(make: (dim: number) => Promise<MaxSimScorer>, dim: number): 
 	return scorer;
 }
 
-function expectClose(actual: Float32Array, c: MaxSimCase, indices: number[]): void {
-	expect(actual.length).toBe(indices.length);
-	indices.forEach((doc, i) => {
-		const ok = withinTolerance(actual[i], c.expected![doc], c.magnitude![doc], relativeTolerance);
-		if (!ok) expect.fail(`doc ${doc}: got ${actual[i]}, reference ${c.expected![doc]} (magnitude ${c.magnitude![doc]})`);
-	});
-}
-
 it('relaxedSimdSupported() is true once the V8 flag is set (so the relaxed runs below are real)', () => {
 	expect(relaxedSimdSupported()).toBe(true);
 });
@@ -55,30 +48,7 @@ for (const backend of BACKENDS) {
 		for (const c of cases) {
 			it(`score(q), topK(q, k) on ${backend.name}: ${c.name}`, async () => {
 				const scorer = await open(backend.make, c.dim);
-				if (c.expectError) {
-					const run = async () => {
-						await scorer.add(c.docs);
-						await scorer.score(c.query);
-					};
-					await expect(run()).rejects.toMatchObject({ code: c.expectError });
-					return;
-				}
-				await scorer.add(c.docs);
-				expect(scorer.size).toBe(c.docs.length);
-				const all = c.docs.map((_, i) => i);
-				expectClose(await scorer.score(c.query), c, all);
-				if (c.subset) expectClose(await scorer.score(c.query, c.subset), c, c.subset);
-				if (c.topK) {
-					const pool = c.subset ?? all;
-					const top = await scorer.topK(c.query, c.topK.k, c.subset);
-					expect(top.length).toBe(Math.min(c.topK.k, pool.length));
-					if (c.topK.expected) expect(top.map((h) => h.index)).toEqual(c.topK.expected);
-					// Best first, and each hit is at least as good as any document left out (within tolerance).
-					for (let i = 1; i < top.length; i++) expect(top[i - 1].score).toBeGreaterThanOrEqual(top[i].score);
-					const worstKept = top.length ? c.expected![top[top.length - 1].index] : Infinity;
-					const left = pool.filter((d) => !top.some((h) => h.index === d));
-					for (const d of left) expect(c.expected![d]).toBeLessThanOrEqual(worstKept + relativeTolerance * c.magnitude![d]);
-				}
+				await expectCaseHolds(scorer, c, relativeTolerance);
 			});
 		}
 	});
