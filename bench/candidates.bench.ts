@@ -16,22 +16,14 @@
  * `--centroids` sets PLAID's k on the synthetic collections (0: ColBERTv2's 2^floor(log2(16 sqrt(vectors))));
  * SciFact always uses ColBERTv2's k.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { loadCorpusFromPath } from '../src/lib/engine/corpus/node-files';
-import { queryKeyFor } from '../src/lib/engine/corpus/multivector-folder';
-import { generateSyntheticCollection } from '../src/lib/engine/corpus/synthetic-multivector';
-import { evaluateRun, type Run } from '../src/lib/engine/eval/metrics';
+import { cpus, loadavg } from 'node:os';
+import { evaluateRun } from '../src/lib/engine/eval/metrics';
 import { createMuveraPipeline, createPlaidPipeline, type CandidateOverrides, type CandidatePipeline } from '../src/lib/engine/pipelines/candidate-stages';
 import { MultiVectorIndex } from '../src/lib/engine/index/multivector';
 import { openMultiVectorSource } from '../src/lib/engine/pipelines/multivector-source';
-import type { NeuralDeps } from '../src/lib/engine/pipelines/neural-context';
-import { NodeDiskStore } from '../src/lib/engine/store/node-disk-store';
-import type { Corpus, Qrels, TokenMatrix } from '../src/lib/engine/types';
-import { collectionDir } from '../tests/support/data';
+import type { Qrels, TokenMatrix } from '../src/lib/engine/types';
 import { benchArgs, round } from './bench-support';
-import { FIXTURE_MODELS, fixtureModelDir, generateFixtures } from './encoders-support';
+import { log, quantile, recallAgainst, scifactCollection, syntheticCollection, timeQueries, withStoreDir, type BenchCollection } from './collection-support';
 
 const args = process.argv.slice(2);
 const { json, flag } = benchArgs(args);
@@ -42,7 +34,6 @@ const nQueries = flag('--queries', 30);
 const centroidsFlag = flag('--centroids', 1024);
 const scifactQueries = flag('--scifact-queries', 100);
 const methods = args.includes('--methods') ? args[args.indexOf('--methods') + 1].split(',') : ['muvera', 'plaid'];
-const log = (m: string) => process.stderr.write(`${m}\n`);
 
 interface Row {
 	collection: string;
@@ -60,14 +51,8 @@ interface Row {
 	recall10VsExact: number;
 }
 
-const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
-
-interface Bench {
+interface Bench extends BenchCollection {
 	label: string;
-	corpus: Corpus;
-	deps: NeuralDeps;
-	options: Record<string, unknown>;
-	queries: { id: string; key: string }[];
 	centroids?: number;
 }
 
@@ -77,26 +62,15 @@ async function runCollection(b: Bench): Promise<Row[]> {
 	const n = b.corpus.docs.length;
 	const exactTop = new Map<string, string[]>();
 	const measure = async (method: string, build: { buildMs: number; bytes: number }, search: (q: TokenMatrix) => Promise<{ ids: string[]; candidates: number; touched: number }>, vectors: Map<string, TokenMatrix>) => {
-		await search(vectors.get(b.queries[0].id)!); // warm-up
-		const run: Run = new Map();
-		const times: number[] = [];
-		const cpu: number[] = [];
+		const { run, times, cpu, results } = await timeQueries(b.queries, vectors, search, (r) => r.ids);
 		let cand = 0;
 		let touched = 0;
 		let recall = 0;
-		for (const q of b.queries) {
-			const t0 = performance.now();
-			const c0 = process.cpuUsage();
-			const r = await search(vectors.get(q.id)!);
-			times.push(performance.now() - t0);
-			const c = process.cpuUsage(c0);
-			cpu.push((c.user + c.system) / 1000);
-			run.set(q.id, r.ids.map((id, i) => ({ id, score: -i, rank: i + 1 })));
-			cand += r.candidates / n;
-			touched += r.touched / n;
-			if (method === 'exhaustive') exactTop.set(q.id, r.ids);
-			const exact = new Set(exactTop.get(q.id));
-			recall += r.ids.filter((id) => exact.has(id)).length / Math.max(1, exact.size);
+		for (const { id, ids, result } of results) {
+			cand += result.candidates / n;
+			touched += result.touched / n;
+			if (method === 'exhaustive') exactTop.set(id, ids);
+			recall += recallAgainst(exactTop.get(id), ids);
 		}
 		const ndcg = evaluateRun(run, qrels, ['ndcg@10']).mean['ndcg@10'];
 		const row: Row = {
@@ -170,42 +144,14 @@ function progress(prefix: string) {
 }
 
 const all: Row[] = [];
-const storeDir = mkdtempSync(join(tmpdir(), 'latelab-bench-cand-'));
-try {
+await withStoreDir('latelab-bench-cand-', async (storeDir) => {
 	for (const size of sizes) {
-		const t0 = performance.now();
-		const collection = generateSyntheticCollection({ docs: size, queries: nQueries, tokensPerDoc: tokens, seed: 7, text: false });
-		log(`synthetic ${size}: ${collection.totalVectors} vectors, generated in ${round(performance.now() - t0)} ms`);
-		const corpus = collection.corpus;
-		all.push(
-			...(await runCollection({
-				label: `synthetic ${size / 1000}k (dim 96, ~${tokens} tok)`,
-				corpus,
-				deps: {},
-				options: {},
-				queries: corpus.queries.map((q) => ({ id: q.id, key: queryKeyFor(corpus, q) })),
-				centroids: centroidsFlag || undefined
-			}))
-		);
+		const collection = syntheticCollection({ docs: size, queries: nQueries, tokensPerDoc: tokens });
+		all.push(...(await runCollection({ label: `synthetic ${size / 1000}k (dim 96, ~${tokens} tok)`, ...collection, centroids: centroidsFlag || undefined })));
 	}
-	const scifact = collectionDir('scifact');
-	if (scifact && !args.includes('--no-scifact')) {
-		await generateFixtures();
-		const corpus = await loadCorpusFromPath(scifact, {});
-		const judged = corpus.queries.filter((q) => (corpus.qrels.get(q.id)?.size ?? 0) > 0).slice(0, scifactQueries);
-		all.push(
-			...(await runCollection({
-				label: 'scifact (tiny test ColBERT, dim 16)',
-				corpus,
-				deps: { store: new NodeDiskStore(storeDir) },
-				options: { models: { colbert: fixtureModelDir(FIXTURE_MODELS.colbertPylate) } },
-				queries: judged.map((q) => ({ id: q.id, key: q.text }))
-			}))
-		);
-	}
-} finally {
-	rmSync(storeDir, { recursive: true, force: true });
-}
+	const scifact = args.includes('--no-scifact') ? undefined : await scifactCollection(storeDir, scifactQueries);
+	if (scifact) all.push(...(await runCollection({ label: 'scifact (tiny test ColBERT, dim 16)', ...scifact })));
+});
 
 // Growth of the median query CPU time between the first and last synthetic size, per method.
 const growth: Record<string, { wall: number; cpu: number }> = {};

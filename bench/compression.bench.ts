@@ -19,22 +19,12 @@
  * than a wasm32 memory (4 GiB): there the fp32 rows run on the JS kernel, and the table says so.
  */
 import { cpus, loadavg } from 'node:os';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { loadCorpusFromPath } from '../src/lib/engine/corpus/node-files';
-import { queryKeyFor } from '../src/lib/engine/corpus/multivector-folder';
-import { generateSyntheticCollection } from '../src/lib/engine/corpus/synthetic-multivector';
-import { evaluateRun, type Run } from '../src/lib/engine/eval/metrics';
+import { evaluateRun } from '../src/lib/engine/eval/metrics';
 import { createColbertPipeline, type ColbertPipeline } from '../src/lib/engine/pipelines/late-interaction';
-import { openMultiVectorSource } from '../src/lib/engine/pipelines/multivector-source';
-import type { NeuralDeps } from '../src/lib/engine/pipelines/neural-context';
-import { NodeDiskStore } from '../src/lib/engine/store/node-disk-store';
 import { NodeFileFp32Store } from '../src/lib/engine/store/node-fp32-vector-store';
-import type { Corpus, Qrels, TokenMatrix } from '../src/lib/engine/types';
-import { collectionDir } from '../tests/support/data';
+import type { Qrels, TokenMatrix } from '../src/lib/engine/types';
 import { benchArgs, round } from './bench-support';
-import { FIXTURE_MODELS, fixtureModelDir, generateFixtures } from './encoders-support';
+import { log, quantile, queryVectorsOf, recallAgainst, scifactCollection, syntheticCollection, timeQueries, withStoreDir, type BenchCollection } from './collection-support';
 
 const args = process.argv.slice(2);
 const { json, flag } = benchArgs(args);
@@ -48,7 +38,6 @@ const pools = list('--pools', '2,3,4').map(Number);
 const scifactQueries = flag('--scifact-queries', 100);
 const RESCORE = [0, 50, 100, 200];
 const CENTROIDS = flag('--centroids', 1024);
-const log = (m: string) => process.stderr.write(`${m}\n`);
 
 interface Row {
 	collection: string;
@@ -71,14 +60,8 @@ interface Row {
 	ndcgVsFp32: number;
 }
 
-const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
-
-interface Bench {
+interface Bench extends BenchCollection {
 	label: string;
-	corpus: Corpus;
-	deps: NeuralDeps;
-	options: Record<string, unknown>;
-	queries: { id: string; key: string }[];
 	formats: string[];
 	pools: number[];
 	/** MaxSim backend of the fp32 rows (large collections: js, as 4.6 GB of floats exceed wasm32's 4 GiB memory). */
@@ -89,32 +72,17 @@ async function runCollection(b: Bench): Promise<Row[]> {
 	const rows: Row[] = [];
 	const qrels: Qrels = new Map(b.queries.map((q) => [q.id, b.corpus.qrels.get(q.id) ?? new Map()]));
 	const n = b.corpus.docs.length;
-	const source = await openMultiVectorSource({ corpus: b.corpus, options: { ...b.options } }, b.deps);
-	const vectors = new Map<string, TokenMatrix>();
-	for (const q of b.queries) vectors.set(q.id, await source.queryVectors(q.key));
-	await source.dispose();
+	const vectors = await queryVectorsOf(b);
 	const exactTop = new Map<string, string[]>();
 	let base = { medianMs: NaN, cpuMs: NaN, ndcg: NaN };
 
 	const measure = async (p: ColbertPipeline, format: string, pool: number, rescore: number) => {
 		const search = (q: TokenMatrix) => p.searchVectors(q, 10, { rescore });
-		await search(vectors.get(b.queries[0].id)!); // warm-up
-		const run: Run = new Map();
-		const times: number[] = [];
-		const cpu: number[] = [];
+		const { run, times, cpu, results } = await timeQueries(b.queries, vectors, search, (r) => r.top.map((t) => p.source.ids[t.index]));
 		let recall = 0;
-		for (const q of b.queries) {
-			const t0 = performance.now();
-			const c0 = process.cpuUsage();
-			const r = await search(vectors.get(q.id)!);
-			times.push(performance.now() - t0);
-			const c = process.cpuUsage(c0);
-			cpu.push((c.user + c.system) / 1000);
-			const ids = r.top.map((t) => p.source.ids[t.index]);
-			run.set(q.id, ids.map((id, i) => ({ id, score: -i, rank: i + 1 })));
-			if (format === 'fp32' && pool === 1) exactTop.set(q.id, ids);
-			const exact = new Set(exactTop.get(q.id));
-			recall += ids.filter((id) => exact.has(id)).length / Math.max(1, exact.size);
+		for (const { id, ids } of results) {
+			if (format === 'fp32' && pool === 1) exactTop.set(id, ids);
+			recall += recallAgainst(exactTop.get(id), ids);
 		}
 		const ndcg = evaluateRun(run, qrels, ['ndcg@10']).mean['ndcg@10'];
 		const medianMs = quantile(times, 0.5);
@@ -164,48 +132,23 @@ async function runCollection(b: Bench): Promise<Row[]> {
 }
 
 const all: Row[] = [];
-const storeDir = mkdtempSync(join(tmpdir(), 'latelab-bench-compress-'));
-try {
+await withStoreDir('latelab-bench-compress-', async (storeDir) => {
 	for (const size of sizes) {
 		const large = size > 20_000;
-		const t0 = performance.now();
-		const collection = generateSyntheticCollection({ docs: size, queries: large ? largeQueries : nQueries, seed: 7, text: false });
-		log(`synthetic ${size}: ${collection.totalVectors} vectors, word ids generated in ${round(performance.now() - t0)} ms`);
-		const corpus = collection.corpus;
+		const collection = syntheticCollection({ docs: size, queries: large ? largeQueries : nQueries });
 		all.push(
 			...(await runCollection({
 				label: `synthetic ${size / 1000}k`,
-				corpus,
-				deps: {},
-				options: {},
-				queries: corpus.queries.map((q) => ({ id: q.id, key: queryKeyFor(corpus, q) })),
+				...collection,
 				formats: large ? largeFormats : formats,
 				pools: large ? [] : pools,
 				...(large && size * 120 * 96 * 4 > 3.5 * 2 ** 30 ? { fp32Backend: 'js' } : {})
 			}))
 		);
 	}
-	const scifact = collectionDir('scifact');
-	if (scifact && !args.includes('--no-scifact')) {
-		await generateFixtures();
-		const corpus = await loadCorpusFromPath(scifact, {});
-		const judged = corpus.queries.filter((q) => (corpus.qrels.get(q.id)?.size ?? 0) > 0).slice(0, scifactQueries);
-		all.push(
-			...(await runCollection({
-				label: 'scifact (tiny test ColBERT)',
-				corpus,
-				deps: { store: new NodeDiskStore(storeDir) },
-				options: { models: { colbert: fixtureModelDir(FIXTURE_MODELS.colbertPylate) } },
-				queries: judged.map((q) => ({ id: q.id, key: q.text })),
-				formats,
-				pools
-			}))
-		);
-	}
-} finally {
-	// The disk store keeps its entries' descriptions and leases beside the folder, in <folder>.meta.
-	for (const d of [storeDir, `${storeDir}.meta`]) rmSync(d, { recursive: true, force: true });
-}
+	const scifact = args.includes('--no-scifact') ? undefined : await scifactCollection(storeDir, scifactQueries);
+	if (scifact) all.push(...(await runCollection({ label: 'scifact (tiny test ColBERT)', ...scifact, formats, pools })));
+});
 
 const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, load: loadavg().map((x) => round(x, 1)), node: process.version };
 if (json) console.log(JSON.stringify({ machine, rows: all }));
