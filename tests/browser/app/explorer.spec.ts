@@ -59,8 +59,10 @@ test('synthetic pages: options change the panel and the link; cost line and diff
 	await expect(cost).toHaveAttribute('data-overlap', /\d/);
 	await expect(binary.locator('h2')).toContainText('storage binary');
 	await expect.poll(() => page.evaluate(() => location.hash)).not.toBe(hashBefore);
+	const hashWithStorage = await page.evaluate(() => location.hash);
 	await binary.getByLabel(/ Rescore depth$/).selectOption('20');
 	await expect(binary.locator('h2')).toContainText('rescore 20');
+	await expect.poll(() => page.evaluate(() => location.hash)).not.toBe(hashWithStorage);
 
 	// The engine in Node on the same folder and query.
 	const c = await loadMultiVectorFolderFromDisk(FOLDER);
@@ -76,9 +78,11 @@ test('synthetic pages: options change the panel and the link; cost line and diff
 	// Options live in the link: a reload restores the panel with its storage and rescore depth.
 	await page.reload();
 	await expect(panel(page, 'colbert@2').getByLabel(/ Storage$/)).toHaveValue('binary');
+	await expect(panel(page, 'colbert@2').getByLabel(/ Rescore depth$/)).toHaveValue('20');
 	await page.getByRole('button', { name: 'Synthetic pages (synthetic)' }).click();
 	await page.getByLabel('Query from the collection').selectOption(QUERY);
 	await expect(panel(page, 'colbert@2')).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });
+	await expect(panel(page, 'colbert@2').locator('h2')).toContainText('rescore 20');
 
 	// The patch heatmap of the exact panel's best page, by keyboard.
 	await panel(page, 'colbert').locator('button.hit').first().click();
@@ -93,6 +97,17 @@ test('synthetic pages: options change the panel and the link; cost line and diff
 	await expect(heatmap.locator('.latelab-patch-live')).toContainText('× patch row 1, col 2');
 	await expect(heatmap.getByRole('radio').first()).toHaveAttribute('role', 'radio');
 	await screenshot(page, 'explorer-patch-heatmap');
+
+	// Two more setups of the same vectors for the comparison: PLAID candidates and token pooling.
+	for (const [id, label, value] of [['colbert@3', / Candidates$/, 'plaid'], ['colbert@4', / Pool factor$/, '2']] as const) {
+		await add.getByLabel('New panel kind').selectOption('colbert');
+		await add.getByRole('button', { name: 'Add' }).click();
+		await expect(panel(page, id)).toHaveAttribute('data-status', /ready|idle/, { timeout: 60_000 });
+		await panel(page, id).getByLabel(label).selectOption(value);
+		await expect(panel(page, id).getByTestId('cost-line')).toContainText(value === 'plaid' ? 'residual' : 'fp32', { timeout: 60_000 });
+	}
+	await expect(panel(page, 'colbert@3').getByLabel(/ PLAID nprobe$/)).toBeVisible();
+	await expect(panel(page, 'colbert@2').getByLabel(/ Rescore depth$/)).toHaveValue('20');
 
 	// Evaluation: the chart's points and the table agree with the metrics table.
 	const ev = page.getByRole('region', { name: 'Evaluation' });
@@ -109,6 +124,8 @@ test('synthetic pages: options change the panel and the link; cost line and diff
 	}
 	await expect(table.locator('tr[data-panel="colbert@2"]')).toHaveAttribute('data-bytes', String(576 * 4));
 	await screenshot(page, 'explorer-quality-cost');
+	// The README's first picture: the cost–quality comparison of four setups of one collection.
+	await ev.getByRole('region', { name: 'Quality vs cost comparison' }).screenshot({ path: 'docs/screenshot-cost-quality.png' });
 });
 
 test('bad vectors folders get a clear message and the previous corpus stays loaded', async ({ page }) => {
