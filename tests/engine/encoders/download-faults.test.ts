@@ -4,14 +4,15 @@
  * Each test checks what the user sees (code and message), that nothing bad is kept, and that a later
  * healthy run gives the same scores as a clean load from the model folder.
  */
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadBiEncoder } from '../../../src/lib/engine/encoders/bi-encoder';
 import type { BiEncoder } from '../../../src/lib/engine/encoders/encoder';
 import { configureRuntime } from '../../../src/lib/engine/encoders/runtime';
 import { startMockHub, type MockHub } from '../../fixtures/mock-hub';
 import { FIXTURE_MODELS, fixtureModelDir, startHubContext, type HubContext } from './helpers';
+import { listFiles } from '../../support/files';
 
 const BI = FIXTURE_MODELS.biEncoder;
 const ONNX = 'onnx/model.onnx';
@@ -20,19 +21,6 @@ const DOCS = ['mars is the red planet', 'venus is hot', 'the moon orbits the ear
 
 let ctx: HubContext;
 let clean: number[];
-
-function listFiles(dir: string): string[] {
-	if (!existsSync(dir)) return [];
-	const out: string[] = [];
-	const walk = (d: string) => {
-		for (const e of readdirSync(d, { withFileTypes: true })) {
-			if (e.isDirectory()) walk(join(d, e.name));
-			else out.push(relative(dir, join(d, e.name)));
-		}
-	};
-	walk(dir);
-	return out.sort();
-}
 
 /** Cosine scores of QUERY against DOCS (unit vectors: dot products). */
 async function scores(bi: BiEncoder): Promise<number[]> {

@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { loadColbertEncoder } from '../../../src/lib/engine/encoders/colbert';
 import { configureRuntime } from '../../../src/lib/engine/encoders/runtime';
 import { startMockHub } from '../../fixtures/mock-hub';
 import { FIXTURE_MODELS, fixtureModelDir, startHubContext, type HubContext } from './helpers';
+import { listFiles } from '../../support/files';
 
 let ctx: HubContext;
 
@@ -18,20 +19,6 @@ beforeAll(async () => {
 afterAll(async () => {
 	await ctx?.close();
 });
-
-/** Every file under `dir`, relative, sorted. */
-function listFiles(dir: string): string[] {
-	if (!existsSync(dir)) return [];
-	const out: string[] = [];
-	const walk = (d: string) => {
-		for (const e of readdirSync(d, { withFileTypes: true })) {
-			if (e.isDirectory()) walk(join(d, e.name));
-			else out.push(relative(dir, join(d, e.name)));
-		}
-	};
-	walk(dir);
-	return out.sort();
-}
 
 function copyWithout(id: string, exclude: RegExp): string {
 	const dir = mkdtempSync(join(tmpdir(), 'latelab-folder-'));

@@ -5,23 +5,12 @@ import { createMuveraPipeline, createPlaidPipeline, plaidSampleSize } from '../.
 import { createColbertPipeline } from '../../../src/lib/engine/pipelines/late-interaction';
 import type { NeuralPipelineOptions } from '../../../src/lib/engine/pipelines/neural-context';
 import { uniformRandom } from '../../../src/lib/engine/random';
-import type { Corpus, Doc, TokenMatrix } from '../../../src/lib/engine/types';
+import type { TokenMatrix } from '../../../src/lib/engine/types';
 import { ToyColbert } from './toy-encoders';
+import { TOY_CORPUS, TOY_TEXTS } from '../../support/toy-corpus';
 
-const texts = [
-	'Mars is called the red planet because of iron oxide dust.',
-	'Venus is the hottest planet in the solar system.',
-	'Jupiter is the largest planet and has a great red spot.',
-	'Apples and pears grow in orchards.',
-	'A red apple a day keeps the doctor away.',
-	'Saturn has rings made of ice and rock.',
-	'The planet Mercury orbits closest to the sun.',
-	'Oranges are citrus fruit rich in vitamin C.',
-	'Red wine is made from dark grapes.',
-	'Neptune is a cold blue planet far from the sun.'
-];
-const docs: Doc[] = texts.map((text, i) => ({ id: `d${i}`, title: '', text }));
-const corpus: Corpus = { name: 'toy', docs, queries: [], qrels: new Map(), warnings: [] };
+const texts = TOY_TEXTS;
+const corpus = TOY_CORPUS;
 const ctx = (options: NeuralPipelineOptions = {}) => ({ corpus, options: { maxsimBackend: 'js' as const, ...options } });
 const codeOf = async (f: () => Promise<unknown>) => f().then(() => 'no error', (e: { code?: string }) => e.code);
 

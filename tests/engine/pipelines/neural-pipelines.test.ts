@@ -6,23 +6,12 @@ import { createColbertPipeline, createColbertRerankPipeline } from '../../../src
 import { createBm25Pipeline } from '../../../src/lib/engine/pipelines/bm25';
 import { modelRefFromSpec, type NeuralPipelineOptions } from '../../../src/lib/engine/pipelines/neural-context';
 import { MemoryStore } from '../../../src/lib/engine/store/store';
-import type { Corpus, Doc } from '../../../src/lib/engine/types';
 import { ToyBiEncoder, ToyColbert, ToyCrossEncoder } from './toy-encoders';
+import { TOY_CORPUS, TOY_DOCS, TOY_TEXTS } from '../../support/toy-corpus';
 
-const texts = [
-	'Mars is called the red planet because of iron oxide dust.',
-	'Venus is the hottest planet in the solar system.',
-	'Jupiter is the largest planet and has a great red spot.',
-	'Apples and pears grow in orchards.',
-	'A red apple a day keeps the doctor away.',
-	'Saturn has rings made of ice and rock.',
-	'The planet Mercury orbits closest to the sun.',
-	'Oranges are citrus fruit rich in vitamin C.',
-	'Red wine is made from dark grapes.',
-	'Neptune is a cold blue planet far from the sun.'
-];
-const docs: Doc[] = texts.map((text, i) => ({ id: `d${i}`, title: '', text }));
-const corpus: Corpus = { name: 'toy', docs, queries: [], qrels: new Map(), warnings: [] };
+const texts = TOY_TEXTS;
+const docs = TOY_DOCS;
+const corpus = TOY_CORPUS;
 const ctx = (options: NeuralPipelineOptions = {}) => ({ corpus, options });
 
 const stages = (r: { timings: { stage: string; ms: number }[] }) => r.timings.map((t) => t.stage);
