@@ -11,6 +11,7 @@
  * The random draws come from latelab's seeded generator (mulberry32 + Box-Muller), not numpy's
  * PCG64, so the construction is fastembed's while the numbers differ for the same seed.
  */
+import { dot4x4 } from '../compress/blocked-dot';
 import { createError } from '../errors';
 import { uniformRandom } from '../random';
 import type { TokenMatrix } from '../types';
@@ -110,6 +111,7 @@ export function createMuvera(dim: number, options: MuveraOptions = {}): Muvera {
 		const y = new Float64Array(rows * outputs);
 		const x = m.data;
 		const w = weights;
+		const block = new Float64Array(16);
 		for (let r = 0; r < rows; r += 4) {
 			const o0 = r * dim;
 			const o1 = Math.min(r + 1, rows - 1) * dim;
@@ -120,26 +122,8 @@ export function createMuvera(dim: number, options: MuveraOptions = {}): Muvera {
 				const p1 = Math.min(o + 1, outputs - 1) * dim;
 				const p2 = Math.min(o + 2, outputs - 1) * dim;
 				const p3 = Math.min(o + 3, outputs - 1) * dim;
-				let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
-				let s20 = 0, s21 = 0, s22 = 0, s23 = 0, s30 = 0, s31 = 0, s32 = 0, s33 = 0;
-				for (let d = 0; d < dim; d++) {
-					const x0 = x[o0 + d], x1 = x[o1 + d], x2 = x[o2 + d], x3 = x[o3 + d];
-					const w0 = w[p0 + d], w1 = w[p1 + d], w2 = w[p2 + d], w3 = w[p3 + d];
-					s00 += x0 * w0; s01 += x0 * w1; s02 += x0 * w2; s03 += x0 * w3;
-					s10 += x1 * w0; s11 += x1 * w1; s12 += x1 * w2; s13 += x1 * w3;
-					s20 += x2 * w0; s21 += x2 * w1; s22 += x2 * w2; s23 += x2 * w3;
-					s30 += x3 * w0; s31 += x3 * w1; s32 += x3 * w2; s33 += x3 * w3;
-				}
-				if (r + 3 < rows && o + 3 < outputs) {
-					const y0 = r * outputs + o, y1 = y0 + outputs, y2 = y1 + outputs, y3 = y2 + outputs;
-					y[y0] = s00; y[y0 + 1] = s01; y[y0 + 2] = s02; y[y0 + 3] = s03;
-					y[y1] = s10; y[y1 + 1] = s11; y[y1 + 2] = s12; y[y1 + 3] = s13;
-					y[y2] = s20; y[y2 + 1] = s21; y[y2 + 2] = s22; y[y2 + 3] = s23;
-					y[y3] = s30; y[y3 + 1] = s31; y[y3 + 2] = s32; y[y3 + 3] = s33;
-					continue;
-				}
+				dot4x4(x, o0, o1, o2, o3, w, p0, p1, p2, p3, dim, block);
 				// Rows / outputs past the end were computed on clamped copies and are not stored.
-				const block = [s00, s01, s02, s03, s10, s11, s12, s13, s20, s21, s22, s23, s30, s31, s32, s33];
 				for (let i = 0; i < 4 && r + i < rows; i++) for (let j = 0; j < 4 && o + j < outputs; j++) y[(r + i) * outputs + o + j] = block[i * 4 + j];
 			}
 		}

@@ -6,6 +6,7 @@
  * dot products, computed here in 4 x 4 register blocks over flat Float32Arrays.
  */
 import { createError } from '../errors';
+import { dot4x4 } from './blocked-dot';
 import { uniformRandom } from '../random';
 import type { TokenMatrix } from '../types';
 
@@ -91,6 +92,9 @@ export function nearestCentroids(
 	const scores = new Float32Array(n).fill(-Infinity);
 	const k4 = k - (k % 4);
 	const step = Math.max(4, 4 * Math.floor(16384 / Math.max(1, k))); // report about every 64M multiply-adds / dim
+	const s = new Float64Array(16);
+	const best = new Float64Array(4);
+	const arg = new Int32Array(4);
 	for (let i = 0; i < n; i += 4) {
 		const rowsHere = Math.min(4, n - i);
 		// Missing rows of the last block reuse row i: computed, never stored.
@@ -98,56 +102,30 @@ export function nearestCentroids(
 		const o1 = (rowsHere > 1 ? i + 1 : i) * dim;
 		const o2 = (rowsHere > 2 ? i + 2 : i) * dim;
 		const o3 = (rowsHere > 3 ? i + 3 : i) * dim;
-		let b0 = -Infinity, b1 = -Infinity, b2 = -Infinity, b3 = -Infinity;
-		let i0 = 0, i1 = 0, i2 = 0, i3 = 0;
-		for (let j = 0; j < k4; j += 4) {
-			const p0 = j * dim, p1 = p0 + dim, p2 = p1 + dim, p3 = p2 + dim;
-			let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
-			let s20 = 0, s21 = 0, s22 = 0, s23 = 0, s30 = 0, s31 = 0, s32 = 0, s33 = 0;
-			for (let d = 0; d < dim; d++) {
-				const x0 = x[o0 + d], x1 = x[o1 + d], x2 = x[o2 + d], x3 = x[o3 + d];
-				const c0 = c[p0 + d], c1 = c[p1 + d], c2 = c[p2 + d], c3 = c[p3 + d];
-				s00 += x0 * c0; s01 += x0 * c1; s02 += x0 * c2; s03 += x0 * c3;
-				s10 += x1 * c0; s11 += x1 * c1; s12 += x1 * c2; s13 += x1 * c3;
-				s20 += x2 * c0; s21 += x2 * c1; s22 += x2 * c2; s23 += x2 * c3;
-				s30 += x3 * c0; s31 += x3 * c1; s32 += x3 * c2; s33 += x3 * c3;
-			}
-			const e0 = bias[j], e1 = bias[j + 1], e2 = bias[j + 2], e3 = bias[j + 3];
+		best.fill(-Infinity);
+		arg.fill(0);
+		// Full blocks of 4 centroids, then the last k % 4 one by one (the block padded with the same centroid).
+		for (let j = 0; j < k; ) {
+			const cols = j < k4 ? 4 : 1;
+			const p0 = j * dim;
+			const p1 = cols > 1 ? p0 + dim : p0;
+			dot4x4(x, o0, o1, o2, o3, c, p0, p1, cols > 1 ? p1 + dim : p0, cols > 1 ? p1 + 2 * dim : p0, dim, s);
 			// Strict > keeps the lower id on ties, scanning ids upwards.
-			if (s00 - e0 > b0) { b0 = s00 - e0; i0 = j; }
-			if (s01 - e1 > b0) { b0 = s01 - e1; i0 = j + 1; }
-			if (s02 - e2 > b0) { b0 = s02 - e2; i0 = j + 2; }
-			if (s03 - e3 > b0) { b0 = s03 - e3; i0 = j + 3; }
-			if (s10 - e0 > b1) { b1 = s10 - e0; i1 = j; }
-			if (s11 - e1 > b1) { b1 = s11 - e1; i1 = j + 1; }
-			if (s12 - e2 > b1) { b1 = s12 - e2; i1 = j + 2; }
-			if (s13 - e3 > b1) { b1 = s13 - e3; i1 = j + 3; }
-			if (s20 - e0 > b2) { b2 = s20 - e0; i2 = j; }
-			if (s21 - e1 > b2) { b2 = s21 - e1; i2 = j + 1; }
-			if (s22 - e2 > b2) { b2 = s22 - e2; i2 = j + 2; }
-			if (s23 - e3 > b2) { b2 = s23 - e3; i2 = j + 3; }
-			if (s30 - e0 > b3) { b3 = s30 - e0; i3 = j; }
-			if (s31 - e1 > b3) { b3 = s31 - e1; i3 = j + 1; }
-			if (s32 - e2 > b3) { b3 = s32 - e2; i3 = j + 2; }
-			if (s33 - e3 > b3) { b3 = s33 - e3; i3 = j + 3; }
-		}
-		for (let j = k4; j < k; j++) {
-			const p = j * dim;
-			let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-			for (let d = 0; d < dim; d++) {
-				const cd = c[p + d];
-				s0 += x[o0 + d] * cd; s1 += x[o1 + d] * cd; s2 += x[o2 + d] * cd; s3 += x[o3 + d] * cd;
+			for (let r = 0; r < 4; r++) {
+				for (let q = 0; q < cols; q++) {
+					const v = s[4 * r + q] - bias[j + q];
+					if (v > best[r]) {
+						best[r] = v;
+						arg[r] = j + q;
+					}
+				}
 			}
-			const e = bias[j];
-			if (s0 - e > b0) { b0 = s0 - e; i0 = j; }
-			if (s1 - e > b1) { b1 = s1 - e; i1 = j; }
-			if (s2 - e > b2) { b2 = s2 - e; i2 = j; }
-			if (s3 - e > b3) { b3 = s3 - e; i3 = j; }
+			j += cols;
 		}
-		ids[i] = i0; scores[i] = b0;
-		if (rowsHere > 1) { ids[i + 1] = i1; scores[i + 1] = b1; }
-		if (rowsHere > 2) { ids[i + 2] = i2; scores[i + 2] = b2; }
-		if (rowsHere > 3) { ids[i + 3] = i3; scores[i + 3] = b3; }
+		for (let r = 0; r < rowsHere; r++) {
+			ids[i + r] = arg[r];
+			scores[i + r] = best[r];
+		}
 		if (options.onProgress && (i / 4) % (step / 4) === 0) options.onProgress(i + rowsHere, n);
 	}
 	options.onProgress?.(n, n);
