@@ -264,7 +264,7 @@ async function runWorkload(w: Workload, ceilings: Record<F32Flavour, { wall: num
 		const storage = { binary: await WasmStorageScorer.create({ format: 'binary', dim: w.dim, threads }), int8: await WasmStorageScorer.create({ format: 'int8', dim: w.dim, threads }) };
 		await storage.binary.add(docs);
 		await storage.int8.add(docs);
-		const scores = { binary: new Float32Array(0), int8: new Float32Array(0) };
+		const scores: Record<'binary' | 'int8', Float32Array> = { binary: new Float32Array(0), int8: new Float32Array(0) };
 		const wall = { f32: [] as number[], binary: [] as number[], int8: [] as number[] };
 		const cpu = { f32: [] as number[], binary: [] as number[], int8: [] as number[] };
 		const once = async (name: 'f32' | 'binary' | 'int8') => {

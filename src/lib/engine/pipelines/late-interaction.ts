@@ -52,6 +52,8 @@ export interface ColbertPipeline extends Pipeline {
 	searchVectors(query: TokenMatrix, k: number, overrides?: { rescore?: number }): Promise<{ top: { index: number; score: number }[]; timings: StageTiming[] }>;
 	/** The MaxSim matrix of `query` against document `docId` on its fp32 (pooled) vectors. */
 	explain(query: string, docId: string): Promise<MaxSimExplanation>;
+	/** Frees the scorer, the fp32 side store, the first stage and the source (always present here). */
+	dispose(): Promise<void>;
 }
 
 type Scored = { index: number; score: number };
