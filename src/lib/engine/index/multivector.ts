@@ -4,6 +4,7 @@
  * backend copies the vectors it is given, so this wrapper keeps no second copy: add batches and let
  * them go (a real ColBERT corpus is hundreds of MB of floats).
  */
+import type { MaxSimBackendChoice } from '../maxsim/backends';
 import { createMaxSimScorer } from '../maxsim/select';
 import type { BackendChoice, MaxSimScorer, ScoredIndex } from '../maxsim/maxsim';
 import type { TokenMatrix } from '../types';
@@ -18,7 +19,7 @@ export interface MultiVectorMeta {
 
 export interface MultiVectorIndexOptions {
 	/** MaxSim backend (`auto` picks the fastest available). */
-	backend?: 'auto' | 'js' | 'wasm' | 'webgpu';
+	backend?: MaxSimBackendChoice;
 	threads?: number;
 	/** WASM: screen with int16 copies, rescore the top exactly (see `createMaxSimScorer`). */
 	quantized?: boolean;

@@ -7,6 +7,7 @@
 import { detectMaxSimCapabilities } from '../capabilities';
 import { createError } from '../errors';
 import { FallbackScorer } from './fallback';
+import { MAXSIM_BACKENDS, type MaxSimBackendChoice } from './backends';
 import { JsMaxSimScorer } from './js';
 import type { BackendChoice, MaxSimScorer } from './maxsim';
 import { checkDim } from './validate';
@@ -14,7 +15,7 @@ import { WasmMaxSimScorer } from './wasm';
 
 export interface MaxSimScorerOptions {
 	/** `auto` (default) picks the fastest available. */
-	backend?: 'auto' | 'js' | 'wasm' | 'webgpu';
+	backend?: MaxSimBackendChoice;
 	dim: number;
 	/** WASM threads including the caller's (default: logical cores, at most 8). */
 	threads?: number;
@@ -29,8 +30,6 @@ export interface MaxSimSelection {
 	/** Things that did not go as asked (fallbacks, fewer threads); grows if the backend fails later. */
 	warnings: string[];
 }
-
-const BACKENDS = ['auto', 'js', 'wasm', 'webgpu'] as const;
 
 /** The WebGPU module's surface we use; imported lazily so it is optional (and absent in plain Node). */
 interface WebGpuModule {
@@ -96,8 +95,8 @@ async function tryWasm(options: MaxSimScorerOptions, warnings: string[]): Promis
  */
 export async function createMaxSimScorer(options: MaxSimScorerOptions): Promise<MaxSimSelection> {
 	const wanted = options.backend ?? 'auto';
-	if (!(BACKENDS as readonly string[]).includes(wanted)) {
-		throw createError('UNKNOWN_OPTION', { what: 'MaxSim backend', value: wanted, expected: BACKENDS.join(', ') });
+	if (!(MAXSIM_BACKENDS as readonly string[]).includes(wanted)) {
+		throw createError('UNKNOWN_OPTION', { what: 'MaxSim backend', value: wanted, expected: MAXSIM_BACKENDS.join(', ') });
 	}
 	checkDim(options.dim);
 	const warnings: string[] = [];

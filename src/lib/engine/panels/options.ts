@@ -6,7 +6,7 @@
 import { createError } from '../errors';
 import type { OptionSpec, OptionValue } from './option-spec';
 import { KINDS, PANEL_KINDS, PANEL_OPTIONS, type KindInfo, type OptionKey, type PanelId, type PanelKind, type PanelOptions } from './schema';
-import type { ModelRole } from '../pipelines/registry';
+import type { ModelRole } from '../pipelines/roles';
 
 /** The kind of a panel id. @example panelKind('colbert@3') // 'colbert' */
 export function panelKind(id: PanelId): PanelKind {

@@ -1,5 +1,6 @@
 /**
- * The one table of panel kinds and the one schema of panel options. Dependency-free (types only), so
+ * The one table of panel kinds and the one schema of panel options. Dependency-free (types, and the
+ * constant lists of `maxsim/backends.ts` and `pipelines/roles.ts`, which own the backend names and roles), so
  * the engine, the worker, the CLI, the URL codec and Svelte components all read the same entries:
  * what a kind is (role, pipeline, reranks?, title, blurb) and what each option is (values or range,
  * default, label, kinds it applies to, its key in the link, its `--opt` key). Everything else —
@@ -7,7 +8,8 @@
  * CLI's checks — is derived from here (`./options.ts`). Adding an option is one entry in
  * `PANEL_OPTIONS` plus its engine support (see docs/ARCHITECTURE.md, "Add a panel option").
  */
-import type { ModelRole } from '../pipelines/registry';
+import { MAXSIM_BACKENDS } from '../maxsim/backends';
+import { MODEL_ROLES, type ModelRole } from '../pipelines/roles';
 import type { ChoiceOptionSpec, NumberOptionSpec, OptionValue, SwitchOptionSpec } from './option-spec';
 
 /** The kinds of panel, in the default order (also the ids of the five default panels). */
@@ -62,8 +64,8 @@ export const KINDS: Readonly<Record<PanelKind, KindInfo>> = {
 /** How each model role is named in prose (`ROLE_NAMES.colbert` is "ColBERT"). */
 export const ROLE_NAMES: Readonly<Record<ModelRole, string>> = { 'bi-encoder': 'bi-encoder', 'cross-encoder': 'cross-encoder', colbert: 'ColBERT' };
 
-/** The model roles, in the model bar's order. */
-export const ROLES = Object.keys(ROLE_NAMES) as readonly ModelRole[];
+/** The model roles, in the model bar's order (`pipelines/roles.ts`). */
+export const ROLES: readonly ModelRole[] = MODEL_ROLES;
 
 /** The kinds whose panels rerank a first stage / score with MaxSim (for an option's `kinds`). */
 const RERANKERS = PANEL_KINDS.filter((k) => KINDS[k].reranks);
@@ -93,7 +95,7 @@ export const PANEL_OPTIONS = {
 		label: 'MaxSim kernel',
 		text: 'kernel',
 		kinds: LATE_INTERACTION,
-		values: ['auto', 'js', 'wasm', 'webgpu'] as const,
+		values: MAXSIM_BACKENDS,
 		default: 'auto',
 		link: 'k',
 		opt: 'maxsimBackend'

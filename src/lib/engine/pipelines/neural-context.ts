@@ -3,6 +3,7 @@
  * encoder for a role is obtained (given by the host, or loaded lazily), the document text they encode,
  * and the `NeuralSearchResult` shape (hits + timings + the MaxSim kernel that ran).
  */
+import type { MaxSimBackendChoice } from '../maxsim/backends';
 import type { BackendChoice } from '../maxsim/maxsim';
 import type { BiEncoder, ColbertEncoder, CrossEncoder, ModelProgress, ModelRef } from '../encoders/encoder';
 import { DEFAULT_MODELS } from '../encoders/model-defaults';
@@ -25,7 +26,7 @@ export interface NeuralPipelineOptions extends PipelineOptions {
 	/** Documents per encoding batch, which is also the unit the cache stores (default 32). */
 	batchSize?: number;
 	/** MaxSim backend for ColBERT (default auto). */
-	maxsimBackend?: 'auto' | 'js' | 'wasm' | 'webgpu';
+	maxsimBackend?: MaxSimBackendChoice;
 	/** MaxSim WASM threads. */
 	threads?: number;
 	/** MaxSim WASM int16 screening of `topK` (exhaustive colbert), exact rescoring of the best. */

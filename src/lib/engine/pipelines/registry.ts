@@ -1,5 +1,6 @@
 import { createError } from '../errors';
 import type { Corpus, SearchResult, StageTiming } from '../types';
+import type { ModelRole } from './roles';
 
 /**
  * The pipeline registry: every retrieval pipeline (bm25, dense, cross, colbert, ...) is created by
@@ -8,10 +9,8 @@ import type { Corpus, SearchResult, StageTiming } from '../types';
  * host registers what it ships, e.g. the CLI in `src/cli/pipelines.ts`.
  */
 
-/** The model roles a pipeline may need. `--model colbert=<id|dir>` fills one; a plain `--model` fills the pipeline's own role. */
-export type ModelRole = 'bi-encoder' | 'cross-encoder' | 'colbert';
-
-export const MODEL_ROLES: readonly ModelRole[] = ['bi-encoder', 'cross-encoder', 'colbert'];
+// The roles live in the dependency-free `roles.ts` (the panel schema imports them too).
+export { MODEL_ROLES, type ModelRole } from './roles';
 
 /** A ready pipeline over one corpus: indexes built, models loaded. */
 export interface Pipeline {

@@ -16,6 +16,7 @@ import { trainResidualCodec, type ResidualCodec } from '../compress/residual';
 import { createError } from '../errors';
 import { MultiVectorIndex } from '../index/multivector';
 import type { MultiVectorDoc } from '../index/serialize';
+import type { MaxSimBackendChoice } from '../maxsim/backends';
 import type { BackendChoice, MaxSimScorer } from '../maxsim/maxsim';
 import { createStorageScorer } from '../maxsim/storage-scorer';
 import type { TokenMatrix } from '../types';
@@ -97,7 +98,7 @@ async function trainResidual(source: MultiVectorSource, options: StorageOptions)
 export async function buildStoredIndex(
 	source: MultiVectorSource,
 	options: StorageOptions,
-	kernel: { backend?: 'auto' | 'js' | 'wasm' | 'webgpu'; threads?: number; quantized?: boolean },
+	kernel: { backend?: MaxSimBackendChoice; threads?: number; quantized?: boolean },
 	each?: (first: number, docs: MultiVectorDoc[]) => Promise<void>
 ): Promise<StoredIndex> {
 	const { format } = options;
