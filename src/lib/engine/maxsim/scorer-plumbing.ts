@@ -1,8 +1,9 @@
 /**
  * What the MaxSim scorers share besides their arithmetic: the f32 (`js.ts`, `wasm.ts`) and the
  * compressed-storage (`storage-js.ts`, `storage-wasm.ts`) scorers differ in how they store and score a
- * document, not in how they start kernel threads, queue calls, copy a subset's table entries next to
- * the query, split the documents into ranges of equal work, score a subset or take the top k.
+ * document, not in the state the WASM ones keep (`KernelScorerBase`), how they start kernel threads,
+ * queue calls, copy a subset's table entries next to the query, split the documents into ranges of
+ * equal work, score a subset or take the top k.
  */
 import { createError } from '../errors';
 import type { TokenMatrix } from '../types';
@@ -12,7 +13,7 @@ import type { MaxSimScorer, ScoredIndex } from './maxsim';
 import { startKernelThreads, type KernelThread } from './thread-pool';
 import { topKOf } from './top-k';
 import { checkK, checkMatrix, checkSubset } from './validate';
-import { MAX_THREADS, type WarmUp } from './warm-up';
+import { MAX_THREADS, WARM_UP_BYTES, type WarmUp } from './warm-up';
 
 /** Bytes of one document's entry in a kernel table (four 32-bit fields). */
 export const ENTRY_BYTES = 16;
@@ -112,6 +113,51 @@ export class EntryTable {
 		const table = new Uint8Array(this.buffer);
 		if (!subset) bytes.set(table.subarray(0, n * ENTRY_BYTES), at);
 		else for (let i = 0; i < n; i++) bytes.set(table.subarray(subset[i] * ENTRY_BYTES, (subset[i] + 1) * ENTRY_BYTES), at + i * ENTRY_BYTES);
+	}
+}
+
+/**
+ * The state both WASM scorers keep: the kernel on its memory and threads, the documents' table
+ * entries and work (for splitting), the end of the documents' arena (after the warm-up area), and
+ * the call queue; `threads`, `size`, `dispose` and the query check are the same for both.
+ */
+export abstract class KernelScorerBase<K> {
+	readonly backend = 'wasm' as const;
+	protected readonly table = new EntryTable();
+	/** Per document, the work `split` weighs it by (panels or tokens). */
+	protected readonly work: number[] = [];
+	protected arenaEnd = WARM_UP_BYTES;
+	protected count = 0;
+	protected readonly calls: CallQueue;
+
+	protected constructor(
+		readonly dim: number,
+		what: string,
+		protected readonly memory: KernelMemory,
+		protected readonly kernel: K,
+		protected readonly workers: KernelThread[]
+	) {
+		this.calls = new CallQueue(what);
+	}
+
+	get threads(): number {
+		return this.workers.length + 1;
+	}
+
+	get size(): number {
+		return this.count;
+	}
+
+	dispose(): Promise<void> {
+		return this.calls.close(() => {
+			for (const worker of this.workers) worker.terminate();
+		});
+	}
+
+	protected checkQuery(query: TokenMatrix, subset?: ArrayLike<number>): void {
+		this.calls.assertLive();
+		checkMatrix(query, this.dim, 'query');
+		if (subset) checkSubset(subset, this.count);
 	}
 }
 

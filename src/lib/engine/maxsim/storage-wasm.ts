@@ -14,10 +14,10 @@ import { align16, type KernelMemory } from './kernel-memory';
 import { instantiateKernel } from './kernel-module';
 import type { MaxSimScorer, ScoredIndex } from './maxsim';
 import { docShape, paddedDim } from './pack';
-import { CallQueue, EntryTable, runRanges, splitByWork, stageCall, startKernel, topKByScore } from './scorer-plumbing';
+import { KernelScorerBase, runRanges, splitByWork, stageCall, startKernel, topKByScore } from './scorer-plumbing';
 import { binaryBytes, INT8_BLOCK_PANELS, INT8_ROWS, int8DocBytes, int8QueryScale, packDocBinary, packDocInt8, packQueryBinary, packQueryInt8Rows } from './storage-pack';
 import type { KernelThread } from './thread-pool';
-import { checkDim, checkMatrix, checkSubset } from './validate';
+import { checkDim, checkMatrix } from './validate';
 import { prepareStorageWarmUp, storageWarmUpArgs, WARM_UP_BYTES } from './warm-up';
 
 /** The compressed formats with a kernel. */
@@ -71,31 +71,19 @@ export function storageKernelModule(shared: boolean): Promise<WebAssembly.Module
 }
 
 /**
+ * Table entry per doc: binary i32 offset, i32 rows; int8 i32 codes offset, i32 scales offset, i32 shape.
  * @example
  * const scorer = await WasmStorageScorer.create({ format: 'binary', dim: 2 });
  * await scorer.add([{ data: Float32Array.of(0.6, 0.8, 1, -1), rows: 2, dim: 2 }]); // bits 11, 01
  * await scorer.score({ data: Float32Array.of(1, -1, 1, 1), rows: 2, dim: 2 }) // Float32Array [2] (distances 0 and 0)
  */
-export class WasmStorageScorer implements StorageScorer {
-	readonly backend = 'wasm' as const;
+export class WasmStorageScorer extends KernelScorerBase<StorageKernel> implements StorageScorer {
 	readonly format: KernelStorageFormat;
-	readonly dim: number;
 	private readonly minParallelWork: number;
-	/** Per doc: binary i32 offset, i32 rows; int8 i32 codes offset, i32 scales offset, i32 shape. */
-	private readonly table = new EntryTable();
-	private work: number[] = [];
-	private arenaEnd = WARM_UP_BYTES;
-	private count = 0;
-	private readonly calls = new CallQueue('WASM storage scorer');
 
-	private constructor(
-		options: WasmStorageScorerOptions,
-		private readonly memory: KernelMemory,
-		private readonly kernel: StorageKernel,
-		private readonly workers: KernelThread[]
-	) {
+	private constructor(options: WasmStorageScorerOptions, memory: KernelMemory, kernel: StorageKernel, workers: KernelThread[]) {
+		super(options.dim, 'WASM storage scorer', memory, kernel, workers);
 		this.format = options.format;
-		this.dim = options.dim;
 		this.minParallelWork = options.minParallelWork ?? MIN_PARALLEL_WORK;
 	}
 
@@ -118,14 +106,6 @@ export class WasmStorageScorer implements StorageScorer {
 		};
 		const { memory, kernel, workers } = await startKernel(options.threads, storageKernelModule, instantiate, warmUp, storageWarmUpArgs);
 		return new WasmStorageScorer(options, memory, kernel, workers);
-	}
-
-	get threads(): number {
-		return this.workers.length + 1;
-	}
-
-	get size(): number {
-		return this.count;
 	}
 
 	get residentBytes(): number {
@@ -173,18 +153,6 @@ export class WasmStorageScorer implements StorageScorer {
 
 	async topK(query: TokenMatrix, k: number, subset?: ArrayLike<number>): Promise<ScoredIndex[]> {
 		return topKByScore(this, query, k, subset);
-	}
-
-	dispose(): Promise<void> {
-		return this.calls.close(() => {
-			for (const worker of this.workers) worker.terminate();
-		});
-	}
-
-	private checkQuery(query: TokenMatrix, subset?: ArrayLike<number>): void {
-		this.calls.assertLive();
-		checkMatrix(query, this.dim, 'query');
-		if (subset) checkSubset(subset, this.count);
 	}
 
 	/** Copies table and packed query into scratch; runs the kernel over ranges of equal work; reads the scores. */

@@ -10,11 +10,11 @@ import { align16, type KernelMemory } from './kernel-memory';
 import { instantiateKernel, kernelModule, type KernelExports, type KernelFlavour, type KernelFunction } from './kernel-module';
 import type { MaxSimScorer, ScoredIndex } from './maxsim';
 import { BLOCK_PANELS, docShape, packDocF32, packDocI16, packQueryF32, packQueryI16, paddedDim, queryPairs, quantScale } from './pack';
-import { CallQueue, EntryTable, runRanges, splitByWork, stageCall, startKernel } from './scorer-plumbing';
+import { KernelScorerBase, runRanges, splitByWork, stageCall, startKernel } from './scorer-plumbing';
 import type { KernelThread } from './thread-pool';
 import { topKOf } from './top-k';
-import { checkDim, checkK, checkMatrix, checkSubset } from './validate';
-import { prepareWarmUp, WARM_UP_BYTES, warmUpArgs } from './warm-up';
+import { checkDim, checkK, checkMatrix } from './validate';
+import { prepareWarmUp, warmUpArgs } from './warm-up';
 
 export interface WasmScorerOptions {
 	dim: number;
@@ -34,32 +34,20 @@ export interface WasmScorerOptions {
 const MIN_PARALLEL_MACS = 4_000_000;
 
 /**
+ * Table entry per doc: i32 f32Offset, i32 i16Offset, i32 nBlocks << 3 | tail, f32 1/scale.
  * @example
  * const scorer = await WasmMaxSimScorer.create({ dim: 2 });
  * await scorer.add([{ data: Float32Array.of(0.6, 0.8, 1, 0), rows: 2, dim: 2 }]);
  * await scorer.score({ data: Float32Array.of(1, 0, 0, 1), rows: 2, dim: 2 }) // Float32Array [1.8]
  */
-export class WasmMaxSimScorer implements MaxSimScorer {
-	readonly backend = 'wasm' as const;
-	readonly dim: number;
+export class WasmMaxSimScorer extends KernelScorerBase<KernelExports> implements MaxSimScorer {
 	readonly flavour: KernelFlavour;
 	readonly quantized: boolean;
 	readonly rescoreDepth: number;
 	private readonly minParallelMacs: number;
-	/** Table entries of all docs: i32 f32Offset, i32 i16Offset, i32 nBlocks << 3 | tail, f32 1/scale. */
-	private readonly table = new EntryTable();
-	private work: number[] = [];
-	private arenaEnd = WARM_UP_BYTES;
-	private count = 0;
-	private readonly calls = new CallQueue('WASM MaxSim scorer');
 
-	private constructor(
-		options: WasmScorerOptions,
-		private readonly memory: KernelMemory,
-		private readonly kernel: KernelExports,
-		private readonly workers: KernelThread[]
-	) {
-		this.dim = options.dim;
+	private constructor(options: WasmScorerOptions, memory: KernelMemory, kernel: KernelExports, workers: KernelThread[]) {
+		super(options.dim, 'WASM MaxSim scorer', memory, kernel, workers);
 		this.flavour = options.flavour ?? 'simd';
 		this.quantized = options.quantized ?? false;
 		this.rescoreDepth = options.rescoreDepth ?? 100;
@@ -79,14 +67,6 @@ export class WasmMaxSimScorer implements MaxSimScorer {
 		};
 		const { memory, kernel, workers } = await startKernel(options.threads, (shared) => kernelModule(options.flavour ?? 'simd', shared), instantiateKernel, warmUp, warmUpArgs);
 		return new WasmMaxSimScorer(options, memory, kernel, workers);
-	}
-
-	get threads(): number {
-		return this.workers.length + 1;
-	}
-
-	get size(): number {
-		return this.count;
 	}
 
 	async add(docs: TokenMatrix[]): Promise<void> {
@@ -137,18 +117,6 @@ export class WasmMaxSimScorer implements MaxSimScorer {
 		const screened = topKOf(await this.screen(query, subset), depth, subset);
 		const candidates = Int32Array.from(screened, (hit) => hit.index);
 		return topKOf(await this.score(query, candidates), k, candidates);
-	}
-
-	dispose(): Promise<void> {
-		return this.calls.close(() => {
-			for (const worker of this.workers) worker.terminate();
-		});
-	}
-
-	private checkQuery(query: TokenMatrix, subset?: ArrayLike<number>): void {
-		this.calls.assertLive();
-		checkMatrix(query, this.dim, 'query');
-		if (subset) checkSubset(subset, this.count);
 	}
 
 	/** Copies table, query into scratch; runs the kernel over ranges of equal work; reads the scores. */
