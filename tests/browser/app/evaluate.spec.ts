@@ -126,7 +126,7 @@ test('Evaluate on an uploaded BEIR zip renders hostile query text as text and op
 		void d.dismiss();
 	});
 	await openPlayground(page);
-	await page.locator('input[type=file]').setInputFiles({ name: 'tiny.zip', mimeType: 'application/zip', buffer: Buffer.from(zip) });
+	await page.getByLabel('Corpus file', { exact: true }).setInputFiles({ name: 'tiny.zip', mimeType: 'application/zip', buffer: Buffer.from(zip) });
 	await expect(page.getByRole('region', { name: 'Corpus' })).toContainText('3 documents');
 	const view = region(page);
 	await expect(view).toContainText('3 judged queries');
@@ -156,7 +156,7 @@ test('Evaluate shows progress per panel and Cancel stops it; evaluating again co
 	const qrels = 'query-id\tcorpus-id\tscore\n' + queries.map((q, i) => `${q._id}\td${i % docs.length}\t1`).join('\n') + '\n';
 	const zip = zipSync({ 'big/corpus.jsonl': jsonl(docs), 'big/queries.jsonl': jsonl(queries), 'big/qrels/test.tsv': strToU8(qrels) });
 	await openPlayground(page);
-	await page.locator('input[type=file]').setInputFiles({ name: 'big.zip', mimeType: 'application/zip', buffer: Buffer.from(zip) });
+	await page.getByLabel('Corpus file', { exact: true }).setInputFiles({ name: 'big.zip', mimeType: 'application/zip', buffer: Buffer.from(zip) });
 	const view = region(page);
 	await expect(view).toContainText('4000 judged queries', { timeout: 30_000 });
 	await view.getByRole('button', { name: 'Evaluate' }).click();

@@ -140,7 +140,7 @@ test('a draft in the paste box survives a reload even before it is searched', as
 
 test('a malformed upload shows the error with its fix and the app keeps working', async ({ page }) => {
 	await openPlayground(page);
-	await page.locator('input[type=file]').setInputFiles({ name: 'bad.jsonl', mimeType: 'application/json', buffer: Buffer.from('{"_id": "a", "text": "ok"}\n{"_id": "b", "text": \n') });
+	await page.getByLabel('Corpus file', { exact: true }).setInputFiles({ name: 'bad.jsonl', mimeType: 'application/json', buffer: Buffer.from('{"_id": "a", "text": "ok"}\n{"_id": "b", "text": \n') });
 	const alert = page.getByRole('region', { name: 'Corpus' }).getByRole('alert');
 	await expect(alert).toContainText('bad.jsonl:2');
 	await search(page, 'heart attack');
