@@ -28,12 +28,14 @@ export function shortModelName(spec: string): string {
 }
 
 /**
- * The title of every added panel, each distinct from every other panel's: `Kind (model, <options that
- * differ from the defaults>)` when some do, else `Kind (model)`, then `Kind (model, dtype)`, then `Kind (model) #tag`;
+ * The title of every added panel, each distinct from every other panel's: `Kind (model)`, then
+ * `Kind (model, <options that differ from the defaults>)`, then `Kind (model, dtype)`, then `Kind (model) #tag`;
+ * a panel that shares its kind and model with another (`sharesModel`, or another added panel) is titled
+ * by its options first ("ColBERT (model, storage binary, rescore 100)"), since they are what sets it apart;
  * earlier panels keep the shorter titles. Default panels are titled after their kind.
  * @example panelTitles([{ id: 'bi-encoder@2', kind: 'bi-encoder', model }], {})['bi-encoder@2'] // 'Bi-encoder (tiny-bi-encoder-cls)'
  */
-export function panelTitles(added: readonly PanelInstance[], options: Partial<Record<PanelId, PanelOptions>>): Record<PanelId, string> {
+export function panelTitles(added: readonly PanelInstance[], options: Partial<Record<PanelId, PanelOptions>>, sharesModel: (p: PanelInstance) => boolean = () => false): Record<PanelId, string> {
 	const titles = Object.fromEntries(PANEL_KINDS.map((k) => [k, KINDS[k].title])) as Record<PanelId, string>;
 	const taken = new Set(Object.values(titles));
 	for (const p of added) {
@@ -42,9 +44,11 @@ export function panelTitles(added: readonly PanelInstance[], options: Partial<Re
 		const tag = p.id.slice(p.id.indexOf('@') + 1);
 		const own = options[p.id];
 		const differs = own ? optionsDiffer(p.kind, own) : [];
-		// Options that differ come first: "ColBERT (model, storage binary, rescore 100)" says what the panel is.
 		const withOptions = differs.length ? [`${base} (${name}, ${differs.join(', ')})`] : [];
-		const candidates = [...withOptions, `${base} (${name})`, `${base} (${name}, ${p.model.dtype})`, `${base} (${name}) #${tag}`];
+		const twin = sharesModel(p) || added.some((o) => o !== p && o.kind === p.kind && o.model.spec === p.model.spec);
+		const candidates = twin
+			? [...withOptions, `${base} (${name})`, `${base} (${name}, ${p.model.dtype})`, `${base} (${name}) #${tag}`]
+			: [`${base} (${name})`, ...withOptions, `${base} (${name}, ${p.model.dtype})`, `${base} (${name}) #${tag}`];
 		const title = candidates.find((t) => !taken.has(t)) ?? candidates[candidates.length - 1];
 		titles[p.id] = title;
 		taken.add(title);

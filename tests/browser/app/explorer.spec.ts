@@ -132,7 +132,7 @@ test('bad vectors folders get a clear message and the previous corpus stays load
 	await openSyntheticPages(page);
 	await expect(panel(page, 'colbert')).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });
 	const corpus = page.getByRole('region', { name: 'Corpus' });
-	const input = page.getByLabel('Vectors folder files');
+	const input = page.getByLabel('Corpus file');
 	const upload = async (edit: (files: Map<string, Buffer>) => void) => {
 		const files = folderFiles();
 		edit(files);
