@@ -1,33 +1,10 @@
 // @vitest-environment jsdom
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildLessons, GENERATED_DIR, ROOT } from '../../lessons/build';
-import type { LessonModule } from '../../src/lib/lessons/generated/index';
-import { createLessonRuntime, type CellOutput } from '../../src/lib/lessons/runtime';
-
-/** What a page would show, per cell. */
-function recorder() {
-	const cells = new Map<number, { text: string[]; html: string[]; elements: Element[] }>();
-	const output = (i: number): CellOutput => {
-		const cell = cells.get(i) ?? { text: [], html: [], elements: [] };
-		cells.set(i, cell);
-		return { text: (line) => cell.text.push(line), html: (m) => cell.html.push(m), element: (el) => cell.elements.push(el), progress: () => {} };
-	};
-	return { cells, output };
-}
+import { buildLessons, GENERATED_DIR } from '../../lessons/build';
+import { createLessonRuntime } from '../../src/lib/lessons/runtime';
+import { loadGenerated, recorder } from './generated-lesson';
 
 class StopAtModels extends Error {}
-
-// The generated modules import `$lib/...` (a SvelteKit alias); load copies with the alias resolved.
-async function loadGenerated(slug: string): Promise<LessonModule> {
-	const source = buildLessons().files.get(`${GENERATED_DIR}/${slug}.ts`) as string;
-	const dir = join(ROOT, '.cache', 'lessons-test');
-	mkdirSync(dir, { recursive: true });
-	const file = join(dir, `${slug}.ts`);
-	writeFileSync(file, source.replaceAll("'$lib/", `'${join(ROOT, 'src/lib')}/`).replaceAll("from '../", `from '${join(ROOT, 'src/lib/lessons')}/`));
-	return (await import(/* @vite-ignore */ file)) as LessonModule;
-}
 
 describe('createLessonRuntime(options)', () => {
 	const slugs = [...buildLessons().files.keys()].filter((p) => p.startsWith(GENERATED_DIR) && !p.endsWith('index.ts')).map((p) => p.slice(GENERATED_DIR.length + 1, -3));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { condensedCosineDistances, poolFactorOf, poolHierarchical } from '../../../src/lib/engine/compress/pool-hierarchical';
 import { condensedIndex, fclusterMaxclust, wardLinkage } from '../../../src/lib/engine/compress/ward-linkage';
-import { uniformRandom } from '../../../src/lib/engine/random';
+import { randomUnitRows, uniformRandom } from '../../../src/lib/engine/random';
 import type { TokenMatrix } from '../../../src/lib/engine/types';
 
 const close = (a: number, b: number, tol = 1e-6) => expect(Math.abs(a - b)).toBeLessThan(tol);
@@ -35,17 +35,6 @@ function naiveWardHeights(condensed: ArrayLike<number>, n: number): number[] {
 		alive[x] = false;
 	}
 	return heights.sort((a, b) => a - b);
-}
-
-function randomUnitDoc(rows: number, dim: number, seed: number): TokenMatrix {
-	const random = uniformRandom(seed);
-	const data = new Float32Array(rows * dim);
-	for (let r = 0; r < rows; r++) {
-		let norm = 0;
-		for (let k = 0; k < dim; k++) norm += (data[r * dim + k] = random() * 2 - 1) ** 2;
-		for (let k = 0; k < dim; k++) data[r * dim + k] /= Math.sqrt(norm);
-	}
-	return { data, rows, dim };
 }
 
 describe('wardLinkage', () => {
@@ -132,14 +121,14 @@ describe('poolHierarchical', () => {
 
 	it('poolHierarchical(doc, 2) halves the pooled vectors of random documents (1 + floor(n / 2) rows) and each row is its group mean', () => {
 		for (const [rows, seed] of [[41, 1], [120, 2], [77, 3]]) {
-			const d = randomUnitDoc(rows, 16, seed);
+			const d = randomUnitRows(rows, 16, seed);
 			const { matrix, groups } = poolHierarchical(d, 2);
 			expect(matrix.rows).toBe(1 + Math.floor((rows - 1) / 2));
 			expect(groups.flat().sort((a, b) => a - b)).toEqual(Array.from({ length: rows }, (_, i) => i));
 			const g = groups[1];
 			for (let k = 0; k < 16; k++) close(matrix.data[16 + k], g.reduce((s, r) => s + d.data[r * 16 + k], 0) / g.length, 1e-6);
 		}
-		expect(poolHierarchical(randomUnitDoc(121, 8, 4), 3).matrix.rows).toBe(1 + 40);
+		expect(poolHierarchical(randomUnitRows(121, 8, 4), 3).matrix.rows).toBe(1 + 40);
 	});
 
 	it('condensedCosineDistances(doc) skips the protected row and gives 1 - cos rounded to float32', () => {

@@ -1,21 +1,9 @@
 /** WasmMaxSimScorer beyond the shared cases: growth across add() calls, threads, the i16 screen, misuse. */
 import { afterAll, expect, it } from 'vitest';
-import { uniformRandom } from '../../../src/lib/engine/random';
+import { randomUnitRows } from '../../../src/lib/engine/random';
 import { maxSim } from '../../../src/lib/engine/maxsim/maxsim';
 import type { MaxSimScorer } from '../../../src/lib/engine/maxsim/maxsim';
 import { WasmMaxSimScorer } from '../../../src/lib/engine/maxsim/wasm';
-import type { TokenMatrix } from '../../../src/lib/engine/types';
-
-function unit(rows: number, dim: number, seed: number): TokenMatrix {
-	const random = uniformRandom(seed);
-	const data = new Float32Array(rows * dim);
-	for (let r = 0; r < rows; r++) {
-		let norm = 0;
-		for (let k = 0; k < dim; k++) norm += (data[r * dim + k] = random() * 2 - 1) ** 2;
-		for (let k = 0; k < dim; k++) data[r * dim + k] /= Math.sqrt(norm);
-	}
-	return { data, rows, dim };
-}
 
 const live: MaxSimScorer[] = [];
 async function open(options: Parameters<typeof WasmMaxSimScorer.create>[0]): Promise<WasmMaxSimScorer> {
@@ -30,8 +18,8 @@ afterAll(async () => {
 it('add(docs) in many calls grows the memory and keeps earlier docs intact (2 threads)', async () => {
 	const scorer = await open({ dim: 64, threads: 2, minParallelMacs: 0 });
 	expect(scorer.threads).toBe(2);
-	const docs = Array.from({ length: 60 }, (_, i) => unit(1 + ((i * 37) % 300), 64, i + 1));
-	const query = unit(9, 64, 999);
+	const docs = Array.from({ length: 60 }, (_, i) => randomUnitRows(1 + ((i * 37) % 300), 64, i + 1));
+	const query = randomUnitRows(9, 64, 999);
 	for (let i = 0; i < docs.length; i += 7) {
 		await scorer.add(docs.slice(i, i + 7));
 		await scorer.score(query); // scratch after the docs is overwritten by the next add
@@ -41,8 +29,8 @@ it('add(docs) in many calls grows the memory and keeps earlier docs intact (2 th
 });
 
 it('score(q) gives the same scores on 1 and 2 threads', async () => {
-	const docs = Array.from({ length: 101 }, (_, i) => unit(20 + (i % 50), 96, 500 + i));
-	const query = unit(32, 96, 7);
+	const docs = Array.from({ length: 101 }, (_, i) => randomUnitRows(20 + (i % 50), 96, 500 + i));
+	const query = randomUnitRows(32, 96, 7);
 	const one = await open({ dim: 96, threads: 1 });
 	const two = await open({ dim: 96, threads: 2, minParallelMacs: 0 });
 	await one.add(docs);
@@ -52,14 +40,14 @@ it('score(q) gives the same scores on 1 and 2 threads', async () => {
 
 it('topK(q, 10) with quantized: true recalls >= 0.95 of the exact top 10 after rescoring the top 100', async () => {
 	const dim = 128;
-	const docs = Array.from({ length: 600 }, (_, i) => unit(30 + (i % 40), dim, 10_000 + i));
+	const docs = Array.from({ length: 600 }, (_, i) => randomUnitRows(30 + (i % 40), dim, 10_000 + i));
 	const exact = await open({ dim, threads: 1 });
 	const quantized = await open({ dim, threads: 2, quantized: true, rescoreDepth: 100, minParallelMacs: 0 });
 	await exact.add(docs);
 	await quantized.add(docs);
 	let hits = 0;
 	for (let q = 0; q < 4; q++) {
-		const query = unit(32, dim, 77 + q);
+		const query = randomUnitRows(32, dim, 77 + q);
 		const truth = new Set((await exact.topK(query, 10)).map((h) => h.index));
 		const got = await quantized.topK(query, 10);
 		hits += got.filter((h) => truth.has(h.index)).length;
@@ -71,8 +59,8 @@ it('topK(q, 10) with quantized: true recalls >= 0.95 of the exact top 10 after r
 
 it('screen(q) approximates the exact scores within int8 quantisation error', async () => {
 	const dim = 96;
-	const docs = Array.from({ length: 30 }, (_, i) => unit(40, dim, 300 + i));
-	const query = unit(32, dim, 5);
+	const docs = Array.from({ length: 30 }, (_, i) => randomUnitRows(40, dim, 300 + i));
+	const query = randomUnitRows(32, dim, 5);
 	const scorer = await open({ dim, quantized: true });
 	await scorer.add(docs);
 	const approx = await scorer.screen(query);
@@ -84,20 +72,20 @@ it('screen(q) approximates the exact scores within int8 quantisation error', asy
 
 it('screen(q) without quantized: true is rejected with BAD_ARGUMENT', async () => {
 	const scorer = await open({ dim: 8 });
-	await expect(scorer.screen(unit(1, 8, 1))).rejects.toMatchObject({ code: 'BAD_ARGUMENT' });
+	await expect(scorer.screen(randomUnitRows(1, 8, 1))).rejects.toMatchObject({ code: 'BAD_ARGUMENT' });
 });
 
 it('score(q, subset) rejects an index outside the store with BAD_ARGUMENT', async () => {
 	const scorer = await open({ dim: 8 });
-	await scorer.add([unit(3, 8, 1)]);
-	await expect(scorer.score(unit(1, 8, 2), [0, 1])).rejects.toMatchObject({ code: 'BAD_ARGUMENT' });
-	await expect(scorer.topK(unit(1, 8, 2), -1)).rejects.toMatchObject({ code: 'BAD_ARGUMENT' });
+	await scorer.add([randomUnitRows(3, 8, 1)]);
+	await expect(scorer.score(randomUnitRows(1, 8, 2), [0, 1])).rejects.toMatchObject({ code: 'BAD_ARGUMENT' });
+	await expect(scorer.topK(randomUnitRows(1, 8, 2), -1)).rejects.toMatchObject({ code: 'BAD_ARGUMENT' });
 });
 
 it('score(q) after dispose() is rejected, and dispose() stops the workers', async () => {
 	const scorer = await WasmMaxSimScorer.create({ dim: 8, threads: 2 });
 	await scorer.dispose();
-	await expect(scorer.score(unit(1, 8, 2))).rejects.toMatchObject({ code: 'BAD_ARGUMENT' });
+	await expect(scorer.score(randomUnitRows(1, 8, 2))).rejects.toMatchObject({ code: 'BAD_ARGUMENT' });
 });
 
 it('WasmMaxSimScorer.create({ flavour: "relaxed" }) fails with BACKEND_UNAVAILABLE where relaxed SIMD is missing', async () => {
