@@ -75,3 +75,23 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 	mkdirSync(SCREENSHOTS, { recursive: true });
 	await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
 }
+
+/**
+ * Starts recording every text the element with `testId` shows, for a state that may last less than
+ * one of Playwright's polls (encoding 112 documents with a tiny model takes well under a second).
+ * The returned function gives the distinct texts seen so far, in order.
+ * @example const seen = await recordTexts(page, 'encoding-colbert'); ...; expect(await seen()).toContainEqual(expect.stringMatching(/Encoding/))
+ */
+export async function recordTexts(page: Page, testId: string): Promise<() => Promise<string[]>> {
+	await page.evaluate((id) => {
+		const seen: string[] = [];
+		(window as unknown as Record<string, string[]>)[`__texts_${id}`] = seen;
+		const look = () => {
+			const text = document.querySelector(`[data-testid="${id}"]`)?.textContent?.trim();
+			if (text && seen[seen.length - 1] !== text) seen.push(text);
+		};
+		new MutationObserver(look).observe(document.body, { subtree: true, childList: true, characterData: true });
+		look();
+	}, testId);
+	return () => page.evaluate((id) => [...((window as unknown as Record<string, string[]>)[`__texts_${id}`] ?? [])], testId);
+}
