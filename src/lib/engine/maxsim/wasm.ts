@@ -71,29 +71,57 @@ export class WasmMaxSimScorer extends KernelScorerBase<KernelExports> implements
 
 	async add(docs: TokenMatrix[]): Promise<void> {
 		docs.forEach((doc, i) => checkMatrix(doc, this.dim, `document ${this.count + i}`));
+		return this.calls.run(async () => this.append(docs));
+	}
+
+	/**
+	 * Scores `docs` without keeping them (scratch mode, for documents that live elsewhere: rescoring
+	 * candidates read from a side store, PLAID's decoded candidates): they are packed after the resident
+	 * documents for this call only, scored like a subset, then dropped. The memory grown for them stays
+	 * (reused by the next call); no module is instantiated per call.
+	 * @example await scorer.scoreDocs(query, [doc]) // Float32Array [maxSim(query, doc)]
+	 */
+	async scoreDocs(query: TokenMatrix, docs: readonly TokenMatrix[]): Promise<Float32Array> {
+		this.checkQuery(query);
+		docs.forEach((doc, i) => checkMatrix(doc, this.dim, `document ${i}`));
 		return this.calls.run(async () => {
-			const dimP = paddedDim(this.dim);
-			this.table.grow(this.count + docs.length);
-			for (const doc of docs) {
-				const blockPanels = BLOCK_PANELS[this.flavour];
-				const { nBlocks, tail, panels } = docShape(doc.rows, blockPanels);
-				const f32At = this.arenaEnd;
-				const i16At = align16(f32At + panels * 16 * dimP);
-				const end = this.quantized ? align16(i16At + panels * 8 * dimP) : i16At;
-				this.memory.ensure(end);
-				if (panels > 0) packDocF32(doc, blockPanels, this.memory.f32(f32At, panels * 4 * dimP), 0);
-				const scale = this.quantized && panels > 0 ? quantScale(doc) : 1;
-				if (this.quantized && panels > 0) packDocI16(doc, blockPanels, scale, this.memory.i16(i16At, panels * 4 * dimP), 0);
-				const entry = this.table.entry(this.count);
-				entry[0] = f32At;
-				entry[1] = i16At;
-				entry[2] = (nBlocks << 3) | tail;
-				this.table.floatField(this.count)[0] = 1 / scale;
-				this.work.push(panels);
-				this.arenaEnd = end;
-				this.count++;
+			const resident = { count: this.count, arenaEnd: this.arenaEnd, work: this.work.length };
+			try {
+				this.append(docs);
+				const subset = new Int32Array(docs.length);
+				for (let i = 0; i < docs.length; i++) subset[i] = resident.count + i;
+				return await this.run('score_f32', query, subset);
+			} finally {
+				this.count = resident.count;
+				this.arenaEnd = resident.arenaEnd;
+				this.work.length = resident.work;
 			}
 		});
+	}
+
+	/** Packs `docs` after the resident ones, as indices `size`, `size + 1`, ... (inside a queued call). */
+	private append(docs: readonly TokenMatrix[]): void {
+		const dimP = paddedDim(this.dim);
+		this.table.grow(this.count + docs.length);
+		for (const doc of docs) {
+			const blockPanels = BLOCK_PANELS[this.flavour];
+			const { nBlocks, tail, panels } = docShape(doc.rows, blockPanels);
+			const f32At = this.arenaEnd;
+			const i16At = align16(f32At + panels * 16 * dimP);
+			const end = this.quantized ? align16(i16At + panels * 8 * dimP) : i16At;
+			this.memory.ensure(end);
+			if (panels > 0) packDocF32(doc, blockPanels, this.memory.f32(f32At, panels * 4 * dimP), 0);
+			const scale = this.quantized && panels > 0 ? quantScale(doc) : 1;
+			if (this.quantized && panels > 0) packDocI16(doc, blockPanels, scale, this.memory.i16(i16At, panels * 4 * dimP), 0);
+			const entry = this.table.entry(this.count);
+			entry[0] = f32At;
+			entry[1] = i16At;
+			entry[2] = (nBlocks << 3) | tail;
+			this.table.floatField(this.count)[0] = 1 / scale;
+			this.work.push(panels);
+			this.arenaEnd = end;
+			this.count++;
+		}
 	}
 
 	async score(query: TokenMatrix, subset?: ArrayLike<number>): Promise<Float32Array> {
