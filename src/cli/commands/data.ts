@@ -11,6 +11,7 @@ import { commandContext, toJson } from './shared';
 
 export const DATA_HELP = `Usage: latelab data fetch <name> [--to <dir>] [options]
        latelab data synth --docs <n> --queries <m> --to <dir> [--dim 96] [--tokens 120] [--seed 1]
+                          [--query-shape colbert|terms] [--query-length 32]
 
 Downloads a public BEIR dataset zip (scifact, nfcorpus, fiqa, arguana, scidocs, trec-covid, ...),
 unpacks it into <dir>/<name>, and checks that it loads. Needs internet access; without it, fails
@@ -31,6 +32,10 @@ Options (synth):
   --to <dir>             the folder to write (must not exist or be empty, unless --overwrite)
   --dim <d>              vector width (default 96); --tokens <t>: mean vectors per document (120)
   --seed <s>             generator seed (default 1; same seed, same collection)
+  --query-shape <s>      colbert (default): --query-length vectors per query, [CLS] [Q] words [SEP] then
+                         [MASK] expansions mixing the word vectors (ColBERT's query augmentation);
+                         terms: [CLS] and one vector per query word
+  --query-length <n>     vectors per colbert-shaped query (default 32, ColBERT's query_length)
   --json                 print {"dir","documents","queries","vectors","bytes"}
 `;
 
@@ -87,6 +92,8 @@ const SYNTH_OPTIONS = {
 	dim: { type: 'string' },
 	tokens: { type: 'string' },
 	seed: { type: 'string' },
+	'query-shape': { type: 'string' },
+	'query-length': { type: 'string' },
 	overwrite: { type: 'boolean' }
 } as const;
 
@@ -104,6 +111,9 @@ async function synthCommand(args: string[], io: CliIo): Promise<number> {
 	const dim = positiveInt(values, 'dim', 96);
 	const tokens = positiveInt(values, 'tokens', 120);
 	const seed = positiveInt(values, 'seed', 1);
+	const queryShape = values['query-shape'] ?? 'colbert';
+	if (queryShape !== 'colbert' && queryShape !== 'terms') throw createError('UNKNOWN_OPTION', { what: 'data synth --query-shape', value: String(queryShape), expected: 'colbert, terms' });
+	const queryLength = positiveInt(values, 'query-length', 32);
 	// A float32 documents file is read whole by the loader: keep it under Node's 2 GiB buffer limit.
 	if (docs * tokens * dim * 4 > 2 ** 31 - 2 ** 24) {
 		throw createError('BAD_ARGUMENT', { detail: `data synth: ${docs} x ${tokens} x ${dim} float32 is over 2 GiB, more than a vectors folder loads; generate fewer documents (benchmarks generate larger collections in memory)` });
@@ -111,7 +121,7 @@ async function synthCommand(args: string[], io: CliIo): Promise<number> {
 	const existing = await readdir(dir).catch(() => undefined);
 	if (existing && existing.length > 0 && values.overwrite !== true) throw createError('BAD_ARGUMENT', { detail: `data synth: ${dir} exists and is not empty (use --overwrite)` });
 	const ctx = commandContext(io, values.quiet === true);
-	const c = generateSyntheticCollection({ docs, queries, dim, tokensPerDoc: tokens, seed });
+	const c = generateSyntheticCollection({ docs, queries, dim, tokensPerDoc: tokens, seed, queryShape, queryLength });
 	const items = (records: typeof c.documents, vectors: (i: number) => TokenMatrix, stage: string) =>
 		(function* () {
 			for (let i = 0; i < records.length; i++) {

@@ -5,9 +5,16 @@
  * word differs between documents, as in a contextual encoder), and each query is drawn from a target
  * document (its rarest topical words, maybe a common one, and a word of the topic it may lack). Qrels are graded: 2 for the
  * target, 1 for documents of the same topic holding at least a third of the query's words.
+ * Queries are ColBERT-shaped by default (`queryShape: 'colbert'`): `queryLength` (32) vectors, as a
+ * ColBERT query encoder always emits after query augmentation (Khattab & Zaharia 2020, section 3.2: the
+ * query is padded with [MASK] tokens to a fixed length, and their outputs, soft mixtures of the query's
+ * meaning, are scored like term vectors): [CLS], [Q], one vector per query word, [SEP], then [MASK]
+ * vectors, each a noisy mixture leaning on one or two of the word vectors. `queryShape: 'terms'` gives
+ * the earlier shape: [CLS] and the word vectors only (4-8 vectors).
  * Only word ids are kept per document; vectors are regenerated from a per-document seed when asked for,
  * so 100k documents x 120 tokens never sit in memory as floats.
  */
+import { createError } from '../errors';
 import { uniformRandom } from '../random';
 import type { Qrels, TokenMatrix } from '../types';
 import type { MultiVectorCollection, MultiVectorCorpus, MultiVectorRecord } from './multivector-folder';
@@ -27,6 +34,13 @@ export interface SyntheticOptions {
 	seed?: number;
 	/** false: documents get empty text (saves memory at 10^5 documents when BM25 is not needed). */
 	text?: boolean;
+	/**
+	 * `colbert` (default): `queryLength` vectors per query, [CLS], [Q], words, [SEP], then [MASK]
+	 * expansion vectors (ColBERT's query augmentation); `terms`: [CLS] and the word vectors only.
+	 */
+	queryShape?: 'colbert' | 'terms';
+	/** Vectors per ColBERT-shaped query (default 32, ColBERT's and answerai-colbert-small's `query_length`). */
+	queryLength?: number;
 }
 
 const NOISE_TABLE = 1 << 20;
@@ -92,6 +106,10 @@ export function generateSyntheticCollection(options: SyntheticOptions): MultiVec
 	const background = options.backgroundWords ?? 400;
 	const seed = options.seed ?? 1;
 	const withText = options.text !== false;
+	const queryShape = options.queryShape ?? 'colbert';
+	const queryLength = options.queryLength ?? 32;
+	if (queryShape !== 'colbert' && queryShape !== 'terms') throw createError('BAD_ARGUMENT', { detail: `synthetic queryShape must be colbert or terms, got ${String(queryShape)}` });
+	if (!Number.isInteger(queryLength) || queryLength < 4) throw createError('BAD_ARGUMENT', { detail: `synthetic queryLength must be an integer >= 4 ([CLS] [Q] a word [SEP]), got ${String(queryLength)}` });
 	const vocab = topics * perTopic + background;
 	const random = uniformRandom(hashSeed(seed, 0, 0));
 	const normal = gaussian(random);
@@ -179,10 +197,36 @@ export function generateSyntheticCollection(options: SyntheticOptions): MultiVec
 	const queryVectors = (q: number): TokenMatrix => {
 		const g = tableNoise(hashSeed(seed, 2, q));
 		const qw = queryWords[q];
-		const data = new Float32Array((qw.length + 1) * dim);
-		mix(data, 0, dim, [[centroids, primary[targets[q]] * dim, 1]], 0.5, g);
-		qw.forEach((w, i) => mix(data, (i + 1) * dim, dim, [[words, w * dim, 1]], 0.8, g));
-		return { data, rows: qw.length + 1, dim };
+		const context = [centroids, primary[targets[q]] * dim, 1] as [Float32Array, number, number];
+		if (queryShape === 'terms') {
+			const data = new Float32Array((qw.length + 1) * dim);
+			mix(data, 0, dim, [context], 0.5, g);
+			qw.forEach((w, i) => mix(data, (i + 1) * dim, dim, [[words, w * dim, 1]], 0.8, g));
+			return { data, rows: qw.length + 1, dim };
+		}
+		// ColBERT's layout: [CLS] [Q] words [SEP] [MASK]...; words beyond queryLength - 3 are truncated,
+		// as the tokenizer truncates pieces so that [CLS] [Q] pieces [SEP] fits.
+		const kept = qw.slice(0, Math.max(0, queryLength - 3));
+		const rows = queryLength;
+		const data = new Float32Array(rows * dim);
+		const terms = new Float32Array(kept.length * dim);
+		kept.forEach((w, i) => mix(terms, i * dim, dim, [[words, w * dim, 1]], 0.8, g));
+		const termParts = kept.map((_, i) => [terms, i * dim, 1 / Math.sqrt(kept.length)] as [Float32Array, number, number]);
+		mix(data, 0, dim, [context], 0.5, g); // [CLS]: the query's topic
+		mix(data, dim, dim, [context, ...termParts], 0.6, g); // [Q]: the marker, contextualised by the whole query
+		data.set(terms, 2 * dim);
+		let at = 2 + kept.length;
+		if (at < rows) mix(data, at++ * dim, dim, [[context[0], context[1], 0.7], ...termParts], 0.6, g); // [SEP]
+		// [MASK] expansions: each a softmax-weighted mixture of the word vectors (sharp: most lean on one
+		// or two words, re-weighting the query towards them) with some of the query's topic and noise.
+		const weights = new Float64Array(kept.length);
+		for (; at < rows; at++) {
+			let total = 0;
+			for (let i = 0; i < kept.length; i++) total += weights[i] = Math.exp(2 * g());
+			const parts = kept.map((_, i) => [terms, i * dim, weights[i] / total] as [Float32Array, number, number]);
+			mix(data, at * dim, dim, [...parts, [context[0], context[1], 0.35]], 0.45, g);
+		}
+		return { data, rows, dim };
 	};
 
 	const documents: MultiVectorRecord[] = Array.from({ length: nDocs }, (_, d) => ({
