@@ -96,6 +96,28 @@ describe('MUVERA', () => {
 		expect([...index.row(37)]).toEqual([...fdes[37]]);
 	});
 
+	it("new FdeIndex(..., { backend: 'wasm' }): the SIMD kernel's scores equal the brute-force dot products (dim_proj 16 and 8, chunk and memory boundaries) and the JS scan's", () => {
+		for (const dimProj of [16, 8]) {
+			const m = createMuvera(32, { kSim: 3, dimProj, rReps: 4, seed: dimProj });
+			const docs = randomDocs(70, 32, 21);
+			const fdes = docs.map((d) => m.encodeDocument(d));
+			// 70 documents in chunks of 16 (the last one partial), a few chunks per WASM memory.
+			const wasm = new FdeIndex(m.length, m.dimProj, 16, { backend: 'wasm', shardBytes: 3 * 16 * m.length * 4 + 65536 });
+			const js = new FdeIndex(m.length, m.dimProj, 16, { backend: 'js' });
+			expect(wasm.backend).toBe('wasm');
+			fdes.forEach((f) => (wasm.add(f), js.add(f)));
+			expect([...wasm.row(69)]).toEqual([...fdes[69]]);
+			for (const tokens of [[2, 3], [32, 33]]) {
+				const q = m.encodeQuery(randomDocs(1, 32, 30 + tokens[0], tokens)[0]);
+				const brute = fdes.map((f) => f.reduce((s, x, i) => s + x * q[i], 0));
+				close(wasm.scores(q), brute, 4);
+				close(js.scores(q), brute, 4);
+			}
+		}
+		expect(new FdeIndex(12, 3).backend).toBe('js'); // blocks of 3 floats: the kernel reads 4 at a time
+		expect(() => new FdeIndex(12, 3, 4, { backend: 'wasm' })).toThrow(expect.objectContaining({ code: 'BACKEND_UNAVAILABLE' }));
+	});
+
 	it('muveraSearch(..., { depth >= collection }) equals the exact MaxSim ranking', async () => {
 		const m = createMuvera(8, { kSim: 2, dimProj: 4, rReps: 4 });
 		const docs = randomDocs(30, 8, 4);

@@ -7,14 +7,110 @@ import { createError } from '../errors';
 import type { MaxSimScorer } from '../maxsim/maxsim';
 import { topKOf } from '../maxsim/top-k';
 import type { TokenMatrix } from '../types';
+import { FDE_SCAN_BASE64 } from './fde-scan-wasm';
 import type { Muvera } from './muvera';
 import { topIndices, type CandidateSearch } from './top';
+
+/** Where the FDE scan runs: the WASM SIMD128 kernel (`fde-scan.wat`) or plain JavaScript. */
+export type FdeScanBackend = 'wasm' | 'js';
+
+export interface FdeIndexOptions {
+	/** `auto` (default): WASM when the runtime has SIMD128 and the block size is a multiple of 4, else JS. */
+	backend?: FdeScanBackend | 'auto';
+	/** Bytes of FDEs per WASM memory before another one is started (default 1 GiB; wasm32 caps one at 4 GiB). */
+	shardBytes?: number;
+}
+
+/** The kernel's exports (`fde-scan.wat`). */
+interface FdeScanKernel {
+	memory: WebAssembly.Memory;
+	scan(chunk: number, C: number, docs: number, bs: number, q: number, live: number, nLive: number, acc: number, out: number): void;
+}
+
+let scanModule: WebAssembly.Module | null | undefined;
+
+/** The compiled kernel, or null when this runtime cannot run it (no WebAssembly or no SIMD128). */
+function fdeScanModule(): WebAssembly.Module | null {
+	if (scanModule !== undefined) return scanModule;
+	try {
+		const bytes = base64Bytes(FDE_SCAN_BASE64);
+		scanModule = typeof WebAssembly !== 'undefined' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+	} catch {
+		scanModule = null;
+	}
+	return scanModule;
+}
+
+// No annotated return type (as maxsim/kernel-module.ts): TS >= 5.7 infers a Uint8Array over a plain
+// ArrayBuffer, which WebAssembly.Module requires, while the notebooks' TS 5.0 still accepts the file.
+function base64Bytes(b64: string) {
+	const binary = atob(b64);
+	const out = new Uint8Array(binary.length);
+	for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+	return out;
+}
+
+const align16 = (n: number) => Math.ceil(n / 16) * 16;
+const PAGE = 65536;
+
+/**
+ * One WASM memory holding whole chunks after a scratch area (query FDE, live block ids, per-document
+ * f32x4 accumulators, scores). Several shards keep a large index under wasm32's 4 GiB per memory.
+ */
+class FdeShard {
+	readonly kernel: FdeScanKernel;
+	/** Byte offsets of the scratch parts and of each chunk. */
+	readonly qAt = 0;
+	readonly liveAt: number;
+	readonly accAt: number;
+	readonly outAt: number;
+	readonly chunkAt: number[] = [];
+	private end: number;
+
+	constructor(module: WebAssembly.Module, length: number, blocks: number, chunk: number) {
+		this.kernel = new WebAssembly.Instance(module, {}).exports as unknown as FdeScanKernel;
+		this.liveAt = align16(length * 4);
+		this.accAt = align16(this.liveAt + blocks * 4);
+		this.outAt = align16(this.accAt + chunk * 16);
+		this.end = align16(this.outAt + chunk * 4);
+		this.ensure(this.end);
+	}
+
+	private ensure(bytes: number): void {
+		const have = this.kernel.memory.buffer.byteLength;
+		if (bytes <= have) return;
+		try {
+			this.kernel.memory.grow(Math.ceil((bytes - have) / PAGE));
+		} catch (error) {
+			throw createError('BACKEND_UNAVAILABLE', { backend: 'wasm', detail: `cannot grow the FDE scan memory to ${bytes} bytes (${String(error)}); use fewer documents or a smaller FDE` });
+		}
+	}
+
+	/** Reserves a chunk of `floats` and returns its byte offset. */
+	addChunk(floats: number): number {
+		const at = this.end;
+		this.ensure(at + floats * 4);
+		this.end = align16(at + floats * 4);
+		this.chunkAt.push(at);
+		return at;
+	}
+
+	get usedBytes(): number {
+		return this.end;
+	}
+
+	f32(at: number, count: number): Float32Array {
+		return new Float32Array(this.kernel.memory.buffer, at, count);
+	}
+}
 
 /**
  * Document FDEs in chunks of `chunk` documents (default 1024), each chunk block-major (block = `blockSize` numbers,
  * one MUVERA bucket of one repetition): block b of all the chunk's documents lies contiguous, so a
  * query scans only its non-zero blocks (buckets none of its tokens fell in are zero), each as one
- * streaming pass.
+ * streaming pass. The scan runs in the WASM SIMD128 kernel `fde-scan.wat` (chunks resident in WASM
+ * memories of up to `shardBytes` each) when the runtime has SIMD and `blockSize` is a multiple of 4,
+ * else in JavaScript; `backend` says which.
  * @example
  * const index = new FdeIndex(4, 2, 16); index.add(Float32Array.of(1, 0, 0, 1)); index.add(Float32Array.of(0, 1, 0, 0));
  * index.scores(Float32Array.of(1, 1, 0, 0)) // Float32Array [1, 1]
@@ -25,11 +121,17 @@ export class FdeIndex {
 	readonly chunk: number;
 	/** Numbers per block: MUVERA's dimProj (a query's zero runs come in whole blocks). */
 	readonly blockSize: number;
+	readonly backend: FdeScanBackend;
 	private readonly blocks: number;
+	/** JS backend: the chunks. */
 	private chunks: Float32Array[] = [];
+	/** WASM backend: the shards and, per chunk, its shard and byte offset. */
+	private shards: FdeShard[] = [];
+	private chunkHome: { shard: FdeShard; at: number }[] = [];
+	private readonly shardBytes: number;
 	private count = 0;
 
-	constructor(length: number, blockSize = 1, chunk = 1024) {
+	constructor(length: number, blockSize = 1, chunk = 1024, options: FdeIndexOptions = {}) {
 		if (!Number.isInteger(blockSize) || blockSize < 1 || length % blockSize !== 0) {
 			throw createError('BAD_ARGUMENT', { detail: `FDE block size ${blockSize} must divide the FDE length ${length}` });
 		}
@@ -37,6 +139,14 @@ export class FdeIndex {
 		this.chunk = Math.max(1, Math.floor(chunk));
 		this.blockSize = blockSize;
 		this.blocks = length / blockSize;
+		this.shardBytes = options.shardBytes ?? 2 ** 30;
+		const wanted = options.backend ?? 'auto';
+		if (wanted !== 'auto' && wanted !== 'wasm' && wanted !== 'js') throw createError('UNKNOWN_OPTION', { what: 'FDE scan backend', value: String(wanted), expected: 'auto, wasm, js' });
+		const wasmFits = blockSize % 4 === 0 && fdeScanModule() !== null;
+		if (wanted === 'wasm' && !wasmFits) {
+			throw createError('BACKEND_UNAVAILABLE', { backend: 'wasm', detail: blockSize % 4 === 0 ? 'no WebAssembly SIMD128 for the FDE scan' : `the FDE scan kernel needs a block size (dim_proj) that is a multiple of 4, got ${blockSize}` });
+		}
+		this.backend = wanted === 'js' || !wasmFits ? 'js' : 'wasm';
 	}
 
 	get size(): number {
@@ -48,12 +158,33 @@ export class FdeIndex {
 		return this.count * this.length * 4;
 	}
 
+	/** Chunk `c` as floats (a fresh view: WASM memory may have grown since). */
+	private chunkData(c: number): Float32Array {
+		if (this.backend === 'js') return this.chunks[c];
+		const { shard, at } = this.chunkHome[c];
+		return shard.f32(at, this.length * this.chunk);
+	}
+
+	private newChunk(): void {
+		const floats = this.length * this.chunk;
+		if (this.backend === 'js') {
+			this.chunks.push(new Float32Array(floats));
+			return;
+		}
+		let shard = this.shards.at(-1);
+		if (!shard || shard.usedBytes + floats * 4 > this.shardBytes) {
+			shard = new FdeShard(fdeScanModule()!, this.length, this.blocks, this.chunk);
+			this.shards.push(shard);
+		}
+		this.chunkHome.push({ shard, at: shard.addChunk(floats) });
+	}
+
 	add(fde: Float32Array): void {
 		if (fde.length !== this.length) throw createError('DIM_MISMATCH', { expected: this.length, actual: fde.length, detail: ' (FDE length)' });
 		const C = this.chunk;
 		const at = this.count % C;
-		if (at === 0) this.chunks.push(new Float32Array(this.length * C));
-		const chunk = this.chunks[this.chunks.length - 1];
+		if (at === 0) this.newChunk();
+		const chunk = this.chunkData(Math.floor(this.count / C));
 		const bs = this.blockSize;
 		for (let b = 0; b < this.blocks; b++) chunk.set(fde.subarray(b * bs, (b + 1) * bs), (b * C + at) * bs);
 		this.count++;
@@ -62,7 +193,7 @@ export class FdeIndex {
 	/** FDE `row`, copied out. */
 	row(row: number): Float32Array {
 		const C = this.chunk;
-		const chunk = this.chunks[Math.floor(row / C)];
+		const chunk = this.chunkData(Math.floor(row / C));
 		const at = row % C;
 		const bs = this.blockSize;
 		const out = new Float32Array(this.length);
@@ -70,9 +201,8 @@ export class FdeIndex {
 		return out;
 	}
 
-	/** `q . fde` for every document, skipping the blocks where `q` is all zero. */
-	scores(q: Float32Array): Float32Array {
-		if (q.length !== this.length) throw createError('DIM_MISMATCH', { expected: this.length, actual: q.length, detail: ' (query FDE length)' });
+	/** The blocks where `q` has a non-zero number. */
+	private liveBlocks(q: Float32Array): Int32Array {
 		const bs = this.blockSize;
 		const live: number[] = [];
 		for (let b = 0; b < this.blocks; b++) {
@@ -83,6 +213,35 @@ export class FdeIndex {
 				}
 			}
 		}
+		return Int32Array.from(live);
+	}
+
+	/** `q . fde` for every document, skipping the blocks where `q` is all zero. */
+	scores(q: Float32Array): Float32Array {
+		if (q.length !== this.length) throw createError('DIM_MISMATCH', { expected: this.length, actual: q.length, detail: ' (query FDE length)' });
+		const live = this.liveBlocks(q);
+		return this.backend === 'wasm' ? this.scoresWasm(q, live) : this.scoresJs(q, live);
+	}
+
+	private scoresWasm(q: Float32Array, live: Int32Array): Float32Array {
+		const out = new Float32Array(this.count);
+		const C = this.chunk;
+		for (const shard of this.shards) {
+			shard.f32(shard.qAt, this.length).set(q);
+			new Int32Array(shard.kernel.memory.buffer, shard.liveAt, live.length).set(live);
+		}
+		for (let c = 0; c < this.chunkHome.length; c++) {
+			const { shard, at } = this.chunkHome[c];
+			const docs = Math.min(C, this.count - c * C);
+			// Offsets above 2^31 reach the kernel as negative i32 with the same bits: it reads them unsigned.
+			shard.kernel.scan(at, C, docs, this.blockSize, shard.qAt, shard.liveAt, live.length, shard.accAt, shard.outAt);
+			out.set(shard.f32(shard.outAt, docs), c * C);
+		}
+		return out;
+	}
+
+	private scoresJs(q: Float32Array, live: Int32Array): Float32Array {
+		const bs = this.blockSize;
 		const out = new Float32Array(this.count);
 		const C = this.chunk;
 		const acc = new Float64Array(C);
