@@ -44,8 +44,19 @@ describe('colbert pipeline storage formats', () => {
 		const r = await p.searchVectors(q, 10);
 		expect(r.top.map((t) => t.index)).toEqual(exact.map((e) => e.index));
 		r.top.forEach((t, i) => expect(Math.abs(t.score - exact[i].score)).toBeLessThan(1e-5));
-		expect(r.timings.map((t) => t.stage)).toEqual(['maxsim', 'rescore']);
+		expect(r.timings.map((t) => t.stage)).toEqual(['maxsim', 'rescore-read', 'rescore']);
 		expect(p.indexStats.rescore).toMatchObject({ depth: N, bytes: collection.totalVectors * 32 * 4, where: 'memory' });
+		await p.dispose();
+	});
+
+	it('createColbertPipeline({ storage: binary, rescore, maxsimBackend: wasm }) rescores on the WASM f32 kernel: exact scores, the fp32 top 10', async () => {
+		const exact = allScores((d) => maxSim(q, d)).slice(0, 10);
+		const p = await open({ storage: 'binary', rescore: N, maxsimBackend: 'wasm', threads: 2 });
+		for (let round = 0; round < 2; round++) {
+			const r = await p.searchVectors(q, 10);
+			expect(r.top.map((t) => t.index)).toEqual(exact.map((e) => e.index));
+			r.top.forEach((t, i) => expect(Math.abs(t.score - exact[i].score)).toBeLessThan(1e-4));
+		}
 		await p.dispose();
 	});
 
@@ -88,7 +99,7 @@ describe('colbert pipeline storage formats', () => {
 	it('createColbertRerankPipeline({ storage: binary, rescore }) rescores the first stage\'s candidates', async () => {
 		const p = await createColbertRerankPipeline({ corpus, options: { maxsimBackend: 'js', storage: 'binary', rescore: 1000, depth: 20 } });
 		const r = await p.search(corpus.queries[1].text, 5);
-		expect(r.timings.map((t) => t.stage)).toEqual(['first-stage', 'encode-query', 'maxsim', 'rescore']);
+		expect(r.timings.map((t) => t.stage)).toEqual(['first-stage', 'encode-query', 'maxsim', 'rescore-read', 'rescore']);
 		const byId = new Map(corpus.docs.map((d, i) => [d.id, i]));
 		for (const h of r.hits) expect(Math.abs(h.score - maxSim(q, collection.docVectors(byId.get(h.id)!)))).toBeLessThan(1e-5);
 		await p.dispose();
@@ -125,4 +136,18 @@ describe('Fp32VectorStore', () => {
 			await store.dispose();
 		});
 	}
+
+	it('NodeFileFp32Store.get(rows) reads adjacent, scattered, repeated and reversed rows (one buffer, runs of adjacent rows in one read) equal to what was put', async () => {
+		const many = Array.from({ length: 40 }, (_, d) => ({ data: Float32Array.from({ length: ((d * 7) % 5) * 3 }, (_, i) => d * 1000 + i), rows: (d * 7) % 5, dim: 3 }));
+		const store = new NodeFileFp32Store();
+		await store.putBatch(0, many.slice(0, 25));
+		await store.putBatch(25, many.slice(25));
+		for (const rows of [[3, 4, 5, 6], [6, 5, 4, 3], [0, 39, 17, 17, 18, 2], [], [10]]) {
+			const got = await store.get(rows);
+			expect(got.map((m) => m.rows)).toEqual(rows.map((r) => many[r].rows));
+			got.forEach((m, i) => expect(Array.from(m.data)).toEqual(Array.from(many[rows[i]].data)));
+		}
+		await expect(store.get([1.5])).rejects.toMatchObject({ code: 'BAD_ARGUMENT' });
+		await store.dispose();
+	});
 });

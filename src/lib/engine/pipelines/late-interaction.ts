@@ -4,7 +4,8 @@
  * `--opt storage=fp32|fp16|int8|binary|residual` (`storage-index.ts`) and scored by MaxSim (the reason
  * for the kernel recorded in every result). With `--opt rescore=<n>` the best n by the stored format
  * are rescored exactly with fp32 vectors kept outside the scoring memory (`Fp32VectorStore`: a
- * temporary file in the CLI, IndexedDB in the browser).
+ * temporary file in the CLI, IndexedDB in the browser), read per query and scored by the f32 kernel
+ * without being kept (`createDocumentScorer`); stages `rescore-read` (the side store) and `rescore`.
  * - `colbert`: exhaustive MaxSim over all documents. Stages: `encode-query`, `maxsim` (+ `rescore`);
  *   build: `load-model`, `encode-corpus`, `pool`, `maxsim-pack`.
  * - `colbert-rerank`: a first stage (BM25 by default, or dense) gives the top `depth` (default 100),
@@ -14,7 +15,8 @@
 import { createError } from '../errors';
 import type { IndexStats } from '../eval/cost';
 import { explainMaxSim, type MaxSimExplanation } from '../explain/maxsim-matrix';
-import { maxSim, type BackendChoice } from '../maxsim/maxsim';
+import type { BackendChoice } from '../maxsim/maxsim';
+import { createDocumentScorer, type DocumentScorer } from '../maxsim/score-docs';
 import { MemoryFp32Store, type Fp32VectorStore } from '../store/fp32-vector-store';
 import type { Hit, StageTiming, TokenMatrix } from '../types';
 import type { ColbertEncoder } from '../encoders/encoder';
@@ -69,12 +71,19 @@ async function build(ctx: NeuralContext, deps: NeuralDeps, rerank: boolean): Pro
 	let first: FirstStage | undefined;
 	let index: StoredIndex | undefined;
 	let side: Fp32VectorStore | undefined;
+	let rescorer: DocumentScorer | undefined;
 	try {
 		source = await openMultiVectorSource(ctx, deps);
 		if (rerank) first = await createFirstStage(ctx, deps);
 		if (storage.rescore > 0) side = (await deps.fp32Store?.()) ?? new MemoryFp32Store();
+		if (storage.rescore > 0) {
+			// The kernel of the exact rescoring: WebGPU has no per-call document mode, so WASM or JS.
+			const wanted = ctx.options.maxsimBackend;
+			rescorer = await createDocumentScorer({ dim: source.dim, backend: wanted === 'js' || wanted === 'wasm' ? wanted : 'auto', threads: ctx.options.threads });
+		}
 		const t1 = performance.now();
 		const sideStore = side;
+		const exactScorer = rescorer;
 		// Pack batch by batch and let each go: the scorer keeps its own (encoded) copy.
 		index = await buildStoredIndex(source, storage, { backend: ctx.options.maxsimBackend, threads: ctx.options.threads, quantized: ctx.options.quantized }, sideStore ? (f, docs) => sideStore.putBatch(f, docs.map((d) => d.matrix)) : undefined);
 		for (const w of index.warnings) (deps.onWarning ?? ctx.onWarning)?.(`MaxSim: ${w}`);
@@ -98,13 +107,16 @@ async function build(ctx: NeuralContext, deps: NeuralDeps, rerank: boolean): Pro
 		const kernel = (): BackendChoice => ({ ...built.choice });
 		/** The best `k` of `scored` after rescoring its best `rescore` exactly with the side store's fp32 vectors. */
 		const rescored = async (q: TokenMatrix, scored: Scored[], k: number, timings: StageTiming[], depth = storage.rescore): Promise<Scored[]> => {
-			if (!sideStore || scored.length === 0 || depth === 0) return scored.slice(0, k);
+			if (!sideStore || !exactScorer || scored.length === 0 || depth === 0) return scored.slice(0, k);
 			const a = performance.now();
 			const head = scored.slice(0, depth);
 			const docs = await sideStore.get(head.map((s) => s.index));
+			timings.push({ stage: 'rescore-read', ms: since(a) });
+			const b = performance.now();
+			const scores = await exactScorer.score(q, docs);
 			// Exact scores first (best first); candidates past the rescore depth follow with their stored-format scores.
-			const exact = head.map((s, i) => ({ index: s.index, score: maxSim(q, docs[i]) })).sort((x, y) => y.score - x.score || x.index - y.index);
-			timings.push({ stage: 'rescore', ms: since(a) });
+			const exact = head.map((s, i) => ({ index: s.index, score: scores[i] })).sort((x, y) => y.score - x.score || x.index - y.index);
+			timings.push({ stage: 'rescore', ms: since(b) });
 			return [...exact, ...scored.slice(depth)].slice(0, k);
 		};
 		const searchAll = async (q: TokenMatrix, k: number, timings: StageTiming[], depth = storage.rescore): Promise<Scored[]> => {
@@ -170,6 +182,7 @@ async function build(ctx: NeuralContext, deps: NeuralDeps, rerank: boolean): Pro
 			},
 			async dispose() {
 				await built.dispose();
+				await exactScorer?.dispose();
 				await sideStore?.dispose();
 				await first?.pipeline.dispose?.();
 				await src.dispose();
@@ -177,6 +190,7 @@ async function build(ctx: NeuralContext, deps: NeuralDeps, rerank: boolean): Pro
 		};
 	} catch (error) {
 		await index?.dispose();
+		await rescorer?.dispose();
 		await side?.dispose();
 		await first?.pipeline.dispose?.();
 		await source?.dispose();

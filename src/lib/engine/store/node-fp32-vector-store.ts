@@ -58,14 +58,41 @@ export class NodeFileFp32Store implements Fp32VectorStore {
 
 	async get(rows: readonly number[]): Promise<TokenMatrix[]> {
 		const fh = await this.file();
-		// Positioned synchronous reads: a rescoring pass reads ~100 small documents mostly from the page
-		// cache, where one thread-pool round trip per document costs more than the copy itself.
-		return rows.map((r) => {
-			if (r < 0 || r >= this.starts.length) throw createError('BAD_ARGUMENT', { detail: `${this.label}: no document ${r}` });
-			const data = new Float32Array(this.rowsOf[r] * this.dim);
-			readSync(fh.fd, new Uint8Array(data.buffer), 0, data.byteLength, this.starts[r]);
-			return { data, rows: this.rowsOf[r], dim: this.dim };
+		// One buffer for all n documents, filled in file order with one positioned read per run of
+		// adjacent documents (a rescoring pass reads ~100 documents, mostly from the page cache: per-call
+		// costs, not bytes, dominated when each document had its own allocation and read, ~70 µs per
+		// 46 kB document here). Synchronous: a thread-pool round trip per read costs more than the copy.
+		const values = new Array<number>(rows.length);
+		let total = 0;
+		rows.forEach((r, i) => {
+			if (!Number.isInteger(r) || r < 0 || r >= this.starts.length) throw createError('BAD_ARGUMENT', { detail: `${this.label}: no document ${r}` });
+			values[i] = total;
+			total += this.rowsOf[r] * this.dim;
 		});
+		const data = new Float32Array(total);
+		const bytes = new Uint8Array(data.buffer);
+		const order = rows.map((_, i) => i).sort((a, b) => this.starts[rows[a]] - this.starts[rows[b]]);
+		let i = 0;
+		while (i < order.length) {
+			// Documents adjacent in the file and in the buffer's order form one read.
+			let j = i + 1;
+			const end = (x: number) => this.starts[rows[order[x]]] + 4 * this.rowsOf[rows[order[x]]] * this.dim;
+			while (j < order.length && this.starts[rows[order[j]]] === end(j - 1) && values[order[j]] === values[order[j - 1]] + this.rowsOf[rows[order[j - 1]]] * this.dim) j++;
+			const at = 4 * values[order[i]];
+			const length = end(j - 1) - this.starts[rows[order[i]]];
+			this.readFully(fh.fd, bytes, at, length, this.starts[rows[order[i]]]);
+			i = j;
+		}
+		return rows.map((r, i) => ({ data: data.subarray(values[i], values[i] + this.rowsOf[r] * this.dim), rows: this.rowsOf[r], dim: this.dim }));
+	}
+
+	/** `readSync` until `length` bytes are in (it may return fewer, e.g. above 2 GB per call). */
+	private readFully(fd: number, bytes: Uint8Array, at: number, length: number, position: number): void {
+		for (let done = 0; done < length; ) {
+			const got = readSync(fd, bytes, at + done, length - done, position + done);
+			if (got === 0) throw createError('BAD_ARGUMENT', { detail: `${this.label}: file ends at byte ${position + done}, expected ${length - done} more bytes` });
+			done += got;
+		}
 	}
 
 	async dispose(): Promise<void> {
