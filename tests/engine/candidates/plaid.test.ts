@@ -4,6 +4,7 @@ import { bestOf, centroidInteraction, centroidScores, centroidsAboveThreshold, p
 import { PlaidIndex } from '../../../src/lib/engine/candidates/plaid-index';
 import { JsMaxSimScorer } from '../../../src/lib/engine/maxsim/js';
 import { maxSim } from '../../../src/lib/engine/maxsim/maxsim';
+import { createDocumentScorer } from '../../../src/lib/engine/maxsim/score-docs';
 import { uniformRandom } from '../../../src/lib/engine/random';
 import type { TokenMatrix } from '../../../src/lib/engine/types';
 
@@ -137,6 +138,22 @@ describe('PLAID', () => {
 		expect(r.top.map((t) => t.index)).toEqual(brute.map((b) => b.index));
 		r.top.forEach((t, i) => expect(t.score).toBeCloseTo(brute[i].score, 5));
 		expect(r.stages.at(-1)!.stage).toBe('plaid-decompress-maxsim');
+	});
+
+	it('plaidIndex.search(q, k, { scorer }) scores the decoded finalists on the WASM kernel: same ranking and scores as the JS reference', async () => {
+		const scorer = await createDocumentScorer({ dim, backend: 'wasm', threads: 1 });
+		try {
+			for (const q of queries) {
+				const opts = { nprobe: 2, threshold: 0.3, ndocs: 40 };
+				const reference = await index.search(q, 8, opts);
+				const r = await index.search(q, 8, { ...opts, scorer });
+				expect(r.top.map((t) => t.index)).toEqual(reference.top.map((t) => t.index));
+				r.top.forEach((t, i) => expect(t.score).toBeCloseTo(reference.top[i].score, 4));
+				expect(r.stages.map((st) => st.documents)).toEqual(reference.stages.map((st) => st.documents));
+			}
+		} finally {
+			await scorer.dispose();
+		}
 	});
 
 	it('plaidIndex.search(q, k, { nprobe, threshold, ndocs }) prunes stage by stage as a brute-force PLAID does', async () => {

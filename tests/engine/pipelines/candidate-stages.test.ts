@@ -63,7 +63,7 @@ describe('candidate pipelines', () => {
 		const vectors = (await colbert.encodeDocuments(texts)).reduce((s, d) => s + d.matrix.rows, 0);
 		expect(p.indexStats).toMatchObject({ documents: 10, vectors, format: 'fp32+fde', parts: { fdes: 10 * 3 * 4 * 4 * 4, vectors: vectors * 12 * 4 } });
 		expect(p.indexStats.bytes).toBe(p.indexStats.parts.fdes + p.indexStats.parts.vectors);
-		expect(p.buildTimings!.map((t) => t.stage)).toEqual(['load-model', 'encode-corpus', 'fde-encode', 'maxsim-pack']);
+		expect(p.buildTimings!.map((t) => t.stage)).toEqual(['load-model', 'encode-corpus', 'fde-encode', 'collect']);
 		await p.dispose?.();
 	});
 

@@ -290,7 +290,8 @@ export interface MuveraSearchOptions {
 
 /**
  * MUVERA search: FDE flat search over all documents, exact MaxSim (with `exact`, a scorer holding the
- * same documents in the same order) on the best `depth`, top `k` of those.
+ * same documents in the same order, or anything scoring a subset of them by index) on the best
+ * `depth`, top `k` of those.
  * Stages: `fde-encode-query`, `fde-search` (documents = all), `maxsim` (documents = depth).
  * @example
  * const r = await muveraSearch(muvera, fdes, scorer, queryMatrix, 10, { depth: 100 });
@@ -299,7 +300,7 @@ export interface MuveraSearchOptions {
 export async function muveraSearch(
 	muvera: Muvera,
 	fdes: FdeIndex,
-	exact: MaxSimScorer,
+	exact: Pick<MaxSimScorer, 'score'>,
 	query: TokenMatrix,
 	k: number,
 	options: MuveraSearchOptions = {}

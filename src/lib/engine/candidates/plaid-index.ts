@@ -7,6 +7,7 @@
 import type { ResidualCodec, ResidualMatrix } from '../compress/residual';
 import { createError } from '../errors';
 import { maxSim, type MaxSimScorer } from '../maxsim/maxsim';
+import type { DocumentScorer } from '../maxsim/score-docs';
 import { topKOf } from '../maxsim/top-k';
 import type { TokenMatrix } from '../types';
 import { bestOf, centroidInteraction, centroidScores, centroidsAboveThreshold, plaidDefaults, probedCentroids, type DocCentroids, type PlaidSettings } from './plaid';
@@ -31,7 +32,9 @@ class IntList {
 
 export interface PlaidSearchOptions extends Partial<PlaidSettings> {
 	/** Stage 4 with these exact vectors (same documents, same order) instead of decoded residuals. */
-	exact?: MaxSimScorer;
+	exact?: Pick<MaxSimScorer, 'score'>;
+	/** Stage 4's MaxSim of the decoded documents (the WASM kernel; default: the JS reference `maxSim`). */
+	scorer?: DocumentScorer;
 }
 
 /** Bytes of a PLAID index, by part. */
@@ -190,6 +193,7 @@ export class PlaidIndex {
 		const t3 = performance.now();
 		let exactScores: Float32Array;
 		if (options.exact) exactScores = finalists.length > 0 ? await options.exact.score(query, finalists) : new Float32Array(0);
+		else if (options.scorer) exactScores = finalists.length > 0 ? await options.scorer.score(query, finalists.map((d) => this.decode(d))) : new Float32Array(0);
 		else exactScores = Float32Array.from(finalists, (d) => maxSim(query, this.decode(d)));
 		const top = topKOf(exactScores, k, finalists);
 		const t4 = performance.now();

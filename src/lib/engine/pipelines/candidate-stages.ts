@@ -2,11 +2,11 @@
  * ColBERT with a candidate stage instead of exhaustive MaxSim, over any `MultiVectorSource` (a ColBERT
  * model encoding text, or precomputed vectors; after `--opt pool`):
  * - `colbert-muvera`: MUVERA FDEs (`k_sim`, `dim_proj`, `r_reps`), flat FDE search over all documents,
- *   exact MaxSim (the MaxSim kernel, fp32) on the best `--depth` (default 100).
- *   Build: `fde-encode`, `maxsim-pack`. Search: `encode-query`, `fde-encode-query`, `fde-search`, `maxsim`.
+ *   exact MaxSim (the WASM MaxSim kernel, fp32, documents passed per query) on the best `--depth` (default 100).
+ *   Build: `fde-encode`, `collect`. Search: `encode-query`, `fde-encode-query`, `fde-search`, `maxsim`.
  * - `colbert-plaid`: ColBERTv2 residual compression (`bits`, `centroids`) and PLAID's stages (`nprobe`,
  *   `threshold`, `ndocs`; defaults by k as ColBERT's Searcher), final MaxSim on decoded residuals
- *   (`--opt rerank=exact`: on fp32 vectors). Build: `plaid-collect`, `plaid-train`, `plaid-encode`.
+ *   (`--opt rerank=exact`: on fp32 vectors), on the WASM MaxSim kernel. Build: `plaid-collect`, `plaid-train`, `plaid-encode`.
  *   Search: `encode-query`, `plaid-probe`, `plaid-pruned-interaction`, `plaid-interaction`, `plaid-decompress-maxsim`.
  * Every search result carries `candidates` (documents with an approximate score), `touched`
  * (documents whose full vectors were scored) and `stages` (documents and ms per stage); the pipeline
@@ -20,7 +20,7 @@ import { muveraOptionsOf, plaidBuildOptionsOf, plaidSearchOptionsOf } from '../c
 import { PlaidIndex } from '../candidates/plaid-index';
 import type { CandidateSearch, CandidateStage } from '../candidates/top';
 import type { IndexStats } from '../eval/cost';
-import { MultiVectorIndex } from '../index/multivector';
+import { createDocumentScorer, type DocumentScorer } from '../maxsim/score-docs';
 import type { MultiVectorDoc } from '../index/serialize';
 import type { SearchResult, StageTiming, TokenMatrix } from '../types';
 import { openMultiVectorSource, type MultiVectorSource } from './multivector-source';
@@ -42,6 +42,8 @@ export interface CandidateIndexStats extends IndexStats {
 export interface CandidatePipeline extends Pipeline {
 	readonly source: MultiVectorSource;
 	readonly indexStats: CandidateIndexStats;
+	/** Where the stages run, e.g. `FDE scan: wasm SIMD128; MaxSim: wasm, 2 threads`. */
+	readonly kernel: string;
 	search(query: string, k: number): Promise<CandidateSearchResult>;
 	/**
 	 * The candidate search for query vectors (nq x dim), with settings overriding the pipeline's for
@@ -67,7 +69,8 @@ function wrap(
 	stats: CandidateIndexStats,
 	buildTimings: StageTiming[],
 	run: (q: TokenMatrix, k: number, overrides?: CandidateOverrides) => Promise<CandidateSearch>,
-	dispose: () => Promise<void>
+	dispose: () => Promise<void>,
+	kernel: string
 ): CandidatePipeline {
 	let queries = 0;
 	let candidateSum = 0;
@@ -76,6 +79,7 @@ function wrap(
 	return {
 		name,
 		source,
+		kernel,
 		indexStats: stats,
 		buildTimings,
 		async search(query, k) {
@@ -114,47 +118,57 @@ function statsOf(documents: number, vectors: number, format: string, parts: Reco
 export async function createMuveraPipeline(ctx: NeuralContext, deps: NeuralDeps = {}): Promise<CandidatePipeline> {
 	const depth = depthOf(ctx.options);
 	const source = await openMultiVectorSource(ctx, deps);
-	let exact: MultiVectorIndex | undefined;
+	let scorer: DocumentScorer | undefined;
 	try {
 		const settings = muveraOptionsOf(ctx.options, source.dim);
 		const muvera = createMuvera(source.dim, settings);
 		const t0 = performance.now();
-		exact = await MultiVectorIndex.create(source.dim, { backend: ctx.options.maxsimBackend, threads: ctx.options.threads });
-		for (const w of exact.warnings) (deps.onWarning ?? ctx.onWarning)?.(`MaxSim: ${w}`);
+		// The exact stage scores only the FDE top `depth`: the documents stay here (JS memory) and the
+		// chosen ones go through the WASM MaxSim kernel per query, so the collection is not bound by
+		// one WASM memory's 4 GiB (100k documents x 120 vectors x 96 dims is 4.6 GB in fp32).
+		scorer = await createDocumentScorer({ dim: source.dim, backend: documentScorerBackend(ctx.options.maxsimBackend), threads: ctx.options.threads });
 		const fdes = new FdeIndex(muvera.length, muvera.dimProj, Math.min(Math.max(1, source.ids.length), 1024));
+		const docs: TokenMatrix[] = [];
 		let fdeMs = 0;
 		let vectors = 0;
 		const n = source.ids.length;
-		for await (const { docs } of source.documents()) {
+		for await (const { docs: batch } of source.documents()) {
 			const t1 = performance.now();
-			for (const d of docs) {
+			for (const d of batch) {
 				fdes.add(muvera.encodeDocument(d.matrix));
+				docs.push(d.matrix);
 				vectors += d.matrix.rows;
 			}
 			fdeMs += since(t1);
-			await exact.add(docs);
 			ctx.onProgress?.({ stage: 'fde-encode', done: fdes.size, total: n });
 		}
 		const poolMs = source.buildTimings.filter((t) => t.stage === 'pool').reduce((s, t) => s + t.ms, 0);
 		const buildMs = since(t0);
 		const parts = { fdes: fdes.bytes, vectors: vectors * source.dim * 4 };
-		const built = exact;
+		const built = scorer;
+		const exact = { score: (q: TokenMatrix, subset?: ArrayLike<number>) => built.score(q, subset ? Array.from(subset, (i) => docs[i]) : docs) };
 		return wrap(
 			'colbert-muvera',
 			source,
 			statsOf(n, vectors, 'fp32+fde', parts, ['fdes', 'vectors'], buildMs),
-			[...source.buildTimings, { stage: 'fde-encode', ms: fdeMs }, { stage: 'maxsim-pack', ms: buildMs - fdeMs - poolMs }],
-			(q, k, o) => muveraSearch(muvera, fdes, built.scorer, q, k, { depth: o?.depth ?? depth }),
+			[...source.buildTimings, { stage: 'fde-encode', ms: fdeMs }, { stage: 'collect', ms: buildMs - fdeMs - poolMs }],
+			(q, k, o) => muveraSearch(muvera, fdes, exact, q, k, { depth: o?.depth ?? depth }),
 			async () => {
 				await built.dispose();
 				await source.dispose();
-			}
+			},
+			`FDE scan: ${fdes.backend === 'wasm' ? 'wasm SIMD128' : 'js'}; MaxSim: ${built.backend}, ${built.threads} thread${built.threads > 1 ? 's' : ''}`
 		);
 	} catch (error) {
-		await exact?.dispose();
+		await scorer?.dispose();
 		await source.dispose();
 		throw error;
 	}
+}
+
+/** The document scorer's backend for the pipelines' `maxsimBackend` option (WebGPU has no per-call document path: auto). */
+function documentScorerBackend(backend: string | undefined): 'auto' | 'js' | 'wasm' {
+	return backend === 'js' || backend === 'wasm' ? backend : 'auto';
 }
 
 function withoutDepth(o: CandidateOverrides | undefined): { nprobe?: number; ndocs?: number; threshold?: number } {
@@ -179,18 +193,21 @@ export function plaidSampleSize(documents: number): number {
 export async function createPlaidPipeline(ctx: NeuralContext, deps: NeuralDeps = {}): Promise<CandidatePipeline> {
 	const build = plaidBuildOptionsOf(ctx.options);
 	const source = await openMultiVectorSource(ctx, deps);
-	let exact: MultiVectorIndex | undefined;
+	let scorer: DocumentScorer | undefined;
 	try {
 		const t0 = performance.now();
 		const n = source.ids.length;
-		// One pass over the documents: held until the codec is trained, then encoded and let go batch by batch.
+		// One pass over the documents: held until the codec is trained, then encoded and let go batch by
+		// batch (kept with --opt rerank=exact, whose last stage scores the fp32 vectors).
 		const batches: MultiVectorDoc[][] = [];
+		const kept: TokenMatrix[] = [];
 		let vectors = 0;
-		if (build.rerank === 'exact') exact = await MultiVectorIndex.create(source.dim, { backend: ctx.options.maxsimBackend, threads: ctx.options.threads });
 		for await (const { docs } of source.documents()) {
 			batches.push(docs);
-			for (const d of docs) vectors += d.matrix.rows;
-			if (exact) await exact.add(docs);
+			for (const d of docs) {
+				vectors += d.matrix.rows;
+				if (build.rerank === 'exact') kept.push(d.matrix);
+			}
 		}
 		const chosen = new Uint8Array(n);
 		for (const d of sampleIndices(n, plaidSampleSize(n), build.seed)) chosen[d] = 1;
@@ -218,23 +235,27 @@ export async function createPlaidPipeline(ctx: NeuralContext, deps: NeuralDeps =
 		}
 		index.invertedLists();
 		const t3 = performance.now();
+		// Stage 4 (decoded residuals, or the fp32 vectors) runs on the WASM MaxSim kernel, documents passed per query.
+		scorer = await createDocumentScorer({ dim: source.dim, backend: documentScorerBackend(ctx.options.maxsimBackend), threads: ctx.options.threads });
 		const b = index.bytes;
-		const parts: Record<string, number> = { centroids: b.table, codes: b.codes, ivf: b.ivf, ...(exact ? { vectors: vectors * source.dim * 4 } : {}) };
+		const parts: Record<string, number> = { centroids: b.table, codes: b.codes, ivf: b.ivf, ...(build.rerank === 'exact' ? { vectors: vectors * source.dim * 4 } : {}) };
 		const stats = statsOf(n, vectors, `residual-${build.bits}bit`, parts, ['codes', 'ivf'], t3 - t0);
-		const built = exact;
+		const built = scorer;
+		const exact = build.rerank === 'exact' ? { score: (q: TokenMatrix, subset?: ArrayLike<number>) => built.score(q, subset ? Array.from(subset, (i) => kept[i]) : kept) } : undefined;
 		return wrap(
 			'colbert-plaid',
 			source,
 			stats,
 			[...source.buildTimings, { stage: 'plaid-collect', ms: t1 - t0 - poolMs }, { stage: 'plaid-train', ms: t2 - t1 }, { stage: 'plaid-encode', ms: t3 - t2 }],
-			(q, k, o) => index.search(q, k, { ...search, ...withoutDepth(o), exact: built?.scorer }),
+			(q, k, o) => index.search(q, k, { ...search, ...withoutDepth(o), exact, scorer: built }),
 			async () => {
-				await built?.dispose();
+				await built.dispose();
 				await source.dispose();
-			}
+			},
+			`${codec.centroids.rows} centroids; MaxSim: ${built.backend}, ${built.threads} thread${built.threads > 1 ? 's' : ''}`
 		);
 	} catch (error) {
-		await exact?.dispose();
+		await scorer?.dispose();
 		await source.dispose();
 		throw error;
 	}
