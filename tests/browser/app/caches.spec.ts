@@ -1,10 +1,11 @@
 /**
  * Caches that cannot be poisoned, and storage faults the page survives (issue 14), in Chromium on
  * the mock Hub's tiny models: a model file in the Cache API shorter than its headers say is dropped
- * and downloaded again; an engine worker that dies (an uncaught error, as an out-of-memory abort) is
- * reported, restarted, and the bi-encoder panel is ready again. Two cases are `fixme` with what was
- * observed: a cut file whose headers agree with it (the browser's evict-and-refetch still fails), and
- * a small quota (CDP `Storage.overrideQuotaForOrigin`) that Chromium did not enforce on the worker.
+ * and downloaded again; a cut file whose headers agree with it fails ONNX Runtime, is evicted and
+ * downloaded again, and the new copy loads; an engine worker that dies (an uncaught error, as an
+ * out-of-memory abort) is reported, restarted, and the bi-encoder panel is ready again. One case is
+ * `fixme` with what was observed: a small quota (CDP `Storage.overrideQuotaForOrigin`) that Chromium
+ * did not enforce on the worker.
  */
 import { expect, test, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
@@ -40,20 +41,27 @@ test('a Cache API entry shorter than its Content-Length is dropped when matched 
 	expect(await cachedBytes(page, onnxUrl())).toBe(whole.length);
 });
 
-// Known failure (found by this test, not fixed by the deadline): in Chromium, a cut body whose headers
-// agree with it fails ONNX Runtime, is evicted and downloaded again (one GET 200 of the whole file),
-// yet the second session creation still reports "protobuf parsing failed". Node repairs the same case
-// (tests/engine/encoders/download-faults.test.ts, tests/cli/poisoned-cache.test.ts).
-test.fixme('a truncated model file with consistent headers already in the Cache API is evicted and downloaded again; the panel encodes', async ({ page }) => {
+// The cut body agrees with its headers, so only ONNX Runtime notices ("protobuf parsing failed"): the
+// entry is evicted and downloaded once more, and the new copy must build a session. Before
+// `keepSessionChainAlive` (runtime.ts) it did not: transformers.js chains browser session creations on
+// one promise that stays rejected after the first failure, so the second creation rethrew the first
+// error without running.
+test('a truncated model file with consistent headers already in the Cache API is evicted and downloaded again; the panel encodes', async ({ page }) => {
 	await openWithHub(page, hub().url);
 	const whole = readFileSync(join(fixtureModelDir(BI), 'onnx/model.onnx'));
 	await page.evaluate(async ({ url, bytes }) => {
 		const body = new Uint8Array(bytes);
 		await (await caches.open('transformers-cache')).put(url, new Response(body, { headers: { 'content-length': String(body.length) } }));
 	}, { url: onnxUrl(), bytes: [...whole.subarray(0, 30_000)] });
+	hub().requests.length = 0;
 	await loadModel(page, 'Bi-encoder', BI);
 	await expect(page.getByTestId('prep-bi-encoder')).toContainText('encoded', { timeout: 90_000 });
+	const onnxGets = hub().requests.filter((r) => r.startsWith(`GET /${BI}/resolve/main/onnx/model.onnx `));
+	expect(onnxGets).toEqual([`GET /${BI}/resolve/main/onnx/model.onnx 200`]);
 	expect(await cachedBytes(page, onnxUrl())).toBe(whole.length);
+	await search(page, 'heart attack symptoms');
+	await expect(panel(page, 'Bi-encoder')).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });
+	await expect(panel(page, 'Bi-encoder').locator('ol > li').first()).toBeVisible();
 });
 
 // Not passing yet: with the quota overridden to usage + 20 kB, Chromium still let the worker write the

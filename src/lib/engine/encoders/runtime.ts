@@ -207,7 +207,7 @@ export async function loadModel(
 		const common = { revision: ref.revision ?? 'main', local_files_only: folder !== null, progress_callback: tracker.transformers };
 		const tokenizer = makeTokenizer(tokenizerJson, tokenizerConfig);
 		const Model = options.task === 'sequence-classification' ? AutoModelForSequenceClassification : AutoModel;
-		const load = () => Model.from_pretrained(folder ?? ref.id, { ...common, dtype, device });
+		const load = async () => throwIfSessionFailed(await Model.from_pretrained(folder ?? ref.id, { ...common, dtype, device }));
 		const model = folder ? await load() : await loadRepairing(load, ctx);
 		tracker.ready();
 		const wrapped = wrapTokenizer(tokenizer);
@@ -264,6 +264,48 @@ async function loadRepairing<M>(load: () => Promise<M>, ctx: { files: ModelFiles
 			error
 		);
 	}
+}
+
+/** Marks a placeholder session that stands for a failed `InferenceSession.create` (see `keepSessionChainAlive`). */
+const CREATE_FAILED = Symbol.for('latelab.inferenceSessionCreateFailed');
+
+type SessionCreate = (...args: unknown[]) => Promise<unknown>;
+
+/**
+ * In browsers transformers.js (4.3.1, `backends/onnx.js`; upstream issue #1767) serialises every session
+ * creation as `webInitChain = webInitChain.then(load)` and never catches: once one
+ * `InferenceSession.create` rejects, every later creation in that worker skips `load` and rethrows the
+ * first error. So a cut model file poisoned the worker: after "protobuf parsing failed" the cached copy
+ * was evicted and downloaded again, but the new copy never reached ONNX Runtime, and every other model
+ * loaded later in that worker failed the same way. Wrapped here, `create` always resolves: a failure
+ * comes back as a placeholder session that carries the error (its `run` throws it), so the chain moves
+ * on, and `loadModel` turns the placeholder back into the error (`throwIfSessionFailed`). Called once
+ * with ONNX Runtime's `InferenceSession` class by the browser setup (`runtime-setup.ts`); Node has no
+ * such chain. Calling it again is a no-op.
+ * @example keepSessionChainAlive(InferenceSession); // from 'onnxruntime-web/webgpu'
+ */
+export function keepSessionChainAlive(sessionClass: { create: unknown }): void {
+	const original = sessionClass.create as SessionCreate & { [CREATE_FAILED]?: true };
+	if (original[CREATE_FAILED]) return;
+	const guarded = async function (this: unknown, ...args: unknown[]) {
+		try {
+			return await original.apply(this, args);
+		} catch (error) {
+			const fail = () => Promise.reject(error);
+			return { [CREATE_FAILED]: error, inputNames: [], outputNames: [], inputMetadata: [], outputMetadata: [], run: fail, release: async () => undefined };
+		}
+	} as SessionCreate & { [CREATE_FAILED]?: true };
+	guarded[CREATE_FAILED] = true;
+	sessionClass.create = guarded;
+}
+
+/** `model` itself, or the error of its first session that failed to build (the model is disposed first). */
+async function throwIfSessionFailed<M>(model: M): Promise<M> {
+	const sessions = Object.values((model as { sessions?: Record<string, unknown> }).sessions ?? {});
+	const failed = sessions.find((s): s is { [CREATE_FAILED]: unknown } => typeof s === 'object' && s !== null && CREATE_FAILED in s);
+	if (!failed) return model;
+	await (model as { dispose?: () => Promise<unknown> }).dispose?.().catch(() => undefined);
+	throw failed[CREATE_FAILED];
 }
 
 /** Pads `batch` into int64 tensors and runs it; token_type_ids only for graphs that take them. */
