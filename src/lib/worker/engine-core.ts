@@ -17,6 +17,7 @@ import type { EncodedCorpusStore } from '../engine/store/store';
 import type { Corpus, Doc, SearchResult, StageTiming } from '../engine/types';
 import { toFailure, type FailureContext } from './failures';
 import { loadVectorsCorpus } from './vectors-corpus';
+import { isMultiVectorCorpus } from '../engine/corpus/multivector-folder';
 import { rankingDrift } from '../engine/eval/drift';
 import type { IndexStats } from '../engine/eval/cost';
 import { queryKey } from './query-key';
@@ -152,7 +153,11 @@ export class EngineCore {
 		let corpus: Corpus;
 		let vectors: VectorsInfo | undefined;
 		// A vectors folder (chosen files, a zip holding manifest.json, or a collection served with the app).
-		const folder = await loadVectorsCorpus(source);
+		const loadStarted = performance.now();
+		const folder = await loadVectorsCorpus(source, fetch, {
+			onProgress: (done, total) => onProgress?.({ type: 'progress', id, stage: 'vectors-store', done, total, unit: 'docs' })
+		});
+		const folderMs = performance.now() - loadStarted;
 		if (folder) ({ corpus, vectors } = folder);
 		else if (source.kind === 'demo') corpus = loadDemoCorpus();
 		else if (source.kind === 'pasted') corpus = await loadPastedText(source.text, { name: source.name ?? 'pasted text' });
@@ -164,18 +169,29 @@ export class EngineCore {
 				? await loadBeirFromBlobs(namedBlobsFromZip(new Uint8Array(await file.arrayBuffer())), { onProgress: report })
 				: await loadUserDocs(this.cancellable(signal, blobSource(file)), { file: file.name, size: file.size, onProgress: report });
 		}
-		checkpoint(signal);
-		if (corpus.docs.length === 0) throw createError('EMPTY_CORPUS', { detail: ` in ${corpus.name}` });
-		onProgress?.({ type: 'progress', id, stage: 'bm25-index', done: 0, total: corpus.docs.length, unit: 'docs' });
-		const { index: bm25, source: bm25Source, ms: indexMs } = await this.bm25For(id, corpus.docs, onProgress, signal);
-		checkpoint(signal);
+		let bm25: Bm25Index, bm25Source: 'built' | 'store', indexMs: number;
+		try {
+			checkpoint(signal);
+			if (corpus.docs.length === 0) throw createError('EMPTY_CORPUS', { detail: ` in ${corpus.name}` });
+			onProgress?.({ type: 'progress', id, stage: 'bm25-index', done: 0, total: corpus.docs.length, unit: 'docs' });
+			({ index: bm25, source: bm25Source, ms: indexMs } = await this.bm25For(id, corpus.docs, onProgress, signal));
+			checkpoint(signal);
+		} catch (error) {
+			// The previous corpus stays; the new folder's IndexedDB copy is not needed.
+			if (isMultiVectorCorpus(corpus)) await corpus.multivector.dispose?.().catch(() => undefined);
+			throw error;
+		}
 		onProgress?.({ type: 'progress', id, stage: 'bm25-index', done: corpus.docs.length, total: corpus.docs.length, unit: 'docs' });
 		this.bm25Source = bm25Source;
+		const previous = this.corpus;
 		this.corpus = corpus;
+		// A replaced vectors folder's IndexedDB copy goes with it (its panels are rebuilt for the new corpus).
+		if (previous && previous !== corpus && isMultiVectorCorpus(previous)) void previous.multivector.dispose?.().catch(() => undefined);
 		this.bm25 = bm25;
 		this.docsById = new Map(corpus.docs.map((d) => [d.id, d]));
 		this.queryIds = new Map(corpus.queries.map((q) => [queryKey(q.text), q.id]));
-		const summary = summarize(corpus, source.kind, [{ stage: bm25Source === 'store' ? 'bm25-index-load' : 'bm25-index', ms: indexMs }]);
+		const bm25Timing = { stage: bm25Source === 'store' ? 'bm25-index-load' : 'bm25-index', ms: indexMs };
+		const summary = summarize(corpus, source.kind, folder ? [{ stage: vectors?.vectorsIn ? 'vectors-load (to IndexedDB)' : 'vectors-load', ms: folderMs }, bm25Timing] : [bm25Timing]);
 		return vectors ? { ...summary, vectors } : summary;
 	}
 

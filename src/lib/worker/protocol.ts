@@ -33,6 +33,8 @@ export interface VectorsInfo {
 	/** The manifest says the vectors are generated (no model): the page says so. */
 	synthetic: boolean;
 	totalVectors: number;
+	/** Where the fp32 document vectors live when not in the worker's memory (`IndexedDB latelab-vectors-…`). */
+	vectorsIn?: string;
 	/** Queries with precomputed vectors (the only ones runnable without an encoder). */
 	queries: { id: string; text: string }[];
 	/** Image collections: per document, its page image (a Blob from the folder, or a URL) and patch grid. */

@@ -3,7 +3,14 @@
  * collection served with the app (`static/collections/<name>`, e.g. the synthetic pages). Loading
  * validates everything (manifest, dims, NaN, counts, grids, page images) before the corpus is swapped,
  * so on bad input the previous corpus stays loaded. The page learns what it needs in `VectorsInfo`.
+ *
+ * With IndexedDB (the browser) the folder's fp32 document vectors are written there while it loads,
+ * read from the chosen files by slices, never whole: the panels stream them into their own stored
+ * index, rescoring and explanations read the documents they need. The worker's memory then holds only
+ * what the panels' scorers keep (e.g. binary codes: 1/32 of fp32). The collection's `dispose` deletes
+ * the database when another corpus replaces it.
  */
+import { deleteStaleVectorDatabases, IndexedDbVectorsStore } from '../engine/corpus/multivector-idb';
 import { namedBlobsFromZip } from '../engine/corpus/blobs';
 import { hasMultiVectorManifest } from '../engine/corpus/multivector-folder';
 import { loadVectorsFolderFromBlobs, loadVectorsFolderFromUrl, type LoadedVectorsFolder } from '../engine/corpus/multivector-blobs';
@@ -15,9 +22,30 @@ import type { CorpusSource, VectorsInfo } from './protocol';
  * is a BEIR zip).
  * @example (await loadVectorsCorpus({ kind: 'collection', name: 'synthetic-pages', url: '/collections/synthetic-pages' }))?.vectors.kind // 'image'
  */
-export async function loadVectorsCorpus(source: CorpusSource, fetcher: typeof fetch = fetch): Promise<{ corpus: Corpus; vectors: VectorsInfo } | undefined> {
+export async function loadVectorsCorpus(
+	source: CorpusSource,
+	fetcher: typeof fetch = fetch,
+	options: { indexedDB?: IDBFactory; onProgress?: (done: number, total: number) => void } = {}
+): Promise<{ corpus: Corpus; vectors: VectorsInfo } | undefined> {
+	const isFolder = source.kind === 'collection' || source.kind === 'vectors' || (source.kind === 'file' && /\.zip$/i.test(source.file.name));
+	if (!isFolder) return undefined;
+	const factory = options.indexedDB ?? globalThis.indexedDB;
+	const store = factory ? new IndexedDbVectorsStore(factory) : undefined;
+	try {
+		const loaded = await loadFolder(source, fetcher, { ...(store ? { store } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+		if (!loaded) await store?.dispose();
+		// Databases of folders loaded in earlier page sessions (closed without disposing theirs).
+		else if (store) void deleteStaleVectorDatabases(store.name, factory).catch(() => undefined);
+		return loaded;
+	} catch (error) {
+		await store?.dispose();
+		throw error;
+	}
+}
+
+async function loadFolder(source: CorpusSource, fetcher: typeof fetch, options: { store?: IndexedDbVectorsStore; onProgress?: (done: number, total: number) => void }): Promise<{ corpus: Corpus; vectors: VectorsInfo } | undefined> {
 	if (source.kind === 'collection') {
-		const loaded = await loadVectorsFolderFromUrl(source.url, source.name, fetcher);
+		const loaded = await loadVectorsFolderFromUrl(source.url, source.name, fetcher, options);
 		return describe(loaded, (path) => ({ url: loaded.imageUrl(path) }));
 	}
 	let files: { path: string; blob: Blob }[] | undefined;
@@ -32,7 +60,7 @@ export async function loadVectorsCorpus(source: CorpusSource, fetcher: typeof fe
 		name = source.file.name.replace(/\.zip$/i, '');
 	}
 	if (!files) return undefined;
-	const loaded = await loadVectorsFolderFromBlobs(files, name);
+	const loaded = await loadVectorsFolderFromBlobs(files, name, options);
 	return describe(loaded, (path) => ({ blob: loaded.images.get(path) }));
 }
 
@@ -48,6 +76,7 @@ function describe(loaded: LoadedVectorsFolder, image: (path: string) => { blob?:
 			...(c.manifest.model ? { model: c.manifest.model } : {}),
 			synthetic: loaded.synthetic,
 			totalVectors: c.totalVectors,
+			...(c.store ? { vectorsIn: c.store.label } : {}),
 			queries: c.queries.map((q) => ({ id: q.id, text: q.text })),
 			...(images ? { images } : {})
 		}

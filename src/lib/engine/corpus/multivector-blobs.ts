@@ -6,7 +6,7 @@
  */
 import { createError } from '../errors';
 import type { NamedBlob } from './blobs';
-import { loadMultiVectorFolder, type FolderReader, type MultiVectorCollection } from './multivector-folder';
+import { loadMultiVectorFolder, type FolderLoadOptions, type FolderReader, type MultiVectorCollection } from './multivector-folder';
 
 /** A loaded folder and, for image collections, each page image by the `image` path of documents.jsonl. */
 export interface LoadedVectorsFolder {
@@ -37,7 +37,7 @@ const isUrl = (path: string) => /^[a-z][a-z0-9+.-]*:/i.test(path);
  * image by its file name).
  * @example folderFromBlobs([{ path: 'manifest.json', blob }, { path: 'documents.jsonl', blob: b2 }]).read('documents.jsonl')
  */
-export function folderFromBlobs(files: readonly NamedBlob[]): { read: FolderReader; blob: (name: string) => Blob | undefined; root: string } {
+export function folderFromBlobs(files: readonly NamedBlob[]): { read: FolderReader; ranges: NonNullable<FolderLoadOptions['ranges']>; blob: (name: string) => Blob | undefined; root: string } {
 	const byPath = new Map(files.map((f) => [clean(f.path), f.blob] as const).filter(([p]) => !p.startsWith('__MACOSX/')));
 	const manifests = [...byPath.keys()].filter((p) => baseName(p) === 'manifest.json').sort((a, b) => a.split('/').length - b.split('/').length);
 	if (manifests.length === 0) {
@@ -52,10 +52,19 @@ export function folderFromBlobs(files: readonly NamedBlob[]): { read: FolderRead
 		// Files chosen together carry no folders: qrels/test.tsv arrives as test.tsv, images/p1.svg as p1.svg.
 		return root === '' ? byName.get(baseName(name)) : undefined;
 	};
-	return { read: async (name) => {
-		const b = blob(name);
-		return b ? new Uint8Array(await b.arrayBuffer()) : undefined;
-	}, blob, root };
+	return {
+		read: async (name) => {
+			const b = blob(name);
+			return b ? new Uint8Array(await b.arrayBuffer()) : undefined;
+		},
+		// A chosen file's slices are read from disk when asked for: the 500 MB vectors never sit in memory whole.
+		ranges: async (name) => {
+			const b = blob(name);
+			return b ? { size: b.size, read: async (start, end) => new Uint8Array(await b.slice(start, end).arrayBuffer()) } : undefined;
+		},
+		blob,
+		root
+	};
 }
 
 /**
@@ -63,9 +72,9 @@ export function folderFromBlobs(files: readonly NamedBlob[]): { read: FolderRead
  * among them (`FILE_NOT_FOUND` naming the document otherwise).
  * @example const { collection, images } = await loadVectorsFolderFromBlobs(namedBlobsFromZip(bytes), 'my-pages');
  */
-export async function loadVectorsFolderFromBlobs(files: readonly NamedBlob[], label: string, options: { split?: string } = {}): Promise<LoadedVectorsFolder> {
+export async function loadVectorsFolderFromBlobs(files: readonly NamedBlob[], label: string, options: Omit<FolderLoadOptions, 'ranges'> = {}): Promise<LoadedVectorsFolder> {
 	const folder = folderFromBlobs(files);
-	const collection = await loadMultiVectorFolder(folder.read, label, options);
+	const collection = await loadMultiVectorFolder(folder.read, label, { ...options, ranges: folder.ranges });
 	if (collection.kind === 'image') checkImagesNamed(collection);
 	const images = new Map<string, Blob>();
 	for (const doc of collection.documents) {
@@ -82,7 +91,7 @@ export async function loadVectorsFolderFromBlobs(files: readonly NamedBlob[], la
  * absent. Image paths stay relative to `base`; each is checked with a HEAD request.
  * @example await loadVectorsFolderFromUrl('/collections/synthetic-pages', 'synthetic pages', fetch)
  */
-export async function loadVectorsFolderFromUrl(base: string, label: string, fetcher: typeof fetch, options: { split?: string } = {}): Promise<LoadedVectorsFolder & { imageUrl: (path: string) => string }> {
+export async function loadVectorsFolderFromUrl(base: string, label: string, fetcher: typeof fetch, options: Omit<FolderLoadOptions, 'ranges'> = {}): Promise<LoadedVectorsFolder & { imageUrl: (path: string) => string }> {
 	const root = base.replace(/\/+$/, '');
 	const read: FolderReader = async (name) => {
 		const response = await fetcher(`${root}/${name}`);

@@ -12,8 +12,9 @@
  * ```
  */
 import { createError } from '../errors';
+import type { Fp32VectorStore } from '../store/fp32-vector-store';
 import type { Corpus, Qrels, TokenMatrix } from '../types';
-import { readMultiVectorTensors, type MultiVectorTensors } from './multivector-tensors';
+import { bytesRanges, openMultiVectorTensors, readMultiVectorTensors, type ByteRanges, type MultiVectorTensors } from './multivector-tensors';
 import { readLines } from './lines';
 import { crossCheckQrels, readQrels } from './qrels';
 import { bytesSource } from './sources';
@@ -55,14 +56,40 @@ export interface MultiVectorCollection {
 	readonly corpus: MultiVectorCorpus;
 	readonly documents: readonly MultiVectorRecord[];
 	readonly queries: readonly MultiVectorRecord[];
-	/** Vectors of document `i` (corpus order): a view, not a copy. */
+	/**
+	 * Vectors of document `i` (corpus order): a view, not a copy. Only for collections held in memory;
+	 * one loaded into a `store` throws (read it with `readDocuments`).
+	 */
 	docVectors(i: number): TokenMatrix;
+	/** Where the document vectors live when not in memory (IndexedDB in the browser); absent: in memory. */
+	readonly store?: VectorsStore;
+	/** Deletes what `store` holds; the collection cannot give its document vectors afterwards. */
+	dispose?(): Promise<void>;
 	/** Vectors of the query with this id, or undefined. */
 	queryVectors(queryId: string): TokenMatrix | undefined;
 	/** Vectors per document. */
 	tokenCount(i: number): number;
 	/** Stored vectors over all documents. */
 	readonly totalVectors: number;
+}
+
+/** A store of per-document fp32 vectors read back by row ranges: where a loaded folder's document vectors go. */
+export interface VectorsStore extends Fp32VectorStore {
+	/** Documents `first .. first + count` (fewer at the end), in row order. */
+	range(first: number, count: number): Promise<TokenMatrix[]>;
+}
+
+/**
+ * Documents `first .. first + count` of `collection` (fewer at the end): views of the vectors in
+ * memory, or read from its store.
+ * @example const batch = await readDocuments(collection, 0, 256); batch[0].rows
+ */
+export async function readDocuments(collection: MultiVectorCollection, first: number, count: number): Promise<TokenMatrix[]> {
+	if (collection.store) return collection.store.range(first, count);
+	const last = Math.min(collection.documents.length, first + count);
+	const out: TokenMatrix[] = [];
+	for (let i = first; i < last; i++) out.push(collection.docVectors(i));
+	return out;
 }
 
 /** A corpus loaded from a vectors folder: the pipelines find the vectors in `multivector`. */
@@ -89,6 +116,26 @@ export function queryKeyFor(corpus: Corpus, q: { id: string; text: string }): st
 
 /** Reads a file by its name inside the folder (`qrels/test.tsv`); undefined when absent. */
 export type FolderReader = (name: string) => Promise<Uint8Array | undefined>;
+
+/** Opens a file of the folder for reading by ranges (a Blob's slices); undefined when absent. */
+export type FolderRanges = (name: string) => Promise<ByteRanges | undefined>;
+
+/** How `loadMultiVectorFolder` reads and keeps the document vectors. */
+export interface FolderLoadOptions {
+	/** Qrels split (`qrels/<split>.tsv`, default `test`; required to exist when given). */
+	split?: string;
+	/**
+	 * Write the document vectors into this store while loading (validated batch by batch) instead of
+	 * keeping them in memory. On a load error the caller disposes it.
+	 */
+	store?: VectorsStore;
+	/** With `store`: reads documents.safetensors by ranges, so it is never in memory whole (else it is read with the reader). */
+	ranges?: FolderRanges;
+	/** Documents per batch written to `store` (default 256). */
+	batch?: number;
+	/** Documents written to `store` so far. */
+	onProgress?: (done: number, total: number) => void;
+}
 
 /** True when the file names (relative to the folder) contain a vectors folder's manifest. */
 export function hasMultiVectorManifest(names: Iterable<string>): boolean {
@@ -148,15 +195,21 @@ async function readRecords(bytes: Uint8Array, file: string, kind: 'text' | 'imag
 	return out;
 }
 
-async function readPair(read: FolderReader, base: 'documents' | 'queries', manifest: MultiVectorManifest, required: boolean): Promise<{ records: MultiVectorRecord[]; tensors: MultiVectorTensors } | undefined> {
+/** A pair's vectors: in memory, or (documents loaded into a store) their offsets and a reader of items. */
+type PairTensors = MultiVectorTensors | { offsets: Int32Array; dim: number; readItems: (first: number, count: number) => Promise<TokenMatrix[]> };
+
+async function readPair(read: FolderReader, base: 'documents' | 'queries', manifest: MultiVectorManifest, required: boolean, ranges?: FolderRanges): Promise<{ records: MultiVectorRecord[]; tensors: PairTensors } | undefined> {
 	const [tensorFile, jsonlFile] = [`${base}.safetensors`, `${base}.jsonl`];
-	const [tb, jb] = [await read(tensorFile), await read(jsonlFile)];
-	if (!tb && !jb && !required) return undefined;
-	if (!tb) throw createError('FILE_NOT_FOUND', { path: `${tensorFile} (it goes with ${jsonlFile})` });
+	// By ranges: the tensor file is opened, its header and offsets read; the vectors stay in the file.
+	const tr = ranges ? await ranges(tensorFile) : undefined;
+	const tb = tr ? undefined : await read(tensorFile);
+	const jb = await read(jsonlFile);
+	if (!tb && !tr && !jb && !required) return undefined;
+	if (!tb && !tr) throw createError('FILE_NOT_FOUND', { path: `${tensorFile} (it goes with ${jsonlFile})` });
 	if (!jb) throw createError('FILE_NOT_FOUND', { path: `${jsonlFile} (it goes with ${tensorFile})` });
 	// Queries of an image collection are text (ColPali): only documents need a grid.
 	const records = await readRecords(jb, jsonlFile, base === 'documents' ? manifest.kind : 'text');
-	const tensors = readMultiVectorTensors(tb, tensorFile, manifest);
+	const tensors: PairTensors = tr ? await openMultiVectorTensors(tr, tensorFile, manifest) : readMultiVectorTensors(tb!, tensorFile, manifest);
 	const items = tensors.offsets.length - 1;
 	if (items !== records.length) {
 		throw createError('BAD_ARGUMENT', { detail: `${tensorFile} holds ${items} item(s) (offsets has ${items + 1} entries) but ${jsonlFile} has ${records.length} line(s)` }, { file: tensorFile });
@@ -172,7 +225,8 @@ async function readPair(read: FolderReader, base: 'documents' | 'queries', manif
 	return { records, tensors };
 }
 
-function matrixOf(t: MultiVectorTensors, i: number): TokenMatrix {
+function matrixOf(t: PairTensors, i: number): TokenMatrix {
+	if (!('vectors' in t)) throw createError('BAD_ARGUMENT', { detail: 'these vectors live in a store, not in memory: read them with readDocuments' });
 	const a = t.offsets[i];
 	const b = t.offsets[i + 1];
 	return { data: t.vectors.subarray(a * t.dim, b * t.dim), rows: b - a, dim: t.dim };
@@ -186,11 +240,17 @@ function matrixOf(t: MultiVectorTensors, i: number): TokenMatrix {
  * const c = await loadMultiVectorFolder(async (name) => files.get(name), 'synth-1k', { split: 'test' });
  * c.docVectors(0).rows // 118; c.corpus.docs[0].id // 'd0'
  */
-export async function loadMultiVectorFolder(read: FolderReader, label: string, options: { split?: string } = {}): Promise<MultiVectorCollection> {
+export async function loadMultiVectorFolder(read: FolderReader, label: string, options: FolderLoadOptions = {}): Promise<MultiVectorCollection> {
 	const manifestBytes = await read('manifest.json');
 	if (!manifestBytes) throw createError('FILE_NOT_FOUND', { path: `${label}/manifest.json (a vectors folder needs it; see docs/CORPORA.md)` });
 	const manifest = parseManifest(manifestBytes);
-	const docs = (await readPair(read, 'documents', manifest, true))!;
+	const { store } = options;
+	// With a store the document vectors are read by ranges (the reader's bytes when no ranges are given).
+	const ranges: FolderRanges | undefined = store ? (options.ranges ?? (async (name) => {
+		const bytes = await read(name);
+		return bytes ? bytesRanges(bytes) : undefined;
+	})) : undefined;
+	const docs = (await readPair(read, 'documents', manifest, true, ranges))!;
 	const queries = await readPair(read, 'queries', manifest, false);
 	const split = options.split ?? 'test';
 	const qrelsFile = `qrels/${split}.tsv`;
@@ -206,6 +266,7 @@ export async function loadMultiVectorFolder(read: FolderReader, label: string, o
 		qrels = checked.qrels;
 		warnings.push(...read.warnings, ...checked.warnings);
 	}
+	if (store) await fillStore(store, docs.tensors, options.batch ?? 256, options.onProgress);
 	const queryRow = new Map((queries?.records ?? []).map((r, i) => [r.id, i]));
 	const collection: MultiVectorCollection = {
 		label,
@@ -221,9 +282,20 @@ export async function loadMultiVectorFolder(read: FolderReader, label: string, o
 			const row = queryRow.get(id);
 			return row === undefined || !queries ? undefined : matrixOf(queries.tensors, row);
 		},
-		tokenCount: (i) => docs.tensors.offsets[i + 1] - docs.tensors.offsets[i]
+		tokenCount: (i) => docs.tensors.offsets[i + 1] - docs.tensors.offsets[i],
+		...(store ? { store, dispose: () => store.dispose() } : {})
 	};
 	const corpus: MultiVectorCorpus = { name: label, docs: corpusDocs, queries: corpusQueries, qrels, warnings, multivector: collection };
 	(collection as { corpus: MultiVectorCorpus }).corpus = corpus;
 	return collection;
+}
+
+/** Validates and writes every document's vectors into `store`, `batch` documents at a time. */
+async function fillStore(store: VectorsStore, tensors: PairTensors, batch: number, onProgress?: (done: number, total: number) => void): Promise<void> {
+	const n = tensors.offsets.length - 1;
+	const readItems = 'readItems' in tensors ? tensors.readItems : async (first: number, count: number) => Array.from({ length: Math.min(n, first + count) - first }, (_, i) => matrixOf(tensors, first + i));
+	for (let first = 0; first < n; first += batch) {
+		await store.putBatch(first, await readItems(first, batch));
+		onProgress?.(Math.min(n, first + batch), n);
+	}
 }

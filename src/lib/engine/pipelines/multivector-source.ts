@@ -6,10 +6,11 @@
  * MUVERA, PLAID, LanceDB, exports, the explorer) sees the same stored vectors.
  */
 import { poolFactorOf, poolHierarchical } from '../compress/pool-hierarchical';
-import { isMultiVectorCorpus, type MultiVectorCollection } from '../corpus/multivector-folder';
+import { isMultiVectorCorpus, readDocuments, type MultiVectorCollection } from '../corpus/multivector-folder';
 import type { ColbertDocument, ColbertEncoder, ColbertQuery } from '../encoders/encoder';
 import { createError } from '../errors';
 import type { MultiVectorDoc } from '../index/serialize';
+import type { Fp32VectorStore } from '../store/fp32-vector-store';
 import type { StageTiming, TokenMatrix } from '../types';
 import { encodeColbertCorpus, encodingOptionsFor } from './corpus-encoding';
 import { documentText, encoderFor, since, type NeuralContext, type NeuralDeps } from './neural-context';
@@ -39,6 +40,12 @@ export interface MultiVectorSource {
 	readonly encoder?: ColbertEncoder;
 	/** The precomputed collection, when the vectors came from one. */
 	readonly collection?: MultiVectorCollection;
+	/**
+	 * The fp32 vectors this source hands out, already kept outside memory (a vectors folder loaded into
+	 * IndexedDB, unpooled): rescoring reads them there instead of writing its own copy. Writing to it is
+	 * a no-op and disposing it leaves the collection's copy alone.
+	 */
+	readonly fp32Store?: Fp32VectorStore;
 	dispose(): Promise<void>;
 }
 
@@ -63,10 +70,7 @@ function tokensOf(collection: MultiVectorCollection, row: number, rows: number):
 
 function precomputedSource(ctx: NeuralContext, collection: MultiVectorCollection, pool: number): MultiVectorSource {
 	const timings: StageTiming[] = [];
-	const rawDoc = (row: number): MultiVectorDoc => {
-		const matrix = collection.docVectors(row);
-		return { matrix, ids: new Array<number>(matrix.rows).fill(-1), tokens: tokensOf(collection, row, matrix.rows) };
-	};
+	const rawDoc = (row: number, matrix: TokenMatrix): MultiVectorDoc => ({ matrix, ids: new Array<number>(matrix.rows).fill(-1), tokens: tokensOf(collection, row, matrix.rows) });
 	const byText = new Map<string, string>();
 	for (const q of collection.queries) if (!byText.has(q.text)) byText.set(q.text, q.id);
 	const lookup = (query: string): TokenMatrix => {
@@ -86,19 +90,22 @@ function precomputedSource(ctx: NeuralContext, collection: MultiVectorCollection
 		pool,
 		collection,
 		buildTimings: timings,
+		...(collection.store && pool === 1 ? { fp32Store: sharedStore(collection.store) } : {}),
 		async *documents() {
 			let poolMs = 0;
+			// Views of the vectors in memory, or one batch read from the collection's store at a time.
 			for (let first = 0; first < n; first += SOURCE_BATCH) {
+				const matrices = await readDocuments(collection, first, SOURCE_BATCH);
 				const t0 = performance.now();
-				const docs: MultiVectorDoc[] = [];
-				for (let row = first; row < Math.min(n, first + SOURCE_BATCH); row++) docs.push(poolDoc(rawDoc(row), pool));
+				const docs = matrices.map((m, i) => poolDoc(rawDoc(first + i, m), pool));
 				poolMs += since(t0);
 				yield { first, docs };
 			}
 			if (pool > 1) timings.push({ stage: 'pool', ms: poolMs });
 		},
 		async document(row) {
-			return poolDoc(rawDoc(row), pool);
+			const [matrix] = await readDocuments(collection, row, 1);
+			return poolDoc(rawDoc(row, matrix), pool);
 		},
 		async queryVectors(query) {
 			return lookup(query);
@@ -107,6 +114,26 @@ function precomputedSource(ctx: NeuralContext, collection: MultiVectorCollection
 			const matrix = lookup(query);
 			return { matrix, ids: new Array<number>(matrix.rows).fill(-1), tokens: Array.from({ length: matrix.rows }, (_, i) => `q${i}`), augmentation: new Array<boolean>(matrix.rows).fill(false) };
 		},
+		async dispose() {}
+	};
+}
+
+/** The collection's store as a pipeline's rescoring store: reads pass through; it is written and deleted by its collection. */
+function sharedStore(store: Fp32VectorStore): Fp32VectorStore {
+	let next = 0;
+	return {
+		get label() {
+			return store.label;
+		},
+		get bytes() {
+			return store.bytes;
+		},
+		async putBatch(first, docs) {
+			// The documents are already there, in the same rows: check the order the pipeline hands them in.
+			if (first !== next) throw createError('BAD_ARGUMENT', { detail: `${store.label}: batch starts at document ${first}, expected ${next}` });
+			next += docs.length;
+		},
+		get: (rows) => store.get(rows),
 		async dispose() {}
 	};
 }

@@ -64,7 +64,10 @@ function docText(corpus: Corpus, docId: string): string {
 	return documentText(doc);
 }
 
-function colbertPanel(pipeline: ColbertPipeline, corpus: Corpus, label: (reason: string) => string): PanelPipeline {
+function colbertPanel(pipeline: ColbertPipeline, corpus: Corpus, kernelLabel: (reason: string) => string): PanelPipeline {
+	const rescore = pipeline.indexStats.rescore;
+	// Says where rescoring reads its fp32 vectors ("rescore 100 from IndexedDB latelab-vectors-…").
+	const label = (reason: string) => (rescore ? `${kernelLabel(reason)} · rescore ${rescore.depth} from ${rescore.where}` : kernelLabel(reason));
 	return {
 		get kernel() {
 			return label(pipeline.kernel.reason);
