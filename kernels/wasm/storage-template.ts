@@ -32,9 +32,13 @@
  *   per component pair kk and panel, 8 bytes `(v[t][2kk], v[t][2kk+1])` for t = 0..3, read with
  *   `v128.load8x8_s` (sign-extending to i16); then the tokens' float32 scales, 4 per panel, in order.
  * - Query: int16 (`packQueryInt8Rows`), rows in groups of `INT8_ROWS` (4): per kk the pair of each row
- *   in turn, 16 bytes; quantised with one scale (`qInv` = its inverse) small enough that no i32 lane
- *   overflows (`int8QueryScale`), so the query keeps ~15 bits, not 8.
- * - Register block 4 rows x 2 panels: per k step 4 splats (plain loads), 2 load-extends, 8
+ *   in turn, already splatted (the pair repeated 4 times, 16 bytes per row, 64 per kk); quantised with
+ *   one scale (`qInv` = its inverse) small enough that no i32 lane overflows (`int8QueryScale`), so
+ *   the query keeps ~15 bits, not 8. Stored splatted because `v128.load32_splat` costs a vector ALU
+ *   op on this CPU besides the load, and the dot products leave no ALU slot free: plain 16-byte loads
+ *   measured 1.10-1.13x faster (A and B, paired rounds; docs/BENCHMARKS.md). 4x the query bytes
+ *   (16 KiB for 32 x 128) still sit in L1.
+ * - Register block 4 rows x 2 panels: per k step 4 query loads, 2 load-extends, 8
  *   `i32x4.dot_i16x8_s` + 8 `i32x4.add`. After the k loop each accumulator (4 tokens) is converted to
  *   f32 and multiplied by its tokens' scales before the running max (each token has its own scale);
  *   the maxima live in `scratch` (16 bytes per row of the group), not in registers.
@@ -293,13 +297,13 @@ function int8Fence(panels: number, u: number): string {
 	return `  (if (i32.eq ${get('q')} (i32.const ${-1 - 2 * u})) (then (v128.store (i32.const 0) ${all})))`;
 }
 
-/** Bytes of one k step of a query row group: `INT8_ROWS` rows x 2 components x 2 bytes. */
-const INT8_STEP_BYTES = 4 * INT8_ROWS;
+/** Bytes of one k step of a query row group: `INT8_ROWS` rows x one 16-byte splat of 2 components. */
+const INT8_STEP_BYTES = 16 * INT8_ROWS;
 
-/** One k step: a splat per row, then per panel one load-extend shared by all rows. */
+/** One k step: a (pre-splatted) query load per row, then per panel one load-extend shared by all rows. */
 function int8Step(panels: number, u: number): string[] {
 	const lines: string[] = [];
-	for (let r = 0; r < INT8_ROWS; r++) lines.push(`  (local.set $x${r} (v128.load32_splat offset=${u * INT8_STEP_BYTES + 4 * r} ${get('q')}))`);
+	for (let r = 0; r < INT8_ROWS; r++) lines.push(`  (local.set $x${r} (v128.load offset=${u * INT8_STEP_BYTES + 16 * r} ${get('q')}))`);
 	for (let p = 0; p < panels; p++) {
 		// The pointer advances per load: V8 (Node 20) folds no offset into a load-extend's address and
 		// kept one register (spilled) per constant offset instead.

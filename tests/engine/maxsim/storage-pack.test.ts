@@ -60,12 +60,15 @@ it('int8QueryScale(values, dim) maps the largest |value| to 32767, lower for dim
 	expect(int8QueryScale(Float32Array.of(2), 1024)).toBe(16513 / 2);
 });
 
-it('packQueryInt8Rows(q, scale) interleaves the component pairs of 4 rows per group, rounding x * scale', () => {
+it('packQueryInt8Rows(q, scale) interleaves the component pairs of 4 rows per group, each pair splatted 4 times, rounding x * scale', () => {
 	// 5 rows of dim 2 (padded to 4): group 0 = rows 0..3, group 1 = row 4 and 3 zero rows
 	const data = Float32Array.from({ length: 10 }, (_, i) => i + 1);
 	const out = packQueryInt8Rows({ data, rows: 5, dim: 2 }, 10);
-	expect(out.length).toBe(2 * 4 * 4);
-	// group 0, kk = 0: (r0k0, r0k1, r1k0, r1k1, r2.., r3..); kk = 1 (padding): zeros
-	expect(Array.from(out.subarray(0, 16))).toEqual([10, 20, 30, 40, 50, 60, 70, 80, 0, 0, 0, 0, 0, 0, 0, 0]);
-	expect(Array.from(out.subarray(16, 24))).toEqual([90, 100, 0, 0, 0, 0, 0, 0]);
+	expect(out.length).toBe(2 * 4 * 4 * 4);
+	const splat = (a: number, b: number) => [a, b, a, b, a, b, a, b];
+	// group 0, kk = 0: (r0k0, r0k1) x 4, (r1k0, r1k1) x 4, r2, r3; kk = 1 (padding): zeros
+	expect(Array.from(out.subarray(0, 32))).toEqual([...splat(10, 20), ...splat(30, 40), ...splat(50, 60), ...splat(70, 80)]);
+	expect(Array.from(out.subarray(32, 64))).toEqual(new Array(32).fill(0));
+	expect(Array.from(out.subarray(64, 72))).toEqual(splat(90, 100));
+	expect(Array.from(out.subarray(72, 128))).toEqual(new Array(56).fill(0));
 });

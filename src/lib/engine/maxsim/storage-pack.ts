@@ -128,18 +128,23 @@ export function int8QueryScale(values: Float32Array, dim: number): number {
 
 /**
  * The query as int16 for the int8 kernel (`round(x * scale)`), rows in groups of `INT8_ROWS` (missing
- * rows are zero, which add exactly 0): per group and component pair kk, the pair of every row in turn.
- * `ceil(rows / INT8_ROWS) * INT8_ROWS * paddedDim` values.
- * @example packQueryInt8Rows({ data: Float32Array.of(1, 2, 3, 4), rows: 2, dim: 2 }, 1) // Int16Array [1, 2, 3, 4, 0, 0, 0, 0, 0 x 8]
+ * rows are zero, which add exactly 0): per group and component pair kk, the pair of every row in turn,
+ * each pair repeated 4 times (the kernel's splat, done here once per query instead of per load).
+ * `ceil(rows / INT8_ROWS) * INT8_ROWS * paddedDim * 4` values.
+ * @example packQueryInt8Rows({ data: Float32Array.of(1, 2, 3, 4), rows: 2, dim: 2 }, 1).subarray(0, 16) // [1, 2, 1, 2, 1, 2, 1, 2, 3, 4, 3, 4, 3, 4, 3, 4]
  */
 export function packQueryInt8Rows(query: TokenMatrix, scale: number): Int16Array {
 	const { rows, dim, data } = query;
 	const dimP = paddedDim(dim);
 	const R = INT8_ROWS;
-	const out = new Int16Array(Math.ceil(rows / R) * R * dimP);
+	const out = new Int16Array(Math.ceil(rows / R) * R * dimP * 4);
 	for (let i = 0; i < rows; i++) {
-		const base = Math.floor(i / R) * R * dimP + (i % R) * 2;
-		for (let k = 0; k < dim; k++) out[base + (k >> 1) * 2 * R + (k & 1)] = Math.round(data[i * dim + k] * scale);
+		const base = Math.floor(i / R) * R * dimP * 4 + (i % R) * 8;
+		for (let k = 0; k < dim; k++) {
+			const v = Math.round(data[i * dim + k] * scale);
+			const at = base + (k >> 1) * 8 * R + (k & 1);
+			for (let c = 0; c < 8; c += 2) out[at + c] = v;
+		}
 	}
 	return out;
 }
