@@ -58,6 +58,8 @@ interface Row {
 	cpuSpeedupVsFp32: number;
 	/** nDCG@10 relative to exhaustive fp32's, same run. */
 	ndcgVsFp32: number;
+	/** Median wall ms per pipeline stage (`maxsim` = the stored-format scan + top-k; `rescore-read`, `rescore`). */
+	stagesMs: Record<string, number>;
 }
 
 interface Bench extends BenchCollection {
@@ -85,6 +87,10 @@ async function runCollection(b: Bench): Promise<Row[]> {
 			recall += recallAgainst(exactTop.get(id), ids);
 		}
 		const ndcg = evaluateRun(run, qrels, ['ndcg@10']).mean['ndcg@10'];
+		// Where a query's time goes: each stage's median over the queries (wall clock).
+		const byStage = new Map<string, number[]>();
+		for (const { result } of results) for (const t of result.timings) byStage.set(t.stage, [...(byStage.get(t.stage) ?? []), t.ms]);
+		const stagesMs = Object.fromEntries([...byStage].map(([stage, ms]) => [stage, round(quantile(ms, 0.5), 2)]));
 		const medianMs = quantile(times, 0.5);
 		const cpuMs = quantile(cpu, 0.5);
 		if (format === 'fp32' && pool === 1) base = { medianMs, cpuMs, ndcg };
@@ -103,7 +109,8 @@ async function runCollection(b: Bench): Promise<Row[]> {
 			recall10VsExact: round(recall / b.queries.length, 3),
 			speedupVsFp32: round(base.medianMs / medianMs, 2),
 			cpuSpeedupVsFp32: round(base.cpuMs / cpuMs, 2),
-			ndcgVsFp32: round(ndcg / base.ndcg, 4)
+			ndcgVsFp32: round(ndcg / base.ndcg, 4),
+			stagesMs
 		};
 		rows.push(row);
 		log(`  ${JSON.stringify(row)}`);
