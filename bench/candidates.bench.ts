@@ -9,7 +9,7 @@
  * shares, nDCG@10 on the qrels and recall@10 against the exhaustive top 10; and, across sizes, how the
  * median query time grows.
  *
- *   npx tsx bench/candidates.bench.ts [--json] [--sizes 10000,100000] [--tokens 32] [--queries 30]
+ *   npx tsx bench/candidates.bench.ts [--json] [--sizes 10000,100000] [--tokens 120] [--queries 30] [--shard-gb 2]
  *                                      [--centroids 1024] [--scifact-queries 100] [--no-scifact] [--no-synthetic]
  *                                      [--methods muvera,plaid] (the exhaustive baseline always runs)
  *
@@ -19,6 +19,7 @@
 import { cpus, loadavg } from 'node:os';
 import { evaluateRun } from '../src/lib/engine/eval/metrics';
 import { createMuveraPipeline, createPlaidPipeline, type CandidateOverrides, type CandidatePipeline } from '../src/lib/engine/pipelines/candidate-stages';
+import type { CandidateStage } from '../src/lib/engine/candidates/top';
 import { MultiVectorIndex } from '../src/lib/engine/index/multivector';
 import { openMultiVectorSource } from '../src/lib/engine/pipelines/multivector-source';
 import type { Qrels, TokenMatrix } from '../src/lib/engine/types';
@@ -29,7 +30,8 @@ const args = process.argv.slice(2);
 const { json, flag } = benchArgs(args);
 const listFlag = (name: string, fallback: number[]) => (args.includes(name) ? args[args.indexOf(name) + 1].split(',').map(Number) : fallback);
 const sizes = args.includes('--no-synthetic') ? [] : listFlag('--sizes', [10_000, 100_000]);
-const tokens = flag('--tokens', 32);
+const tokens = flag('--tokens', 120);
+const shardGb = flag('--shard-gb', 2);
 const nQueries = flag('--queries', 30);
 const centroidsFlag = flag('--centroids', 1024);
 const scifactQueries = flag('--scifact-queries', 100);
@@ -49,6 +51,10 @@ interface Row {
 	touchedShare: number;
 	ndcg10: number;
 	recall10VsExact: number;
+	/** Median wall ms per stage of the candidate search (its own report). */
+	stageMs?: Record<string, number>;
+	/** Mean documents per stage. */
+	stageDocs?: Record<string, number>;
 }
 
 interface Bench extends BenchCollection {
@@ -61,7 +67,7 @@ async function runCollection(b: Bench): Promise<Row[]> {
 	const qrels: Qrels = new Map(b.queries.map((q) => [q.id, b.corpus.qrels.get(q.id) ?? new Map()]));
 	const n = b.corpus.docs.length;
 	const exactTop = new Map<string, string[]>();
-	const measure = async (method: string, build: { buildMs: number; bytes: number }, search: (q: TokenMatrix) => Promise<{ ids: string[]; candidates: number; touched: number }>, vectors: Map<string, TokenMatrix>) => {
+	const measure = async (method: string, build: { buildMs: number; bytes: number }, search: (q: TokenMatrix) => Promise<{ ids: string[]; candidates: number; touched: number; stages?: CandidateStage[] }>, vectors: Map<string, TokenMatrix>) => {
 		const { run, times, cpu, results } = await timeQueries(b.queries, vectors, search, (r) => r.ids);
 		let cand = 0;
 		let touched = 0;
@@ -87,36 +93,61 @@ async function runCollection(b: Bench): Promise<Row[]> {
 			ndcg10: round(ndcg, 4),
 			recall10VsExact: round(recall / b.queries.length, 3)
 		};
+		const staged = results.filter((r) => r.result.stages);
+		if (staged.length > 0) {
+			row.stageMs = {};
+			row.stageDocs = {};
+			for (const st of staged[0].result.stages!) {
+				const of = staged.map((r) => r.result.stages!.find((x) => x.stage === st.stage)!);
+				row.stageMs[st.stage] = round(quantile(of.map((x) => x.ms), 0.5), 2);
+				row.stageDocs[st.stage] = round(of.reduce((s, x) => s + x.documents, 0) / of.length, 1);
+			}
+		}
 		rows.push(row);
 		log(`  ${method}: ${JSON.stringify(row)}`);
 	};
 
 	log(`${b.label}: exhaustive`);
-	// The exhaustive baseline: the same source, every document packed into the MaxSim kernel (fp32).
+	// The exhaustive baseline: the same source, every document packed into the MaxSim kernel (fp32),
+	// in shards of at most --shard-gb each (a WASM memory holds at most 4 GiB: 100k documents x 120
+	// vectors x 96 dims is 4.6 GB), scored one after the other, each on all threads, top 10 merged.
 	const source = await openMultiVectorSource({ corpus: b.corpus, options: { ...b.options } }, b.deps);
 	const vectors = new Map<string, TokenMatrix>();
 	for (const q of b.queries) vectors.set(q.id, await source.queryVectors(q.key));
 	const t0 = performance.now();
-	const exhaustive = await MultiVectorIndex.create(source.dim, {});
-	for await (const { docs } of source.documents()) await exhaustive.add(docs);
+	const shards: { index: MultiVectorIndex; first: number }[] = [];
+	let packed = 0;
+	let floats = 0;
+	for await (const { docs } of source.documents()) {
+		const batchFloats = docs.reduce((s, d) => s + d.matrix.rows * d.matrix.dim, 0);
+		if (shards.length === 0 || shards.at(-1)!.index.floats + batchFloats > shardGb * 2 ** 30 / 4) {
+			shards.push({ index: await MultiVectorIndex.create(source.dim, {}), first: packed });
+		}
+		await shards.at(-1)!.index.add(docs);
+		packed += docs.length;
+		floats += batchFloats;
+	}
 	const pack = performance.now() - t0;
-	log(`  MaxSim kernel: ${exhaustive.choice.backend} (${exhaustive.choice.reason}), packed in ${round(pack)} ms`);
-	await measure('exhaustive', { buildMs: pack, bytes: exhaustive.floats * 4 }, async (q) => {
-		const top = await exhaustive.topK(q, 10);
+	log(`  MaxSim kernel: ${shards[0].index.choice.backend} (${shards[0].index.choice.reason}), ${shards.length} shard(s), packed in ${round(pack)} ms`);
+	await measure('exhaustive', { buildMs: pack, bytes: floats * 4 }, async (q) => {
+		const hits: { index: number; score: number }[] = [];
+		for (const shard of shards) for (const h of await shard.index.topK(q, 10)) hits.push({ index: shard.first + h.index, score: h.score });
+		const top = hits.sort((x, y) => y.score - x.score || x.index - y.index).slice(0, 10);
 		return { ids: top.map((t) => source.ids[t.index]), candidates: n, touched: n };
 	}, vectors);
-	await exhaustive.dispose();
+	for (const shard of shards) await shard.index.dispose();
 	await source.dispose();
 
 	const sweep = async (p: CandidatePipeline, label: string, settings: CandidateOverrides) =>
 		measure(label, { buildMs: p.indexStats.buildMs, bytes: p.indexStats.bytes }, async (q) => {
 			const r = await p.searchVectors(q, 10, settings);
-			return { ids: r.top.map((t) => p.source.ids[t.index]), candidates: r.candidates, touched: r.touched };
+			return { ids: r.top.map((t) => p.source.ids[t.index]), candidates: r.candidates, touched: r.touched, stages: r.stages };
 		}, vectors);
 
 	if (methods.includes('muvera')) {
 		log(`${b.label}: MUVERA (k_sim 5, dim_proj 16, r_reps 20)`);
 		const muvera = await createMuveraPipeline({ corpus: b.corpus, options: { ...b.options }, onProgress: progress('fde') }, b.deps);
+		log(`  ${muvera.kernel}; build ${JSON.stringify(muvera.buildTimings)}`);
 		for (const depth of [50, 100, 300]) await sweep(muvera, `muvera depth ${depth}`, { depth });
 		await muvera.dispose?.();
 	}
@@ -125,7 +156,7 @@ async function runCollection(b: Bench): Promise<Row[]> {
 	log(`${b.label}: PLAID (2-bit residuals${b.centroids ? `, ${b.centroids} centroids` : ', ColBERTv2 centroid count'})`);
 	const plaid = await createPlaidPipeline({ corpus: b.corpus, options: { ...b.options, ...(b.centroids ? { centroids: b.centroids } : {}) }, onProgress: progress('plaid') }, b.deps);
 	// The table holds k x dim floats plus 2^bits - 1 cutoffs and 2^bits weights (fewer than one row).
-	log(`  ${Math.floor(plaid.indexStats.parts.centroids / 4 / plaid.source.dim)} centroids, bytes by part ${JSON.stringify(plaid.indexStats.parts)}, build ${JSON.stringify(plaid.buildTimings)}`);
+	log(`  ${plaid.kernel}; ${Math.floor(plaid.indexStats.parts.centroids / 4 / plaid.source.dim)} centroids, bytes by part ${JSON.stringify(plaid.indexStats.parts)}, build ${JSON.stringify(plaid.buildTimings)}`);
 	await sweep(plaid, 'plaid defaults (nprobe 1, thr 0.5, ndocs 256)', {});
 	await sweep(plaid, 'plaid nprobe 2, thr 0.45, ndocs 1024', { nprobe: 2, threshold: 0.45, ndocs: 1024 });
 	await sweep(plaid, 'plaid nprobe 4, thr 0.4, ndocs 4096', { nprobe: 4, threshold: 0.4, ndocs: 4096 });
