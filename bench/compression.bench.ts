@@ -12,11 +12,13 @@
  *
  *   npx tsx bench/compression.bench.ts [--json] [--sizes 10000,100000] [--queries 30] [--large-queries 10]
  *     [--formats fp32,fp16,int8,binary,residual] [--pools 2,3,4] [--large-formats fp32,binary,int8]
- *     [--centroids 1024] [--scifact-queries 100] [--no-scifact] [--no-synthetic]
+ *     [--centroids 1024] [--scifact-queries 100] [--no-scifact] [--no-synthetic] [--large-fp32-js]
  *
  * Sizes above 20,000 documents run `--large-formats` only, without pooling, with `--large-queries`
  * queries (the machine has 2 cores shared with other work). fp32 for 100k x 120 x 96 is 4.6 GB, more
- * than a wasm32 memory (4 GiB): there the fp32 rows run on the JS kernel, and the table says so.
+ * than a wasm32 memory (4 GiB): the WASM scorer then spreads the documents over several memories
+ * (`maxsim/sharded.ts`, 2 GiB each, scored one after the other); `--large-fp32-js` runs the fp32 rows
+ * on the JS kernel instead, as before sharding.
  */
 import { cpus, loadavg } from 'node:os';
 import { evaluateRun } from '../src/lib/engine/eval/metrics';
@@ -66,7 +68,7 @@ interface Bench extends BenchCollection {
 	label: string;
 	formats: string[];
 	pools: number[];
-	/** MaxSim backend of the fp32 rows (large collections: js, as 4.6 GB of floats exceed wasm32's 4 GiB memory). */
+	/** MaxSim backend of the fp32 rows (`--large-fp32-js`: js for collections beyond one wasm32 memory). */
 	fp32Backend?: string;
 }
 
@@ -149,7 +151,7 @@ await withStoreDir('latelab-bench-compress-', async (storeDir) => {
 				...collection,
 				formats: large ? largeFormats : formats,
 				pools: large ? [] : pools,
-				...(large && size * 120 * 96 * 4 > 3.5 * 2 ** 30 ? { fp32Backend: 'js' } : {})
+				...(large && args.includes('--large-fp32-js') && size * 120 * 96 * 4 > 3.5 * 2 ** 30 ? { fp32Backend: 'js' } : {})
 			}))
 		);
 	}

@@ -11,7 +11,9 @@ import { MAXSIM_BACKENDS, type MaxSimBackendChoice } from './backends';
 import { JsMaxSimScorer } from './js';
 import type { BackendChoice, MaxSimScorer } from './maxsim';
 import { checkDim } from './validate';
-import { WasmMaxSimScorer } from './wasm';
+import { docShape, paddedDim } from './pack';
+import { ShardedScorer } from './sharded';
+import { WasmMaxSimScorer, type WasmScorerOptions } from './wasm';
 
 export interface MaxSimScorerOptions {
 	/** `auto` (default) picks the fastest available. */
@@ -60,6 +62,22 @@ async function tryWebGpu(dim: number, acceptSoftware: boolean): Promise<Attempt>
 	}
 }
 
+/**
+ * Documents one WASM scorer holds before the next goes to a new one: a wasm32 memory ends at 4 GiB,
+ * and growth takes up to half again of the current size, so 2 GiB of packed documents leaves room.
+ */
+const WASM_SHARD_BYTES = 2 ** 31;
+
+/**
+ * A WASM scorer that adds further WASM scorers (shards) as documents outgrow one memory (each shard
+ * with its own threads; shards are scored one after the other).
+ */
+function createWasmScorer(options: WasmScorerOptions): Promise<MaxSimScorer> {
+	const dimP = paddedDim(options.dim);
+	const perPanel = 16 * dimP + (options.quantized ? 8 * dimP : 0);
+	return ShardedScorer.create(() => WasmMaxSimScorer.create(options), WASM_SHARD_BYTES, (doc) => docShape(doc.rows, 4).panels * perPanel);
+}
+
 async function tryWasm(options: MaxSimScorerOptions, warnings: string[]): Promise<Attempt> {
 	const caps = await detectMaxSimCapabilities();
 	if (!caps.wasm || !caps.simd) return { scorer: null, reason: caps.wasm ? 'no WebAssembly SIMD128' : 'no WebAssembly' };
@@ -72,14 +90,14 @@ async function tryWasm(options: MaxSimScorerOptions, warnings: string[]): Promis
 	}
 	const base = { dim: options.dim, flavour, quantized: options.quantized ?? false } as const;
 	try {
-		const scorer = await WasmMaxSimScorer.create({ ...base, threads });
+		const scorer = await createWasmScorer({ ...base, threads });
 		const how = threads > 1 ? `${threads} threads (${caps.threadsReason})` : `1 thread${caps.threads ? '' : ` (${caps.threadsReason})`}`;
 		return { scorer, reason: `${arithmetic}, ${how}${base.quantized ? ', i16 screening' : ''}` };
 	} catch (error) {
 		if (threads === 1) return { scorer: null, reason: `instantiation failed (${String(error)})` };
 		warnings.push(`wasm: ${threads} threads failed (${error instanceof Error ? error.message : String(error)}); using 1 thread`);
 		try {
-			return { scorer: await WasmMaxSimScorer.create({ ...base, threads: 1 }), reason: `${arithmetic}, 1 thread (workers failed)` };
+			return { scorer: await createWasmScorer({ ...base, threads: 1 }), reason: `${arithmetic}, 1 thread (workers failed)` };
 		} catch (again) {
 			return { scorer: null, reason: `instantiation failed (${String(again)})` };
 		}
