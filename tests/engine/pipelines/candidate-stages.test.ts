@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MultiVectorCollection, MultiVectorCorpus } from '../../../src/lib/engine/corpus/multivector-folder';
+import { generateSyntheticCollection } from '../../../src/lib/engine/corpus/synthetic-multivector';
 import { maxSim } from '../../../src/lib/engine/maxsim/maxsim';
 import { createMuveraPipeline, createPlaidPipeline, plaidSampleSize } from '../../../src/lib/engine/pipelines/candidate-stages';
 import { createColbertPipeline } from '../../../src/lib/engine/pipelines/late-interaction';
@@ -130,6 +131,25 @@ describe('candidate pipelines', () => {
 		expect((await muvera.search('q1', 5)).hits.map((h) => h.id)).toEqual(want);
 		const plaid = await createPlaidPipeline({ corpus: c, options: { maxsimBackend: 'js', centroids: 16, nprobe: 16, ndocs: 160, threshold: -1, rerank: 'exact' } });
 		expect((await plaid.search('first query', 5)).hits.map((h) => h.id)).toEqual(want);
+	});
+
+	it('on the WASM kernels (FDE scan, MaxSim of passed documents), a synthetic collection with 32-vector queries: depth / ndocs >= documents equal exhaustive ColBERT', async () => {
+		const c = generateSyntheticCollection({ docs: 60, queries: 3, dim: 32, tokensPerDoc: 20, seed: 11 }).corpus;
+		const exact = await createColbertPipeline({ corpus: c, options: { maxsimBackend: 'js' } });
+		const muvera = await createMuveraPipeline({ corpus: c, options: { maxsimBackend: 'wasm', depth: 60, k_sim: 3, dim_proj: 8, r_reps: 4 } });
+		const plaid = await createPlaidPipeline({ corpus: c, options: { maxsimBackend: 'wasm', centroids: 16, nprobe: 16, ndocs: 240, threshold: -1, rerank: 'exact' } });
+		expect(muvera.kernel).toMatch(/FDE scan: wasm SIMD128; MaxSim: wasm/);
+		expect(plaid.kernel).toMatch(/16 centroids; MaxSim: wasm/);
+		for (const q of c.queries) {
+			const want = (await exact.search(q.id, 10)).hits;
+			expect(want).toHaveLength(10);
+			for (const p of [muvera, plaid]) {
+				const got = (await p.search(q.id, 10)).hits;
+				expect(got.map((h) => h.id)).toEqual(want.map((h) => h.id));
+				got.forEach((h, i) => expect(h.score).toBeCloseTo(want[i].score, 4));
+			}
+		}
+		await Promise.all([exact.dispose?.(), muvera.dispose?.(), plaid.dispose?.()]);
 	});
 
 	it('the candidate pipelines reject options out of range with BAD_ARGUMENT (UNKNOWN_OPTION for rerank)', async () => {
