@@ -43,6 +43,14 @@ describe('browser storage', () => {
 		expect(error.code).toBe('STORAGE_FULL');
 		expect(error.message).toContain('batch 3 of dense__x (this site uses 900.0 MB of its 1.0 GB quota)');
 		expect(error.message).toContain('remove encoded corpora');
+		expect(error.message).not.toContain('shows room');
+	});
+
+	it('quotaError says when the estimate showed room for the refused write (a quota set for the site, a full disk)', async () => {
+		const error = await quotaError('batch 0 of colbert__x', { name: 'QuotaExceededError' }, { usage: 64e6, quota: 10.8e9, persisted: false }, 90_000);
+		expect(error.message).toContain('this site uses 64.0 MB of its 10.8 GB quota by the browser\'s estimate, which shows room the browser did not give');
+		const tight = await quotaError('batch 0 of colbert__x', { name: 'QuotaExceededError' }, { usage: 999_950, quota: 1e6, persisted: false }, 90_000);
+		expect(tight.message).not.toContain('shows room');
 	});
 
 	it('IndexedDbStore.reserve(key, bytes) refuses with STORAGE_FULL what the quota cannot take, counting what the entry already holds', async () => {

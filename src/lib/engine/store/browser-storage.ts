@@ -63,11 +63,17 @@ export const FREE_SPACE_HINT =
 	'free space in the cache list of the page (remove encoded corpora you no longer need, or model downloads), or in the browser\'s site settings';
 
 /**
- * STORAGE_FULL for a quota error while writing `what`, with usage and quota when known.
+ * STORAGE_FULL for a quota error while writing `what` (`bytes` long, when known), with usage and quota
+ * when known. The estimate can show room the browser then refuses (Chromium's estimate ignores a
+ * quota set for the site, and the disk may be fuller than it says): the message says so rather than
+ * leave "1 MB of 10 GB" beside "storage is full" unexplained.
  * @example (await quotaError('batch 3 of dense__...', null)).code // 'STORAGE_FULL'
  */
-export async function quotaError(what: string, cause: unknown, estimate?: StorageEstimate | null): Promise<LatelabError> {
+export async function quotaError(what: string, cause: unknown, estimate?: StorageEstimate | null, bytes?: number): Promise<LatelabError> {
 	const e = estimate === undefined ? await storageEstimate() : estimate;
-	const usage = e ? ` (this site uses ${formatSize(e.usage)} of its ${formatSize(e.quota)} quota)` : '';
+	const roomShown = e && bytes !== undefined && e.usage + bytes <= e.quota;
+	const usage = e
+		? ` (this site uses ${formatSize(e.usage)} of its ${formatSize(e.quota)} quota${roomShown ? ' by the browser\'s estimate, which shows room the browser did not give: a storage limit set for this site or the disk is full' : ''})`
+		: '';
 	return createError('STORAGE_FULL', { detail: `the browser refused to store ${what}${usage}; ${FREE_SPACE_HINT}` }, {}, cause);
 }

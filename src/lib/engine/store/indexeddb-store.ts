@@ -90,7 +90,7 @@ export class IndexedDbStore implements EncodedCorpusStore {
 		try {
 			await db.put('batches', { key: storeKeyString(key), n, bytes: bytes.slice(0) });
 		} catch (error) {
-			if (isQuotaError(error)) throw await quotaError(`batch ${n} (${formatSize(bytes.byteLength)}) of ${storeKeyString(key)}`, error, await this.estimate());
+			if (isQuotaError(error)) throw await quotaError(`batch ${n} (${formatSize(bytes.byteLength)}) of ${storeKeyString(key)}`, error, await this.estimate(), bytes.byteLength);
 			throw error;
 		}
 	}
