@@ -130,7 +130,9 @@ describe('the cache budget before encoding', () => {
 		try {
 			const refused = await runCli(args, { env });
 			expect(refused.code).toBe(2);
-			expect(refused.stderr).toMatch(/latelab: warning: encoding 3 documents with .* will store about 448 B \(3 vectors x 128 B: 32 dims, fp32\) in disk /);
+			// The expected size is information, a plain line, not a warning.
+			expect(refused.stderr).toMatch(/(^|\n)latelab: encoding 3 documents with .* will store about 448 B \(3 vectors x 128 B: 32 dims, fp32\) in disk /);
+			expect(refused.stderr).not.toContain('warning: encoding');
 			expect(refused.stderr).toMatch(/latelab: does not fit the cache budget: this entry will take about 448 B, more than LATELAB_CACHE_MAX = 100 B .*--opt cache=false/);
 		} finally {
 			delete process.env.LATELAB_CACHE_MAX;

@@ -7,7 +7,7 @@ import type { CliIo } from '../io';
 import { withInterrupt } from '../interrupt';
 import { cliNeuralDeps, cliPipelineOptions } from '../neural-deps';
 import { assertWritableStore } from '../store-option';
-import { commandContext, loadData, ms, toJson, warn } from './shared';
+import { commandContext, inform, loadData, ms, toJson, warn } from './shared';
 
 export const EXPORT_HELP = `Usage: latelab export --format qdrant|opensearch --out <dir> --data <beir-dir|vectors-dir> [options]
 
@@ -90,7 +90,7 @@ export async function exportCommand(args: string[], io: CliIo): Promise<number> 
 	const { openMultiVectorSource } = await import('../../lib/engine/pipelines/multivector-source');
 	const started = performance.now();
 	const report = await withInterrupt(io.stderr, async (signal) => {
-		const nctx: NeuralContext = { corpus, options: cliPipelineOptions(options, io.env), signal, onProgress: (p) => ctx.progress.update(p), onWarning: (m) => warn(ctx, m) };
+		const nctx: NeuralContext = { corpus, options: cliPipelineOptions(options, io.env), signal, onProgress: (p) => ctx.progress.update(p), onWarning: (m) => warn(ctx, m), onInfo: (m) => inform(ctx, m) };
 		const model = await storeModelOf(nctx, deps);
 		const source = await openMultiVectorSource(nctx, deps);
 		try {

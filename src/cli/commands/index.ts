@@ -10,7 +10,7 @@ import { withInterrupt } from '../interrupt';
 import { lanceModules } from '../lance-modules';
 import { cliNeuralDeps, cliPipelineOptions } from '../neural-deps';
 import { assertWritableStore, storeFromArgs } from '../store-option';
-import { commandContext, loadData, ms, toJson, warn } from './shared';
+import { commandContext, inform, loadData, ms, toJson, warn } from './shared';
 
 export const INDEX_HELP = `Usage: latelab index build --data <beir-dir|vectors-dir> --store lancedb:<dir-or-uri> [options]
 
@@ -81,7 +81,7 @@ export async function indexCommand(args: string[], io: CliIo): Promise<number> {
 
 	const started = performance.now();
 	const result = await withInterrupt(io.stderr, async (signal) => {
-		const nctx: NeuralContext = { corpus, options: cliPipelineOptions(options, io.env), signal, onProgress: (p) => ctx.progress.update(p), onWarning: (m) => warn(ctx, m) };
+		const nctx: NeuralContext = { corpus, options: cliPipelineOptions(options, io.env), signal, onProgress: (p) => ctx.progress.update(p), onWarning: (m) => warn(ctx, m), onInfo: (m) => inform(ctx, m) };
 		const model = await storeModelOf(nctx, deps);
 		const fingerprint = await corpusFingerprint(corpus.docs);
 		// Refuse another build before encoding anything (writeLanceStore checks again, with the dim).

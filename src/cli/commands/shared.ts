@@ -26,6 +26,12 @@ export function warn(ctx: CommandContext, message: string): void {
 	if (!ctx.quiet) ctx.io.stderr.write(`latelab: warning: ${message}\n`);
 }
 
+/** One line of information on stderr (not a problem: no "warning:"), unless `--quiet`; ends a progress line first. */
+export function inform(ctx: CommandContext, message: string): void {
+	ctx.progress.finish();
+	if (!ctx.quiet) ctx.io.stderr.write(`latelab: ${message}\n`);
+}
+
 /** Loads a BEIR folder, a vectors folder (manifest.json) or a documents file, with progress, and prints its warnings. Returns the load time. */
 export async function loadData(
 	ctx: CommandContext,
@@ -67,7 +73,8 @@ export async function buildPipeline(
 		onWarning: (message) => {
 			ctx.progress.finish();
 			warn(ctx, message);
-		}
+		},
+		onInfo: (message) => inform(ctx, message)
 	}));
 	const indexMs = performance.now() - started;
 	ctx.progress.finish();

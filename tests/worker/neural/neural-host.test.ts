@@ -56,6 +56,9 @@ describe('NeuralHost', () => {
 		const first = expectType(await send({ type: 'prepare-panel', panel: 'colbert', options }, (p) => progress.push(p)), 'panel-prepared');
 		expect(first.stats.batchesEncoded).toBe(Math.ceil(first.stats.docs / 32));
 		expect(first.stats.batchesFromStore).toBe(0);
+		// The expected size is said before encoding as information, not as a warning.
+		expect(first.stats.info).toEqual([expect.stringMatching(new RegExp(`^encoding ${first.stats.docs} documents with .* will store about .* in `))]);
+		expect(first.stats.warnings.filter((w) => w.includes('will store'))).toEqual([]);
 		expect(first.stats.kernel).toMatch(/^js/);
 		const docs = progress.filter((p) => p.unit === 'docs');
 		expect(docs[docs.length - 1].done).toBe(first.stats.docs);
@@ -63,6 +66,7 @@ describe('NeuralHost', () => {
 		const second = expectType(await send({ type: 'prepare-panel', panel: 'colbert-two-stage', options }), 'panel-prepared');
 		expect(second.stats.batchesEncoded).toBe(0);
 		expect(second.stats.batchesFromStore).toBe(first.stats.batchesEncoded);
+		expect(second.stats.info).toEqual([]);
 	}, 60_000);
 
 	it('search on a prepared ColBERT panel names its kernel, and the explanation adds up to the shown score', async () => {

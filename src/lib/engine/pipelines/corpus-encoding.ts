@@ -26,12 +26,14 @@ export interface CorpusEncodingOptions {
 	signal?: AbortSignal;
 	onProgress?: (p: PipelineProgress) => void;
 	onWarning?: (message: string) => void;
+	/** Information that is not a problem: the size the encoded corpus will take, said before encoding. */
+	onInfo?: (message: string) => void;
 }
 
 /**
  * The encoding options of a neural pipeline build for its model `ref`: the host's store (none with
- * `cache: false`), the model's version stamp, and batch size, abort signal, progress and warnings
- * from the context.
+ * `cache: false`), the model's version stamp, and batch size, abort signal, progress, warnings and
+ * information lines from the context.
  * @example const { matrix } = await encodeDenseCorpus(encoder, ctx.corpus.docs, await encodingOptionsFor(ctx, deps, ref));
  */
 export async function encodingOptionsFor(ctx: NeuralContext, deps: NeuralDeps, ref: ModelRef): Promise<CorpusEncodingOptions> {
@@ -42,7 +44,8 @@ export async function encodingOptionsFor(ctx: NeuralContext, deps: NeuralDeps, r
 		batchSize: ctx.options.batchSize,
 		signal: ctx.signal,
 		onProgress: ctx.onProgress,
-		onWarning: deps.onWarning ?? ctx.onWarning
+		onWarning: deps.onWarning ?? ctx.onWarning,
+		onInfo: deps.onInfo ?? ctx.onInfo
 	};
 }
 
@@ -86,7 +89,7 @@ export async function encodeDenseCorpus(
 	const key = await keyFor('dense', docs, options, `${encoder.pooling.mode}-${encoder.dim}`);
 	const texts = docs.map(documentText);
 	// Say the size before encoding; a budgeted store makes room or refuses (CACHE_BUDGET) in encodeCached.
-	const expectedBytes = await announceEncodedSize(options.store, key, { kind: 'dense', texts, dim: encoder.dim }, options.onWarning);
+	const expectedBytes = await announceEncodedSize(options.store, key, { kind: 'dense', texts, dim: encoder.dim }, options.onInfo);
 	const result = await encodeCached<TokenMatrix>({
 		store: options.store ?? new MemoryStore(),
 		key,
@@ -126,7 +129,7 @@ export async function encodeColbertCorpus(
 	const s = encoder.settings;
 	const key = await keyFor('colbert', docs, options, `d${s.documentLength}-${s.dim}-${s.projection}`);
 	const texts = docs.map(documentText);
-	const expectedBytes = await announceEncodedSize(options.store, key, { kind: 'colbert', texts, dim: s.dim, documentLength: s.documentLength }, options.onWarning);
+	const expectedBytes = await announceEncodedSize(options.store, key, { kind: 'colbert', texts, dim: s.dim, documentLength: s.documentLength }, options.onInfo);
 	const result = await encodeCached<MultiVectorDoc[]>({
 		store: options.store ?? new MemoryStore(),
 		key,

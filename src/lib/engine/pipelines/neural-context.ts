@@ -63,6 +63,8 @@ export interface NeuralDeps {
 	onModelProgress?: (p: ModelProgress) => void;
 	/** Non-fatal problems (cache entries rebuilt, MaxSim fallbacks). */
 	onWarning?: (message: string) => void;
+	/** Information that is not a problem (the size an encoded corpus will take, said before encoding). */
+	onInfo?: (message: string) => void;
 	/**
 	 * Where `--opt rescore` keeps the exact fp32 vectors, outside the scoring memory (the CLI: a
 	 * temporary file; the browser: IndexedDB). Default: in memory.

@@ -18,7 +18,7 @@ export const NEURAL_PIPELINES = {
 	'colbert-plaid': { role: 'colbert', description: 'PLAID: residual-compressed vectors (--opt bits|centroids), centroid probing and pruning (--opt nprobe|threshold|ndocs)' }
 } as const;
 
-/** The host's deps, with the context's warning and progress sinks filled in where the host gave none. */
+/** The host's deps, with the context's warning, info and progress sinks filled in where the host gave none. */
 function withContext(ctx: PipelineContext, deps: NeuralDeps): NeuralDeps {
 	const onModelProgress =
 		deps.onModelProgress ??
@@ -27,7 +27,7 @@ function withContext(ctx: PipelineContext, deps: NeuralDeps): NeuralDeps {
 					if (p.totalBytes) ctx.onProgress!({ stage: `download ${p.model}`, done: p.totalLoaded ?? 0, total: p.totalBytes, unit: 'bytes' });
 				}
 			: undefined);
-	return { ...deps, onWarning: deps.onWarning ?? ctx.onWarning, onModelProgress };
+	return { ...deps, onWarning: deps.onWarning ?? ctx.onWarning, onInfo: deps.onInfo ?? ctx.onInfo, onModelProgress };
 }
 
 /**

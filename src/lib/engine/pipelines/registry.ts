@@ -59,6 +59,8 @@ export interface PipelineContext {
 	signal?: AbortSignal;
 	/** Non-fatal problems worth a line (a corrupt cache entry rebuilt, a MaxSim fallback). */
 	onWarning?: (message: string) => void;
+	/** Information worth a line that is not a problem (the size an encoded corpus will take). */
+	onInfo?: (message: string) => void;
 }
 
 export type PipelineFactory = (ctx: PipelineContext) => Promise<Pipeline>;

@@ -60,8 +60,9 @@ export function estimateEncodedBytes(request: EncodedSizeRequest): EncodedSize {
 /**
  * The expected size of `key`'s entry, said once through `say` before anything is encoded (only when
  * some batch is missing from `store`); returns the bytes for `encodeCached({ expectedBytes })`, or
- * undefined without a store.
- * @example const expectedBytes = await announceEncodedSize(store, key, { kind: 'dense', texts, dim: 384 }, (m) => console.error(m));
+ * undefined without a store. The line is information, not a warning: pipelines pass their `onInfo`
+ * (the CLI prints `latelab: encoding ...`, panels show it as plain detail text).
+ * @example const expectedBytes = await announceEncodedSize(store, key, { kind: 'dense', texts, dim: 384 }, (m) => console.error(`latelab: ${m}`));
  */
 export async function announceEncodedSize(
 	store: EncodedCorpusStore | undefined,

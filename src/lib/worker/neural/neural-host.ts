@@ -164,6 +164,7 @@ export class NeuralHost implements EngineExtension {
 			}
 		}
 		const warnings: string[] = [];
+		const info: string[] = [];
 		const fp32Store = this.options.fp32Store ?? (globalThis.indexedDB ? () => new IndexedDbFp32Store() : undefined);
 		const deps: NeuralDeps = {
 			encoders,
@@ -172,7 +173,8 @@ export class NeuralHost implements EngineExtension {
 			load: async (r: ModelRole) => {
 				throw createError('BAD_ARGUMENT', { detail: `the ${panel} panel's first stage needs a ${r} model: load one in the model bar, or choose BM25 as the first stage` });
 			},
-			onWarning: (message) => warnings.push(message)
+			onWarning: (message) => warnings.push(message),
+			onInfo: (message) => info.push(message)
 		};
 		const choice = own?.model.choice;
 		const pipelineOptions = {
@@ -187,6 +189,7 @@ export class NeuralHost implements EngineExtension {
 			options: pipelineOptions,
 			signal,
 			onWarning: (message: string) => warnings.push(message),
+			onInfo: (message: string) => info.push(message),
 			onProgress: (p: { stage: string; done: number; total: number; rate?: number; etaSeconds?: number }) =>
 				onProgress?.({ type: 'progress', id, stage: p.stage, done: p.done, total: p.total, unit: 'docs', ...(p.rate ? { rate: p.rate } : {}), ...(p.etaSeconds !== undefined ? { etaSeconds: p.etaSeconds } : {}) })
 		};
@@ -203,7 +206,8 @@ export class NeuralHost implements EngineExtension {
 			timings: [...pipeline.buildTimings],
 			kernel: pipeline.kernel,
 			...(pipeline.index ? { index: pipeline.index } : {}),
-			warnings
+			warnings,
+			info
 		};
 	}
 

@@ -84,6 +84,8 @@ export interface PreparedStats {
 	/** What ranks in this panel (kernel and why, or the index). */
 	kernel: string;
 	warnings: string[];
+	/** Lines that are information, not problems (the size the encoded corpus takes, said before encoding). */
+	info: string[];
 	/** ColBERT panels: the index's cost (the engine's `IndexStats`) and the fp32 bytes of the same unpooled vectors. */
 	index?: IndexStats & { fp32Bytes: number; dim: number };
 }
