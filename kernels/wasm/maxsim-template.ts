@@ -18,11 +18,19 @@
  * - Table: 16 bytes per doc to score: i32 f32Offset, i32 i16Offset, i32 `nBlocks << 3 | tail`,
  *   f32 inverse quantisation scale of the doc (i16 kernel only).
  *
+ * - Doc, f16 (`score_f16`): the f32 layout with each value as IEEE half bits (2 bytes), at the table's
+ *   second offset; converted on load into a per-thread f32 buffer, one doc at a time (see below).
+ *
  * Exports: `score_f32(q, nPairs, dimP, table, first, end, out, scratch)` writes
  * `out[e] = sum_i max_j q_i . d_j` (f32) for table entries `first <= e < end`, using `nPairs * 32`
  * bytes at `scratch` (one area per thread) for the running maxima;
  * `score_i16(q, nPairs, dimP, table, first, end, out, scratch, qInvScale)` the same on int16 values,
- * rescaled; `ceiling(iterations)`: the f32 inner loop's arithmetic on registers
+ * rescaled; `score_f16(q, nPairs, dimP, table, first, end, out, scratch, decode)` the f32 kernel on
+ * half-precision docs: each doc's halves are widened into f32 panels at `decode` (one buffer per
+ * thread, the largest doc's size) and scored there while they sit in L1/L2, so the memory holds
+ * 2 bytes per value and the scores equal the f32 kernel's on the decoded values exactly (the
+ * widening is exact: `((h & 0x7fff) << 13) as f32 * 2^112`, sign or'ed back, covers normal,
+ * subnormal and zero halves); `ceiling(iterations)`: the f32 inner loop's arithmetic on registers
  * (`ceilingFlopPerIteration(flavour)` flop per iteration), to measure the machine's SIMD ceiling in
  * the same run as the kernel.
  */
@@ -45,6 +53,8 @@ export const MAX_PAGES = 65536;
 export { BLOCK_PANELS };
 
 type Kind = 'f32' | 'i16';
+/** A scoring function: its arithmetic (`Kind`) and where its doc values come from. */
+type Variant = Kind | 'f16';
 
 const ZERO = '(v128.const i32x4 0 0 0 0)';
 
@@ -166,21 +176,49 @@ function hmax(kind: Kind, v: string): string {
 type LoopOrder = 'pairs-outer' | 'blocks-outer';
 const ORDER: Record<Kind, LoopOrder> = { f32: 'pairs-outer', i16: 'blocks-outer' };
 
-/** The scoring function of one kind: loop over table entries, query pairs, blocks, tail. */
-function scoreFunction(kind: Kind, flavour: F32Flavour, order: LoopOrder): string {
+/**
+ * Widens the doc's halves (table field 1) into f32 panels at $decode: per 16 bytes in, two
+ * `i32x4.extend_*_i16x8_u`, the magnitude shifted into f32 position and scaled by 2^112, the sign
+ * or'ed back (6 ops per 4 values; the kernel then does 2 x queryRows / 4 per value).
+ */
+function decodeHalves(panels: number): string {
+	const widen = (half: 'low' | 'high') => {
+		const x = `(i32x4.extend_${half}_i16x8_u (local.get $hv))`;
+		const magnitude = `(f32x4.mul (i32x4.shl (v128.and ${x} (v128.const i32x4 0x7fff 0x7fff 0x7fff 0x7fff)) (i32.const 13)) (v128.const f32x4 0x1p112 0x1p112 0x1p112 0x1p112))`;
+		return `(v128.or ${magnitude} (i32x4.shl (v128.and ${x} (v128.const i32x4 0x8000 0x8000 0x8000 0x8000)) (i32.const 16)))`;
+	};
+	return `      ;; halves of (nBlocks x ${panels} + tail) panels x 4 tokens x dimP values: panels x dimP x 8 bytes
+      (local.set $src (i32.load offset=4 (local.get $entry)))
+      (local.set $srcEnd (i32.add (local.get $src) (i32.mul (i32.add (i32.mul (local.get $nBlocks) (i32.const ${panels})) (local.get $shape)) (i32.shl (local.get $dimP) (i32.const 3)))))
+      (local.set $dst (local.get $decode))
+      (loop $widen
+        (local.set $hv (v128.load (local.get $src)))
+        (v128.store (local.get $dst) ${widen('low')})
+        (v128.store offset=16 (local.get $dst) ${widen('high')})
+        (local.set $src (i32.add (local.get $src) (i32.const 16)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 32)))
+        (br_if $widen (i32.lt_u (local.get $src) (local.get $srcEnd))))
+`;
+}
+
+/** The scoring function of one variant: loop over table entries, query pairs, blocks, tail. */
+function scoreFunction(variant: Variant, flavour: F32Flavour, order: LoopOrder): string {
+	const kind: Kind = variant === 'f16' ? 'f32' : variant;
 	const minusInf = kind === 'f32' ? '(v128.const f32x4 -inf -inf -inf -inf)' : '(v128.const i32x4 -2147483648 -2147483648 -2147483648 -2147483648)';
 	const pairBytes = kind === 'f32' ? '(i32.shl (local.get $dimP) (i32.const 3))' : '(i32.shl (local.get $dimP) (i32.const 2))';
 	const offsetField = kind === 'f32' ? 0 : 4;
-	const extraParam = kind === 'i16' ? '(param $qInv f32)' : '';
+	// Where a doc's values are read from: its table offset, or (f16) the buffer it was widened into.
+	const docStart = variant === 'f16' ? '(local.get $decode)' : `(i32.load offset=${offsetField} (local.get $entry))`;
+	const extraParam = kind === 'i16' ? '(param $qInv f32)' : variant === 'f16' ? '(param $decode i32)' : '';
 	const finish =
 		kind === 'f32'
 			? `(f32.demote_f64 (local.get $total))`
 			: `(f32.mul (f32.mul (f32.demote_f64 (local.get $total)) (local.get $qInv)) (f32.load offset=12 (local.get $entry)))`;
-	const locals = ['q', 'qend', 'qmain', 'pair', 'dp', 'start', 'ms', 'entry', 'e', 'shape', 'nBlocks', 'b']
+	const locals = ['q', 'qend', 'qmain', 'pair', 'dp', 'start', 'ms', 'entry', 'e', 'shape', 'nBlocks', 'b', ...(variant === 'f16' ? ['src', 'srcEnd', 'dst'] : [])]
 		.map((n) => `(local $${n} i32)`)
 		.join(' ');
 	const panels = BLOCK_PANELS[flavour];
-	const vlocals = ['x', 'y', 'd0', ...accumulators(panels), 'm0', 'm1', 'h']
+	const vlocals = ['x', 'y', 'd0', ...accumulators(panels), 'm0', 'm1', 'h', ...(variant === 'f16' ? ['hv'] : [])]
 		.map((n) => `(local $${n} v128)`)
 		.join(' ');
 	// One block (or the tail) against every query pair while it sits in L1: the running maxima of
@@ -213,7 +251,7 @@ ${block(kind, flavour, width)}
         (v128.store offset=16 (local.get $ms) ${minusInf})
         (local.set $ms (i32.add (local.get $ms) (i32.const 32)))
         (br_if $init (i32.lt_u (local.get $ms) (local.get $msEnd))))
-      (local.set $dp (i32.load offset=${offsetField} (local.get $entry)))
+      (local.set $dp ${docStart})
       (local.set $b (i32.const 0))
       (block $blocksDone (loop $blocks
         (br_if $blocksDone (i32.ge_u (local.get $b) (local.get $nBlocks)))${overPairs(panels)}
@@ -234,7 +272,7 @@ ${tails}
         (local.set $qmain (i32.sub (local.get $qend) (local.get $rest)))
         (local.set $m0 ${minusInf})
         (local.set $m1 ${minusInf})
-        (local.set $dp (i32.load offset=${offsetField} (local.get $entry)))
+        (local.set $dp ${docStart})
         (local.set $b (i32.const 0))
         (block $blocksDone (loop $blocks
           (br_if $blocksDone (i32.ge_u (local.get $b) (local.get $nBlocks)))
@@ -247,7 +285,7 @@ ${pairTails}
         (br_if $pairs (i32.lt_u (local.get $pair) (local.get $qendAll))))))
 `;
 	return `
-(func $score_${kind} (export "score_${kind}")
+(func $score_${variant} (export "score_${variant}")
   (param $qbase i32) (param $nPairs i32) (param $dimP i32) (param $table i32)
   (param $first i32) (param $end i32) (param $out i32) (param $scratch i32) ${extraParam}
   ${locals} ${vlocals} (local $msEnd i32) (local $qendAll i32) (local $total f64) (local $rest i32)
@@ -265,7 +303,7 @@ ${pairTails}
     (local.set $total (f64.const 0))
     ;; a doc with no tokens scores 0 (the loops below would sum -inf maxima)
     (if (i32.or (local.get $nBlocks) (local.get $shape)) (then
-${order === 'blocks-outer' ? blocksOuter : pairsOuter}    (f32.store (i32.add (local.get $out) (i32.shl (local.get $e) (i32.const 2))) ${finish})
+${variant === 'f16' ? decodeHalves(panels) : ''}${order === 'blocks-outer' ? blocksOuter : pairsOuter}    (f32.store (i32.add (local.get $out) (i32.shl (local.get $e) (i32.const 2))) ${finish})
     (local.set $e (i32.add (local.get $e) (i32.const 1)))
     (br $docs))))`;
 }
@@ -316,7 +354,7 @@ export function ceilingFlopPerIteration(flavour: F32Flavour): number {
 }
 
 /**
- * WAT text of one kernel module: `score_f32`, `score_i16` and `ceiling`, importing `env.memory`.
+ * WAT text of one kernel module: `score_f32`, `score_i16`, `score_f16` and `ceiling`, importing `env.memory`.
  * @example maxsimWat({ flavour: 'simd', shared: false }).startsWith('(module') // true
  */
 export function maxsimWat(options: KernelOptions): string {
@@ -328,6 +366,7 @@ export function maxsimWat(options: KernelOptions): string {
 (import "env" "memory" ${memory})
 ${scoreFunction('f32', options.flavour, ORDER.f32)}
 ${scoreFunction('i16', options.flavour, ORDER.i16)}
+${scoreFunction('f16', options.flavour, ORDER.f32)}
 ${ceilingFunction(options.flavour)}
 )
 `;

@@ -97,3 +97,15 @@ it('WasmMaxSimScorer.create({ flavour: "relaxed" }) fails with BACKEND_UNAVAILAB
 		await expect(WasmMaxSimScorer.create({ dim: 8, flavour: 'relaxed' })).rejects.toMatchObject({ code: 'BACKEND_UNAVAILABLE' });
 	}
 });
+
+it("WasmMaxSimScorer.create({ storage: 'fp16' }) holds half the f32 bytes; a value past 65504 is NOT_FINITE; fp16 with quantized is BAD_ARGUMENT", async () => {
+	const docs = Array.from({ length: 9 }, (_, i) => randomUnitRows(3 + i * 5, 24, i + 70));
+	const half = await open({ dim: 24, storage: 'fp16' });
+	const full = await open({ dim: 24 });
+	await half.add(docs);
+	await full.add(docs);
+	expect(half.residentBytes * 2).toBeLessThanOrEqual(full.residentBytes + 16 * docs.length);
+	expect(half.residentBytes * 2).toBeGreaterThanOrEqual(full.residentBytes - 16 * docs.length);
+	await expect(half.add([{ data: Float32Array.of(70000, ...new Array(23).fill(0)), rows: 1, dim: 24 }])).rejects.toMatchObject({ code: 'NOT_FINITE' });
+	await expect(WasmMaxSimScorer.create({ dim: 24, storage: 'fp16', quantized: true })).rejects.toMatchObject({ code: 'BAD_ARGUMENT' });
+});

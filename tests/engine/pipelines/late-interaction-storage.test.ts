@@ -38,6 +38,21 @@ describe('colbert pipeline storage formats', () => {
 		}
 	});
 
+	it('createColbertPipeline({ storage: fp16, maxsimBackend: wasm }) keeps halves in the kernel (2 bytes a value) and scores the decoded vectors', async () => {
+		const p = await open({ storage: 'fp16', maxsimBackend: 'wasm', threads: 2 });
+		expect(p.kernel.reason).toMatch(/fp16 documents widened to f32 in the kernel/);
+		const scores = await p.index.scorer.score(q);
+		for (let i = 0; i < N; i += 5) {
+			const d = collection.docVectors(i);
+			expect(Math.abs(scores[i] - maxSim(q, { ...d, data: decodeFp16(encodeFp16(d.data)) }))).toBeLessThan(1e-4);
+		}
+		const resident = (p.index.scorer as unknown as { residentBytes: number }).residentBytes;
+		// 32 dims x 2 bytes per vector, plus the padding of each document to a multiple of 4 tokens.
+		expect(resident).toBeGreaterThanOrEqual(collection.totalVectors * 64);
+		expect(resident).toBeLessThan(collection.totalVectors * 64 + N * 3 * 64 + N * 16);
+		await p.dispose();
+	});
+
 	it('createColbertPipeline({ storage: binary, rescore >= documents }) returns exactly the fp32 ranking', async () => {
 		const exact = allScores((d) => maxSim(q, d)).slice(0, 10);
 		const p = await open({ storage: 'binary', rescore: N });

@@ -12,12 +12,14 @@ export type KernelFlavour = 'simd' | 'relaxed';
 export interface KernelExports {
 	score_f32(q: number, nPairs: number, dimP: number, table: number, first: number, end: number, out: number, scratch: number): void;
 	score_i16(q: number, nPairs: number, dimP: number, table: number, first: number, end: number, out: number, scratch: number, qInv: number): void;
+	/** `score_f32` on half-precision docs (table field 1), widened one doc at a time into `decode`. */
+	score_f16(q: number, nPairs: number, dimP: number, table: number, first: number, end: number, out: number, scratch: number, decode: number): void;
 	/** Register-only copy of the f32 inner loop: 16 x BLOCK_PANELS[flavour] flop per iteration. */
 	ceiling(iterations: number): number;
 }
 
 /** Names of the kernel functions a worker may be asked to run (the last two: the storage kernels' module). */
-export type KernelFunction = 'score_f32' | 'score_i16' | 'score_int8' | 'score_binary';
+export type KernelFunction = 'score_f32' | 'score_i16' | 'score_f16' | 'score_int8' | 'score_binary';
 
 const compiled = new Map<string, Promise<WebAssembly.Module>>();
 

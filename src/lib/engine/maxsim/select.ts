@@ -74,11 +74,11 @@ const WASM_SHARD_BYTES = 2 ** 31;
  */
 function createWasmScorer(options: WasmScorerOptions): Promise<MaxSimScorer> {
 	const dimP = paddedDim(options.dim);
-	const perPanel = 16 * dimP + (options.quantized ? 8 * dimP : 0);
+	const perPanel = options.storage === 'fp16' ? 8 * dimP : 16 * dimP + (options.quantized ? 8 * dimP : 0);
 	return ShardedScorer.create(() => WasmMaxSimScorer.create(options), WASM_SHARD_BYTES, (doc) => docShape(doc.rows, 4).panels * perPanel);
 }
 
-async function tryWasm(options: MaxSimScorerOptions, warnings: string[]): Promise<Attempt> {
+async function tryWasm(options: MaxSimScorerOptions & { storage?: 'fp32' | 'fp16' }, warnings: string[]): Promise<Attempt> {
 	const caps = await detectMaxSimCapabilities();
 	if (!caps.wasm || !caps.simd) return { scorer: null, reason: caps.wasm ? 'no WebAssembly SIMD128' : 'no WebAssembly' };
 	const flavour = caps.relaxedSimd ? 'relaxed' : 'simd';
@@ -88,11 +88,11 @@ async function tryWasm(options: MaxSimScorerOptions, warnings: string[]): Promis
 		warnings.push(`wasm: 1 thread instead of ${threads}: ${caps.threadsReason}`);
 		threads = 1;
 	}
-	const base = { dim: options.dim, flavour, quantized: options.quantized ?? false } as const;
+	const base = { dim: options.dim, flavour, quantized: options.quantized ?? false, storage: options.storage ?? 'fp32' } as const;
 	try {
 		const scorer = await createWasmScorer({ ...base, threads });
 		const how = threads > 1 ? `${threads} threads (${caps.threadsReason})` : `1 thread${caps.threads ? '' : ` (${caps.threadsReason})`}`;
-		return { scorer, reason: `${arithmetic}, ${how}${base.quantized ? ', i16 screening' : ''}` };
+		return { scorer, reason: `${arithmetic}, ${how}${base.quantized ? ', i16 screening' : ''}${base.storage === 'fp16' ? ', fp16 documents widened to f32 in the kernel' : ''}` };
 	} catch (error) {
 		if (threads === 1) return { scorer: null, reason: `instantiation failed (${String(error)})` };
 		warnings.push(`wasm: ${threads} threads failed (${error instanceof Error ? error.message : String(error)}); using 1 thread`);
@@ -102,6 +102,25 @@ async function tryWasm(options: MaxSimScorerOptions, warnings: string[]): Promis
 			return { scorer: null, reason: `instantiation failed (${String(again)})` };
 		}
 	}
+}
+
+/**
+ * The WASM scorer of the `fp16` storage format: it keeps each document as IEEE halves (2 bytes per
+ * value; `add` takes float documents and rounds them) and widens them in the kernel (`score_f16`), so
+ * its scores are MaxSim of the fp16-decoded vectors. Undefined when that kernel is not the one to
+ * use (`js` or `webgpu` asked for, or no WASM SIMD here): the caller then decodes the vectors and
+ * scores them with `createMaxSimScorer`, whose memory holds float32. No `FallbackScorer` around it:
+ * that keeps every added float document to re-add them, which would undo the halving.
+ * @example const half = await createHalfScorer({ dim: 96 }); half?.scorer.backend // 'wasm'
+ */
+export async function createHalfScorer(options: Omit<MaxSimScorerOptions, 'quantized'>): Promise<MaxSimSelection | undefined> {
+	const wanted = options.backend ?? 'auto';
+	if (wanted !== 'auto' && wanted !== 'wasm') return undefined;
+	checkDim(options.dim);
+	const warnings: string[] = [];
+	const wasm = await tryWasm({ ...options, quantized: false, storage: 'fp16' }, warnings);
+	if (!wasm.scorer) return undefined;
+	return { scorer: wasm.scorer, choice: { backend: 'wasm', reason: `wasm: ${wasm.reason}` }, warnings };
 }
 
 /**

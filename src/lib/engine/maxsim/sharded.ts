@@ -53,6 +53,17 @@ export class ShardedScorer implements MaxSimScorer {
 	get size(): number {
 		return this.count;
 	}
+	/** Bytes the shards' documents take in their memories, when every shard reports it (`residentBytes`). */
+	get residentBytes(): number | undefined {
+		let total = 0;
+		for (const { scorer } of this.shards) {
+			const bytes = (scorer as { residentBytes?: number }).residentBytes;
+			if (bytes === undefined) return undefined;
+			total += bytes;
+		}
+		return total;
+	}
+
 	/** Number of shards in use (for messages and tests). */
 	get shardCount(): number {
 		return this.shards.length;

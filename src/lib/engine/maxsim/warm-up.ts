@@ -5,7 +5,9 @@
  *
  * The first `WARM_UP_BYTES` of kernel memory are reserved for it: a zero query pair (dimP 4) at 256,
  * one table entry at 512 (a doc of one block plus one tail panel at 1024, all zeros), then per thread
- * a 16-byte output slot at 1536 and a 64-byte scratch at 2048.
+ * a 16-byte output slot at 1536 and a 64-byte scratch at 2048. `score_f16` reads the entry at 528 (one
+ * tail panel of zero halves at 1024) and widens it into 64 bytes at 1408, shared by the threads: they
+ * all write the same zeros there, so the overlap is harmless.
  */
 
 /** Bytes reserved at the start of kernel memory; documents start after them. */
@@ -20,6 +22,7 @@ export function prepareWarmUp(memory: WebAssembly.Memory): void {
 	entry[0] = 1024;
 	entry[1] = 1024;
 	entry[2] = (1 << 3) | 1;
+	new Int32Array(memory.buffer, 528, 4).set([0, 1024, 1, 0]);
 }
 
 /** What a kernel worker runs before its first request: each `[function, args]` of `runs`, `calls` times. */
@@ -28,11 +31,12 @@ export interface WarmUp {
 	runs: [string, number[]][];
 }
 
-/** Arguments of `score_f32` and `score_i16` on the warm-up doc, for thread `thread` (0 = the caller). */
-export function warmUpArgs(thread: number): WarmUp & { f32: number[]; i16: number[] } {
+/** Arguments of `score_f32`, `score_i16` and `score_f16` on the warm-up docs, for thread `thread` (0 = the caller). */
+export function warmUpArgs(thread: number): WarmUp & { f32: number[]; i16: number[]; f16: number[] } {
 	const common = [256, 1, 4, 512, 0, 1, 1536 + thread * 16, 2048 + thread * 64];
 	const i16 = [...common, 1];
-	return { f32: common, i16, calls: CALLS, runs: [['score_f32', common], ['score_i16', i16]] };
+	const f16 = [256, 1, 4, 528, 0, 1, 1536 + thread * 16, 2048 + thread * 64, 1408];
+	return { f32: common, i16, f16, calls: CALLS, runs: [['score_f32', common], ['score_i16', i16], ['score_f16', f16]] };
 }
 
 /**

@@ -3,7 +3,10 @@
  * see `pack.ts`), scored by the SIMD128 or relaxed-SIMD kernel, on the calling thread alone or with
  * worker threads on one shared memory (docs split in ranges of equal work). With `quantized`, docs are
  * also kept as int8-range i16 and `topK` screens with `i32x4.dot_i16x8_s`, then rescores exactly.
+ * With `storage: 'fp16'` the docs are kept as IEEE halves only (2 bytes per value) and `score_f16`
+ * widens each one to f32 as it scores it: the scores are MaxSim of the fp16-decoded vectors.
  */
+import { encodeFp16 } from '../compress/codecs-fp16';
 import { createError } from '../errors';
 import type { TokenMatrix } from '../types';
 import { align16, type KernelMemory } from './kernel-memory';
@@ -14,7 +17,7 @@ import { KernelScorerBase, runRanges, splitByWork, stageCall, startKernel } from
 import type { KernelThread } from './thread-pool';
 import { topKOf } from './top-k';
 import { checkDim, checkK, checkMatrix } from './validate';
-import { prepareWarmUp, warmUpArgs } from './warm-up';
+import { prepareWarmUp, WARM_UP_BYTES, warmUpArgs } from './warm-up';
 
 export interface WasmScorerOptions {
 	dim: number;
@@ -28,6 +31,8 @@ export interface WasmScorerOptions {
 	rescoreDepth?: number;
 	/** Calls below this many multiply-adds stay on the calling thread (default 4M; tests set 0). */
 	minParallelMacs?: number;
+	/** How docs are kept: float32 (default) or IEEE half (`fp16`, no `quantized`). */
+	storage?: 'fp32' | 'fp16';
 }
 
 /** Below this many multiply-adds a call runs on the calling thread: messaging costs more. */
@@ -44,7 +49,10 @@ export class WasmMaxSimScorer extends KernelScorerBase<KernelExports> implements
 	readonly flavour: KernelFlavour;
 	readonly quantized: boolean;
 	readonly rescoreDepth: number;
+	readonly storage: 'fp32' | 'fp16';
 	private readonly minParallelMacs: number;
+	/** Most panels of any stored doc (fp16: each thread's widening buffer holds one doc). */
+	private maxPanels = 0;
 
 	private constructor(options: WasmScorerOptions, memory: KernelMemory, kernel: KernelExports, workers: KernelThread[]) {
 		super(options.dim, 'WASM MaxSim scorer', memory, kernel, workers);
@@ -52,17 +60,28 @@ export class WasmMaxSimScorer extends KernelScorerBase<KernelExports> implements
 		this.quantized = options.quantized ?? false;
 		this.rescoreDepth = options.rescoreDepth ?? 100;
 		this.minParallelMacs = options.minParallelMacs ?? MIN_PARALLEL_MACS;
+		this.storage = options.storage ?? 'fp32';
+	}
+
+	/** Bytes the stored documents take in kernel memory (packed values, layout padding). */
+	get residentBytes(): number {
+		return this.arenaEnd - WARM_UP_BYTES;
 	}
 
 	/** Compiles and instantiates the kernel, starts `threads - 1` workers; rejects with BACKEND_UNAVAILABLE. */
 	static async create(options: WasmScorerOptions): Promise<WasmMaxSimScorer> {
 		checkDim(options.dim);
+		if (options.storage === 'fp16' && options.quantized) throw createError('BAD_ARGUMENT', { detail: 'storage fp16 and quantized screening do not combine' });
+		if (options.storage !== undefined && options.storage !== 'fp32' && options.storage !== 'fp16') {
+			throw createError('UNKNOWN_OPTION', { what: 'WASM scorer storage', value: String(options.storage), expected: 'fp32, fp16' });
+		}
 		const warmUp = (kernel: KernelExports, memory: WebAssembly.Memory) => {
 			prepareWarmUp(memory);
 			const warm = warmUpArgs(0);
 			for (let i = 0; i < warm.calls; i++) {
 				kernel.score_f32(...(warm.f32 as Parameters<KernelExports['score_f32']>));
 				kernel.score_i16(...(warm.i16 as Parameters<KernelExports['score_i16']>));
+				kernel.score_f16(...(warm.f16 as Parameters<KernelExports['score_f16']>));
 			}
 		};
 		const { memory, kernel, workers } = await startKernel(options.threads, (shared) => kernelModule(options.flavour ?? 'simd', shared), instantiateKernel, warmUp, warmUpArgs);
@@ -71,6 +90,7 @@ export class WasmMaxSimScorer extends KernelScorerBase<KernelExports> implements
 
 	async add(docs: TokenMatrix[]): Promise<void> {
 		docs.forEach((doc, i) => checkMatrix(doc, this.dim, `document ${this.count + i}`));
+		this.checkHalfRange(docs, this.count);
 		return this.calls.run(async () => this.append(docs));
 	}
 
@@ -84,17 +104,30 @@ export class WasmMaxSimScorer extends KernelScorerBase<KernelExports> implements
 	async scoreDocs(query: TokenMatrix, docs: readonly TokenMatrix[]): Promise<Float32Array> {
 		this.checkQuery(query);
 		docs.forEach((doc, i) => checkMatrix(doc, this.dim, `document ${i}`));
+		this.checkHalfRange(docs, 0);
 		return this.calls.run(async () => {
 			const resident = { count: this.count, arenaEnd: this.arenaEnd, work: this.work.length };
 			try {
 				this.append(docs);
 				const subset = new Int32Array(docs.length);
 				for (let i = 0; i < docs.length; i++) subset[i] = resident.count + i;
-				return await this.run('score_f32', query, subset);
+				return await this.run(this.storage === 'fp16' ? 'score_f16' : 'score_f32', query, subset);
 			} finally {
 				this.count = resident.count;
 				this.arenaEnd = resident.arenaEnd;
 				this.work.length = resident.work;
+			}
+		});
+	}
+
+	/** fp16: a value that rounds past the half range (65504) would become Infinity, which no format accepts. */
+	private checkHalfRange(docs: readonly TokenMatrix[], first: number): void {
+		if (this.storage !== 'fp16') return;
+		docs.forEach((doc, i) => {
+			const n = doc.rows * doc.dim;
+			for (let k = 0; k < n; k++) {
+				// 65520 is halfway between 65504 and the next half step (2^16): it and beyond round to Infinity.
+				if (Math.abs(doc.data[k]) >= 65520) throw createError('NOT_FINITE', { detail: `${doc.data[k]} in document ${first + i} is beyond the fp16 range (|x| <= 65504)` });
 			}
 		});
 	}
@@ -106,6 +139,10 @@ export class WasmMaxSimScorer extends KernelScorerBase<KernelExports> implements
 		for (const doc of docs) {
 			const blockPanels = BLOCK_PANELS[this.flavour];
 			const { nBlocks, tail, panels } = docShape(doc.rows, blockPanels);
+			if (this.storage === 'fp16') {
+				this.appendHalves(doc, panels, nBlocks, tail);
+				continue;
+			}
 			const f32At = this.arenaEnd;
 			const i16At = align16(f32At + panels * 16 * dimP);
 			const end = this.quantized ? align16(i16At + panels * 8 * dimP) : i16At;
@@ -119,14 +156,33 @@ export class WasmMaxSimScorer extends KernelScorerBase<KernelExports> implements
 			entry[2] = (nBlocks << 3) | tail;
 			this.table.floatField(this.count)[0] = 1 / scale;
 			this.work.push(panels);
+			this.maxPanels = Math.max(this.maxPanels, panels);
 			this.arenaEnd = end;
 			this.count++;
 		}
 	}
 
+	/** fp16: the f32 panels rounded to halves (`encodeFp16`), 2 bytes per value, at table field 1. */
+	private appendHalves(doc: TokenMatrix, panels: number, nBlocks: number, tail: number): void {
+		const values = panels * 4 * paddedDim(this.dim);
+		const at = this.arenaEnd;
+		const end = align16(at + values * 2);
+		this.memory.ensure(end);
+		if (panels > 0) {
+			const packed = new Float32Array(values);
+			packDocF32(doc, BLOCK_PANELS[this.flavour], packed, 0);
+			new Uint16Array(this.memory.memory.buffer, at, values).set(encodeFp16(packed));
+		}
+		this.table.entry(this.count).set([0, at, (nBlocks << 3) | tail, 0]);
+		this.work.push(panels);
+		this.maxPanels = Math.max(this.maxPanels, panels);
+		this.arenaEnd = end;
+		this.count++;
+	}
+
 	async score(query: TokenMatrix, subset?: ArrayLike<number>): Promise<Float32Array> {
 		this.checkQuery(query, subset);
-		return this.calls.run(() => this.run('score_f32', query, subset));
+		return this.calls.run(() => this.run(this.storage === 'fp16' ? 'score_f16' : 'score_f32', query, subset));
 	}
 
 	/** Approximate scores from the int16 screen (needs `quantized`), one per doc or per `subset` index. */
@@ -153,17 +209,21 @@ export class WasmMaxSimScorer extends KernelScorerBase<KernelExports> implements
 		if (n === 0) return new Float32Array(0);
 		if (query.rows === 0) return new Float32Array(n);
 		const qScale = fn === 'score_i16' ? quantScale(query) : 1;
-		const packed = fn === 'score_f32' ? packQueryF32(query) : packQueryI16(query, qScale);
+		const packed = fn === 'score_i16' ? packQueryI16(query, qScale) : packQueryF32(query);
 		const nPairs = queryPairs(query.rows);
-		// Scratch: running maxima, nPairs * 32 bytes per thread.
-		const { tableAt, queryAt, outAt, scratchAt } = stageCall(this.memory, this.table, this.arenaEnd, n, subset, packed, this.threads, nPairs * 32);
 		const dimP = paddedDim(this.dim);
+		// Scratch per thread: running maxima (nPairs * 32 bytes), then (fp16) one doc widened to f32.
+		const decodeAt = align16(nPairs * 32);
+		const perThread = fn === 'score_f16' ? decodeAt + this.maxPanels * 16 * dimP : nPairs * 32;
+		const { tableAt, queryAt, outAt, scratchAt } = stageCall(this.memory, this.table, this.arenaEnd, n, subset, packed, this.threads, perThread);
 		const argsOf = (first: number, end: number, thread: number): number[] => {
-			const args = [queryAt, nPairs, dimP, tableAt, first, end, outAt, scratchAt + thread * nPairs * 32];
-			return fn === 'score_i16' ? [...args, 1 / qScale] : args;
+			const scratch = scratchAt + thread * perThread;
+			const args = [queryAt, nPairs, dimP, tableAt, first, end, outAt, scratch];
+			return fn === 'score_i16' ? [...args, 1 / qScale] : fn === 'score_f16' ? [...args, scratch + decodeAt] : args;
 		};
 		await runRanges(this.split(n, subset, query.rows), this.workers, fn, argsOf, (args) => {
 			if (fn === 'score_f32') this.kernel.score_f32(...(args as Parameters<KernelExports['score_f32']>));
+			else if (fn === 'score_f16') this.kernel.score_f16(...(args as Parameters<KernelExports['score_f16']>));
 			else this.kernel.score_i16(...(args as Parameters<KernelExports['score_i16']>));
 		});
 		return this.memory.f32(outAt, n).slice();

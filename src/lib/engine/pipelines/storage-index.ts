@@ -1,9 +1,10 @@
 /**
  * The document store of the `colbert` pipelines in a storage format (issue 10, `--opt storage`):
  * - `fp32`: the MaxSim kernel on the vectors as they are;
- * - `fp16`: IEEE half round-trip (`encodeFp16`/`decodeFp16`), scored by the f32 kernel on the decoded
- *   values (scores equal MaxSim of the decoded vectors; the kernel's memory holds floats, the reported
- *   bytes are the format's 2·dim per vector);
+ * - `fp16`: IEEE halves (`encodeFp16`, round to nearest even); on WASM (`createHalfScorer`) the
+ *   kernel's memory holds the halves (2·dim bytes per vector) and widens them to f32 as it scores;
+ *   elsewhere (`js`, `webgpu`, no WASM SIMD) the decoded values are scored as float32 and the memory
+ *   holds 4·dim. Either way the scores equal MaxSim of the decoded vectors;
  * - `int8`, `binary`: `createStorageScorer` (WASM or JS), which keeps only the codes;
  * - `residual` (`bits` 1|2): the ColBERTv2 residual codec (`compress/residual.ts`) trained on a sample
  *   of documents (ColBERTv2's `_sample_pids` size), vectors decoded (centroid + bucket weights,
@@ -18,6 +19,7 @@ import { MultiVectorIndex } from '../index/multivector';
 import type { MultiVectorDoc } from '../index/serialize';
 import type { MaxSimBackendChoice } from '../maxsim/backends';
 import type { BackendChoice, MaxSimScorer } from '../maxsim/maxsim';
+import { createHalfScorer } from '../maxsim/select';
 import { createStorageScorer } from '../maxsim/storage-scorer';
 import type { TokenMatrix } from '../types';
 import type { MultiVectorSource } from './multivector-source';
@@ -107,7 +109,11 @@ export async function buildStoredIndex(
 	let scorer: MaxSimScorer;
 	let choice: BackendChoice;
 	let warnings: string[];
-	if (format === 'int8' || format === 'binary') {
+	// fp16 on the half kernel: the scorer rounds the float vectors itself (no decoding here).
+	const half = format === 'fp16' ? await createHalfScorer({ dim, backend: kernel.backend, threads: kernel.threads }) : undefined;
+	if (half) {
+		({ scorer, choice, warnings } = half);
+	} else if (format === 'int8' || format === 'binary') {
 		const backend = kernel.backend === 'webgpu' ? 'auto' : kernel.backend;
 		const made = await createStorageScorer({ format, dim, backend, threads: kernel.threads });
 		({ scorer, choice, warnings } = made);
@@ -117,7 +123,7 @@ export async function buildStoredIndex(
 		if (format !== 'fp32') choice = { ...choice, reason: `${choice.reason}; ${format} vectors decoded to float32 for this kernel` };
 	}
 	const decode = (m: TokenMatrix): TokenMatrix => {
-		if (format === 'fp16') return { data: decodeFp16(encodeFp16(m.data.subarray(0, m.rows * m.dim))), rows: m.rows, dim: m.dim };
+		if (format === 'fp16' && !half) return { data: decodeFp16(encodeFp16(m.data.subarray(0, m.rows * m.dim))), rows: m.rows, dim: m.dim };
 		if (codec) return codec.decode(codec.encode(m));
 		return m;
 	};
