@@ -101,11 +101,11 @@ export interface TimedQueries<R> {
 }
 
 /**
- * One warm-up search, then every query timed: wall time and the process's CPU time (all its threads,
- * steadier than wall time on a shared machine). `idsOf` names a result's ranked documents.
+ * One warm-up search (unless `warmUp` is false), then every query timed: wall time and the process's CPU
+ * time (all its threads, steadier than wall time on a shared machine). `idsOf` names a result's ranked documents.
  */
-export async function timeQueries<R>(queries: { id: string }[], vectors: Map<string, TokenMatrix>, search: (q: TokenMatrix) => Promise<R>, idsOf: (r: R) => string[]): Promise<TimedQueries<R>> {
-	await search(vectors.get(queries[0].id)!); // warm-up
+export async function timeQueries<R>(queries: { id: string }[], vectors: Map<string, TokenMatrix>, search: (q: TokenMatrix) => Promise<R>, idsOf: (r: R) => string[], warmUp = true): Promise<TimedQueries<R>> {
+	if (warmUp) await search(vectors.get(queries[0].id)!);
 	const out: TimedQueries<R> = { run: new Map(), times: [], cpu: [], results: [] };
 	for (const q of queries) {
 		const t0 = performance.now();
