@@ -1,7 +1,7 @@
 /**
  * `npm run bench:maxsim [-- --json] [--quick] [--workload A|B]`: MaxSim throughput of every backend
  * Node runs (naive JS, js, wasm SIMD128 / relaxed FMA, wasm i16 screen, and the storage-format kernels
- * of issue 10, wasm-binary and wasm-int8, timed in rounds paired with the f32 kernel so their ratio
+ * of issue 10, wasm-binary, wasm-int8 and wasm-fp16 (halves widened in the f32 kernel), timed in rounds paired with the f32 kernel so their ratio
  * to it is measured in the same run under the same load), 1 and 2 threads, on issue 4's seeded workloads:
  *   A: query 32 x 128 against 1,000 docs x 180 tokens;  B: query 32 x 96 against 10,000 docs x 128 tokens.
  * The SIMD ceilings are measured in the same run (register-only multiply-add loops exported by the
@@ -20,7 +20,7 @@ import { instantiateKernel, kernelModule } from '../src/lib/engine/maxsim/kernel
 import { maxSim } from '../src/lib/engine/maxsim/maxsim';
 import { WasmMaxSimScorer } from '../src/lib/engine/maxsim/wasm';
 import { WasmStorageScorer } from '../src/lib/engine/maxsim/storage-wasm';
-import { encodeBinary, encodeInt8, maxSimBinary, maxSimInt8 } from '../src/lib/engine/compress/codecs';
+import { decodeFp16, encodeBinary, encodeFp16, encodeInt8, maxSimBinary, maxSimInt8 } from '../src/lib/engine/compress/codecs';
 import type { TokenMatrix } from '../src/lib/engine/types';
 
 const RELAXED_FLAG = '--experimental-wasm-relaxed-simd';
@@ -52,7 +52,7 @@ const WORKLOADS: Workload[] = [
 
 interface Result {
 	workload: 'A' | 'B';
-	backend: 'js' | 'naive-js' | 'wasm' | 'wasm-relaxed' | 'wasm-i16' | 'wasm-int8' | 'wasm-binary';
+	backend: 'js' | 'naive-js' | 'wasm' | 'wasm-relaxed' | 'wasm-i16' | 'wasm-int8' | 'wasm-binary' | 'wasm-fp16';
 	threads: number;
 	docsPerSecond: number;
 	gflops: number;
@@ -66,16 +66,16 @@ interface Result {
 	speedupVsNaive: number;
 	/** Same from CPU time (robust when the machine is shared). */
 	cpuSpeedupVsNaive: number;
-	/** wasm-i16, wasm-int8, wasm-binary: CPU-time rate over the best f32 kernel's at the same thread count. */
+	/** wasm-i16, wasm-int8, wasm-binary, wasm-fp16: CPU-time rate over the best f32 kernel's at the same thread count. */
 	speedupVsF32?: number;
 	/**
-	 * wasm-int8, wasm-binary: medians of paired rounds (f32 kernel of flavour `f32`, binary, int8 timed
+	 * wasm-int8, wasm-binary, wasm-fp16: medians of paired rounds (f32 kernel of flavour `f32`, binary, int8 timed
 	 * in turn), CPU time and wall clock; `speedupVsF32` repeats the CPU figure.
 	 */
 	speedupVsF32Paired?: { cpu: number; wall: number; f32: F32Flavour };
-	/** wasm-int8, wasm-binary: best wall-clock rate over the SIMD128 / relaxed f32 kernels' (unpaired runs above). */
+	/** wasm-int8, wasm-binary, wasm-fp16: best wall-clock rate over the SIMD128 / relaxed f32 kernels' (unpaired runs above). */
 	speedupVsF32Wall?: { simd: number; relaxed?: number };
-	/** wasm-int8, wasm-binary: max |score - reference| of the format (maxSimInt8 / maxSimBinary) on the sample. */
+	/** wasm-int8, wasm-binary, wasm-fp16: max |score - reference| of the format (maxSimInt8 / maxSimBinary / maxSim of the fp16-decoded doc) on the sample. */
 	formatMaxAbsError?: number;
 	/** Docs actually scored per timed run (the JS paths score a sample). */
 	docsScored: number;
@@ -86,7 +86,7 @@ interface Result {
 	 * then stays in cache; the gap to cpuCeilingFraction is the cost of streaming the docs from memory.
 	 */
 	cacheResidentCeilingFraction?: number;
-	/** wasm-int8, wasm-binary: bytes of stored codes per doc in the scorer's memory. */
+	/** wasm-int8, wasm-binary, wasm-fp16: bytes of stored codes per doc in the scorer's memory. */
 	residentBytesPerDoc?: number;
 }
 
@@ -166,7 +166,7 @@ async function runWorkload(w: Workload, ceilings: Record<F32Flavour, { wall: num
 		const cpuRate = docsScored / t.medianCpu;
 		const gflops = (rate * flopPerDoc) / 1e9;
 		// The i16 screen does integer work: an f32 ceiling says nothing about it (see speedupVsF32).
-		const c = flavour && backend !== 'wasm-i16' && backend !== 'wasm-int8' && backend !== 'wasm-binary' ? ceilings[flavour] : null;
+		const c = flavour && backend !== 'wasm-i16' && backend !== 'wasm-int8' && backend !== 'wasm-binary' && backend !== 'wasm-fp16' ? ceilings[flavour] : null;
 		const result: Result = {
 			workload: w.name,
 			backend,
@@ -250,24 +250,30 @@ async function runWorkload(w: Workload, ceilings: Record<F32Flavour, { wall: num
 
 	// Storage formats (issue 10): the docs are encoded on add and only their codes stay in WASM memory;
 	// the f32 rates above are the baseline. Accuracy is against each format's own reference.
-	const formatReference = { int8: new Map<number, number>(), binary: new Map<number, number>() };
+	const formatReference = { int8: new Map<number, number>(), binary: new Map<number, number>(), fp16: new Map<number, number>() };
 	const binaryQuery = encodeBinary(query);
 	for (const i of sample) {
 		formatReference.int8.set(i, maxSimInt8(query, encodeInt8(docs[i])));
 		formatReference.binary.set(i, maxSimBinary(binaryQuery, encodeBinary(docs[i])));
+		formatReference.fp16.set(i, maxSim(query, { ...docs[i], data: decodeFp16(encodeFp16(docs[i].data)) }));
 	}
+	const FORMATS = ['binary', 'int8', 'fp16'] as const;
+	type Format = (typeof FORMATS)[number];
 	// Paired rounds: each round times the f32 kernel (the run's best flavour), then binary, then int8,
 	// so a load spike from other processes hits all three alike; ratios are medians of the rounds.
 	for (const threads of [1, 2]) {
 		const f32 = await WasmMaxSimScorer.create({ dim: w.dim, threads, flavour: best });
 		await f32.add(docs);
-		const storage = { binary: await WasmStorageScorer.create({ format: 'binary', dim: w.dim, threads }), int8: await WasmStorageScorer.create({ format: 'int8', dim: w.dim, threads }) };
-		await storage.binary.add(docs);
-		await storage.int8.add(docs);
-		const scores: Record<'binary' | 'int8', Float32Array> = { binary: new Float32Array(0), int8: new Float32Array(0) };
-		const wall = { f32: [] as number[], binary: [] as number[], int8: [] as number[] };
-		const cpu = { f32: [] as number[], binary: [] as number[], int8: [] as number[] };
-		const once = async (name: 'f32' | 'binary' | 'int8') => {
+		const storage = {
+			binary: await WasmStorageScorer.create({ format: 'binary', dim: w.dim, threads }),
+			int8: await WasmStorageScorer.create({ format: 'int8', dim: w.dim, threads }),
+			fp16: await WasmMaxSimScorer.create({ dim: w.dim, threads, flavour: best, storage: 'fp16' })
+		};
+		for (const format of FORMATS) await storage[format].add(docs);
+		const scores: Record<Format, Float32Array> = { binary: new Float32Array(0), int8: new Float32Array(0), fp16: new Float32Array(0) };
+		const wall = { f32: [] as number[], binary: [] as number[], int8: [] as number[], fp16: [] as number[] };
+		const cpu = { f32: [] as number[], binary: [] as number[], int8: [] as number[], fp16: [] as number[] };
+		const once = async (name: 'f32' | Format) => {
 			const c = cpuSeconds();
 			const t0 = performance.now();
 			const out = name === 'f32' ? await f32.score(query) : await storage[name].score(query);
@@ -275,11 +281,12 @@ async function runWorkload(w: Workload, ceilings: Record<F32Flavour, { wall: num
 			cpu[name].push(cpuSeconds() - c);
 			if (name !== 'f32') scores[name] = out;
 		};
-		for (let i = 0; i < 2; i++) for (const name of ['f32', 'binary', 'int8'] as const) await once(name);
-		for (const name of ['f32', 'binary', 'int8'] as const) (wall[name].length = 0), (cpu[name].length = 0);
-		for (let round = 0; round < reps; round++) for (const name of ['f32', 'binary', 'int8'] as const) await once(name);
+		const names = ['f32', ...FORMATS] as const;
+		for (let i = 0; i < 2; i++) for (const name of names) await once(name);
+		for (const name of names) (wall[name].length = 0), (cpu[name].length = 0);
+		for (let round = 0; round < reps; round++) for (const name of names) await once(name);
 		const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
-		for (const format of ['binary', 'int8'] as const) {
+		for (const format of FORMATS) {
 			const t: Timing = { bestWall: Math.min(...wall[format]), medianWall: median(wall[format]), medianCpu: median(cpu[format]) };
 			const relaxed = f32WallRate.get(`relaxed-${threads}`);
 			record(`wasm-${format}`, threads, t, w.nDocs, maxAbsError(scores[format], all, reference), best, {
@@ -293,7 +300,7 @@ async function runWorkload(w: Workload, ceilings: Record<F32Flavour, { wall: num
 				residentBytesPerDoc: Math.round(storage[format].residentBytes / w.nDocs)
 			});
 		}
-		await Promise.all([f32.dispose(), storage.binary.dispose(), storage.int8.dispose()]);
+		await Promise.all([f32.dispose(), ...FORMATS.map((format) => storage[format].dispose())]);
 	}
 	return results;
 }
