@@ -42,19 +42,19 @@ interface Sample {
 	errors: number;
 }
 
-interface Summary {
+export interface Summary {
 	median: number;
 	p90: number;
 	max: number;
 }
 
 /** Nearest-rank percentile. @example percentile([1, 2, 3, 4], 0.9) // 4 */
-function percentile(values: readonly number[], q: number): number {
+export function percentile(values: readonly number[], q: number): number {
 	const sorted = [...values].sort((a, b) => a - b);
 	return sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)];
 }
 
-function summary(values: readonly number[]): Summary {
+export function summary(values: readonly number[]): Summary {
 	return { median: round(median(values), 1), p90: round(percentile(values, 0.9), 1), max: round(Math.max(...values), 1) };
 }
 
@@ -68,7 +68,7 @@ function newestMtime(path: string): number {
 }
 
 /** Builds with Vite when the build is missing or older than any source file. */
-function buildIfNeeded(force: boolean): string {
+export function buildIfNeeded(force: boolean): string {
 	const built = existsSync(BUILD_MARKER) ? statSync(BUILD_MARKER).mtimeMs : 0;
 	const sources = Math.max(...SOURCES.map((p) => newestMtime(join(ROOT, p))));
 	if (!force && built > sources) return 'up to date';
@@ -78,7 +78,7 @@ function buildIfNeeded(force: boolean): string {
 	return `built in ${((performance.now() - t0) / 1000).toFixed(1)} s`;
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
 	return new Promise((resolvePort, reject) => {
 		const server = createServer();
 		server.once('error', reject);
@@ -90,7 +90,7 @@ function freePort(): Promise<number> {
 }
 
 /** `vite preview` on `port`, started as node (not npx) so the child's pid is the server's. */
-async function startPreview(port: number): Promise<{ url: string; child: ChildProcess }> {
+export async function startPreview(port: number): Promise<{ url: string; child: ChildProcess }> {
 	const child = spawn(process.execPath, ['node_modules/vite/bin/vite.js', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
 	let stderr = '';
 	child.stderr?.on('data', (d) => (stderr += String(d)));
@@ -148,7 +148,7 @@ function measure(page: Page, query: string): Promise<Sample> {
 	}, query);
 }
 
-async function openApp(browser: Browser, url: string): Promise<Page> {
+export async function openApp(browser: Browser, url: string): Promise<Page> {
 	const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
 	// tsx (esbuild keepNames) wraps named functions in `__name(...)`; functions sent to the page need it too.
 	await context.addInitScript('globalThis.__name = (fn) => fn;');
