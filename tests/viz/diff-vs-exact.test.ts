@@ -24,6 +24,14 @@ describe('diffVsExact', () => {
 		expect([...el.querySelectorAll('.diff-left li')].map((li) => li.textContent)).toEqual(['▼ b — rank 2 in exact, not returned here']);
 	});
 
+	it('diffVsExact({ drift }, { reference }) names what the panel is compared with (q8 weights against fp32 weights)', () => {
+		const el = diffVsExact({ drift: rankingDrift(approx, exact, 2) }, { document: testDocument(), reference: 'fp32 weights' });
+		expect(el.getAttribute('aria-label')).toBe('Diff vs fp32 weights');
+		expect([...el.querySelectorAll('li')].map((li) => li.textContent)).toEqual(['▲ c — rank 2 here, 3 in fp32 weights', '▼ b — rank 2 in fp32 weights, not returned here']);
+		const same = diffVsExact({ drift: rankingDrift(exact, exact, 10) }, { document: testDocument(), reference: 'WASM' });
+		expect(same.querySelector('.diff-same')!.textContent).toBe('Same top 10 as WASM (order may differ).');
+	});
+
 	it('diffVsExact({ drift of exact vs exact }) says the top k is unchanged', () => {
 		const el = diffVsExact({ drift: rankingDrift(exact, exact, 10) }, { document: testDocument() });
 		expect(el.querySelector('.diff-summary')!.textContent).toBe('overlap@10 3/3 · score drift mean 0.000, max 0.000');

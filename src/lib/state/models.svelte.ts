@@ -61,6 +61,8 @@ export class ModelsState {
 	#storage: Pick<Storage, 'getItem' | 'setItem'> | undefined;
 	#started = false;
 	readonly #loads = new Map<string, Promise<RoleStatus>>();
+	/** The choice behind each model key asked for (keys are strings; the comparisons need the fields). */
+	readonly #choices = new Map<string, ModelChoice>();
 	readonly #setSearch: ((search: string) => void) | undefined;
 
 	/** `setSearch` replaces the address's query string (the page passes SvelteKit's `replaceState`). */
@@ -70,6 +72,7 @@ export class ModelsState {
 		// Panels of one model share the exact reference their drift is measured against.
 		// On a vectors folder without a ColBERT model every ColBERT panel ranks the folder's vectors: one model.
 		pg.modelOf = (id) => (this.vectorsOnly(id) ? 'vectors folder' : this.modelKeyOf(id));
+		pg.settingOf = (id) => (this.vectorsOnly(id) ? undefined : this.choiceOf(id));
 		pg.subscribe((event) => (event.type === 'corpus-loaded' ? this.#corpusChanged() : this.#bm25Changed()));
 		pg.client.onRestart(() => void this.#workerRestarted());
 	}
@@ -159,6 +162,14 @@ export class ModelsState {
 		return role ? this.roleKeys[role] : undefined;
 	}
 
+	/** The loaded model choice a panel ranks with (spec, dtype, device, revision). */
+	choiceOf(panel: PanelId): ModelChoice | undefined {
+		const added = this.pg.added.find((p) => p.id === panel);
+		if (added) return added.model;
+		const key = this.modelKeyOf(panel);
+		return key ? this.#choices.get(key) : undefined;
+	}
+
 	/** Load status of a panel's model. */
 	modelStatusOf(panel: PanelId): RoleStatus | undefined {
 		const role = roleOfPanel(panel);
@@ -193,6 +204,7 @@ export class ModelsState {
 	/** Loads one model (shared by every panel asking for the same key while it loads). */
 	#loadModel(role: ModelRole, choice: ModelChoice, onProgress: (p: EngineProgress) => void, replacing?: ModelRole): Promise<RoleStatus> {
 		const key = modelKey(role, choice);
+		this.#choices.set(key, { ...choice, spec: choice.spec.trim() });
 		const current = this.loaded[key];
 		if (current?.kind === 'ready' && !replacing) return Promise.resolve(current);
 		const running = this.#loads.get(key);

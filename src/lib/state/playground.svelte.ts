@@ -13,7 +13,7 @@ import { Explanations } from './explanations.svelte';
 import { shownResult, transition, type PanelEvent, type PanelResult, type PanelStatus } from './panel-machine';
 import { DEFAULT_PANEL_ORDER, panelTitles, titleIn, type PanelInstance } from './panels';
 import { hashFromState, stateFromHash, type UrlState } from './url-state';
-import { exactPanelOf, isExactSetup } from './exact-panel';
+import { exactPanelOf, isExactSetup, referenceOf, type ModelSetting, type PanelReference } from './exact-panel';
 
 export type CorpusStatus =
 	| { kind: 'loading'; label: string; progress?: EngineProgress }
@@ -79,6 +79,8 @@ export class Playground {
 
 	/** The model a panel ranks with (`ModelsState` sets it: its model key); panels of one model share an exact reference. */
 	modelOf: (id: PanelId) => string | undefined = (id) => this.added.find((p) => p.id === id)?.model.spec;
+	/** The model settings a panel ranks with (spec, revision, dtype, device; `ModelsState` sets it), for the weights/device comparison. */
+	settingOf: (id: PanelId) => ModelSetting | undefined = (id) => this.added.find((p) => p.id === id)?.model;
 
 	#timer: ReturnType<typeof setTimeout> | undefined;
 	readonly #listeners = new Set<(event: PlaygroundEvent) => void>();
@@ -148,6 +150,11 @@ export class Playground {
 	/** The exact fp32 exhaustive ColBERT panel of the same model that `id` is compared with, if one is open. */
 	exactOf(id: PanelId): PanelId | undefined {
 		return exactPanelOf(id, this.visiblePanels, this.options, this.modelOf);
+	}
+
+	/** What `id`'s ranking is compared with (the exact panel, or the same model with fp32 weights on WASM), if one is open. */
+	referenceOf(id: PanelId): PanelReference | undefined {
+		return referenceOf(id, this.visiblePanels, this.options, this.modelOf, this.settingOf);
 	}
 
 	/** Whether `id` is an exact reference (fp32, no pooling, exhaustive ColBERT). */
@@ -299,8 +306,8 @@ export class Playground {
 		}
 		this.#apply(id, { type: 'search', query });
 		const t0 = performance.now();
-		const exact = this.exactOf(id);
-		const r = await this.client.search(id, query, this.k, exact && this.prepared.has(exact) ? exact : undefined);
+		const reference = this.referenceOf(id)?.panel;
+		const r = await this.client.search(id, query, this.k, reference && this.prepared.has(reference) ? reference : undefined);
 		if (r.type === 'cancelled') return;
 		if (r.type === 'error') return this.#apply(id, { type: 'failed', failure: r.error });
 		if (r.type !== 'search-result') return;

@@ -2,7 +2,8 @@
  * "Diff vs exact": what an approximate ColBERT panel (compressed storage, pooling, a candidate stage)
  * changed in the top k against the exact fp32 exhaustive panel of the same model: overlap@k, the mean
  * and max score drift, and the documents that entered or left the top k with their rank in each list.
- * The numbers are the engine's `rankingDrift` (`engine/eval/drift.ts`, computed in the worker), so the
+ * The same view compares a model's own settings (q8 weights, WebGPU) with fp32 weights on WASM
+ * (`reference` names what the list is compared with). The numbers are the engine's `rankingDrift` (`engine/eval/drift.ts`, computed in the worker), so the
  * view, the cost line and the CLI agree. Document titles are user text and only ever set as text.
  */
 import type { DriftEntry, RankingDrift } from '../engine/eval/drift';
@@ -18,6 +19,8 @@ export interface DiffVsExactData {
 export interface DiffVsExactOptions extends VizContext {
 	/** What the approximate panel is ("binary · rescore 100"). Default `this panel`. */
 	label?: string;
+	/** What the panel is compared with ("exact", "fp32 weights", "WASM"). Default `exact`. */
+	reference?: string;
 }
 
 /**
@@ -43,9 +46,10 @@ export function diffVsExact(data: DiffVsExactData, options: DiffVsExactOptions =
 	const { drift } = data;
 	const k = drift.k;
 	const label = options.label ?? 'this panel';
+	const ref = options.reference ?? 'exact';
 	const root = doc.createElement('section');
 	root.className = 'latelab-diff-vs-exact';
-	root.setAttribute('aria-label', 'Diff vs exact');
+	root.setAttribute('aria-label', `Diff vs ${ref}`);
 	root.dataset.overlap = String(drift.overlap);
 	root.dataset.meanDrift = String(drift.meanDrift);
 	root.dataset.maxDrift = String(drift.maxDrift);
@@ -57,16 +61,16 @@ export function diffVsExact(data: DiffVsExactData, options: DiffVsExactOptions =
 	if (drift.entered.length === 0 && drift.left.length === 0) {
 		const same = doc.createElement('p');
 		same.className = 'diff-same';
-		same.textContent = `Same top ${k} as exact (order may differ).`;
+		same.textContent = `Same top ${k} as ${ref} (order may differ).`;
 		root.append(same);
 		return root;
 	}
 	const name = (id: string) => data.titles?.get(id) || id;
 	root.append(
 		list(doc, 'entered', `Entered the top ${k} with ${label} (${drift.entered.length})`, drift.entered, (e) =>
-			`rank ${e.rank} here, ${e.exactRank === undefined ? 'not returned by exact' : `${e.exactRank} in exact`}`, name),
+			`rank ${e.rank} here, ${e.exactRank === undefined ? `not returned by ${ref}` : `${e.exactRank} in ${ref}`}`, name),
 		list(doc, 'left', `Left the top ${k} (${drift.left.length})`, drift.left, (e) =>
-			`rank ${e.exactRank} in exact, ${e.rank === undefined ? 'not returned here' : `${e.rank} here`}`, name)
+			`rank ${e.exactRank} in ${ref}, ${e.rank === undefined ? 'not returned here' : `${e.rank} here`}`, name)
 	);
 	return root;
 }

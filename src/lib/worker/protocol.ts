@@ -91,7 +91,7 @@ export type EngineRequest =
 	/** `bm25`: k1 and b, and `stem` (absent: on). */
 	| { type: 'load-corpus'; id: number; source: CorpusSource; bm25?: Bm25Params & Partial<Bm25Config> }
 	| { type: 'configure-bm25'; id: number; params: Bm25Params & Partial<Bm25Config> }
-	/** `exact`: the exact fp32 ColBERT panel of the same model; the answer then carries `drift` against it. */
+	/** `exact`: the panel to compare with (the exact fp32 ColBERT panel of the same model, or the same model with fp32 weights on WASM); the answer then carries `drift` against it. */
 	| { type: 'search'; id: number; panel: PanelId; query: string; k: number; exact?: PanelId }
 	| { type: 'explain-bm25'; id: number; query: string; docId: string }
 	| NeuralRequest

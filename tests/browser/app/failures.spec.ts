@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FIXTURE_MODELS, fixtureModelDir, generateFixtures } from '../../fixtures/generate';
 import { startMockHub, type MockHub } from '../../fixtures/mock-hub';
-import { bm25Results, loadModel, openWithHub, panel, screenshot, SCREENSHOTS, search } from './helpers';
+import { addPanel, bm25Results, loadModel, openWithHub, panel, screenshot, SCREENSHOTS, search } from './helpers';
 
 const BASE = `http://127.0.0.1:${process.env.LATELAB_TEST_PORT ?? 4317}`;
 const MISSING = 'latelab-test/no-such-model';
@@ -41,15 +41,6 @@ test.afterAll(async () => {
 	await brokenHub?.close();
 	if (brokenRoot) rmSync(brokenRoot, { recursive: true, force: true });
 });
-
-
-async function addPanel(page: Page, kind: string, spec: string): Promise<void> {
-	const form = page.getByRole('form', { name: 'Add panel' });
-	await form.getByLabel('New panel kind').selectOption({ label: kind });
-	await form.getByLabel('New panel model id or folder').fill(spec);
-	await form.getByLabel('New panel dtype').selectOption('fp32');
-	await form.getByLabel('New panel model id or folder').press('Enter');
-}
 
 async function setHub(page: Page, url: string): Promise<void> {
 	const details = page.locator('details', { has: page.locator('summary', { hasText: 'Hub and caches' }) });

@@ -57,6 +57,18 @@ export async function loadModel(page: Page, name: string, spec: string): Promise
 	await page.getByRole('button', { name: `Load ${name} model` }).click();
 }
 
+/** Adds a panel from the keyboard: kind ("Bi-encoder", "ColBERT", …), model, fp32 (or `dtype`), `device` (default wasm), then Enter. */
+export async function addPanel(page: Page, kind: string, spec: string, { dtype = 'fp32', device = 'wasm' }: { dtype?: string; device?: string } = {}): Promise<void> {
+	const form = page.getByRole('form', { name: 'Add panel' });
+	await form.getByLabel('New panel kind').selectOption({ label: kind });
+	const model = form.getByLabel('New panel model id or folder');
+	await model.fill(spec);
+	await form.getByLabel('New panel dtype').selectOption(dtype);
+	await form.getByLabel('New panel device').selectOption(device);
+	await model.focus();
+	await model.press('Enter');
+}
+
 /** The BM25 panel's result items. */
 export function bm25Results(page: Page) {
 	return page.getByRole('region', { name: 'BM25', exact: true }).locator('ol > li');

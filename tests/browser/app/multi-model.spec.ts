@@ -7,7 +7,7 @@
  */
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { FIXTURE_MODELS } from '../../fixtures/generate';
-import { loadModel, openWithHub, panel, screenshot, search, useMockHub, waitReady } from './helpers';
+import { addPanel, loadModel, openWithHub, panel, screenshot, search, useMockHub, waitReady } from './helpers';
 
 const QUERY = 'heart attack symptoms';
 const BASE = `http://127.0.0.1:${process.env.LATELAB_TEST_PORT ?? 4317}`;
@@ -17,17 +17,6 @@ const FOLDED_TWO = 'ColBERT two-stage (tiny-colbert-folded)';
 const READY = ['BM25', 'Bi-encoder', CLS, 'ColBERT', FOLDED, 'ColBERT two-stage', FOLDED_TWO];
 
 const hub = useMockHub();
-
-/** Adds a panel from the keyboard: kind, model, dtype, then Enter. */
-async function addPanel(page: Page, kind: string, spec: string): Promise<void> {
-	const form = page.getByRole('form', { name: 'Add panel' });
-	await form.getByLabel('New panel kind').selectOption({ label: kind });
-	const model = form.getByLabel('New panel model id or folder');
-	await model.fill(spec);
-	await form.getByLabel('New panel dtype').selectOption('fp32');
-	await model.focus();
-	await model.press('Enter');
-}
 
 /** The (doc, score) list a panel shows. */
 function ranking(page: Page, name: string): Promise<string[]> {

@@ -10,10 +10,11 @@ import { expect, test, type Browser, type BrowserContext, type Page } from '@pla
 import { readFileSync } from 'node:fs';
 import { loadColbertEncoder } from '../../../src/lib/engine/encoders/colbert';
 import { configureRuntime } from '../../../src/lib/engine/encoders/runtime';
+import { rankingDrift } from '../../../src/lib/engine/eval/drift';
 import { explainMaxSim } from '../../../src/lib/engine/explain/maxsim-matrix';
 import { documentText } from '../../../src/lib/engine/pipelines/neural-context';
 import { FIXTURE_MODELS, fixtureModelDir } from '../../fixtures/generate';
-import { bm25Results, loadModel, openWithHub, panel, recordTexts, screenshot, search, useMockHub, waitReady } from './helpers';
+import { addPanel, bm25Results, loadModel, openWithHub, panel, recordTexts, screenshot, search, useMockHub, waitReady } from './helpers';
 
 const MODELS = { 'bi-encoder': FIXTURE_MODELS.biEncoder, 'cross-encoder': FIXTURE_MODELS.crossEncoder, colbert: FIXTURE_MODELS.colbertPylate } as const;
 const NAMES = { 'bi-encoder': 'Bi-encoder', 'cross-encoder': 'Cross-encoder', colbert: 'ColBERT' } as const;
@@ -192,6 +193,36 @@ test.describe.serial('neural panels on the mock Hub', () => {
 		expect(shown.length).toBe(colbertScores.length);
 		const expected = new Map(colbertScores);
 		for (const [id, score] of shown.slice(0, 5)) expect(Math.abs(score - (expected.get(id) ?? NaN))).toBeLessThan(2e-3);
+	});
+
+	test('the same ColBERT model added on WASM is the reference of the WebGPU one, and a bi-encoder on WebGPU is compared with the WASM one: both say how far WebGPU drifts', async () => {
+		// The model bar's ColBERT runs tiny-colbert-folded on WebGPU (previous test); the added panel runs it on WASM.
+		await addPanel(page, 'ColBERT', FIXTURE_MODELS.colbertFolded);
+		const added = page.getByRole('region', { name: /^ColBERT \(/ });
+		await expect(added.getByTestId('cost-line')).toBeVisible({ timeout: 120_000 });
+		await search(page, 'blood pressure medication');
+		const webgpu = panel(page, 'ColBERT');
+		for (const p of [webgpu, added]) await expect(p).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });
+		const line = webgpu.getByTestId('cost-line');
+		await expect(line).toContainText(/vs WASM: overlap@10 \d+\/\d+ · score drift mean \d\.\d{3}, max \d\.\d{3}/, { timeout: 30_000 });
+		await expect(added.getByTestId('cost-line')).toContainText('exact reference');
+		// The numbers are rankingDrift of the two lists shown (scores shown to 3 decimals).
+		const hits = (p: typeof webgpu) => p.locator('ol > li').evaluateAll((els) => els.map((e, i) => ({ id: e.getAttribute('data-doc')!, score: Number(e.querySelector('.score')?.textContent), rank: i + 1 })));
+		const expected = rankingDrift(await hits(webgpu), await hits(added), 10);
+		expect(Number(await line.getAttribute('data-overlap'))).toBe(expected.overlap);
+		expect(Math.abs(Number(await line.getAttribute('data-max-drift')) - expected.maxDrift)).toBeLessThan(1.5e-3);
+		// Same vectors up to float error on either device: the top 10 agrees and the drift is small.
+		expect(Number(await line.getAttribute('data-max-drift'))).toBeLessThan(2e-3);
+
+		// Any neural panel: the model bar's bi-encoder (fp32 on WASM) is the reference of the same model added on WebGPU.
+		await addPanel(page, 'Bi-encoder', MODELS['bi-encoder'], { device: 'webgpu' });
+		const biWebgpu = page.getByRole('region', { name: /^Bi-encoder \(/ });
+		const drift = biWebgpu.getByTestId('drift-line');
+		await expect(drift).toContainText(/^vs WASM: overlap@10 \d+\/\d+ · score drift mean \d\.\d{3}, max \d\.\d{3}/, { timeout: 120_000 });
+		const biExpected = rankingDrift(await hits(biWebgpu), await hits(panel(page, 'Bi-encoder')), 10);
+		expect(Number(await drift.getAttribute('data-overlap'))).toBe(biExpected.overlap);
+		expect(Math.abs(Number(await drift.getAttribute('data-max-drift')) - biExpected.maxDrift)).toBeLessThan(1.5e-3);
+		await expect(panel(page, 'Bi-encoder').getByTestId('drift-line')).toHaveCount(0);
 	});
 });
 
