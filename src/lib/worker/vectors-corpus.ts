@@ -14,6 +14,7 @@ import { deleteStaleVectorDatabases, IndexedDbVectorsStore } from '../engine/cor
 import { namedBlobsFromZip } from '../engine/corpus/blobs';
 import { hasMultiVectorManifest } from '../engine/corpus/multivector-folder';
 import { loadVectorsFolderFromBlobs, loadVectorsFolderFromUrl, type LoadedVectorsFolder } from '../engine/corpus/multivector-blobs';
+import { createError } from '../engine/errors';
 import type { Corpus } from '../engine/types';
 import type { CorpusSource, VectorsInfo } from './protocol';
 
@@ -55,13 +56,32 @@ async function loadFolder(source: CorpusSource, fetcher: typeof fetch, options: 
 		name = source.name;
 	} else if (source.kind === 'file' && /\.zip$/i.test(source.file.name)) {
 		const entries = namedBlobsFromZip(new Uint8Array(await source.file.arrayBuffer()));
-		if (!hasMultiVectorManifest(entries.map((e) => e.path))) return undefined;
+		const paths = entries.map((e) => e.path);
+		if (!hasMultiVectorManifest(paths)) {
+			checkBeirZip(source.file.name, paths);
+			return undefined;
+		}
 		files = entries;
 		name = source.file.name.replace(/\.zip$/i, '');
 	}
 	if (!files) return undefined;
 	const loaded = await loadVectorsFolderFromBlobs(files, name, options);
 	return describe(loaded, (path) => ({ blob: loaded.images.get(path) }));
+}
+
+/**
+ * A zip without manifest.json is read as a BEIR collection; say what is missing when it is neither, so the
+ * message names the file the user forgot rather than the BEIR loader's corpus.jsonl.
+ */
+function checkBeirZip(zip: string, paths: readonly string[]): void {
+	const base = (p: string) => p.split('/').pop() ?? p;
+	if (paths.some((p) => base(p) === 'corpus.jsonl')) return;
+	const tensors = paths.filter((p) => p.endsWith('.safetensors')).map(base);
+	throw createError('FILE_NOT_FOUND', {
+		path: tensors.length
+			? `manifest.json in ${zip} (a vectors folder needs it beside ${tensors.join(', ')}; docs/CORPORA.md)`
+			: `manifest.json (a vectors folder) or corpus.jsonl (a BEIR collection) in ${zip}`
+	});
 }
 
 function describe(loaded: LoadedVectorsFolder, image: (path: string) => { blob?: Blob; url?: string }): { corpus: Corpus; vectors: VectorsInfo } {
