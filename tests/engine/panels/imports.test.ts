@@ -27,9 +27,9 @@ function runtimeClosure(entry: string): string[] {
 }
 
 describe('engine/panels runtime imports', () => {
-	it('the panel schema reaches only its own modules, errors.ts and the backend and role lists', () => {
+	it('the panel schema reaches only its own modules, errors.ts and the backend, role and first-stage lists', () => {
 		expect(runtimeClosure(`${ENGINE}/panels/index.ts`)).toEqual(
-			['errors.ts', 'maxsim/backends.ts', 'panels/index.ts', 'panels/options.ts', 'panels/schema.ts', 'pipelines/roles.ts'].sort()
+			['errors.ts', 'maxsim/backends.ts', 'panels/index.ts', 'panels/options.ts', 'panels/schema.ts', 'pipelines/first-stage-names.ts', 'pipelines/roles.ts'].sort()
 		);
 	});
 });

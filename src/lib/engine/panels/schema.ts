@@ -1,6 +1,7 @@
 /**
  * The one table of panel kinds and the one schema of panel options. Dependency-free (types, and the
- * constant lists of `maxsim/backends.ts` and `pipelines/roles.ts`, which own the backend names and roles), so
+ * constant lists of `maxsim/backends.ts`, `pipelines/roles.ts` and `pipelines/first-stage-names.ts`, which
+ * own the backend names, the roles and the first stages), so
  * the engine, the worker, the CLI, the URL codec and Svelte components all read the same entries:
  * what a kind is (role, pipeline, reranks?, title, blurb) and what each option is (values or range,
  * default, label, kinds it applies to, its key in the link, its `--opt` key). Everything else —
@@ -9,6 +10,7 @@
  * `PANEL_OPTIONS` plus its engine support (see docs/ARCHITECTURE.md, "Add a panel option").
  */
 import { MAXSIM_BACKENDS } from '../maxsim/backends';
+import { FIRST_STAGES } from '../pipelines/first-stage-names';
 import { MODEL_ROLES, type ModelRole } from '../pipelines/roles';
 import type { ChoiceOptionSpec, NumberOptionSpec, OptionValue, SwitchOptionSpec } from './option-spec';
 
@@ -104,7 +106,7 @@ export const PANEL_OPTIONS = {
 		label: 'first stage',
 		text: 'first stage',
 		kinds: RERANKERS,
-		values: ['bm25', 'dense'] as const,
+		values: FIRST_STAGES,
 		valueLabels: { bm25: 'BM25', dense: 'bi-encoder' },
 		default: 'bm25',
 		link: 'f',

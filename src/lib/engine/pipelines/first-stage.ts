@@ -5,11 +5,9 @@
 import { createError } from '../errors';
 import { createBm25Pipeline } from './bm25';
 import { createDensePipeline } from './dense';
+import { FIRST_STAGES, type FirstStageName } from './first-stage-names';
 import type { NeuralContext, NeuralDeps } from './neural-context';
 import type { Pipeline } from './registry';
-
-export const FIRST_STAGES = ['bm25', 'dense'] as const;
-export type FirstStageName = (typeof FIRST_STAGES)[number];
 
 /** A built first stage. */
 export interface FirstStage {
