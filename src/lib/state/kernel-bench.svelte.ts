@@ -3,10 +3,12 @@
  * per backend as it finishes. The benchmark itself runs in `kernel-bench.worker.ts`.
  */
 import { proxy, releaseProxy, wrap, type Remote } from 'comlink';
+import { NAMED_BACKENDS } from '../engine/maxsim/backends';
 import type { KernelBenchApi } from '../worker/kernel-bench.worker';
 import type { KernelBackend, KernelBenchProgress, KernelBenchRow, KernelWorkload } from '../worker/kernel-bench';
 
-export const KERNEL_BACKENDS: readonly KernelBackend[] = ['js', 'wasm', 'webgpu'];
+/** The backends benchmarked, in the page's order: every MaxSim backend by name (`maxsim/backends.ts`). */
+export const KERNEL_BACKENDS: readonly KernelBackend[] = NAMED_BACKENDS;
 
 export class KernelBench {
 	workload = $state<KernelWorkload>({ nq: 32, nd: 180, dim: 128, nDocs: 1000, seed: 1 });

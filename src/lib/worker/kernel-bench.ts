@@ -4,12 +4,14 @@
  * whole-corpus `score()` calls, and checked against the reference `maxSim` on sampled documents (a
  * drift check: a fast kernel that is wrong shows its error). No DOM: runs in a worker or in Node.
  */
+import type { MaxSimBackendName } from '../engine/maxsim/backends';
 import { maxSim } from '../engine/maxsim/maxsim';
 import { createMaxSimScorer } from '../engine/maxsim/select';
 import { randomUnitRows, uniformRandom } from '../engine/random';
 import type { TokenMatrix } from '../engine/types';
 
-export type KernelBackend = 'js' | 'wasm' | 'webgpu';
+/** A backend the Kernels page benchmarks: each one by name (`auto` is reported beside them). */
+export type KernelBackend = MaxSimBackendName;
 
 export interface KernelWorkload {
 	/** Query tokens (ColBERT pads queries to 32). */

@@ -34,8 +34,7 @@ export function maxSim(query: TokenMatrix, doc: TokenMatrix): number {
 	return total;
 }
 
-/** Names of the MaxSim implementations. `auto` resolves to one of the others. */
-export type MaxSimBackendName = 'js' | 'wasm' | 'webgpu';
+export type { MaxSimBackendName } from './backends';
 
 /** One scored document: `index` is its position in the store (insertion order). */
 export interface ScoredIndex {

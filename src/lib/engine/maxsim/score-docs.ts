@@ -8,6 +8,7 @@
 import { detectMaxSimCapabilities } from '../capabilities';
 import { createError, isLatelabError } from '../errors';
 import type { TokenMatrix } from '../types';
+import { CPU_BACKENDS, type CpuBackendChoice } from './backends';
 import { maxSim, type MaxSimBackendName } from './maxsim';
 import { checkDim, checkMatrix } from './validate';
 import { WasmMaxSimScorer } from './wasm';
@@ -27,14 +28,12 @@ export interface DocumentScorer {
 export interface DocumentScorerOptions {
 	dim: number;
 	/** `auto` (default): WASM (relaxed SIMD where the runtime has it) if it starts, else JS. */
-	backend?: 'auto' | 'js' | 'wasm';
+	backend?: CpuBackendChoice;
 	/** WASM threads including the caller's (default: logical cores, at most 8). */
 	threads?: number;
 	/** Calls below this many multiply-adds stay on the calling thread (default 4M; tests set 0). */
 	minParallelMacs?: number;
 }
-
-const BACKENDS = ['auto', 'js', 'wasm'] as const;
 
 /** The reference loop over each document, after the same input checks as the kernels. */
 function scoreWithJs(dim: number, query: TokenMatrix, docs: readonly TokenMatrix[]): Float32Array {
@@ -116,8 +115,8 @@ class WasmDocumentScorer implements DocumentScorer {
  */
 export async function createDocumentScorer(options: DocumentScorerOptions): Promise<DocumentScorer> {
 	const wanted = options.backend ?? 'auto';
-	if (!(BACKENDS as readonly string[]).includes(wanted)) {
-		throw createError('UNKNOWN_OPTION', { what: 'document scorer backend', value: String(wanted), expected: BACKENDS.join(', ') });
+	if (!(CPU_BACKENDS as readonly string[]).includes(wanted)) {
+		throw createError('UNKNOWN_OPTION', { what: 'document scorer backend', value: String(wanted), expected: CPU_BACKENDS.join(', ') });
 	}
 	checkDim(options.dim);
 	if (wanted === 'js') return new JsDocumentScorer(options.dim);

@@ -8,6 +8,7 @@
  */
 import { detectMaxSimCapabilities } from '../capabilities';
 import { createError } from '../errors';
+import { CPU_BACKENDS, type CpuBackendChoice } from './backends';
 import type { BackendChoice } from './maxsim';
 import { JsStorageScorer } from './storage-js';
 import { MAX_BINARY_KERNEL_DIM, WasmStorageScorer, type KernelStorageFormat, type StorageScorer } from './storage-wasm';
@@ -19,7 +20,7 @@ export interface StorageScorerOptions {
 	format: KernelStorageFormat;
 	dim: number;
 	/** `auto` (default): wasm if it starts, else js. */
-	backend?: 'auto' | 'js' | 'wasm';
+	backend?: CpuBackendChoice;
 	/** WASM threads including the caller's (default: logical cores, at most 8). */
 	threads?: number;
 }
@@ -32,7 +33,6 @@ export interface StorageScorerSelection {
 	warnings: string[];
 }
 
-const BACKENDS = ['auto', 'js', 'wasm'] as const;
 const FORMATS = ['int8', 'binary'] as const;
 const ARITHMETIC: Record<KernelStorageFormat, string> = {
 	binary: 'binary kernel (xor + i8x16.popcnt, min distance)',
@@ -51,8 +51,8 @@ const ARITHMETIC: Record<KernelStorageFormat, string> = {
  */
 export async function createStorageScorer(options: StorageScorerOptions): Promise<StorageScorerSelection> {
 	const wanted = options.backend ?? 'auto';
-	if (!(BACKENDS as readonly string[]).includes(wanted)) {
-		throw createError('UNKNOWN_OPTION', { what: 'storage scorer backend', value: String(wanted), expected: BACKENDS.join(', ') });
+	if (!(CPU_BACKENDS as readonly string[]).includes(wanted)) {
+		throw createError('UNKNOWN_OPTION', { what: 'storage scorer backend', value: String(wanted), expected: CPU_BACKENDS.join(', ') });
 	}
 	if (!(FORMATS as readonly string[]).includes(options.format)) {
 		throw createError('UNKNOWN_OPTION', { what: 'storage format with a MaxSim scorer', value: String(options.format), expected: FORMATS.join(', ') });

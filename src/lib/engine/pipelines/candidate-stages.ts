@@ -20,6 +20,7 @@ import { muveraOptionsOf, plaidBuildOptionsOf, plaidSearchOptionsOf } from '../c
 import { PlaidIndex } from '../candidates/plaid-index';
 import type { CandidateSearch, CandidateStage } from '../candidates/top';
 import type { IndexStats } from '../eval/cost';
+import { CPU_BACKENDS, type CpuBackendChoice } from '../maxsim/backends';
 import { createDocumentScorer, type DocumentScorer } from '../maxsim/score-docs';
 import type { MultiVectorDoc } from '../index/serialize';
 import type { SearchResult, StageTiming, TokenMatrix } from '../types';
@@ -167,8 +168,8 @@ export async function createMuveraPipeline(ctx: NeuralContext, deps: NeuralDeps 
 }
 
 /** The document scorer's backend for the pipelines' `maxsimBackend` option (WebGPU has no per-call document path: auto). */
-function documentScorerBackend(backend: string | undefined): 'auto' | 'js' | 'wasm' {
-	return backend === 'js' || backend === 'wasm' ? backend : 'auto';
+function documentScorerBackend(backend: string | undefined): CpuBackendChoice {
+	return (CPU_BACKENDS as readonly (string | undefined)[]).includes(backend) ? (backend as CpuBackendChoice) : 'auto';
 }
 
 function withoutDepth(o: CandidateOverrides | undefined): { nprobe?: number; ndocs?: number; threshold?: number } {
