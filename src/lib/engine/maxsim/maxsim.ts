@@ -1,5 +1,6 @@
 import { createError } from '../errors';
 import type { TokenMatrix } from '../types';
+import type { MaxSimBackendName } from './backends';
 
 /**
  * MaxSim, the late-interaction score of ColBERT (Khattab & Zaharia, SIGIR 2020, eq. 3):
@@ -34,7 +35,7 @@ export function maxSim(query: TokenMatrix, doc: TokenMatrix): number {
 	return total;
 }
 
-export type { MaxSimBackendName } from './backends';
+export type { MaxSimBackendName };
 
 /** One scored document: `index` is its position in the store (insertion order). */
 export interface ScoredIndex {
