@@ -13,6 +13,9 @@ describe('exact panel', () => {
 		expect(isExactSetup('colbert@2', opts({ pool: 2 }))).toBe(false);
 		expect(isExactSetup('colbert@2', opts({ candidates: 'plaid' }))).toBe(false);
 		expect(isExactSetup('colbert-two-stage', defaultOptions())).toBe(false);
+		expect(isExactSetup('colbert@2', defaultOptions())).toBe(true);
+		expect(isExactSetup('colbert-two-stage@2', defaultOptions())).toBe(false);
+		expect(isExactSetup('bi-encoder', defaultOptions())).toBe(false);
 	});
 
 	it('exactPanelOf(id, panels, options, modelOf) finds the exact panel of the same model, none for exact panels and other models', () => {

@@ -7,9 +7,14 @@
  */
 import { kindOf, panelKind, type PanelId, type PanelOptions } from '../engine/panels';
 
-/** True for the exact setup of a late-interaction panel. @example isExactSetup('colbert', defaultOptions()) // true */
+/**
+ * True for the exact setup of a late-interaction panel: exhaustive MaxSim (a late-interaction kind that
+ * reranks no first stage) with fp32 storage, no pooling and no candidate stage.
+ * @example isExactSetup('colbert', defaultOptions()) // true
+ */
 export function isExactSetup(id: PanelId, options: PanelOptions | undefined): boolean {
-	if (!options || panelKind(id) !== 'colbert') return false;
+	const { lateInteraction, reranks } = kindOf(id);
+	if (!options || !lateInteraction || reranks) return false;
 	return options.candidates === 'exhaustive' && options.storage === 'fp32' && options.pool === 1;
 }
 
