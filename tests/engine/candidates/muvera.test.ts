@@ -4,7 +4,7 @@ import { FdeIndex, muveraSearch } from '../../../src/lib/engine/candidates/muver
 import { topIndices } from '../../../src/lib/engine/candidates/top';
 import { JsMaxSimScorer } from '../../../src/lib/engine/maxsim/js';
 import { maxSim } from '../../../src/lib/engine/maxsim/maxsim';
-import { uniformRandom } from '../../../src/lib/engine/random';
+import { randomUnitRows, uniformRandom } from '../../../src/lib/engine/random';
 import type { TokenMatrix } from '../../../src/lib/engine/types';
 
 const close = (a: ArrayLike<number>, b: ArrayLike<number>, digits = 5) => {
@@ -13,17 +13,10 @@ const close = (a: ArrayLike<number>, b: ArrayLike<number>, digits = 5) => {
 };
 const matrix = (rows: number[][]): TokenMatrix => ({ data: Float32Array.from(rows.flat()), rows: rows.length, dim: rows[0]?.length ?? 0 });
 
+/** `n` documents of random unit vectors, `tokens[0] .. tokens[1] - 1` rows each, from one seeded stream. */
 function randomDocs(n: number, dim: number, seed: number, tokens = [3, 9]): TokenMatrix[] {
 	const r = uniformRandom(seed);
-	return Array.from({ length: n }, () => {
-		const rows = tokens[0] + Math.floor(r() * (tokens[1] - tokens[0]));
-		const data = Float32Array.from({ length: rows * dim }, () => r() * 2 - 1);
-		for (let i = 0; i < rows; i++) {
-			const norm = Math.hypot(...data.subarray(i * dim, (i + 1) * dim));
-			for (let d = 0; d < dim; d++) data[i * dim + d] /= norm;
-		}
-		return { data, rows, dim };
-	});
+	return Array.from({ length: n }, () => randomUnitRows(tokens[0] + Math.floor(r() * (tokens[1] - tokens[0])), dim, r));
 }
 
 describe('MUVERA', () => {

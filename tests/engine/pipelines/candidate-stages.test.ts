@@ -5,7 +5,7 @@ import { maxSim } from '../../../src/lib/engine/maxsim/maxsim';
 import { createMuveraPipeline, createPlaidPipeline, plaidSampleSize } from '../../../src/lib/engine/pipelines/candidate-stages';
 import { createColbertPipeline } from '../../../src/lib/engine/pipelines/late-interaction';
 import type { NeuralPipelineOptions } from '../../../src/lib/engine/pipelines/neural-context';
-import { uniformRandom } from '../../../src/lib/engine/random';
+import { randomUnitRows, uniformRandom } from '../../../src/lib/engine/random';
 import type { TokenMatrix } from '../../../src/lib/engine/types';
 import { ToyColbert } from './toy-encoders';
 import { TOY_CORPUS, TOY_TEXTS } from '../../support/toy-corpus';
@@ -24,14 +24,7 @@ async function exactRanking(colbert: ToyColbert, query: string): Promise<string[
 /** A precomputed collection (as a vectors folder gives), built in memory. */
 function precomputedCorpus(n: number, dim: number): MultiVectorCorpus {
 	const r = uniformRandom(5);
-	const unitRows = (rows: number): TokenMatrix => {
-		const data = Float32Array.from({ length: rows * dim }, () => r() * 2 - 1);
-		for (let i = 0; i < rows; i++) {
-			const norm = Math.hypot(...data.subarray(i * dim, (i + 1) * dim));
-			for (let k = 0; k < dim; k++) data[i * dim + k] /= norm;
-		}
-		return { data, rows, dim };
-	};
+	const unitRows = (rows: number): TokenMatrix => randomUnitRows(rows, dim, r);
 	const vectors = Array.from({ length: n }, (_, i) => unitRows(3 + (i % 7)));
 	const queryVectors = new Map([['q1', unitRows(4)]]);
 	const records = vectors.map((_, i) => ({ id: `p${i}`, title: '', text: `doc ${i}` }));
