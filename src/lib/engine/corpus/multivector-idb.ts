@@ -12,14 +12,15 @@
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import { createError } from '../errors';
-import type { Fp32VectorStore } from '../store/fp32-vector-store';
+import { checkBatchOrder, type Fp32VectorStore } from '../store/fp32-vector-store';
+import { docOf, docRecord, docsOf, withIndexedDb, type DocRecord } from '../store/idb-docs';
 import type { TokenMatrix } from '../types';
 
 /** Name prefix of the per-folder databases. */
 export const VECTORS_DB_PREFIX = 'latelab-vectors-';
 
 interface VectorsSchema extends DBSchema {
-	docs: { key: number; value: { rows: number; dim: number; data: ArrayBuffer } };
+	docs: { key: number; value: DocRecord };
 }
 
 /**
@@ -43,7 +44,7 @@ export class IndexedDbVectorsStore implements Fp32VectorStore {
 		this.factory = f;
 		this.name = `${VECTORS_DB_PREFIX}${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 		this.label = `IndexedDB ${this.name}`;
-		this.db = withFactory(this.factory, () => openDB<VectorsSchema>(this.name, 1, { upgrade: (db) => void db.createObjectStore('docs') }));
+		this.db = withIndexedDb(this.factory, () => openDB<VectorsSchema>(this.name, 1, { upgrade: (db) => void db.createObjectStore('docs') }));
 	}
 
 	private open(): Promise<IDBPDatabase<VectorsSchema>> {
@@ -52,14 +53,13 @@ export class IndexedDbVectorsStore implements Fp32VectorStore {
 	}
 
 	async putBatch(first: number, docs: readonly TokenMatrix[]): Promise<void> {
-		if (first !== this.next) throw createError('BAD_ARGUMENT', { detail: `${this.label}: batch starts at document ${first}, expected ${this.next} (write in order)` });
+		checkBatchOrder(this.next, first, this.label);
 		const db = await this.open();
 		const tx = db.transaction('docs', 'readwrite');
 		docs.forEach((d, i) => {
-			// A copy of exactly the document's rows: the batch shares one buffer, and IndexedDB would clone all of it.
-			const data = d.data.slice(0, d.rows * d.dim).buffer;
-			void tx.store.put({ rows: d.rows, dim: d.dim, data }, first + i);
-			this.bytes += data.byteLength;
+			const record = docRecord(d);
+			void tx.store.put(record, first + i);
+			this.bytes += record.data.byteLength;
 		});
 		await tx.done;
 		this.next += docs.length;
@@ -70,10 +70,7 @@ export class IndexedDbVectorsStore implements Fp32VectorStore {
 		const tx = db.transaction('docs', 'readonly');
 		const found = await Promise.all(rows.map((r) => tx.store.get(r)));
 		this.reads += rows.length;
-		return found.map((rec, i) => {
-			if (!rec) throw createError('BAD_ARGUMENT', { detail: `${this.label}: no document ${rows[i]}` });
-			return { data: new Float32Array(rec.data), rows: rec.rows, dim: rec.dim };
-		});
+		return docsOf(found, rows, this.label);
 	}
 
 	/** Documents `first .. first + count` in row order (one transaction). */
@@ -84,7 +81,7 @@ export class IndexedDbVectorsStore implements Fp32VectorStore {
 		const values = await db.getAll('docs', IDBKeyRange.bound(first, last - 1));
 		this.reads += values.length;
 		if (values.length !== last - first) throw createError('BAD_ARGUMENT', { detail: `${this.label}: documents ${first}..${last - 1} are incomplete (${values.length} found)` });
-		return values.map((rec) => ({ data: new Float32Array(rec.data), rows: rec.rows, dim: rec.dim }));
+		return values.map(docOf);
 	}
 
 	/** Documents written. */
@@ -106,17 +103,6 @@ export class IndexedDbVectorsStore implements Fp32VectorStore {
 			const request = this.factory.deleteDatabase(this.name);
 			request.onsuccess = request.onerror = request.onblocked = () => resolve();
 		});
-	}
-}
-
-/** Runs `open` with `factory` as `globalThis.indexedDB` (idb opens through the global). */
-function withFactory<T>(factory: IDBFactory, open: () => T): T {
-	const previous = globalThis.indexedDB;
-	if (factory !== previous) (globalThis as { indexedDB?: IDBFactory }).indexedDB = factory;
-	try {
-		return open();
-	} finally {
-		if (factory !== previous) (globalThis as { indexedDB?: IDBFactory }).indexedDB = previous;
 	}
 }
 

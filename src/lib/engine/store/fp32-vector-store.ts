@@ -7,6 +7,7 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import { createError } from '../errors';
 import type { TokenMatrix } from '../types';
+import { docRecord, docsOf, withIndexedDb } from './idb-docs';
 
 /** Per-document fp32 multi-vectors, written once in row order, read back by row. */
 export interface Fp32VectorStore {
@@ -22,7 +23,8 @@ export interface Fp32VectorStore {
 	dispose(): Promise<void>;
 }
 
-function checkOrder(next: number, first: number, label: string): void {
+/** `BAD_ARGUMENT` unless a batch starts at `next`, the first document not written yet (stores are written in row order). */
+export function checkBatchOrder(next: number, first: number, label: string): void {
 	if (first !== next) throw createError('BAD_ARGUMENT', { detail: `${label}: batch starts at document ${first}, expected ${next} (write in order)` });
 }
 
@@ -36,7 +38,7 @@ export class MemoryFp32Store implements Fp32VectorStore {
 	bytes = 0;
 
 	async putBatch(first: number, docs: readonly TokenMatrix[]): Promise<void> {
-		checkOrder(this.docs.length, first, this.label);
+		checkBatchOrder(this.docs.length, first, this.label);
 		for (const d of docs) {
 			this.docs.push({ data: d.data.slice(0, d.rows * d.dim), rows: d.rows, dim: d.dim });
 			this.bytes += 4 * d.rows * d.dim;
@@ -81,28 +83,18 @@ export class IndexedDbFp32Store implements Fp32VectorStore {
 	}
 
 	private open(): Promise<IDBPDatabase<Fp32Schema>> {
-		if (!this.db) {
-			const factory = this.factory ?? globalThis.indexedDB;
-			const previous = globalThis.indexedDB;
-			// idb opens through globalThis.indexedDB; swap in the given factory for the open call only.
-			if (factory !== previous) (globalThis as { indexedDB?: IDBFactory }).indexedDB = factory;
-			try {
-				this.db = openDB<Fp32Schema>(this.name, 1, { upgrade: (db) => void db.createObjectStore('docs', { keyPath: ['run', 'row'] }) });
-			} finally {
-				if (factory !== previous) (globalThis as { indexedDB?: IDBFactory }).indexedDB = previous;
-			}
-		}
+		if (!this.db) this.db = withIndexedDb(this.factory ?? globalThis.indexedDB, () => openDB<Fp32Schema>(this.name, 1, { upgrade: (db) => void db.createObjectStore('docs', { keyPath: ['run', 'row'] }) }));
 		return this.db;
 	}
 
 	async putBatch(first: number, docs: readonly TokenMatrix[]): Promise<void> {
-		checkOrder(this.next, first, this.label);
+		checkBatchOrder(this.next, first, this.label);
 		const db = await this.open();
 		const tx = db.transaction('docs', 'readwrite');
 		docs.forEach((d, i) => {
-			const data = d.data.slice(0, d.rows * d.dim).buffer;
-			void tx.store.put({ run: this.run, row: first + i, rows: d.rows, dim: d.dim, data });
-			this.bytes += data.byteLength;
+			const record = docRecord(d);
+			void tx.store.put({ run: this.run, row: first + i, ...record });
+			this.bytes += record.data.byteLength;
 		});
 		await tx.done;
 		this.next += docs.length;
@@ -111,11 +103,7 @@ export class IndexedDbFp32Store implements Fp32VectorStore {
 	async get(rows: readonly number[]): Promise<TokenMatrix[]> {
 		const db = await this.open();
 		const tx = db.transaction('docs', 'readonly');
-		const found = await Promise.all(rows.map((r) => tx.store.get([this.run, r])));
-		return found.map((rec, i) => {
-			if (!rec) throw createError('BAD_ARGUMENT', { detail: `${this.label}: no document ${rows[i]}` });
-			return { data: new Float32Array(rec.data), rows: rec.rows, dim: rec.dim };
-		});
+		return docsOf(await Promise.all(rows.map((r) => tx.store.get([this.run, r]))), rows, this.label);
 	}
 
 	async dispose(): Promise<void> {

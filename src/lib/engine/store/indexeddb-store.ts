@@ -11,6 +11,7 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import { createError } from '../errors';
 import { askPersistence, FREE_SPACE_HINT, isQuotaError, quotaError, storageEstimate, type StorageEstimate } from './browser-storage';
+import { withIndexedDb } from './idb-docs';
 import { formatSize } from './size';
 import type { EncodedCorpusStore, StoreKey } from './store';
 import { storeKeyString } from './store';
@@ -55,20 +56,14 @@ export class IndexedDbStore implements EncodedCorpusStore {
 
 	private open(): Promise<IDBPDatabase<EncodedSchema>> {
 		if (!this.db) {
-			const factory = this.factory ?? globalThis.indexedDB;
-			const previous = globalThis.indexedDB;
-			// idb opens through globalThis.indexedDB; swap in the given factory for the open call only.
-			if (factory !== previous) (globalThis as { indexedDB?: IDBFactory }).indexedDB = factory;
-			try {
-				this.db = openDB<EncodedSchema>(this.name, VERSION, {
+			this.db = withIndexedDb(this.factory ?? globalThis.indexedDB, () =>
+				openDB<EncodedSchema>(this.name, VERSION, {
 					upgrade(db) {
 						const store = db.createObjectStore('batches', { keyPath: ['key', 'n'] });
 						store.createIndex('byKey', 'key');
 					}
-				});
-			} finally {
-				if (factory !== previous) (globalThis as { indexedDB?: IDBFactory }).indexedDB = previous;
-			}
+				})
+			);
 		}
 		return this.db;
 	}
