@@ -177,7 +177,7 @@ export class EngineCore {
 			({ index: bm25, source: bm25Source, ms: indexMs } = await this.bm25For(id, corpus.docs, onProgress, signal));
 			checkpoint(signal);
 		} catch (error) {
-			// The previous corpus stays; the new folder's IndexedDB copy is not needed.
+			// The previous corpus stays; the new folder's on-disk copy (OPFS or IndexedDB) is not needed.
 			if (isMultiVectorCorpus(corpus)) await corpus.multivector.dispose?.().catch(() => undefined);
 			throw error;
 		}
@@ -185,13 +185,13 @@ export class EngineCore {
 		this.bm25Source = bm25Source;
 		const previous = this.corpus;
 		this.corpus = corpus;
-		// A replaced vectors folder's IndexedDB copy goes with it (its panels are rebuilt for the new corpus).
+		// A replaced vectors folder's on-disk copy goes with it (its panels are rebuilt for the new corpus).
 		if (previous && previous !== corpus && isMultiVectorCorpus(previous)) void previous.multivector.dispose?.().catch(() => undefined);
 		this.bm25 = bm25;
 		this.docsById = new Map(corpus.docs.map((d) => [d.id, d]));
 		this.queryIds = new Map(corpus.queries.map((q) => [queryKey(q.text), q.id]));
 		const bm25Timing = { stage: bm25Source === 'store' ? 'bm25-index-load' : 'bm25-index', ms: indexMs };
-		const summary = summarize(corpus, source.kind, folder ? [{ stage: vectors?.vectorsIn ? 'vectors-load (to IndexedDB)' : 'vectors-load', ms: folderMs }, bm25Timing] : [bm25Timing]);
+		const summary = summarize(corpus, source.kind, folder ? [{ stage: vectors?.vectorsIn ? `vectors-load (to ${vectors.vectorsIn.split(' ')[0]})` : 'vectors-load', ms: folderMs }, bm25Timing] : [bm25Timing]);
 		return vectors ? { ...summary, vectors } : summary;
 	}
 

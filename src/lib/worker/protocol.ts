@@ -33,7 +33,7 @@ export interface VectorsInfo {
 	/** The manifest says the vectors are generated (no model): the page says so. */
 	synthetic: boolean;
 	totalVectors: number;
-	/** Where the fp32 document vectors live when not in the worker's memory (`IndexedDB latelab-vectors-…`). */
+	/** Where the fp32 document vectors live when not in the worker's memory (`OPFS latelab-vectors-….f32`, `IndexedDB latelab-vectors-…`). */
 	vectorsIn?: string;
 	/** Queries with precomputed vectors (the only ones runnable without an encoder). */
 	queries: { id: string; text: string }[];

@@ -4,15 +4,17 @@
  * validates everything (manifest, dims, NaN, counts, grids, page images) before the corpus is swapped,
  * so on bad input the previous corpus stays loaded. The page learns what it needs in `VectorsInfo`.
  *
- * With IndexedDB (the browser) the folder's fp32 document vectors are written there while it loads,
- * read from the chosen files by slices, never whole: the panels stream them into their own stored
- * index, rescoring and explanations read the documents they need. The worker's memory then holds only
- * what the panels' scorers keep (e.g. binary codes: 1/32 of fp32). The collection's `dispose` deletes
- * the database when another corpus replaces it.
+ * In the browser the folder's fp32 document vectors are written to disk while it loads, read from the
+ * chosen files by slices, never whole: one OPFS file where the worker can open sync access handles (a
+ * dedicated worker), else an IndexedDB database. The panels stream them into their own stored index,
+ * rescoring and explanations read the documents they need. The worker's memory then holds only what
+ * the panels' scorers keep (e.g. binary codes: 1/32 of fp32). The collection's `dispose` deletes the
+ * file or database when another corpus replaces it.
  */
 import { deleteStaleVectorDatabases, IndexedDbVectorsStore } from '../engine/corpus/multivector-idb';
+import { deleteStaleVectorFiles, opfsDirectory, OpfsVectorsStore, type OpfsDirectory } from '../engine/corpus/multivector-opfs';
 import { namedBlobsFromZip } from '../engine/corpus/blobs';
-import { hasMultiVectorManifest } from '../engine/corpus/multivector-folder';
+import { hasMultiVectorManifest, type VectorsStore } from '../engine/corpus/multivector-folder';
 import { loadVectorsFolderFromBlobs, loadVectorsFolderFromUrl, type LoadedVectorsFolder } from '../engine/corpus/multivector-blobs';
 import { createError } from '../engine/errors';
 import type { Corpus } from '../engine/types';
@@ -26,25 +28,45 @@ import type { CorpusSource, VectorsInfo } from './protocol';
 export async function loadVectorsCorpus(
 	source: CorpusSource,
 	fetcher: typeof fetch = fetch,
-	options: { indexedDB?: IDBFactory; onProgress?: (done: number, total: number) => void } = {}
+	options: { indexedDB?: IDBFactory; opfs?: OpfsDirectory; onProgress?: (done: number, total: number) => void } = {}
 ): Promise<{ corpus: Corpus; vectors: VectorsInfo } | undefined> {
 	const isFolder = source.kind === 'collection' || source.kind === 'vectors' || (source.kind === 'file' && /\.zip$/i.test(source.file.name));
 	if (!isFolder) return undefined;
 	const factory = options.indexedDB ?? globalThis.indexedDB;
-	const store = factory ? new IndexedDbVectorsStore(factory) : undefined;
+	// A given IndexedDB factory (Node tests) means IndexedDB; else OPFS where this realm has sync access handles.
+	const directory = options.opfs ?? (options.indexedDB ? undefined : await opfsDirectory());
+	const store = await openFolderStore(directory, factory);
 	try {
-		const loaded = await loadFolder(source, fetcher, { ...(store ? { store } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
-		if (!loaded) await store?.dispose();
-		// Databases of folders loaded in earlier page sessions (closed without disposing theirs).
-		else if (store) void deleteStaleVectorDatabases(store.name, factory).catch(() => undefined);
+		const loaded = await loadFolder(source, fetcher, { ...(store ? { store: store.store } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+		if (!loaded) await store?.store.dispose();
+		// Files and databases of folders loaded in earlier page sessions (closed without disposing theirs).
+		else if (store) {
+			if (directory) void deleteStaleVectorFiles(store.name, directory).catch(() => undefined);
+			if (factory) void deleteStaleVectorDatabases(store.name, factory).catch(() => undefined);
+		}
 		return loaded;
 	} catch (error) {
-		await store?.dispose();
+		await store?.store.dispose();
 		throw error;
 	}
 }
 
-async function loadFolder(source: CorpusSource, fetcher: typeof fetch, options: { store?: IndexedDbVectorsStore; onProgress?: (done: number, total: number) => void }): Promise<{ corpus: Corpus; vectors: VectorsInfo } | undefined> {
+/** The folder's store: an OPFS file when `directory` opens one, else an IndexedDB database, else none (in memory). */
+async function openFolderStore(directory: OpfsDirectory | undefined, factory: IDBFactory | undefined): Promise<{ store: VectorsStore; name: string } | undefined> {
+	if (directory) {
+		try {
+			const store = await OpfsVectorsStore.open(directory);
+			return { store, name: store.name };
+		} catch {
+			// No sync access handle after all (e.g. storage blocked for the site): IndexedDB below.
+		}
+	}
+	if (!factory) return undefined;
+	const store = new IndexedDbVectorsStore(factory);
+	return { store, name: store.name };
+}
+
+async function loadFolder(source: CorpusSource, fetcher: typeof fetch, options: { store?: VectorsStore; onProgress?: (done: number, total: number) => void }): Promise<{ corpus: Corpus; vectors: VectorsInfo } | undefined> {
 	if (source.kind === 'collection') {
 		const loaded = await loadVectorsFolderFromUrl(source.url, source.name, fetcher, options);
 		return describe(loaded, (path) => ({ url: loaded.imageUrl(path) }));

@@ -61,7 +61,7 @@ export interface MultiVectorCollection {
 	 * one loaded into a `store` throws (read it with `readDocuments`).
 	 */
 	docVectors(i: number): TokenMatrix;
-	/** Where the document vectors live when not in memory (IndexedDB in the browser); absent: in memory. */
+	/** Where the document vectors live when not in memory (an OPFS file or IndexedDB in the browser); absent: in memory. */
 	readonly store?: VectorsStore;
 	/** Deletes what `store` holds; the collection cannot give its document vectors afterwards. */
 	dispose?(): Promise<void>;

@@ -75,7 +75,7 @@ async function build(ctx: NeuralContext, deps: NeuralDeps, rerank: boolean): Pro
 	try {
 		source = await openMultiVectorSource(ctx, deps);
 		if (rerank) first = await createFirstStage(ctx, deps);
-		// A vectors folder kept in IndexedDB is already where rescoring reads from: no second copy.
+		// A vectors folder kept in OPFS or IndexedDB is already where rescoring reads from: no second copy.
 		if (storage.rescore > 0) side = source.fp32Store ?? (await deps.fp32Store?.()) ?? new MemoryFp32Store();
 		if (storage.rescore > 0) {
 			// The kernel of the exact rescoring: WebGPU has no per-call document mode, so WASM or JS.

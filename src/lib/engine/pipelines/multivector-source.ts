@@ -42,7 +42,7 @@ export interface MultiVectorSource {
 	readonly collection?: MultiVectorCollection;
 	/**
 	 * The fp32 vectors this source hands out, already kept outside memory (a vectors folder loaded into
-	 * IndexedDB, unpooled): rescoring reads them there instead of writing its own copy. Writing to it is
+	 * OPFS or IndexedDB, unpooled): rescoring reads them there instead of writing its own copy. Writing to it is
 	 * a no-op and disposing it leaves the collection's copy alone.
 	 */
 	readonly fp32Store?: Fp32VectorStore;

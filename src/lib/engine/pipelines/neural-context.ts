@@ -67,7 +67,7 @@ export interface NeuralDeps {
 	onInfo?: (message: string) => void;
 	/**
 	 * Where `--opt rescore` keeps the exact fp32 vectors, outside the scoring memory (the CLI: a
-	 * temporary file; the browser: IndexedDB). Default: in memory.
+	 * temporary file; the browser: an OPFS file, else IndexedDB). Default: in memory.
 	 */
 	fp32Store?: () => Fp32VectorStore | Promise<Fp32VectorStore>;
 }

@@ -22,6 +22,7 @@ import { ModelRegistry, type EncoderLoader } from './model-registry';
 import { buildPanelPipeline, type PanelPipeline } from './panel-pipelines';
 import { memoSearch } from './search-memo';
 import { isMultiVectorCorpus } from '../../engine/corpus/multivector-folder';
+import { FP32_FILE_PREFIX, openOpfsVectorsStore } from '../../engine/corpus/multivector-opfs';
 import type { HubSettings, NeuralRequest, NeuralResponse, PreparedStats } from './protocol';
 
 interface BuiltPanel {
@@ -40,10 +41,11 @@ export interface NeuralHostOptions {
 	load?: EncoderLoader;
 	/**
 	 * Where a rescoring ColBERT panel (`storage` compressed, `rescore > 0`) keeps its exact fp32 vectors.
-	 * Default: IndexedDB (`latelab-fp32`) when the host has it, so the worker's memory holds only the
-	 * compressed copy it scores (issue 12); without IndexedDB the pipeline keeps them in memory.
+	 * Default: an OPFS file per panel where the worker opens sync access handles (a dedicated worker),
+	 * else IndexedDB (`latelab-fp32`), so the worker's memory holds only the compressed copy it scores
+	 * (issue 12); with neither the pipeline keeps them in memory.
 	 */
-	fp32Store?: () => Fp32VectorStore;
+	fp32Store?: () => Fp32VectorStore | Promise<Fp32VectorStore>;
 }
 
 type Request<T extends NeuralRequest['type']> = Extract<NeuralRequest, { type: T }>;
@@ -165,7 +167,8 @@ export class NeuralHost implements EngineExtension {
 		}
 		const warnings: string[] = [];
 		const info: string[] = [];
-		const fp32Store = this.options.fp32Store ?? (globalThis.indexedDB ? () => new IndexedDbFp32Store() : undefined);
+		// OPFS reads a rescored run of documents at once; IndexedDB costs a request per document.
+		const fp32Store = this.options.fp32Store ?? (globalThis.indexedDB ? async () => (await openOpfsVectorsStore(FP32_FILE_PREFIX)) ?? new IndexedDbFp32Store() : undefined);
 		const deps: NeuralDeps = {
 			encoders,
 			...(store ? { store } : {}),
