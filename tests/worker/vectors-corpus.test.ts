@@ -5,8 +5,6 @@
  * (or when the load fails). Rankings equal the engine's on the folder held in memory.
  */
 import 'fake-indexeddb/auto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { IndexedDbVectorsStore, VECTORS_DB_PREFIX } from '../../src/lib/engine/corpus/multivector-idb';
 import { isMultiVectorCorpus, loadMultiVectorFolder, readDocuments } from '../../src/lib/engine/corpus/multivector-folder';
@@ -17,18 +15,10 @@ import { createColbertPipeline } from '../../src/lib/engine/pipelines/late-inter
 import { EngineCore } from '../../src/lib/worker/engine-core';
 import type { EngineResponse } from '../../src/lib/worker/protocol';
 import { expectType, nodeNeuralHost } from './helpers';
+import { readFolder, SYNTHETIC_PAGES } from '../support/files';
 
-const FOLDER = join(process.cwd(), 'static', 'collections', 'synthetic-pages');
-
-function folderFiles(dir = FOLDER): Map<string, Uint8Array<ArrayBuffer>> {
-	const out = new Map<string, Uint8Array<ArrayBuffer>>();
-	for (const name of readdirSync(dir)) {
-		const path = join(dir, name);
-		if (statSync(path).isDirectory()) for (const [k, v] of folderFiles(path)) out.set(k, v);
-		else out.set(relative(FOLDER, path).split('\\').join('/'), new Uint8Array(readFileSync(path)));
-	}
-	return out;
-}
+const FOLDER = SYNTHETIC_PAGES;
+const folderFiles = () => readFolder(FOLDER);
 
 const source = (files: Map<string, Uint8Array<ArrayBuffer>>) => ({ kind: 'vectors' as const, name: 'synthetic pages', files: [...files].map(([path, bytes]) => ({ path, blob: new Blob([bytes]) })) });
 const vectorDatabases = async () => (await indexedDB.databases()).map((d) => d.name!).filter((n) => n.startsWith(VECTORS_DB_PREFIX));

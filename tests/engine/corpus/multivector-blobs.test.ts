@@ -1,22 +1,11 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { namedBlobsFromZip, type NamedBlob } from '../../../src/lib/engine/corpus/blobs';
 import { loadVectorsFolderFromBlobs, loadVectorsFolderFromUrl } from '../../../src/lib/engine/corpus/multivector-blobs';
 import { generateSyntheticPages } from '../../../src/lib/engine/corpus/synthetic-pages';
+import { readFolder, SYNTHETIC_PAGES } from '../../support/files';
 
-const SHIPPED = join(process.cwd(), 'static', 'collections', 'synthetic-pages');
-
-function shippedFiles(dir = SHIPPED): Map<string, Uint8Array<ArrayBuffer>> {
-	const out = new Map<string, Uint8Array<ArrayBuffer>>();
-	for (const name of readdirSync(dir)) {
-		const path = join(dir, name);
-		if (statSync(path).isDirectory()) for (const [k, v] of shippedFiles(path)) out.set(k, v);
-		else out.set(relative(SHIPPED, path).split('\\').join('/'), new Uint8Array(readFileSync(path)));
-	}
-	return out;
-}
+const shippedFiles = () => readFolder(SYNTHETIC_PAGES);
 
 const blobs = (files: Map<string, Uint8Array<ArrayBuffer>>, prefix = ''): NamedBlob[] => [...files].map(([path, bytes]) => ({ path: prefix + path, blob: new Blob([bytes]) }));
 

@@ -5,8 +5,6 @@
  * a search or an evaluation against the exact panel carries the same drift as the engine computes
  * directly from the pipelines.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadMultiVectorFolderFromDisk } from '../../../src/lib/engine/corpus/node-multivector-folder';
 import { rankingDrift, runDrift } from '../../../src/lib/engine/eval/drift';
@@ -17,18 +15,10 @@ import { EngineCore } from '../../../src/lib/worker/engine-core';
 import { Evaluator } from '../../../src/lib/worker/evaluate';
 import type { EngineResponse } from '../../../src/lib/worker/protocol';
 import { expectType, nodeNeuralHost } from '../helpers';
+import { readFolder, SYNTHETIC_PAGES } from '../../support/files';
 
-const FOLDER = join(process.cwd(), 'static', 'collections', 'synthetic-pages');
-
-function folderFiles(dir = FOLDER): Map<string, Uint8Array<ArrayBuffer>> {
-	const out = new Map<string, Uint8Array<ArrayBuffer>>();
-	for (const name of readdirSync(dir)) {
-		const path = join(dir, name);
-		if (statSync(path).isDirectory()) for (const [k, v] of folderFiles(path)) out.set(k, v);
-		else out.set(relative(FOLDER, path).split('\\').join('/'), new Uint8Array(readFileSync(path)));
-	}
-	return out;
-}
+const FOLDER = SYNTHETIC_PAGES;
+const folderFiles = () => readFolder(FOLDER);
 
 const source = (files: Map<string, Uint8Array<ArrayBuffer>>) => ({ kind: 'vectors' as const, name: 'synthetic pages', files: [...files].map(([path, bytes]) => ({ path, blob: new Blob([bytes]) })) });
 
