@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dot4x4 } from '../../../src/lib/engine/compress/blocked-dot';
+import { dot4x4, dotAll } from '../../../src/lib/engine/compress/blocked-dot';
 
 describe('dot4x4', () => {
 	it('dot4x4 on the doc example gives 1*3 + 2*4 = 11 and 1*5 + 2*6 = 17', () => {
@@ -24,5 +24,28 @@ describe('dot4x4', () => {
 				expect(out[4 * r + q]).toBeCloseTo(want, 12);
 			}
 		}
+	});
+});
+
+describe('dotAll', () => {
+	it('dotAll(a, m, b, n, dim, out) gives out[i * n + j] = a_i . b_j for sizes off the 4 x 4 blocks, and writes nothing for no rows', () => {
+		const dim = 3;
+		for (const [m, n] of [[1, 1], [5, 7], [4, 8], [9, 2]]) {
+			const a = Float32Array.from({ length: m * dim }, (_, i) => Math.sin(i + 1));
+			const b = Float64Array.from({ length: n * dim }, (_, i) => Math.cos(i * 0.3));
+			const out = new Float64Array(m * n + 1).fill(-7); // one past the end stays untouched
+			dotAll(a, m, b, n, dim, out);
+			for (let i = 0; i < m; i++) {
+				for (let j = 0; j < n; j++) {
+					let want = 0;
+					for (let d = 0; d < dim; d++) want += a[i * dim + d] * b[j * dim + d];
+					expect(out[i * n + j]).toBeCloseTo(want, 12);
+				}
+			}
+			expect(out[m * n]).toBe(-7);
+		}
+		const none = Float32Array.of(-7);
+		dotAll(new Float32Array(0), 0, Float32Array.of(1, 2, 3), 1, dim, none);
+		expect(none[0]).toBe(-7);
 	});
 });

@@ -11,7 +11,7 @@
  * The random draws come from latelab's seeded generator (mulberry32 + Box-Muller), not numpy's
  * PCG64, so the construction is fastembed's while the numbers differ for the same seed.
  */
-import { dot4x4 } from '../compress/blocked-dot';
+import { dotAll } from '../compress/blocked-dot';
 import { createError } from '../errors';
 import { uniformRandom } from '../random';
 import type { TokenMatrix } from '../types';
@@ -107,26 +107,8 @@ export function createMuvera(dim: number, options: MuveraOptions = {}): Muvera {
 	};
 	/** rows x outputs: every row of `m` dotted with every weight row (4 x 4 register blocks). */
 	const transform = (m: TokenMatrix): Float64Array => {
-		const rows = m.rows;
-		const y = new Float64Array(rows * outputs);
-		const x = m.data;
-		const w = weights;
-		const block = new Float64Array(16);
-		for (let r = 0; r < rows; r += 4) {
-			const o0 = r * dim;
-			const o1 = Math.min(r + 1, rows - 1) * dim;
-			const o2 = Math.min(r + 2, rows - 1) * dim;
-			const o3 = Math.min(r + 3, rows - 1) * dim;
-			for (let o = 0; o < outputs; o += 4) {
-				const p0 = o * dim;
-				const p1 = Math.min(o + 1, outputs - 1) * dim;
-				const p2 = Math.min(o + 2, outputs - 1) * dim;
-				const p3 = Math.min(o + 3, outputs - 1) * dim;
-				dot4x4(x, o0, o1, o2, o3, w, p0, p1, p2, p3, dim, block);
-				// Rows / outputs past the end were computed on clamped copies and are not stored.
-				for (let i = 0; i < 4 && r + i < rows; i++) for (let j = 0; j < 4 && o + j < outputs; j++) y[(r + i) * outputs + o + j] = block[i * 4 + j];
-			}
-		}
+		const y = new Float64Array(m.rows * outputs);
+		dotAll(m.data, m.rows, weights, outputs, dim, y);
 		return y;
 	};
 	const idsOf = (y: Float64Array, rows: number, rep: number): Int32Array => {

@@ -10,7 +10,7 @@
  *  3. centroid interaction without pruning on those; keep the best `ndocs / 4`;
  *  4. MaxSim with decoded residuals (or exact vectors) on those (done by the index).
  */
-import { dot4x4 } from '../compress/blocked-dot';
+import { dotAll } from '../compress/blocked-dot';
 import type { ScoredIndex } from '../maxsim/maxsim';
 import type { TokenMatrix } from '../types';
 import { topIndices } from './top';
@@ -41,29 +41,9 @@ export function plaidDefaults(k: number): PlaidSettings {
  * @example centroidScores({ data: Float32Array.of(1, 0), rows: 1, dim: 2 }, { data: Float32Array.of(0.6, 0.8, 0, 1), rows: 2, dim: 2 }) // Float32Array [0.6, 0]
  */
 export function centroidScores(query: TokenMatrix, centroids: TokenMatrix): Float32Array {
-	const { dim } = query;
-	const nq = query.rows;
-	const k = centroids.rows;
-	const out = new Float32Array(k * nq);
-	const q = query.data;
-	const c = centroids.data;
-	// 4 centroids x 4 query tokens per pass over dim (ColBERT computes this as one matmul on the GPU);
-	// short blocks repeat the last row and store only the real ones.
-	const block = new Float64Array(16);
-	for (let j = 0; j < k; j += 4) {
-		const c0 = j * dim;
-		const c1 = Math.min(j + 1, k - 1) * dim;
-		const c2 = Math.min(j + 2, k - 1) * dim;
-		const c3 = Math.min(j + 3, k - 1) * dim;
-		for (let i = 0; i < nq; i += 4) {
-			const q0 = i * dim;
-			const q1 = Math.min(i + 1, nq - 1) * dim;
-			const q2 = Math.min(i + 2, nq - 1) * dim;
-			const q3 = Math.min(i + 3, nq - 1) * dim;
-			dot4x4(c, c0, c1, c2, c3, q, q0, q1, q2, q3, dim, block);
-			for (let a = 0; a < 4 && j + a < k; a++) for (let b = 0; b < 4 && i + b < nq; b++) out[(j + a) * nq + i + b] = block[a * 4 + b];
-		}
-	}
+	const out = new Float32Array(centroids.rows * query.rows);
+	// 4 centroids x 4 query tokens per pass over dim (ColBERT computes this as one matmul on the GPU).
+	dotAll(centroids.data, centroids.rows, query.data, query.rows, query.dim, out);
 	return out;
 }
 

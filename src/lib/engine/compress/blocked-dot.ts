@@ -1,8 +1,9 @@
 /**
- * The 4 x 4 register block both hot loops of the index builders use: k-means assignment
- * (`kmeans.ts`, rows x centroids) and MUVERA's projections (`candidates/muvera.ts`, rows x weight
- * rows). Sixteen dot products over one pass of `dim` reuse every loaded value four times, which is
- * what makes the plain-JS loops about 3x faster than one dot product at a time.
+ * The 4 x 4 register block the hot loops of the index builders use: k-means assignment
+ * (`kmeans.ts`, rows x centroids), MUVERA's projections (`candidates/muvera.ts`, rows x weight rows)
+ * and PLAID's query x centroid scores (`candidates/plaid.ts`), the last two through `dotAll`.
+ * Sixteen dot products over one pass of `dim` reuse every loaded value four times, which is what
+ * makes the plain-JS loops about 3x faster than one dot product at a time.
  */
 
 /**
@@ -42,4 +43,30 @@ export function dot4x4(
 	out[4] = s10; out[5] = s11; out[6] = s12; out[7] = s13;
 	out[8] = s20; out[9] = s21; out[10] = s22; out[11] = s23;
 	out[12] = s30; out[13] = s31; out[14] = s32; out[15] = s33;
+}
+
+/**
+ * Every row of `a` (`m` x `dim`) dotted with every row of `b` (`n` x `dim`), both row-major:
+ * `out[i * n + j] = a_i . b_j` (`out` holds `m * n`; f64 sums, stored in `out`'s type). 4 x 4 blocks of
+ * `dot4x4`; a short last block repeats the last row and stores only the real ones.
+ * @example
+ * const out = new Float64Array(2);
+ * dotAll(Float32Array.of(1, 2), 1, Float32Array.of(3, 4, 5, 6), 2, 2, out); // out = [11, 17]
+ */
+export function dotAll(a: ArrayLike<number>, m: number, b: ArrayLike<number>, n: number, dim: number, out: Float32Array | Float64Array): void {
+	const block = new Float64Array(16);
+	for (let i = 0; i < m; i += 4) {
+		const a0 = i * dim;
+		const a1 = Math.min(i + 1, m - 1) * dim;
+		const a2 = Math.min(i + 2, m - 1) * dim;
+		const a3 = Math.min(i + 3, m - 1) * dim;
+		for (let j = 0; j < n; j += 4) {
+			const b0 = j * dim;
+			const b1 = Math.min(j + 1, n - 1) * dim;
+			const b2 = Math.min(j + 2, n - 1) * dim;
+			const b3 = Math.min(j + 3, n - 1) * dim;
+			dot4x4(a, a0, a1, a2, a3, b, b0, b1, b2, b3, dim, block);
+			for (let r = 0; r < 4 && i + r < m; r++) for (let c = 0; c < 4 && j + c < n; c++) out[(i + r) * n + j + c] = block[r * 4 + c];
+		}
+	}
 }
