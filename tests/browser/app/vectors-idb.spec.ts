@@ -6,14 +6,16 @@
  * and, rescoring every document, as the exact fp32 panel; its rescoring reads the folder's file (the
  * kernel line names it, the `rescore` stage runs, no second copy is written). The file goes when
  * another corpus replaces the folder, and files left by earlier page sessions go when a folder loads.
- * The 5,000-document figures are bench/explorer-limits.bench.ts's.
+ * A rescoring ColBERT panel on a text corpus (the tiny model behind the mock Hub) keeps its own copy
+ * in an OPFS file the same way. The 5,000-document figures are bench/explorer-limits.bench.ts's.
  */
 import { expect, test, type Page } from '@playwright/test';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { loadMultiVectorFolderFromDisk } from '../../../src/lib/engine/corpus/node-multivector-folder';
 import { createColbertPipeline } from '../../../src/lib/engine/pipelines/late-interaction';
-import { openPlayground } from './helpers';
+import { FIXTURE_MODELS } from '../../fixtures/generate';
+import { loadModel, openPlayground, openWithHub, search, useMockHub } from './helpers';
 
 const FOLDER = join(process.cwd(), 'static', 'collections', 'synthetic-pages');
 
@@ -115,4 +117,34 @@ test('a vectors folder goes to an OPFS file; binary + rescore reads it and answe
 	// Another corpus replaces the folder: its file is deleted.
 	await page.getByRole('button', { name: 'Demo corpus' }).click();
 	await expect.poll(() => vectorFiles(page), { timeout: 30_000 }).toEqual({});
+});
+
+test.describe('a text corpus', () => {
+	const hub = useMockHub();
+
+	test('a rescoring ColBERT panel keeps its fp32 vectors in its own OPFS file, answers as fp32 when it rescores every document, and the file goes with its options', async ({ page }) => {
+		await openWithHub(page, hub().url);
+		await loadModel(page, 'ColBERT', FIXTURE_MODELS.colbertPylate);
+		await expect(page.getByTestId('prep-colbert')).toContainText('encoded', { timeout: 90_000 });
+		await search(page, 'heart attack symptoms');
+		const colbert = page.getByRole('region', { name: 'ColBERT', exact: true });
+		await expect(colbert).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });
+		await expect(colbert.locator('li[data-doc]').first()).toBeVisible();
+		const exact = await colbert.locator('li[data-doc]').evaluateAll((items) => items.slice(0, 10).map((li) => li.getAttribute('data-doc')));
+		expect(exact).toHaveLength(10);
+
+		await colbert.getByLabel(/ Storage$/).selectOption('binary');
+		await colbert.getByLabel(/ Rescore depth$/).selectOption('200');
+		await expect(colbert.locator('.kernel')).toContainText(/rescore 200 from OPFS latelab-fp32-[a-z0-9-]+\.f32/, { timeout: 90_000 });
+		const name = /latelab-fp32-[a-z0-9-]+\.f32/.exec((await colbert.locator('.kernel').textContent()) ?? '')![0];
+		const files = await vectorFiles(page);
+		expect(Object.keys(files)).toEqual([name]);
+		expect(files[name]).toBeGreaterThan(0);
+		// 200 > 112 documents: every document is rescored from the file, so the ranking is fp32's.
+		await expect.poll(() => colbert.locator('li[data-doc]').evaluateAll((items) => items.slice(0, 10).map((li) => li.getAttribute('data-doc')))).toEqual(exact);
+
+		// Back to fp32: the rebuilt panel needs no side store and the old one's file is deleted.
+		await colbert.getByLabel(/ Storage$/).selectOption('fp32');
+		await expect.poll(() => vectorFiles(page), { timeout: 60_000 }).toEqual({});
+	});
 });
