@@ -5,14 +5,16 @@
  * variant: exact fp32, binary + rescore 100, int8, PLAID, MUVERA.
  *
  * It reports:
- * - load: files chosen -> corpus ready (the worker reads the 480 MB vectors file by slices into
- *   IndexedDB), and each panel's build time (its cost line);
+ * - load: files chosen -> corpus ready (the worker reads the 480 MB vectors file by slices into an
+ *   OPFS file, IndexedDB where the worker has no sync access handles), and each panel's build time
+ *   (its cost line);
  * - memory of the engine worker (CDP on the worker target, after GC: JS heap, WebAssembly memories,
  *   other ArrayBuffers; bench/browser/worker-memory.ts) with one ColBERT panel in fp32, in binary +
  *   rescore 100, in int8, as a share of the folder's fp32 bytes;
  * - query -> all visible panels rendered (a MutationObserver on each panel's `data-status`, as
  *   bench/playground.bench.ts), median / p90 over the folder's queries: all variants together, then
- *   each variant alone (the others hidden).
+ *   each variant alone (the others hidden), with the median of each stage the panel reports
+ *   (`maxsim` scan, `rescore-read` from OPFS / IndexedDB, `rescore`, `round trip (page)`).
  *
  * `npm run bench -- explorer-limits`, or `npx tsx bench/explorer-limits.bench.ts [--json] [--docs 5000]
  * [--tokens 250] [--queries 20] [--no-build]`. Nothing here is a test: the goals (binary + rescore and
@@ -72,7 +74,7 @@ async function configure(page: Page, id: string, set: [RegExp, string][], shows:
 }
 
 /** Picks query `id` in the collection's query picker and resolves with when each visible panel rendered. */
-function measure(page: Page, id: string): Promise<{ all: number; panels: Record<string, number>; errors: number }> {
+function measure(page: Page, id: string): Promise<{ all: number; panels: Record<string, number>; stages: Record<string, Record<string, number>>; errors: number }> {
 	return page.evaluate((queryId) => {
 		const select = document.querySelector<HTMLSelectElement>('select[aria-label="Query from the collection"]')!;
 		// Picking the query already shown searches nothing: the caller alternates queries.
@@ -80,6 +82,8 @@ function measure(page: Page, id: string): Promise<{ all: number; panels: Record<
 		const sections = [...document.querySelectorAll<HTMLElement>('.panels > section[data-panel]')];
 		const searching = new Set<string>();
 		const done = new Map<string, number>();
+		// The stages each panel's timings line shows for this query ("rescore-read 3.12 ms").
+		const stages: Record<string, Record<string, number>> = {};
 		let errors = 0;
 		let t0 = 0;
 		return new Promise((resolveSample, reject) => {
@@ -94,13 +98,16 @@ function measure(page: Page, id: string): Promise<{ all: number; panels: Record<
 					if (s.dataset.status === 'searching') searching.add(p);
 					else if ((s.dataset.status === 'ready' || s.dataset.status === 'error') && searching.has(p)) {
 						done.set(p, now - t0);
+						stages[p] = Object.fromEntries(
+							[...s.querySelectorAll('[data-testid="timings"] .timing')].map((el) => [el.firstChild?.textContent?.trim() ?? '', Number(el.querySelector('strong')?.textContent ?? NaN)])
+						);
 						if (s.dataset.status === 'error') errors++;
 					}
 				}
 				if (done.size < sections.length) return;
 				observer.disconnect();
 				clearTimeout(timer);
-				resolveSample({ all: now - t0, panels: Object.fromEntries(done), errors });
+				resolveSample({ all: now - t0, panels: Object.fromEntries(done), stages, errors });
 			};
 			const observer = new MutationObserver(check);
 			for (const s of sections) observer.observe(s, { attributes: true, attributeFilter: ['data-status'] });
@@ -127,7 +134,7 @@ async function showOnly(page: Page, ids: string[]): Promise<void> {
 /** Queries of the folder not among the timed ones, for warm-ups (one per call, never the current query). */
 let spare: string[] = [];
 
-async function timeQueries(page: Page, queries: string[]): Promise<{ all: Summary; perPanel: Record<string, Summary>; errors: number; n: number }> {
+async function timeQueries(page: Page, queries: string[]): Promise<{ all: Summary; perPanel: Record<string, Summary>; stages: Record<string, Record<string, Summary>>; errors: number; n: number }> {
 	// A warm-up with a query outside the timed ones (the panels' first search after being shown or built).
 	const warm = spare.shift()!;
 	spare.push(warm);
@@ -138,9 +145,11 @@ async function timeQueries(page: Page, queries: string[]): Promise<{ all: Summar
 		await page.waitForTimeout(50);
 	}
 	const ids = Object.keys(samples[0].panels);
+	const stagesOf = (p: string) => [...new Set(samples.flatMap((s) => Object.keys(s.stages[p] ?? {})))];
 	return {
 		all: summary(samples.map((s) => s.all)),
 		perPanel: Object.fromEntries(ids.map((p) => [p, summary(samples.map((s) => s.panels[p]))])),
+		stages: Object.fromEntries(ids.map((p) => [p, Object.fromEntries(stagesOf(p).map((st) => [st, summary(samples.map((s) => s.stages[p]?.[st]).filter((v): v is number => Number.isFinite(v)))]))])),
 		errors: samples.reduce((s, x) => s + x.errors, 0),
 		n: samples.length
 	};
@@ -256,7 +265,7 @@ function print(out: Awaited<ReturnType<typeof main>> extends infer T ? T : never
 	const o = out as unknown as {
 		chromium: string; build: string; folder: { dir: string; docs: number; totalVectors: number; fp32Bytes: number }; loadMs: number;
 		variants: string[]; memory: Record<string, WorkerMemory & { share: number; answered: boolean }>; builds: Record<string, string>; kernels: Record<string, string>;
-		together: { all: Summary; perPanel: Record<string, Summary>; n: number; errors: number }; alone: Record<string, { all: Summary; n: number; errors: number }>;
+		together: { all: Summary; perPanel: Record<string, Summary>; n: number; errors: number }; alone: Record<string, { all: Summary; stages: Record<string, Record<string, Summary>>; n: number; errors: number }>;
 	};
 	const mib = (b: number) => `${round(b / 2 ** 20, 1)} MiB`;
 	console.log(`explorer limits (Chromium ${o.chromium}; build ${o.build}); ${o.folder.docs} docs, ${o.folder.totalVectors} vectors, fp32 ${mib(o.folder.fp32Bytes)} (${o.folder.dir})`);
@@ -270,7 +279,10 @@ function print(out: Awaited<ReturnType<typeof main>> extends infer T ? T : never
 	row('all panels', o.together.all);
 	for (const [p, s] of Object.entries(o.together.perPanel)) row(p === 'bm25' ? 'bm25' : o.variants[ids.indexOf(p)] ?? p, s);
 	console.log('\neach variant alone');
-	for (const [name, r] of Object.entries(o.alone)) row(`${name} (${r.errors} errors)`, r.all, GOALS[name]);
+	for (const [name, r] of Object.entries(o.alone)) {
+		row(`${name} (${r.errors} errors)`, r.all, GOALS[name]);
+		for (const stages of Object.values(r.stages)) console.log(`    stages (median ms): ${Object.entries(stages).map(([st, s]) => `${st} ${s.median}`).join(', ')}`);
+	}
 	for (const [name, k] of Object.entries(o.kernels)) console.log(`kernel ${name}: ${k}`);
 }
 
