@@ -3,6 +3,7 @@
  * every one of them (exact flat search, the single-vector first stage), then exact MaxSim on the
  * best `depth` only (the rescoring step of the MUVERA paper and of Qdrant's two-stage query).
  */
+import { decodeBase64 } from '../base64';
 import { createError } from '../errors';
 import type { MaxSimScorer } from '../maxsim/maxsim';
 import { topKOf } from '../maxsim/top-k';
@@ -33,21 +34,12 @@ let scanModule: WebAssembly.Module | null | undefined;
 function fdeScanModule(): WebAssembly.Module | null {
 	if (scanModule !== undefined) return scanModule;
 	try {
-		const bytes = base64Bytes(FDE_SCAN_BASE64);
+		const bytes = decodeBase64(FDE_SCAN_BASE64);
 		scanModule = typeof WebAssembly !== 'undefined' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
 	} catch {
 		scanModule = null;
 	}
 	return scanModule;
-}
-
-// No annotated return type (as maxsim/kernel-module.ts): TS >= 5.7 infers a Uint8Array over a plain
-// ArrayBuffer, which WebAssembly.Module requires, while the notebooks' TS 5.0 still accepts the file.
-function base64Bytes(b64: string) {
-	const binary = atob(b64);
-	const out = new Uint8Array(binary.length);
-	for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
-	return out;
 }
 
 const align16 = (n: number) => Math.ceil(n / 16) * 16;

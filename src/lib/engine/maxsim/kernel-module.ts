@@ -2,6 +2,7 @@
  * Loads the MaxSim WASM kernels from the generated base64 module (no fetch, fs or import.meta, so
  * Node, browser workers and tslab load them alike) and instantiates them on a given memory.
  */
+import { decodeBase64 } from '../base64';
 import { createError } from '../errors';
 import { KERNEL_BASE64 } from './generated/kernels';
 
@@ -22,15 +23,6 @@ export interface KernelExports {
 export type KernelFunction = 'score_f32' | 'score_i16' | 'score_f16' | 'score_int8' | 'score_binary';
 
 const compiled = new Map<string, Promise<WebAssembly.Module>>();
-
-// No annotated return type: TS >= 5.7 then infers a Uint8Array over a plain ArrayBuffer, which
-// WebAssembly.compile requires, while the notebooks' TS 5.0 still accepts the file.
-function decodeBase64(text: string) {
-	const binary = atob(text);
-	const bytes = new Uint8Array(binary.length);
-	for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-	return bytes;
-}
 
 /**
  * The compiled kernel module (cached per build). Rejects with `BACKEND_UNAVAILABLE` when the

@@ -7,16 +7,16 @@
  */
 import { encodeBinary } from '../compress/codecs-binary';
 import { encodeInt8 } from '../compress/codecs-int8';
+import { decodeBase64 } from '../base64';
 import { createError } from '../errors';
 import type { TokenMatrix } from '../types';
 import { STORAGE_KERNEL_BASE64 } from './generated/storage-kernels';
-import { align16, type KernelMemory } from './kernel-memory';
+import { align16 } from './kernel-memory';
 import { instantiateKernel } from './kernel-module';
 import type { MaxSimScorer, ScoredIndex } from './maxsim';
 import { docShape, paddedDim } from './pack';
-import { KernelScorerBase, runRanges, splitByWork, stageCall, startKernel, topKByScore } from './scorer-plumbing';
+import { KernelScorerBase, runRanges, splitByWork, stageCall, startKernel, topKByScore, type StartedKernel } from './scorer-plumbing';
 import { binaryBytes, INT8_BLOCK_PANELS, INT8_ROWS, int8DocBytes, int8QueryScale, packDocBinary, packDocInt8, packQueryBinary, packQueryInt8Rows } from './storage-pack';
-import type { KernelThread } from './thread-pool';
 import { checkDim, checkMatrix } from './validate';
 import { prepareStorageWarmUp, storageWarmUpArgs, WARM_UP_BYTES } from './warm-up';
 
@@ -49,13 +49,6 @@ export const MAX_BINARY_KERNEL_DIM = 65535;
 const MIN_PARALLEL_WORK = 4_000_000;
 const compiled = new Map<boolean, Promise<WebAssembly.Module>>();
 
-function decodeBase64(text: string) {
-	const binary = atob(text);
-	const bytes = new Uint8Array(binary.length);
-	for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-	return bytes;
-}
-
 /** The compiled storage kernel module (cached); rejects with BACKEND_UNAVAILABLE if it does not compile. */
 export function storageKernelModule(shared: boolean): Promise<WebAssembly.Module> {
 	let module = compiled.get(shared);
@@ -81,8 +74,8 @@ export class WasmStorageScorer extends KernelScorerBase<StorageKernel> implement
 	readonly format: KernelStorageFormat;
 	private readonly minParallelWork: number;
 
-	private constructor(options: WasmStorageScorerOptions, memory: KernelMemory, kernel: StorageKernel, workers: KernelThread[]) {
-		super(options.dim, 'WASM storage scorer', memory, kernel, workers);
+	private constructor(options: WasmStorageScorerOptions, started: StartedKernel<StorageKernel>) {
+		super(options.dim, 'WASM storage scorer', started);
 		this.format = options.format;
 		this.minParallelWork = options.minParallelWork ?? MIN_PARALLEL_WORK;
 	}
@@ -104,12 +97,17 @@ export class WasmStorageScorer extends KernelScorerBase<StorageKernel> implement
 				for (const [fn, args] of warm.runs) (kernel as unknown as Record<string, (...a: number[]) => void>)[fn](...args);
 			}
 		};
-		const { memory, kernel, workers } = await startKernel(options.threads, storageKernelModule, instantiate, warmUp, storageWarmUpArgs);
-		return new WasmStorageScorer(options, memory, kernel, workers);
+		return new WasmStorageScorer(options, await startKernel(options.threads, storageKernelModule, instantiate, warmUp, storageWarmUpArgs));
 	}
 
 	get residentBytes(): number {
 		return this.arenaEnd - WARM_UP_BYTES;
+	}
+
+	protected docEnd(at: number, rows: number): number {
+		if (this.format === 'binary') return at + rows * binaryBytes(this.dim);
+		const sizes = int8DocBytes(rows, this.dim, INT8_BLOCK_PANELS);
+		return align16(at) + sizes.codes + sizes.scales;
 	}
 
 	async add(docs: TokenMatrix[]): Promise<void> {
