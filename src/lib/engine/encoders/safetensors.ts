@@ -105,11 +105,13 @@ export function readSafetensors(bytes: Uint8Array, source: string): SafetensorsF
 
 /**
  * A safetensors file holding the given raw tensors (used to cache the one tensor latelab needs from
- * a large remote file). Header padded with spaces to a multiple of 8, as the format recommends.
+ * a large remote file, to write vectors folders, and by the test fixtures' model writer), with
+ * `metadata` as its `__metadata__` entry when given. Header padded with spaces to a multiple of 8, as
+ * the format recommends.
  * @example readSafetensors(encodeSafetensors([{ name: 'w', dtype: 'F32', shape: [1], bytes: new Uint8Array(4) }]), 'x').tensor('w').data // Float32Array [0]
  */
-export function encodeSafetensors(tensors: { name: string; dtype: string; shape: number[]; bytes: Uint8Array }[]): Uint8Array {
-	const header: Record<string, unknown> = {};
+export function encodeSafetensors(tensors: { name: string; dtype: string; shape: number[]; bytes: Uint8Array }[], metadata?: Record<string, string>): Uint8Array {
+	const header: Record<string, unknown> = metadata ? { __metadata__: metadata } : {};
 	let offset = 0;
 	for (const t of tensors) {
 		header[t.name] = { dtype: t.dtype, shape: t.shape, data_offsets: [offset, offset + t.bytes.length] };
