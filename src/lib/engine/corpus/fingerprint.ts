@@ -9,6 +9,7 @@
  * WebCrypto has no incremental hash and a 100 MB corpus should not be copied into one buffer.
  * Order matters: the same documents in another order give another fingerprint.
  */
+import { concatBytes } from '../concat-bytes';
 import type { Doc } from '../types';
 
 const SEGMENT_BYTES = 1 << 20;
@@ -26,13 +27,7 @@ export async function corpusFingerprint(docs: readonly Doc[]): Promise<string> {
 	let parts: Uint8Array[] = [];
 	let size = 0;
 	const flush = async () => {
-		const segment = new Uint8Array(size);
-		let at = 0;
-		for (const part of parts) {
-			segment.set(part, at);
-			at += part.length;
-		}
-		digests.push(await subtle.digest('SHA-256', segment));
+		digests.push(await subtle.digest('SHA-256', concatBytes(parts, size)));
 		parts = [];
 		size = 0;
 	};

@@ -7,6 +7,7 @@
  * complete lines then goes through one fatal `TextDecoder` call (fast), and when that call throws we
  * can still say exactly which line and byte broke, which a decoder in stream mode cannot tell us.
  */
+import { concatBytes } from '../concat-bytes';
 import { createError } from '../errors';
 import type { ByteSource } from './sources';
 
@@ -82,17 +83,6 @@ export async function* readLines(source: ByteSource, options: ReadLinesOptions):
 		}
 	}
 	if (pendingLength > 0) for (const line of emit(decodeBlock(concatBytes(pending, pendingLength)))) yield line;
-}
-
-function concatBytes(parts: Uint8Array[], length: number): Uint8Array {
-	if (parts.length === 1) return parts[0];
-	const out = new Uint8Array(length);
-	let at = 0;
-	for (const part of parts) {
-		out.set(part, at);
-		at += part.length;
-	}
-	return out;
 }
 
 /**

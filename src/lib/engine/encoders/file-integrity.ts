@@ -12,6 +12,7 @@
  * const want = expectedIntegrity(new Headers({ 'content-length': '6', etag: '"ce013625030ba8dba906f756967f9e9ca394464a"' }), false);
  * // { sizes: [{ bytes: 6, header: 'Content-Length' }], gitSha1: { hex: 'ce0136...464a', header: 'ETag (git blob sha1)' } }
  */
+import { concatBytes } from '../concat-bytes';
 import { createError } from '../errors';
 
 /** Expected size and digests of a body; every field optional. */
@@ -88,7 +89,7 @@ function hasher(algorithm: 'sha256' | 'sha1', prefix?: Uint8Array): Hasher {
 	return {
 		update: (c) => void chunks.push(c.slice()),
 		async hex() {
-			return toHex(await globalThis.crypto.subtle.digest(algorithm === 'sha256' ? 'SHA-256' : 'SHA-1', concat(chunks).buffer as ArrayBuffer));
+			return toHex(await globalThis.crypto.subtle.digest(algorithm === 'sha256' ? 'SHA-256' : 'SHA-1', concatBytes(chunks).buffer as ArrayBuffer));
 		}
 	};
 }
@@ -134,21 +135,11 @@ export function checkBody(url: string, want: Integrity): BodyCheck {
 				if (got !== want.sha256.hex) throw fail(`sha256 of the ${bytes} bytes received is ${got}, ${want.sha256.header} says ${want.sha256.hex}`);
 			}
 			if (want.gitSha1 && (gitSha1 || kept)) {
-				const got = gitSha1 ? await gitSha1.hex() : await gitBlobSha1(concat(kept!));
+				const got = gitSha1 ? await gitSha1.hex() : await gitBlobSha1(concatBytes(kept!));
 				if (got !== want.gitSha1.hex) throw fail(`git blob sha1 of the ${bytes} bytes received is ${got}, ${want.gitSha1.header} says ${want.gitSha1.hex}`);
 			}
 		}
 	};
-}
-
-function concat(chunks: Uint8Array[]): Uint8Array {
-	const all = new Uint8Array(chunks.reduce((s, c) => s + c.length, 0));
-	let at = 0;
-	for (const c of chunks) {
-		all.set(c, at);
-		at += c.length;
-	}
-	return all;
 }
 
 /**

@@ -12,6 +12,7 @@
  * const files = folderFiles('models/all-MiniLM-L6-v2');
  * const pooling = await readJson(files, '1_Pooling/config.json', { optional: true }); // object or null
  */
+import { concatBytes } from '../concat-bytes';
 import { createError, isLatelabError } from '../errors';
 import { offlineError } from './offline-error';
 import { readSafetensors } from './safetensors';
@@ -114,13 +115,7 @@ export async function download(url: string, file: string, onProgress?: FileProgr
 	if (total && loaded !== total) {
 		throw createError('NETWORK', { url, detail: `received ${loaded} of ${total} bytes; nothing was cached, retry` });
 	}
-	const bytes = new Uint8Array(loaded);
-	let at = 0;
-	for (const c of chunks) {
-		bytes.set(c, at);
-		at += c.length;
-	}
-	return bytes;
+	return concatBytes(chunks, loaded);
 }
 
 /** Files of a local folder (Node: the file system; browser: fetched relative to the page). */
