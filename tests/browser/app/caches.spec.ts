@@ -13,6 +13,7 @@ import { expect, test, type Browser, type CDPSession, type Page } from '@playwri
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIXTURE_MODELS, fixtureModelDir } from '../../fixtures/generate';
+import { formatBytes } from '../../../src/lib/components/models/format';
 import { bm25Results, loadModel, openWithHub, panel, search, useMockHub } from './helpers';
 
 const BI = FIXTURE_MODELS.biEncoder;
@@ -80,6 +81,45 @@ test('a Cache API entry shorter than its Content-Length is dropped when matched 
 	const repaired = await ranking(page, 'Bi-encoder');
 	expect(repaired.length).toBeGreaterThan(0);
 	expect(repaired).toEqual(await cleanRanking(browser, baseURL!, 'Bi-encoder', BI));
+});
+
+test('the cache list shows what each store holds, their total and what the browser reports for the site', async ({ page }) => {
+	test.setTimeout(180_000);
+	await openWithHub(page, hub().url);
+	await loadModel(page, 'Bi-encoder', BI);
+	await expect(page.getByTestId('prep-bi-encoder')).toContainText('encoded', { timeout: 90_000 });
+	await page.locator('summary', { hasText: 'Hub and caches' }).click();
+	const total = page.getByTestId('storage-total');
+	await expect(total).toContainText('This site uses', { timeout: 30_000 });
+	// What the stores really hold, read in the page: the model files' bodies, the browser's own estimate.
+	const actual = await page.evaluate(async () => {
+		const cache = await caches.open('transformers-cache');
+		let files = 0;
+		let bytes = 0;
+		for (const request of await cache.keys()) {
+			if (request.url.includes('latelab-404')) continue;
+			files++;
+			bytes += (await (await cache.match(request))!.arrayBuffer()).byteLength;
+		}
+		return { files, bytes, estimate: await navigator.storage.estimate(), persisted: await navigator.storage.persisted() };
+	});
+	expect(actual.files).toBeGreaterThan(0);
+	await expect(page.getByText(`${actual.files} files, ${formatBytes(actual.bytes)}`)).toBeVisible();
+	expect(Number(await total.getAttribute('data-model-bytes'))).toBe(actual.bytes);
+	const encoded = await page.getByRole('table', { name: 'Encoded corpora' }).locator('tbody tr').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-bytes'))));
+	expect(encoded.length).toBeGreaterThan(0);
+	for (const b of encoded) expect(b).toBeGreaterThan(0);
+	const shownTotal = Number(await total.getAttribute('data-total-bytes'));
+	expect(shownTotal).toBe(encoded.reduce((a, b) => a + b, 0) + actual.bytes);
+	await expect(total).toContainText(`Total ${formatBytes(shownTotal)}.`);
+	const quota = Number(await total.getAttribute('data-quota'));
+	const usage = Number(await total.getAttribute('data-usage'));
+	expect(quota).toBe(actual.estimate.quota);
+	// Usage moves a little as the page writes (its own settings); it covers at least what the two stores hold.
+	expect(Math.abs(usage - actual.estimate.usage!)).toBeLessThan(0.1 * actual.estimate.usage!);
+	expect(usage).toBeGreaterThanOrEqual(actual.bytes);
+	await expect(total).toContainText(`of ${formatBytes(quota)} the browser allows`);
+	await expect(total).toContainText(actual.persisted ? 'persistent: not evicted' : 'not persistent: the browser may evict it');
 });
 
 // The cut body agrees with its headers, so only ONNX Runtime notices ("protobuf parsing failed"): the
