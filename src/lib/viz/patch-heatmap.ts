@@ -10,6 +10,7 @@
 import { select } from 'd3';
 import { valueColor } from './color';
 import { createSvg, formatScore, resolveDocument, round, type VizContext } from './dom';
+import { argmaxPerRow } from './heatmap-data';
 
 export interface PatchHeatmapData {
 	/** The page image's URL (relative, http(s), blob: or data:image/); set as an attribute, never as markup. */
@@ -40,21 +41,13 @@ export interface PatchHeatmapOptions extends VizContext {
 /** Per patch, the MaxSim maxima it wins: token i's best score goes to its argmax patch (first on ties). */
 export function patchContributions(scores: ArrayLike<number>, nq: number, np: number): { values: Float64Array; argmax: Int32Array; total: number } {
 	const values = new Float64Array(np);
-	const argmax = new Int32Array(nq).fill(-1);
+	const argmax = argmaxPerRow(scores, nq, np);
 	let total = 0;
 	for (let i = 0; i < nq; i++) {
-		let best = -Infinity;
-		for (let j = 0; j < np; j++) {
-			const v = Number(scores[i * np + j]);
-			if (v > best) {
-				best = v;
-				argmax[i] = j;
-			}
-		}
-		if (argmax[i] >= 0) {
-			values[argmax[i]] += best;
-			total += best;
-		}
+		if (argmax[i] < 0) continue;
+		const best = Number(scores[i * np + argmax[i]]);
+		values[argmax[i]] += best;
+		total += best;
 	}
 	return { values, argmax, total };
 }
