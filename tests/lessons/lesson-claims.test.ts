@@ -7,16 +7,21 @@ import { describe, expect, it } from 'vitest';
 import { createLessonRuntime } from '../../src/lib/lessons/runtime';
 import { loadGenerated, recorder } from './generated-lesson';
 
-/** Runs every cell of a lesson that needs no model; returns all printed lines. */
-async function printedLines(slug: string): Promise<string[]> {
+/** Runs a lesson's cells up to (not including) cell `stop`, or up to its first model cell; returns what each cell output. */
+async function runCells(slug: string, stop?: number) {
 	const mod = await loadGenerated(slug);
 	const firstModels = mod.page.blocks.find((b) => b.type === 'code' && b.flags.includes('models'));
-	const gate = firstModels?.type === 'code' ? firstModels.cell : Infinity;
+	const gate = Math.min(stop ?? Infinity, firstModels?.type === 'code' ? firstModels.cell : Infinity);
 	const { cells, output } = recorder();
 	class Stop extends Error {}
 	const rt = createLessonRuntime({ output, beforeCell: (i) => { if (i >= gate) throw new Stop(); } });
 	await mod.run(rt).catch((e) => { if (!(e instanceof Stop)) throw e; });
-	return [...cells.values()].flatMap((c) => c.text);
+	return [...cells.values()];
+}
+
+/** Runs every cell of a lesson that needs no model; returns all printed lines. */
+async function printedLines(slug: string): Promise<string[]> {
+	return (await runCells(slug)).flatMap((c) => c.text);
 }
 
 const numberAfter = (lines: string[], label: RegExp) => {
@@ -64,5 +69,23 @@ describe('lesson 10-pages-as-tokens', () => {
 		expect(pairs.length, lines.join('\n')).toBeGreaterThanOrEqual(2);
 		for (const m of pairs) expect(Number(m![1])).toBeCloseTo(Number(m![2]), 3);
 		expect(lines.some((l) => /^\d+ x \d+ = 1024 patch vectors, 1030 vectors per page in all$/.test(l))).toBe(true);
+	});
+});
+
+describe('lesson 09-late-interaction-at-scale', () => {
+	it('09: the storage table gives the prose\'s arithmetic: 180 x 128 is 46 KB in fp16 and about 6.5 KB at 2 bits plus a centroid id', async () => {
+		// The storage table is the lesson's second cell; nothing after it is needed.
+		const cells = await runCells('09-late-interaction-at-scale', 2);
+		const rows = cells
+			.flatMap((c) => [...c.elements.map((e) => e.outerHTML), ...c.html])
+			.flatMap((html) => [...new DOMParser().parseFromString(html, 'text/html').querySelectorAll('tr')])
+			.map((tr) => [...tr.querySelectorAll('td, th')].map((td) => td.textContent?.trim() ?? ''));
+		const kb = (format: RegExp) => {
+			const row = rows.find((r) => format.test(r[0]));
+			expect(row, JSON.stringify(rows)).toBeDefined();
+			return Number(row![2]);
+		};
+		expect(kb(/^fp16$/)).toBeCloseTo(46.1, 1);
+		expect(kb(/2 bits/)).toBeCloseTo(6.5, 1);
 	});
 });
