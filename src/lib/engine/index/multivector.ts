@@ -5,6 +5,7 @@
  * them go (a real ColBERT corpus is hundreds of MB of floats).
  */
 import type { MaxSimBackendChoice } from '../maxsim/backends';
+import type { DocumentReader } from '../maxsim/fallback';
 import { createMaxSimScorer } from '../maxsim/select';
 import type { BackendChoice, MaxSimScorer, ScoredIndex } from '../maxsim/maxsim';
 import type { TokenMatrix } from '../types';
@@ -23,6 +24,8 @@ export interface MultiVectorIndexOptions {
 	threads?: number;
 	/** WASM: screen with int16 copies, rescore the top exactly (see `createMaxSimScorer`). */
 	quantized?: boolean;
+	/** Where the added vectors can be read again if the backend fails later (see `createMaxSimScorer`); none kept in JS then. */
+	reread?: DocumentReader;
 }
 
 /**
@@ -49,7 +52,7 @@ export class MultiVectorIndex {
 
 	/** An empty index on the requested (or fastest available) MaxSim backend. */
 	static async create(dim: number, options: MultiVectorIndexOptions = {}): Promise<MultiVectorIndex> {
-		const { scorer, choice, warnings } = await createMaxSimScorer({ backend: options.backend ?? 'auto', dim, threads: options.threads, quantized: options.quantized });
+		const { scorer, choice, warnings } = await createMaxSimScorer({ backend: options.backend ?? 'auto', dim, threads: options.threads, quantized: options.quantized, reread: options.reread });
 		return new MultiVectorIndex(dim, scorer, choice, warnings);
 	}
 

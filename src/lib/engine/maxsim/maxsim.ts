@@ -57,6 +57,12 @@ export interface MaxSimScorer {
 	readonly size: number;
 	/** Appends documents (each nd x dim, nd >= 0); they get indices size, size + 1, ... */
 	add(docs: TokenMatrix[]): Promise<void>;
+	/**
+	 * A hint before `add`: documents of these row counts come next. A scorer whose memory grows (WASM)
+	 * takes exactly their room, and a call's scratch over them, at once, instead of growing by halves
+	 * (which leaves up to half the arena unused). Optional; adding more or fewer later still works.
+	 */
+	reserve?(rows: readonly number[]): Promise<void>;
 	/** One score per stored document, in index order; or, with `subset`, one per listed index, in that order. */
 	score(query: TokenMatrix, subset?: ArrayLike<number>): Promise<Float32Array>;
 	/** The `k` best documents (of all, or of `subset`), best first; ties broken by lower index. */

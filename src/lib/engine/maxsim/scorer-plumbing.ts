@@ -18,6 +18,9 @@ import { MAX_THREADS, WARM_UP_BYTES, type WarmUp } from './warm-up';
 /** Bytes of one document's entry in a kernel table (four 32-bit fields). */
 export const ENTRY_BYTES = 16;
 
+/** Scratch `reserve` adds for a call's packed query and per-thread maxima (a 64-token query at dim 128 needs 32 KiB). */
+const RESERVED_CALL_BYTES = 256 * 1024;
+
 /** A started kernel: its instance on `memory`, and `threads - 1` workers on the same (shared) memory. */
 export interface StartedKernel<K> {
 	memory: KernelMemory;
@@ -120,24 +123,39 @@ export class EntryTable {
  * The state both WASM scorers keep: the kernel on its memory and threads, the documents' table
  * entries and work (for splitting), the end of the documents' arena (after the warm-up area), and
  * the call queue; `threads`, `size`, `dispose` and the query check are the same for both.
+ * `dispose` lets go of all of it (memory, instance, threads, table): a disposed scorer that something
+ * still references pins no kernel memory, and `residentBytes` / `size` read 0.
  */
 export abstract class KernelScorerBase<K> {
 	readonly backend = 'wasm' as const;
-	protected readonly table = new EntryTable();
+	protected table = new EntryTable();
 	/** Per document, the work `split` weighs it by (panels or tokens). */
 	protected readonly work: number[] = [];
 	protected arenaEnd = WARM_UP_BYTES;
 	protected count = 0;
 	protected readonly calls: CallQueue;
+	/** The kernel until `dispose()`; the getters below refuse a disposed scorer (`calls` refuses it first). */
+	private started: StartedKernel<K> | undefined;
 
 	protected constructor(
 		readonly dim: number,
 		what: string,
-		protected readonly memory: KernelMemory,
-		protected readonly kernel: K,
-		protected readonly workers: KernelThread[]
+		started: StartedKernel<K>
 	) {
 		this.calls = new CallQueue(what);
+		this.started = started;
+	}
+
+	protected get memory(): KernelMemory {
+		return this.live().memory;
+	}
+
+	protected get kernel(): K {
+		return this.live().kernel;
+	}
+
+	protected get workers(): KernelThread[] {
+		return this.started?.workers ?? [];
 	}
 
 	get threads(): number {
@@ -148,9 +166,32 @@ export abstract class KernelScorerBase<K> {
 		return this.count;
 	}
 
+	/**
+	 * Grows the memory once for documents of `rows` after the resident ones (`docBytes` each) and the
+	 * scratch of a call over all of them (table entries, scores, `RESERVED_CALL_BYTES` for the query
+	 * and per-thread maxima), queued like `add`.
+	 */
+	reserve(rows: readonly number[]): Promise<void> {
+		return this.calls.run(async () => {
+			let end = this.arenaEnd;
+			for (const r of rows) end = this.docEnd(end, r);
+			const n = this.count + rows.length;
+			this.memory.reserve(align16(end) + n * (ENTRY_BYTES + 4) + RESERVED_CALL_BYTES);
+		});
+	}
+
+	/** Where a document of `rows` rows placed at `at` ends, as `add` lays it out. */
+	protected abstract docEnd(at: number, rows: number): number;
+
+	/** Stops the workers and drops the memory, the instance and the table once queued calls are done. */
 	dispose(): Promise<void> {
 		return this.calls.close(() => {
 			for (const worker of this.workers) worker.terminate();
+			this.started = undefined;
+			this.table = new EntryTable();
+			this.work.length = 0;
+			this.count = 0;
+			this.arenaEnd = WARM_UP_BYTES;
 		});
 	}
 
@@ -158,6 +199,13 @@ export abstract class KernelScorerBase<K> {
 		this.calls.assertLive();
 		checkMatrix(query, this.dim, 'query');
 		if (subset) checkSubset(subset, this.count);
+	}
+
+	private live(): StartedKernel<K> {
+		this.calls.assertLive();
+		// Closed only inside the last queued call, so a call already running still sees its kernel.
+		if (!this.started) throw createError('BAD_ARGUMENT', { detail: 'kernel scorer used after dispose()' });
+		return this.started;
 	}
 }
 

@@ -6,7 +6,7 @@
  */
 import { detectMaxSimCapabilities } from '../capabilities';
 import { createError } from '../errors';
-import { FallbackScorer } from './fallback';
+import { FallbackScorer, type DocumentReader } from './fallback';
 import { MAXSIM_BACKENDS, type MaxSimBackendChoice } from './backends';
 import { JsMaxSimScorer } from './js';
 import type { BackendChoice, MaxSimScorer } from './maxsim';
@@ -23,6 +23,12 @@ export interface MaxSimScorerOptions {
 	threads?: number;
 	/** WASM: also keep int16 copies; `topK` screens with them and rescores the top 100 exactly. */
 	quantized?: boolean;
+	/**
+	 * Where the added documents can be read again (a vectors folder, an encoded corpus): a backend that
+	 * fails later hands over to the next by reading them from there. Without it the scorer keeps a
+	 * reference to every added matrix for that hand-over (a float copy of the collection in JS memory).
+	 */
+	reread?: DocumentReader;
 }
 
 export interface MaxSimSelection {
@@ -146,7 +152,7 @@ export async function createMaxSimScorer(options: MaxSimScorerOptions): Promise<
 		if (gpu.scorer) {
 			if (options.quantized) warnings.push('quantized screening is WASM-only; webgpu scores exactly');
 			const afterGpu = async () => (await tryWasm({ ...options, quantized: false }, warnings)).scorer ?? fallbackToJs();
-			const scorer = new FallbackScorer(gpu.scorer, afterGpu, warn);
+			const scorer = new FallbackScorer(gpu.scorer, afterGpu, warn, options.reread);
 			return { scorer, choice: { backend: 'webgpu', reason: [`webgpu: ${gpu.reason}`, ...notes].join('; ') }, warnings };
 		}
 		if (wanted === 'webgpu') warnings.push(`webgpu unavailable (${gpu.reason}); falling back`);
@@ -155,7 +161,7 @@ export async function createMaxSimScorer(options: MaxSimScorerOptions): Promise<
 	if (wanted !== 'js') {
 		const wasm = await tryWasm(options, warnings);
 		if (wasm.scorer) {
-			const scorer = new FallbackScorer(wasm.scorer, fallbackToJs, warn);
+			const scorer = new FallbackScorer(wasm.scorer, fallbackToJs, warn, options.reread);
 			return { scorer, choice: { backend: 'wasm', reason: [`wasm: ${wasm.reason}`, ...notes].join('; ') }, warnings };
 		}
 		if (wanted === 'wasm' || wanted === 'webgpu') warnings.push(`wasm unavailable (${wasm.reason}); using js`);

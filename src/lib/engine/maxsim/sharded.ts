@@ -24,31 +24,31 @@ interface Shard {
  * const scorer = await ShardedScorer.create(() => WasmMaxSimScorer.create({ dim }), 2 ** 31, (d) => d.rows * dim * 4);
  */
 export class ShardedScorer implements MaxSimScorer {
-	private readonly shards: Shard[] = [];
+	private shards: Shard[] = [];
 	private count = 0;
+	readonly dim: number;
+	/** The first shard's backend (kept after `dispose()` lets go of the shards). */
+	readonly backend: MaxSimBackendName;
+	private disposed = false;
 
 	private constructor(
 		first: MaxSimScorer,
 		private readonly makeShard: () => Promise<MaxSimScorer>,
 		private readonly maxShardBytes: number,
-		private readonly bytesOf: (doc: TokenMatrix) => number
+		private readonly bytesOf: (doc: { rows: number }) => number
 	) {
 		this.shards.push({ scorer: first, first: 0, bytes: 0 });
+		this.dim = first.dim;
+		this.backend = first.backend;
 	}
 
 	/** The first shard is made now, so a backend that cannot start fails here, as an unsharded one would. */
-	static async create(makeShard: () => Promise<MaxSimScorer>, maxShardBytes: number, bytesOf: (doc: TokenMatrix) => number): Promise<ShardedScorer> {
+	static async create(makeShard: () => Promise<MaxSimScorer>, maxShardBytes: number, bytesOf: (doc: { rows: number }) => number): Promise<ShardedScorer> {
 		return new ShardedScorer(await makeShard(), makeShard, maxShardBytes, bytesOf);
 	}
 
-	get backend(): MaxSimBackendName {
-		return this.shards[0].scorer.backend;
-	}
 	get threads(): number {
-		return this.shards[0].scorer.threads;
-	}
-	get dim(): number {
-		return this.shards[0].scorer.dim;
+		return this.shards[0]?.scorer.threads ?? 1;
 	}
 	get size(): number {
 		return this.count;
@@ -70,6 +70,7 @@ export class ShardedScorer implements MaxSimScorer {
 	}
 
 	async add(docs: TokenMatrix[]): Promise<void> {
+		this.assertLive();
 		// Dims here (a shard must not take a wrong one); each shard checks the values as it adds them.
 		docs.forEach((doc, i) => {
 			if (doc.dim !== this.dim) throw createError('DIM_MISMATCH', { expected: this.dim, actual: doc.dim, detail: ` (document ${this.count + i})` });
@@ -81,7 +82,13 @@ export class ShardedScorer implements MaxSimScorer {
 			if (shard.bytes > 0 && shard.bytes + bytes > this.maxShardBytes) {
 				await shard.scorer.add(batch);
 				batch = [];
-				shard = { scorer: await this.makeShard(), first: this.count, bytes: 0 };
+				const scorer = await this.makeShard();
+				if (this.disposed) {
+					// dispose() ran while this shard was starting: it would be nobody's to dispose.
+					await scorer.dispose();
+					this.assertLive();
+				}
+				shard = { scorer, first: this.count, bytes: 0 };
 				this.shards.push(shard);
 			}
 			batch.push(doc);
@@ -91,7 +98,23 @@ export class ShardedScorer implements MaxSimScorer {
 		if (batch.length > 0) await this.shards[this.shards.length - 1].scorer.add(batch);
 	}
 
+	/** Passes the documents that fit in the current shard to its `reserve` (later shards grow as they fill). */
+	async reserve(rows: readonly number[]): Promise<void> {
+		this.assertLive();
+		const shard = this.shards[this.shards.length - 1];
+		let bytes = shard.bytes;
+		let fit = 0;
+		for (const r of rows) {
+			const b = this.bytesOf({ rows: r });
+			if (bytes > 0 && bytes + b > this.maxShardBytes) break;
+			bytes += b;
+			fit++;
+		}
+		await shard.scorer.reserve?.(fit === rows.length ? rows : rows.slice(0, fit));
+	}
+
 	async score(query: TokenMatrix, subset?: ArrayLike<number>): Promise<Float32Array> {
+		this.assertLive();
 		checkMatrix(query, this.dim, 'query');
 		if (subset) checkSubset(subset, this.count);
 		if (this.shards.length === 1) return this.shards[0].scorer.score(query, subset);
@@ -110,6 +133,7 @@ export class ShardedScorer implements MaxSimScorer {
 
 	async topK(query: TokenMatrix, k: number, subset?: ArrayLike<number>): Promise<ScoredIndex[]> {
 		checkK(k);
+		this.assertLive();
 		checkMatrix(query, this.dim, 'query');
 		if (subset) checkSubset(subset, this.count);
 		if (this.shards.length === 1) return this.shards[0].scorer.topK(query, k, subset);
@@ -123,8 +147,17 @@ export class ShardedScorer implements MaxSimScorer {
 		return hits.sort((a, b) => b.score - a.score || a.index - b.index).slice(0, k);
 	}
 
+	/** Disposes every shard and lets go of them: `shardCount`, `size` and `residentBytes` read 0 after it. */
 	async dispose(): Promise<void> {
-		await Promise.all(this.shards.map((shard) => shard.scorer.dispose()));
+		this.disposed = true;
+		const shards = this.shards;
+		this.shards = [];
+		this.count = 0;
+		await Promise.all(shards.map((shard) => shard.scorer.dispose()));
+	}
+
+	private assertLive(): void {
+		if (this.disposed) throw createError('BAD_ARGUMENT', { detail: 'sharded MaxSim scorer used after dispose()' });
 	}
 
 	/** `subset` grouped by shard: positions in `subset` and the shard's local indices, in subset order. */

@@ -8,7 +8,11 @@ import type { KernelFunction } from './kernel-module';
 import { warmUpArgs, type WarmUp } from './warm-up';
 import { BROWSER_WORKER_SOURCE } from './worker-source';
 
-/** The minimal worker surface both runtimes provide. */
+/**
+ * The minimal worker surface both runtimes provide. One message and one error listener at a time
+ * (setting one replaces the last), so the start-up listener, whose closure sees the init message,
+ * is gone once the thread runs; `terminate` also drops the listeners.
+ */
 export interface WorkerPort {
 	post(message: unknown): void;
 	onMessage(listener: (message: WorkerReply) => void): void;
@@ -16,6 +20,32 @@ export interface WorkerPort {
 	/** Keeps the process alive while a request is in flight (Node); no-op in browsers. */
 	hold(active: boolean): void;
 	terminate(): void;
+}
+
+/**
+ * The listener slots of a `WorkerPort`: the runtime's own listeners call `message` / `error`, which
+ * `set*` replace and `clear` empties (a terminated worker's port then points at nothing of ours).
+ * @example const slots = new ListenerSlots(); slots.setMessage((r) => console.log(r)); slots.message({ type: 'ready' })
+ */
+export class ListenerSlots {
+	private onMessage: ((message: WorkerReply) => void) | undefined;
+	private onError: ((error: unknown) => void) | undefined;
+
+	readonly message = (reply: WorkerReply): void => this.onMessage?.(reply);
+	readonly error = (error: unknown): void => this.onError?.(error);
+
+	setMessage(listener: (message: WorkerReply) => void): void {
+		this.onMessage = listener;
+	}
+
+	setError(listener: (error: unknown) => void): void {
+		this.onError = listener;
+	}
+
+	clear(): void {
+		this.onMessage = undefined;
+		this.onError = undefined;
+	}
 }
 
 /** Replies of `worker-source.ts`. */
@@ -74,18 +104,40 @@ function browserPort(): WorkerPort {
 	const url = URL.createObjectURL(new Blob([BROWSER_WORKER_SOURCE], { type: 'text/javascript' }));
 	const worker = new Worker(url);
 	URL.revokeObjectURL(url);
+	const slots = new ListenerSlots();
+	const message = (event: MessageEvent) => slots.message(event.data as WorkerReply);
+	const error = (event: ErrorEvent) => slots.error(event.message);
+	worker.addEventListener('message', message);
+	worker.addEventListener('error', error);
 	return {
-		post: (message) => worker.postMessage(message),
-		onMessage: (listener) => worker.addEventListener('message', (event) => listener(event.data as WorkerReply)),
-		onError: (listener) => worker.addEventListener('error', (event) => listener(event.message)),
+		post: (m) => worker.postMessage(m),
+		onMessage: (listener) => slots.setMessage(listener),
+		onError: (listener) => slots.setError(listener),
 		hold: () => undefined,
-		terminate: () => worker.terminate()
+		terminate: () => {
+			worker.removeEventListener('message', message);
+			worker.removeEventListener('error', error);
+			slots.clear();
+			worker.terminate();
+		}
 	};
 }
 
-/** Waits for a worker's `ready` (instantiated) or rejects with its error. */
-function initialise(port: WorkerPort, module: WebAssembly.Module, memory: WebAssembly.Memory, warmUp: WarmUp): Promise<KernelThread> {
-	return new Promise((resolve, reject) => {
+/** The first message a kernel worker gets: the module to instantiate on the shared memory, and its warm-up. */
+interface InitMessage {
+	type: 'init';
+	module: WebAssembly.Module;
+	memory: WebAssembly.Memory;
+	warmUp: WarmUp;
+}
+
+/**
+ * Posts `init` and waits for the worker's `ready` (instantiated) or rejects with its error. The
+ * listeners close over the port only, never over `init` (its memory): a browser keeps a running
+ * Worker's listeners alive, and with them whatever their closures hold.
+ */
+function initialise(port: WorkerPort, init: InitMessage): Promise<KernelThread> {
+	const ready = new Promise<KernelThread>((resolve, reject) => {
 		let settled = false;
 		port.onMessage((reply) => {
 			if (settled) return;
@@ -100,9 +152,10 @@ function initialise(port: WorkerPort, module: WebAssembly.Module, memory: WebAss
 				reject(new Error(String(error)));
 			}
 		});
-		port.hold(true);
-		port.post({ type: 'init', module, memory, warmUp });
 	});
+	port.hold(true);
+	port.post(init);
+	return ready;
 }
 
 /**
@@ -121,7 +174,7 @@ export async function startKernelThreads(
 	const ports: WorkerPort[] = [];
 	try {
 		for (let i = 0; i < count; i++) ports.push(node ? node.nodeWorkerPort() : browserPort());
-		return await Promise.all(ports.map((port, i) => initialise(port, module, memory, warmUp(i + 1))));
+		return await Promise.all(ports.map((port, i) => initialise(port, { type: 'init', module, memory, warmUp: warmUp(i + 1) })));
 	} catch (error) {
 		for (const port of ports) port.terminate();
 		throw createError('BACKEND_UNAVAILABLE', { backend: 'wasm', detail: `worker threads failed to start: ${String(error)}` }, {}, error);

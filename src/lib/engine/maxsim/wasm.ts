@@ -9,12 +9,11 @@
 import { encodeFp16 } from '../compress/codecs-fp16';
 import { createError } from '../errors';
 import type { TokenMatrix } from '../types';
-import { align16, type KernelMemory } from './kernel-memory';
+import { align16 } from './kernel-memory';
 import { instantiateKernel, kernelModule, type KernelExports, type KernelFlavour, type KernelFunction } from './kernel-module';
 import type { MaxSimScorer, ScoredIndex } from './maxsim';
 import { BLOCK_PANELS, docShape, packDocF32, packDocI16, packQueryF32, packQueryI16, paddedDim, queryPairs, quantScale } from './pack';
-import { KernelScorerBase, runRanges, splitByWork, stageCall, startKernel } from './scorer-plumbing';
-import type { KernelThread } from './thread-pool';
+import { KernelScorerBase, runRanges, splitByWork, stageCall, startKernel, type StartedKernel } from './scorer-plumbing';
 import { topKOf } from './top-k';
 import { checkDim, checkK, checkMatrix } from './validate';
 import { prepareWarmUp, WARM_UP_BYTES, warmUpArgs } from './warm-up';
@@ -54,8 +53,8 @@ export class WasmMaxSimScorer extends KernelScorerBase<KernelExports> implements
 	/** Most panels of any stored doc (fp16: each thread's widening buffer holds one doc). */
 	private maxPanels = 0;
 
-	private constructor(options: WasmScorerOptions, memory: KernelMemory, kernel: KernelExports, workers: KernelThread[]) {
-		super(options.dim, 'WASM MaxSim scorer', memory, kernel, workers);
+	private constructor(options: WasmScorerOptions, started: StartedKernel<KernelExports>) {
+		super(options.dim, 'WASM MaxSim scorer', started);
 		this.flavour = options.flavour ?? 'simd';
 		this.quantized = options.quantized ?? false;
 		this.rescoreDepth = options.rescoreDepth ?? 100;
@@ -84,8 +83,7 @@ export class WasmMaxSimScorer extends KernelScorerBase<KernelExports> implements
 				kernel.score_f16(...(warm.f16 as Parameters<KernelExports['score_f16']>));
 			}
 		};
-		const { memory, kernel, workers } = await startKernel(options.threads, (shared) => kernelModule(options.flavour ?? 'simd', shared), instantiateKernel, warmUp, warmUpArgs);
-		return new WasmMaxSimScorer(options, memory, kernel, workers);
+		return new WasmMaxSimScorer(options, await startKernel(options.threads, (shared) => kernelModule(options.flavour ?? 'simd', shared), instantiateKernel, warmUp, warmUpArgs));
 	}
 
 	async add(docs: TokenMatrix[]): Promise<void> {
@@ -118,6 +116,14 @@ export class WasmMaxSimScorer extends KernelScorerBase<KernelExports> implements
 				this.work.length = resident.work;
 			}
 		});
+	}
+
+	protected docEnd(at: number, rows: number): number {
+		const dimP = paddedDim(this.dim);
+		const { panels } = docShape(rows, BLOCK_PANELS[this.flavour]);
+		if (this.storage === 'fp16') return align16(at + panels * 4 * dimP * 2);
+		const i16At = align16(at + panels * 16 * dimP);
+		return this.quantized ? align16(i16At + panels * 8 * dimP) : i16At;
 	}
 
 	/** fp16: a value that rounds past the half range (65504) would become Infinity, which no format accepts. */

@@ -111,6 +111,11 @@ export async function buildStoredIndex(
 	let warnings: string[];
 	// fp16 on the half kernel: the scorer rounds the float vectors itself (no decoding here).
 	const half = format === 'fp16' ? await createHalfScorer({ dim, backend: kernel.backend, threads: kernel.threads }) : undefined;
+	const decode = (m: TokenMatrix): TokenMatrix => {
+		if (format === 'fp16' && !half) return { data: decodeFp16(encodeFp16(m.data.subarray(0, m.rows * m.dim))), rows: m.rows, dim: m.dim };
+		if (codec) return codec.decode(codec.encode(m));
+		return m;
+	};
 	if (half) {
 		({ scorer, choice, warnings } = half);
 	} else if (format === 'int8' || format === 'binary') {
@@ -118,17 +123,20 @@ export async function buildStoredIndex(
 		const made = await createStorageScorer({ format, dim, backend, threads: kernel.threads });
 		({ scorer, choice, warnings } = made);
 	} else {
-		const index = await MultiVectorIndex.create(dim, kernel);
+		// A backend failing later hands over by reading the documents from the source again: no float copy kept for it.
+		const reread = async function* () {
+			for await (const { docs } of source.documents()) yield docs.map((d) => decode(d.matrix));
+		};
+		const index = await MultiVectorIndex.create(dim, { ...kernel, reread });
 		({ scorer, choice, warnings } = index);
 		if (format !== 'fp32') choice = { ...choice, reason: `${choice.reason}; ${format} vectors decoded to float32 for this kernel` };
 	}
-	const decode = (m: TokenMatrix): TokenMatrix => {
-		if (format === 'fp16' && !half) return { data: decodeFp16(encodeFp16(m.data.subarray(0, m.rows * m.dim))), rows: m.rows, dim: m.dim };
-		if (codec) return codec.decode(codec.encode(m));
-		return m;
-	};
 	let vectors = 0;
 	try {
+		// A collection knows every document's row count before it is read (pooling changes them): the
+		// scorer takes exactly that room at once instead of growing by halves.
+		const { collection } = source;
+		if (collection && source.pool === 1) await scorer.reserve?.(source.ids.map((_, i) => collection.tokenCount(i)));
 		for await (const { first, docs } of source.documents()) {
 			await each?.(first, docs);
 			await scorer.add(docs.map((d) => decode(d.matrix)));
