@@ -2,8 +2,6 @@ import { defineConfig } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './tests/browser/support/chromium';
 
 const port = Number(process.env.LATELAB_TEST_PORT ?? 4317);
-// A run on another port (a second run in the same tree) builds into its own folders (svelte.config.js).
-const buildEnv: Record<string, string> = port === 4317 ? {} : { LATELAB_KIT_DIR: `.svelte-kit-${port}`, LATELAB_BUILD_DIR: `build-${port}` };
 
 export default defineConfig({
 	testDir: 'tests/browser',
@@ -21,7 +19,6 @@ export default defineConfig({
 		command: `npx vite build && node node_modules/vite/bin/vite.js preview --host 127.0.0.1 --port ${port} --strictPort`,
 		url: `http://127.0.0.1:${port}`,
 		reuseExistingServer: false,
-		env: buildEnv,
 		timeout: 180_000
 	}
 });
