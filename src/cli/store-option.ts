@@ -13,7 +13,12 @@ import { pipelineFromArgs, type OptionSpec, type Values } from './args';
 export const STORE_OPTIONS = { store: { type: 'string' } } as const satisfies OptionSpec;
 
 /** The `--help` line of `--store` for search and eval. */
-export const STORE_OPTION_HELP = `  --store lancedb:<dir>  query a store written by latelab index build (pipeline lancedb; --opt mode=exhaustive|ann|two-phase)`;
+export const STORE_OPTION_HELP = [
+	'  --store lancedb:<dir>  query a store written by latelab index build (pipeline lancedb), --opt mode=',
+	'                         exhaustive (default: MaxSim over every row, scores as the colbert pipeline),',
+	'                         ann (the IVF_PQ index; --opt nprobes=<n>, --opt refine=<r>; unrefined scores are',
+	'                         PQ estimates, not MaxSim) or two-phase (pooled-vector search, MaxSim on --depth)'
+].join('\n');
 
 /** `--store` parsed, a local path made absolute against `cwd`. @example storeFromArgs({ store: 'lancedb:s' }, '/w') // { engine: 'lancedb', uri: '/w/s', local: true } */
 export function storeFromArgs(values: Values, cwd: string): StoreSpec | undefined {
