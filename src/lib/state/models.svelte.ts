@@ -73,7 +73,12 @@ export class ModelsState {
 		// On a vectors folder without a ColBERT model every ColBERT panel ranks the folder's vectors: one model.
 		pg.modelOf = (id) => (this.vectorsOnly(id) ? 'vectors folder' : this.modelKeyOf(id));
 		pg.settingOf = (id) => (this.vectorsOnly(id) ? undefined : this.choiceOf(id));
-		pg.subscribe((event) => (event.type === 'corpus-loaded' ? this.#corpusChanged() : this.#bm25Changed()));
+		pg.subscribe((event) => {
+			if (event.type === 'corpus-loaded') this.#corpusChanged();
+			else if (event.type === 'bm25-changed') this.#bm25Changed();
+			else if (event.type === 'panel-shown') void this.prepare(event.panel);
+			else void this.#release(event.panel);
+		});
 		pg.client.onRestart(() => void this.#workerRestarted());
 	}
 
@@ -304,9 +309,15 @@ export class ModelsState {
 		return roleOfPanel(panel) === 'colbert' && this.pg.corpus?.vectors !== undefined && this.modelStatusOf(panel)?.kind !== 'ready';
 	}
 
-	/** Builds a panel's pipeline in the worker (encoding the corpus, or reading it from IndexedDB). */
+	/**
+	 * Builds a panel's pipeline in the worker (encoding the corpus, or reading it from IndexedDB). A
+	 * hidden panel is not built (it is when shown): its index would sit in the worker's memory unused,
+	 * e.g. the two-stage panel's fp32 copy of a vectors folder beside a binary panel.
+	 */
 	async prepare(panel: PanelId): Promise<void> {
-		const role = roleOfPanel(panel)!;
+		if (this.pg.hidden.includes(panel)) return;
+		const role = roleOfPanel(panel);
+		if (!role) return;
 		const vectorsOnly = this.vectorsOnly(panel);
 		const model = vectorsOnly ? undefined : this.modelKeyOf(panel);
 		if (!vectorsOnly && (this.modelStatusOf(panel)?.kind !== 'ready' || !model)) return;
@@ -342,6 +353,14 @@ export class ModelsState {
 		this.pg.refreshPanel(panel);
 	}
 
+	/** A panel was hidden: its build stops and the worker disposes its pipeline (the memory it held goes). */
+	async #release(panel: PanelId): Promise<void> {
+		if (!roleOfPanel(panel) || this.prepOf(panel).kind === 'none') return;
+		this.pg.client.cancelChannel(`prepare:${panel}`);
+		this.#setPrep(panel, { kind: 'none' });
+		await this.pg.client.send(`remove:${panel}`, { type: 'remove-panel', panel });
+	}
+
 	/** Stops a panel's corpus encoding after the current batch. */
 	cancelPrepare(panel: PanelId): void {
 		this.pg.client.cancelChannel(`prepare:${panel}`);
@@ -363,6 +382,7 @@ export class ModelsState {
 	#corpusChanged(): void {
 		for (const p of this.neuralPanels()) {
 			if (this.modelStatusOf(p)?.kind !== 'ready' && !this.vectorsOnly(p)) continue;
+			if (this.pg.hidden.includes(p)) continue;
 			// Loading now, so the search that follows skips this panel until its corpus is encoded.
 			this.pg.dispatch(p, { type: 'reset' });
 			this.pg.dispatch(p, { type: 'progress', progress: { stage: 'encode-corpus', done: 0, total: this.pg.corpus?.nDocs ?? 0, unit: 'docs' } });

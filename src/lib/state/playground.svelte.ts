@@ -5,7 +5,7 @@
  * `EngineClient`. Big data sits in `$state.raw` (replaced, never mutated). The neural models state
  * (`models.svelte.ts`) follows it through `subscribe` (corpus loaded, BM25 changed).
  */
-import { defaultOptions, kindOf, ROLE_NAMES, type OptionKey, type PanelOptions } from '../engine/panels';
+import { defaultOptions, kindOf, optionsDiffer, pipelineOptionsOf, ROLE_NAMES, type OptionKey, type PanelOptions } from '../engine/panels';
 import type { Bm25Config, Bm25Params, CorpusSource, CorpusSummary, EngineFailure, EngineProgress, PanelId, PanelKind } from '../worker/protocol';
 import type { ModelChoice } from '../worker/neural/protocol';
 import type { EngineClient } from './engine-client.svelte';
@@ -20,8 +20,8 @@ export type CorpusStatus =
 	| { kind: 'ready' }
 	| { kind: 'error'; failure: EngineFailure };
 
-/** What the playground tells its followers. */
-export type PlaygroundEvent = { type: 'corpus-loaded' } | { type: 'bm25-changed' };
+/** What the playground tells its followers: a new corpus, BM25's settings (the rerankers' first stage), a panel shown or hidden (hidden panels are not built). */
+export type PlaygroundEvent = { type: 'corpus-loaded' } | { type: 'bm25-changed' } | { type: 'panel-shown' | 'panel-hidden'; panel: PanelId };
 
 const PASTED_KEY = 'latelab:pasted';
 const SEARCH_DELAY_MS = 150;
@@ -162,9 +162,9 @@ export class Playground {
 		return isExactSetup(id, this.options[id]);
 	}
 
-	/** The BM25 index's configuration: k1, b and the BM25 panel's options. */
+	/** The BM25 index's configuration: k1, b and the BM25 panel's options (by their pipeline names). */
 	bm25Config(): Bm25Config {
-		return { ...this.bm25, stem: this.options.bm25?.stem ?? defaultOptions().stem };
+		return { ...this.bm25, ...pipelineOptionsOf('bm25', this.options.bm25 ?? defaultOptions()) };
 	}
 
 	/** Visible panels ready to explain, in display order. */
@@ -183,7 +183,8 @@ export class Playground {
 		this.query = s.query;
 		for (const p of s.added ?? []) this.#register(p);
 		for (const [id, o] of Object.entries(s.options ?? {}) as [PanelId, PanelOptions][]) if (this.options[id]) this.options[id] = { ...o };
-		const bm25 = s.bm25 ? { ...s.bm25, stem: this.options.bm25.stem } : this.options.bm25.stem !== defaultOptions().stem ? this.bm25Config() : undefined;
+		const bm25Options = pipelineOptionsOf('bm25', this.options.bm25);
+		const bm25 = s.bm25 ? { ...s.bm25, ...bm25Options } : optionsDiffer('bm25', this.options.bm25).length > 0 ? this.bm25Config() : undefined;
 		this.order = s.order;
 		this.hidden = s.hidden;
 		this.k = s.k;
@@ -352,7 +353,10 @@ export class Playground {
 	}
 
 	setHidden(id: PanelId, hidden: boolean): void {
-		this.hidden = hidden ? [...new Set([...this.hidden, id])] : this.hidden.filter((p) => p !== id);
+		if (this.hidden.includes(id) === hidden) return;
+		this.hidden = hidden ? [...this.hidden, id] : this.hidden.filter((p) => p !== id);
+		// First, so a neural panel shown again is already loading (being built) when its search is asked for.
+		this.#emit({ type: hidden ? 'panel-hidden' : 'panel-shown', panel: id });
 		if (!hidden) void this.#searchPanel(id, this.query.trim());
 	}
 
