@@ -4,15 +4,17 @@ import { describe, expect, it } from 'vitest';
 import { buildKernels } from '../../kernels/build-kernels';
 import { KERNEL_BASE64 } from '../../src/lib/engine/maxsim/generated/kernels';
 import { STORAGE_KERNEL_BASE64 } from '../../src/lib/engine/maxsim/generated/storage-kernels';
+import { NEAREST_KERNEL_BASE64 } from '../../src/lib/engine/compress/generated/nearest-kernel';
 
 describe('buildKernels()', async () => {
 	const files = await buildKernels();
 
-	it('buildKernels() builds 4 f32 + 2 storage .wasm variants, their .wat and the generated modules', () => {
-		expect(files.filter((f) => f.path.endsWith('.wasm')).length).toBe(6);
-		expect(files.filter((f) => f.path.endsWith('.wat')).length).toBe(6);
+	it('buildKernels() builds 4 f32 + 2 storage + 1 nearest-centroid .wasm, their .wat and the generated modules', () => {
+		expect(files.filter((f) => f.path.endsWith('.wasm')).length).toBe(7);
+		expect(files.filter((f) => f.path.endsWith('.wat')).length).toBe(7);
 		expect(files.some((f) => f.path.endsWith('generated/kernels.ts'))).toBe(true);
 		expect(files.some((f) => f.path.endsWith('generated/storage-kernels.ts'))).toBe(true);
+		expect(files.some((f) => f.path.endsWith('compress/generated/nearest-kernel.ts'))).toBe(true);
 	});
 
 	for (const file of files) {
@@ -35,5 +37,9 @@ describe('buildKernels()', async () => {
 			const wasm = readFileSync(`kernels/wasm/maxsim-${name}.wasm`);
 			expect(Buffer.from(STORAGE_KERNEL_BASE64[name], 'base64').equals(wasm)).toBe(true);
 		}
+	});
+
+	it('NEAREST_KERNEL_BASE64 holds the same bytes as the committed kernels/wasm/nearest-centroid.wasm', () => {
+		expect(Buffer.from(NEAREST_KERNEL_BASE64, 'base64').equals(readFileSync('kernels/wasm/nearest-centroid.wasm'))).toBe(true);
 	});
 });

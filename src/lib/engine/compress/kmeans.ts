@@ -205,3 +205,6 @@ export function trainKMeans(vectors: TokenMatrix | readonly TokenMatrix[], optio
 	}
 	return normalizeRows(centroids);
 }
+
+/** The JS reference of `nearestCentroids` (the WASM kernel's tests compare with it). */
+export const nearestCentroidsJs = nearestCentroids;

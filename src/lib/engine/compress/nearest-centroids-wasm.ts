@@ -1,0 +1,217 @@
+/**
+ * `nearestCentroids` on the WASM SIMD128 kernel (`kernels/wasm/nearest-template.ts`, layouts there):
+ * centroids packed once into the kernel's memory, rows copied in chunks, the centroid panels tiled
+ * so a tile stays in L2 while every row block of the chunk passes over it. One thread.
+ *
+ * The kernel sums in f32; the JS reference (`nearestCentroidsJs` in `kmeans.ts`) in f64. So that the
+ * ids equal the reference exactly (ties and rounding included), every row's f32 margin (best minus
+ * runner-up) is checked against a bound `E` on |f32 score - f64 score|: a margin over `2E` proves
+ * the f32 argmax is the f64 argmax. Otherwise (near ties, about 1 row in 10^3 on real data; every
+ * exact tie) the row's f32 scores are recomputed and every centroid within `2E` of the best is
+ * rescored in f64, in id order with a strict `>`, as the reference does. The returned score is the
+ * reference's f64 score of the chosen centroid (one f64 dot product per row), so both outputs equal
+ * the reference's bit for bit.
+ */
+import { decodeBase64 } from '../base64';
+import type { TokenMatrix } from '../types';
+import { NEAREST_KERNEL_BASE64 } from './generated/nearest-kernel';
+
+/** The kernel's exports (`kernels/wasm/nearest-template.ts`). */
+interface NearestKernel {
+	memory: WebAssembly.Memory;
+	nearest(x: number, nBlocks: number, c: number, p0: number, p1: number, dimP: number, bias: number, state: number): void;
+	scores(x: number, c: number, nPanels: number, dimP: number, bias: number, out: number): void;
+}
+
+let nearestModule: WebAssembly.Module | null | undefined;
+
+/** The compiled kernel, or null when this runtime cannot run it (no WebAssembly or no SIMD128). */
+export function nearestKernelModule(): WebAssembly.Module | null {
+	if (nearestModule !== undefined) return nearestModule;
+	try {
+		const bytes = decodeBase64(NEAREST_KERNEL_BASE64);
+		nearestModule = typeof WebAssembly !== 'undefined' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+	} catch {
+		nearestModule = null;
+	}
+	return nearestModule;
+}
+
+/** Tuning of the WASM path (the defaults measured best on the 2-core VM of docs/BENCHMARKS.md). */
+export interface NearestWasmTuning {
+	/** Bytes of centroid panels per tile (default 256 KiB, well inside a 1.25 MiB L2). */
+	tileBytes?: number;
+	/** Rows per chunk copied into the kernel's memory (default 1024; rounded up to a multiple of 4). */
+	chunkRows?: number;
+}
+
+const PAGE = 65536;
+const U = 2 ** -24; // f32 unit roundoff
+const align16 = (n: number) => Math.ceil(n / 16) * 16;
+
+/** Exact f64 `x_i . c_j - bias_j`, summed in the reference's order (`dot4x4`: d increasing, f64). */
+function exactScore(x: Float32Array, xo: number, c: Float32Array, co: number, dim: number, bias: number): number {
+	let s = 0;
+	for (let d = 0; d < dim; d++) s += x[xo + d] * c[co + d];
+	return s - bias;
+}
+
+/**
+ * For every row of `vectors`, the centroid with the largest `x . c - bias[c]` (ties: lower id) and
+ * that score, as `nearestCentroidsJs` returns them (bit for bit), on the WASM kernel; null when this
+ * runtime has no WebAssembly SIMD128. Shapes: `vectors` n x dim, `centroids` k x dim (k >= 1).
+ * @example
+ * nearestCentroidsWasm({ data: Float32Array.of(1, 0, 0, 1), rows: 2, dim: 2 }, { data: Float32Array.of(0, 1, 0.8, 0.6), rows: 2, dim: 2 })?.ids // Int32Array [1, 0]
+ */
+export function nearestCentroidsWasm(
+	vectors: TokenMatrix,
+	centroids: TokenMatrix,
+	options: { bias?: Float32Array; onProgress?: (done: number, total: number) => void; tuning?: NearestWasmTuning } = {}
+): { ids: Int32Array; scores: Float32Array; recheckedRows: number } | null {
+	const module = nearestKernelModule();
+	if (!module) return null;
+	const { dim } = vectors;
+	const n = vectors.rows;
+	const k = centroids.rows;
+	const x = vectors.data;
+	const c = centroids.data;
+	const bias = options.bias ?? new Float32Array(k);
+	const dimP = Math.max(4, Math.ceil(dim / 4) * 4);
+	const nPanels = Math.ceil(k / 8);
+	const chunkRows = Math.max(4, Math.ceil(Math.min(options.tuning?.chunkRows ?? 1024, Math.max(1, n)) / 4) * 4);
+	const tilePanels = Math.max(1, Math.floor((options.tuning?.tileBytes ?? 256 * 1024) / (dimP * 32)));
+	// Memory: centroid panels | bias | row chunk (splatted) | state | one splatted row | its k scores.
+	const cAt = 0;
+	const biasAt = align16(cAt + nPanels * dimP * 32);
+	const xAt = align16(biasAt + nPanels * 32);
+	const stateAt = align16(xAt + chunkRows * dimP * 16);
+	const rowAt = align16(stateAt + chunkRows * 48);
+	const scoresAt = align16(rowAt + dimP * 64);
+	const bytes = align16(scoresAt + nPanels * 32);
+	const kernel = new WebAssembly.Instance(module, {}).exports as unknown as NearestKernel;
+	if (bytes > kernel.memory.buffer.byteLength) kernel.memory.grow(Math.ceil((bytes - kernel.memory.buffer.byteLength) / PAGE));
+	const f32 = new Float32Array(kernel.memory.buffer);
+	const i32 = new Int32Array(kernel.memory.buffer);
+
+	// Centroids and bias, packed once; the norms bound the rounding error of every score.
+	let cMax = 0;
+	let bMax = 0;
+	for (let j = 0; j < k; j++) {
+		const base = (cAt >> 2) + (j >> 3) * dimP * 8 + (j & 7);
+		let s = 0;
+		for (let d = 0; d < dim; d++) {
+			const v = c[j * dim + d];
+			f32[base + d * 8] = v;
+			s += v * v;
+		}
+		cMax = Math.max(cMax, Math.sqrt(s));
+		f32[(biasAt >> 2) + j] = bias[j];
+		bMax = Math.max(bMax, Math.abs(bias[j]));
+	}
+	for (let j = k; j < nPanels * 8; j++) f32[(biasAt >> 2) + j] = Infinity; // padding never wins
+	// |f32 score - f64 score| <= E = 2u ((dim + 2) |x| cMax + bMax): twice the textbook bound
+	// gamma_dim |x| |c| on the f32 dot product, plus the rounding of the bias subtraction and the f64 sums.
+	const errorScale = 2 * U * (dim + 2) * cMax;
+	const errorBias = 2 * U * bMax;
+
+	const ids = new Int32Array(n);
+	const scores = new Float32Array(n);
+	const norms = new Float64Array(chunkRows);
+	let rechecked = 0;
+	const x4 = xAt >> 2;
+	for (let i0 = 0; i0 < n; i0 += chunkRows) {
+		const rows = Math.min(chunkRows, n - i0);
+		const blocks = Math.ceil(rows / 4);
+		// Rows splatted into blocks of 4; a short last block repeats the chunk's last row.
+		for (let r = 0; r < blocks * 4; r++) {
+			const src = (i0 + Math.min(r, rows - 1)) * dim;
+			const base = x4 + (r >> 2) * dimP * 16 + (r & 3) * 4;
+			let s = 0;
+			for (let d = 0; d < dim; d++) {
+				const v = x[src + d];
+				const o = base + d * 16;
+				f32[o] = v;
+				f32[o + 1] = v;
+				f32[o + 2] = v;
+				f32[o + 3] = v;
+				s += v * v;
+			}
+			for (let d = dim; d < dimP; d++) f32.fill(0, base + d * 16, base + d * 16 + 4);
+			if (r < rows) norms[r] = Math.sqrt(s);
+		}
+		const st = stateAt >> 2;
+		for (let r = 0; r < blocks * 4; r++) {
+			f32.fill(-Infinity, st + r * 12, st + r * 12 + 8);
+			i32.fill(0, st + r * 12 + 8, st + r * 12 + 12);
+		}
+		for (let p0 = 0; p0 < nPanels; p0 += tilePanels) kernel.nearest(xAt, blocks, cAt, p0, Math.min(nPanels, p0 + tilePanels), dimP, biasAt, stateAt);
+		for (let r = 0; r < rows; r++) {
+			const o = st + r * 12;
+			// Merge the 4 lanes: best (ties: lower id), and the runner-up among all the rest.
+			let lane = 0;
+			for (let t = 1; t < 4; t++) {
+				const v = f32[o + t];
+				if (v > f32[o + lane] || (v === f32[o + lane] && i32[o + 8 + t] < i32[o + 8 + lane])) lane = t;
+			}
+			const best = f32[o + lane];
+			let second = -Infinity;
+			for (let t = 0; t < 4; t++) {
+				second = Math.max(second, f32[o + 4 + t]);
+				if (t !== lane) second = Math.max(second, f32[o + t]);
+			}
+			const i = i0 + r;
+			const tol = 2 * (errorScale * norms[r] + errorBias);
+			let id = i32[o + 8 + lane];
+			if (!(best - second > tol)) {
+				rechecked++;
+				id = recheck(kernel, f32, x, i, dim, dimP, c, bias, k, nPanels, cAt, biasAt, rowAt, scoresAt, tol);
+			}
+			ids[i] = id;
+			const v = exactScore(x, i * dim, c, id * dim, dim, bias[id]);
+			scores[i] = v > -Infinity ? v : -Infinity; // the reference's start value when nothing beats it (NaN rows)
+		}
+		options.onProgress?.(i0 + rows, n);
+	}
+	if (n === 0) options.onProgress?.(0, 0);
+	return { ids, scores, recheckedRows: rechecked };
+}
+
+/** Row `i`'s reference argmax: its f32 scores from the kernel, then f64 on those within `tol` of the best. */
+function recheck(
+	kernel: NearestKernel,
+	f32: Float32Array,
+	x: Float32Array,
+	i: number,
+	dim: number,
+	dimP: number,
+	c: Float32Array,
+	bias: Float32Array,
+	k: number,
+	nPanels: number,
+	cAt: number,
+	biasAt: number,
+	rowAt: number,
+	scoresAt: number,
+	tol: number
+): number {
+	const base = rowAt >> 2;
+	f32.fill(0, base, base + dimP * 16);
+	for (let d = 0; d < dim; d++) f32.fill(x[i * dim + d], base + d * 16, base + d * 16 + 4);
+	kernel.scores(rowAt, cAt, nPanels, dimP, biasAt, scoresAt);
+	const s = scoresAt >> 2;
+	let top = -Infinity;
+	for (let j = 0; j < k; j++) if (f32[s + j] > top) top = f32[s + j];
+	// No finite best (NaN or infinite inputs): rescore every centroid, as the reference would.
+	const floor = Number.isFinite(top) ? top - tol : -Infinity;
+	let best = -Infinity;
+	let id = 0;
+	for (let j = 0; j < k; j++) {
+		if (!(f32[s + j] >= floor) && floor !== -Infinity) continue;
+		const v = exactScore(x, i * dim, c, j * dim, dim, bias[j]);
+		if (v > best) {
+			best = v;
+			id = j;
+		}
+	}
+	return id;
+}
