@@ -144,4 +144,14 @@ describe('EngineCore BM25 parameters', () => {
 		expect(e.error.code).toBe('BAD_ARGUMENT');
 		expect(core.bm25?.options.b).toBe(0.4);
 	});
+
+	it('core.handle(configure-bm25) takes the BM25 panel options by their pipeline names: a bad stem is BAD_ARGUMENT, keys the panel does not have are dropped', async () => {
+		const core = new EngineCore();
+		await core.handle({ type: 'load-corpus', id: 1, source: { kind: 'demo' } });
+		const e = expectType(await core.handle({ type: 'configure-bm25', id: 2, params: { k1: 1, b: 0.5, stem: 'no' } }), 'error');
+		expect(e.error.code).toBe('BAD_ARGUMENT');
+		expect(core.bm25?.options.b).toBe(0.4);
+		const r = expectType(await core.handle({ type: 'configure-bm25', id: 3, params: { k1: 1, b: 0.5, maxsimBackend: 'js' } }), 'bm25-configured');
+		expect(r.params).toEqual({ k1: 1, b: 0.5, stem: true });
+	});
 });

@@ -10,8 +10,9 @@
 import { createError } from '../engine/errors';
 import { type ByteSource, blobSource, loadBeirFromBlobs, loadPastedText, loadUserDocs, namedBlobsFromZip } from '../engine/corpus';
 import { demoQueryInfo, loadDemoCorpus } from '../engine/corpus/demo';
-import { Bm25Index, DEFAULT_BM25_OPTIONS, indexedText, type Bm25Options } from '../engine/lexical';
-import { defaultOptions, KINDS, panelKind } from '../engine/panels';
+import { Bm25Index, DEFAULT_BM25_OPTIONS, indexedText } from '../engine/lexical';
+import { defaultOptions, KINDS, optionsDiffer, panelKind, pipelineOptionsOf, readOptions } from '../engine/panels';
+import { bm25IndexOptions } from '../engine/pipelines/bm25';
 import { cachedBm25Index } from '../engine/store/bm25-cached';
 import type { EncodedCorpusStore } from '../engine/store/store';
 import type { Corpus, Doc, SearchResult, StageTiming } from '../engine/types';
@@ -21,7 +22,7 @@ import { isMultiVectorCorpus } from '../engine/corpus/multivector-folder';
 import { rankingDrift } from '../engine/eval/drift';
 import type { IndexStats } from '../engine/eval/cost';
 import { queryKey } from './query-key';
-import type { Bm25Config, Bm25Params, CorpusSource, CorpusSummary, EngineProgress, EngineRequest, EngineResponse, ExampleQuery, PanelHit, PanelId, VectorsInfo } from './protocol';
+import type { Bm25Config, CorpusSource, CorpusSummary, EngineProgress, EngineRequest, EngineResponse, ExampleQuery, PanelHit, PanelId, VectorsInfo } from './protocol';
 
 const SNIPPET = 220;
 
@@ -65,8 +66,8 @@ export interface EngineCoreOptions {
 	extensions?: readonly ((core: EngineCore) => EngineExtension)[];
 }
 
-/** The BM25 panel's defaults: Pyserini's k1 and b, and the schema's default options (stemming on). */
-export const DEFAULT_BM25_CONFIG: Readonly<Bm25Config> = Object.freeze({ k1: DEFAULT_BM25_OPTIONS.k1, b: DEFAULT_BM25_OPTIONS.b, stem: defaultOptions().stem });
+/** The BM25 panel's defaults: Pyserini's k1 and b, and the schema's defaults of the BM25 panel's options (stemming on). */
+export const DEFAULT_BM25_CONFIG: Readonly<Bm25Config> = Object.freeze({ k1: DEFAULT_BM25_OPTIONS.k1, b: DEFAULT_BM25_OPTIONS.b, ...pipelineOptionsOf('bm25', defaultOptions()) });
 
 export class EngineCore {
 	corpus: Corpus | undefined;
@@ -203,7 +204,7 @@ export class EngineCore {
 	private async bm25For(id: number, docs: Doc[], onProgress?: (p: EngineProgress) => void, signal?: AbortSignal): Promise<{ index: Bm25Index; source: 'built' | 'store'; ms: number }> {
 		const t0 = performance.now();
 		const report = (done: number, total: number) => onProgress?.({ type: 'progress', id, stage: 'bm25-index', done, total, unit: 'docs' });
-		const options = bm25Options(this.bm25Params);
+		const options = bm25IndexOptions(this.bm25Params);
 		try {
 			const result = await cachedBm25Index({ docs, options, store: this.bm25Store, onProgress: report, signal });
 			return { index: result.index, source: result.source, ms: performance.now() - t0 };
@@ -216,11 +217,11 @@ export class EngineCore {
 		}
 	}
 
-	/** Rebuilds the BM25 index with new k1, b and stemming (the corpus stays); BAD_ARGUMENT for values out of range. */
-	configureBm25(id: number, params: Bm25Params & Partial<Bm25Config>): EngineResponse {
+	/** Rebuilds the BM25 index with new k1, b and BM25 panel options (the corpus stays); BAD_ARGUMENT for values out of range. */
+	configureBm25(id: number, params: Bm25Config): EngineResponse {
 		const checked = checkBm25Params(params);
 		const t0 = performance.now();
-		if (this.corpus) this.bm25 = Bm25Index.build(this.corpus.docs, bm25Options(checked));
+		if (this.corpus) this.bm25 = Bm25Index.build(this.corpus.docs, bm25IndexOptions(checked));
 		this.bm25Params = checked;
 		return { type: 'bm25-configured', id, params: checked, ms: performance.now() - t0 };
 	}
@@ -302,25 +303,31 @@ function checkpoint(signal: AbortSignal | undefined): void {
 	if (signal?.aborted) throw signal.reason;
 }
 
-/** k1 >= 0 and 0 <= b <= 1, both finite; stem a boolean (absent: on); otherwise BAD_ARGUMENT naming the value. */
-function checkBm25Params({ k1, b, stem }: Bm25Params & Partial<Bm25Config>): Bm25Config {
+/**
+ * k1 >= 0 and 0 <= b <= 1, both finite, and the BM25 panel's options (absent: their defaults; keys it
+ * does not have are dropped) as the pipeline checks them; otherwise BAD_ARGUMENT naming the value.
+ */
+function checkBm25Params(params: Bm25Config): Bm25Config {
+	const { k1, b } = params;
 	if (!(Number.isFinite(k1) && k1 >= 0 && k1 <= 10)) throw createError('BAD_ARGUMENT', { detail: `BM25 k1 must be between 0 and 10, got ${k1}` });
 	if (!(Number.isFinite(b) && b >= 0 && b <= 1)) throw createError('BAD_ARGUMENT', { detail: `BM25 b must be between 0 and 1, got ${b}` });
-	if (stem !== undefined && typeof stem !== 'boolean') throw createError('BAD_ARGUMENT', { detail: `BM25 stem must be true or false, got ${String(stem)}` });
-	return { k1, b, stem: stem ?? DEFAULT_BM25_CONFIG.stem };
+	const config: Bm25Config = { ...Object.fromEntries(Object.entries(DEFAULT_BM25_CONFIG).map(([key, value]) => [key, params[key] ?? value])), k1, b };
+	bm25IndexOptions(config);
+	return config;
 }
 
-/** The index options of a BM25 configuration. @example bm25Options({ k1: 0.9, b: 0.4, stem: false }).analyzer // { stem: false } */
-export function bm25Options(config: Bm25Config): Bm25Options {
-	return { k1: config.k1, b: config.b, analyzer: { stem: config.stem } };
+/** What sets a BM25 configuration's panel options apart from the defaults, as the option labels say it (`no stemming`). */
+function bm25OptionsText(config: Bm25Config): string[] {
+	return optionsDiffer('bm25', readOptions('bm25', (_, spec) => config[spec.opt]));
 }
 
 const runBm25: PanelRunner = async (core, query, k) => {
 	const bm25 = core.requireBm25();
 	const t0 = performance.now();
 	const hits = bm25.search(query, k);
-	const { k1, b, analyzer } = bm25.options;
-	return { hits, timings: [{ stage: 'bm25 search', ms: performance.now() - t0 }], kernel: `BM25 (k1 ${k1}, b ${b}${analyzer.stem ? '' : ', no stemming'})` };
+	const { k1, b } = bm25.options;
+	const kernel = `BM25 (${[`k1 ${k1}`, `b ${b}`, ...bm25OptionsText(core.bm25Params)].join(', ')})`;
+	return { hits, timings: [{ stage: 'bm25 search', ms: performance.now() - t0 }], kernel };
 };
 
 /** The page-side summary of a corpus, with example queries (judged ones first, as the corpus lists them). */

@@ -13,7 +13,7 @@ import type { NeuralRequest, NeuralResponse } from './neural/protocol';
 import type { EvaluateRequest, EvaluateResponse } from './evaluate-protocol';
 
 export { PANEL_KINDS as PANEL_IDS, panelKind, type PanelId, type PanelKind } from '../engine/panels';
-import type { PanelId } from '../engine/panels';
+import type { OptionValue, PanelId } from '../engine/panels';
 
 /** Where documents come from. `file` is a browser `File` (structured-cloneable). */
 export type CorpusSource =
@@ -84,13 +84,16 @@ export type Bm25TermView = TermExplanation;
 /** BM25 parameters (see `src/lib/engine/lexical/bm25.ts`): the BM25 panel's k1 and b. */
 export type Bm25Params = Required<Pick<Bm25Options, 'k1' | 'b'>>;
 
-/** What the BM25 index is built with: k1, b and the BM25 panel's schema options (`stem`). */
-export type Bm25Config = Bm25Params & { stem: boolean };
+/**
+ * What the BM25 index is built with: k1, b and the BM25 panel's schema options by their pipeline
+ * names (`pipelineOptionsOf('bm25', options)`, e.g. `stem`), read by `engine/pipelines/bm25.ts`.
+ */
+export type Bm25Config = Bm25Params & { readonly [opt: string]: OptionValue };
 
 export type EngineRequest =
-	/** `bm25`: k1 and b, and `stem` (absent: on). */
-	| { type: 'load-corpus'; id: number; source: CorpusSource; bm25?: Bm25Params & Partial<Bm25Config> }
-	| { type: 'configure-bm25'; id: number; params: Bm25Params & Partial<Bm25Config> }
+	/** `bm25`: k1 and b, and the BM25 panel's options (absent ones: their defaults). */
+	| { type: 'load-corpus'; id: number; source: CorpusSource; bm25?: Bm25Config }
+	| { type: 'configure-bm25'; id: number; params: Bm25Config }
 	/** `exact`: the panel to compare with (the exact fp32 ColBERT panel of the same model, or the same model with fp32 weights on WASM); the answer then carries `drift` against it. */
 	| { type: 'search'; id: number; panel: PanelId; query: string; k: number; exact?: PanelId }
 	| { type: 'explain-bm25'; id: number; query: string; docId: string }

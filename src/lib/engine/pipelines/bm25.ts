@@ -29,7 +29,7 @@ export async function createBm25Pipeline(ctx: PipelineContext, deps: Bm25Deps = 
 	const store = ctx.options.cache === false ? undefined : typeof deps.store === 'function' ? deps.store(ctx.options) : deps.store;
 	const result = await cachedBm25Index({
 		docs,
-		options: bm25OptionsOf(ctx.options),
+		options: bm25IndexOptions(ctx.options),
 		store,
 		signal: ctx.signal,
 		onProgress: (done, total) => ctx.onProgress?.({ stage: 'index', done, total }),
@@ -51,8 +51,13 @@ export async function createBm25Pipeline(ctx: PipelineContext, deps: Bm25Deps = 
 	};
 }
 
-/** The BM25 options a pipeline's options ask for. */
-function bm25OptionsOf(options: PipelineOptions): Bm25Options {
+/**
+ * The index options a pipeline's options ask for: `k1`, `b` and the BM25 panel's schema options by
+ * their pipeline names (`stem`); `BAD_ARGUMENT` for a bad value. The worker's BM25 panel builds its
+ * index with it too, so a BM25 option is read here only.
+ * @example bm25IndexOptions({ k1: 0.9, b: 0.4, stem: false }).analyzer // { stem: false }
+ */
+export function bm25IndexOptions(options: PipelineOptions): Bm25Options {
 	const { stem } = options;
 	if (stem !== undefined && typeof stem !== 'boolean') throw createError('BAD_ARGUMENT', { detail: `stem must be true or false, got ${String(stem)}` });
 	return { k1: options.k1, b: options.b, ...(stem === undefined ? {} : { analyzer: { stem } }) };

@@ -184,8 +184,8 @@ export class NeuralHost implements EngineExtension {
 			...(choice ? { dtype: choice.dtype } : {}),
 			...(choice?.revision ? { revision: choice.revision } : {}),
 			...pipelineOptionsOf(kind, options),
-			// A BM25 first stage ranks as the BM25 panel does (same k1, b, stemming).
-			...(request.bm25 ? { k1: request.bm25.k1, b: request.bm25.b, stem: request.bm25.stem } : {})
+			// A BM25 first stage ranks as the BM25 panel does (same k1, b and BM25 panel options).
+			...(request.bm25 ?? {})
 		};
 		const ctx = {
 			corpus,
