@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { defaultCentroidCount, gatherRows, nearestCentroids, sampleIndices, trainKMeans } from '../../../src/lib/engine/compress/kmeans';
+import { defaultCentroidCount, gatherRows, nearestCentroids, nearestCentroidsJs, prepareNearestCentroids, sampleIndices, trainKMeans } from '../../../src/lib/engine/compress/kmeans';
+import { nearestKernelModule } from '../../../src/lib/engine/compress/nearest-centroids-wasm';
 import { uniformRandom } from '../../../src/lib/engine/random';
 import type { TokenMatrix } from '../../../src/lib/engine/types';
 
@@ -119,5 +121,55 @@ describe('kmeans', () => {
 			return scores.reduce((s, v) => s + (2 - 2 * v), 0) / x.rows;
 		};
 		expect(cost(trainKMeans(x, { k: 32, iterations: 8, seed: 3 }))).toBeLessThan(cost(trainKMeans(x, { k: 32, iterations: 0, seed: 3 })));
+	});
+
+	it('nearestCentroids(x, c) (auto: the WASM kernel here) returns the JS reference ids and scores bit for bit', () => {
+		const x = randomMatrix(999, 96, 41);
+		const c = randomMatrix(203, 96, 42);
+		const ref = nearestCentroidsJs(x, c);
+		for (const backend of ['auto', 'wasm', 'js'] as const) {
+			if (backend === 'wasm' && !nearestKernelModule()) continue;
+			const out = nearestCentroids(x, c, { backend });
+			expect([...out.ids]).toEqual([...ref.ids]);
+			expect([...out.scores]).toEqual([...ref.scores]);
+		}
+	});
+
+	it('prepareNearestCentroids(c, { bias })(x) reused over batches of rows equals the reference on each batch', () => {
+		const c = randomMatrix(130, 24, 51, false);
+		const bias = Float32Array.from({ length: 130 }, (_, j) => j % 7 === 0 ? 0.3 : 0.1);
+		const assign = prepareNearestCentroids(c, { bias });
+		for (const rows of [1, 120, 700, 3]) {
+			const x = randomMatrix(rows, 24, rows);
+			const ref = nearestCentroidsJs(x, c, { bias });
+			const out = assign(x);
+			expect([...out.ids]).toEqual([...ref.ids]);
+			expect([...out.scores]).toEqual([...ref.scores]);
+		}
+	});
+
+	it('trainKMeans(x, { k, seed }) gives the same centroids as before the WASM kernel (hashes from the JS-only code) on every backend', () => {
+		// Unit rows normalised with Math.sqrt (not Math.hypot, which may round differently), as when the hashes were taken.
+		const unitRows = (rows: number, dim: number, seed: number): TokenMatrix => {
+			const r = uniformRandom(seed);
+			const data = Float32Array.from({ length: rows * dim }, () => r() * 2 - 1);
+			for (let i = 0; i < rows; i++) {
+				let s = 0;
+				for (let d = 0; d < dim; d++) s += data[i * dim + d] ** 2;
+				for (let d = 0; d < dim; d++) data[i * dim + d] /= Math.sqrt(s);
+			}
+			return { data, rows, dim };
+		};
+		const cases: [number, number, number, number, string][] = [
+			[3000, 24, 64, 5, '0dad70965b1b8c8b'],
+			[2000, 13, 37, 9, '1e1d08fada378dad'],
+			[5000, 96, 256, 123, '8a6a87d502f01912']
+		];
+		for (const [rows, dim, k, seed, hash] of cases) {
+			for (const backend of nearestKernelModule() ? (['wasm', 'js'] as const) : (['js'] as const)) {
+				const c = trainKMeans(unitRows(rows, dim, seed), { k, seed, backend });
+				expect(createHash('sha256').update(Buffer.from(c.data.buffer)).digest('hex').slice(0, 16)).toBe(hash);
+			}
+		}
 	});
 });

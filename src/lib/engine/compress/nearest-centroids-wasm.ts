@@ -56,42 +56,49 @@ function exactScore(x: Float32Array, xo: number, c: Float32Array, co: number, di
 	return s - bias;
 }
 
+/** Centroids packed into one kernel instance, reused for every batch of rows (`assign`). */
+export interface NearestWasm {
+	/** Ids and scores of `vectors`' rows (n x dim), equal to `nearestCentroidsJs`'s bit for bit; `recheckedRows`: rows rescored in f64. */
+	assign(vectors: TokenMatrix, onProgress?: (done: number, total: number) => void): { ids: Int32Array; scores: Float32Array; recheckedRows: number };
+}
+
 /**
- * For every row of `vectors`, the centroid with the largest `x . c - bias[c]` (ties: lower id) and
- * that score, as `nearestCentroidsJs` returns them (bit for bit), on the WASM kernel; null when this
- * runtime has no WebAssembly SIMD128. Shapes: `vectors` n x dim, `centroids` k x dim (k >= 1).
+ * Packs `centroids` (k x dim, k >= 1) and `bias` (k, default 0) into a kernel instance for repeated
+ * `assign` calls (the residual codec encodes document by document against fixed centroids); null
+ * when this runtime has no WebAssembly SIMD128. The centroids are copied: later changes to
+ * `centroids.data` are not seen.
  * @example
- * nearestCentroidsWasm({ data: Float32Array.of(1, 0, 0, 1), rows: 2, dim: 2 }, { data: Float32Array.of(0, 1, 0.8, 0.6), rows: 2, dim: 2 })?.ids // Int32Array [1, 0]
+ * prepareNearestWasm({ data: Float32Array.of(0, 1, 0.8, 0.6), rows: 2, dim: 2 })?.assign({ data: Float32Array.of(1, 0, 0, 1), rows: 2, dim: 2 }).ids // Int32Array [1, 0]
  */
-export function nearestCentroidsWasm(
-	vectors: TokenMatrix,
-	centroids: TokenMatrix,
-	options: { bias?: Float32Array; onProgress?: (done: number, total: number) => void; tuning?: NearestWasmTuning } = {}
-): { ids: Int32Array; scores: Float32Array; recheckedRows: number } | null {
+export function prepareNearestWasm(centroids: TokenMatrix, bias0?: Float32Array, tuning: NearestWasmTuning = {}): NearestWasm | null {
 	const module = nearestKernelModule();
 	if (!module) return null;
-	const { dim } = vectors;
-	const n = vectors.rows;
+	const { dim } = centroids;
 	const k = centroids.rows;
-	const x = vectors.data;
-	const c = centroids.data;
-	const bias = options.bias ?? new Float32Array(k);
+	const c = centroids.data.slice(0, k * dim);
+	const bias = bias0 ? bias0.slice(0, k) : new Float32Array(k);
 	const dimP = Math.max(4, Math.ceil(dim / 4) * 4);
 	const nPanels = Math.ceil(k / 8);
-	const chunkRows = Math.max(4, Math.ceil(Math.min(options.tuning?.chunkRows ?? 1024, Math.max(1, n)) / 4) * 4);
-	const tilePanels = Math.max(1, Math.floor((options.tuning?.tileBytes ?? 256 * 1024) / (dimP * 32)));
-	// Memory: centroid panels | bias | row chunk (splatted) | state | one splatted row | its k scores.
+	const maxChunk = Math.max(4, Math.ceil((tuning.chunkRows ?? 1024) / 4) * 4);
+	const tilePanels = Math.max(1, Math.floor((tuning.tileBytes ?? 256 * 1024) / (dimP * 32)));
+	// Memory: centroid panels | bias | one splatted row | its k scores | row chunk (splatted) | state.
 	const cAt = 0;
 	const biasAt = align16(cAt + nPanels * dimP * 32);
-	const xAt = align16(biasAt + nPanels * 32);
-	const stateAt = align16(xAt + chunkRows * dimP * 16);
-	const rowAt = align16(stateAt + chunkRows * 48);
+	const rowAt = align16(biasAt + nPanels * 32);
 	const scoresAt = align16(rowAt + dimP * 64);
-	const bytes = align16(scoresAt + nPanels * 32);
+	const xAt = align16(scoresAt + nPanels * 32);
 	const kernel = new WebAssembly.Instance(module, {}).exports as unknown as NearestKernel;
-	if (bytes > kernel.memory.buffer.byteLength) kernel.memory.grow(Math.ceil((bytes - kernel.memory.buffer.byteLength) / PAGE));
-	const f32 = new Float32Array(kernel.memory.buffer);
-	const i32 = new Int32Array(kernel.memory.buffer);
+	let f32 = new Float32Array(0);
+	let i32 = new Int32Array(0);
+	const ensure = (bytes: number) => {
+		const have = kernel.memory.buffer.byteLength;
+		if (bytes > have) kernel.memory.grow(Math.ceil((bytes - have) / PAGE));
+		if (f32.buffer !== kernel.memory.buffer) {
+			f32 = new Float32Array(kernel.memory.buffer);
+			i32 = new Int32Array(kernel.memory.buffer);
+		}
+	};
+	ensure(xAt);
 
 	// Centroids and bias, packed once; the norms bound the rounding error of every score.
 	let cMax = 0;
@@ -113,67 +120,92 @@ export function nearestCentroidsWasm(
 	// gamma_dim |x| |c| on the f32 dot product, plus the rounding of the bias subtraction and the f64 sums.
 	const errorScale = 2 * U * (dim + 2) * cMax;
 	const errorBias = 2 * U * bMax;
+	const layout = { dim, dimP, k, nPanels, cAt, biasAt, rowAt, scoresAt };
 
-	const ids = new Int32Array(n);
-	const scores = new Float32Array(n);
-	const norms = new Float64Array(chunkRows);
-	let rechecked = 0;
-	const x4 = xAt >> 2;
-	for (let i0 = 0; i0 < n; i0 += chunkRows) {
-		const rows = Math.min(chunkRows, n - i0);
-		const blocks = Math.ceil(rows / 4);
-		// Rows splatted into blocks of 4; a short last block repeats the chunk's last row.
-		for (let r = 0; r < blocks * 4; r++) {
-			const src = (i0 + Math.min(r, rows - 1)) * dim;
-			const base = x4 + (r >> 2) * dimP * 16 + (r & 3) * 4;
-			let s = 0;
-			for (let d = 0; d < dim; d++) {
-				const v = x[src + d];
-				const o = base + d * 16;
-				f32[o] = v;
-				f32[o + 1] = v;
-				f32[o + 2] = v;
-				f32[o + 3] = v;
-				s += v * v;
+	return {
+		assign(vectors, onProgress) {
+			const n = vectors.rows;
+			const x = vectors.data;
+			const chunkRows = Math.min(maxChunk, Math.max(4, Math.ceil(n / 4) * 4));
+			const stateAt = align16(xAt + chunkRows * dimP * 16);
+			ensure(stateAt + chunkRows * 48);
+			const ids = new Int32Array(n);
+			const scores = new Float32Array(n);
+			const norms = new Float64Array(chunkRows);
+			let rechecked = 0;
+			const x4 = xAt >> 2;
+			const st = stateAt >> 2;
+			for (let i0 = 0; i0 < n; i0 += chunkRows) {
+				const rows = Math.min(chunkRows, n - i0);
+				const blocks = Math.ceil(rows / 4);
+				// Rows splatted into blocks of 4; a short last block repeats the chunk's last row.
+				for (let r = 0; r < blocks * 4; r++) {
+					const src = (i0 + Math.min(r, rows - 1)) * dim;
+					const base = x4 + (r >> 2) * dimP * 16 + (r & 3) * 4;
+					let s = 0;
+					for (let d = 0; d < dim; d++) {
+						const v = x[src + d];
+						const o = base + d * 16;
+						f32[o] = v;
+						f32[o + 1] = v;
+						f32[o + 2] = v;
+						f32[o + 3] = v;
+						s += v * v;
+					}
+					for (let d = dim; d < dimP; d++) f32.fill(0, base + d * 16, base + d * 16 + 4);
+					if (r < rows) norms[r] = Math.sqrt(s);
+				}
+				for (let r = 0; r < blocks * 4; r++) {
+					f32.fill(-Infinity, st + r * 12, st + r * 12 + 8);
+					i32.fill(0, st + r * 12 + 8, st + r * 12 + 12);
+				}
+				for (let p0 = 0; p0 < nPanels; p0 += tilePanels) kernel.nearest(xAt, blocks, cAt, p0, Math.min(nPanels, p0 + tilePanels), dimP, biasAt, stateAt);
+				for (let r = 0; r < rows; r++) {
+					const o = st + r * 12;
+					// Merge the 4 lanes: best (ties: lower id), and the runner-up among all the rest.
+					let lane = 0;
+					for (let t = 1; t < 4; t++) {
+						const v = f32[o + t];
+						if (v > f32[o + lane] || (v === f32[o + lane] && i32[o + 8 + t] < i32[o + 8 + lane])) lane = t;
+					}
+					const best = f32[o + lane];
+					let second = -Infinity;
+					for (let t = 0; t < 4; t++) {
+						second = Math.max(second, f32[o + 4 + t]);
+						if (t !== lane) second = Math.max(second, f32[o + t]);
+					}
+					const i = i0 + r;
+					const tol = 2 * (errorScale * norms[r] + errorBias);
+					let id = i32[o + 8 + lane];
+					if (!(best - second > tol)) {
+						rechecked++;
+						id = recheck(kernel, f32, x, i, c, bias, layout, tol);
+					}
+					ids[i] = id;
+					const v = exactScore(x, i * dim, c, id * dim, dim, bias[id]);
+					scores[i] = v > -Infinity ? v : -Infinity; // the reference's start value when nothing beats it (NaN rows)
+				}
+				onProgress?.(i0 + rows, n);
 			}
-			for (let d = dim; d < dimP; d++) f32.fill(0, base + d * 16, base + d * 16 + 4);
-			if (r < rows) norms[r] = Math.sqrt(s);
+			if (n === 0) onProgress?.(0, 0);
+			return { ids, scores, recheckedRows: rechecked };
 		}
-		const st = stateAt >> 2;
-		for (let r = 0; r < blocks * 4; r++) {
-			f32.fill(-Infinity, st + r * 12, st + r * 12 + 8);
-			i32.fill(0, st + r * 12 + 8, st + r * 12 + 12);
-		}
-		for (let p0 = 0; p0 < nPanels; p0 += tilePanels) kernel.nearest(xAt, blocks, cAt, p0, Math.min(nPanels, p0 + tilePanels), dimP, biasAt, stateAt);
-		for (let r = 0; r < rows; r++) {
-			const o = st + r * 12;
-			// Merge the 4 lanes: best (ties: lower id), and the runner-up among all the rest.
-			let lane = 0;
-			for (let t = 1; t < 4; t++) {
-				const v = f32[o + t];
-				if (v > f32[o + lane] || (v === f32[o + lane] && i32[o + 8 + t] < i32[o + 8 + lane])) lane = t;
-			}
-			const best = f32[o + lane];
-			let second = -Infinity;
-			for (let t = 0; t < 4; t++) {
-				second = Math.max(second, f32[o + 4 + t]);
-				if (t !== lane) second = Math.max(second, f32[o + t]);
-			}
-			const i = i0 + r;
-			const tol = 2 * (errorScale * norms[r] + errorBias);
-			let id = i32[o + 8 + lane];
-			if (!(best - second > tol)) {
-				rechecked++;
-				id = recheck(kernel, f32, x, i, dim, dimP, c, bias, k, nPanels, cAt, biasAt, rowAt, scoresAt, tol);
-			}
-			ids[i] = id;
-			const v = exactScore(x, i * dim, c, id * dim, dim, bias[id]);
-			scores[i] = v > -Infinity ? v : -Infinity; // the reference's start value when nothing beats it (NaN rows)
-		}
-		options.onProgress?.(i0 + rows, n);
-	}
-	if (n === 0) options.onProgress?.(0, 0);
-	return { ids, scores, recheckedRows: rechecked };
+	};
+}
+
+/**
+ * For every row of `vectors`, the centroid with the largest `x . c - bias[c]` (ties: lower id) and
+ * that score, as `nearestCentroidsJs` returns them (bit for bit), on the WASM kernel; null when this
+ * runtime has no WebAssembly SIMD128. Shapes: `vectors` n x dim, `centroids` k x dim (k >= 1).
+ * @example
+ * nearestCentroidsWasm({ data: Float32Array.of(1, 0, 0, 1), rows: 2, dim: 2 }, { data: Float32Array.of(0, 1, 0.8, 0.6), rows: 2, dim: 2 })?.ids // Int32Array [1, 0]
+ */
+export function nearestCentroidsWasm(
+	vectors: TokenMatrix,
+	centroids: TokenMatrix,
+	options: { bias?: Float32Array; onProgress?: (done: number, total: number) => void; tuning?: NearestWasmTuning } = {}
+): { ids: Int32Array; scores: Float32Array; recheckedRows: number } | null {
+	return prepareNearestWasm(centroids, options.bias, options.tuning)?.assign(vectors, options.onProgress) ?? null;
 }
 
 /** Row `i`'s reference argmax: its f32 scores from the kernel, then f64 on those within `tol` of the best. */
@@ -182,18 +214,12 @@ function recheck(
 	f32: Float32Array,
 	x: Float32Array,
 	i: number,
-	dim: number,
-	dimP: number,
 	c: Float32Array,
 	bias: Float32Array,
-	k: number,
-	nPanels: number,
-	cAt: number,
-	biasAt: number,
-	rowAt: number,
-	scoresAt: number,
+	layout: { dim: number; dimP: number; k: number; nPanels: number; cAt: number; biasAt: number; rowAt: number; scoresAt: number },
 	tol: number
 ): number {
+	const { dim, dimP, k, nPanels, cAt, biasAt, rowAt, scoresAt } = layout;
 	const base = rowAt >> 2;
 	f32.fill(0, base, base + dimP * 16);
 	for (let d = 0; d < dim; d++) f32.fill(x[i * dim + d], base + d * 16, base + d * 16 + 4);

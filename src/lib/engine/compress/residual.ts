@@ -9,7 +9,7 @@
  */
 import { createError } from '../errors';
 import type { TokenMatrix } from '../types';
-import { defaultCentroidCount, gatherRows, nearestCentroids, sampleIndices, trainKMeans } from './kmeans';
+import { defaultCentroidCount, gatherRows, nearestCentroids, prepareNearestCentroids, sampleIndices, trainKMeans } from './kmeans';
 
 /** Documents' vectors in residual form. Shapes: `centroidIds` rows; `codes` rows x `codeBytes`. */
 export interface ResidualMatrix {
@@ -110,6 +110,8 @@ export function createResidualCodec(centroids: TokenMatrix, bits: 1 | 2, cutoffs
 	const { dim } = centroids;
 	const codeBytes = Math.ceil((dim * bits) / 8);
 	const mask = (1 << bits) - 1;
+	// Packed on the first encode (the WASM kernel's copy of the centroids), reused for every document.
+	let assign: ReturnType<typeof prepareNearestCentroids> | undefined;
 	return {
 		bits,
 		dim,
@@ -121,7 +123,8 @@ export function createResidualCodec(centroids: TokenMatrix, bits: 1 | 2, cutoffs
 		tableBytes: 4 * (centroids.rows * dim + cutoffs.length + weights.length),
 		encode(m) {
 			if (m.dim !== dim) throw createError('DIM_MISMATCH', { expected: dim, actual: m.dim, detail: ' (residual codec)' });
-			const { ids } = nearestCentroids(m, centroids);
+			assign ??= prepareNearestCentroids(centroids);
+			const { ids } = assign(m);
 			const codes = new Uint8Array(m.rows * codeBytes);
 			const c = centroids.data;
 			for (let r = 0; r < m.rows; r++) {
