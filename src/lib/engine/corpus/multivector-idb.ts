@@ -13,7 +13,7 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import { createError } from '../errors';
 import { checkBatchOrder, type Fp32VectorStore } from '../store/fp32-vector-store';
-import { docOf, docRecord, docsOf, withIndexedDb, type DocRecord } from '../store/idb-docs';
+import { docOf, docsOf, putDocs, withIndexedDb, type DocRecord } from '../store/idb-docs';
 import type { TokenMatrix } from '../types';
 
 /** Name prefix of the per-folder databases. */
@@ -56,11 +56,7 @@ export class IndexedDbVectorsStore implements Fp32VectorStore {
 		checkBatchOrder(this.next, first, this.label);
 		const db = await this.open();
 		const tx = db.transaction('docs', 'readwrite');
-		docs.forEach((d, i) => {
-			const record = docRecord(d);
-			void tx.store.put(record, first + i);
-			this.bytes += record.data.byteLength;
-		});
+		this.bytes += putDocs(docs, (record, i) => void tx.store.put(record, first + i));
 		await tx.done;
 		this.next += docs.length;
 	}

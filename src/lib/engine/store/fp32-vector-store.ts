@@ -7,7 +7,7 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import { createError } from '../errors';
 import type { TokenMatrix } from '../types';
-import { docRecord, docsOf, withIndexedDb } from './idb-docs';
+import { docsOf, putDocs, withIndexedDb } from './idb-docs';
 
 /** Per-document fp32 multi-vectors, written once in row order, read back by row. */
 export interface Fp32VectorStore {
@@ -91,11 +91,7 @@ export class IndexedDbFp32Store implements Fp32VectorStore {
 		checkBatchOrder(this.next, first, this.label);
 		const db = await this.open();
 		const tx = db.transaction('docs', 'readwrite');
-		docs.forEach((d, i) => {
-			const record = docRecord(d);
-			void tx.store.put({ run: this.run, row: first + i, ...record });
-			this.bytes += record.data.byteLength;
-		});
+		this.bytes += putDocs(docs, (record, i) => void tx.store.put({ run: this.run, row: first + i, ...record }));
 		await tx.done;
 		this.next += docs.length;
 	}

@@ -37,6 +37,21 @@ export function docRecord(doc: TokenMatrix): DocRecord {
 	return { rows: doc.rows, dim: doc.dim, data: doc.data.slice(0, doc.rows * doc.dim).buffer };
 }
 
+/**
+ * Hands `put` the record of each document of a batch (`i`: its place in `docs`) and returns the bytes
+ * of floats queued, for a store's `bytes`.
+ * @example store.bytes += putDocs(docs, (record, i) => void tx.store.put(record, first + i));
+ */
+export function putDocs(docs: readonly TokenMatrix[], put: (record: DocRecord, i: number) => void): number {
+	let bytes = 0;
+	docs.forEach((doc, i) => {
+		const record = docRecord(doc);
+		put(record, i);
+		bytes += record.data.byteLength;
+	});
+	return bytes;
+}
+
 /** The document a record holds (its floats viewed, not copied). */
 export function docOf(rec: DocRecord): TokenMatrix {
 	return { data: new Float32Array(rec.data), rows: rec.rows, dim: rec.dim };
