@@ -12,9 +12,9 @@
  *
  *   npx tsx bench/compression.bench.ts [--json] [--sizes 10000,100000] [--queries 30] [--large-queries 10]
  *     [--formats fp32,fp16,int8,binary,residual] [--pools 2,3,4] [--large-formats fp32,binary,int8]
- *     [--centroids 1024] [--scifact-queries 100] [--no-scifact] [--no-synthetic] [--large-fp32-js]
+ *     [--centroids 1024] [--scifact-queries 100] [--no-scifact] [--no-synthetic] [--large-fp32-js] [--large-pools 2]
  *
- * Sizes above 20,000 documents run `--large-formats` only, without pooling, with `--large-queries`
+ * Sizes above 20,000 documents run `--large-formats` only, pooled only by `--large-pools`, with `--large-queries`
  * queries (the machine has 2 cores shared with other work). fp32 for 100k x 120 x 96 is 4.6 GB, more
  * than a wasm32 memory (4 GiB): the WASM scorer then spreads the documents over several memories
  * (`maxsim/sharded.ts`, 2 GiB each, scored one after the other); `--large-fp32-js` runs the fp32 rows
@@ -37,6 +37,7 @@ const largeQueries = flag('--large-queries', 10);
 const formats = list('--formats', 'fp32,fp16,int8,binary,residual');
 const largeFormats = list('--large-formats', 'fp32,binary,int8');
 const pools = list('--pools', '2,3,4').map(Number);
+const largePools = list('--large-pools', '').map(Number);
 const scifactQueries = flag('--scifact-queries', 100);
 const RESCORE = [0, 50, 100, 200];
 const CENTROIDS = flag('--centroids', 1024);
@@ -150,7 +151,7 @@ await withStoreDir('latelab-bench-compress-', async (storeDir) => {
 				label: `synthetic ${size / 1000}k`,
 				...collection,
 				formats: large ? largeFormats : formats,
-				pools: large ? [] : pools,
+				pools: large ? largePools : pools,
 				...(large && args.includes('--large-fp32-js') && size * 120 * 96 * 4 > 3.5 * 2 ** 30 ? { fp32Backend: 'js' } : {})
 			}))
 		);
