@@ -10,12 +10,11 @@
  */
 import { bestOf, centroidInteraction, centroidScores, centroidsAboveThreshold, probedCentroids } from '../src/lib/engine/candidates/plaid';
 import { PlaidIndex } from '../src/lib/engine/candidates/plaid-index';
-import { sampleIndices } from '../src/lib/engine/compress/kmeans';
+import { documentSampleSize, sampleIndices } from '../src/lib/engine/compress/kmeans';
 import { trainResidualCodec } from '../src/lib/engine/compress/residual';
 import { generateSyntheticCollection } from '../src/lib/engine/corpus/synthetic-multivector';
 import { createDocumentScorer } from '../src/lib/engine/maxsim/score-docs';
 import { createMaxSimScorer } from '../src/lib/engine/maxsim/select';
-import { plaidSampleSize } from '../src/lib/engine/pipelines/candidate-stages';
 import { benchArgs, round } from './bench-support';
 import { log } from './collection-support';
 
@@ -28,7 +27,7 @@ const docs = Array.from({ length: n }, (_, i) => c.docVectors(i));
 const dim = c.dim;
 const t0 = performance.now();
 // The pipeline's training: ColBERTv2's document sample, then k-means and the residual buckets.
-const codec = trainResidualCodec(Array.from(sampleIndices(n, plaidSampleSize(n), 123), (i) => docs[i]), { bits: 2, centroids: k, seed: 123 });
+const codec = trainResidualCodec(Array.from(sampleIndices(n, documentSampleSize(n), 123), (i) => docs[i]), { bits: 2, centroids: k, seed: 123 });
 const index = new PlaidIndex(codec);
 for (let i = 0; i < n; i += 2000) index.add(docs.slice(i, i + 2000));
 log(`built in ${round((performance.now() - t0) / 1000)} s`);

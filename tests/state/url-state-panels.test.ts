@@ -31,6 +31,17 @@ describe('url-state added panels and options', () => {
 		expect(stateFromHash(hashFromState(state).hash)).toEqual(state);
 	});
 
+	it('stateFromHash(hashFromState(s)) keeps a PLAID panel\'s Centroids; a link written before the option opens at auto', () => {
+		const state: UrlState = { ...base(), options: { colbert: opts({ candidates: 'plaid', centroids: 1024 }) } };
+		const { hash } = hashFromState(state);
+		const compact = JSON.parse(decompressFromEncodedURIComponent(hash.slice('#s='.length))!);
+		expect(compact.p.colbert).toEqual({ cs: 'plaid', ce: 1024 });
+		expect(stateFromHash(hash)).toEqual(state);
+		const old = `#s=${compressToEncodedURIComponent(JSON.stringify({ ...compact, p: { colbert: { cs: 'plaid' } } }))}`;
+		expect(stateFromHash(old).options!.colbert).toEqual(opts({ candidates: 'plaid' }));
+		expect(stateFromHash(old).options!.colbert!.centroids).toBe('auto');
+	});
+
 	it('hashFromState(s) leaves default options out of the link', () => {
 		const plain = hashFromState(base()).hash;
 		const withDefaults = hashFromState({ ...base(), options: { colbert: opts(), bm25: opts() } }).hash;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { costLine, formatBytes, formatFactor, formatMs } from '../../src/lib/viz/cost-format';
+import { centroidText, costLine, formatBytes, formatFactor, formatMs } from '../../src/lib/viz/cost-format';
 
 describe('cost-format', () => {
 	it('formatBytes(n) uses binary units with three significant digits', () => {
@@ -16,6 +16,14 @@ describe('cost-format', () => {
 		expect(formatFactor(1 / 32)).toBe('0.031×');
 		expect(formatMs(4.26)).toBe('4.3 ms');
 		expect(formatMs(1234.5)).toBe('1235 ms');
+	});
+
+	it('centroidText(c) and costLine(summary) say the centroids used, and ColBERTv2\'s count when capped or chosen', () => {
+		expect(centroidText({ count: 1024, rule: 16384, capped: true })).toBe("1,024 centroids (ColBERTv2's rule: 16,384; capped so the index builds in this tab)");
+		expect(centroidText({ count: 16384, rule: 16384, capped: false })).toBe('16,384 centroids');
+		expect(centroidText({ count: 256, rule: 16384, capped: false })).toBe("256 centroids (ColBERTv2's rule: 16,384)");
+		const line = costLine({ bytes: 120, bytesPerDocument: 60, factor: 0.5, buildMs: 3, queryMs: 4, format: 'residual-2bit', centroids: { count: 256, rule: 256, capped: false } });
+		expect(line).toBe('residual-2bit · 60 B/doc · index 120 B (0.50× fp32) · 256 centroids · build 3.0 ms · query 4.0 ms');
 	});
 
 	it('costLine(summary) lists format, bytes per document, index size with its factor, build and query time', () => {

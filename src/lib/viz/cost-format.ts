@@ -42,12 +42,24 @@ export function formatFactor(factor: number): string {
 }
 
 /**
- * The cost line a ColBERT panel shows.
+ * The centroids of a residual index, and ColBERTv2's count when another was used.
+ * @example centroidText({ count: 1024, rule: 16384, capped: true }) // "1,024 centroids (ColBERTv2's rule: 16,384; capped so the index builds in this tab)"
+ * @example centroidText({ count: 16384, rule: 16384, capped: false }) // '16,384 centroids'
+ */
+export function centroidText(c: NonNullable<CostSummary['centroids']>): string {
+	const used = `${c.count.toLocaleString('en-US')} centroids`;
+	if (c.count === c.rule) return used;
+	return `${used} (ColBERTv2's rule: ${c.rule.toLocaleString('en-US')}${c.capped ? '; capped so the index builds in this tab' : ''})`;
+}
+
+/**
+ * The cost line a ColBERT panel shows (residual indexes: with their centroids).
  * @example
  * costLine({ bytes: 120, bytesPerDocument: 60, factor: 0.03125, buildMs: 3, queryMs: 4, format: 'binary' })
  * // 'binary · 60 B/doc · index 120 B (0.031× fp32) · build 3.0 ms · query 4.0 ms'
  */
 export function costLine(cost: CostSummary): string {
 	const factor = Number.isFinite(cost.factor) ? ` (${formatFactor(cost.factor)} fp32)` : '';
-	return `${cost.format} · ${formatBytes(cost.bytesPerDocument)}/doc · index ${formatBytes(cost.bytes)}${factor} · build ${formatMs(cost.buildMs)} · query ${formatMs(cost.queryMs)}`;
+	const centroids = cost.centroids ? ` · ${centroidText(cost.centroids)}` : '';
+	return `${cost.format} · ${formatBytes(cost.bytesPerDocument)}/doc · index ${formatBytes(cost.bytes)}${factor}${centroids} · build ${formatMs(cost.buildMs)} · query ${formatMs(cost.queryMs)}`;
 }

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { MultiVectorCollection, MultiVectorCorpus } from '../../../src/lib/engine/corpus/multivector-folder';
 import { generateSyntheticCollection } from '../../../src/lib/engine/corpus/synthetic-multivector';
 import { maxSim } from '../../../src/lib/engine/maxsim/maxsim';
-import { createMuveraPipeline, createPlaidPipeline, plaidSampleSize } from '../../../src/lib/engine/pipelines/candidate-stages';
+import { documentSampleSize } from '../../../src/lib/engine/compress/kmeans';
+import { createMuveraPipeline, createPlaidPipeline } from '../../../src/lib/engine/pipelines/candidate-stages';
 import { createColbertPipeline } from '../../../src/lib/engine/pipelines/late-interaction';
 import type { NeuralPipelineOptions } from '../../../src/lib/engine/pipelines/neural-context';
 import { randomUnitRows, uniformRandom } from '../../../src/lib/engine/random';
@@ -158,8 +159,8 @@ describe('candidate pipelines', () => {
 		expect(await codeOf(() => createPlaidPipeline(ctx({ rerank: 'fp16' }), { encoders }))).toBe('UNKNOWN_OPTION');
 	});
 
-	it('plaidSampleSize(n) is ColBERTv2s document sample: 1 + 16 sqrt(120 n), at most n', () => {
-		expect(plaidSampleSize(10)).toBe(10);
-		expect(plaidSampleSize(100_000)).toBe(1 + Math.floor(16 * Math.sqrt(12_000_000)));
+	it('documentSampleSize(n) is ColBERTv2s document sample: 1 + 16 sqrt(120 n), at most n', () => {
+		expect(documentSampleSize(10)).toBe(10);
+		expect(documentSampleSize(100_000)).toBe(1 + Math.floor(16 * Math.sqrt(12_000_000)));
 	});
 });

@@ -25,6 +25,13 @@ export function intOption(options: PipelineOptions, names: readonly string[], lo
 	return value;
 }
 
+/** A positive finite number option, or undefined when absent. */
+function positiveOption(options: PipelineOptions, names: readonly string[]): number | undefined {
+	const value = numberOption(options, names);
+	if (value !== undefined && !(value > 0)) throw createError('BAD_ARGUMENT', { detail: `option ${names[0]} must be a positive number, got ${String(value)}` });
+	return value;
+}
+
 /** A finite number option, or undefined when absent. */
 export function numberOption(options: PipelineOptions, names: readonly string[]): number | undefined {
 	const raw = read(options, names);
@@ -59,8 +66,10 @@ export function muveraOptionsOf(options: PipelineOptions, dim: number): Required
 /** PLAID's build settings (search settings are read per search, see `plaidSearchOptionsOf`). */
 export interface PlaidBuildOptions {
 	bits: 1 | 2;
-	/** Centroid count; undefined: ColBERTv2's `2^floor(log2(16 sqrt(vectors)))`. */
+	/** Centroid count; undefined (or `'auto'`): ColBERTv2's `2^floor(log2(16 sqrt(vectors)))`, capped by `centroidBudget`. */
 	centroids?: number;
+	/** With `centroids` auto: at most this many multiply-adds of nearest-centroid search (`centroidCountWithin`); undefined: no cap (the CLI). */
+	centroidBudget?: number;
 	/** Vectors k-means trains on (undefined: its default). */
 	sample?: number;
 	iterations?: number;
@@ -73,7 +82,8 @@ export interface PlaidBuildOptions {
 export function plaidBuildOptionsOf(options: PipelineOptions): PlaidBuildOptions {
 	return {
 		bits: intOption(options, ['bits'], 1, 2, 2) as 1 | 2,
-		centroids: intOption(options, ['centroids'], 1, 2 ** 20),
+		centroids: options.centroids === 'auto' ? undefined : intOption(options, ['centroids'], 1, 2 ** 20),
+		centroidBudget: positiveOption(options, ['centroidBudget']),
 		sample: intOption(options, ['sample'], 1, Infinity),
 		iterations: intOption(options, ['iterations'], 0, 100),
 		seed: intOption(options, ['seed'], 0, 2 ** 32 - 1, 123)!,

@@ -18,6 +18,19 @@ export function defaultCentroidCount(numVectors: number): number {
 	return 2 ** Math.max(0, Math.floor(Math.log2(16 * Math.sqrt(numVectors))));
 }
 
+/** Vectors k-means trains on for `k` centroids when no sample size is given: 64 per centroid, at least 4096. @example kmeansSampleSize(1024) // 65536 */
+export function kmeansSampleSize(k: number): number {
+	return Math.max(4096, 64 * k);
+}
+
+/**
+ * ColBERTv2's document sample for k-means (`_sample_pids`, typical document length 120):
+ * `min(n, 1 + floor(16 sqrt(120 n)))` documents of `n`. @example documentSampleSize(5000) // 5000
+ */
+export function documentSampleSize(documents: number): number {
+	return Math.min(documents, 1 + Math.floor(16 * Math.sqrt(120 * documents)));
+}
+
 export interface KMeansOptions {
 	/** Number of centroids (default `defaultCentroidCount` of all vectors). */
 	k?: number;
@@ -222,7 +235,7 @@ export function trainKMeans(vectors: TokenMatrix | readonly TokenMatrix[], optio
 	if (!Number.isInteger(k0) || k0 < 1) throw createError('BAD_ARGUMENT', { detail: `k-means k must be a positive integer, got ${String(k0)}` });
 	const iterations = options.iterations ?? 4;
 	const seed = options.seed ?? 123;
-	const sampleSize = options.sample ?? Math.max(4096, 64 * k0);
+	const sampleSize = options.sample ?? kmeansSampleSize(k0);
 	const train = gatherRows(list, sampleIndices(total, sampleSize, seed));
 	const { rows: n, dim } = train;
 	const k = Math.min(k0, n);

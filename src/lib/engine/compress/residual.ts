@@ -9,7 +9,7 @@
  */
 import { createError } from '../errors';
 import type { TokenMatrix } from '../types';
-import { defaultCentroidCount, gatherRows, nearestCentroids, prepareNearestCentroids, sampleIndices, trainKMeans } from './kmeans';
+import { defaultCentroidCount, gatherRows, kmeansSampleSize, nearestCentroids, prepareNearestCentroids, sampleIndices, trainKMeans } from './kmeans';
 
 /** Documents' vectors in residual form. Shapes: `centroidIds` rows; `codes` rows x `codeBytes`. */
 export interface ResidualMatrix {
@@ -58,6 +58,11 @@ export interface ResidualCodec {
 /** Held-out vectors: 5% of the sample, at most 50,000 (ColBERTv2 `_concatenate_and_split_sample`). */
 const HELDOUT_FRACTION = 0.05;
 const HELDOUT_MAX = 50_000;
+
+/** Held-out vectors of a sample of `n` (none below 20 vectors: then the whole sample gives the cutoffs). @example heldoutCount(65536) // 3276 */
+export function heldoutCount(n: number): number {
+	return n < 20 ? 0 : Math.min(HELDOUT_MAX, Math.max(1, Math.floor(HELDOUT_FRACTION * n)));
+}
 
 /**
  * The `q`-quantile of ascending `sorted` with linear interpolation between order statistics (numpy's
@@ -177,19 +182,19 @@ export function trainResidualCodec(vectors: TokenMatrix | readonly TokenMatrix[]
 	if (total === 0) throw createError('BAD_ARGUMENT', { detail: 'a residual codec needs at least one vector to train on' });
 	const seed = options.seed ?? 123;
 	const k = options.centroids ?? defaultCentroidCount(total);
-	const sampleSize = options.sample ?? Math.max(4096, 64 * k);
+	const sampleSize = options.sample ?? kmeansSampleSize(k);
 	options.onProgress?.({ stage: 'residual-sample', done: 0, total: Math.min(total, sampleSize) });
 	const sample = gatherRows(list, sampleIndices(total, sampleSize, seed));
 	const n = sample.rows;
-	const heldoutCount = n < 20 ? 0 : Math.min(HELDOUT_MAX, Math.max(1, Math.floor(HELDOUT_FRACTION * n)));
+	const nHeldout = heldoutCount(n);
 	// Held-out rows: a seeded subset of the sample; the rest trains k-means.
-	const heldoutRows = sampleIndices(n, heldoutCount, seed + 7);
+	const heldoutRows = sampleIndices(n, nHeldout, seed + 7);
 	const isHeldout = new Uint8Array(n);
 	for (const r of heldoutRows) isHeldout[r] = 1;
 	const trainRows: number[] = [];
 	for (let r = 0; r < n; r++) if (!isHeldout[r]) trainRows.push(r);
 	const train = gatherRows(sample, trainRows);
-	const heldout = heldoutCount > 0 ? gatherRows(sample, heldoutRows) : sample;
+	const heldout = nHeldout > 0 ? gatherRows(sample, heldoutRows) : sample;
 	const centroids = trainKMeans(train, { k, seed, sample: train.rows, iterations: options.iterations, onProgress: options.onProgress });
 	const { ids } = nearestCentroids(heldout, centroids);
 	const { dim } = heldout;

@@ -4,6 +4,7 @@
  * and the median query time. Input is the `index` object the late-interaction pipeline reports. The
  * page formats these numbers with `viz/cost-format.ts`.
  */
+import type { CentroidChoice } from '../compress/centroid-count';
 
 /** The pipeline's description of a built index (see `late-interaction.ts`, `eval --json`'s `index`). */
 export interface IndexStats {
@@ -16,6 +17,8 @@ export interface IndexStats {
 	/** `fp32`, `fp16`, `int8`, `binary` or `residual`. */
 	format: string;
 	buildMs: number;
+	/** Residual indexes (PLAID, `storage=residual`): the centroids trained and ColBERTv2's count for these vectors. */
+	centroids?: CentroidChoice;
 }
 
 /** The numbers of one cost line. */
@@ -28,6 +31,8 @@ export interface CostSummary {
 	/** Median of the query times given, NaN for none. */
 	queryMs: number;
 	format: string;
+	/** Residual indexes: the centroids trained and ColBERTv2's count (as in `IndexStats`). */
+	centroids?: CentroidChoice;
 }
 
 /**
@@ -62,6 +67,7 @@ export function costSummary(index: IndexStats, fp32: number, queryMs: readonly n
 		factor: fp32 > 0 ? index.bytes / fp32 : NaN,
 		buildMs: index.buildMs,
 		queryMs: median(queryMs),
-		format: index.format
+		format: index.format,
+		...(index.centroids ? { centroids: index.centroids } : {})
 	};
 }

@@ -2,7 +2,8 @@
  * The shape of one panel-option entry (`./schema.ts`). Three types of control: a choice among fixed
  * values, a number in a range (optionally offered as presets), and an on/off switch. `when` makes an
  * option depend on another one (shown, sent and written in the link only while that option has one
- * of the listed values), e.g. `bits` only when `storage` is `residual`.
+ * of the listed values), e.g. `bits` only when `storage` is `residual`; a list of conditions applies
+ * while any holds (`centroids` for PLAID or residual storage).
  */
 import type { PanelKind } from './schema';
 
@@ -22,8 +23,14 @@ interface OptionCommon<V extends OptionValue> {
 	opt: string;
 	/** The CLI flag that sets it instead of `--opt` (e.g. `--depth`), when there is one. */
 	cliFlag?: string;
-	/** Applies only while another option has one of these values. */
-	when?: { option: string; is: readonly OptionValue[] };
+	/** Applies only while another option has one of these values (a list: while any of them holds). */
+	when?: OptionCondition | readonly OptionCondition[];
+}
+
+/** Another option having one of the listed values. */
+export interface OptionCondition {
+	option: string;
+	is: readonly OptionValue[];
 }
 
 export interface ChoiceOptionSpec<V extends string | number = string | number> extends OptionCommon<V> {
@@ -31,6 +38,8 @@ export interface ChoiceOptionSpec<V extends string | number = string | number> e
 	values: readonly V[];
 	/** How a value reads in the control and in labels (default: the value). */
 	valueLabels?: Readonly<Partial<Record<string, string>>>;
+	/** Any integer in this range is valid too (in a link or on the CLI), besides `values` (the control offers `values`). */
+	integers?: { min: number; max: number };
 }
 
 export interface NumberOptionSpec extends OptionCommon<number> {

@@ -4,7 +4,7 @@
  * object written in the link, the pipeline options the worker builds, and short "what differs" text.
  */
 import { createError } from '../errors';
-import type { OptionSpec, OptionValue } from './option-spec';
+import type { OptionCondition, OptionSpec, OptionValue } from './option-spec';
 import { KINDS, PANEL_KINDS, PANEL_OPTIONS, type KindInfo, type OptionKey, type PanelId, type PanelKind, type PanelOptions } from './schema';
 import type { ModelRole } from '../pipelines/roles';
 
@@ -50,15 +50,15 @@ export type OptionTable = Readonly<Record<string, OptionSpec>>;
 /**
  * Whether option `key` applies to a panel of `kind` with these options: its `kinds` include the kind
  * and its `when` condition (if any) holds, i.e. the option it depends on applies and has one of the
- * listed values (so `bits` shows only while `storage` is `residual`).
+ * listed values (so `bits` shows only while `storage` is `residual`); with a list of conditions, any one.
  * @example optionApplies('depth', 'colbert', defaultOptions()) // false
  */
 export function optionApplies(key: OptionKey, kind: PanelKind, options: PanelOptions, table: OptionTable = PANEL_OPTIONS): boolean {
 	const spec = table[key];
 	if (!spec || !spec.kinds.includes(kind)) return false;
 	if (!spec.when) return true;
-	const other = spec.when.option as OptionKey;
-	return optionApplies(other, kind, options, table) && spec.when.is.includes((options as Record<string, OptionValue>)[other]);
+	const conditions: readonly OptionCondition[] = 'option' in spec.when ? [spec.when] : spec.when;
+	return conditions.some(({ option, is }) => optionApplies(option as OptionKey, kind, options, table) && is.includes((options as Record<string, OptionValue>)[option]));
 }
 
 /** The options that apply to a panel of `kind`, in control order. */
@@ -73,7 +73,11 @@ export function defaultOptions(): PanelOptions {
 
 /** `value` if it is valid for the option, else `undefined` (links are untrusted: no guessing). */
 export function validValue(spec: OptionSpec, value: unknown): OptionValue | undefined {
-	if (spec.type === 'choice') return (spec.values as readonly unknown[]).includes(value) ? (value as OptionValue) : undefined;
+	if (spec.type === 'choice') {
+		if ((spec.values as readonly unknown[]).includes(value)) return value as OptionValue;
+		const range = spec.integers;
+		return range && typeof value === 'number' && Number.isInteger(value) && value >= range.min && value <= range.max ? value : undefined;
+	}
 	if (spec.type === 'switch') return typeof value === 'boolean' ? value : undefined;
 	if (typeof value !== 'number' || !Number.isFinite(value) || value < spec.min || value > spec.max) return undefined;
 	return spec.integer && !Number.isInteger(value) ? undefined : value;
@@ -81,7 +85,7 @@ export function validValue(spec: OptionSpec, value: unknown): OptionValue | unde
 
 /** The allowed values of an option, in words (for errors and help). @example allowedText(PANEL_OPTIONS.depth) // 'an integer from 1 to 1000' */
 export function allowedText(spec: OptionSpec): string {
-	if (spec.type === 'choice') return spec.values.join(', ');
+	if (spec.type === 'choice') return spec.integers ? `${spec.values.join(', ')} or an integer from ${spec.integers.min} to ${spec.integers.max}` : spec.values.join(', ');
 	if (spec.type === 'switch') return 'true, false';
 	return `${spec.integer ? 'an integer' : 'a number'} from ${spec.min} to ${spec.max}`;
 }
@@ -99,7 +103,7 @@ export function checkPipelineOption(opt: string, value: OptionValue): OptionValu
 	const spec = entry[1];
 	const valid = validValue(spec, value);
 	if (valid !== undefined) return valid;
-	if (spec.type === 'choice') throw createError('UNKNOWN_OPTION', { what: `--opt ${opt}`, value: String(value), expected: allowedText(spec) });
+	if (spec.type === 'choice' && !spec.integers) throw createError('UNKNOWN_OPTION', { what: `--opt ${opt}`, value: String(value), expected: allowedText(spec) });
 	throw createError('BAD_ARGUMENT', { detail: `--opt ${opt} must be ${allowedText(spec)}, got ${String(value)}` });
 }
 

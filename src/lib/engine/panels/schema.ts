@@ -255,13 +255,30 @@ export const PANEL_OPTIONS = {
 		link: 'pb',
 		opt: 'bits',
 		when: { option: 'candidates', is: ['plaid'] }
+	}),
+	// k-means centroids of a residual index (PLAID or residual storage). 'auto' is ColBERTv2's
+	// 2^floor(log2(16 sqrt(vectors))): as it is on the CLI; in the playground's worker capped so the
+	// build fits a budget of work (worker/neural/centroid-budget.ts). Any integer works in a link or on the CLI.
+	centroids: choice({
+		label: 'Centroids',
+		text: 'centroids',
+		kinds: EXHAUSTIVE_COLBERT,
+		values: ['auto', 256, 1024, 4096, 16384] as const,
+		integers: { min: 1, max: 2 ** 20 },
+		default: 'auto',
+		link: 'ce',
+		opt: 'centroids',
+		when: [
+			{ option: 'candidates', is: ['plaid'] },
+			{ option: 'storage', is: ['residual'] }
+		]
 	})
 } as const;
 
 export type OptionKey = keyof typeof PANEL_OPTIONS;
 
 /** The value type of one option entry. */
-type ValueOf<S> = S extends ChoiceOptionSpec<infer V> ? V : S extends NumberOptionSpec ? number : S extends SwitchOptionSpec ? boolean : OptionValue;
+type ValueOf<S> = S extends ChoiceOptionSpec<infer V> ? (S extends { integers: object } ? V | number : V) : S extends NumberOptionSpec ? number : S extends SwitchOptionSpec ? boolean : OptionValue;
 
 /** A panel's options: one value per schema entry (entries that do not apply to its kind keep their default). */
 export type PanelOptions = { [K in OptionKey]: ValueOf<(typeof PANEL_OPTIONS)[K]> };

@@ -12,7 +12,8 @@
  * (documents whose full vectors were scored) and `stages` (documents and ms per stage); the pipeline
  * keeps the running shares for `eval` and describes its index in `indexStats`.
  */
-import { defaultCentroidCount, sampleIndices } from '../compress/kmeans';
+import { chooseCentroids } from '../compress/centroid-count';
+import { documentSampleSize, sampleIndices } from '../compress/kmeans';
 import { trainResidualCodec } from '../compress/residual';
 import { createMuvera } from '../candidates/muvera';
 import { FdeIndex, muveraSearch } from '../candidates/muvera-index';
@@ -180,11 +181,6 @@ function withoutDepth(o: CandidateOverrides | undefined): { nprobe?: number; ndo
 	return out;
 }
 
-/** ColBERTv2's document sample for k-means: `min(1 + floor(16 sqrt(120 n)), n)` documents (`_sample_pids`, typical length 120). */
-export function plaidSampleSize(documents: number): number {
-	return Math.min(documents, 1 + Math.floor(16 * Math.sqrt(120 * documents)));
-}
-
 /**
  * PLAID over ColBERTv2 residual compression.
  * @example
@@ -211,16 +207,23 @@ export async function createPlaidPipeline(ctx: NeuralContext, deps: NeuralDeps =
 			}
 		}
 		const chosen = new Uint8Array(n);
-		for (const d of sampleIndices(n, plaidSampleSize(n), build.seed)) chosen[d] = 1;
+		for (const d of sampleIndices(n, documentSampleSize(n), build.seed)) chosen[d] = 1;
 		const sample: TokenMatrix[] = [];
 		let row = 0;
-		for (const batch of batches) for (const d of batch) if (chosen[row++]) sample.push(d.matrix);
+		let sampleVectors = 0;
+		for (const batch of batches) {
+			for (const d of batch) {
+				if (!chosen[row++]) continue;
+				sample.push(d.matrix);
+				sampleVectors += d.matrix.rows;
+			}
+		}
 		const t1 = performance.now();
 		const poolMs = source.buildTimings.filter((t) => t.stage === 'pool').reduce((s, t) => s + t.ms, 0);
-		const centroids = build.centroids ?? defaultCentroidCount(vectors);
+		const centroids = chooseCentroids(build.centroids, { vectors, sampleVectors, dim: source.dim, iterations: build.iterations, sample: build.sample }, build.centroidBudget);
 		const codec = trainResidualCodec(sample, {
 			bits: build.bits,
-			centroids,
+			centroids: centroids.count,
 			seed: build.seed,
 			sample: build.sample,
 			iterations: build.iterations,
@@ -240,7 +243,7 @@ export async function createPlaidPipeline(ctx: NeuralContext, deps: NeuralDeps =
 		scorer = await createDocumentScorer({ dim: source.dim, backend: documentScorerBackend(ctx.options.maxsimBackend), threads: ctx.options.threads });
 		const b = index.bytes;
 		const parts: Record<string, number> = { centroids: b.table, codes: b.codes, ivf: b.ivf, ...(build.rerank === 'exact' ? { vectors: vectors * source.dim * 4 } : {}) };
-		const stats = statsOf(n, vectors, `residual-${build.bits}bit`, parts, ['codes', 'ivf'], t3 - t0);
+		const stats: CandidateIndexStats = { ...statsOf(n, vectors, `residual-${build.bits}bit`, parts, ['codes', 'ivf'], t3 - t0), centroids: { ...centroids, count: codec.centroids.rows } };
 		const built = scorer;
 		const exact = build.rerank === 'exact' ? { score: (q: TokenMatrix, subset?: ArrayLike<number>) => built.score(q, subset ? Array.from(subset, (i) => kept[i]) : kept) } : undefined;
 		return wrap(

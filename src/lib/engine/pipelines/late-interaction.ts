@@ -102,7 +102,7 @@ async function build(ctx: NeuralContext, deps: NeuralDeps, rerank: boolean): Pro
 			bytesPerDocument: n > 0 ? built.bytes / n : 0,
 			format: storage.format,
 			buildMs: since(t0),
-			...(storage.format === 'residual' ? { bits: storage.bits, centroidBytes: built.tableBytes } : {}),
+			...(storage.format === 'residual' ? { bits: storage.bits, centroidBytes: built.tableBytes, ...(built.centroids ? { centroids: built.centroids } : {}) } : {}),
 			...(sideStore ? { rescore: { depth: storage.rescore, bytes: sideStore.bytes, where: sideStore.label } } : {})
 		};
 		const kernel = (): BackendChoice => ({ ...built.choice });

@@ -12,7 +12,8 @@
  *   centroid table separately.
  */
 import { bytesPerVector, decodeFp16, encodeFp16, STORAGE_FORMATS, type StorageFormat } from '../compress/codecs';
-import { defaultCentroidCount, sampleIndices } from '../compress/kmeans';
+import { chooseCentroids, type CentroidChoice } from '../compress/centroid-count';
+import { documentSampleSize, sampleIndices } from '../compress/kmeans';
 import { trainResidualCodec, type ResidualCodec } from '../compress/residual';
 import { createError } from '../errors';
 import { MultiVectorIndex } from '../index/multivector';
@@ -32,8 +33,10 @@ export interface StorageOptions {
 	bits: 1 | 2;
 	/** Best documents rescored exactly with fp32 vectors from the side store (0 = none). */
 	rescore: number;
-	/** Residual: k-means centroids (default ColBERTv2's power of two near 16·sqrt(vectors)). */
+	/** Residual: k-means centroids (default or `'auto'`: ColBERTv2's power of two near 16·sqrt(vectors)). */
 	centroids?: number;
+	/** Residual with centroids auto: at most this many nearest-centroid multiply-adds (`centroidCountWithin`); none on the CLI. */
+	centroidBudget?: number;
 }
 
 /**
@@ -49,11 +52,13 @@ export function storageOptionsOf(options: NeuralPipelineOptions): StorageOptions
 	if (options.bits !== undefined && format !== 'residual') throw createError('BAD_ARGUMENT', { detail: `bits applies to storage=residual only (storage is ${format})` });
 	const rescore = options.rescore ?? 0;
 	if (typeof rescore !== 'number' || !Number.isInteger(rescore) || rescore < 0) throw createError('BAD_ARGUMENT', { detail: `rescore must be an integer >= 0 (documents rescored with fp32 vectors), got ${String(options.rescore)}` });
-	const centroids = options.centroids;
+	const centroids = options.centroids === 'auto' ? undefined : options.centroids;
 	if (centroids !== undefined && (typeof centroids !== 'number' || !Number.isInteger(centroids) || centroids < 1)) {
-		throw createError('BAD_ARGUMENT', { detail: `centroids must be a positive integer, got ${String(centroids)}` });
+		throw createError('BAD_ARGUMENT', { detail: `centroids must be a positive integer or auto, got ${String(centroids)}` });
 	}
-	return { format, bits, rescore, ...(centroids !== undefined ? { centroids: centroids as number } : {}) };
+	const budget = options.centroidBudget;
+	if (budget !== undefined && (typeof budget !== 'number' || !(budget > 0))) throw createError('BAD_ARGUMENT', { detail: `centroidBudget must be a positive number, got ${String(budget)}` });
+	return { format, bits, rescore, ...(centroids !== undefined ? { centroids: centroids as number } : {}), ...(budget !== undefined ? { centroidBudget: budget as number } : {}) };
 }
 
 /** Documents stored in a format, behind the MaxSim scorer interface. */
@@ -68,27 +73,29 @@ export interface StoredIndex {
 	readonly tableBytes: number;
 	/** The residual codec the vectors went through (residual only). */
 	readonly codec?: ResidualCodec;
+	/** The centroids the codec trained and ColBERTv2's count (residual only). */
+	readonly centroids?: CentroidChoice;
 	dispose(): Promise<void>;
 }
 
-/** ColBERTv2's document sample for k-means: `min(1 + floor(16 sqrt(120 n)), n)` documents (`_sample_pids`). */
-function sampleSize(documents: number): number {
-	return Math.min(documents, 1 + Math.floor(16 * Math.sqrt(120 * documents)));
-}
-
-async function trainResidual(source: MultiVectorSource, options: StorageOptions): Promise<ResidualCodec> {
+async function trainResidual(source: MultiVectorSource, options: StorageOptions): Promise<{ codec: ResidualCodec; centroids: CentroidChoice }> {
 	const n = source.ids.length;
 	const chosen = new Uint8Array(n);
-	for (const d of sampleIndices(n, sampleSize(n), 123)) chosen[d] = 1;
+	for (const d of sampleIndices(n, documentSampleSize(n), 123)) chosen[d] = 1;
 	const sample: TokenMatrix[] = [];
 	let vectors = 0;
+	let sampleVectors = 0;
 	for await (const { first, docs } of source.documents()) {
 		docs.forEach((d, i) => {
 			vectors += d.matrix.rows;
-			if (chosen[first + i]) sample.push(d.matrix);
+			if (!chosen[first + i]) return;
+			sample.push(d.matrix);
+			sampleVectors += d.matrix.rows;
 		});
 	}
-	return trainResidualCodec(sample, { bits: options.bits, centroids: options.centroids ?? defaultCentroidCount(vectors) });
+	const centroids = chooseCentroids(options.centroids, { vectors, sampleVectors, dim: source.dim }, options.centroidBudget);
+	const codec = trainResidualCodec(sample, { bits: options.bits, centroids: centroids.count });
+	return { codec, centroids: { ...centroids, count: codec.centroids.rows } };
 }
 
 /**
@@ -105,7 +112,8 @@ export async function buildStoredIndex(
 ): Promise<StoredIndex> {
 	const { format } = options;
 	const dim = source.dim;
-	const codec = format === 'residual' ? await trainResidual(source, options) : undefined;
+	const trained = format === 'residual' ? await trainResidual(source, options) : undefined;
+	const codec = trained?.codec;
 	let scorer: MaxSimScorer;
 	let choice: BackendChoice;
 	let warnings: string[];
@@ -147,5 +155,5 @@ export async function buildStoredIndex(
 		throw error;
 	}
 	const per = bytesPerVector(format, dim, format === 'residual' ? options.bits : undefined);
-	return { format, scorer, choice, warnings, vectors, bytes: vectors * per, tableBytes: codec?.tableBytes ?? 0, ...(codec ? { codec } : {}), dispose: () => scorer.dispose() };
+	return { format, scorer, choice, warnings, vectors, bytes: vectors * per, tableBytes: codec?.tableBytes ?? 0, ...(trained ? { codec: trained.codec, centroids: trained.centroids } : {}), dispose: () => scorer.dispose() };
 }

@@ -7,7 +7,8 @@
  * sharing a model encode the corpus once and read it back from the store.
  */
 import { createError } from '../../engine/errors';
-import { kindOf, panelKind, pipelineOptionsOf } from '../../engine/panels';
+import { kindOf, optionsOf, panelKind, pipelineOptionsOf } from '../../engine/panels';
+import { PLAYGROUND_CENTROID_BUDGET } from './centroid-budget';
 import type { NeuralDeps } from '../../engine/pipelines/neural-context';
 import type { ModelRole } from '../../engine/pipelines/registry';
 import { IndexedDbFp32Store, type Fp32VectorStore } from '../../engine/store/fp32-vector-store';
@@ -33,6 +34,11 @@ interface BuiltPanel {
 }
 
 export interface NeuralHostOptions {
+	/**
+	 * Multiply-adds a residual index's nearest-centroid search may take when its `centroids` option is
+	 * `auto` (ColBERTv2's rule capped, `centroidCountWithin`); default `PLAYGROUND_CENTROID_BUDGET`.
+	 */
+	centroidBudget?: number;
 	/** Where encoded corpora are kept (IndexedDB in the browser; none: encode every time). */
 	store?: EncodedCorpusStore;
 	/** Applies Hub settings to the runtime (the browser worker passes `setupBrowserRuntime`). */
@@ -180,10 +186,13 @@ export class NeuralHost implements EngineExtension {
 			onInfo: (message) => info.push(message)
 		};
 		const choice = own?.model.choice;
+		// ColBERTv2's centroid count can take many minutes to build in a tab: 'auto' is capped here (not on the CLI).
+		const centroidsAuto = optionsOf(kind, options).includes('centroids') && options.centroids === 'auto';
 		const pipelineOptions = {
 			...(choice ? { dtype: choice.dtype } : {}),
 			...(choice?.revision ? { revision: choice.revision } : {}),
 			...pipelineOptionsOf(kind, options),
+			...(centroidsAuto ? { centroidBudget: this.options.centroidBudget ?? PLAYGROUND_CENTROID_BUDGET } : {}),
 			// A BM25 first stage ranks as the BM25 panel does (same k1, b and BM25 panel options).
 			...(request.bm25 ?? {})
 		};

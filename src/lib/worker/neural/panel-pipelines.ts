@@ -47,9 +47,9 @@ export type PanelIndex = IndexStats & { fp32Bytes: number; dim: number };
 
 /** `IndexStats` of a pipeline with the fp32 size of its unpooled vectors (a vectors folder knows them; else the stored count). */
 function panelIndex(stats: IndexStats, source: { dim: number; collection?: { totalVectors: number } }): PanelIndex {
-	const { documents, vectors, bytes, bytesPerDocument, format, buildMs } = stats;
+	const { documents, vectors, bytes, bytesPerDocument, format, buildMs, centroids } = stats;
 	const unpooled = source.collection?.totalVectors ?? vectors;
-	return { documents, vectors, bytes, bytesPerDocument, format, buildMs, dim: source.dim, fp32Bytes: unpooled * source.dim * 4 };
+	return { documents, vectors, bytes, bytesPerDocument, format, buildMs, ...(centroids ? { centroids } : {}), dim: source.dim, fp32Bytes: unpooled * source.dim * 4 };
 }
 
 /** What ranks in a reranking panel, before the reranker's own part. @example reranking({ ...defaultOptions() }) // 'bm25 top 100' */
