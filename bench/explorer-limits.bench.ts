@@ -17,7 +17,7 @@
  *   (`maxsim` scan, `rescore-read` from OPFS / IndexedDB, `rescore`, `round trip (page)`).
  *
  * `npm run bench -- explorer-limits`, or `npx tsx bench/explorer-limits.bench.ts [--json] [--docs 5000]
- * [--tokens 250] [--queries 20] [--no-build] [--variants=binary,int8] [--profile]`. Without `--profile`
+ * [--tokens 250] [--queries 20] [--no-build] [--no-memory] [--variants=binary,int8] [--profile]`. Without `--profile`
  * the page runs in a fresh incognito context, where Chromium keeps OPFS and IndexedDB in memory behind
  * IPC (an OPFS read costs ~0.8 ms whatever its size); `--profile` uses a persistent profile in a
  * temporary folder, on disk as a user's browser keeps them. Nothing here is a test: the goals (binary + rescore and
@@ -213,10 +213,13 @@ export async function main(args: string[] = process.argv.slice(2)) {
 			held[name] = { ...m, share: fp32 > 0 ? m.total / fp32 : NaN, answered: sample.errors === 0 };
 			log(`memory ${name}: ${round(m.total / 2 ** 20, 1)} MiB (${round((100 * m.total) / fp32, 1)}% of fp32)`);
 		};
-		await memoryCase('exact fp32', [], /fp32 ·/);
-		await memoryCase('binary + rescore 100', VARIANTS[1].set, /rescore 100 from/);
-		await memoryCase('int8', [[/ Rescore depth$/, '0'], [/ Storage$/, 'int8']], /int8 ·/, /rescore \d+ from/);
-		await configure(page, 'colbert', [[/ Storage$/, 'fp32']], /fp32 ·/);
+		// --no-memory: skip these (e.g. to time one variant's build and queries alone).
+		if (!args.includes('--no-memory')) {
+			await memoryCase('exact fp32', [], /fp32 ·/);
+			await memoryCase('binary + rescore 100', VARIANTS[1].set, /rescore 100 from/);
+			await memoryCase('int8', [[/ Rescore depth$/, '0'], [/ Storage$/, 'int8']], /int8 ·/, /rescore \d+ from/);
+			await configure(page, 'colbert', [[/ Storage$/, 'fp32']], /fp32 ·/);
+		}
 
 		// Every variant as its own panel: the default ColBERT panel (exact) and four added ones.
 		const ids = ['colbert'];
