@@ -60,8 +60,9 @@ function ensureFolder(docs: number, tokens: number): { dir: string; generated: s
 const panel = (page: Page, id: string) => page.locator(`section[data-panel="${id}"]`);
 
 /**
- * Sets a ColBERT panel's options through its controls and waits until it is rebuilt: not loading, and
- * its text (cost line, kernel line) matches `shows` and not `hides`.
+ * Sets a ColBERT panel's options through its controls and waits until it is rebuilt: neither loading
+ * nor searching (a query timed while the rebuilt panel's own search runs would never see it start),
+ * and its text (cost line, kernel line) matches `shows` and not `hides`.
  */
 async function configure(page: Page, id: string, set: [RegExp, string][], shows: RegExp, hides?: RegExp): Promise<void> {
 	for (const [label, value] of set) await panel(page, id).getByLabel(label).selectOption(value);
@@ -69,7 +70,7 @@ async function configure(page: Page, id: string, set: [RegExp, string][], shows:
 		([p, show, hide]) => {
 			const s = document.querySelector<HTMLElement>(`section[data-panel="${p}"]`);
 			const text = s?.textContent ?? '';
-			return !!s && s.dataset.status !== 'loading' && !!s.querySelector('[data-testid="cost-line"]') && new RegExp(show).test(text) && !(hide && new RegExp(hide).test(text));
+			return !!s && s.dataset.status !== 'loading' && s.dataset.status !== 'searching' && !!s.querySelector('[data-testid="cost-line"]') && new RegExp(show).test(text) && !(hide && new RegExp(hide).test(text));
 		},
 		[id, shows.source, hides?.source ?? ''] as const,
 		{ timeout: 900_000, polling: 500 }
