@@ -3,19 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { defaultCentroidCount, gatherRows, nearestCentroids, nearestCentroidsJs, prepareNearestCentroids, sampleIndices, trainKMeans } from '../../../src/lib/engine/compress/kmeans';
 import { nearestKernelModule } from '../../../src/lib/engine/compress/nearest-centroids-wasm';
 import { uniformRandom } from '../../../src/lib/engine/random';
+import { randomMatrix } from '../../support/random-matrix';
 import type { TokenMatrix } from '../../../src/lib/engine/types';
-
-function randomMatrix(rows: number, dim: number, seed: number, unit = true): TokenMatrix {
-	const r = uniformRandom(seed);
-	const data = Float32Array.from({ length: rows * dim }, () => r() * 2 - 1);
-	if (unit) {
-		for (let i = 0; i < rows; i++) {
-			const n = Math.hypot(...data.subarray(i * dim, (i + 1) * dim));
-			for (let d = 0; d < dim; d++) data[i * dim + d] /= n;
-		}
-	}
-	return { data, rows, dim };
-}
 
 function bruteNearest(x: TokenMatrix, c: TokenMatrix, bias?: Float32Array): number[] {
 	const out: number[] = [];

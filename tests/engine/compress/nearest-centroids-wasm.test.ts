@@ -2,19 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { nearestCentroidsJs } from '../../../src/lib/engine/compress/kmeans';
 import { nearestCentroidsWasm, nearestKernelModule } from '../../../src/lib/engine/compress/nearest-centroids-wasm';
 import { uniformRandom } from '../../../src/lib/engine/random';
+import { randomMatrix } from '../../support/random-matrix';
 import type { TokenMatrix } from '../../../src/lib/engine/types';
-
-function randomMatrix(rows: number, dim: number, seed: number, unit = true): TokenMatrix {
-	const r = uniformRandom(seed);
-	const data = Float32Array.from({ length: rows * dim }, () => r() * 2 - 1);
-	if (unit) {
-		for (let i = 0; i < rows; i++) {
-			const n = Math.hypot(...data.subarray(i * dim, (i + 1) * dim));
-			for (let d = 0; d < dim; d++) data[i * dim + d] /= n;
-		}
-	}
-	return { data, rows, dim };
-}
 
 /** Runs both paths and expects the same ids and scores, bit for bit; returns the rechecked row count. */
 function expectSame(x: TokenMatrix, c: TokenMatrix, bias?: Float32Array, tuning?: { tileBytes?: number; chunkRows?: number }): number {

@@ -7,6 +7,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateSyntheticCollection } from '../../../src/lib/engine/corpus/synthetic-multivector';
 import { createError } from '../../../src/lib/engine/errors';
+import { DyingScorer } from '../../support/dying-scorer';
 import { FallbackScorer } from '../../../src/lib/engine/maxsim/fallback';
 import { JsMaxSimScorer } from '../../../src/lib/engine/maxsim/js';
 import type { KernelMemory } from '../../../src/lib/engine/maxsim/kernel-memory';
@@ -133,16 +134,6 @@ describe('reserve(rows)', () => {
 	}
 });
 
-/** A real JS scorer whose backend "dies" after `healthyCalls` scoring calls, as a lost GPU does. */
-class DyingScorer extends JsMaxSimScorer {
-	constructor(dim: number, private healthyCalls: number) {
-		super(dim);
-	}
-	override async score(q: TokenMatrix, subset?: ArrayLike<number>): Promise<Float32Array> {
-		if (this.healthyCalls-- <= 0) throw createError('DEVICE_LOST', { detail: 'test device destroyed' });
-		return super.score(q, subset);
-	}
-}
 
 describe('FallbackScorer(primary, makeFallback, warn, reread)', () => {
 	it('keeps no documents and, when the backend is lost, reads the first size documents again for the fallback', async () => {

@@ -2,6 +2,7 @@
 import { expect, it } from 'vitest';
 import { detectMaxSimCapabilities, isNodeRuntime, wasmSimdSupported } from '../../../src/lib/engine/capabilities';
 import { createError } from '../../../src/lib/engine/errors';
+import { DyingScorer } from '../../support/dying-scorer';
 import { FallbackScorer } from '../../../src/lib/engine/maxsim/fallback';
 import { JsMaxSimScorer } from '../../../src/lib/engine/maxsim/js';
 import { createMaxSimScorer } from '../../../src/lib/engine/maxsim/select';
@@ -57,16 +58,6 @@ it('createMaxSimScorer({ backend: "cuda" }) throws UNKNOWN_OPTION, a bad dim BAD
 	await expect(createMaxSimScorer({ dim: 0 })).rejects.toMatchObject({ code: 'BAD_ARGUMENT' });
 });
 
-/** A real JS scorer whose backend "dies" after `healthyCalls` scoring calls, as a lost GPU does. */
-class DyingScorer extends JsMaxSimScorer {
-	constructor(dim: number, private healthyCalls: number) {
-		super(dim);
-	}
-	override async score(q: TokenMatrix, subset?: ArrayLike<number>): Promise<Float32Array> {
-		if (this.healthyCalls-- <= 0) throw createError('DEVICE_LOST', { detail: 'test device destroyed' });
-		return super.score(q, subset);
-	}
-}
 
 it('FallbackScorer.score(q) switches to the fallback, re-adds every doc and warns, when the backend is lost', async () => {
 	const warnings: string[] = [];
