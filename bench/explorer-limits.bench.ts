@@ -200,6 +200,14 @@ export async function main(args: string[] = process.argv.slice(2)) {
 		const corpusLine = (await page.getByRole('region', { name: 'Corpus' }).textContent())?.replace(/\s+/g, ' ').trim() ?? '';
 		log(`loaded in ${round(loadMs / 1000, 1)} s`);
 
+		// A query must be current before panels are rebuilt: a panel built with no query stays idle (nothing to
+		// search) and never shows its kernel line, which `configure` waits for.
+		{
+			const q = spare.shift()!;
+			spare.push(q);
+			await measure(page, q);
+		}
+
 		// Memory: one ColBERT panel (the default one) in each storage, the others hidden.
 		const memory = await attachWorkerMemory(page);
 		const held: Record<string, WorkerMemory & { share: number; answered: boolean }> = {};
