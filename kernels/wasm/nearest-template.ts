@@ -25,6 +25,8 @@
  *   to -Infinity / -Infinity / 0). Register block 4 rows x 8 centroids: per d, 4 row loads + 2
  *   centroid loads, 8 `f32x4.mul` + 8 `f32x4.add` into 8 accumulators, d unrolled by 4. The caller
  *   tiles the panels (p0..p1 small enough to stay in L2 while all row blocks pass over them).
+ * - `dots(x, nBlocks, c, nPanels, dimP, out, rowBytes)`: all scores of row blocks against all panels,
+ *   stored row-major (no bias, no state): PLAID's query-token x centroid probe.
  * - `scores(x, c, nPanels, dimP, bias, out)`: the f32 scores of row 0 of the block at `x` against
  *   every centroid, `out[j] = x . c_j - bias_j` (8 per panel), summed in the same order as `nearest`
  *   (one f32 accumulator per centroid, d increasing), for the rows the caller must check exactly.
@@ -44,9 +46,15 @@ const UNROLL = 4;
 
 const get = (name: string) => `(local.get $${name})`;
 
-function nearestFunc(): string {
+/** Accumulator names of the 4 rows x 8 centroids register block (`a{row}{half}`). */
+function blockAccumulators(): string[] {
 	const acc: string[] = [];
 	for (let r = 0; r < R; r++) for (let h = 0; h < H; h++) acc.push(`a${r}${h}`);
+	return acc;
+}
+
+/** One unrolled d step of the register block: per component 4 row loads, 2 centroid loads, 8 mul + 8 add. */
+function blockStep(): string[] {
 	const step: string[] = [];
 	for (let u = 0; u < UNROLL; u++) {
 		for (let r = 0; r < R; r++) step.push(`(local.set $x${r} (v128.load offset=${64 * u + 16 * r} ${get('xp')}))`);
@@ -55,6 +63,12 @@ function nearestFunc(): string {
 			for (let h = 0; h < H; h++) step.push(`(local.set $a${r}${h} (f32x4.add ${get(`a${r}${h}`)} (f32x4.mul ${get(`x${r}`)} ${get(`c${h}`)})))`);
 		}
 	}
+	return step;
+}
+
+function nearestFunc(): string {
+	const acc = blockAccumulators();
+	const step = blockStep();
 	const update: string[] = [];
 	for (let r = 0; r < R; r++) {
 		update.push(`(local.set $sp (i32.add ${get('st')} (i32.const ${48 * r})))`);
@@ -117,6 +131,60 @@ function nearestFunc(): string {
         (br $blocks))))`;
 }
 
+/**
+ * `dots(x, nBlocks, c, nPanels, dimP, out, rowBytes)`: every score of the row blocks at `x` against
+ * every centroid panel, `out[row * rowBytes / 4 + j] = x_row . c_j` (no bias), with the register block
+ * and the d order of `nearest`. For PLAID's probe (query tokens x all centroids).
+ */
+function dotsFunc(): string {
+	const acc = blockAccumulators();
+	const step = blockStep();
+	const stores: string[] = [];
+	for (let r = 0; r < R; r++) {
+		for (let h = 0; h < H; h++) stores.push(`(v128.store offset=${16 * h} (i32.add ${get('op')} (i32.mul ${get('rowBytes')} (i32.const ${r}))) ${get(`a${r}${h}`)})`);
+	}
+	const locals = [
+		...['xb', 'ob', 'b', 'p', 'cp', 'xp', 'cq', 'end', 'op', 'panelBytes', 'blockBytes'].map((n) => `(local $${n} i32)`),
+		...[...acc, ...Array.from({ length: R }, (_, r) => `x${r}`), ...Array.from({ length: H }, (_, h) => `c${h}`)].map((n) => `(local $${n} v128)`)
+	];
+	const zero = acc.map((a) => `(local.set $${a} (v128.const i32x4 0 0 0 0))`);
+	return `  (func (export "dots")
+    (param $x i32) (param $nBlocks i32) (param $c i32) (param $nPanels i32) (param $dimP i32) (param $out i32) (param $rowBytes i32)
+    ${locals.join(' ')}
+    (local.set $panelBytes (i32.shl ${get('dimP')} (i32.const 5)))
+    (local.set $blockBytes (i32.shl ${get('dimP')} (i32.const 6)))
+    (local.set $xb ${get('x')})
+    (local.set $ob ${get('out')})
+    (local.set $b (i32.const 0))
+    (block $blocks_done
+      (loop $blocks
+        (br_if $blocks_done (i32.ge_u ${get('b')} ${get('nBlocks')}))
+        (local.set $p (i32.const 0))
+        (local.set $cp ${get('c')})
+        (local.set $op ${get('ob')})
+        (block $panels_done
+          (loop $panels
+            (br_if $panels_done (i32.ge_u ${get('p')} ${get('nPanels')}))
+            ${zero.join('\n            ')}
+            (local.set $xp ${get('xb')})
+            (local.set $cq ${get('cp')})
+            (local.set $end (i32.add ${get('xb')} ${get('blockBytes')}))
+            (loop $d
+              ${step.join('\n              ')}
+              (local.set $xp (i32.add ${get('xp')} (i32.const ${64 * UNROLL})))
+              (local.set $cq (i32.add ${get('cq')} (i32.const ${32 * UNROLL})))
+              (br_if $d (i32.lt_u ${get('xp')} ${get('end')})))
+            ${stores.join('\n            ')}
+            (local.set $p (i32.add ${get('p')} (i32.const 1)))
+            (local.set $cp (i32.add ${get('cp')} ${get('panelBytes')}))
+            (local.set $op (i32.add ${get('op')} (i32.const 32)))
+            (br $panels)))
+        (local.set $xb (i32.add ${get('xb')} ${get('blockBytes')}))
+        (local.set $ob (i32.add ${get('ob')} (i32.shl ${get('rowBytes')} (i32.const 2))))
+        (local.set $b (i32.add ${get('b')} (i32.const 1)))
+        (br $blocks))))`;
+}
+
 function scoresFunc(): string {
 	return `  (func (export "scores")
     (param $x i32) (param $c i32) (param $nPanels i32) (param $dimP i32) (param $bias i32) (param $out i32)
@@ -155,6 +223,7 @@ export function nearestWat(): string {
 (module
   (memory (export "memory") 1 65536)
 ${nearestFunc()}
-${scoresFunc()})
+${scoresFunc()}
+${dotsFunc()})
 `;
 }

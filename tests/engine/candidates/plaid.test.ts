@@ -156,6 +156,18 @@ describe('PLAID', () => {
 		}
 	});
 
+	it('plaidIndex.search(q, k, { probe: "wasm" }) finds the same candidates, stage counts and ranking as the JS probe', async () => {
+		for (const q of queries) {
+			for (const opts of [{ nprobe: 2, threshold: 0.45, ndocs: 64 }, { nprobe: 1, threshold: 0.5, ndocs: 16 }]) {
+				const js = await index.search(q, 5, { ...opts, probe: 'js' });
+				const wasm = await index.search(q, 5, { ...opts, probe: 'wasm' });
+				expect(wasm.stages.map((s) => s.documents)).toEqual(js.stages.map((s) => s.documents));
+				expect(wasm.top.map((t) => t.index)).toEqual(js.top.map((t) => t.index));
+				wasm.top.forEach((t, i) => expect(t.score).toBeCloseTo(js.top[i].score, 5));
+			}
+		}
+	});
+
 	it('plaidIndex.search(q, k, { nprobe, threshold, ndocs }) prunes stage by stage as a brute-force PLAID does', async () => {
 		for (const q of queries) {
 			const opts = { nprobe: 2, threshold: 0.5, ndocs: 24 };

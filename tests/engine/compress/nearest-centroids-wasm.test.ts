@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { nearestCentroidsJs } from '../../../src/lib/engine/compress/kmeans';
-import { nearestCentroidsWasm, nearestKernelModule } from '../../../src/lib/engine/compress/nearest-centroids-wasm';
+import { dotAll } from '../../../src/lib/engine/compress/blocked-dot';
+import { nearestCentroidsWasm, nearestKernelModule, prepareNearestWasm } from '../../../src/lib/engine/compress/nearest-centroids-wasm';
 import { uniformRandom } from '../../../src/lib/engine/random';
 import { randomMatrix } from '../../support/random-matrix';
 import type { TokenMatrix } from '../../../src/lib/engine/types';
@@ -78,5 +79,26 @@ describe.skipIf(!nearestKernelModule())('nearestCentroidsWasm', () => {
 	it('nearestCentroidsWasm(x, c) with no rows returns empty arrays', () => {
 		const out = nearestCentroidsWasm({ data: new Float32Array(0), rows: 0, dim: 3 }, randomMatrix(4, 3, 1));
 		expect(out?.ids.length).toBe(0);
+	});
+
+	it('prepareNearestWasm(c).dots(x) holds every x_i . c_j centroid-major, within f32 rounding of the f64 dotAll, bias ignored', () => {
+		for (const [n, k, dim] of [[1, 1, 1], [5, 9, 7], [32, 1024, 96], [33, 130, 128]] as const) {
+			const x = randomMatrix(n, dim, 3 * n + dim);
+			const c = randomMatrix(k, dim, 5 * k + dim);
+			const reference = new Float64Array(k * n);
+			dotAll(c.data, k, x.data, n, dim, reference);
+			const out = prepareNearestWasm(c, new Float32Array(k).fill(0.25))!.dots(x);
+			expect(out.length).toBe(k * n);
+			// |f32 sum - f64 sum| <= dim u |x| |c| for unit rows: 96 * 2^-24 ~ 6e-6.
+			let worst = 0;
+			for (let j = 0; j < k * n; j++) worst = Math.max(worst, Math.abs(out[j] - reference[j]));
+			expect(worst).toBeLessThan(dim * 2 ** -23);
+		}
+	});
+
+	it('prepareNearestWasm(c).dots(x) with no rows or the wrong dim', () => {
+		const prepared = prepareNearestWasm(randomMatrix(4, 3, 1))!;
+		expect(prepared.dots({ data: new Float32Array(0), rows: 0, dim: 3 }).length).toBe(0);
+		expect(() => prepared.dots(randomMatrix(2, 4, 2))).toThrow(/dim 4, centroids 3/);
 	});
 });

@@ -66,6 +66,28 @@ describe('residual codec', () => {
 		close(codec.decode(r).data, v.map((x) => x / n));
 	});
 
+	it('codec.decode(r) is centroid + weights[code] per dimension, renormalised, for 1 and 2 bits and dims that end mid-byte', () => {
+		const r = uniformRandom(11);
+		for (const [bits, dim] of [[1, 13], [2, 7], [2, 96], [1, 96]] as const) {
+			const k = 5;
+			const centroids = { data: Float32Array.from({ length: k * dim }, () => r() - 0.5), rows: k, dim };
+			const weights = Float32Array.from({ length: 2 ** bits }, (_, i) => (i - 1.5) * 0.07);
+			const codec = createResidualCodec(centroids, bits, new Float32Array(2 ** bits - 1), weights);
+			const rows = 9;
+			const m = { rows, dim, bits, centroidIds: Int32Array.from({ length: rows }, () => Math.floor(r() * k)), codes: Uint8Array.from({ length: rows * codec.codeBytes }, () => Math.floor(r() * 256)) };
+			const out = codec.decode(m).data;
+			for (let i = 0; i < rows; i++) {
+				const v = Array.from({ length: dim }, (_, d) => {
+					const bit = d * bits;
+					return centroids.data[m.centroidIds[i] * dim + d] + weights[(m.codes[i * codec.codeBytes + (bit >> 3)] >> (bit & 7)) & ((1 << bits) - 1)];
+				});
+				// The norm of the sums as computed (f64), the division applied to the stored f32 values.
+				const norm = Math.sqrt(v.reduce((s, x) => s + x * x, 0));
+				for (let d = 0; d < dim; d++) expect(out[i * dim + d]).toBe(Math.fround(Math.fround(v[d]) * (1 / norm)));
+			}
+		}
+	});
+
 	it('trainResidualCodec(x, { bits }) takes cutoffs and weights from the residual quantiles, all dims pooled', () => {
 		// Fewer than 20 vectors: the held-out set is the whole sample, so a brute-force reference can follow it.
 		const x = unitMatrix(12, 4, 2);

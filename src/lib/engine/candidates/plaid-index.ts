@@ -4,6 +4,7 @@
  * that turn probed centroids into candidates. `search` runs the four stages of `plaid.ts` and
  * reports how many documents reached each.
  */
+import { prepareNearestWasm, type NearestWasm } from '../compress/nearest-centroids-wasm';
 import type { ResidualCodec, ResidualMatrix } from '../compress/residual';
 import { createError } from '../errors';
 import { maxSim, type MaxSimScorer } from '../maxsim/maxsim';
@@ -35,7 +36,15 @@ export interface PlaidSearchOptions extends Partial<PlaidSettings> {
 	exact?: Pick<MaxSimScorer, 'score'>;
 	/** Stage 4's MaxSim of the decoded documents (the WASM kernel; default: the JS reference `maxSim`). */
 	scorer?: DocumentScorer;
+	/**
+	 * Stage 1's query x centroid scores: `js` (`centroidScores`, f64 sums), `wasm` (the nearest-centroid
+	 * kernel's `dots`, f32 sums), `auto` (default): WASM from 2^18 multiply-adds where it runs.
+	 */
+	probe?: 'auto' | 'js' | 'wasm';
 }
+
+/** Below this many multiply-adds the probe stays in JS (the kernel's copy of the query would dominate). */
+const PROBE_WASM_MIN_WORK = 1 << 18;
 
 /** Bytes of a PLAID index, by part. */
 export interface PlaidBytes {
@@ -63,6 +72,8 @@ export class PlaidIndex {
 	private distinctOffsets = new IntList();
 	private lists?: DocCentroids;
 	private vectorCount = 0;
+	/** The centroids packed for the WASM probe, on first use; null where WASM SIMD128 is missing. */
+	private probeKernel?: NearestWasm | null;
 
 	constructor(codec: ResidualCodec) {
 		this.codec = codec;
@@ -147,6 +158,18 @@ export class PlaidIndex {
 		return this.lists;
 	}
 
+	/** Stage 1's scores (`centroidScores`' layout), on the WASM kernel when `probe` allows it. */
+	private centroidScores(query: TokenMatrix, probe: 'auto' | 'js' | 'wasm'): Float32Array {
+		const centroids = this.codec.centroids;
+		if (query.dim !== centroids.dim) throw createError('DIM_MISMATCH', { expected: centroids.dim, actual: query.dim, detail: ' (PLAID query)' });
+		if (probe === 'wasm' || (probe === 'auto' && query.rows * centroids.rows * query.dim >= PROBE_WASM_MIN_WORK)) {
+			if (this.probeKernel === undefined) this.probeKernel = prepareNearestWasm(centroids);
+			if (this.probeKernel) return this.probeKernel.dots(query);
+			if (probe === 'wasm') throw createError('BACKEND_UNAVAILABLE', { backend: 'wasm', detail: 'no WebAssembly SIMD128 for the PLAID probe' });
+		}
+		return centroidScores(query, centroids);
+	}
+
 	get bytes(): PlaidBytes {
 		const k = this.codec.centroids.rows;
 		return { table: this.codec.tableBytes, codes: this.vectorCount * this.codec.bytesPerVector, ivf: 4 * (this.distinct.length + k + 1) };
@@ -166,7 +189,7 @@ export class PlaidIndex {
 		const nq = query.rows;
 		const kc = centroids.rows;
 		const t0 = performance.now();
-		const scores = centroidScores(query, centroids);
+		const scores = this.centroidScores(query, options.probe ?? 'auto');
 		const probed = probedCentroids(scores, nq, kc, nprobe);
 		const lists = this.invertedLists();
 		const mark = new Uint8Array(this.size);

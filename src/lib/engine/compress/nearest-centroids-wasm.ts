@@ -21,6 +21,7 @@ interface NearestKernel {
 	memory: WebAssembly.Memory;
 	nearest(x: number, nBlocks: number, c: number, p0: number, p1: number, dimP: number, bias: number, state: number): void;
 	scores(x: number, c: number, nPanels: number, dimP: number, bias: number, out: number): void;
+	dots(x: number, nBlocks: number, c: number, nPanels: number, dimP: number, out: number, rowBytes: number): void;
 }
 
 let nearestModule: WebAssembly.Module | null | undefined;
@@ -60,6 +61,11 @@ function exactScore(x: Float32Array, xo: number, c: Float32Array, co: number, di
 export interface NearestWasm {
 	/** Ids and scores of `vectors`' rows (n x dim), equal to `nearestCentroidsJs`'s bit for bit; `recheckedRows`: rows rescored in f64. */
 	assign(vectors: TokenMatrix, onProgress?: (done: number, total: number) => void): { ids: Int32Array; scores: Float32Array; recheckedRows: number };
+	/**
+	 * Every `x_i . c_j` (the bias ignored), centroid-major: `out[j * n + i]` for `vectors`' n rows. Summed
+	 * in f32 (d increasing), so within f32 rounding of the f64 `dotAll`, not bit-equal to it.
+	 */
+	dots(vectors: TokenMatrix): Float32Array;
 }
 
 /**
@@ -122,7 +128,45 @@ export function prepareNearestWasm(centroids: TokenMatrix, bias0?: Float32Array,
 	const errorBias = 2 * U * bMax;
 	const layout = { dim, dimP, k, nPanels, cAt, biasAt, rowAt, scoresAt };
 
+	/** Rows `i0 .. i0 + rows` of `x` splatted into blocks of 4 at `xAt`; a short last block repeats the last row. */
+	const splatRows = (x: Float32Array, i0: number, rows: number, norms?: Float64Array): number => {
+		const blocks = Math.ceil(rows / 4);
+		const x4 = xAt >> 2;
+		for (let r = 0; r < blocks * 4; r++) {
+			const src = (i0 + Math.min(r, rows - 1)) * dim;
+			const base = x4 + (r >> 2) * dimP * 16 + (r & 3) * 4;
+			let s = 0;
+			for (let d = 0; d < dim; d++) {
+				const v = x[src + d];
+				const o = base + d * 16;
+				f32[o] = v;
+				f32[o + 1] = v;
+				f32[o + 2] = v;
+				f32[o + 3] = v;
+				s += v * v;
+			}
+			for (let d = dim; d < dimP; d++) f32.fill(0, base + d * 16, base + d * 16 + 4);
+			if (norms && r < rows) norms[r] = Math.sqrt(s);
+		}
+		return blocks;
+	};
+
 	return {
+		dots(vectors) {
+			if (vectors.dim !== dim) throw new RangeError(`dots: vectors have dim ${vectors.dim}, centroids ${dim}`);
+			const n = vectors.rows;
+			const out = new Float32Array(k * n);
+			if (n === 0) return out;
+			const rowBytes = nPanels * 32;
+			const outAt = align16(xAt + Math.ceil(n / 4) * 4 * dimP * 16);
+			ensure(outAt + Math.ceil(n / 4) * 4 * rowBytes);
+			const blocks = splatRows(vectors.data, 0, n);
+			kernel.dots(xAt, blocks, cAt, nPanels, dimP, outAt, rowBytes);
+			const o4 = outAt >> 2;
+			const stride = rowBytes >> 2;
+			for (let i = 0; i < n; i++) for (let j = 0; j < k; j++) out[j * n + i] = f32[o4 + i * stride + j];
+			return out;
+		},
 		assign(vectors, onProgress) {
 			const n = vectors.rows;
 			const x = vectors.data;
@@ -133,28 +177,10 @@ export function prepareNearestWasm(centroids: TokenMatrix, bias0?: Float32Array,
 			const scores = new Float32Array(n);
 			const norms = new Float64Array(chunkRows);
 			let rechecked = 0;
-			const x4 = xAt >> 2;
 			const st = stateAt >> 2;
 			for (let i0 = 0; i0 < n; i0 += chunkRows) {
 				const rows = Math.min(chunkRows, n - i0);
-				const blocks = Math.ceil(rows / 4);
-				// Rows splatted into blocks of 4; a short last block repeats the chunk's last row.
-				for (let r = 0; r < blocks * 4; r++) {
-					const src = (i0 + Math.min(r, rows - 1)) * dim;
-					const base = x4 + (r >> 2) * dimP * 16 + (r & 3) * 4;
-					let s = 0;
-					for (let d = 0; d < dim; d++) {
-						const v = x[src + d];
-						const o = base + d * 16;
-						f32[o] = v;
-						f32[o + 1] = v;
-						f32[o + 2] = v;
-						f32[o + 3] = v;
-						s += v * v;
-					}
-					for (let d = dim; d < dimP; d++) f32.fill(0, base + d * 16, base + d * 16 + 4);
-					if (r < rows) norms[r] = Math.sqrt(s);
-				}
+				const blocks = splatRows(x, i0, rows, norms);
 				for (let r = 0; r < blocks * 4; r++) {
 					f32.fill(-Infinity, st + r * 12, st + r * 12 + 8);
 					i32.fill(0, st + r * 12 + 8, st + r * 12 + 12);
