@@ -6,11 +6,17 @@
  * Rows and centroids are random unit vectors, or, with `--clustered`, rows near the centroids
  * (closer to k-means' late iterations, where runner-up margins are small).
  *
+ * Also PLAID's probe on the same centroids: a `--probe-rows` (default 32) query's scores against every
+ * centroid, `centroidScores` (JS, f64 `dotAll`) against the kernel's `dots`, median of `--probe-reps` calls each,
+ * with their largest difference.
+ *
  *   npx tsx bench/nearest-centroids.bench.ts [--json] [--rows 8192] [--centroids 4096] [--dim 96] [--runs 3] [--clustered]
+ *     [--probe-rows 32] [--probe-reps 15]
  */
 import { cpus, loadavg } from 'node:os';
 import { nearestCentroidsJs } from '../src/lib/engine/compress/kmeans';
-import { nearestCentroidsWasm } from '../src/lib/engine/compress/nearest-centroids-wasm';
+import { nearestCentroidsWasm, prepareNearestWasm } from '../src/lib/engine/compress/nearest-centroids-wasm';
+import { centroidScores } from '../src/lib/engine/candidates/plaid';
 import { uniformRandom } from '../src/lib/engine/random';
 import type { TokenMatrix } from '../src/lib/engine/types';
 import { benchArgs, median, round } from './bench-support';
@@ -64,6 +70,22 @@ for (let r = 0; r < runs; r++) {
 	rechecked = b.value.recheckedRows;
 	same &&= a.value.ids.every((v, i) => v === b.value.ids[i]) && a.value.scores.every((v, i) => v === b.value.scores[i]);
 }
+// PLAID's probe: query rows x every centroid, alternating JS and WASM calls.
+const probeRows = flag('--probe-rows', 32);
+const probeReps = flag('--probe-reps', 15);
+const query: TokenMatrix = { data: x.data.subarray(0, probeRows * dim), rows: probeRows, dim };
+const probeKernel = prepareNearestWasm(c)!;
+probeKernel.dots(query);
+const probeJs: number[] = [];
+const probeWasm: number[] = [];
+let probeError = 0;
+for (let r = 0; r < probeReps; r++) {
+	const a = time(() => centroidScores(query, c));
+	const b = time(() => probeKernel.dots(query));
+	probeJs.push(a.wall);
+	probeWasm.push(b.wall);
+	for (let i = 0; i < a.value.length; i++) probeError = Math.max(probeError, Math.abs(a.value[i] - b.value[i]));
+}
 const rate = (t: { wall: number; cpu: number }[], key: 'wall' | 'cpu') => round(work / median(t.map((x) => x[key])) / 1e6, 2);
 const result = {
 	machine: { cpus: cpus().length, cpu: cpus()[0]?.model, load: loadavg().map((v) => round(v, 1)), node: process.version },
@@ -72,7 +94,8 @@ const result = {
 	wasm: { gMaddPerS: rate(wasm, 'wall'), gMaddPerCpuS: rate(wasm, 'cpu'), medianMs: round(median(wasm.map((t) => t.wall))), recheckedRows: rechecked },
 	speedupWall: round(median(js.map((t) => t.wall)) / median(wasm.map((t) => t.wall)), 2),
 	speedupCpu: round(median(js.map((t) => t.cpu)) / median(wasm.map((t) => t.cpu)), 2),
-	sameIdsAndScores: same
+	sameIdsAndScores: same,
+	probe: { queryRows: probeRows, jsMedianMs: round(median(probeJs), 2), wasmMedianMs: round(median(probeWasm), 2), speedup: round(median(probeJs) / median(probeWasm), 2), maxAbsDifference: probeError }
 };
 if (json) console.log(JSON.stringify(result));
 else console.log(result);
