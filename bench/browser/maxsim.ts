@@ -27,6 +27,10 @@ const RUNS: { backend: BackendName; threads: number }[] = [
 	{ backend: 'wasm-relaxed', threads: 1 },
 	{ backend: 'wasm-relaxed', threads: 2 },
 	{ backend: 'wasm-i16', threads: 2 },
+	{ backend: 'wasm-binary', threads: 1 },
+	{ backend: 'wasm-binary', threads: 2 },
+	{ backend: 'wasm-int8', threads: 1 },
+	{ backend: 'wasm-int8', threads: 2 },
 	{ backend: 'webgpu', threads: 1 }
 ];
 

@@ -7,12 +7,15 @@ import { randomUnitRows, uniformRandom } from '../../src/lib/engine/random';
 import { JsMaxSimScorer } from '../../src/lib/engine/maxsim/js';
 import { instantiateKernel, kernelModule } from '../../src/lib/engine/maxsim/kernel-module';
 import { maxSim, type MaxSimScorer } from '../../src/lib/engine/maxsim/maxsim';
+import { WasmStorageScorer } from '../../src/lib/engine/maxsim/storage-wasm';
 import { WasmMaxSimScorer } from '../../src/lib/engine/maxsim/wasm';
+import { encodeBinary, maxSimBinary } from '../../src/lib/engine/compress/codecs-binary';
+import { encodeInt8, maxSimInt8 } from '../../src/lib/engine/compress/codecs-int8';
 import { createWebGpuScorer, type WebGpuMaxSimScorer } from '../../src/lib/engine/maxsim/webgpu';
 import type { TokenMatrix } from '../../src/lib/engine/types';
 
-export type WorkloadName = 'A' | 'B';
-export type BackendName = 'naive-js' | 'js' | 'wasm' | 'wasm-relaxed' | 'wasm-i16' | 'webgpu';
+export type WorkloadName = 'A' | 'B' | 'E';
+export type BackendName = 'naive-js' | 'js' | 'wasm' | 'wasm-relaxed' | 'wasm-i16' | 'wasm-binary' | 'wasm-int8' | 'webgpu';
 
 interface Workload {
 	nq: number;
@@ -22,10 +25,14 @@ interface Workload {
 	seed: number;
 }
 
-/** Issue 4: A = 32x128 query vs 1,000 docs x 180 tokens; B = 32x96 vs 10,000 docs x 128 tokens. */
+/**
+ * Issue 4: A = 32x128 query vs 1,000 docs x 180 tokens; B = 32x96 vs 10,000 docs x 128 tokens.
+ * E = issue 12's explorer collection (32x96 vs 5,000 docs x 250 tokens), for comparing the kernel alone with the app's panels.
+ */
 export const WORKLOADS: Record<WorkloadName, Workload> = {
 	A: { nq: 32, dim: 128, nDocs: 1000, nd: 180, seed: 1 },
-	B: { nq: 32, dim: 96, nDocs: 10_000, nd: 128, seed: 2 }
+	B: { nq: 32, dim: 96, nDocs: 10_000, nd: 128, seed: 2 },
+	E: { nq: 32, dim: 96, nDocs: 5000, nd: 250, seed: 3 }
 };
 
 /** Documents kept for the error check (every nDocs / SAMPLE-th), and timed by the naive loop. */
@@ -84,6 +91,7 @@ async function timeIt<T>(once: () => Promise<T>, budgetMs: number, minReps = 3, 
 async function makeScorer(backend: BackendName, threads: number, dim: number): Promise<MaxSimScorer> {
 	if (backend === 'js') return new JsMaxSimScorer(dim);
 	if (backend === 'webgpu') return createWebGpuScorer(dim);
+	if (backend === 'wasm-binary' || backend === 'wasm-int8') return WasmStorageScorer.create({ format: backend === 'wasm-binary' ? 'binary' : 'int8', dim, threads });
 	const flavour = backend === 'wasm-relaxed' ? 'relaxed' : 'simd';
 	return WasmMaxSimScorer.create({ dim, threads, flavour, quantized: backend === 'wasm-i16' });
 }
@@ -122,7 +130,14 @@ export async function benchBackend(name: WorkloadName, backend: BackendName, thr
 		// The JS scorer takes seconds per query on B and has no compilation to warm up.
 		const slow = backend === 'js';
 		const { ms, last } = await timeIt(score, slow ? budgetMs / 2 : budgetMs, slow ? 1 : 3, 15, !slow);
-		const maxAbsError = Math.max(...sample.map((s) => Math.abs(last[s.index] - maxSim(query, s.doc))));
+		// The storage formats against their own definitions (compress/codecs.ts), the rest against fp32 MaxSim.
+		const reference =
+			backend === 'wasm-binary'
+				? (q: TokenMatrix, d: TokenMatrix) => maxSimBinary(encodeBinary(q), encodeBinary(d))
+				: backend === 'wasm-int8'
+					? (q: TokenMatrix, d: TokenMatrix) => maxSimInt8(q, encodeInt8(d))
+					: maxSim;
+		const maxAbsError = Math.max(...sample.map((s) => Math.abs(last[s.index] - reference(query, s.doc))));
 		const docsPerSecond = w.nDocs / (median(ms) / 1000);
 		const row: BenchRow = {
 			workload: name,
