@@ -77,6 +77,18 @@ describe('createDocumentScorer on WASM across calls', () => {
 	const docsOf = (seed: number, n: number) => Array.from({ length: n }, (_, i) => randomUnitRows(20 + ((i * 37) % 140), dim, seed + i));
 	const query = randomUnitRows(32, dim, 7);
 
+	it('score(q, docs, { finite: true }) gives the same scores and still rejects documents of the wrong shape', async () => {
+		for (const b of BACKENDS) {
+			const scorer = await open({ dim, ...b.options });
+			const docs = docsOf(40, 6);
+			expect([...(await scorer.score(query, docs, { finite: true }))]).toEqual([...(await scorer.score(query, docs))]);
+			await expect(scorer.score(query, [randomUnitRows(3, dim + 1, 1)], { finite: true })).rejects.toMatchObject({ code: 'DIM_MISMATCH' });
+			await expect(scorer.score(query, [{ data: new Float32Array(dim), rows: 2, dim }], { finite: true })).rejects.toMatchObject({ code: 'BAD_ARGUMENT' });
+			// Without the option the values are checked too.
+			await expect(scorer.score(query, [{ data: Float32Array.from({ length: dim }, (_, i) => (i === 3 ? NaN : 0.1)), rows: 1, dim }])).rejects.toMatchObject({ code: 'NOT_FINITE' });
+		}
+	});
+
 	it('score(q, docs) twice with different docs: each call scores only its own docs', async () => {
 		const scorer = await open({ dim, backend: 'wasm', threads: 2, minParallelMacs: 0 });
 		const first = docsOf(100, 60);

@@ -216,7 +216,7 @@ export class PlaidIndex {
 		const t3 = performance.now();
 		let exactScores: Float32Array;
 		if (options.exact) exactScores = finalists.length > 0 ? await options.exact.score(query, finalists) : new Float32Array(0);
-		else if (options.scorer) exactScores = finalists.length > 0 ? await options.scorer.score(query, finalists.map((d) => this.decode(d))) : new Float32Array(0);
+		else if (options.scorer) exactScores = finalists.length > 0 ? await options.scorer.score(query, finalists.map((d) => this.decode(d)), { finite: true }) : new Float32Array(0);
 		else exactScores = Float32Array.from(finalists, (d) => maxSim(query, this.decode(d)));
 		const top = topKOf(exactScores, k, finalists);
 		const t4 = performance.now();

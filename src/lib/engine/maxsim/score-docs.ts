@@ -10,7 +10,7 @@ import { createError, isLatelabError } from '../errors';
 import type { TokenMatrix } from '../types';
 import { CPU_BACKENDS, type CpuBackendChoice } from './backends';
 import { maxSim, type MaxSimBackendName } from './maxsim';
-import { checkDim, checkMatrix } from './validate';
+import { checkDim, checkMatrix, checkShape } from './validate';
 import { WasmMaxSimScorer } from './wasm';
 
 /** Scores a query against documents passed with each call (none is kept). */
@@ -20,9 +20,18 @@ export interface DocumentScorer {
 	/** Threads in use, including the calling one. */
 	readonly threads: number;
 	/** `maxSim(query, docs[i])` for each i, in order (WASM within the shared cases' tolerance). */
-	score(query: TokenMatrix, docs: readonly TokenMatrix[]): Promise<Float32Array>;
+	score(query: TokenMatrix, docs: readonly TokenMatrix[], options?: DocumentScoreOptions): Promise<Float32Array>;
 	/** Stops the workers and frees the kernel memory; later calls reject with BAD_ARGUMENT. */
 	dispose(): Promise<void>;
+}
+
+/** How much `score` checks of documents it is given. */
+export interface DocumentScoreOptions {
+	/**
+	 * The documents' values are known finite (read back from a side store that validated them when they
+	 * were written, decoded by a residual codec): only their shapes are checked, not every value again.
+	 */
+	finite?: boolean;
 }
 
 export interface DocumentScorerOptions {
@@ -36,9 +45,10 @@ export interface DocumentScorerOptions {
 }
 
 /** The reference loop over each document, after the same input checks as the kernels. */
-function scoreWithJs(dim: number, query: TokenMatrix, docs: readonly TokenMatrix[]): Float32Array {
+function scoreWithJs(dim: number, query: TokenMatrix, docs: readonly TokenMatrix[], options: DocumentScoreOptions = {}): Float32Array {
 	checkMatrix(query, dim, 'query');
-	docs.forEach((doc, i) => checkMatrix(doc, dim, `document ${i}`));
+	const check = options.finite ? checkShape : checkMatrix;
+	docs.forEach((doc, i) => check(doc, dim, `document ${i}`));
 	const out = new Float32Array(docs.length);
 	for (let i = 0; i < docs.length; i++) out[i] = query.rows === 0 ? 0 : maxSim(query, docs[i]);
 	return out;
@@ -51,9 +61,9 @@ class JsDocumentScorer implements DocumentScorer {
 
 	constructor(private readonly dim: number) {}
 
-	async score(query: TokenMatrix, docs: readonly TokenMatrix[]): Promise<Float32Array> {
+	async score(query: TokenMatrix, docs: readonly TokenMatrix[], options?: DocumentScoreOptions): Promise<Float32Array> {
 		if (this.disposed) throw createError('BAD_ARGUMENT', { detail: 'document scorer used after dispose()' });
-		return scoreWithJs(this.dim, query, docs);
+		return scoreWithJs(this.dim, query, docs, options);
 	}
 
 	async dispose(): Promise<void> {
@@ -81,17 +91,17 @@ class WasmDocumentScorer implements DocumentScorer {
 		return this.wasm?.threads ?? 1;
 	}
 
-	async score(query: TokenMatrix, docs: readonly TokenMatrix[]): Promise<Float32Array> {
+	async score(query: TokenMatrix, docs: readonly TokenMatrix[], options?: DocumentScoreOptions): Promise<Float32Array> {
 		if (this.disposed) throw createError('BAD_ARGUMENT', { detail: 'document scorer used after dispose()' });
-		if (!this.wasm) return scoreWithJs(this.dim, query, docs);
+		if (!this.wasm) return scoreWithJs(this.dim, query, docs, options);
 		try {
-			return await this.wasm.scoreDocs(query, docs);
+			return await this.wasm.scoreDocs(query, docs, options);
 		} catch (error) {
 			if (!isLatelabError(error) || error.code !== 'BACKEND_UNAVAILABLE') throw error;
 			const failed = this.wasm;
 			this.wasm = undefined;
 			await failed.dispose().catch(() => undefined);
-			return scoreWithJs(this.dim, query, docs);
+			return scoreWithJs(this.dim, query, docs, options);
 		}
 	}
 

@@ -10,6 +10,24 @@ import type { TokenMatrix } from '../types';
  * @example checkMatrix({ data: Float32Array.of(1, NaN), rows: 1, dim: 2 }, 2, 'query') // throws NOT_FINITE
  */
 export function checkMatrix(matrix: TokenMatrix, dim: number, what: string): void {
+	checkShape(matrix, dim, what);
+	const { rows, data } = matrix;
+	const n = rows * dim;
+	for (let i = 0; i < n; i++) {
+		const v = data[i];
+		// v - v is NaN exactly for NaN and +-Infinity
+		if (v - v !== 0) {
+			throw createError('NOT_FINITE', { detail: `${v} in ${what} at row ${Math.floor(i / dim)}, column ${i % dim}` });
+		}
+	}
+}
+
+/**
+ * `checkMatrix` without the pass over the values: for matrices already checked (read back from a store
+ * that validated them, decoded by a codec), where that pass would be repeated on every query.
+ * @example checkShape({ data: Float32Array.of(1, 2), rows: 1, dim: 3 }, 3, 'doc') // throws BAD_ARGUMENT (2 values)
+ */
+export function checkShape(matrix: TokenMatrix, dim: number, what: string): void {
 	if (matrix.dim !== dim) {
 		throw createError('DIM_MISMATCH', { expected: dim, actual: matrix.dim, detail: ` (${what})` });
 	}
@@ -21,14 +39,6 @@ export function checkMatrix(matrix: TokenMatrix, dim: number, what: string): voi
 		throw createError('BAD_ARGUMENT', {
 			detail: `${what}: expected a Float32Array of at least ${rows} x ${dim} = ${rows * dim} values, got ${data?.length}`
 		});
-	}
-	const n = rows * dim;
-	for (let i = 0; i < n; i++) {
-		const v = data[i];
-		// v - v is NaN exactly for NaN and +-Infinity
-		if (v - v !== 0) {
-			throw createError('NOT_FINITE', { detail: `${v} in ${what} at row ${Math.floor(i / dim)}, column ${i % dim}` });
-		}
 	}
 }
 

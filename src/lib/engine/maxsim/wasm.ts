@@ -15,7 +15,7 @@ import type { MaxSimScorer, ScoredIndex } from './maxsim';
 import { BLOCK_PANELS, docShape, packDocF32, packDocI16, packQueryF32, packQueryI16, paddedDim, queryPairs, quantScale } from './pack';
 import { KernelScorerBase, runRanges, splitByWork, stageCall, startKernel, type StartedKernel } from './scorer-plumbing';
 import { topKOf } from './top-k';
-import { checkDim, checkK, checkMatrix } from './validate';
+import { checkDim, checkK, checkMatrix, checkShape } from './validate';
 import { prepareWarmUp, WARM_UP_BYTES, warmUpArgs } from './warm-up';
 
 export interface WasmScorerOptions {
@@ -99,9 +99,11 @@ export class WasmMaxSimScorer extends KernelScorerBase<KernelExports> implements
 	 * (reused by the next call); no module is instantiated per call.
 	 * @example await scorer.scoreDocs(query, [doc]) // Float32Array [maxSim(query, doc)]
 	 */
-	async scoreDocs(query: TokenMatrix, docs: readonly TokenMatrix[]): Promise<Float32Array> {
+	async scoreDocs(query: TokenMatrix, docs: readonly TokenMatrix[], options: { finite?: boolean } = {}): Promise<Float32Array> {
 		this.checkQuery(query);
-		docs.forEach((doc, i) => checkMatrix(doc, this.dim, `document ${i}`));
+		// `finite`: values already checked where they came from (a validated side store, a codec); shapes still are.
+		const check = options.finite ? checkShape : checkMatrix;
+		docs.forEach((doc, i) => check(doc, this.dim, `document ${i}`));
 		this.checkHalfRange(docs, 0);
 		return this.calls.run(async () => {
 			const resident = { count: this.count, arenaEnd: this.arenaEnd, work: this.work.length };

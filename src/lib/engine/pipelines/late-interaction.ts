@@ -114,7 +114,8 @@ async function build(ctx: NeuralContext, deps: NeuralDeps, rerank: boolean): Pro
 			const docs = await sideStore.get(head.map((s) => s.index));
 			timings.push({ stage: 'rescore-read', ms: since(a) });
 			const b = performance.now();
-			const scores = await exactScorer.score(q, docs);
+			// The side store holds vectors checked when they were indexed.
+			const scores = await exactScorer.score(q, docs, { finite: true });
 			// Exact scores first (best first); candidates past the rescore depth follow with their stored-format scores.
 			const exact = head.map((s, i) => ({ index: s.index, score: scores[i] })).sort((x, y) => y.score - x.score || x.index - y.index);
 			timings.push({ stage: 'rescore', ms: since(b) });
