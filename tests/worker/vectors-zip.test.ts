@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { EngineCore } from '../../src/lib/worker/engine-core';
 import { loadVectorsCorpus } from '../../src/lib/worker/vectors-corpus';
 import type { EngineResponse } from '../../src/lib/worker/protocol';
+import { readFolder, SYNTHETIC_PAGES } from '../support/files';
 
 const zipFile = (name: string, entries: Record<string, Uint8Array>) => ({ kind: 'file' as const, file: new File([zipSync(entries)], name) });
 
@@ -23,6 +24,17 @@ describe('a dropped zip', () => {
 		await expect(loadVectorsCorpus(zipFile('notes.zip', { 'readme.txt': strToU8('hello') }), fetch)).rejects.toThrow(
 			'file not found: manifest.json (a vectors folder) or corpus.jsonl (a BEIR collection) in notes.zip'
 		);
+	});
+
+	it('with manifest.json loads the vectors folder, its tensors stored (zip -0) or deflated', async () => {
+		const files = Object.fromEntries([...readFolder(SYNTHETIC_PAGES)].map(([k, v]) => [`pages/${k}`, v]));
+		for (const level of [0, 6] as const) {
+			const source = { kind: 'file' as const, file: new File([zipSync(files, { level })], 'pages.zip') };
+			const loaded = await loadVectorsCorpus(source, fetch, { indexedDB: undefined });
+			expect(loaded?.corpus.docs).toHaveLength(48);
+			expect(loaded?.vectors.kind).toBe('image');
+			expect(loaded?.corpus.queries).toHaveLength(24);
+		}
 	});
 
 	it('with corpus.jsonl is left to the BEIR loader', async () => {

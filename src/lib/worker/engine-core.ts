@@ -8,7 +8,8 @@
  * `cancel(id)` aborts it and every handler sees the same `signal`.
  */
 import { createError } from '../engine/errors';
-import { type ByteSource, blobSource, loadBeirFromBlobs, loadPastedText, loadUserDocs, namedBlobsFromZip } from '../engine/corpus';
+import { type ByteSource, blobSource, loadBeirFromBlobs, loadPastedText, loadUserDocs } from '../engine/corpus';
+import { zipEntries } from '../engine/corpus/zip-entries';
 import { demoQueryInfo, loadDemoCorpus } from '../engine/corpus/demo';
 import { Bm25Index, DEFAULT_BM25_OPTIONS, indexedText } from '../engine/lexical';
 import { defaultOptions, KINDS, optionsDiffer, panelKind, pipelineOptionsOf, readOptions } from '../engine/panels';
@@ -167,7 +168,7 @@ export class EngineCore {
 				onProgress?.({ type: 'progress', id, stage: 'read', done: p.bytes, total: p.totalBytes, unit: 'bytes' });
 			const { file } = source as Extract<CorpusSource, { kind: 'file' }>;
 			corpus = /\.zip$/i.test(file.name)
-				? await loadBeirFromBlobs(namedBlobsFromZip(new Uint8Array(await file.arrayBuffer())), { onProgress: report })
+				? await loadBeirFromBlobs(await zipEntries(file, file.name), { onProgress: report })
 				: await loadUserDocs(this.cancellable(signal, blobSource(file)), { file: file.name, size: file.size, onProgress: report });
 		}
 		let bm25: Bm25Index, bm25Source: 'built' | 'store', indexMs: number;

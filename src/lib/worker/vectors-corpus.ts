@@ -13,7 +13,7 @@
  */
 import { deleteStaleVectorDatabases, IndexedDbVectorsStore } from '../engine/corpus/multivector-idb';
 import { deleteStaleVectorFiles, opfsDirectory, OpfsVectorsStore, type OpfsDirectory } from '../engine/corpus/multivector-opfs';
-import { namedBlobsFromZip } from '../engine/corpus/blobs';
+import { zipEntries, zipPaths } from '../engine/corpus/zip-entries';
 import { hasMultiVectorManifest, type VectorsStore } from '../engine/corpus/multivector-folder';
 import { loadVectorsFolderFromBlobs, loadVectorsFolderFromUrl, type LoadedVectorsFolder } from '../engine/corpus/multivector-blobs';
 import { createError } from '../engine/errors';
@@ -77,13 +77,14 @@ async function loadFolder(source: CorpusSource, fetcher: typeof fetch, options: 
 		files = source.files;
 		name = source.name;
 	} else if (source.kind === 'file' && /\.zip$/i.test(source.file.name)) {
-		const entries = namedBlobsFromZip(new Uint8Array(await source.file.arrayBuffer()));
-		const paths = entries.map((e) => e.path);
+		// The central directory first: a BEIR zip is read elsewhere, and a vectors zip's stored tensors stay
+		// slices of the file (zip-entries.ts) instead of the whole archive inflated in memory.
+		const paths = await zipPaths(source.file, source.file.name);
 		if (!hasMultiVectorManifest(paths)) {
 			checkBeirZip(source.file.name, paths);
 			return undefined;
 		}
-		files = entries;
+		files = await zipEntries(source.file, source.file.name);
 		name = source.file.name.replace(/\.zip$/i, '');
 	}
 	if (!files) return undefined;

@@ -62,7 +62,8 @@ export async function loadBeirFromBlobs(files: readonly NamedBlob[], options: Bl
 
 /**
  * The files of a zip as named Blobs (directories and `__MACOSX/` entries skipped), for `loadBeirFromBlobs`.
- * The whole zip is inflated in memory: fine for BEIR sets up to a few hundred MB in a worker.
+ * The whole zip is inflated in memory (one buffer in, every file out); the playground reads zips with
+ * `zipEntries` (zip-entries.ts), which slices stored entries out of the file instead.
  * @example const corpus = await loadBeirFromBlobs(namedBlobsFromZip(new Uint8Array(await file.arrayBuffer())));
  */
 export function namedBlobsFromZip(zip: Uint8Array): NamedBlob[] {

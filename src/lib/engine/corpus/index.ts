@@ -11,5 +11,6 @@ export { type TextDocsOptions, type TextMode, detectTextMode, readTextDocs } fro
 export { type CsvColumns, type CsvDocsOptions, endsInsideQuotes, readCsvDocs } from './csv-docs';
 export { type DocFormat, type UserDocsOptions, corpusName, formatFromName, loadPastedText, loadUserDocs } from './user-docs';
 export { type BlobBeirOptions, type NamedBlob, loadBeirFromBlobs, namedBlobsFromZip } from './blobs';
+export { zipEntries, zipPaths } from './zip-entries';
 export { corpusFingerprint } from './fingerprint';
 export { type DuplicateIdPolicy, checkDocs, IdRegistry, parseJsonObject, readId, readString } from './validate';
