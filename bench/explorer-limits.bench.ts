@@ -17,14 +17,16 @@
  *   (`maxsim` scan, `rescore-read` from OPFS / IndexedDB, `rescore`, `round trip (page)`).
  *
  * `npm run bench -- explorer-limits`, or `npx tsx bench/explorer-limits.bench.ts [--json] [--docs 5000]
- * [--tokens 250] [--queries 20] [--no-build] [--no-memory] [--variants=binary,int8] [--profile]`. Without `--profile`
+ * [--tokens 250] [--queries 20] [--no-build] [--no-memory] [--variants=binary,int8] [--profile] [--zip]`
+ * (`--zip`: the folder chosen as one stored zip instead of its files). Without `--profile`
  * the page runs in a fresh incognito context, where Chromium keeps OPFS and IndexedDB in memory behind
  * IPC (an OPFS read costs ~0.8 ms whatever its size); `--profile` uses a persistent profile in a
  * temporary folder, on disk as a user's browser keeps them. Nothing here is a test: the goals (binary + rescore and
  * PLAID under 50 ms, exhaustive fp32 under 300 ms) are printed next to the figures.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { zipSync } from 'fflate';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,6 +57,15 @@ function ensureFolder(docs: number, tokens: number): { dir: string; generated: s
 	const r = spawnSync(process.execPath, ['bin/latelab.js', 'data', 'synth', '--docs', String(docs), '--queries', '40', '--tokens', String(tokens), '--dim', '96', '--to', dir, '--overwrite', '--quiet'], { cwd: ROOT, encoding: 'utf8' });
 	if (r.status !== 0) throw new Error(`latelab data synth failed (exit ${r.status}): ${r.stderr.slice(-1000)}`);
 	return { dir, generated: `in ${round((performance.now() - t0) / 1000, 1)} s` };
+}
+
+/** The folder as a zip with every entry stored (no compression), next to it; reused when there. */
+function ensureZip(dir: string): string {
+	const path = `${dir}.zip`;
+	if (existsSync(path)) return path;
+	const entries = Object.fromEntries(FILES.map((f) => join(dir, f)).filter((p) => existsSync(p)).map((p) => [`folder/${p.slice(dir.length + 1)}`, new Uint8Array(readFileSync(p))] as const));
+	writeFileSync(path, zipSync(entries, { level: 0 }));
+	return path;
 }
 
 const panel = (page: Page, id: string) => page.locator(`section[data-panel="${id}"]`);
@@ -191,9 +202,11 @@ export async function main(args: string[] = process.argv.slice(2)) {
 		// Only the ColBERT panel is shown before the folder loads: hidden panels are not built (the
 		// two-stage panel would otherwise hold an fp32 copy of every document).
 		await showOnly(page, ['colbert']);
+		// --zip: the same folder as one stored zip (what `zip -0 -r` writes), read from its central directory.
+		const chosen = args.includes('--zip') ? [ensureZip(folder.dir)] : FILES.map((f) => join(folder.dir, f)).filter((p) => existsSync(p));
 		// Load: choose the folder's files together (the corpus bar's one file input).
 		const t0 = performance.now();
-		await page.getByLabel('Corpus file').setInputFiles(FILES.map((f) => join(folder.dir, f)).filter((p) => existsSync(p)));
+		await page.getByLabel('Corpus file').setInputFiles(chosen);
 		await page.getByLabel('Query from the collection').waitFor({ timeout: 900_000 });
 		await page.getByRole('region', { name: 'Corpus' }).getByText(/vectors-load/).waitFor({ timeout: 900_000 });
 		const loadMs = performance.now() - t0;
