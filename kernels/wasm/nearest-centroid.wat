@@ -224,6 +224,7 @@
             (local.set $xp (local.get $xb))
             (local.set $cq (local.get $cp))
             (local.set $end (i32.add (local.get $xb) (local.get $blockBytes)))
+            ;; d loop, 4 components per step (dimP >= 4, a multiple of 4)
             (loop $d
               (local.set $x0 (v128.load offset=0 (local.get $xp)))
               (local.set $x1 (v128.load offset=16 (local.get $xp)))

@@ -66,9 +66,27 @@ function blockStep(): string[] {
 	return step;
 }
 
+/**
+ * The 4 x 8 dot products of row block `$xb` with centroid panel `$cp` into the accumulators: zeroed,
+ * then the unrolled d loop. Shared by `nearest` (which folds them into the rows' state) and `dots`
+ * (which stores them); the enclosing function declares the locals.
+ */
+function blockDotProducts(): string {
+	const zero = blockAccumulators().map((a) => `(local.set $${a} (v128.const i32x4 0 0 0 0))`);
+	return `${zero.join('\n            ')}
+            (local.set $xp ${get('xb')})
+            (local.set $cq ${get('cp')})
+            (local.set $end (i32.add ${get('xb')} ${get('blockBytes')}))
+            ;; d loop, ${UNROLL} components per step (dimP >= 4, a multiple of 4)
+            (loop $d
+              ${blockStep().join('\n              ')}
+              (local.set $xp (i32.add ${get('xp')} (i32.const ${64 * UNROLL})))
+              (local.set $cq (i32.add ${get('cq')} (i32.const ${32 * UNROLL})))
+              (br_if $d (i32.lt_u ${get('xp')} ${get('end')})))`;
+}
+
 function nearestFunc(): string {
 	const acc = blockAccumulators();
-	const step = blockStep();
 	const update: string[] = [];
 	for (let r = 0; r < R; r++) {
 		update.push(`(local.set $sp (i32.add ${get('st')} (i32.const ${48 * r})))`);
@@ -90,7 +108,6 @@ function nearestFunc(): string {
 		...['xb', 'st', 'b', 'p', 'cp', 'xp', 'cq', 'end', 'sp', 'panelBytes', 'blockBytes'].map((n) => `(local $${n} i32)`),
 		...[...acc, ...Array.from({ length: R }, (_, r) => `x${r}`), ...Array.from({ length: H }, (_, h) => `c${h}`), ...Array.from({ length: H }, (_, h) => `b${h}`), ...Array.from({ length: H }, (_, h) => `id${h}`), 'best', 'sec', 'idx', 'v', 'gt'].map((n) => `(local $${n} v128)`)
 	];
-	const zero = acc.map((a) => `(local.set $${a} (v128.const i32x4 0 0 0 0))`);
 	return `  (func (export "nearest")
     (param $x i32) (param $nBlocks i32) (param $c i32) (param $p0 i32) (param $p1 i32) (param $dimP i32) (param $bias i32) (param $state i32)
     ${locals.join(' ')}
@@ -107,16 +124,7 @@ function nearestFunc(): string {
         (block $panels_done
           (loop $panels
             (br_if $panels_done (i32.ge_u ${get('p')} ${get('p1')}))
-            ${zero.join('\n            ')}
-            (local.set $xp ${get('xb')})
-            (local.set $cq ${get('cp')})
-            (local.set $end (i32.add ${get('xb')} ${get('blockBytes')}))
-            ;; d loop, ${UNROLL} components per step (dimP >= 4, a multiple of 4)
-            (loop $d
-              ${step.join('\n              ')}
-              (local.set $xp (i32.add ${get('xp')} (i32.const ${64 * UNROLL})))
-              (local.set $cq (i32.add ${get('cq')} (i32.const ${32 * UNROLL})))
-              (br_if $d (i32.lt_u ${get('xp')} ${get('end')})))
+            ${blockDotProducts()}
             ;; fold the 4 x 8 scores into the rows' state
             (local.set $sp (i32.add ${get('bias')} (i32.shl ${get('p')} (i32.const 5))))
             ${Array.from({ length: H }, (_, h) => `(local.set $b${h} (v128.load offset=${16 * h} ${get('sp')}))`).join('\n            ')}
@@ -138,7 +146,6 @@ function nearestFunc(): string {
  */
 function dotsFunc(): string {
 	const acc = blockAccumulators();
-	const step = blockStep();
 	const stores: string[] = [];
 	for (let r = 0; r < R; r++) {
 		for (let h = 0; h < H; h++) stores.push(`(v128.store offset=${16 * h} (i32.add ${get('op')} (i32.mul ${get('rowBytes')} (i32.const ${r}))) ${get(`a${r}${h}`)})`);
@@ -147,7 +154,6 @@ function dotsFunc(): string {
 		...['xb', 'ob', 'b', 'p', 'cp', 'xp', 'cq', 'end', 'op', 'panelBytes', 'blockBytes'].map((n) => `(local $${n} i32)`),
 		...[...acc, ...Array.from({ length: R }, (_, r) => `x${r}`), ...Array.from({ length: H }, (_, h) => `c${h}`)].map((n) => `(local $${n} v128)`)
 	];
-	const zero = acc.map((a) => `(local.set $${a} (v128.const i32x4 0 0 0 0))`);
 	return `  (func (export "dots")
     (param $x i32) (param $nBlocks i32) (param $c i32) (param $nPanels i32) (param $dimP i32) (param $out i32) (param $rowBytes i32)
     ${locals.join(' ')}
@@ -165,15 +171,7 @@ function dotsFunc(): string {
         (block $panels_done
           (loop $panels
             (br_if $panels_done (i32.ge_u ${get('p')} ${get('nPanels')}))
-            ${zero.join('\n            ')}
-            (local.set $xp ${get('xb')})
-            (local.set $cq ${get('cp')})
-            (local.set $end (i32.add ${get('xb')} ${get('blockBytes')}))
-            (loop $d
-              ${step.join('\n              ')}
-              (local.set $xp (i32.add ${get('xp')} (i32.const ${64 * UNROLL})))
-              (local.set $cq (i32.add ${get('cq')} (i32.const ${32 * UNROLL})))
-              (br_if $d (i32.lt_u ${get('xp')} ${get('end')})))
+            ${blockDotProducts()}
             ${stores.join('\n            ')}
             (local.set $p (i32.add ${get('p')} (i32.const 1)))
             (local.set $cp (i32.add ${get('cp')} ${get('panelBytes')}))

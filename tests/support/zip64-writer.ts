@@ -4,6 +4,8 @@
  * record, its locator and an end record whose fields are all 0xFFFF / 0xFFFFFFFF), for the readers'
  * ZIP64 paths without writing 4 GiB. Python's `zipfile` reads what this writes (checked when written).
  */
+import { concatBytes } from '../../src/lib/engine/concat-bytes';
+
 const crcTable = Array.from({ length: 256 }, (_, n) => {
 	let c = n;
 	for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
@@ -17,7 +19,7 @@ function crc32(bytes: Uint8Array): number {
 }
 
 /** `files` (path -> bytes), stored uncompressed, as a ZIP64 archive. */
-export function zip64Stored(files: Record<string, Uint8Array>): Uint8Array<ArrayBuffer> {
+export function zip64Stored(files: Record<string, Uint8Array>) {
 	const encoder = new TextEncoder();
 	const parts: Uint8Array[] = [];
 	const central: Uint8Array[] = [];
@@ -90,11 +92,5 @@ export function zip64Stored(files: Record<string, Uint8Array>): Uint8Array<Array
 	end.setUint32(12, 0xffffffff, true);
 	end.setUint32(16, 0xffffffff, true);
 	push(new Uint8Array(end.buffer));
-	const out = new Uint8Array(offset);
-	let at = 0;
-	for (const p of parts) {
-		out.set(p, at);
-		at += p.length;
-	}
-	return out;
+	return concatBytes(parts, offset);
 }

@@ -4,7 +4,7 @@
  * that turn probed centroids into candidates. `search` runs the four stages of `plaid.ts` and
  * reports how many documents reached each.
  */
-import { prepareNearestWasm, type NearestWasm } from '../compress/nearest-centroids-wasm';
+import { NEAREST_WASM_MIN_WORK, prepareNearestWasm, type NearestWasm } from '../compress/nearest-centroids-wasm';
 import type { ResidualCodec, ResidualMatrix } from '../compress/residual';
 import { createError } from '../errors';
 import { maxSim, type MaxSimScorer } from '../maxsim/maxsim';
@@ -43,8 +43,6 @@ export interface PlaidSearchOptions extends Partial<PlaidSettings> {
 	probe?: 'auto' | 'js' | 'wasm';
 }
 
-/** Below this many multiply-adds the probe stays in JS (the kernel's copy of the query would dominate). */
-const PROBE_WASM_MIN_WORK = 1 << 18;
 
 /** Bytes of a PLAID index, by part. */
 export interface PlaidBytes {
@@ -162,7 +160,7 @@ export class PlaidIndex {
 	private centroidScores(query: TokenMatrix, probe: 'auto' | 'js' | 'wasm'): Float32Array {
 		const centroids = this.codec.centroids;
 		if (query.dim !== centroids.dim) throw createError('DIM_MISMATCH', { expected: centroids.dim, actual: query.dim, detail: ' (PLAID query)' });
-		if (probe === 'wasm' || (probe === 'auto' && query.rows * centroids.rows * query.dim >= PROBE_WASM_MIN_WORK)) {
+		if (probe === 'wasm' || (probe === 'auto' && query.rows * centroids.rows * query.dim >= NEAREST_WASM_MIN_WORK)) {
 			if (this.probeKernel === undefined) this.probeKernel = prepareNearestWasm(centroids);
 			if (this.probeKernel) return this.probeKernel.dots(query);
 			if (probe === 'wasm') throw createError('BACKEND_UNAVAILABLE', { backend: 'wasm', detail: 'no WebAssembly SIMD128 for the PLAID probe' });

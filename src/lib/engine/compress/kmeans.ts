@@ -8,7 +8,7 @@
  */
 import { createError } from '../errors';
 import { dot4x4 } from './blocked-dot';
-import { prepareNearestWasm, type NearestWasm } from './nearest-centroids-wasm';
+import { NEAREST_WASM_MIN_WORK, prepareNearestWasm, type NearestWasm } from './nearest-centroids-wasm';
 import { uniformRandom } from '../random';
 import type { TokenMatrix } from '../types';
 
@@ -96,8 +96,6 @@ export interface NearestOptions {
 	backend?: NearestBackend;
 }
 
-/** Below this many multiply-adds `auto` stays in JS (the kernel's set-up would dominate). */
-const WASM_MIN_WORK = 1 << 18;
 
 /**
  * For every row of `vectors`, the centroid with the largest `x . c - bias[c]` (ties: lower id), and
@@ -129,7 +127,7 @@ export function prepareNearestCentroids(
 	let wasm: NearestWasm | null | undefined;
 	return (vectors, onProgress) => {
 		checkShapes(vectors, centroids);
-		if (backend === 'wasm' || (backend === 'auto' && vectors.rows * centroids.rows * vectors.dim >= WASM_MIN_WORK)) {
+		if (backend === 'wasm' || (backend === 'auto' && vectors.rows * centroids.rows * vectors.dim >= NEAREST_WASM_MIN_WORK)) {
 			if (wasm === undefined) wasm = prepareNearestWasm(centroids, options.bias);
 			if (wasm) {
 				const { ids, scores } = wasm.assign(vectors, onProgress);

@@ -38,6 +38,9 @@ export function nearestKernelModule(): WebAssembly.Module | null {
 	return nearestModule;
 }
 
+/** Below this many multiply-adds callers stay in JS: the kernel's set-up and copies would dominate. */
+export const NEAREST_WASM_MIN_WORK = 1 << 18;
+
 /** Tuning of the WASM path (the defaults measured best on the 2-core VM of docs/BENCHMARKS.md). */
 export interface NearestWasmTuning {
 	/** Bytes of centroid panels per tile (default 256 KiB, well inside a 1.25 MiB L2). */

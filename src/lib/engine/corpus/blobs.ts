@@ -28,6 +28,9 @@ export interface BlobBeirOptions {
 
 const clean = (path: string) => path.replace(/\\/g, '/').replace(/^(\.\/|\/)+/, '');
 
+/** Whether a zip entry is a file worth reading: not a directory, not macOS's `__MACOSX/` resource forks. */
+export const isZipFile = (path: string): boolean => !path.endsWith('/') && !clean(path).startsWith('__MACOSX/');
+
 /**
  * Loads a BEIR collection from named Blobs. The shallowest `corpus.jsonl` marks the collection root;
  * `queries.jsonl` and `qrels/<split>.tsv` are looked up beside it and are optional (without qrels
@@ -74,6 +77,6 @@ export function namedBlobsFromZip(zip: Uint8Array): NamedBlob[] {
 		throw createError('UNKNOWN_FORMAT', { path: 'the zip', detail: `not a readable zip (${String(cause)})` }, {}, cause);
 	}
 	return Object.entries(entries)
-		.filter(([path]) => !path.endsWith('/') && !clean(path).startsWith('__MACOSX/'))
+		.filter(([path]) => isZipFile(path))
 		.map(([path, bytes]) => ({ path, blob: new Blob([unsharedBytes(bytes)]) }));
 }

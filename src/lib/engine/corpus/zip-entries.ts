@@ -11,7 +11,7 @@
 import { inflateSync } from 'fflate';
 import { createError } from '../errors';
 import { unsharedBytes } from '../unshared-bytes';
-import type { NamedBlob } from './blobs';
+import { isZipFile, type NamedBlob } from './blobs';
 
 const EOCD = 0x06054b50;
 const ZIP64_LOCATOR = 0x07064b50;
@@ -102,10 +102,6 @@ function parseCentral(view: DataView, count: number, name: string): CentralEntry
 	return entries;
 }
 
-const clean = (path: string) => path.replace(/\\/g, '/').replace(/^(\.\/|\/)+/, '');
-
-const isFile = (path: string) => !path.endsWith('/') && !clean(path).startsWith('__MACOSX/');
-
 /**
  * The paths of the files in `zip` (directories and `__MACOSX/` entries skipped), from its central
  * directory only: what a caller needs to decide how to read the zip before any entry is inflated.
@@ -115,7 +111,7 @@ export async function zipPaths(zip: Blob, name = 'the zip'): Promise<string[]> {
 	const directory = await centralDirectory(zip, name);
 	return parseCentral(await bytesOf(zip, directory.offset, directory.offset + directory.size), directory.count, name)
 		.map((e) => e.path)
-		.filter(isFile);
+		.filter(isZipFile);
 }
 
 /**
@@ -130,7 +126,7 @@ export async function zipEntries(zip: Blob, name = 'the zip'): Promise<NamedBlob
 	const central = parseCentral(await bytesOf(zip, directory.offset, directory.offset + directory.size), directory.count, name);
 	const files: NamedBlob[] = [];
 	for (const entry of central) {
-		if (!isFile(entry.path)) continue;
+		if (!isZipFile(entry.path)) continue;
 		if (entry.flags & 1) throw bad(name, `${entry.path} is encrypted`);
 		const local = await bytesOf(zip, entry.localOffset, entry.localOffset + 30);
 		if (local.byteLength < 30 || local.getUint32(0, true) !== LOCAL) throw bad(name, `no local header for ${entry.path} at byte ${entry.localOffset}`);
