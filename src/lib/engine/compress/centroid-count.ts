@@ -6,8 +6,9 @@
  * WASM kernel. `centroidCountWithin` gives the largest power of two at most the rule whose build
  * stays within a budget of multiply-adds; the CLI keeps the rule, the playground's worker caps it.
  */
+import type { TokenMatrix } from '../types';
 import { defaultCentroidCount, kmeansSampleSize } from './kmeans';
-import { heldoutCount } from './residual';
+import { heldoutCount, trainResidualCodec, type ResidualCodec, type ResidualCodecOptions } from './residual';
 
 /** The fewest centroids a cap goes down to (or the rule's count when that is smaller). */
 export const MIN_CAPPED_CENTROIDS = 256;
@@ -73,4 +74,25 @@ export function chooseCentroids(requested: number | 'auto' | undefined, shape: C
 	if (typeof requested === 'number') return { count: requested, rule, capped: false };
 	const count = budget === undefined ? rule : centroidCountWithin(shape, budget);
 	return { count, rule, capped: count < rule };
+}
+
+/**
+ * A residual codec trained on the documents ColBERTv2 samples (`sample`, `documentSampleSize` of them)
+ * with the centroid count `chooseCentroids` picks for the whole collection (`vectors`), and that choice
+ * with the count the codec ended up with (k-means keeps fewer when the sample has fewer vectors).
+ * The one path of PLAID's index and `storage=residual`.
+ * @example const { codec, centroids } = trainResidualIndexCodec(sample, 1_250_000, { bits: 2 }, 'auto', 2e11)
+ */
+export function trainResidualIndexCodec(
+	sample: readonly TokenMatrix[],
+	vectors: number,
+	options: Omit<ResidualCodecOptions, 'centroids'>,
+	requested: number | 'auto' | undefined,
+	budget?: number
+): { codec: ResidualCodec; centroids: CentroidChoice } {
+	const sampleVectors = sample.reduce((sum, m) => sum + m.rows, 0);
+	const dim = sample[0]?.dim ?? 0;
+	const choice = chooseCentroids(requested, { vectors, sampleVectors, dim, iterations: options.iterations, sample: options.sample }, budget);
+	const codec = trainResidualCodec(sample, { ...options, centroids: choice.count });
+	return { codec, centroids: { ...choice, count: codec.centroids.rows } };
 }

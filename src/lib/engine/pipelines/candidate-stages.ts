@@ -12,9 +12,8 @@
  * (documents whose full vectors were scored) and `stages` (documents and ms per stage); the pipeline
  * keeps the running shares for `eval` and describes its index in `indexStats`.
  */
-import { chooseCentroids } from '../compress/centroid-count';
+import { trainResidualIndexCodec } from '../compress/centroid-count';
 import { documentSampleSize, sampleIndices } from '../compress/kmeans';
-import { trainResidualCodec } from '../compress/residual';
 import { createMuvera } from '../candidates/muvera';
 import { FdeIndex, muveraSearch } from '../candidates/muvera-index';
 import { muveraOptionsOf, plaidBuildOptionsOf, plaidSearchOptionsOf } from '../candidates/options';
@@ -210,25 +209,16 @@ export async function createPlaidPipeline(ctx: NeuralContext, deps: NeuralDeps =
 		for (const d of sampleIndices(n, documentSampleSize(n), build.seed)) chosen[d] = 1;
 		const sample: TokenMatrix[] = [];
 		let row = 0;
-		let sampleVectors = 0;
-		for (const batch of batches) {
-			for (const d of batch) {
-				if (!chosen[row++]) continue;
-				sample.push(d.matrix);
-				sampleVectors += d.matrix.rows;
-			}
-		}
+		for (const batch of batches) for (const d of batch) if (chosen[row++]) sample.push(d.matrix);
 		const t1 = performance.now();
 		const poolMs = source.buildTimings.filter((t) => t.stage === 'pool').reduce((s, t) => s + t.ms, 0);
-		const centroids = chooseCentroids(build.centroids, { vectors, sampleVectors, dim: source.dim, iterations: build.iterations, sample: build.sample }, build.centroidBudget);
-		const codec = trainResidualCodec(sample, {
-			bits: build.bits,
-			centroids: centroids.count,
-			seed: build.seed,
-			sample: build.sample,
-			iterations: build.iterations,
-			onProgress: (p) => ctx.onProgress?.(p)
-		});
+		const { codec, centroids } = trainResidualIndexCodec(
+			sample,
+			vectors,
+			{ bits: build.bits, seed: build.seed, sample: build.sample, iterations: build.iterations, onProgress: (p) => ctx.onProgress?.(p) },
+			build.centroids,
+			build.centroidBudget
+		);
 		const t2 = performance.now();
 		const search = plaidSearchOptionsOf(ctx.options, codec.centroids.rows);
 		const index = new PlaidIndex(codec);
@@ -243,7 +233,7 @@ export async function createPlaidPipeline(ctx: NeuralContext, deps: NeuralDeps =
 		scorer = await createDocumentScorer({ dim: source.dim, backend: documentScorerBackend(ctx.options.maxsimBackend), threads: ctx.options.threads });
 		const b = index.bytes;
 		const parts: Record<string, number> = { centroids: b.table, codes: b.codes, ivf: b.ivf, ...(build.rerank === 'exact' ? { vectors: vectors * source.dim * 4 } : {}) };
-		const stats: CandidateIndexStats = { ...statsOf(n, vectors, `residual-${build.bits}bit`, parts, ['codes', 'ivf'], t3 - t0), centroids: { ...centroids, count: codec.centroids.rows } };
+		const stats: CandidateIndexStats = { ...statsOf(n, vectors, `residual-${build.bits}bit`, parts, ['codes', 'ivf'], t3 - t0), centroids };
 		const built = scorer;
 		const exact = build.rerank === 'exact' ? { score: (q: TokenMatrix, subset?: ArrayLike<number>) => built.score(q, subset ? Array.from(subset, (i) => kept[i]) : kept) } : undefined;
 		return wrap(

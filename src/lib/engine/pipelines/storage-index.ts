@@ -12,9 +12,9 @@
  *   centroid table separately.
  */
 import { bytesPerVector, decodeFp16, encodeFp16, STORAGE_FORMATS, type StorageFormat } from '../compress/codecs';
-import { chooseCentroids, type CentroidChoice } from '../compress/centroid-count';
+import { trainResidualIndexCodec, type CentroidChoice } from '../compress/centroid-count';
 import { documentSampleSize, sampleIndices } from '../compress/kmeans';
-import { trainResidualCodec, type ResidualCodec } from '../compress/residual';
+import type { ResidualCodec } from '../compress/residual';
 import { createError } from '../errors';
 import { MultiVectorIndex } from '../index/multivector';
 import type { MultiVectorDoc } from '../index/serialize';
@@ -84,18 +84,13 @@ async function trainResidual(source: MultiVectorSource, options: StorageOptions)
 	for (const d of sampleIndices(n, documentSampleSize(n), 123)) chosen[d] = 1;
 	const sample: TokenMatrix[] = [];
 	let vectors = 0;
-	let sampleVectors = 0;
 	for await (const { first, docs } of source.documents()) {
 		docs.forEach((d, i) => {
 			vectors += d.matrix.rows;
-			if (!chosen[first + i]) return;
-			sample.push(d.matrix);
-			sampleVectors += d.matrix.rows;
+			if (chosen[first + i]) sample.push(d.matrix);
 		});
 	}
-	const centroids = chooseCentroids(options.centroids, { vectors, sampleVectors, dim: source.dim }, options.centroidBudget);
-	const codec = trainResidualCodec(sample, { bits: options.bits, centroids: centroids.count });
-	return { codec, centroids: { ...centroids, count: codec.centroids.rows } };
+	return trainResidualIndexCodec(sample, vectors, { bits: options.bits }, options.centroids, options.centroidBudget);
 }
 
 /**
