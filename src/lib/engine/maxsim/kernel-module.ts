@@ -17,6 +17,8 @@ export interface KernelExports {
 	score_f16(q: number, nPairs: number, dimP: number, table: number, first: number, end: number, out: number, scratch: number, decode: number): void;
 	/** Register-only copy of the f32 inner loop: 16 x BLOCK_PANELS[flavour] flop per iteration. */
 	ceiling(iterations: number): number;
+	/** Writes `rows x dim` row-major f32 values at `src` in the f32 doc layout at `dst` (`packDocF32`'s result). */
+	pack_f32(src: number, rows: number, dim: number, dst: number): void;
 }
 
 /** Names of the kernel functions a worker may be asked to run (the last two: the storage kernels' module). */

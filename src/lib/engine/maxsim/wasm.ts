@@ -108,7 +108,7 @@ export class WasmMaxSimScorer extends KernelScorerBase<KernelExports> implements
 		return this.calls.run(async () => {
 			const resident = { count: this.count, arenaEnd: this.arenaEnd, work: this.work.length };
 			try {
-				this.append(docs);
+				this.append(docs, true);
 				const subset = new Int32Array(docs.length);
 				for (let i = 0; i < docs.length; i++) subset[i] = resident.count + i;
 				return await this.run(this.storage === 'fp16' ? 'score_f16' : 'score_f32', query, subset);
@@ -140,8 +140,25 @@ export class WasmMaxSimScorer extends KernelScorerBase<KernelExports> implements
 		});
 	}
 
+	/**
+	 * Writes `doc` in the f32 layout at `at`. The kernel's `pack_f32` does it from a row-major copy placed
+	 * after the doc's own end (`free`): one memcpy and SIMD transposes instead of JS strided writes (3-4x
+	 * less time). Resident docs use it only when the copy fits without growing the memory (a build that
+	 * reserved its exact size keeps it); scratch docs may grow it, as they do anyway.
+	 */
+	private packF32(doc: TokenMatrix, at: number, free: number, mayGrow: boolean): void {
+		const values = doc.rows * doc.dim;
+		if (mayGrow) this.memory.ensure(free + values * 4);
+		if (free + values * 4 > this.memory.byteLength) {
+			packDocF32(doc, BLOCK_PANELS[this.flavour], this.memory.f32(at, docShape(doc.rows, BLOCK_PANELS[this.flavour]).panels * 4 * paddedDim(this.dim)), 0);
+			return;
+		}
+		this.memory.f32(free, values).set(doc.data.subarray(0, values));
+		this.kernel.pack_f32(free, doc.rows, doc.dim, at);
+	}
+
 	/** Packs `docs` after the resident ones, as indices `size`, `size + 1`, ... (inside a queued call). */
-	private append(docs: readonly TokenMatrix[]): void {
+	private append(docs: readonly TokenMatrix[], scratch = false): void {
 		const dimP = paddedDim(this.dim);
 		this.table.grow(this.count + docs.length);
 		for (const doc of docs) {
@@ -155,7 +172,7 @@ export class WasmMaxSimScorer extends KernelScorerBase<KernelExports> implements
 			const i16At = align16(f32At + panels * 16 * dimP);
 			const end = this.quantized ? align16(i16At + panels * 8 * dimP) : i16At;
 			this.memory.ensure(end);
-			if (panels > 0) packDocF32(doc, blockPanels, this.memory.f32(f32At, panels * 4 * dimP), 0);
+			if (panels > 0) this.packF32(doc, f32At, end, scratch);
 			const scale = this.quantized && panels > 0 ? quantScale(doc) : 1;
 			if (this.quantized && panels > 0) packDocI16(doc, blockPanels, scale, this.memory.i16(i16At, panels * 4 * dimP), 0);
 			const entry = this.table.entry(this.count);
