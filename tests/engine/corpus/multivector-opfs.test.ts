@@ -32,6 +32,30 @@ describe('OpfsVectorsStore', () => {
 		expect(await store.get([])).toEqual([]);
 	});
 
+	it('readInto(rows, allocate) reads into the bytes it is given (distinct rows ascending, back to back); too few bytes is BAD_ARGUMENT', async () => {
+		const store = await OpfsVectorsStore.open(new FakeDirectory());
+		await store.putBatch(0, [0, 1, 2, 3, 4].map(doc));
+		const arena = new Uint8Array(1024);
+		const asked: [number, number][] = [];
+		const rows = [3, 0, 3, 1];
+		const got = store.readInto(rows, (bytes, documents) => {
+			asked.push([bytes, documents]);
+			return arena.subarray(64, 64 + bytes);
+		});
+		// Distinct rows 0, 1, 3: (1 + 2 + 4) x 3 values.
+		expect(asked).toEqual([[4 * 3 * 7, 3]]);
+		got.forEach((m, i) => {
+			expect(m.data.buffer).toBe(arena.buffer);
+			expect(Array.from(m.data)).toEqual(Array.from(doc(rows[i]).data));
+		});
+		expect(got[0].data.byteOffset).toBe(64 + 4 * 3 * 3);
+		// A repeated row is one copy.
+		expect(got[2].data.byteOffset).toBe(got[0].data.byteOffset);
+		expect(() => store.readInto([4], () => new Uint8Array(8))).toThrow(expect.objectContaining({ code: 'BAD_ARGUMENT' }));
+		expect(() => store.readInto([5], (b) => new Uint8Array(b))).toThrow(expect.objectContaining({ code: 'BAD_ARGUMENT' }));
+		await store.dispose();
+	});
+
 	it('range(first, count) reads the documents in row order with one read, fewer at the end', async () => {
 		const store = await OpfsVectorsStore.open(new FakeDirectory());
 		await store.putBatch(0, [0, 1, 2, 3, 4].map(doc));

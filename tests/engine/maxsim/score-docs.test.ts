@@ -157,3 +157,60 @@ describe('createDocumentScorer on WASM across calls', () => {
 		expect(scorer.threads).toBe(2);
 	});
 });
+
+describe('scoring documents read into the kernel memory (DocumentRead)', () => {
+	/** A store's `readInto` in small: the documents back to back in the bytes `allocate` gives. */
+	const readerOf = (docs: readonly TokenMatrix[], seen: { buffers: ArrayBufferLike[] }) => (allocate: (bytes: number, documents: number) => Uint8Array) => {
+		const bytes = docs.reduce((sum, d) => sum + d.rows * d.dim * 4, 0);
+		const into = allocate(bytes, docs.length);
+		seen.buffers.push(into.buffer);
+		let at = into.byteOffset;
+		return docs.map((d) => {
+			const data = new Float32Array(into.buffer, at, d.rows * d.dim);
+			data.set(d.data.subarray(0, d.rows * d.dim));
+			at += data.byteLength;
+			return { data, rows: d.rows, dim: d.dim };
+		});
+	};
+	const docsOf = (seed: number, dim: number, count: number) => Array.from({ length: count }, (_, i) => randomUnitRows(1 + ((i * 7 + seed) % 37), dim, seed * 100 + i));
+
+	for (const b of BACKENDS) {
+		it(`${b.name}: score(q, read) equals score(q, docs) and maxSim, call after call, the memory growing on the way`, async () => {
+			for (const dim of [13, 96]) {
+				const scorer = await open({ dim, ...b.options });
+				const query = randomUnitRows(9, dim, 5);
+				for (let call = 0; call < 3; call++) {
+					// Later calls are larger than the first: the staging area must grow without losing a document.
+					const docs = docsOf(call + 1, dim, 20 + call * 150);
+					const seen = { buffers: [] as ArrayBufferLike[] };
+					const read = await scorer.score(query, readerOf(docs, seen), { finite: true });
+					const passed = await scorer.score(query, docs);
+					expect(Array.from(read)).toEqual(Array.from(passed));
+					docs.forEach((d, i) => expect(Math.abs(read[i] - maxSim(query, d))).toBeLessThan(1e-4 * Math.max(1, Math.abs(read[i]))));
+					// The WASM scorer hands out its own memory, JS a plain buffer.
+					if (b.backend === 'wasm') expect(seen.buffers[0].byteLength).toBeGreaterThan(4 * 65536);
+				}
+			}
+		});
+	}
+
+	it('WasmMaxSimScorer.scoreDocs(q, read) keeps resident documents, and matrices a reader returns from elsewhere still score', async () => {
+		const dim = 24;
+		const scorer = await WasmMaxSimScorer.create({ dim, threads: 1 });
+		const resident = docsOf(9, dim, 30);
+		await scorer.add(resident);
+		const query = randomUnitRows(5, dim, 2);
+		const before = await scorer.score(query);
+		const docs = docsOf(4, dim, 40);
+		const read = await scorer.scoreDocs(query, readerOf(docs, { buffers: [] }), { finite: true });
+		const elsewhere = await scorer.scoreDocs(query, () => docs);
+		expect(Array.from(elsewhere)).toEqual(Array.from(read));
+		expect(Array.from(await scorer.score(query))).toEqual(Array.from(before));
+		await scorer.dispose();
+	});
+
+	it('score(q, read) checks the shapes it reads: a reader returning a wrong dim is DIM_MISMATCH', async () => {
+		const scorer = await open({ dim: 8, backend: 'wasm', threads: 1 });
+		await expect(scorer.score(randomUnitRows(2, 8, 1), () => [randomUnitRows(3, 7, 1)], { finite: true })).rejects.toMatchObject({ code: 'DIM_MISMATCH' });
+	});
+});

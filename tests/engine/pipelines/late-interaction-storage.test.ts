@@ -1,4 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { OpfsVectorsStore } from '../../../src/lib/engine/corpus/multivector-opfs';
+import { FakeDirectory } from '../corpus/fake-opfs';
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { poolHierarchical } from '../../../src/lib/engine/compress/pool-hierarchical';
@@ -73,6 +75,23 @@ describe('colbert pipeline storage formats', () => {
 			r.top.forEach((t, i) => expect(Math.abs(t.score - exact[i].score)).toBeLessThan(1e-4));
 		}
 		await p.dispose();
+	});
+
+	it('rescoring from a store with synchronous reads (OPFS) reads into the kernel memory: the same ranking and scores as from memory', async () => {
+		const viaMemory = await open({ storage: 'binary', rescore: 40, maxsimBackend: 'wasm', threads: 2 });
+		const opfs = await OpfsVectorsStore.open(new FakeDirectory());
+		const reads = vi.spyOn(opfs, 'readInto');
+		const viaOpfs = await createColbertPipeline({ corpus, options: { storage: 'binary', rescore: 40, maxsimBackend: 'wasm', threads: 2 } }, { fp32Store: () => opfs });
+		expect(viaOpfs.indexStats.rescore?.where).toMatch(/^OPFS /);
+		for (const query of ['q1', 'q2', 'q3'].map((id) => collection.queryVectors(id)!)) {
+			const a = await viaMemory.searchVectors(query, 10);
+			const b = await viaOpfs.searchVectors(query, 10);
+			expect(b.top).toEqual(a.top);
+			expect(b.timings.map((t) => t.stage)).toEqual(['maxsim', 'rescore-read', 'rescore']);
+		}
+		expect(reads).toHaveBeenCalledTimes(3);
+		await viaMemory.dispose();
+		await viaOpfs.dispose();
 	});
 
 	it('createColbertPipeline({ storage: int8, rescore: 5 }) reorders the stored-format top 5 by exact scores and keeps the rest', async () => {

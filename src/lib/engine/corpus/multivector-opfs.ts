@@ -14,6 +14,7 @@
  */
 import { createError } from '../errors';
 import { isQuotaError, quotaError } from '../store/browser-storage';
+import type { ReadAllocator } from '../store/fp32-vector-store';
 import type { TokenMatrix } from '../types';
 import type { VectorsStore } from './multivector-folder';
 
@@ -133,6 +134,11 @@ export class OpfsVectorsStore implements VectorsStore {
 	 * with one positioned read into one buffer the returned matrices share.
 	 */
 	async get(rows: readonly number[]): Promise<TokenMatrix[]> {
+		return this.readInto(rows, (bytes) => new Uint8Array(bytes));
+	}
+
+	/** `get` into `allocate(bytes, documents)`'s bytes (the distinct rows in ascending order, back to back). */
+	readInto(rows: readonly number[], allocate: ReadAllocator): TokenMatrix[] {
 		const access = this.handle();
 		const sorted = [...new Set(rows)].sort((a, b) => a - b);
 		const place = new Map<number, number>();
@@ -142,16 +148,17 @@ export class OpfsVectorsStore implements VectorsStore {
 			place.set(r, total);
 			total += this.starts[r + 1] - this.starts[r];
 		}
-		const buffer = new ArrayBuffer(total);
+		const into = allocate(total, sorted.length);
+		if (into.byteLength < total) throw createError('BAD_ARGUMENT', { detail: `${this.label}: ${into.byteLength} bytes given to read ${total}` });
 		for (let i = 0; i < sorted.length; ) {
 			let j = i;
 			while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
 			const from = this.starts[sorted[i]];
-			this.readAt(access, new Uint8Array(buffer, place.get(sorted[i])!, this.starts[sorted[j] + 1] - from), from);
+			this.readAt(access, into.subarray(place.get(sorted[i])!, place.get(sorted[i])! + this.starts[sorted[j] + 1] - from), from);
 			i = j + 1;
 		}
 		this.reads += rows.length;
-		return rows.map((r) => this.matrix(buffer, place.get(r)!, r));
+		return rows.map((r) => this.matrix(into.buffer, into.byteOffset + place.get(r)!, r));
 	}
 
 	/** Documents `first .. first + count` (fewer at the end) in row order, with one read. */
@@ -171,7 +178,7 @@ export class OpfsVectorsStore implements VectorsStore {
 		if (got !== into.byteLength) throw createError('BAD_ARGUMENT', { detail: `${this.label}: read ${got} of ${into.byteLength} bytes at ${at} (the file was cut short)` });
 	}
 
-	private matrix(buffer: ArrayBuffer, byteOffset: number, row: number): TokenMatrix {
+	private matrix(buffer: ArrayBufferLike, byteOffset: number, row: number): TokenMatrix {
 		const length = (this.starts[row + 1] - this.starts[row]) / 4;
 		return { data: new Float32Array(buffer, byteOffset, length), rows: this.dim === 0 ? 0 : length / this.dim, dim: this.dim };
 	}

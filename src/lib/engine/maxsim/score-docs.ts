@@ -11,7 +11,9 @@ import type { TokenMatrix } from '../types';
 import { CPU_BACKENDS, type CpuBackendChoice } from './backends';
 import { maxSim, type MaxSimBackendName } from './maxsim';
 import { checkDim, checkMatrix, checkShape } from './validate';
-import { WasmMaxSimScorer } from './wasm';
+import { WasmMaxSimScorer, type DocumentRead } from './wasm';
+
+export type { DocumentRead };
 
 /** Scores a query against documents passed with each call (none is kept). */
 export interface DocumentScorer {
@@ -19,8 +21,11 @@ export interface DocumentScorer {
 	readonly backend: MaxSimBackendName;
 	/** Threads in use, including the calling one. */
 	readonly threads: number;
-	/** `maxSim(query, docs[i])` for each i, in order (WASM within the shared cases' tolerance). */
-	score(query: TokenMatrix, docs: readonly TokenMatrix[], options?: DocumentScoreOptions): Promise<Float32Array>;
+	/**
+	 * `maxSim(query, docs[i])` for each i, in order (WASM within the shared cases' tolerance). `docs` may
+	 * be a `DocumentRead` (a store's `readInto`): the WASM scorer then has them read into its own memory.
+	 */
+	score(query: TokenMatrix, docs: readonly TokenMatrix[] | DocumentRead, options?: DocumentScoreOptions): Promise<Float32Array>;
 	/** Stops the workers and frees the kernel memory; later calls reject with BAD_ARGUMENT. */
 	dispose(): Promise<void>;
 }
@@ -45,8 +50,9 @@ export interface DocumentScorerOptions {
 }
 
 /** The reference loop over each document, after the same input checks as the kernels. */
-function scoreWithJs(dim: number, query: TokenMatrix, docs: readonly TokenMatrix[], options: DocumentScoreOptions = {}): Float32Array {
+function scoreWithJs(dim: number, query: TokenMatrix, input: readonly TokenMatrix[] | DocumentRead, options: DocumentScoreOptions = {}): Float32Array {
 	checkMatrix(query, dim, 'query');
+	const docs = typeof input === 'function' ? input((bytes) => new Uint8Array(bytes)) : input;
 	const check = options.finite ? checkShape : checkMatrix;
 	docs.forEach((doc, i) => check(doc, dim, `document ${i}`));
 	const out = new Float32Array(docs.length);
@@ -61,7 +67,7 @@ class JsDocumentScorer implements DocumentScorer {
 
 	constructor(private readonly dim: number) {}
 
-	async score(query: TokenMatrix, docs: readonly TokenMatrix[], options?: DocumentScoreOptions): Promise<Float32Array> {
+	async score(query: TokenMatrix, docs: readonly TokenMatrix[] | DocumentRead, options?: DocumentScoreOptions): Promise<Float32Array> {
 		if (this.disposed) throw createError('BAD_ARGUMENT', { detail: 'document scorer used after dispose()' });
 		return scoreWithJs(this.dim, query, docs, options);
 	}
@@ -91,7 +97,7 @@ class WasmDocumentScorer implements DocumentScorer {
 		return this.wasm?.threads ?? 1;
 	}
 
-	async score(query: TokenMatrix, docs: readonly TokenMatrix[], options?: DocumentScoreOptions): Promise<Float32Array> {
+	async score(query: TokenMatrix, docs: readonly TokenMatrix[] | DocumentRead, options?: DocumentScoreOptions): Promise<Float32Array> {
 		if (this.disposed) throw createError('BAD_ARGUMENT', { detail: 'document scorer used after dispose()' });
 		if (!this.wasm) return scoreWithJs(this.dim, query, docs, options);
 		try {

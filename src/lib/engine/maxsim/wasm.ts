@@ -18,6 +18,12 @@ import { topKOf } from './top-k';
 import { checkDim, checkK, checkMatrix, checkShape } from './validate';
 import { prepareWarmUp, WARM_UP_BYTES, warmUpArgs } from './warm-up';
 
+/**
+ * Documents that the caller reads into memory the scorer gives it: `allocate(bytes, documents)` returns
+ * the bytes (16-byte aligned), the returned matrices view them (`Fp32VectorStore.readInto`).
+ */
+export type DocumentRead = (allocate: (bytes: number, documents: number) => Uint8Array) => readonly TokenMatrix[];
+
 export interface WasmScorerOptions {
 	dim: number;
 	/** Threads including the calling one (default 1, at most 32); > 1 needs shared WebAssembly memory. */
@@ -96,21 +102,28 @@ export class WasmMaxSimScorer extends KernelScorerBase<KernelExports> implements
 	 * Scores `docs` without keeping them (scratch mode, for documents that live elsewhere: rescoring
 	 * candidates read from a side store, PLAID's decoded candidates): they are packed after the resident
 	 * documents for this call only, scored like a subset, then dropped. The memory grown for them stays
-	 * (reused by the next call); no module is instantiated per call.
+	 * (reused by the next call); no module is instantiated per call. `docs` may be a `DocumentRead`: the
+	 * documents are then read straight into kernel memory and packed from there (no copy).
 	 * @example await scorer.scoreDocs(query, [doc]) // Float32Array [maxSim(query, doc)]
 	 */
-	async scoreDocs(query: TokenMatrix, docs: readonly TokenMatrix[], options: { finite?: boolean } = {}): Promise<Float32Array> {
+	async scoreDocs(query: TokenMatrix, docs: readonly TokenMatrix[] | DocumentRead, options: { finite?: boolean } = {}): Promise<Float32Array> {
 		this.checkQuery(query);
 		// `finite`: values already checked where they came from (a validated side store, a codec); shapes still are.
 		const check = options.finite ? checkShape : checkMatrix;
-		docs.forEach((doc, i) => check(doc, this.dim, `document ${i}`));
-		this.checkHalfRange(docs, 0);
+		const checked = (list: readonly TokenMatrix[]) => {
+			list.forEach((doc, i) => check(doc, this.dim, `document ${i}`));
+			this.checkHalfRange(list, 0);
+			return list;
+		};
+		if (typeof docs !== 'function') checked(docs);
 		return this.calls.run(async () => {
 			const resident = { count: this.count, arenaEnd: this.arenaEnd, work: this.work.length };
 			try {
-				this.append(docs, true);
-				const subset = new Int32Array(docs.length);
-				for (let i = 0; i < docs.length; i++) subset[i] = resident.count + i;
+				// Read inside the queued call: the staging bytes are this call's alone.
+				const list = typeof docs === 'function' ? checked(docs((bytes, count) => this.staging(bytes, count))) : docs;
+				this.append(list, true);
+				const subset = new Int32Array(list.length);
+				for (let i = 0; i < list.length; i++) subset[i] = resident.count + i;
 				return await this.run(this.storage === 'fp16' ? 'score_f16' : 'score_f32', query, subset);
 			} finally {
 				this.count = resident.count;
@@ -118,6 +131,20 @@ export class WasmMaxSimScorer extends KernelScorerBase<KernelExports> implements
 				this.work.length = resident.work;
 			}
 		});
+	}
+
+	/**
+	 * `bytes` of kernel memory for `count` row-major documents to be read into, above where this call's
+	 * packed copies can reach (so packing them cannot overwrite one still unread), grown now so that
+	 * nothing grows (and detaches the views) before they are packed.
+	 */
+	private staging(bytes: number, count: number): Uint8Array {
+		const rows = Math.ceil(bytes / 4 / this.dim);
+		// Per doc: up to 3 padding tokens and 2 x 16 alignment bytes; 6 bytes per value covers f32 + i16 and fp16.
+		const reach = (rows + 3 * count) * paddedDim(this.dim) * 6 + 32 * count + 16;
+		const at = align16(this.arenaEnd + reach);
+		this.memory.ensure(at + bytes);
+		return new Uint8Array(this.memory.memory.buffer, at, bytes);
 	}
 
 	protected docEnd(at: number, rows: number): number {
@@ -148,6 +175,11 @@ export class WasmMaxSimScorer extends KernelScorerBase<KernelExports> implements
 	 */
 	private packF32(doc: TokenMatrix, at: number, free: number, mayGrow: boolean): void {
 		const values = doc.rows * doc.dim;
+		// Read straight into kernel memory (`staging`): packed from where it is.
+		if (doc.data.buffer === this.memory.memory.buffer) {
+			this.kernel.pack_f32(doc.data.byteOffset, doc.rows, doc.dim, at);
+			return;
+		}
 		if (mayGrow) this.memory.ensure(free + values * 4);
 		if (free + values * 4 > this.memory.byteLength) {
 			packDocF32(doc, BLOCK_PANELS[this.flavour], this.memory.f32(at, docShape(doc.rows, BLOCK_PANELS[this.flavour]).panels * 4 * paddedDim(this.dim)), 0);

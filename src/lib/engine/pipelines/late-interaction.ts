@@ -111,11 +111,27 @@ async function build(ctx: NeuralContext, deps: NeuralDeps, rerank: boolean): Pro
 			if (!sideStore || !exactScorer || scored.length === 0 || depth === 0) return scored.slice(0, k);
 			const a = performance.now();
 			const head = scored.slice(0, depth);
-			const docs = await sideStore.get(head.map((s) => s.index));
-			timings.push({ stage: 'rescore-read', ms: since(a) });
-			const b = performance.now();
+			const rows = head.map((s) => s.index);
+			let scores: Float32Array;
+			let readMs: number;
 			// The side store holds vectors checked when they were indexed.
-			const scores = await exactScorer.score(q, docs, { finite: true });
+			if (sideStore.readInto) {
+				// A synchronous store (OPFS) reads straight into the rescoring kernel's memory.
+				const read = sideStore.readInto.bind(sideStore);
+				readMs = 0;
+				scores = await exactScorer.score(q, (allocate) => {
+					const r = performance.now();
+					const docs = read(rows, allocate);
+					readMs += since(r);
+					return docs;
+				}, { finite: true });
+			} else {
+				const docs = await sideStore.get(rows);
+				readMs = since(a);
+				scores = await exactScorer.score(q, docs, { finite: true });
+			}
+			timings.push({ stage: 'rescore-read', ms: readMs });
+			const b = a + readMs;
 			// Exact scores first (best first); candidates past the rescore depth follow with their stored-format scores.
 			const exact = head.map((s, i) => ({ index: s.index, score: scores[i] })).sort((x, y) => y.score - x.score || x.index - y.index);
 			timings.push({ stage: 'rescore', ms: since(b) });

@@ -9,6 +9,9 @@ import { createError } from '../errors';
 import type { TokenMatrix } from '../types';
 import { docsOf, putDocs, withIndexedDb } from './idb-docs';
 
+/** Where `readInto` puts `bytes` of vectors for `documents` distinct documents (16-byte aligned, at least `bytes` long). */
+export type ReadAllocator = (bytes: number, documents: number) => Uint8Array;
+
 /** Per-document fp32 multi-vectors, written once in row order, read back by row. */
 export interface Fp32VectorStore {
 	/** Where the vectors live, for messages (`temporary file /tmp/...`, `IndexedDB latelab-fp32`). */
@@ -17,6 +20,12 @@ export interface Fp32VectorStore {
 	putBatch(first: number, docs: readonly TokenMatrix[]): Promise<void>;
 	/** The documents at `rows`, in that order. */
 	get(rows: readonly number[]): Promise<TokenMatrix[]>;
+	/**
+	 * The same, read synchronously into bytes the caller provides: `allocate(bytes, documents)` returns
+	 * where (the exact rescorer's kernel memory, so the vectors are not copied again). Stores with
+	 * synchronous reads have it (OPFS); the others are read with `get`.
+	 */
+	readInto?(rows: readonly number[], allocate: ReadAllocator): TokenMatrix[];
 	/** Bytes written so far. */
 	readonly bytes: number;
 	/** Deletes what was written. */
