@@ -85,6 +85,13 @@ describe('residual codec', () => {
 				const norm = Math.sqrt(v.reduce((s, x) => s + x * x, 0));
 				for (let d = 0; d < dim; d++) expect(out[i * dim + d]).toBe(Math.fround(Math.fround(v[d]) * (1 / norm)));
 			}
+			// Into given values (stage 4 decodes into the kernel's memory): the same values, there.
+			const arena = new Float32Array(rows * dim + 8).fill(-3);
+			const into = codec.decode(m, arena.subarray(5));
+			expect(into.data.buffer).toBe(arena.buffer);
+			expect(Array.from(into.data)).toEqual(Array.from(out));
+			expect(arena[rows * dim + 5]).toBe(-3);
+			expect(() => codec.decode(m, new Float32Array(rows * dim - 1))).toThrow(expect.objectContaining({ code: 'BAD_ARGUMENT' }));
 		}
 	});
 

@@ -136,6 +136,20 @@ export class PlaidIndex {
 		return this.codec.decode(this.residuals(doc));
 	}
 
+	/** `docs` decoded back to back into `allocate`'s bytes (stage 4's scorer gives its kernel memory). */
+	private decodeInto(docs: readonly number[], allocate: (bytes: number, documents: number) => Uint8Array): TokenMatrix[] {
+		const residuals = docs.map((d) => this.residuals(d));
+		const values = residuals.reduce((sum, r) => sum + r.rows * r.dim, 0);
+		const into = allocate(values * 4, docs.length);
+		const all = new Float32Array(into.buffer, into.byteOffset, values);
+		let at = 0;
+		return residuals.map((r) => {
+			const m = this.codec.decode(r, all.subarray(at, at + r.rows * r.dim));
+			at += r.rows * r.dim;
+			return m;
+		});
+	}
+
 	/** Each document's distinct centroid ids. */
 	docCentroids(): DocCentroids {
 		return { codes: this.distinct.view(), offsets: this.distinctOffsets.view() };
@@ -214,7 +228,7 @@ export class PlaidIndex {
 		const t3 = performance.now();
 		let exactScores: Float32Array;
 		if (options.exact) exactScores = finalists.length > 0 ? await options.exact.score(query, finalists) : new Float32Array(0);
-		else if (options.scorer) exactScores = finalists.length > 0 ? await options.scorer.score(query, finalists.map((d) => this.decode(d)), { finite: true }) : new Float32Array(0);
+		else if (options.scorer) exactScores = finalists.length > 0 ? await options.scorer.score(query, (allocate) => this.decodeInto(finalists, allocate), { finite: true }) : new Float32Array(0);
 		else exactScores = Float32Array.from(finalists, (d) => maxSim(query, this.decode(d)));
 		const top = topKOf(exactScores, k, finalists);
 		const t4 = performance.now();

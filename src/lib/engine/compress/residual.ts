@@ -51,8 +51,8 @@ export interface ResidualCodec {
 	readonly tableBytes: number;
 	/** Each row's centroid (largest dot product, as ColBERTv2's `compress_into_codes`) and bucket codes. */
 	encode(m: TokenMatrix): ResidualMatrix;
-	/** centroid + weights[codes], L2-normalised; rows x dim. */
-	decode(r: ResidualMatrix): TokenMatrix;
+	/** Decoded (centroid + residual weights, renormalised) vectors, written to `into` when given (at least rows x dim values). */
+	decode(r: ResidualMatrix, into?: Float32Array): TokenMatrix;
 }
 
 /** Held-out vectors: 5% of the sample, at most 50,000 (ColBERTv2 `_concatenate_and_split_sample`). */
@@ -143,24 +143,58 @@ export function createResidualCodec(centroids: TokenMatrix, bits: 1 | 2, cutoffs
 			}
 			return { rows: m.rows, dim, bits, centroidIds: ids, codes };
 		},
-		decode(r) {
+		decode(r, into) {
 			if (r.dim !== dim || r.bits !== bits) throw createError('BAD_ARGUMENT', { detail: `residual matrix (dim ${r.dim}, ${r.bits} bits) does not fit this codec (dim ${dim}, ${bits} bits)` });
-			const out = new Float32Array(r.rows * dim);
+			if (into && into.length < r.rows * dim) throw createError('BAD_ARGUMENT', { detail: `${into.length} values given to decode ${r.rows} x ${dim}` });
+			const out = into ?? new Float32Array(r.rows * dim);
 			const c = centroids.data;
+			const codes = r.codes;
+			// Whole code bytes first (4 values of 2 bits, 8 of 1), then the last values one by one; the
+			// values and the sum of squares are the same operations in the same order as value by value.
+			const perByte = 8 / bits;
+			const wholeBytes = Math.floor(dim / perByte);
 			for (let i = 0; i < r.rows; i++) {
 				const co = r.centroidIds[i] * dim;
 				const bo = i * codeBytes;
+				const oo = i * dim;
 				let s = 0;
-				for (let d = 0; d < dim; d++) {
+				let d = 0;
+				if (bits === 2) {
+					for (let j = 0; j < wholeBytes; j++, d += 4) {
+						const b = codes[bo + j];
+						const v0 = c[co + d] + weights[b & 3];
+						const v1 = c[co + d + 1] + weights[(b >> 2) & 3];
+						const v2 = c[co + d + 2] + weights[(b >> 4) & 3];
+						const v3 = c[co + d + 3] + weights[b >> 6];
+						out[oo + d] = v0;
+						out[oo + d + 1] = v1;
+						out[oo + d + 2] = v2;
+						out[oo + d + 3] = v3;
+						s += v0 * v0;
+						s += v1 * v1;
+						s += v2 * v2;
+						s += v3 * v3;
+					}
+				} else {
+					for (let j = 0; j < wholeBytes; j++) {
+						const b = codes[bo + j];
+						for (let t = 0; t < 8; t++, d++) {
+							const v = c[co + d] + weights[(b >> t) & 1];
+							out[oo + d] = v;
+							s += v * v;
+						}
+					}
+				}
+				for (; d < dim; d++) {
 					const bit = d * bits;
-					const v = c[co + d] + weights[(r.codes[bo + (bit >> 3)] >> (bit & 7)) & mask];
-					out[i * dim + d] = v;
+					const v = c[co + d] + weights[(codes[bo + (bit >> 3)] >> (bit & 7)) & mask];
+					out[oo + d] = v;
 					s += v * v;
 				}
 				const inv = s > 0 ? 1 / Math.sqrt(s) : 0;
-				for (let d = 0; d < dim; d++) out[i * dim + d] *= inv;
+				for (let k = 0; k < dim; k++) out[oo + k] *= inv;
 			}
-			return { data: out, rows: r.rows, dim };
+			return { data: into ? out.subarray(0, r.rows * dim) : out, rows: r.rows, dim };
 		}
 	};
 }
