@@ -39,6 +39,13 @@ export interface TokenMatrix {
 	dim: number;
 }
 
+/**
+ * Where a reader puts `bytes` of row-major vectors for `documents` documents: bytes someone else owns
+ * (the rescoring kernel's memory), 16-byte aligned, at least `bytes` long. A store's `readInto` and
+ * PLAID's decoding write there, and a `DocumentScorer` scores them without a copy.
+ */
+export type ReadAllocator = (bytes: number, documents: number) => Uint8Array;
+
 /** One ranked result. `rank` is 1-based. */
 export interface Hit {
 	id: string;

@@ -10,7 +10,7 @@ import { createError } from '../errors';
 import { maxSim, type MaxSimScorer } from '../maxsim/maxsim';
 import type { DocumentScorer } from '../maxsim/score-docs';
 import { topKOf } from '../maxsim/top-k';
-import type { TokenMatrix } from '../types';
+import type { ReadAllocator, TokenMatrix } from '../types';
 import { bestOf, centroidInteraction, centroidScores, centroidsAboveThreshold, plaidDefaults, probedCentroids, type DocCentroids, type PlaidSettings } from './plaid';
 import type { CandidateSearch } from './top';
 
@@ -137,7 +137,7 @@ export class PlaidIndex {
 	}
 
 	/** `docs` decoded back to back into `allocate`'s bytes (stage 4's scorer gives its kernel memory). */
-	private decodeInto(docs: readonly number[], allocate: (bytes: number, documents: number) => Uint8Array): TokenMatrix[] {
+	private decodeInto(docs: readonly number[], allocate: ReadAllocator): TokenMatrix[] {
 		const residuals = docs.map((d) => this.residuals(d));
 		const values = residuals.reduce((sum, r) => sum + r.rows * r.dim, 0);
 		const into = allocate(values * 4, docs.length);

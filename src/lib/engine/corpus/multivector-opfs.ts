@@ -14,8 +14,7 @@
  */
 import { createError } from '../errors';
 import { isQuotaError, quotaError } from '../store/browser-storage';
-import type { ReadAllocator } from '../store/fp32-vector-store';
-import type { TokenMatrix } from '../types';
+import type { ReadAllocator, TokenMatrix } from '../types';
 import type { VectorsStore } from './multivector-folder';
 
 /** Name prefix of a vectors folder's file. */

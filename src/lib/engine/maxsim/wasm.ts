@@ -8,7 +8,7 @@
  */
 import { encodeFp16 } from '../compress/codecs-fp16';
 import { createError } from '../errors';
-import type { TokenMatrix } from '../types';
+import type { ReadAllocator, TokenMatrix } from '../types';
 import { align16 } from './kernel-memory';
 import { instantiateKernel, kernelModule, type KernelExports, type KernelFlavour, type KernelFunction } from './kernel-module';
 import type { MaxSimScorer, ScoredIndex } from './maxsim';
@@ -18,11 +18,8 @@ import { topKOf } from './top-k';
 import { checkDim, checkK, checkMatrix, checkShape } from './validate';
 import { prepareWarmUp, WARM_UP_BYTES, warmUpArgs } from './warm-up';
 
-/**
- * Documents that the caller reads into memory the scorer gives it: `allocate(bytes, documents)` returns
- * the bytes (16-byte aligned), the returned matrices view them (`Fp32VectorStore.readInto`).
- */
-export type DocumentRead = (allocate: (bytes: number, documents: number) => Uint8Array) => readonly TokenMatrix[];
+/** Documents that the caller reads into memory the scorer gives it; the returned matrices view it (`Fp32VectorStore.readInto`). */
+export type DocumentRead = (allocate: ReadAllocator) => readonly TokenMatrix[];
 
 export interface WasmScorerOptions {
 	dim: number;
@@ -168,10 +165,11 @@ export class WasmMaxSimScorer extends KernelScorerBase<KernelExports> implements
 	}
 
 	/**
-	 * Writes `doc` in the f32 layout at `at`. The kernel's `pack_f32` does it from a row-major copy placed
-	 * after the doc's own end (`free`): one memcpy and SIMD transposes instead of JS strided writes (3-4x
-	 * less time). Resident docs use it only when the copy fits without growing the memory (a build that
-	 * reserved its exact size keeps it); scratch docs may grow it, as they do anyway.
+	 * Writes `doc` in the f32 layout at `at`. The kernel's `pack_f32` does it from the rows where they are
+	 * when they were read into kernel memory (`staging`), else from a row-major copy placed after the doc's
+	 * own end (`free`): one memcpy and SIMD transposes instead of JS strided writes (3-4x less time).
+	 * Resident docs take the copy only when it fits without growing the memory (a build that reserved its
+	 * exact size keeps it); scratch docs may grow it, as they do anyway.
 	 */
 	private packF32(doc: TokenMatrix, at: number, free: number, mayGrow: boolean): void {
 		const values = doc.rows * doc.dim;

@@ -6,11 +6,8 @@
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import { createError } from '../errors';
-import type { TokenMatrix } from '../types';
+import type { ReadAllocator, TokenMatrix } from '../types';
 import { docsOf, putDocs, withIndexedDb } from './idb-docs';
-
-/** Where `readInto` puts `bytes` of vectors for `documents` distinct documents (16-byte aligned, at least `bytes` long). */
-export type ReadAllocator = (bytes: number, documents: number) => Uint8Array;
 
 /** Per-document fp32 multi-vectors, written once in row order, read back by row. */
 export interface Fp32VectorStore {
