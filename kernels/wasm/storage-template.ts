@@ -10,14 +10,16 @@
  *   past `qRows` are zero and masked out at the end.
  * - Doc: its tokens' bits as they are stored, `nBytes = ceil(dim / 8)` bytes per token, no padding
  *   (bit k of a token is bit k % 8 of byte k >> 3, the byte order of `encodeBinary`'s words).
- * - Up to 31 bytes per token (dim <= 248): the query is stored as nibble tables: for doc byte b,
- *   nibble n and nibble value v, one 16-byte vector per group = `popcount(nibble n of byte b of each
- *   row xor v)`. A token's distances to 16 rows are then 2 table loads + 2 `i8x16.add` per byte, the
- *   table offsets computed from the doc word with one shift and one mask per nibble (FAISS's 4-bit
- *   fast-scan lookup tables, turned around: query in the lanes, doc nibbles as scalar indices). On
- *   x64 without AVX-512 BITALG in V8 (Node 20 emits no `vpopcntb`), `i8x16.popcnt` is ~10
- *   instructions (two `vpshufb` nibble lookups plus reloaded constants): the tables measured 1.3x
- *   faster than xor + popcnt (docs/BENCHMARKS.md). Per-lane sums stay u8 (<= 248).
+ * - Up to 31 bytes per token (dim <= 248): the query is stored as byte tables: for doc byte b and
+ *   byte value v, one 16-byte vector per group = `popcount(byte b of each row xor v)`. A token's
+ *   distances to 16 rows are then one table load + one `i8x16.add` per byte, the table offset
+ *   computed from the doc word with one shift and one mask (FAISS's fast-scan lookup tables, turned
+ *   around: query in the lanes, doc bytes as scalar indices). On x64 in V8 (Node 20 emits no
+ *   `vpopcntb`), `i8x16.popcnt` is ~10 instructions (two `vpshufb` nibble lookups plus reloaded
+ *   constants): nibble tables (two loads per byte, 16x smaller) measured 1.3x faster than xor +
+ *   popcount, and byte tables 1.3-1.8x faster than nibble tables, bit for bit the same (dim 96-248,
+ *   16 and 32 rows; docs/BENCHMARKS.md). A pair's tables are `nBytes x 8 KiB` (96 KiB at dim 96): in
+ *   L2, mostly in L1; the loads are independent, so their latency overlaps. Per-lane sums stay u8 (<= 248).
  * - Longer tokens: single groups of the rows' bytes (for byte b, 16 bytes: byte b of each row); per
  *   doc token `v128.load8_splat` of each byte, xor, `i8x16.popcnt`, summed in u8 lanes for 31-byte
  *   chunks, each widened into two u16 accumulators (dims up to 65535).
@@ -113,56 +115,58 @@ function sumI32(v: string): string {
 }
 
 /**
- * Byte offset of nibble `j` (0..7) of the 32-bit word $w within a table of `valueBytes` bytes per
- * nibble value: `((w >> 4j) & 15) * valueBytes`, as one shift and one mask.
+ * Byte offset of byte `j` (0..3) of the 32-bit word $w within a table of `valueBytes` bytes per byte
+ * value: `((w >> 8j) & 255) * valueBytes`, as one shift and (below the top byte) one mask.
  */
-function nibbleOffset(j: number, valueBytes: 16 | 32): string {
-	const shift = 4 * j - Math.log2(valueBytes); // right shift; negative = left
-	const mask = 15 * valueBytes;
+function byteOffset(j: number, valueBytes: 16 | 32): string {
+	const scale = Math.log2(valueBytes);
+	const shift = 8 * j - scale; // right shift; negative = left
+	if (j === 3) return `(i32.shl (i32.shr_u ${get('w')} (i32.const 24)) (i32.const ${scale}))`;
 	const shifted = shift === 0 ? get('w') : shift < 0 ? `(i32.shl ${get('w')} (i32.const ${-shift}))` : `(i32.shr_u ${get('w')} (i32.const ${shift}))`;
-	return `(i32.and ${shifted} (i32.const ${mask}))`;
+	return `(i32.and ${shifted} (i32.const ${255 * valueBytes}))`;
 }
 
 /**
  * A never-taken branch between doc bytes whose arm reads the accumulators (as `fence` in
- * maxsim-template.ts): without it TurboFan hoists the 16-32 table loads of an iteration to its top
- * and spills them. $tp is even, so it never equals the odd constant.
+ * maxsim-template.ts): without it TurboFan hoists the table loads of an iteration to its top and
+ * spills them. $tp is even, so it never equals the odd constant.
  */
 function tableFence(groups: number, j: number): string {
 	const all = Array.from({ length: groups }, (_, g) => get(`h${g}`)).reduce((a, b) => `(v128.or ${a} ${b})`);
 	return `  (if (i32.eq ${get('tp')} (i32.const ${-1 - 2 * j})) (then (v128.store (i32.const 0) ${all})))`;
 }
 
+/** Table bytes per doc byte of a block of `groups` (1 or 2) groups: 256 values x 16 lanes x `groups`. */
+export function binaryTableBytesPerByte(groups: number): number {
+	return 256 * 16 * groups;
+}
+
 /**
- * The byte loop of one token through the query's nibble tables (from $tp), for `groups` (1 or 2)
- * groups: per doc byte b and nibble n, the table holds for each nibble value v the 16-lane vector of
- * `popcount(nibble n of byte b of each query row xor v)`, so a token's distance to 16 rows is a sum
- * of 2 loads per byte, no xor and no popcount (the idea of FAISS's 4-bit fast-scan lookup tables,
- * here with the query in the lanes). Table bytes per doc byte: 2 nibbles x 16 values x 16 x `groups`.
- * 4 doc bytes per iteration from one i32 load, then single bytes. Advances $dp and $tp.
+ * The byte loop of one token through the query's byte tables (from $tp), for `groups` (1 or 2)
+ * groups: per doc byte b the table holds, for each byte value v, the 16-lane vector of
+ * `popcount(byte b of each query row xor v)`, so a token's distance to 16 rows is a sum of one load
+ * per byte, no xor and no popcount. 4 doc bytes per iteration from one i32 load, then single bytes.
+ * Advances $dp and $tp.
  */
 function tableLoop(groups: number): string {
 	const valueBytes = (16 * groups) as 16 | 32;
-	const byteBytes = 32 * valueBytes;
+	const byteBytes = binaryTableBytesPerByte(groups);
 	const lines: string[] = [];
 	const add = (g: number, offset: number, index: string) =>
 		`  (local.set $h${g} (i8x16.add ${get(`h${g}`)} (v128.load offset=${offset + 16 * g} (i32.add ${get('tp')} ${index}))))`;
 	lines.push(`(if (i32.le_u (i32.add ${get('dp')} (i32.const 4)) ${get('bend')}) (then (loop $b4`);
 	lines.push(`  (local.set $w (i32.load ${get('dp')}))`);
-	for (let j = 0; j < 8; j++) {
-		if (j > 0 && j % 2 === 0) lines.push(tableFence(groups, j));
-		lines.push(`  (local.set $x ${nibbleOffset(j, valueBytes)})`);
-		for (let g = 0; g < groups; g++) lines.push(add(g, (j >> 1) * byteBytes + (j & 1) * 16 * valueBytes, get('x')));
+	for (let j = 0; j < 4; j++) {
+		if (j === 2) lines.push(tableFence(groups, j));
+		lines.push(`  (local.set $x ${byteOffset(j, valueBytes)})`);
+		for (let g = 0; g < groups; g++) lines.push(add(g, j * byteBytes, get('x')));
 	}
 	lines.push(`  (local.set $dp (i32.add ${get('dp')} (i32.const 4)))`);
 	lines.push(`  (local.set $tp (i32.add ${get('tp')} (i32.const ${4 * byteBytes})))`);
 	lines.push(`  (br_if $b4 (i32.le_u (i32.add ${get('dp')} (i32.const 4)) ${get('bend')})))))`);
 	lines.push(`(if (i32.lt_u ${get('dp')} ${get('bend')}) (then (loop $b1`);
-	lines.push(`  (local.set $w (i32.load8_u ${get('dp')}))`);
-	for (let j = 0; j < 2; j++) {
-		lines.push(`  (local.set $x ${nibbleOffset(j, valueBytes)})`);
-		for (let g = 0; g < groups; g++) lines.push(add(g, j * 16 * valueBytes, get('x')));
-	}
+	lines.push(`  (local.set $x (i32.shl (i32.load8_u ${get('dp')}) (i32.const ${Math.log2(valueBytes)})))`);
+	for (let g = 0; g < groups; g++) lines.push(add(g, 0, get('x')));
 	lines.push(`  (local.set $dp (i32.add ${get('dp')} (i32.const 1)))`);
 	lines.push(`  (local.set $tp (i32.add ${get('tp')} (i32.const ${byteBytes})))`);
 	lines.push(`  (br_if $b1 (i32.lt_u ${get('dp')} ${get('bend')})))))`);
@@ -170,7 +174,7 @@ function tableLoop(groups: number): string {
 }
 
 /**
- * Rows 16 x `groups` of the query (nibble tables from $qg) against every token of the doc (from $d0,
+ * Rows 16 x `groups` of the query (byte tables from $qg) against every token of the doc (from $d0,
  * $rows tokens): adds the masked sums of the minimum distances to $H. Distances fit u8 ($nBytes <= 31).
  */
 function narrowGroups(groups: number): string {
@@ -259,8 +263,8 @@ function binaryFunction(): string {
             (block $pairsDone (loop $pairs
               (br_if $pairsDone (i32.ge_u ${get('row')} ${get('pairEnd')}))
 ${narrowGroups(2)}
-              ;; a pair's tables: nBytes x 2 nibbles x 16 values x 32 bytes
-              (local.set $qg (i32.add ${get('qg')} (i32.shl ${get('nBytes')} (i32.const 10))))
+              ;; a pair's tables: nBytes x 256 values x 32 bytes
+              (local.set $qg (i32.add ${get('qg')} (i32.shl ${get('nBytes')} (i32.const ${Math.log2(binaryTableBytesPerByte(2))}))))
               (local.set $row (i32.add ${get('row')} (i32.const 32)))
               (br $pairs)))
             (if (i32.lt_u ${get('row')} ${get('qRows')}) (then

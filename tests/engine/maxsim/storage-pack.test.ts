@@ -13,24 +13,24 @@ it('packDocBinary(doc) writes each token as its ceil(dim / 8) little-endian byte
 	expect(Array.from(out)).toEqual([0xee, 0xbc, 0x0a, 0x01, 0x0f, 0xee]);
 });
 
-it('packQueryBinary(q) with 17 rows of 1 byte is a pair of groups of nibble tables: popcount(row nibble xor v) per lane', () => {
-	// row r is the byte r + 1; offset of (byte 0, nibble, value v, group g, lane l) = nibble * 512 + v * 32 + g * 16 + l
+it('packQueryBinary(q) with 17 rows of 1 byte is a pair of groups of byte tables: popcount(row byte xor v) per lane', () => {
+	// row r is the byte r + 1; offset of (byte 0, value v, group g, lane l) = v * 32 + g * 16 + l
 	const out = packQueryBinary({ rows: 17, dim: 8, words: Uint32Array.from({ length: 17 }, (_, r) => r + 1) });
-	expect(out.length).toBe(1024);
-	const at = (nibble: number, v: number, g: number, l: number) => out[nibble * 512 + v * 32 + g * 16 + l];
-	expect([at(0, 0, 0, 0), at(0, 1, 0, 0), at(0, 15, 0, 0)]).toEqual([1, 0, 3]); // row 0: low nibble 1
-	expect(at(1, 15, 0, 0)).toBe(4); // row 0: high nibble 0
-	expect(at(0, 2, 0, 14)).toBe(3); // row 14 = 0x0f: low nibble 15 xor 2 = 13 = 0b1101
-	expect(at(0, 0, 1, 0)).toBe(1); // row 16 = 0x11: low nibble 1
-	expect(at(1, 0, 1, 0)).toBe(1); // its high nibble 1
-	expect(at(0, 3, 1, 1)).toBe(2); // lane of a missing row (zero byte): popcount(3)
+	expect(out.length).toBe(8192);
+	const at = (v: number, g: number, l: number) => out[v * 32 + g * 16 + l];
+	expect([at(0, 0, 0), at(1, 0, 0), at(0xff, 0, 0), at(0xf0, 0, 0)]).toEqual([1, 0, 7, 5]); // row 0 = 0x01
+	expect(at(2, 0, 14)).toBe(3); // row 14 = 0x0f: 0x0f xor 0x02 = 0x0d = 0b1101
+	expect(at(0x11, 1, 0)).toBe(0); // row 16 = 0x11
+	expect(at(0x10, 1, 0)).toBe(1);
+	expect(at(0xe3, 1, 1)).toBe(5); // lane of a missing row (zero byte): popcount(0xe3)
 });
 
-it('packQueryBinary(q) with 3 rows of 1 byte is one lone group: 16 lanes per nibble value', () => {
-	const out = packQueryBinary({ rows: 3, dim: 8, words: Uint32Array.of(0xff, 0x00, 0x5a) });
-	expect(out.length).toBe(512);
-	expect(Array.from(out.subarray(0, 3))).toEqual([4, 0, 2]); // v = 0: popcount of the low nibbles f, 0, a
-	expect(Array.from(out.subarray(256 + 5 * 16, 256 + 5 * 16 + 3))).toEqual([2, 2, 0]); // high nibbles f, 0, 5 xor 5
+it('packQueryBinary(q) with 3 rows of 2 bytes is one lone group: 16 lanes per byte value, byte after byte', () => {
+	const out = packQueryBinary({ rows: 3, dim: 16, words: Uint32Array.of(0x01ff, 0x8000, 0x005a) });
+	expect(out.length).toBe(2 * 4096);
+	expect(Array.from(out.subarray(0, 3))).toEqual([8, 0, 4]); // byte 0, v = 0: popcount of ff, 00, 5a
+	expect(Array.from(out.subarray(0x5a * 16, 0x5a * 16 + 3))).toEqual([4, 4, 0]); // byte 0, v = 0x5a
+	expect(Array.from(out.subarray(4096 + 0x80 * 16, 4096 + 0x80 * 16 + 3))).toEqual([2, 0, 1]); // byte 1 (01, 80, 00) xor 0x80
 });
 
 it('packQueryBinary(q) with rows over 31 bytes (dim 264) stores single groups of the rows\' bytes', () => {

@@ -38,17 +38,21 @@ export function packDocBinary(doc: BinaryMatrix, out: Uint8Array, at: number): v
 	for (let r = 0; r < doc.rows; r++) for (let b = 0; b < n; b++) out[at + r * n + b] = byteOf(doc, r, b);
 }
 
-/** Set bits of a nibble, by nibble value. */
-const NIBBLE_BITS = Uint8Array.from({ length: 16 }, (_, v) => (v & 1) + ((v >> 1) & 1) + ((v >> 2) & 1) + ((v >> 3) & 1));
+/** Set bits of a byte, by byte value. */
+const BYTE_BITS = Uint8Array.from({ length: 256 }, (_, v) => {
+	let c = 0;
+	for (let x = v; x; x >>= 1) c += x & 1;
+	return c;
+});
 
 /**
- * The binary query in the kernel's layout, rows in u8 lanes, 16 rows a group (rows past the last
- * are 0; the kernel masks them out).
- * - Up to 31 bytes per row: nibble tables. Groups in pairs, then a last unpaired group; for each doc
- *   byte b, nibble n (low, high) and nibble value v = 0..15, one 16-byte vector per group of the pair
- *   (or the lone group) holding `popcount(nibble n of byte b of the row xor v)` per lane.
+ * The binary query in the kernel's layout (`score_binary`, kernels/wasm/storage-template.ts): rows in
+ * groups of 16 lanes.
+ * - Up to 31 bytes per row: byte tables. Groups in pairs, then a last unpaired group; for each doc
+ *   byte b and byte value v = 0..255, one 16-byte vector per group of the pair (or the lone group)
+ *   holding `popcount(byte b of the row xor v)` per lane (rows past the query's are zero bytes).
  * - Longer rows: single groups of the rows' bytes, for each byte b 16 bytes (byte b of each row).
- * @example packQueryBinary({ rows: 1, dim: 8, words: Uint32Array.of(0x0f) }).length // 512 (1 byte x 2 nibbles x 16 values x 16 lanes)
+ * @example packQueryBinary({ rows: 1, dim: 8, words: Uint32Array.of(0x0f) }).length // 4096 (1 byte x 256 values x 16 lanes)
  */
 export function packQueryBinary(query: BinaryMatrix): Uint8Array {
 	const n = binaryBytes(query.dim);
@@ -61,21 +65,18 @@ export function packQueryBinary(query: BinaryMatrix): Uint8Array {
 		}
 		return out;
 	}
-	const out = new Uint8Array(groups * n * 512);
+	const out = new Uint8Array(groups * n * 4096);
 	const pairs = groups >> 1;
 	for (let g = 0; g < groups; g++) {
 		const inPair = g < pairs * 2;
 		const width = inPair ? 2 : 1; // groups sharing a table block
-		const base = inPair ? (g >> 1) * n * 1024 + (g & 1) * 16 : g * n * 512;
+		const base = inPair ? (g >> 1) * n * 8192 + (g & 1) * 16 : g * n * 4096;
 		for (let l = 0; l < 16; l++) {
 			const r = g * 16 + l;
 			for (let b = 0; b < n; b++) {
 				const byte = r < query.rows ? byteOf(query, r, b) : 0;
-				for (let nib = 0; nib < 2; nib++) {
-					const q = (byte >> (4 * nib)) & 15;
-					const at = base + (b * 2 + nib) * 16 * 16 * width + l;
-					for (let v = 0; v < 16; v++) out[at + v * 16 * width] = NIBBLE_BITS[q ^ v];
-				}
+				const at = base + b * 256 * 16 * width + l;
+				for (let v = 0; v < 256; v++) out[at + v * 16 * width] = BYTE_BITS[byte ^ v];
 			}
 		}
 	}
