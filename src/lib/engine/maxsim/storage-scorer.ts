@@ -27,7 +27,7 @@ export interface StorageScorerOptions {
 
 export interface StorageScorerSelection {
 	scorer: StorageScorer;
-	/** What runs and why, e.g. `wasm: binary kernel (xor + i8x16.popcnt), 2 threads (Node worker_threads)`. */
+	/** What runs and why, e.g. `wasm: binary kernel (byte tables of the query, min distance), 2 threads (Node worker_threads)`. */
 	choice: BackendChoice;
 	/** Things that did not go as asked (fewer threads, wasm unavailable). */
 	warnings: string[];
@@ -35,7 +35,7 @@ export interface StorageScorerSelection {
 
 const FORMATS = ['int8', 'binary'] as const;
 const ARITHMETIC: Record<KernelStorageFormat, string> = {
-	binary: 'binary kernel (xor + i8x16.popcnt, min distance)',
+	binary: 'binary kernel (byte tables of the query, min distance)',
 	int8: 'int8 kernel (i16 query x int8 codes, i32x4.dot_i16x8_s, per-token scales)'
 };
 
