@@ -184,4 +184,31 @@ describe('Fp32VectorStore', () => {
 		await expect(store.get([1.5])).rejects.toMatchObject({ code: 'BAD_ARGUMENT' });
 		await store.dispose();
 	});
+
+	it('NodeFileFp32Store.readInto(rows, allocate) reads into the bytes it is given (distinct rows ascending, back to back); too few bytes or an unknown row is BAD_ARGUMENT', async () => {
+		const docs = [2, 1, 3, 2].map((rows, d) => ({ data: Float32Array.from({ length: rows * 4 }, (_, i) => d * 100 + i), rows, dim: 4 }));
+		const store = new NodeFileFp32Store();
+		await store.putBatch(0, docs);
+		const arena = new Uint8Array(1024);
+		const asked: [number, number][] = [];
+		const rows = [3, 0, 3, 1];
+		const got = store.readInto(rows, (bytes, documents) => {
+			asked.push([bytes, documents]);
+			return arena.subarray(32, 32 + bytes);
+		});
+		// Distinct rows 0, 1, 3: (2 + 1 + 2) vectors of 4 floats.
+		expect(asked).toEqual([[4 * 4 * 5, 3]]);
+		got.forEach((m, i) => {
+			expect(m.data.buffer).toBe(arena.buffer);
+			expect(m.rows).toBe(docs[rows[i]].rows);
+			expect(Array.from(m.data)).toEqual(Array.from(docs[rows[i]].data));
+		});
+		expect(got[1].data.byteOffset).toBe(32);
+		expect(got[0].data.byteOffset).toBe(32 + 4 * 4 * 3);
+		// A repeated row is one copy.
+		expect(got[2].data.byteOffset).toBe(got[0].data.byteOffset);
+		expect(() => store.readInto([2], () => new Uint8Array(16))).toThrow(expect.objectContaining({ code: 'BAD_ARGUMENT' }));
+		expect(() => store.readInto([4], (b) => new Uint8Array(b))).toThrow(expect.objectContaining({ code: 'BAD_ARGUMENT' }));
+		await store.dispose();
+	});
 });

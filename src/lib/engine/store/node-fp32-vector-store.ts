@@ -1,13 +1,14 @@
 /**
  * Node: the fp32 side store of rescoring in one temporary file (documents appended in row order; an
- * in-memory table of row offsets), read back with positioned synchronous reads. Deleted on `dispose`.
+ * in-memory table of row offsets), read back with positioned synchronous reads (into the caller's
+ * bytes with `readInto`). Deleted on `dispose`.
  */
 import { readSync } from 'node:fs';
 import { open, rm, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createError } from '../errors';
-import type { TokenMatrix } from '../types';
+import type { ReadAllocator, TokenMatrix } from '../types';
 import type { Fp32VectorStore } from './fp32-vector-store';
 
 /**
@@ -20,6 +21,8 @@ export class NodeFileFp32Store implements Fp32VectorStore {
 	readonly path: string;
 	bytes = 0;
 	private handle: Promise<FileHandle> | null = null;
+	/** The open file's descriptor, for the synchronous reads (set once the file is open: documents were put). */
+	private fd: number | undefined;
 	private readonly starts: number[] = [];
 	private readonly rowsOf: number[] = [];
 	private dim = 0;
@@ -32,7 +35,10 @@ export class NodeFileFp32Store implements Fp32VectorStore {
 
 	private file(): Promise<FileHandle> {
 		if (!this.handle) {
-			this.handle = open(this.path, 'w+').catch((cause) => {
+			this.handle = open(this.path, 'w+').then((fh) => {
+				this.fd = fh.fd;
+				return fh;
+			}, (cause) => {
 				throw createError('BAD_ARGUMENT', { detail: `cannot create the fp32 rescoring file ${this.path}: ${(cause as { code?: string }).code ?? cause}` }, {}, cause);
 			});
 		}
@@ -56,34 +62,40 @@ export class NodeFileFp32Store implements Fp32VectorStore {
 		this.bytes += buffer.byteLength;
 	}
 
+	/** The documents at `rows`, in that order (one buffer they share). */
 	async get(rows: readonly number[]): Promise<TokenMatrix[]> {
-		const fh = await this.file();
-		// One buffer for all n documents, filled in file order with one positioned read per run of
-		// adjacent documents (a rescoring pass reads ~100 documents, mostly from the page cache: per-call
-		// costs, not bytes, dominated when each document had its own allocation and read, ~70 µs per
-		// 46 kB document here). Synchronous: a thread-pool round trip per read costs more than the copy.
-		const values = new Array<number>(rows.length);
+		await this.file();
+		return this.readInto(rows, (bytes) => new Uint8Array(bytes));
+	}
+
+	/**
+	 * `get` into `allocate(bytes, documents)`'s bytes: the distinct rows in ascending order, back to back,
+	 * each run of adjacent rows (adjacent in the file too: documents are appended in row order) read with
+	 * one positioned read (a rescoring pass reads ~100 documents, mostly from the page cache: per-call
+	 * costs, not bytes, dominated when each document had its own allocation and read, ~70 µs per 46 kB
+	 * document here). Synchronous: a thread-pool round trip per read costs more than the copy, and the
+	 * rescorer can have the vectors read straight into its kernel's memory.
+	 */
+	readInto(rows: readonly number[], allocate: ReadAllocator): TokenMatrix[] {
+		const sorted = [...new Set(rows)].sort((a, b) => a - b);
+		const place = new Map<number, number>();
 		let total = 0;
-		rows.forEach((r, i) => {
+		for (const r of sorted) {
 			if (!Number.isInteger(r) || r < 0 || r >= this.starts.length) throw createError('BAD_ARGUMENT', { detail: `${this.label}: no document ${r}` });
-			values[i] = total;
-			total += this.rowsOf[r] * this.dim;
-		});
-		const data = new Float32Array(total);
-		const bytes = new Uint8Array(data.buffer);
-		const order = rows.map((_, i) => i).sort((a, b) => this.starts[rows[a]] - this.starts[rows[b]]);
-		let i = 0;
-		while (i < order.length) {
-			// Documents adjacent in the file and in the buffer's order form one read.
-			let j = i + 1;
-			const end = (x: number) => this.starts[rows[order[x]]] + 4 * this.rowsOf[rows[order[x]]] * this.dim;
-			while (j < order.length && this.starts[rows[order[j]]] === end(j - 1) && values[order[j]] === values[order[j - 1]] + this.rowsOf[rows[order[j - 1]]] * this.dim) j++;
-			const at = 4 * values[order[i]];
-			const length = end(j - 1) - this.starts[rows[order[i]]];
-			this.readFully(fh.fd, bytes, at, length, this.starts[rows[order[i]]]);
-			i = j;
+			place.set(r, total);
+			total += 4 * this.rowsOf[r] * this.dim;
 		}
-		return rows.map((r, i) => ({ data: data.subarray(values[i], values[i] + this.rowsOf[r] * this.dim), rows: this.rowsOf[r], dim: this.dim }));
+		const into = allocate(total, sorted.length);
+		if (into.byteLength < total) throw createError('BAD_ARGUMENT', { detail: `${this.label}: ${into.byteLength} bytes given to read ${total}` });
+		for (let i = 0; i < sorted.length; ) {
+			let j = i;
+			while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
+			const from = this.starts[sorted[i]];
+			const end = this.starts[sorted[j]] + 4 * this.rowsOf[sorted[j]] * this.dim;
+			this.readFully(this.fd!, into, place.get(sorted[i])!, end - from, from);
+			i = j + 1;
+		}
+		return rows.map((r) => ({ data: new Float32Array(into.buffer, into.byteOffset + place.get(r)!, this.rowsOf[r] * this.dim), rows: this.rowsOf[r], dim: this.dim }));
 	}
 
 	/** `readSync` until `length` bytes are in (it may return fewer, e.g. above 2 GB per call). */
@@ -98,6 +110,7 @@ export class NodeFileFp32Store implements Fp32VectorStore {
 	async dispose(): Promise<void> {
 		if (this.handle) await (await this.handle).close().catch(() => undefined);
 		this.handle = null;
+		this.fd = undefined;
 		await rm(this.path, { force: true });
 	}
 }
