@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { shownResult, transition, type PanelResult, type PanelStatus } from '../../src/lib/state/panel-machine';
+import { initialPanelStatus, panelResultOf, shownResult, transition, type PanelResult, type PanelStatus } from '../../src/lib/state/panel-machine';
 
 const result: PanelResult = { query: 'cat', hits: [{ id: 'a', rank: 1, score: 1.5, title: 'A', snippet: '' }], timings: [], kernel: 'BM25', judged: 0 };
 const failure = { code: 'EMPTY_CORPUS', message: 'no documents found', fix: 'Paste a document.' };
@@ -40,5 +40,23 @@ describe('panel-machine', () => {
 		const s = transition({ kind: 'error', failure }, { type: 'search', query: 'cat' });
 		expect(s).toEqual({ kind: 'searching', query: 'cat' });
 		expect(transition(s, { type: 'reset' })).toEqual({ kind: 'idle' });
+	});
+
+	it('initialPanelStatus: BM25 starts idle, a neural panel (default or added) waits for its model and says how to get one', () => {
+		expect(initialPanelStatus('bm25')).toEqual({ kind: 'idle' });
+		const colbert = initialPanelStatus('colbert@2');
+		expect(colbert).toMatchObject({ kind: 'needs-model', role: 'colbert' });
+		expect(colbert.kind === 'needs-model' && colbert.message).toMatch(/ColBERT model.*model bar.*Load/);
+		expect(initialPanelStatus('cross-encoder')).toMatchObject({ kind: 'needs-model', role: 'cross-encoder' });
+	});
+
+	it('panelResultOf keeps the worker\'s stages and appends the page round trip; optional fields only when given', () => {
+		const answer = { type: 'search-result' as const, id: 3, panel: 'bm25' as const, query: 'cat', hits: result.hits, timings: [{ stage: 'bm25', ms: 1.5 }], kernel: 'BM25', judged: 0 };
+		const r = panelResultOf(answer, 4.25);
+		expect(r.timings).toEqual([{ stage: 'bm25', ms: 1.5 }, { stage: 'round trip (page)', ms: 4.25 }]);
+		expect(r).not.toHaveProperty('queryId');
+		expect(r).not.toHaveProperty('drift');
+		expect(r).not.toHaveProperty('panel');
+		expect(panelResultOf({ ...answer, queryId: 'q1' }, 1).queryId).toBe('q1');
 	});
 });

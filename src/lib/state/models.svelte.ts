@@ -1,31 +1,27 @@
 /**
  * The neural panels' page-side state: the model chosen per role (Hub id or served folder, dtype,
  * device), its load status with download progress, each neural panel's corpus encoding (documents/s,
- * ETA, cancel), the panels' options (rebuilding a panel when one changes) and the browser caches. It
- * drives the panels' state machines through `Playground.dispatch` and talks to the worker through
- * `EngineClient.send` (channels `model:<role>`, `prepare:<panel>`, `explain:<panel>`, `caches`).
+ * ETA, cancel), the panels' options (rebuilding a panel when one changes) and the browser caches
+ * (`browser-caches.svelte.ts`); the models themselves load through `ModelLoads`. It drives the panels'
+ * state machines through `Playground.dispatch` and talks to the worker through `EngineClient.send`
+ * (channels `model:<key>`, `prepare:<panel>`, `remove:<panel>`, `hub`).
  * Several models of a role can be loaded at once (keyed by `modelKey`): the model bar's model feeds the
  * default panels, and each added panel (`Playground.addPanel`) ranks with its own. Panel options live in
- * `Playground.options` (so in the link); readiness in `Playground.prepared`; model-bar choices persist in localStorage and `?models=`;
- * `?hub=<url>` in the address sets the Hub (tests point it at the mock Hub).
+ * `Playground.options` (so in the link); readiness in `Playground.prepared`; model-bar choices persist
+ * in localStorage (`model-bar-memory.ts`) and `?models=` (`url-models.ts`); `?hub=<url>` in the address sets the Hub (tests point it at the mock Hub).
  */
 import { DEFAULT_MODELS } from '../engine/encoders/model-defaults';
 import { isAddedPanel, kindOf, ROLE_NAMES, ROLES, roleOfPanel, type OptionKey, type PanelOptions } from '../engine/panels';
 import type { ModelRole } from '../engine/pipelines/registry';
 import type { Playground } from './playground.svelte';
 import type { EngineFailure, EngineProgress, PanelId, PanelKind } from '../worker/protocol';
-import { modelKey, type EncodedCacheEntry, type ModelCacheState, type ModelChoice, type ModelInfo, type PreparedStats } from '../worker/neural/protocol';
+import { modelKey, type ModelChoice, type PreparedStats } from '../worker/neural/protocol';
 import { modelsFromParam, modelsToParam, searchWithModels } from './url-models';
-import { askPersistence, storageEstimate, type StorageEstimate } from '../engine/store/browser-storage';
+import { MODEL_BAR_KEY, readModelBar, type SavedModelBar } from './model-bar-memory';
+import { BrowserCaches } from './browser-caches.svelte';
+import { ModelLoads, type RoleStatus } from './model-loads.svelte';
 
 export const DEFAULT_HUB = 'https://huggingface.co/';
-const STORAGE_KEY = 'latelab:models';
-
-export type RoleStatus =
-	| { kind: 'empty' }
-	| { kind: 'loading'; progress?: EngineProgress; started: number }
-	| { kind: 'ready'; info: ModelInfo }
-	| { kind: 'error'; failure: EngineFailure };
 
 export type PrepStatus =
 	| { kind: 'none' }
@@ -33,12 +29,6 @@ export type PrepStatus =
 	| { kind: 'ready'; stats: PreparedStats }
 	| { kind: 'cancelled' }
 	| { kind: 'error'; failure: EngineFailure };
-
-interface Saved {
-	hub?: string;
-	choices?: Partial<Record<ModelRole, ModelChoice>>;
-	loaded?: ModelRole[];
-}
 
 const defaultChoice = (role: ModelRole): ModelChoice => ({ spec: DEFAULT_MODELS[role], dtype: 'q8', device: 'wasm' });
 const byRole = <T>(f: (r: ModelRole) => T) => Object.fromEntries(ROLES.map((r) => [r, f(r)])) as Record<ModelRole, T>;
@@ -52,22 +42,20 @@ export class ModelsState {
 	roles = $state.raw<Record<ModelRole, RoleStatus>>(byRole(() => ({ kind: 'empty' })));
 	/** The key of the model bar's loaded model per role. */
 	roleKeys = $state.raw<Partial<Record<ModelRole, string>>>({});
-	/** Load status of every model asked for, by `modelKey`. */
-	loaded = $state.raw<Record<string, RoleStatus>>({});
+	/** Every model asked for (model bar and added panels), by `modelKey`. */
+	readonly loads: ModelLoads;
 	prep = $state.raw<Record<PanelId, PrepStatus>>({} as Record<PanelId, PrepStatus>);
-	caches = $state.raw<{ encoded: EncodedCacheEntry[]; models: ModelCacheState; available: boolean } | undefined>(undefined);
-	/** The site's storage usage and quota, and whether it is persistent (undefined where the browser does not say). */
-	storage = $state.raw<StorageEstimate | undefined>(undefined);
+	/** The browser's caches (encoded corpora, model downloads) and storage quota. */
+	readonly caches: BrowserCaches;
 	#storage: Pick<Storage, 'getItem' | 'setItem'> | undefined;
 	#started = false;
-	readonly #loads = new Map<string, Promise<RoleStatus>>();
-	/** The choice behind each model key asked for (keys are strings; the comparisons need the fields). */
-	readonly #choices = new Map<string, ModelChoice>();
 	readonly #setSearch: ((search: string) => void) | undefined;
 
 	/** `setSearch` replaces the address's query string (the page passes SvelteKit's `replaceState`). */
 	constructor(pg: Playground, setSearch?: (search: string) => void) {
 		this.pg = pg;
+		this.caches = new BrowserCaches(pg.client);
+		this.loads = new ModelLoads(pg.client, (key, replacing) => this.#keep(key, replacing));
 		this.#setSearch = setSearch;
 		// Panels of one model share the exact reference their drift is measured against.
 		// On a vectors folder without a ColBERT model every ColBERT panel ranks the folder's vectors: one model.
@@ -94,8 +82,7 @@ export class ModelsState {
 		const crash = this.pg.client.crashed;
 		const lost = this.neuralPanels().filter((p) => this.modelStatusOf(p)?.kind === 'ready' || this.modelStatusOf(p)?.kind === 'loading');
 		const roles = ROLES.filter((r) => this.roles[r].kind === 'ready' || this.roles[r].kind === 'loading');
-		this.#loads.clear();
-		this.loaded = {};
+		this.loads.clear();
 		for (const r of roles) this.#setRole(r, { kind: 'empty' });
 		this.lostPanels = lost;
 		for (const p of lost) {
@@ -113,12 +100,7 @@ export class ModelsState {
 	/** Reads saved choices and `?hub=`, tells the worker the Hub, reloads the model bar's models and the added panels' models. */
 	async start(search: string, storage?: Pick<Storage, 'getItem' | 'setItem'>): Promise<void> {
 		this.#storage = storage;
-		let saved: Saved = {};
-		try {
-			saved = JSON.parse(storage?.getItem(STORAGE_KEY) ?? '{}') as Saved;
-		} catch {
-			saved = {};
-		}
+		const saved = readModelBar(storage?.getItem(MODEL_BAR_KEY));
 		const params = new URLSearchParams(search);
 		for (const r of ROLES) if (saved.choices?.[r]) this.choices[r] = { ...defaultChoice(r), ...saved.choices[r] };
 		// A link's models win over this browser's last ones.
@@ -126,7 +108,7 @@ export class ModelsState {
 		for (const { role, choice } of linked) this.choices[role] = choice;
 		await this.setHub(params.get('hub') ?? saved.hub ?? DEFAULT_HUB);
 		this.#started = true;
-		const loaded = linked.length > 0 ? linked.map((l) => l.role) : (saved.loaded ?? []).filter((r) => ROLES.includes(r));
+		const loaded = linked.length > 0 ? linked.map((l) => l.role) : (saved.loaded ?? []);
 		await Promise.all([...loaded.map((r) => this.load(r)), ...this.pg.added.map((p) => this.loadPanelModel(p.id))]);
 	}
 
@@ -140,8 +122,8 @@ export class ModelsState {
 
 	#save(): void {
 		const loaded = ROLES.filter((r) => this.roles[r].kind === 'ready');
-		const saved: Saved = { hub: this.hub, choices: $state.snapshot(this.choices), loaded };
-		this.#storage?.setItem(STORAGE_KEY, JSON.stringify(saved));
+		const saved: SavedModelBar = { hub: this.hub, choices: $state.snapshot(this.choices), loaded };
+		this.#storage?.setItem(MODEL_BAR_KEY, JSON.stringify(saved));
 		if (this.#started && this.#setSearch && typeof location !== 'undefined') {
 			const models = modelsToParam(loaded.map((role) => ({ role, choice: $state.snapshot(this.choices[role]) })));
 			const search = searchWithModels(location.search, models, this.hub, DEFAULT_HUB);
@@ -172,7 +154,7 @@ export class ModelsState {
 		const added = this.pg.added.find((p) => p.id === panel);
 		if (added) return added.model;
 		const key = this.modelKeyOf(panel);
-		return key ? this.#choices.get(key) : undefined;
+		return key ? this.loads.choiceOf(key) : undefined;
 	}
 
 	/** Load status of a panel's model. */
@@ -181,7 +163,7 @@ export class ModelsState {
 		if (!role) return undefined;
 		if (!isAddedPanel(panel)) return this.roles[role];
 		const key = this.modelKeyOf(panel);
-		return (key && this.loaded[key]) || { kind: 'empty' };
+		return (key && this.loads.status[key]) || { kind: 'empty' };
 	}
 
 	prepOf(panel: PanelId): PrepStatus {
@@ -202,36 +184,8 @@ export class ModelsState {
 		const keys = new Set<string>([extra]);
 		for (const r of ROLES) if (r !== replacing && this.roleKeys[r]) keys.add(this.roleKeys[r]!);
 		for (const p of this.pg.added) keys.add(modelKey(roleOfPanel(p.id)!, p.model));
-		for (const [k, st] of Object.entries(this.loaded)) if (st.kind === 'loading') keys.add(k);
+		for (const k of this.loads.loadingKeys()) keys.add(k);
 		return [...keys];
-	}
-
-	/** Loads one model (shared by every panel asking for the same key while it loads). */
-	#loadModel(role: ModelRole, choice: ModelChoice, onProgress: (p: EngineProgress) => void, replacing?: ModelRole): Promise<RoleStatus> {
-		const key = modelKey(role, choice);
-		this.#choices.set(key, { ...choice, spec: choice.spec.trim() });
-		const current = this.loaded[key];
-		if (current?.kind === 'ready' && !replacing) return Promise.resolve(current);
-		const running = this.#loads.get(key);
-		if (running) return running;
-		const setKey = (st: RoleStatus) => (this.loaded = { ...this.loaded, [key]: st });
-		const started = performance.now();
-		setKey({ kind: 'loading', started });
-		const promise = (async (): Promise<RoleStatus> => {
-			const r = await this.pg.client.send(`model:${key}`, { type: 'load-model', role, choice, keep: this.#keep(key, replacing) }, (progress) => {
-				setKey({ kind: 'loading', progress, started });
-				onProgress(progress);
-			});
-			this.#loads.delete(key);
-			let status: RoleStatus;
-			if (r.type === 'cancelled') status = { kind: 'empty' };
-			else if (r.type === 'model-loaded') status = { kind: 'ready', info: r.info };
-			else status = { kind: 'error', failure: r.type === 'error' ? r.error : { code: 'INTERNAL', message: `unexpected answer ${r.type}`, fix: 'Reload the page.' } };
-			setKey(status);
-			return status;
-		})();
-		this.#loads.set(key, promise);
-		return promise;
 	}
 
 	/** Loads the model bar's model of `role`, then prepares (encodes the corpus for) each default panel of the role. */
@@ -244,7 +198,7 @@ export class ModelsState {
 			this.pg.dispatch(p, { type: 'progress', progress: { stage: 'loading the model', done: 0, total: 0, unit: 'bytes' } });
 			this.#setPrep(p, { kind: 'none' });
 		}
-		const status = await this.#loadModel(
+		const status = await this.loads.load(
 			role,
 			choice,
 			(progress) => {
@@ -266,7 +220,7 @@ export class ModelsState {
 		// A dense first stage reads the model bar's bi-encoder: rebuild the rerankers that use it.
 		const dependents = role === 'bi-encoder' ? this.neuralPanels().filter((p) => kindOf(p).reranks && this.pg.options[p]?.firstStage === 'dense' && this.prepOf(p).kind === 'ready') : [];
 		await Promise.all([...panels, ...dependents].map((p) => this.prepare(p)));
-		void this.refreshCaches();
+		void this.caches.refresh();
 	}
 
 	/** Adds a panel of `kind` ranking with `choice` (loaded if needed) and prepares it. Returns its id. */
@@ -294,14 +248,14 @@ export class ModelsState {
 		if (role === 'colbert' && this.pg.corpus?.vectors) return this.prepare(panel);
 		this.pg.dispatch(panel, { type: 'reset' });
 		this.pg.dispatch(panel, { type: 'progress', progress: { stage: 'loading the model', done: 0, total: 0, unit: 'bytes' } });
-		const status = await this.#loadModel(role, instance.model, (progress) => this.pg.dispatch(panel, { type: 'progress', progress }));
+		const status = await this.loads.load(role, instance.model, (progress) => this.pg.dispatch(panel, { type: 'progress', progress }));
 		if (!this.pg.order.includes(panel) || status.kind === 'empty') return;
 		if (status.kind === 'error') {
 			this.pg.dispatch(panel, { type: 'model-missing', role, message: `The ${ROLE_NAMES[role]} model ${instance.model.spec} did not load.` });
 			return;
 		}
 		await this.prepare(panel);
-		void this.refreshCaches();
+		void this.caches.refresh();
 	}
 
 	/** A vectors folder brings ColBERT's vectors: its panels rank without a model (an encoder only adds free-text queries). */
@@ -388,28 +342,5 @@ export class ModelsState {
 			this.pg.dispatch(p, { type: 'progress', progress: { stage: 'encode-corpus', done: 0, total: this.pg.corpus?.nDocs ?? 0, unit: 'docs' } });
 			void this.prepare(p);
 		}
-	}
-
-	async refreshCaches(): Promise<void> {
-		const r = await this.pg.client.send('caches', { type: 'list-caches' });
-		if (r.type === 'caches') await this.#setCaches(r);
-	}
-
-	async clearCache(what: 'encoded' | 'models', name?: string): Promise<void> {
-		const r = await this.pg.client.send('caches', { type: 'clear-cache', what, ...(name ? { name } : {}) });
-		if (r.type === 'caches') await this.#setCaches(r);
-	}
-
-	/**
-	 * The caches' sizes and the site's usage and quota (`navigator.storage.estimate()`); once the
-	 * encoded corpora kept here reach `PERSIST_THRESHOLD`, asks for persistent storage (only the page
-	 * can: `persist()` is not exposed to workers) so the browser does not evict them under pressure.
-	 */
-	async #setCaches(r: { encoded: EncodedCacheEntry[]; models: ModelCacheState; available: boolean }): Promise<void> {
-		const encodedBytes = r.encoded.reduce((sum, e) => sum + e.bytes, 0);
-		const persisted = await askPersistence(encodedBytes);
-		const estimate = await storageEstimate();
-		this.caches = { encoded: r.encoded, models: r.models, available: r.available };
-		this.storage = estimate ? { ...estimate, persisted: persisted || estimate.persisted === true } : undefined;
 	}
 }

@@ -8,6 +8,7 @@
  *
  * A panel keeps its last result while a new search runs (`searching.previous`) so lists do not flash.
  */
+import { kindOf, ROLE_NAMES, type PanelId } from '../engine/panels';
 import type { ModelRole } from '../engine/pipelines/registry';
 import type { EngineFailure, EngineProgress, EngineResponse } from '../worker/protocol';
 
@@ -30,6 +31,27 @@ export type PanelEvent =
 	| { type: 'result'; result: PanelResult }
 	| { type: 'failed'; failure: EngineFailure }
 	| { type: 'reset' };
+
+/** A panel's first status: a neural panel waits for its model (loaded from the model bar or the link); BM25 is idle. */
+export function initialPanelStatus(id: PanelId): PanelStatus {
+	const role = kindOf(id).role;
+	return role
+		? { kind: 'needs-model', role, message: `Needs a ${ROLE_NAMES[role]} model: choose one in the model bar and press Load. BM25 works without one.` }
+		: { kind: 'idle' };
+}
+
+/** A panel's result from the worker's answer, with the page's round trip (ask to answer) as a last stage. */
+export function panelResultOf(r: Extract<EngineResponse, { type: 'search-result' }>, roundTripMs: number): PanelResult {
+	return {
+		query: r.query,
+		hits: r.hits,
+		timings: [...r.timings, { stage: 'round trip (page)', ms: roundTripMs }],
+		kernel: r.kernel,
+		judged: r.judged,
+		...(r.queryId ? { queryId: r.queryId } : {}),
+		...(r.drift ? { drift: r.drift } : {})
+	};
+}
 
 /** The last result a status still shows, if any. */
 export function shownResult(status: PanelStatus): PanelResult | undefined {

@@ -21,6 +21,29 @@ export const ADDABLE_KINDS: readonly PanelKind[] = PANEL_KINDS.filter((k) => KIN
 /** The default order. */
 export const DEFAULT_PANEL_ORDER: readonly PanelId[] = PANEL_KINDS;
 
+/** The id for another panel of `kind`: `<kind>@2`, `@3`, … the first not in `order`. */
+export function nextPanelId(order: readonly PanelId[], kind: PanelKind): PanelId {
+	let n = 2;
+	while (order.includes(`${kind}@${n}`)) n++;
+	return `${kind}@${n}`;
+}
+
+/**
+ * `order` with `id` swapped with its visible neighbour on the left (-1) or right (+1); hidden panels
+ * keep their places. Unchanged when there is no such neighbour.
+ * @example movedAmongVisible(['a', 'h', 'b'], ['a', 'b'], 'a', 1) // ['b', 'h', 'a']
+ */
+export function movedAmongVisible(order: readonly PanelId[], visible: readonly PanelId[], id: PanelId, direction: -1 | 1): PanelId[] {
+	const at = visible.indexOf(id);
+	const other = visible[at + direction];
+	if (at < 0 || !other) return [...order];
+	const moved = [...order];
+	const i = moved.indexOf(id);
+	const j = moved.indexOf(other);
+	[moved[i], moved[j]] = [moved[j], moved[i]];
+	return moved;
+}
+
 /** A model spec's short name: its last path segment. @example shortModelName('latelab-test/tiny-bi-encoder-cls') // 'tiny-bi-encoder-cls' */
 export function shortModelName(spec: string): string {
 	const parts = spec.split('/').filter(Boolean);

@@ -2,17 +2,18 @@
  * The playground's state: corpus, query, panels (order, visibility, status, options, readiness),
  * linked hover and selection, and the explanations of the selected document (`Explanations`).
  * Components read it from context (`context.ts`) and call its methods; all engine work goes through
- * `EngineClient`. Big data sits in `$state.raw` (replaced, never mutated). The neural models state
- * (`models.svelte.ts`) follows it through `subscribe` (corpus loaded, BM25 changed).
+ * `EngineClient`; the link (URL fragment) is read and written by `playground-link.svelte.ts`. Big data
+ * sits in `$state.raw` (replaced, never mutated). The neural models state (`models.svelte.ts`) follows
+ * it through `subscribe` (corpus loaded, BM25 changed).
  */
-import { defaultOptions, kindOf, optionsDiffer, pipelineOptionsOf, ROLE_NAMES, type OptionKey, type PanelOptions } from '../engine/panels';
+import { defaultOptions, kindOf, pipelineOptionsOf, type OptionKey, type PanelOptions } from '../engine/panels';
 import type { Bm25Config, Bm25Params, CorpusSource, CorpusSummary, EngineFailure, EngineProgress, PanelId, PanelKind } from '../worker/protocol';
 import type { ModelChoice } from '../worker/neural/protocol';
 import type { EngineClient } from './engine-client.svelte';
 import { Explanations } from './explanations.svelte';
-import { shownResult, transition, type PanelEvent, type PanelResult, type PanelStatus } from './panel-machine';
-import { DEFAULT_PANEL_ORDER, panelTitles, titleIn, type PanelInstance } from './panels';
-import { hashFromState, stateFromHash, type UrlState } from './url-state';
+import { initialPanelStatus, panelResultOf, shownResult, transition, type PanelEvent, type PanelStatus } from './panel-machine';
+import { DEFAULT_PANEL_ORDER, movedAmongVisible, nextPanelId, panelTitles, titleIn, type PanelInstance } from './panels';
+import { PageImages } from './page-images.svelte';
 import { exactPanelOf, isExactSetup, referenceOf, type ModelSetting, type PanelReference } from './exact-panel';
 
 export type CorpusStatus =
@@ -23,16 +24,7 @@ export type CorpusStatus =
 /** What the playground tells its followers: a new corpus, BM25's settings (the rerankers' first stage), a panel shown or hidden (hidden panels are not built). */
 export type PlaygroundEvent = { type: 'corpus-loaded' } | { type: 'bm25-changed' } | { type: 'panel-shown' | 'panel-hidden'; panel: PanelId };
 
-const PASTED_KEY = 'latelab:pasted';
 const SEARCH_DELAY_MS = 150;
-
-/** A panel's first status: a neural panel waits for its model (loaded from the model bar or the link); BM25 is idle. */
-function initialStatus(id: PanelId): PanelStatus {
-	const role = kindOf(id).role;
-	return role
-		? { kind: 'needs-model', role, message: `Needs a ${ROLE_NAMES[role]} model: choose one in the model bar and press Load. BM25 works without one.` }
-		: { kind: 'idle' };
-}
 
 export class Playground {
 	readonly client: EngineClient;
@@ -55,7 +47,7 @@ export class Playground {
 	order = $state<PanelId[]>([...DEFAULT_PANEL_ORDER]);
 	hidden = $state<PanelId[]>([]);
 	statuses = $state.raw<Record<PanelId, PanelStatus>>(
-		Object.fromEntries(DEFAULT_PANEL_ORDER.map((id) => [id, initialStatus(id)])) as Record<PanelId, PanelStatus>
+		Object.fromEntries(DEFAULT_PANEL_ORDER.map((id) => [id, initialPanelStatus(id)])) as Record<PanelId, PanelStatus>
 	);
 	/** Panels added to compare more models of a kind, each with its model. */
 	added = $state.raw<PanelInstance[]>([]);
@@ -72,6 +64,8 @@ export class Playground {
 	selected = $state<string | undefined>(undefined);
 	/** The selected document's explanations (BM25 and neural). */
 	readonly explanations: Explanations;
+	/** Page images of an image collection (thumbnails, patch heat maps). */
+	readonly pageImages = new PageImages();
 	/** A message about the URL (e.g. pasted text too long for a link). */
 	notice = $state<string | undefined>(undefined);
 
@@ -129,24 +123,6 @@ export class Playground {
 		if (ready && this.selected) void this.explanations.open(this.selected, this.query.trim(), this.#explainable());
 	}
 
-	/** Page images of an image collection: document id -> URL (object URLs for images that came as files) and grid. */
-	images = $state.raw<Record<string, { url: string; grid: [number, number] }>>({});
-
-	#setImages(corpus: CorpusSummary): void {
-		for (const img of Object.values(this.images)) if (img.url.startsWith('blob:')) URL.revokeObjectURL(img.url);
-		const next: Record<string, { url: string; grid: [number, number] }> = {};
-		for (const [id, img] of Object.entries(corpus.vectors?.images ?? {})) {
-			const url = img.blob ? URL.createObjectURL(img.blob) : img.url;
-			if (url) next[id] = { url, grid: img.grid };
-		}
-		this.images = next;
-	}
-
-	/** A document's page image and patch grid (image collections), if it has one. */
-	pageImage(docId: string): { url: string; grid: [number, number] } | undefined {
-		return this.images[docId];
-	}
-
 	/** The exact fp32 exhaustive ColBERT panel of the same model that `id` is compared with, if one is open. */
 	exactOf(id: PanelId): PanelId | undefined {
 		return exactPanelOf(id, this.visiblePanels, this.options, this.modelOf);
@@ -177,50 +153,6 @@ export class Playground {
 		return this.#explainable();
 	}
 
-	/** Restores state from a URL fragment, loads the corpus it names and reruns its query. */
-	async restore(hash: string, storage?: Pick<Storage, 'getItem'>): Promise<void> {
-		const s = stateFromHash(hash);
-		this.query = s.query;
-		for (const p of s.added ?? []) this.#register(p);
-		for (const [id, o] of Object.entries(s.options ?? {}) as [PanelId, PanelOptions][]) if (this.options[id]) this.options[id] = { ...o };
-		const bm25Options = pipelineOptionsOf('bm25', this.options.bm25);
-		const bm25 = s.bm25 ? { ...s.bm25, ...bm25Options } : optionsDiffer('bm25', this.options.bm25).length > 0 ? this.bm25Config() : undefined;
-		this.order = s.order;
-		this.hidden = s.hidden;
-		this.k = s.k;
-		if (s.bm25) this.bm25 = s.bm25;
-		// The paste box keeps its draft across reloads even when it was never searched.
-		const saved = storage?.getItem(PASTED_KEY) ?? undefined;
-		const pasted = s.pasted ?? (s.corpus === 'pasted' ? saved : undefined);
-		this.pasted = pasted ?? saved ?? '';
-		const source: CorpusSource = s.corpus === 'pasted' && pasted ? { kind: 'pasted', text: pasted } : { kind: 'demo' };
-		await this.loadCorpus(source, { keepQuery: true, ...(bm25 ? { bm25 } : {}) });
-		if (s.selected) this.select(s.selected);
-	}
-
-	/** The fragment for the current state, and whether pasted text had to stay out of it. */
-	toHash(): { hash: string; pastedOmitted: boolean } {
-		const state: UrlState = {
-			query: this.query,
-			corpus: this.corpusChoice === 'pasted' ? 'pasted' : 'demo',
-			order: this.order,
-			hidden: this.hidden,
-			k: this.k,
-			...(this.bm25.k1 !== 0.9 || this.bm25.b !== 0.4 ? { bm25: this.bm25 } : {}),
-			...(this.added.length ? { added: this.added } : {}),
-			options: $state.snapshot(this.options),
-			...(this.corpusChoice === 'pasted' && this.pasted ? { pasted: this.pasted } : {}),
-			...(this.selected ? { selected: this.selected } : {})
-		};
-		return hashFromState(state);
-	}
-
-	/** Saves what does not fit in the URL: the paste box's text (searched or still a draft). */
-	persist(storage: Pick<Storage, 'setItem' | 'removeItem'>): void {
-		if (this.pasted) storage.setItem(PASTED_KEY, this.pasted);
-		else storage.removeItem(PASTED_KEY);
-	}
-
 	async loadCorpus(source: CorpusSource, options: { keepQuery?: boolean; bm25?: Bm25Config } = {}): Promise<void> {
 		const label =
 			source.kind === 'demo' ? 'Loading the demo corpus…'
@@ -248,7 +180,7 @@ export class Playground {
 		if (response.type !== 'corpus-loaded') return;
 		this.#lastSource = source;
 		this.corpus = response.corpus;
-		this.#setImages(response.corpus);
+		this.pageImages.replace(response.corpus);
 		this.corpusChoice = source.kind;
 		this.fileName = source.kind === 'file' ? source.file.name : '';
 		this.corpusStatus = { kind: 'ready' };
@@ -312,16 +244,7 @@ export class Playground {
 		if (r.type === 'cancelled') return;
 		if (r.type === 'error') return this.#apply(id, { type: 'failed', failure: r.error });
 		if (r.type !== 'search-result') return;
-		const result: PanelResult = {
-			query: r.query,
-			hits: r.hits,
-			timings: [...r.timings, { stage: 'round trip (page)', ms: performance.now() - t0 }],
-			kernel: r.kernel,
-			judged: r.judged,
-			...(r.queryId ? { queryId: r.queryId } : {}),
-			...(r.drift ? { drift: r.drift } : {})
-		};
-		this.#apply(id, { type: 'result', result });
+		this.#apply(id, { type: 'result', result: panelResultOf(r, performance.now() - t0) });
 	}
 
 	/** Searches one panel with the current query (a neural panel whose model just became ready). */
@@ -362,10 +285,8 @@ export class Playground {
 
 	/** Adds a panel of `kind` ranking with `model` (placed last, waiting for its model). Returns its id. */
 	addPanel(kind: PanelKind, model: ModelChoice): PanelId {
-		let n = 2;
-		while (this.order.includes(`${kind}@${n}`)) n++;
-		const id: PanelId = `${kind}@${n}`;
-		this.#register({ id, kind, model: { ...model } });
+		const id = nextPanelId(this.order, kind);
+		this.registerPanel({ id, kind, model: { ...model } });
 		this.order = [...this.order, id];
 		return id;
 	}
@@ -392,23 +313,16 @@ export class Playground {
 		if (!kindOf(id).role) await this.#configureBm25();
 	}
 
-	#register(instance: PanelInstance): void {
+	/** Registers an added panel (one from `addPanel` or a restored link) with its first status and default options. */
+	registerPanel(instance: PanelInstance): void {
 		this.added = [...this.added.filter((p) => p.id !== instance.id), instance];
-		this.statuses = { ...this.statuses, [instance.id]: initialStatus(instance.id) };
+		this.statuses = { ...this.statuses, [instance.id]: initialPanelStatus(instance.id) };
 		this.options[instance.id] = defaultOptions();
 	}
 
 	/** Moves a panel one place left (-1) or right (+1) among the visible ones. */
 	move(id: PanelId, direction: -1 | 1): void {
-		const visible = this.visiblePanels;
-		const at = visible.indexOf(id);
-		const other = visible[at + direction];
-		if (at < 0 || !other) return;
-		const order = [...this.order];
-		const i = order.indexOf(id);
-		const j = order.indexOf(other);
-		[order[i], order[j]] = [order[j], order[i]];
-		this.order = order;
+		this.order = movedAmongVisible(this.order, this.visiblePanels, id, direction);
 	}
 
 	/** Opens a document's explanations (BM25 and the ready neural panels'). */
