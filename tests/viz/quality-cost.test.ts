@@ -82,6 +82,30 @@ describe('qualityCost', () => {
 		], { document: testDocument() });
 		const labelY = (id: string) => Number(el.querySelector(`g.point[data-id="${id}"] text.point-label`)!.getAttribute('y'));
 		expect(labelY('b') - labelY('a')).toBeCloseTo(11, 5);
+		// Only the moved label has a leader, and it ends at that label.
+		expect(el.querySelector('g.point[data-id="a"] line.leader')).toBeNull();
+		const leader = el.querySelector('g.point[data-id="b"] line.leader')!;
+		expect(Number(leader.getAttribute('y2'))).toBeCloseTo(labelY('b') - 3, 1);
+	});
+
+	it('qualityCost(data) moves a label whose line is taken to the nearest free line, with a leader to the edge of its own point', () => {
+		const el = qualityCost([
+			{ id: 'a', label: 'fp32 exhaustive', bytes: 65536, quality: 1, queryMs: 1, exact: true },
+			{ id: 'b', label: 'two-stage, reranking in fp32', bytes: 65536, quality: 1, queryMs: 1 },
+			{ id: 'c', label: 'pool 2 on the same line', bytes: 32768, quality: 1, queryMs: 1 },
+			{ id: 'd', label: 'binary', bytes: 2048, quality: 0.9, queryMs: 3 }
+		], { document: testDocument() });
+		const point = el.querySelector('g.point[data-id="c"]')!;
+		const label = point.querySelector('text.point-label')!;
+		const leader = point.querySelector('line.leader')!;
+		// Its own line is taken by the exact panel's label and the line below by the two-stage one's: it goes a line up.
+		expect(Number(label.getAttribute('y')) - (Number(point.getAttribute('data-y')) - 3)).toBeCloseTo(-11, 0);
+		expect(leader.getAttribute('aria-hidden')).toBe('true');
+		const r = Number(point.querySelector('circle')!.getAttribute('r'));
+		const [x1, y1] = [Number(leader.getAttribute('x1')), Number(leader.getAttribute('y1'))];
+		expect(Math.hypot(x1 - Number(point.getAttribute('data-x')), y1 - Number(point.getAttribute('data-y')))).toBeCloseTo(r + 1, 0);
+		expect(Number(leader.getAttribute('x2'))).toBe(Number(label.getAttribute('x')));
+		expect(el.querySelector('g.point[data-id="d"] line.leader')).toBeNull();
 	});
 
 	it('qualityCost(data) sets panel labels as text, never markup', () => {

@@ -36,7 +36,8 @@ export interface QualityCostOptions extends VizContext {
 	onPointFocus?: (datum: QualityCostDatum) => void;
 }
 
-const MARGIN = { top: 16, right: 24, bottom: 42, left: 52 };
+// The top margin holds a line of labels above the best points (quality 1 sits on the plot's top edge).
+const MARGIN = { top: 28, right: 24, bottom: 42, left: 52 };
 const MAX_RADIUS = 16;
 const MIN_RADIUS = 3;
 const ARROW_STEPS: Record<string, number> = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 };
@@ -163,18 +164,24 @@ export function qualityCost(data: readonly QualityCostDatum[], options: QualityC
 
 	const nodes: SVGGElement[] = [];
 	// Labels right of their point, or left of it in the right third; a label that would overlap an earlier
-	// one moves down a line (panels of the same cost and quality sit on one point).
+	// one moves to the nearest free line (panels of the same cost and quality sit on one point) and gets a leader line.
 	const placed: { x0: number; x1: number; y: number }[] = [];
-	const labelAt = (d: QualityCostDatum, text: string): { x: number; y: number; anchor: 'start' | 'end' } => {
+	if (skipped.length) placed.push({ x0: MARGIN.left, x1: width, y: MARGIN.top - 4 });
+	const labelAt = (d: QualityCostDatum, text: string): { x: number; y: number; anchor: 'start' | 'end'; moved: boolean } => {
 		const px = x(d.bytes);
 		const gap = radius(d) + (d.exact ? 7 : 3);
 		const w = text.length * 5.6;
 		const left = px > MARGIN.left + ((width - MARGIN.left - MARGIN.right) * 2) / 3;
 		const x0 = left ? px - gap - w : px + gap;
-		let ly = y(d.quality) - 3;
-		while (placed.some((p) => Math.abs(p.y - ly) < 11 && p.x0 < x0 + w && x0 < p.x1)) ly += 11;
+		const natural = y(d.quality) - 3;
+		const free = (ly: number) => !placed.some((p) => Math.abs(p.y - ly) < 11 && p.x0 < x0 + w && x0 < p.x1);
+		const inside = (ly: number) => ly >= 10 && ly <= height - MARGIN.bottom - 2;
+		// The nearest free line: a line down, then up, then two down, … (down first, so labels of one point read as a list).
+		const steps = Array.from({ length: 40 }, (_, i) => (i % 2 === 1 ? 1 : -1) * 11 * Math.ceil(i / 2));
+		let ly = steps.map((dy) => natural + dy).find((c) => inside(c) && free(c));
+		if (ly === undefined) for (ly = natural; !free(ly); ly += 11);
 		placed.push({ x0, x1: x0 + w, y: ly });
-		return { x: left ? px - gap : px + gap, y: ly, anchor: left ? 'end' : 'start' };
+		return { x: left ? px - gap : px + gap, y: ly, anchor: left ? 'end' : 'start', moved: ly !== natural };
 	};
 	// The exact panel's label is placed first, so it stays beside its ring.
 	const labels = new Map<QualityCostDatum, { text: string; at: ReturnType<typeof labelAt> }>();
@@ -196,6 +203,19 @@ export function qualityCost(data: readonly QualityCostDatum[], options: QualityC
 				.attr('fill', 'none').attr('stroke', ACCENT_NEGATIVE).attr('stroke-width', 2);
 		}
 		const { text, at } = labels.get(d)!;
+		if (at.moved) {
+			// A moved label gets a leader to its point, so it cannot be read as a neighbour's.
+			const lx = at.x;
+			const ly = at.y - 3;
+			const dist = Math.hypot(lx - cx, ly - cy);
+			const edge = radius(d) + (d.exact ? 4 : 1);
+			if (dist > edge + 2) {
+				g.append('line').attr('class', 'leader').attr('aria-hidden', 'true')
+					.attr('x1', round(cx + ((lx - cx) * edge) / dist)).attr('y1', round(cy + ((ly - cy) * edge) / dist))
+					.attr('x2', round(lx)).attr('y2', round(ly))
+					.attr('stroke', 'currentColor').attr('stroke-opacity', 0.45).attr('stroke-width', 0.75);
+			}
+		}
 		g.append('text').attr('class', 'point-label').attr('x', round(at.x)).attr('y', round(at.y))
 			.attr('text-anchor', at.anchor).attr('font-size', 10).text(text);
 		g.append('title').text(describePoint(d, exact, metric));
