@@ -16,6 +16,7 @@ import { createError } from '../errors';
 import { isQuotaError, quotaError } from '../store/browser-storage';
 import type { ReadAllocator, TokenMatrix } from '../types';
 import type { VectorsStore } from './multivector-folder';
+import { readRowsInto } from '../store/read-rows-into';
 
 /** Name prefix of a vectors folder's file. */
 export const VECTORS_FILE_PREFIX = 'latelab-vectors-';
@@ -139,23 +140,11 @@ export class OpfsVectorsStore implements VectorsStore {
 	/** `get` into `allocate(bytes, documents)`'s bytes (the distinct rows in ascending order, back to back). */
 	readInto(rows: readonly number[], allocate: ReadAllocator): TokenMatrix[] {
 		const access = this.handle();
-		const sorted = [...new Set(rows)].sort((a, b) => a - b);
-		const place = new Map<number, number>();
-		let total = 0;
-		for (const r of sorted) {
-			if (!Number.isInteger(r) || r < 0 || r >= this.size) throw createError('BAD_ARGUMENT', { detail: `${this.label}: no document ${r}` });
-			place.set(r, total);
-			total += this.starts[r + 1] - this.starts[r];
-		}
-		const into = allocate(total, sorted.length);
-		if (into.byteLength < total) throw createError('BAD_ARGUMENT', { detail: `${this.label}: ${into.byteLength} bytes given to read ${total}` });
-		for (let i = 0; i < sorted.length; ) {
-			let j = i;
-			while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
-			const from = this.starts[sorted[i]];
-			this.readAt(access, into.subarray(place.get(sorted[i])!, place.get(sorted[i])! + this.starts[sorted[j] + 1] - from), from);
-			i = j + 1;
-		}
+		const { into, place } = readRowsInto(
+			{ label: this.label, size: this.size, start: (r) => this.starts[r], length: (r) => this.starts[r + 1] - this.starts[r], read: (bytes, from) => this.readAt(access, bytes, from) },
+			rows,
+			allocate
+		);
 		this.reads += rows.length;
 		return rows.map((r) => this.matrix(into.buffer, into.byteOffset + place.get(r)!, r));
 	}

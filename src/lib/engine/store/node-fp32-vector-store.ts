@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { createError } from '../errors';
 import type { ReadAllocator, TokenMatrix } from '../types';
 import type { Fp32VectorStore } from './fp32-vector-store';
+import { readRowsInto } from './read-rows-into';
 
 /**
  * @example
@@ -69,33 +70,19 @@ export class NodeFileFp32Store implements Fp32VectorStore {
 	}
 
 	/**
-	 * `get` into `allocate(bytes, documents)`'s bytes: the distinct rows in ascending order, back to back,
-	 * each run of adjacent rows (adjacent in the file too: documents are appended in row order) read with
-	 * one positioned read (a rescoring pass reads ~100 documents, mostly from the page cache: per-call
-	 * costs, not bytes, dominated when each document had its own allocation and read, ~70 µs per 46 kB
-	 * document here). Synchronous: a thread-pool round trip per read costs more than the copy, and the
-	 * rescorer can have the vectors read straight into its kernel's memory.
+	 * `get` into `allocate(bytes, documents)`'s bytes (`readRowsInto`: one positioned read per run of
+	 * adjacent rows; mostly from the page cache, where ~70 µs per 46 kB document went when each had its
+	 * own allocation and read). Synchronous: a thread-pool round trip per read costs more than the copy,
+	 * and the rescorer can have the vectors read straight into its kernel's memory.
 	 */
 	readInto(rows: readonly number[], allocate: ReadAllocator): TokenMatrix[] {
-		const sorted = [...new Set(rows)].sort((a, b) => a - b);
-		const place = new Map<number, number>();
-		let total = 0;
-		for (const r of sorted) {
-			if (!Number.isInteger(r) || r < 0 || r >= this.starts.length) throw createError('BAD_ARGUMENT', { detail: `${this.label}: no document ${r}` });
-			place.set(r, total);
-			total += 4 * this.rowsOf[r] * this.dim;
-		}
-		const into = allocate(total, sorted.length);
-		if (into.byteLength < total) throw createError('BAD_ARGUMENT', { detail: `${this.label}: ${into.byteLength} bytes given to read ${total}` });
-		for (let i = 0; i < sorted.length; ) {
-			let j = i;
-			while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
-			const from = this.starts[sorted[i]];
-			const end = this.starts[sorted[j]] + 4 * this.rowsOf[sorted[j]] * this.dim;
-			this.readFully(this.fd!, into, place.get(sorted[i])!, end - from, from);
-			i = j + 1;
-		}
-		return rows.map((r) => ({ data: new Float32Array(into.buffer, into.byteOffset + place.get(r)!, this.rowsOf[r] * this.dim), rows: this.rowsOf[r], dim: this.dim }));
+		const bytesOf = (r: number) => 4 * this.rowsOf[r] * this.dim;
+		const { into, place } = readRowsInto(
+			{ label: this.label, size: this.starts.length, start: (r) => this.starts[r], length: bytesOf, read: (bytes, from) => this.readFully(this.fd!, bytes, 0, bytes.byteLength, from) },
+			rows,
+			allocate
+		);
+		return rows.map((r) => ({ data: new Float32Array(into.buffer, into.byteOffset + place.get(r)!, bytesOf(r) / 4), rows: this.rowsOf[r], dim: this.dim }));
 	}
 
 	/** `readSync` until `length` bytes are in (it may return fewer, e.g. above 2 GB per call). */
