@@ -12,6 +12,7 @@
  *   npx tsx bench/candidates.bench.ts [--json] [--sizes 10000,100000] [--tokens 120] [--queries 30] [--shard-gb 1]
  *                                      [--centroids 1024] [--scifact-queries 100] [--no-scifact] [--no-synthetic]
  *                                      [--methods muvera,plaid] (the exhaustive baseline always runs)
+ *                                      [--muvera k_sim=5,dim_proj=16,r_reps=20] (fastembed's defaults)
  *
  * `--centroids` sets PLAID's k on the synthetic collections (0: ColBERTv2's 2^floor(log2(16 sqrt(vectors))));
  * SciFact always uses ColBERTv2's k.
@@ -37,6 +38,17 @@ const nQueries = flag('--queries', 30);
 const centroidsFlag = flag('--centroids', 1024);
 const scifactQueries = flag('--scifact-queries', 100);
 const methods = args.includes('--methods') ? args[args.indexOf('--methods') + 1].split(',') : ['muvera', 'plaid'];
+/** MUVERA's FDE parameters (fastembed's defaults unless `--muvera k_sim=5,dim_proj=16,r_reps=20` says otherwise). */
+const muveraParams = { k_sim: 5, dim_proj: 16, r_reps: 20 };
+if (args.includes('--muvera')) {
+	for (const pair of args[args.indexOf('--muvera') + 1].split(',')) {
+		const [key, value] = pair.split('=');
+		if (!(key in muveraParams) || !/^\d+$/.test(value ?? '')) throw new Error(`--muvera: expected k_sim=<n>,dim_proj=<n>,r_reps=<n>, got "${pair}"`);
+		muveraParams[key as keyof typeof muveraParams] = Number(value);
+	}
+}
+const muveraLabel = `k_sim ${muveraParams.k_sim}, dim_proj ${muveraParams.dim_proj}, r_reps ${muveraParams.r_reps}`;
+const muveraDefault = muveraParams.k_sim === 5 && muveraParams.dim_proj === 16 && muveraParams.r_reps === 20;
 
 interface Row {
 	collection: string;
@@ -184,10 +196,10 @@ async function runCollection(b: Bench): Promise<Row[]> {
 		}, vectors);
 
 	if (methods.includes('muvera')) {
-		log(`${b.label}: MUVERA (k_sim 5, dim_proj 16, r_reps 20)`);
-		const muvera = await createMuveraPipeline({ corpus: b.corpus, options: { ...b.options }, onProgress: progress('fde') }, b.deps);
+		log(`${b.label}: MUVERA (${muveraLabel})`);
+		const muvera = await createMuveraPipeline({ corpus: b.corpus, options: { ...b.options, ...muveraParams }, onProgress: progress('fde') }, b.deps);
 		log(`  ${muvera.kernel}; build ${JSON.stringify(muvera.buildTimings)}`);
-		for (const depth of [50, 100, 300]) await sweep(muvera, `muvera depth ${depth}`, { depth });
+		for (const depth of [50, 100, 300]) await sweep(muvera, `muvera depth ${depth}${muveraDefault ? '' : ` (${muveraLabel})`}`, { depth });
 		await muvera.dispose?.();
 	}
 	if (!methods.includes('plaid')) return rows;
