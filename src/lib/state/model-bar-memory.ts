@@ -5,7 +5,7 @@
  */
 import { ROLES } from '../engine/panels';
 import type { ModelRole } from '../engine/pipelines/registry';
-import { DEVICES, DTYPES, type ModelChoice } from '../worker/neural/protocol';
+import { isDevice, isDtype, type ModelChoice } from '../worker/neural/protocol';
 
 export const MODEL_BAR_KEY = 'latelab:models';
 
@@ -22,8 +22,8 @@ function choiceFields(raw: unknown): Partial<ModelChoice> | undefined {
 	if (!isObject(raw)) return undefined;
 	const out: Partial<ModelChoice> = {};
 	if (typeof raw.spec === 'string' && raw.spec.trim()) out.spec = raw.spec;
-	if ((DTYPES as readonly unknown[]).includes(raw.dtype)) out.dtype = raw.dtype as ModelChoice['dtype'];
-	if ((DEVICES as readonly unknown[]).includes(raw.device)) out.device = raw.device as ModelChoice['device'];
+	if (isDtype(raw.dtype)) out.dtype = raw.dtype;
+	if (isDevice(raw.device)) out.device = raw.device;
 	if (typeof raw.revision === 'string' && raw.revision) out.revision = raw.revision;
 	return Object.keys(out).length ? out : undefined;
 }

@@ -322,7 +322,9 @@ export class Playground {
 
 	/** Moves a panel one place left (-1) or right (+1) among the visible ones. */
 	move(id: PanelId, direction: -1 | 1): void {
-		this.order = movedAmongVisible(this.order, this.visiblePanels, id, direction);
+		const moved = movedAmongVisible(this.order, this.visiblePanels, id, direction);
+		// No move, no new order (it would rewrite the link for nothing).
+		if (moved.some((p, i) => p !== this.order[i])) this.order = moved;
 	}
 
 	/** Opens a document's explanations (BM25 and the ready neural panels'). */

@@ -6,7 +6,7 @@
  */
 import { ROLES } from '../engine/panels';
 import type { ModelRole } from '../engine/pipelines/registry';
-import { DEVICES, DTYPES, type Device, type Dtype, type ModelChoice } from '../worker/neural/protocol';
+import { isDevice, isDtype, type ModelChoice } from '../worker/neural/protocol';
 
 export interface RoleChoice {
 	role: ModelRole;
@@ -24,9 +24,9 @@ export function modelsFromParam(value: string | null | undefined): RoleChoice[] 
 	for (const entry of value.split(',')) {
 		const [role, spec, dtype, device] = entry.split('~');
 		if (!ROLES.includes(role as ModelRole) || !spec || spec.length > 300) continue;
-		if (!(DTYPES as readonly string[]).includes(dtype) || !(DEVICES as readonly string[]).includes(device)) continue;
+		if (!isDtype(dtype) || !isDevice(device)) continue;
 		if (out.some((r) => r.role === role)) continue;
-		out.push({ role: role as ModelRole, choice: { spec, dtype: dtype as Dtype, device: device as Device } });
+		out.push({ role: role as ModelRole, choice: { spec, dtype, device } });
 	}
 	return out;
 }

@@ -12,7 +12,7 @@
 import { compressToEncodedURIComponent, decompressFromEncodedURIComponent } from 'lz-string';
 import { isAddedPanel, isPanelId, KINDS, optionsFromLink, optionsToLink, panelKind, readOptions, type OptionKey, type PanelId, type PanelKind, type PanelOptions } from '../engine/panels';
 import type { Bm25Params } from '../worker/protocol';
-import { DEVICES, DTYPES, type Device, type Dtype } from '../worker/neural/protocol';
+import { isDevice, isDtype } from '../worker/neural/protocol';
 import { DEFAULT_PANEL_ORDER, type PanelInstance } from './panels';
 
 export interface UrlState {
@@ -140,10 +140,10 @@ function addedFrom(list: unknown[]): PanelInstance[] {
 		const [id, spec, dtype, device] = entry;
 		if (!isPanelId(id) || !isAddedPanel(id) || out.some((p) => p.id === id)) continue;
 		if (typeof spec !== 'string' || !spec.trim() || spec.length > 300) continue;
-		if (!(DTYPES as readonly unknown[]).includes(dtype) || !(DEVICES as readonly unknown[]).includes(device)) continue;
+		if (!isDtype(dtype) || !isDevice(device)) continue;
 		const kind = panelKind(id);
 		if (!KINDS[kind].addable) continue;
-		out.push({ id, kind, model: { spec, dtype: dtype as Dtype, device: device as Device } });
+		out.push({ id, kind, model: { spec, dtype, device } });
 	}
 	return out;
 }

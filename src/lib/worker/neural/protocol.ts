@@ -23,6 +23,11 @@ export type Dtype = (typeof DTYPES)[number];
 export const DEVICES = ['wasm', 'webgpu'] as const;
 export type Device = (typeof DEVICES)[number];
 
+/** Whether an untrusted value (a link, saved settings) names a weights file transformers.js loads. */
+export const isDtype = (value: unknown): value is Dtype => (DTYPES as readonly unknown[]).includes(value);
+/** Whether an untrusted value names a device. */
+export const isDevice = (value: unknown): value is Device => (DEVICES as readonly unknown[]).includes(value);
+
 /** What the user picked for one role in the model bar. */
 export interface ModelChoice {
 	/** A Hub id (`org/name`) or a URL path of a folder served next to the app (`/models/name`). */
