@@ -19,7 +19,8 @@ import { JsMaxSimScorer } from '../src/lib/engine/maxsim/js';
 import { instantiateKernel, kernelModule } from '../src/lib/engine/maxsim/kernel-module';
 import { maxSim } from '../src/lib/engine/maxsim/maxsim';
 import { WasmMaxSimScorer } from '../src/lib/engine/maxsim/wasm';
-import { WasmStorageScorer } from '../src/lib/engine/maxsim/storage-wasm';
+import { storageKernelModule, WasmStorageScorer } from '../src/lib/engine/maxsim/storage-wasm';
+import { INT8_CEILING_MACS } from '../kernels/wasm/storage-template';
 import { decodeFp16, encodeBinary, encodeFp16, encodeInt8, maxSimBinary, maxSimInt8 } from '../src/lib/engine/compress/codecs';
 import type { TokenMatrix } from '../src/lib/engine/types';
 
@@ -69,10 +70,12 @@ interface Result {
 	/** wasm-i16, wasm-int8, wasm-binary, wasm-fp16: CPU-time rate over the best f32 kernel's at the same thread count. */
 	speedupVsF32?: number;
 	/**
-	 * wasm-int8, wasm-binary, wasm-fp16: medians of paired rounds (f32 kernel of flavour `f32`, binary, int8 timed
-	 * in turn), CPU time and wall clock; `speedupVsF32` repeats the CPU figure.
+	 * wasm-int8, wasm-binary, wasm-fp16: medians of paired rounds (the SIMD128 and, where it runs, the
+	 * relaxed-FMA f32 kernel, then binary, int8 and fp16, timed in turn), CPU time and wall clock, per
+	 * f32 flavour; `speedupVsF32` repeats the CPU figure against the best flavour. SIMD128 is the f32
+	 * kernel the engine picks in Node 20 as shipped (relaxed SIMD needs a process flag there).
 	 */
-	speedupVsF32Paired?: { cpu: number; wall: number; f32: F32Flavour };
+	speedupVsF32Paired?: Partial<Record<F32Flavour, { cpu: number; wall: number }>>;
 	/** wasm-int8, wasm-binary, wasm-fp16: best wall-clock rate over the SIMD128 / relaxed f32 kernels' (unpaired runs above). */
 	speedupVsF32Wall?: { simd: number; relaxed?: number };
 	/** wasm-int8, wasm-binary, wasm-fp16: max |score - reference| of the format (maxSimInt8 / maxSimBinary / maxSim of the fp16-decoded doc) on the sample. */
@@ -86,6 +89,11 @@ interface Result {
 	 * then stays in cache; the gap to cpuCeilingFraction is the cost of streaming the docs from memory.
 	 */
 	cacheResidentCeilingFraction?: number;
+	/**
+	 * wasm-int8, 1 thread: its multiply-adds per CPU-second over `ceiling_int8`'s, in rounds that run
+	 * the kernel and the ceiling loop (the same multiply-adds) in turn; median of the rounds.
+	 */
+	pairedCeilingFraction?: number;
 	/** wasm-int8, wasm-binary, wasm-fp16: bytes of stored codes per doc in the scorer's memory. */
 	residentBytesPerDoc?: number;
 }
@@ -131,6 +139,53 @@ async function ceiling(flavour: F32Flavour): Promise<{ wall: number; cpu: number
 	return { wall: flop / t.bestWall / 1e9, cpu: flop / t.medianCpu / 1e9 };
 }
 
+async function int8CeilingLoop(): Promise<(iterations: number) => number> {
+	const instance = await WebAssembly.instantiate(await storageKernelModule(false), { env: { memory: new WebAssembly.Memory({ initial: 1 }) } });
+	return instance.exports.ceiling_int8 as (iterations: number) => number;
+}
+
+/** Best GOP/s (wall) and median GOP per CPU-second of the int8 kernel's register-only k step (`ceiling_int8`). */
+async function ceilingInt8(): Promise<{ wall: number; cpu: number }> {
+	const run = await int8CeilingLoop();
+	const iterations = 2e7;
+	const t = await time(() => run(iterations), quick ? 5 : 15, 3);
+	const ops = iterations * INT8_CEILING_MACS * 2;
+	return { wall: ops / t.bestWall / 1e9, cpu: ops / t.medianCpu / 1e9 };
+}
+
+/**
+ * The int8 ceiling over each f32 ceiling per multiply-add, from rounds that run the three loops in
+ * turn (CPU time, median of the rounds): what the machine allows int8 to gain over f32 when the
+ * arithmetic is the limit, measured so that a slow spell of a shared VM hits all three alike.
+ */
+async function pairedCeilingRatios(): Promise<Partial<Record<F32Flavour, number>>> {
+	const int8 = await int8CeilingLoop();
+	const loops: { name: F32Flavour | 'int8'; run: (iterations: number) => unknown; macsPerIteration: number }[] = [
+		{ name: 'int8', run: int8, macsPerIteration: INT8_CEILING_MACS }
+	];
+	for (const flavour of ['simd', 'relaxed'] as const) {
+		if (flavour === 'relaxed' && !relaxedSimdSupported()) continue;
+		const kernel = await instantiateKernel(await kernelModule(flavour, false), new WebAssembly.Memory({ initial: 1 }));
+		loops.push({ name: flavour, run: (n) => kernel.ceiling(n), macsPerIteration: ceilingFlopPerIteration(flavour) / 2 });
+	}
+	const iterations = 1e7;
+	const rates = new Map<string, number[]>(loops.map((l) => [l.name, []]));
+	for (let round = 0; round < (quick ? 5 : 15) + 2; round++) {
+		for (const l of loops) {
+			const c = cpuSeconds();
+			l.run(iterations);
+			if (round >= 2) rates.get(l.name)!.push((iterations * l.macsPerIteration) / (cpuSeconds() - c));
+		}
+	}
+	const ratios: Partial<Record<F32Flavour, number>> = {};
+	for (const l of loops) {
+		if (l.name === 'int8') continue;
+		const perRound = rates.get('int8')!.map((r, i) => r / rates.get(l.name)![i]).sort((a, b) => a - b);
+		ratios[l.name] = +perRound[perRound.length >> 1].toFixed(2);
+	}
+	return ratios;
+}
+
 function maxAbsError(scores: ArrayLike<number>, indices: ArrayLike<number>, reference: Map<number, number>): number {
 	let worst = 0;
 	for (let i = 0; i < indices.length; i++) {
@@ -140,7 +195,7 @@ function maxAbsError(scores: ArrayLike<number>, indices: ArrayLike<number>, refe
 	return worst;
 }
 
-async function runWorkload(w: Workload, ceilings: Record<F32Flavour, { wall: number; cpu: number } | null>): Promise<Result[]> {
+async function runWorkload(w: Workload, ceilings: Record<F32Flavour, { wall: number; cpu: number } | null>, int8Ceiling: { wall: number; cpu: number }): Promise<Result[]> {
 	log(`workload ${w.name}: query ${w.queryRows} x ${w.dim}, ${w.nDocs} docs x ${w.docTokens} tokens (generating)`);
 	const docData = unitRows(w.nDocs * w.docTokens, w.dim, w.name === 'A' ? 1 : 2);
 	const docSize = w.docTokens * w.dim;
@@ -165,8 +220,9 @@ async function runWorkload(w: Workload, ceilings: Record<F32Flavour, { wall: num
 		const rate = docsScored / t.bestWall;
 		const cpuRate = docsScored / t.medianCpu;
 		const gflops = (rate * flopPerDoc) / 1e9;
-		// The i16 screen does integer work: an f32 ceiling says nothing about it (see speedupVsF32).
-		const c = flavour && backend !== 'wasm-i16' && backend !== 'wasm-int8' && backend !== 'wasm-binary' && backend !== 'wasm-fp16' ? ceilings[flavour] : null;
+		// Integer kernels are measured against the integer ceiling; the i16 screen, binary and fp16 have none.
+		const c =
+			backend === 'wasm-int8' ? int8Ceiling : flavour && backend !== 'wasm-i16' && backend !== 'wasm-binary' && backend !== 'wasm-fp16' ? ceilings[flavour] : null;
 		const result: Result = {
 			workload: w.name,
 			backend,
@@ -259,11 +315,14 @@ async function runWorkload(w: Workload, ceilings: Record<F32Flavour, { wall: num
 	}
 	const FORMATS = ['binary', 'int8', 'fp16'] as const;
 	type Format = (typeof FORMATS)[number];
-	// Paired rounds: each round times the f32 kernel (the run's best flavour), then binary, then int8,
-	// so a load spike from other processes hits all three alike; ratios are medians of the rounds.
+	// Paired rounds: each round times the f32 kernels (each flavour the run has), then binary, int8 and
+	// fp16, so a load spike from other processes hits them all alike; ratios are medians of the rounds.
 	for (const threads of [1, 2]) {
-		const f32 = await WasmMaxSimScorer.create({ dim: w.dim, threads, flavour: best });
-		await f32.add(docs);
+		const f32: Partial<Record<F32Flavour, WasmMaxSimScorer>> = {};
+		for (const flavour of flavours) {
+			f32[flavour] = await WasmMaxSimScorer.create({ dim: w.dim, threads, flavour });
+			await f32[flavour]!.add(docs);
+		}
 		const storage = {
 			binary: await WasmStorageScorer.create({ format: 'binary', dim: w.dim, threads }),
 			int8: await WasmStorageScorer.create({ format: 'int8', dim: w.dim, threads }),
@@ -271,36 +330,56 @@ async function runWorkload(w: Workload, ceilings: Record<F32Flavour, { wall: num
 		};
 		for (const format of FORMATS) await storage[format].add(docs);
 		const scores: Record<Format, Float32Array> = { binary: new Float32Array(0), int8: new Float32Array(0), fp16: new Float32Array(0) };
-		const wall = { f32: [] as number[], binary: [] as number[], int8: [] as number[], fp16: [] as number[] };
-		const cpu = { f32: [] as number[], binary: [] as number[], int8: [] as number[], fp16: [] as number[] };
-		const once = async (name: 'f32' | Format) => {
+		type Timed = F32Flavour | Format;
+		const names: Timed[] = [...flavours, ...FORMATS];
+		const wall = Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<Timed, number[]>;
+		const cpu = Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<Timed, number[]>;
+		const isFormat = (name: Timed): name is Format => (FORMATS as readonly string[]).includes(name);
+		const once = async (name: Timed) => {
 			const c = cpuSeconds();
 			const t0 = performance.now();
-			const out = name === 'f32' ? await f32.score(query) : await storage[name].score(query);
+			const out = isFormat(name) ? await storage[name].score(query) : await f32[name]!.score(query);
 			wall[name].push((performance.now() - t0) / 1e3);
 			cpu[name].push(cpuSeconds() - c);
-			if (name !== 'f32') scores[name] = out;
+			if (isFormat(name)) scores[name] = out;
 		};
-		const names = ['f32', ...FORMATS] as const;
 		for (let i = 0; i < 2; i++) for (const name of names) await once(name);
 		for (const name of names) (wall[name].length = 0), (cpu[name].length = 0);
 		for (let round = 0; round < reps; round++) for (const name of names) await once(name);
 		const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+		let pairedCeilingFraction: number | undefined;
+		if (threads === 1) {
+			const run = await int8CeilingLoop();
+			const iterations = Math.round((w.nDocs * flopPerDoc) / 2 / INT8_CEILING_MACS);
+			const fractions: number[] = [];
+			for (let round = 0; round < reps + 2; round++) {
+				let c = cpuSeconds();
+				await storage.int8.score(query);
+				const kernelCpu = cpuSeconds() - c;
+				c = cpuSeconds();
+				run(iterations);
+				if (round >= 2) fractions.push((cpuSeconds() - c) / kernelCpu);
+			}
+			pairedCeilingFraction = +median(fractions).toFixed(3);
+		}
 		for (const format of FORMATS) {
 			const t: Timing = { bestWall: Math.min(...wall[format]), medianWall: median(wall[format]), medianCpu: median(cpu[format]) };
 			const relaxed = f32WallRate.get(`relaxed-${threads}`);
 			record(`wasm-${format}`, threads, t, w.nDocs, maxAbsError(scores[format], all, reference), best, {
-				speedupVsF32: +(median(cpu.f32) / median(cpu[format])).toFixed(2),
-				speedupVsF32Paired: { cpu: +(median(cpu.f32) / median(cpu[format])).toFixed(2), wall: +(median(wall.f32) / median(wall[format])).toFixed(2), f32: best },
+				speedupVsF32: +(median(cpu[best]) / median(cpu[format])).toFixed(2),
+				speedupVsF32Paired: Object.fromEntries(
+					flavours.map((flavour) => [flavour, { cpu: +(median(cpu[flavour]) / median(cpu[format])).toFixed(2), wall: +(median(wall[flavour]) / median(wall[format])).toFixed(2) }])
+				),
 				speedupVsF32Wall: {
 					simd: +(w.nDocs / t.bestWall / f32WallRate.get(`simd-${threads}`)!).toFixed(2),
 					...(relaxed ? { relaxed: +(w.nDocs / t.bestWall / relaxed).toFixed(2) } : {})
 				},
 				formatMaxAbsError: maxAbsError(scores[format], all, formatReference[format]),
-				residentBytesPerDoc: Math.round(storage[format].residentBytes / w.nDocs)
+				residentBytesPerDoc: Math.round(storage[format].residentBytes / w.nDocs),
+				...(format === 'int8' && pairedCeilingFraction !== undefined ? { pairedCeilingFraction } : {})
 			});
 		}
-		await Promise.all([f32.dispose(), ...FORMATS.map((format) => storage[format].dispose())]);
+		await Promise.all([...flavours.map((flavour) => f32[flavour]!.dispose()), ...FORMATS.map((format) => storage[format].dispose())]);
 	}
 	return results;
 }
@@ -321,9 +400,10 @@ function table(results: Result[]): string {
 		r.cpuCeilingFraction === null ? '-' : `${(r.cpuCeilingFraction * 100).toFixed(0)}%`,
 		r.maxAbsError.toExponential(1),
 		r.speedupVsF32Wall !== undefined
-			? `paired vs f32 ${r.speedupVsF32Paired!.f32}: ${r.speedupVsF32Paired!.cpu}x cpu, ${r.speedupVsF32Paired!.wall}x wall; ` +
+			? `paired vs f32 ${Object.entries(r.speedupVsF32Paired!).map(([flavour, p]) => `${flavour === 'simd' ? 'SIMD128' : 'relaxed'} ${p.cpu}x cpu / ${p.wall}x wall`).join(', ')}; ` +
 				`best wall vs SIMD128 ${r.speedupVsF32Wall.simd}x / relaxed ${r.speedupVsF32Wall.relaxed ?? '-'}x; ` +
-				`vs own reference ${r.formatMaxAbsError!.toExponential(1)}; ${r.residentBytesPerDoc} B/doc`
+				`vs own reference ${r.formatMaxAbsError!.toExponential(1)}; ${r.residentBytesPerDoc} B/doc` +
+				(r.pairedCeilingFraction !== undefined ? `; ${(r.pairedCeilingFraction * 100).toFixed(0)}% of the int8 ceiling (paired)` : '')
 			: r.recallAt10 !== undefined
 			? `${r.speedupVsF32}x best f32 (cpu), recall@10 ${r.recallAt10.toFixed(2)}, top-10 ${r.topKDocsPerSecond} docs/s`
 			: r.cacheResidentCeilingFraction !== undefined
@@ -342,10 +422,14 @@ const ceilings: Record<F32Flavour, { wall: number; cpu: number } | null> = {
 	simd: await ceiling('simd'),
 	relaxed: relaxedSimdSupported() ? await ceiling('relaxed') : null
 };
+const int8Ceiling = await ceilingInt8();
 log(`ceilings (1 thread, GFLOP/s best wall / cpu): SIMD128 mul+add ${ceilings.simd!.wall.toFixed(1)} / ${ceilings.simd!.cpu.toFixed(1)}` +
-	(ceilings.relaxed ? `, relaxed FMA ${ceilings.relaxed.wall.toFixed(1)} / ${ceilings.relaxed.cpu.toFixed(1)}` : ', relaxed SIMD unavailable'));
+	(ceilings.relaxed ? `, relaxed FMA ${ceilings.relaxed.wall.toFixed(1)} / ${ceilings.relaxed.cpu.toFixed(1)}` : ', relaxed SIMD unavailable') +
+	`, int8 kernel's i16 dot + add ${int8Ceiling.wall.toFixed(1)} / ${int8Ceiling.cpu.toFixed(1)} (GOP/s, 2 per multiply-add)`);
+const int8CeilingOverF32 = await pairedCeilingRatios();
+log(`int8 ceiling / f32 ceiling per multiply-add (paired rounds, CPU time): ${Object.entries(int8CeilingOverF32).map(([flavour, r]) => `${flavour === 'simd' ? 'SIMD128' : 'relaxed FMA'} ${r}x`).join(', ')}`);
 const results: Result[] = [];
-for (const w of WORKLOADS.filter((x) => !only || x.name === only)) results.push(...(await runWorkload(w, ceilings)));
+for (const w of WORKLOADS.filter((x) => !only || x.name === only)) results.push(...(await runWorkload(w, ceilings, int8Ceiling)));
 const machine = {
 	cpu: cpus()[0]?.model ?? 'unknown',
 	cores: cpus().length,
@@ -360,7 +444,12 @@ const ceilingGflops = {
 	simd128: +ceilings.simd!.wall.toFixed(2),
 	...(ceilings.relaxed ? { relaxedFma: +ceilings.relaxed.wall.toFixed(2) } : {}),
 	simd128Cpu: +ceilings.simd!.cpu.toFixed(2),
-	...(ceilings.relaxed ? { relaxedFmaCpu: +ceilings.relaxed.cpu.toFixed(2) } : {})
+	...(ceilings.relaxed ? { relaxedFmaCpu: +ceilings.relaxed.cpu.toFixed(2) } : {}),
+	/** GOP/s of the int8 kernel's k step on registers (2 per multiply-add, comparable with GFLOP/s). */
+	int8DotAdd: +int8Ceiling.wall.toFixed(2),
+	int8DotAddCpu: +int8Ceiling.cpu.toFixed(2),
+	/** int8 ceiling over each f32 ceiling per multiply-add, paired rounds: int8's most over f32 where arithmetic limits. */
+	int8CeilingOverF32
 };
 if (json) process.stdout.write(`${JSON.stringify({ machine, ceilingGflops, results }, null, 2)}\n`);
 else log(`\n${table(results)}\n\nload average at end: ${machine.loadAverageEnd.join(' ')}`);

@@ -28,11 +28,17 @@
  * - Table: 16 bytes per doc: i32 offset, i32 rows, unused, unused.
  * - `out[e] = qRows - 2 H / dim` (f32), H = sum over rows of the minimum distance; 0 for an empty doc.
  *
- * `score_int8(q, nGroups, dimP, table, first, end, out, scratch, qInv)`, token similarity `q · (s v)`:
+ * `score_int8(q, nGroups, dimP, table, first, end, out, scratch, qInv, wide)`, token similarity `q · (s v)`:
  * - Doc: the i16 panel layout of `maxsim-template.ts` narrowed to int8 codes, in blocks of
  *   `INT8_BLOCK_PANELS` (2) panels of 4 tokens (padded by repeating the last token, code and scale):
- *   per component pair kk and panel, 8 bytes `(v[t][2kk], v[t][2kk+1])` for t = 0..3, read with
- *   `v128.load8x8_s` (sign-extending to i16); then the tokens' float32 scales, 4 per panel, in order.
+ *   per component pair kk and panel, 8 bytes `(v[t][2kk], v[t][2kk+1])` for t = 0..3; then the
+ *   tokens' float32 scales, 4 per panel, in order.
+ * - Blocks outermost, row groups inside: each block is sign-extended to i16 once (`v128.load8x8_s`
+ *   into `wide`, dimP x 16 bytes, in L1) and then read with plain loads by every row group. The
+ *   extend is a vector uop (`vpmovsxbw`) competing with the dot products for the same three ports, a
+ *   load is not: extending per block and group cost 2 of every 18 vector uops of the k loop; per
+ *   block, 1 of 64 (1.08-1.10x faster, A and B, paired rounds, bit for bit the same scores;
+ *   docs/BENCHMARKS.md).
  * - Query: int16 (`packQueryInt8Rows`), rows in groups of `INT8_ROWS` (4): per kk the pair of each row
  *   in turn, already splatted (the pair repeated 4 times, 16 bytes per row, 64 per kk); quantised with
  *   one scale (`qInv` = its inverse) small enough that no i32 lane overflows (`int8QueryScale`), so
@@ -40,10 +46,11 @@
  *   op on this CPU besides the load, and the dot products leave no ALU slot free: plain 16-byte loads
  *   measured 1.10-1.13x faster (A and B, paired rounds; docs/BENCHMARKS.md). 4x the query bytes
  *   (16 KiB for 32 x 128) still sit in L1.
- * - Register block 4 rows x 2 panels: per k step 4 query loads, 2 load-extends, 8
- *   `i32x4.dot_i16x8_s` + 8 `i32x4.add`. After the k loop each accumulator (4 tokens) is converted to
- *   f32 and multiplied by its tokens' scales before the running max (each token has its own scale);
- *   the maxima live in `scratch` (16 bytes per row of the group), not in registers.
+ * - Register block 4 rows x 2 panels: per k step 4 query loads, 2 doc loads, 8
+ *   `i32x4.dot_i16x8_s` + 8 `i32x4.add`, the ceiling measured by `ceiling_int8`. After the k loop each
+ *   accumulator (4 tokens) is converted to f32 and multiplied by its tokens' scales before the running
+ *   max (each token has its own scale); the maxima of all rows live in `scratch` (16 bytes per row,
+ *   `nGroups x 64` bytes), not in registers, and are summed per group in row order at the end.
  * - Table: 16 bytes per doc: i32 codes offset, i32 scales offset, i32 `nBlocks << 3 | tail`, unused.
  *
  * Both import `env.memory` (shared in the `-shared` build, for worker threads).
@@ -304,15 +311,15 @@ function int8Fence(panels: number, u: number): string {
 /** Bytes of one k step of a query row group: `INT8_ROWS` rows x one 16-byte splat of 2 components. */
 const INT8_STEP_BYTES = 16 * INT8_ROWS;
 
-/** One k step: a (pre-splatted) query load per row, then per panel one load-extend shared by all rows. */
+/**
+ * One k step of the widened block at $wp: a (pre-splatted) query load per row, then per panel one
+ * plain load of 8 i16 components shared by all rows.
+ */
 function int8Step(panels: number, u: number): string[] {
 	const lines: string[] = [];
 	for (let r = 0; r < INT8_ROWS; r++) lines.push(`  (local.set $x${r} (v128.load offset=${u * INT8_STEP_BYTES + 16 * r} ${get('q')}))`);
 	for (let p = 0; p < panels; p++) {
-		// The pointer advances per load: V8 (Node 20) folds no offset into a load-extend's address and
-		// kept one register (spilled) per constant offset instead.
-		lines.push(`  (local.set $d0 (v128.load8x8_s ${get('dp')}))`);
-		lines.push(`  (local.set $dp (i32.add ${get('dp')} (i32.const 8)))`);
+		lines.push(`  (local.set $d0 (v128.load offset=${(u * panels + p) * 16} ${get('wp')}))`);
 		for (let r = 0; r < INT8_ROWS; r++) {
 			lines.push(`  (local.set $a${r}${p} (i32x4.add ${get(`a${r}${p}`)} (i32x4.dot_i16x8_s ${get('d0')} ${get(`x${r}`)})))`);
 		}
@@ -320,50 +327,91 @@ function int8Step(panels: number, u: number): string[] {
 	return lines;
 }
 
-/** Advances $q past `steps` k steps ($dp advances with each load). */
-function int8Advance(steps: number): string[] {
-	return [`  (local.set $q (i32.add ${get('q')} (i32.const ${steps * INT8_STEP_BYTES})))`];
+/** Advances $q and $wp past `steps` k steps. */
+function int8Advance(steps: number, panels: number): string[] {
+	return [
+		`  (local.set $q (i32.add ${get('q')} (i32.const ${steps * INT8_STEP_BYTES})))`,
+		`  (local.set $wp (i32.add ${get('wp')} (i32.const ${steps * panels * 16})))`
+	];
+}
+
+/** Widened chunks (8 codes -> 8 i16) per iteration of the widening loop. */
+const WIDEN_UNROLL = 4;
+
+/**
+ * Sign-extends the next `panels` panels of codes at $dp (dimP / 2 x panels chunks of 8 bytes, in
+ * order) into $wide as i16, once per block instead of once per block and row group: the extends are
+ * vector uops competing with the dot products, the loads in the k loop are not. Advances $dp.
+ */
+function int8Widen(panels: number): string {
+	const lines: string[] = [];
+	lines.push(`(local.set $wp ${get('wide')})`);
+	lines.push(`(local.set $wend (i32.add ${get('wide')} (i32.mul ${get('dimP')} (i32.const ${8 * panels}))))`);
+	lines.push(`(if (i32.le_u (i32.add ${get('wp')} (i32.const ${16 * WIDEN_UNROLL})) ${get('wend')}) (then (loop $widen`);
+	for (let u = 0; u < WIDEN_UNROLL; u++) {
+		// The pointer advances per load: V8 (Node 20) folds no offset into a load-extend's address.
+		lines.push(`  (v128.store offset=${16 * u} ${get('wp')} (v128.load8x8_s ${get('dp')}))`);
+		lines.push(`  (local.set $dp (i32.add ${get('dp')} (i32.const 8)))`);
+	}
+	lines.push(`  (local.set $wp (i32.add ${get('wp')} (i32.const ${16 * WIDEN_UNROLL})))`);
+	lines.push(`  (br_if $widen (i32.le_u (i32.add ${get('wp')} (i32.const ${16 * WIDEN_UNROLL})) ${get('wend')})))))`);
+	lines.push(`(if (i32.lt_u ${get('wp')} ${get('wend')}) (then (loop $widenRest`);
+	lines.push(`  (v128.store ${get('wp')} (v128.load8x8_s ${get('dp')}))`);
+	lines.push(`  (local.set $dp (i32.add ${get('dp')} (i32.const 8)))`);
+	lines.push(`  (local.set $wp (i32.add ${get('wp')} (i32.const 16)))`);
+	lines.push(`  (br_if $widenRest (i32.lt_u ${get('wp')} ${get('wend')})))))`);
+	return lines.join('\n');
 }
 
 /**
- * One block of `panels` panels against the current row group, then the scaled running maxima kept
- * in $scratch (16 bytes per row): `m_r = max(m_r, f32(a_rp) * scales_p)`. Keeping them in memory
- * leaves the registers to the accumulators, splats and doc vector. Advances $dp and $sp.
+ * One widened block of `panels` panels against every row group: per group the 4 x panels register
+ * block over the k loop, then the scaled running maxima of the group's rows, kept in $scratch (16
+ * bytes per row, groups in order): `m_r = max(m_r, f32(a_rp) * scales_p)`. Keeping them in memory
+ * leaves the registers to the accumulators, splats and doc vector. Advances $sp.
  */
 function int8Block(panels: number): string {
-	const lines: string[] = [];
+	const lines: string[] = [int8Widen(panels)];
+	lines.push(`(local.set $group ${get('qbase')})`);
+	lines.push(`(local.set $mp ${get('scratch')})`);
+	lines.push(`(loop $groups`);
 	for (const a of int8Accumulators(panels)) lines.push(`(local.set $${a} ${ZERO})`);
 	lines.push(`(local.set $q ${get('group')})`);
+	lines.push(`(local.set $wp ${get('wide')})`);
+	lines.push(`(local.set $qend (i32.add ${get('group')} ${get('groupBytes')}))`);
+	lines.push(`(local.set $qmain (i32.sub ${get('qend')} ${get('rest')}))`);
 	lines.push(`(if (i32.lt_u ${get('q')} ${get('qmain')}) (then (loop $k`);
 	for (let u = 0; u < UNROLL; u++) {
 		if (u > 0) lines.push(int8Fence(panels, u));
 		lines.push(...int8Step(panels, u));
 	}
-	lines.push(...int8Advance(UNROLL));
+	lines.push(...int8Advance(UNROLL, panels));
 	lines.push(`  (br_if $k (i32.lt_u ${get('q')} ${get('qmain')})))))`);
 	lines.push(`(if (i32.lt_u ${get('q')} ${get('qend')}) (then (loop $kRest`);
-	lines.push(...int8Step(panels, 0), ...int8Advance(1));
+	lines.push(...int8Step(panels, 0), ...int8Advance(1, panels));
 	lines.push(`  (br_if $kRest (i32.lt_u ${get('q')} ${get('qend')})))))`);
 	for (let r = 0; r < INT8_ROWS; r++) {
-		let m = `(v128.load offset=${16 * r} ${get('scratch')})`;
+		let m = `(v128.load offset=${16 * r} ${get('mp')})`;
 		for (let p = 0; p < panels; p++) {
 			m = `(f32x4.pmax ${m} (f32x4.mul (f32x4.convert_i32x4_s ${get(`a${r}${p}`)}) (v128.load offset=${p * 16} ${get('sp')})))`;
 		}
-		lines.push(`(v128.store offset=${16 * r} ${get('scratch')} ${m})`);
+		lines.push(`(v128.store offset=${16 * r} ${get('mp')} ${m})`);
 	}
+	lines.push(`(local.set $mp (i32.add ${get('mp')} (i32.const ${16 * INT8_ROWS})))`);
+	lines.push(`(local.set $group ${get('qend')})`);
+	lines.push(`(br_if $groups (i32.lt_u ${get('group')} ${get('qendAll')})))`);
 	lines.push(`(local.set $sp (i32.add ${get('sp')} (i32.const ${panels * 16})))`);
 	return lines.join('\n');
 }
 
-/** Horizontal max of the 4 f32 lanes at `offset` from $scratch, as f64. */
-function hmaxScratch(offset: number): string {
-	const lane = (i: number) => `(f32.load offset=${offset + 4 * i} ${get('scratch')})`;
+/** Horizontal max of the 4 f32 lanes at `offset` from $mp, as f64. */
+function hmaxMaxima(offset: number): string {
+	const lane = (i: number) => `(f32.load offset=${offset + 4 * i} ${get('mp')})`;
 	return `(f64.promote_f32 (f32.max (f32.max ${lane(0)} ${lane(1)}) (f32.max ${lane(2)} ${lane(3)})))`;
 }
 
 function int8Function(): string {
 	const panels = INT8_BLOCK_PANELS;
-	const i32s = ['q', 'qend', 'qmain', 'group', 'dp', 'sp', 'entry', 'e', 'shape', 'nBlocks', 'b', 'qendAll', 'rest', 'groupBytes'];
+	const i32s = ['q', 'qend', 'qmain', 'group', 'dp', 'sp', 'wp', 'wend', 'mp', 'mend', 'entry', 'e', 'shape', 'nBlocks', 'b', 'qendAll', 'rest', 'groupBytes'];
 	const rows = Array.from({ length: INT8_ROWS }, (_, r) => r);
 	const v128s = [...rows.map((r) => `x${r}`), 'd0', ...int8Accumulators(panels)];
 	const tails = Array.from({ length: panels - 1 }, (_, i) => i + 1)
@@ -373,12 +421,13 @@ function int8Function(): string {
 	return `
 (func $score_int8 (export "score_int8")
   (param $qbase i32) (param $nGroups i32) (param $dimP i32) (param $table i32)
-  (param $first i32) (param $end i32) (param $out i32) (param $scratch i32) (param $qInv f32)
+  (param $first i32) (param $end i32) (param $out i32) (param $scratch i32) (param $qInv f32) (param $wide i32)
   ${i32s.map((n) => `(local $${n} i32)`).join(' ')} ${v128s.map((n) => `(local $${n} v128)`).join(' ')} (local $total f64)
   ;; a row group is dimP / 2 steps of ${INT8_STEP_BYTES} bytes; the unrolled loop leaves (dimP / 2) mod ${UNROLL} steps to the remainder loop
   (local.set $groupBytes (i32.mul (i32.shr_u ${get('dimP')} (i32.const 1)) (i32.const ${INT8_STEP_BYTES})))
   (local.set $rest (i32.mul (i32.and (i32.shr_u ${get('dimP')} (i32.const 1)) (i32.const ${UNROLL - 1})) (i32.const ${INT8_STEP_BYTES})))
   (local.set $qendAll (i32.add ${get('qbase')} (i32.mul ${get('nGroups')} ${get('groupBytes')})))
+  (local.set $mend (i32.add ${get('scratch')} (i32.mul ${get('nGroups')} (i32.const ${16 * INT8_ROWS}))))
   (local.set $e ${get('first')})
   (block $done (loop $docs
     (br_if $done (i32.ge_u ${get('e')} ${get('end')}))
@@ -388,30 +437,64 @@ function int8Function(): string {
     (local.set $shape (i32.and ${get('shape')} (i32.const 7)))
     (local.set $total (f64.const 0))
     (if (i32.or ${get('nBlocks')} ${get('shape')}) (then
-      (local.set $group ${get('qbase')})
-      (loop $groups
-        (local.set $qend (i32.add ${get('group')} ${get('groupBytes')}))
-        (local.set $qmain (i32.sub ${get('qend')} ${get('rest')}))
-${rows.map((r) => `        (v128.store offset=${16 * r} ${get('scratch')} ${minusInf})`).join('\n')}
-        (local.set $dp (i32.load ${get('entry')}))
-        (local.set $sp (i32.load offset=4 ${get('entry')}))
-        (local.set $b (i32.const 0))
-        (block $blocksDone (loop $blocks
-          (br_if $blocksDone (i32.ge_u ${get('b')} ${get('nBlocks')}))
+      (local.set $mp ${get('scratch')})
+      (loop $clear
+        (v128.store ${get('mp')} ${minusInf})
+        (local.set $mp (i32.add ${get('mp')} (i32.const 16)))
+        (br_if $clear (i32.lt_u ${get('mp')} ${get('mend')})))
+      (local.set $dp (i32.load ${get('entry')}))
+      (local.set $sp (i32.load offset=4 ${get('entry')}))
+      (local.set $b (i32.const 0))
+      (block $blocksDone (loop $blocks
+        (br_if $blocksDone (i32.ge_u ${get('b')} ${get('nBlocks')}))
 ${int8Block(panels)}
-          (local.set $b (i32.add ${get('b')} (i32.const 1)))
-          (br $blocks)))
+        (local.set $b (i32.add ${get('b')} (i32.const 1)))
+        (br $blocks)))
 ${tails}
-        (local.set $total (f64.add ${get('total')} ${rows.map((r) => hmaxScratch(16 * r)).reduce((a, b) => `(f64.add ${a} ${b})`)}))
-        (local.set $group ${get('qend')})
-        (br_if $groups (i32.lt_u ${get('group')} ${get('qendAll')})))))
+      ;; per group, its rows' maxima summed in order, then added to the total (as before the blocks went outermost)
+      (local.set $mp ${get('scratch')})
+      (loop $sum
+        (local.set $total (f64.add ${get('total')} ${rows.map((r) => hmaxMaxima(16 * r)).reduce((a, b) => `(f64.add ${a} ${b})`)}))
+        (local.set $mp (i32.add ${get('mp')} (i32.const ${16 * INT8_ROWS})))
+        (br_if $sum (i32.lt_u ${get('mp')} ${get('mend')})))))
     (f32.store (i32.add ${get('out')} (i32.shl ${get('e')} (i32.const 2))) (f32.mul (f32.demote_f64 ${get('total')}) ${get('qInv')}))
     (local.set $e (i32.add ${get('e')} (i32.const 1)))
     (br $docs))))`;
 }
 
 /**
- * WAT text of the storage kernel module: `score_binary` and `score_int8`, importing `env.memory`.
+ * The machine's ceiling for the int8 inner loop: the k step of `score_int8` (4 query loads, 2 doc
+ * loads, 8 `i32x4.dot_i16x8_s` + 8 `i32x4.add` into 8 independent accumulators) on whatever bytes
+ * 0..95 of memory hold, `iterations` times, with no scales, maxima or loop over documents; returns a
+ * lane so nothing is dead. `INT8_CEILING_MACS` multiply-adds per iteration.
+ */
+function int8CeilingFunction(): string {
+	const rows = Array.from({ length: INT8_ROWS }, (_, r) => r);
+	const panels = Array.from({ length: INT8_BLOCK_PANELS }, (_, p) => p);
+	const lines: string[] = [];
+	// Loaded every step, as in the kernel: from registers TurboFan would hoist the loop-invariant dots.
+	for (const r of rows) lines.push(`(local.set $x${r} (v128.load offset=${16 * r} (i32.const 0)))`);
+	for (const p of panels) {
+		lines.push(`(local.set $d0 (v128.load offset=${16 * (INT8_ROWS + p)} (i32.const 0)))`);
+		for (const r of rows) lines.push(`(local.set $a${r}${p} (i32x4.add ${get(`a${r}${p}`)} (i32x4.dot_i16x8_s ${get('d0')} ${get(`x${r}`)})))`);
+	}
+	const accumulators = int8Accumulators(INT8_BLOCK_PANELS);
+	const sum = accumulators.map(get).reduce((a, b) => `(i32x4.add ${a} ${b})`);
+	return `
+(func $ceiling_int8 (export "ceiling_int8") (param $iterations i32) (result i32)
+  ${[...rows.map((r) => `x${r}`), 'd0', ...accumulators].map((n) => `(local $${n} v128)`).join(' ')}
+  (loop $it
+    ${lines.join('\n    ')}
+    (local.set $iterations (i32.sub (local.get $iterations) (i32.const 1)))
+    (br_if $it (i32.gt_s (local.get $iterations) (i32.const 0))))
+  (i32x4.extract_lane 0 ${sum}))`;
+}
+
+/** Multiply-adds per iteration of `ceiling_int8`: 8 dot products of 8 pairs. */
+export const INT8_CEILING_MACS = INT8_ROWS * INT8_BLOCK_PANELS * 8;
+
+/**
+ * WAT text of the storage kernel module: `score_binary`, `score_int8` and `ceiling_int8`, importing `env.memory`.
  * @example storageWat({ shared: false }).startsWith(';; Generated') // true
  */
 export function storageWat(options: { shared: boolean }): string {
@@ -421,6 +504,7 @@ export function storageWat(options: { shared: boolean }): string {
 (import "env" "memory" ${memory})
 ${binaryFunction()}
 ${int8Function()}
+${int8CeilingFunction()}
 )
 `;
 }

@@ -11,9 +11,9 @@ import { docShape, paddedDim } from './pack';
 
 /**
  * int8 kernel register block: `INT8_ROWS` query rows x `INT8_BLOCK_PANELS` panels of 4 tokens = 8
- * accumulators. 4 x 2, not 2 x 4 as the f32 kernel, because each panel load is a sign-extension
- * (`vpmovsxbw`, a vector uop) while a query splat is a plain load: per k step 2 extends + 8 dots + 8
- * adds instead of 4 + 8 + 8 (docs/BENCHMARKS.md, MaxSim storage formats).
+ * accumulators, 13 of the 16 xmm registers with the 4 query pairs and a doc vector. A block of codes
+ * is widened to i16 once and read by every row group (`storage-template.ts`), so per k step it is 4
+ * query loads + 2 doc loads + 8 dots + 8 adds (docs/BENCHMARKS.md, MaxSim storage formats).
  */
 export const INT8_ROWS = 4;
 export const INT8_BLOCK_PANELS = 2;

@@ -41,7 +41,7 @@ export interface WasmStorageScorerOptions {
 
 interface StorageKernel {
 	score_binary(q: number, qRows: number, nBytes: number, dim: number, table: number, first: number, end: number, out: number): void;
-	score_int8(q: number, nGroups: number, dimP: number, table: number, first: number, end: number, out: number, scratch: number, qInv: number): void;
+	score_int8(q: number, nGroups: number, dimP: number, table: number, first: number, end: number, out: number, scratch: number, qInv: number, wide: number): void;
 }
 
 /** Binary distances are u16 lanes in the kernel. */
@@ -161,12 +161,18 @@ export class WasmStorageScorer extends KernelScorerBase<StorageKernel> implement
 		const values = query.data.subarray(0, query.rows * query.dim);
 		const qScale = this.format === 'int8' ? int8QueryScale(values, this.dim) : 1;
 		const packed = this.format === 'binary' ? packQueryBinary(encodeBinary(query)) : packQueryInt8Rows(query, qScale);
-		// Scratch (int8): running maxima, 16 bytes per row of a group, per thread.
-		const { tableAt, queryAt, outAt, scratchAt } = stageCall(this.memory, this.table, this.arenaEnd, n, subset, packed, this.threads, INT8_ROWS * 16);
-		const argsOf = (first: number, end: number, thread: number): number[] =>
-			this.format === 'binary'
-				? [queryAt, query.rows, binaryBytes(this.dim), this.dim, tableAt, first, end, outAt]
-				: [queryAt, Math.ceil(query.rows / INT8_ROWS), paddedDim(this.dim), tableAt, first, end, outAt, scratchAt + thread * INT8_ROWS * 16, 1 / qScale];
+		// Scratch (int8), per thread: the running maxima of every query row (16 bytes each), then one
+		// block of codes widened to i16 (dimP x 8 bytes per panel).
+		const groups = Math.ceil(query.rows / INT8_ROWS);
+		const dimP = paddedDim(this.dim);
+		const maximaBytes = groups * INT8_ROWS * 16;
+		const perThread = this.format === 'binary' ? 0 : maximaBytes + dimP * 8 * INT8_BLOCK_PANELS;
+		const { tableAt, queryAt, outAt, scratchAt } = stageCall(this.memory, this.table, this.arenaEnd, n, subset, packed, this.threads, perThread);
+		const argsOf = (first: number, end: number, thread: number): number[] => {
+			if (this.format === 'binary') return [queryAt, query.rows, binaryBytes(this.dim), this.dim, tableAt, first, end, outAt];
+			const own = scratchAt + thread * perThread;
+			return [queryAt, groups, dimP, tableAt, first, end, outAt, own, 1 / qScale, own + maximaBytes];
+		};
 		const fn = this.format === 'binary' ? 'score_binary' : 'score_int8';
 		await runRanges(this.split(n, subset, query.rows), this.workers, fn, argsOf, (own) => {
 			if (this.format === 'binary') this.kernel.score_binary(...(own as Parameters<StorageKernel['score_binary']>));

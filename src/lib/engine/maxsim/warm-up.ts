@@ -43,7 +43,8 @@ export function warmUpArgs(thread: number): WarmUp & { f32: number[]; i16: numbe
  * The storage kernels' warm-up (`storage-template.ts`): their own table entries in the same reserved
  * area, at 768 (binary: a 1-token doc of 4 zero bytes at 1024) and 784 (int8: one block plus one tail
  * panel of zero codes at 1024, zero scales at 1104); a zero query at 256; the int8 maxima (64 bytes per
- * thread) in the f32 kernels' scratch slots at 2048.
+ * thread) in the f32 kernels' scratch slots at 2048, and its widened block (64 bytes) at 1408, shared
+ * like `score_f16`'s: every thread writes the same zeros there.
  */
 export function prepareStorageWarmUp(memory: WebAssembly.Memory): void {
 	const entries = new Int32Array(memory.buffer, 768, 8);
@@ -57,7 +58,7 @@ export function storageWarmUpArgs(thread: number): WarmUp {
 		calls: CALLS,
 		runs: [
 			['score_binary', [256, 1, 4, 32, 768, 0, 1, out]],
-			['score_int8', [256, 1, 4, 784, 0, 1, out, 2048 + thread * 64, 1]]
+			['score_int8', [256, 1, 4, 784, 0, 1, out, 2048 + thread * 64, 1, 1408]]
 		]
 	};
 }
