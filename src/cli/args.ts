@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { MODEL_DEVICES, MODEL_DTYPES, type ModelRef } from '../lib/engine/encoders/encoder';
 import { createError } from '../lib/engine/errors';
 import { checkPipelineOption } from '../lib/engine/panels';
 import { MODEL_ROLES, pipelineInfo, type ModelRole, type PipelineOptions } from '../lib/engine/pipelines/registry';
@@ -56,9 +57,21 @@ export const PIPELINE_OPTIONS_HELP = `  --k1 <x> --b <x>       BM25 parameters (
   --device <name>        cpu (Node default), wasm or webgpu
   --opt <key=value>      any other pipeline option (e.g. --opt dtype=q8); repeatable`;
 
-/** Model weights and execution providers the neural pipelines accept (`--dtype`, `--device`). */
-export const DTYPES = ['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'q4f16', 'bnb4'] as const;
-export const DEVICES = ['cpu', 'wasm', 'webgpu'] as const;
+/**
+ * `--dtype` and `--device` as given, checked against the weights and execution providers the
+ * encoders accept (`MODEL_DTYPES`, `MODEL_DEVICES`); absent flags stay absent.
+ * @example modelRunFlags({ dtype: 'q8' }) // { dtype: 'q8' }
+ */
+export function modelRunFlags(values: Record<string, unknown>): Pick<ModelRef, 'dtype' | 'device'> {
+	const flags: Pick<ModelRef, 'dtype' | 'device'> = {};
+	for (const [flag, allowed] of [['dtype', MODEL_DTYPES], ['device', MODEL_DEVICES]] as const) {
+		const value = values[flag];
+		if (typeof value !== 'string') continue;
+		if (!(allowed as readonly string[]).includes(value)) throw createError('UNKNOWN_OPTION', { what: flag, value, expected: allowed.join(', ') });
+		(flags as Record<string, string>)[flag] = value;
+	}
+	return flags;
+}
 
 /** Options with their own flags; `--opt` may not set them. */
 const RESERVED_OPTION_KEYS: Record<string, string> = { k1: '--k1', b: '--b', models: '--model', firstStage: '--first-stage', depth: '--depth' };
@@ -237,11 +250,6 @@ export function pipelineFromArgs(values: Values): { name: string; options: Pipel
 	}
 	const depth = positiveInt(values, 'depth');
 	if (depth !== undefined) options.depth = depth;
-	for (const [flag, allowed] of [['dtype', DTYPES], ['device', DEVICES]] as const) {
-		const value = values[flag];
-		if (typeof value !== 'string') continue;
-		if (!(allowed as readonly string[]).includes(value)) throw createError('UNKNOWN_OPTION', { what: flag, value, expected: allowed.join(', ') });
-		options[flag] = value;
-	}
+	Object.assign(options, modelRunFlags(values));
 	return { name, options };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { listOption, numberIn, parseCommand, parseModels, pipelineFromArgs, positiveInt } from '../../src/cli/args';
+import { listOption, modelRunFlags, numberIn, parseCommand, parseModels, pipelineFromArgs, positiveInt } from '../../src/cli/args';
 import { registerCliPipelines } from '../../src/cli/pipelines';
 import { registerPipeline } from '../../src/lib/engine/pipelines/registry';
 import { isLatelabError } from '../../src/lib/engine/errors';
@@ -51,6 +51,27 @@ describe('pipelineFromArgs', () => {
 	it('pipelineFromArgs(values) rejects unknown pipelines and first stages', () => {
 		expect(codeOf(() => pipelineFromArgs({ pipeline: 'nope' }))).toBe('UNKNOWN_OPTION');
 		expect(codeOf(() => pipelineFromArgs({ 'first-stage': 'nope' }))).toBe('UNKNOWN_OPTION');
+	});
+});
+
+describe('modelRunFlags', () => {
+	it('modelRunFlags(values) passes known --dtype / --device values, leaves absent ones out and names the allowed values otherwise', () => {
+		expect(modelRunFlags({ dtype: 'q8', device: 'cpu' })).toEqual({ dtype: 'q8', device: 'cpu' });
+		expect(modelRunFlags({})).toEqual({});
+		expect(pipelineFromArgs({ pipeline: 'dense', dtype: 'fp16' }).options.dtype).toBe('fp16');
+		for (const [values, message] of [
+			[{ dtype: 'fp64' }, /unknown dtype "fp64".*fp32, fp16, q8, int8, uint8, q4, q4f16, bnb4/],
+			[{ device: 'gpu' }, /unknown device "gpu".*cpu, wasm, webgpu/]
+		] as const) {
+			let error: unknown;
+			try {
+				modelRunFlags(values);
+			} catch (e) {
+				error = e;
+			}
+			expect(isLatelabError(error) && error.code).toBe('UNKNOWN_OPTION');
+			expect(String((error as Error).message)).toMatch(message);
+		}
 	});
 });
 

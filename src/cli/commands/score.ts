@@ -8,7 +8,7 @@ import { meanPooledContributions } from '../../lib/engine/explain/pooled-contrib
 import { maxSim } from '../../lib/engine/maxsim/maxsim';
 import { documentText } from '../../lib/engine/pipelines/neural-context';
 import type { ModelRole } from '../../lib/engine/pipelines/registry';
-import { COMMON_OPTIONS, DEVICES, DTYPES, parseCommand, parseExtraOptions, requireString } from '../args';
+import { COMMON_OPTIONS, modelRunFlags, parseCommand, parseExtraOptions, requireString } from '../args';
 import { bytesPerVector, decodeFp16, encodeBinary, encodeFp16, encodeInt8, maxSimBinary, maxSimInt8 } from '../../lib/engine/compress/codecs';
 import { poolFactorOf, poolHierarchical } from '../../lib/engine/compress/pool-hierarchical';
 import { trainResidualCodec } from '../../lib/engine/compress/residual';
@@ -79,13 +79,7 @@ export async function scoreCommand(args: string[], io: CliIo): Promise<number> {
 	const modelSpec = requireString(values, 'model', 'latelab score');
 	const query = requireString(values, 'query', 'latelab score');
 	const docsPath = requireString(values, 'docs', 'latelab score');
-	const ref: ModelRef = resolveCliModel(modelSpec, io.cwd);
-	for (const [flag, allowed] of [['dtype', DTYPES], ['device', DEVICES]] as const) {
-		const value = values[flag];
-		if (typeof value !== 'string') continue;
-		if (!(allowed as readonly string[]).includes(value)) throw createError('UNKNOWN_OPTION', { what: flag, value, expected: allowed.join(', ') });
-		(ref as unknown as Record<string, unknown>)[flag] = value;
-	}
+	const ref: ModelRef = { ...resolveCliModel(modelSpec, io.cwd), ...modelRunFlags(values) };
 	const explain = values.explain === true;
 	const extra = parseExtraOptions(((values.opt as string[] | undefined) ?? []).map(String));
 	const unknown = Object.keys(extra).filter((key) => !['pool', 'storage', 'bits'].includes(key));

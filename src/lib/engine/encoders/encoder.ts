@@ -3,16 +3,24 @@ import type { TokenMatrix } from '../types';
 /** Which side of the retrieval problem a text is on; some models treat them differently (prefixes, markers). */
 export type TextRole = 'query' | 'document';
 
+/** Weights files transformers.js can load: fp32 -> onnx/model.onnx, fp16, q8 -> model_quantized.onnx, ... */
+export const MODEL_DTYPES = ['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'q4f16', 'bnb4'] as const;
+export type ModelDtype = (typeof MODEL_DTYPES)[number];
+
+/** Execution providers: `cpu` (Node), `wasm` (browser), `webgpu`. */
+export const MODEL_DEVICES = ['cpu', 'wasm', 'webgpu'] as const;
+export type ModelDevice = (typeof MODEL_DEVICES)[number];
+
 /** Where a model comes from and how it runs. Document every option where the UI or CLI shows it. */
 export interface ModelRef {
 	/** Hub id (`Xenova/all-MiniLM-L6-v2`) or, with `localDir`, a name inside it. */
 	id: string;
 	/** Hub revision (branch, tag or commit); default `main`. */
 	revision?: string;
-	/** Weights to load: fp32 -> onnx/model.onnx, fp16, q8 -> model_quantized.onnx, ... */
-	dtype?: 'fp32' | 'fp16' | 'q8' | 'int8' | 'uint8' | 'q4' | 'q4f16' | 'bnb4';
-	/** Execution provider: `cpu` (Node), `wasm` (browser), `webgpu`. */
-	device?: 'cpu' | 'wasm' | 'webgpu';
+	/** Weights to load (`MODEL_DTYPES`). */
+	dtype?: ModelDtype;
+	/** Execution provider (`MODEL_DEVICES`). */
+	device?: ModelDevice;
 	/** A folder holding the model in Hub layout; when set, nothing is fetched. */
 	localDir?: string;
 }

@@ -8,6 +8,7 @@ import type { MaxSimExplanation } from '../../engine/explain/maxsim-matrix';
 import type { OcclusionExplanation } from '../../engine/explain/occlusion';
 import type { PooledContributions } from '../../engine/explain/pooled-contributions';
 import type { PanelOptions } from '../../engine/panels';
+import { MODEL_DTYPES, type ModelDevice, type ModelDtype } from '../../engine/encoders/encoder';
 import type { IndexStats } from '../../engine/eval/cost';
 import type { ModelRole } from '../../engine/pipelines/registry';
 import type { Bm25Config, PanelId } from '../protocol';
@@ -16,11 +17,11 @@ export { roleOfPanel } from '../../engine/panels';
 export type { KernelChoice, FirstStageChoice, PanelOptions } from '../../engine/panels';
 
 /** Weights files transformers.js can load (`ModelRef.dtype`). */
-export const DTYPES = ['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'q4f16', 'bnb4'] as const;
-export type Dtype = (typeof DTYPES)[number];
+export const DTYPES = MODEL_DTYPES;
+export type Dtype = ModelDtype;
 
-/** Where a model's ONNX graph runs in the browser. */
-export const DEVICES = ['wasm', 'webgpu'] as const;
+/** Where a model's ONNX graph runs in the browser (`cpu` is Node's). */
+export const DEVICES = ['wasm', 'webgpu'] as const satisfies readonly ModelDevice[];
 export type Device = (typeof DEVICES)[number];
 
 /** Whether an untrusted value (a link, saved settings) names a weights file transformers.js loads. */
