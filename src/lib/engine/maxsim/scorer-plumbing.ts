@@ -214,25 +214,39 @@ export interface CallLayout {
 	tableAt: number;
 	queryAt: number;
 	outAt: number;
-	/** Per-thread scratch (running maxima) starts here. */
+	/** Per-thread scratch (running maxima) starts here: thread t's at `scratchAt + t * scratchStride`. */
 	scratchAt: number;
+	/** `scratchPerThread` rounded up to `SCRATCH_ALIGN`. */
+	scratchStride: number;
+}
+
+/**
+ * Each thread's scratch starts on its own pair of 64-byte cache lines (Intel's spatial prefetcher
+ * fetches lines in pairs), a pair away from the scores: a line one thread writes while another reads
+ * or writes it moves between the cores on every write (false sharing).
+ */
+export const SCRATCH_ALIGN = 128;
+
+function alignTo(bytes: number, alignment: number): number {
+	return Math.ceil(bytes / alignment) * alignment;
 }
 
 /**
  * Lays out a call of `n` entries after `arenaEnd` (table, packed query, `n` f32 scores, then
- * `threads * scratchPerThread` bytes), grows the memory and copies the entries and the query in.
+ * `threads` scratch areas of `scratchPerThread` bytes, each on its own cache lines), grows the memory and copies the entries and the query in.
  * @example stageCall(memory, table, 4096, 2, undefined, packed, 1, 64).tableAt // 4096
  */
 export function stageCall(memory: KernelMemory, table: EntryTable, arenaEnd: number, n: number, subset: ArrayLike<number> | undefined, packed: ArrayBufferView, threads: number, scratchPerThread: number): CallLayout {
 	const tableAt = align16(arenaEnd);
 	const queryAt = align16(tableAt + n * ENTRY_BYTES);
 	const outAt = align16(queryAt + packed.byteLength);
-	const scratchAt = align16(outAt + n * 4);
-	memory.ensure(scratchAt + threads * scratchPerThread);
+	const scratchAt = alignTo(outAt + n * 4, SCRATCH_ALIGN) + SCRATCH_ALIGN;
+	const scratchStride = alignTo(scratchPerThread, SCRATCH_ALIGN);
+	memory.ensure(scratchAt + threads * scratchStride);
 	const bytes = memory.bytes();
 	table.copyTo(bytes, tableAt, n, subset);
 	bytes.set(new Uint8Array(packed.buffer, packed.byteOffset, packed.byteLength), queryAt);
-	return { tableAt, queryAt, outAt, scratchAt };
+	return { tableAt, queryAt, outAt, scratchAt, scratchStride };
 }
 
 /**

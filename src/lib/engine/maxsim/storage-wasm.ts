@@ -167,10 +167,10 @@ export class WasmStorageScorer extends KernelScorerBase<StorageKernel> implement
 		const dimP = paddedDim(this.dim);
 		const maximaBytes = groups * INT8_ROWS * 16;
 		const perThread = this.format === 'binary' ? 0 : maximaBytes + dimP * 8 * INT8_BLOCK_PANELS;
-		const { tableAt, queryAt, outAt, scratchAt } = stageCall(this.memory, this.table, this.arenaEnd, n, subset, packed, this.threads, perThread);
+		const { tableAt, queryAt, outAt, scratchAt, scratchStride } = stageCall(this.memory, this.table, this.arenaEnd, n, subset, packed, this.threads, perThread);
 		const argsOf = (first: number, end: number, thread: number): number[] => {
 			if (this.format === 'binary') return [queryAt, query.rows, binaryBytes(this.dim), this.dim, tableAt, first, end, outAt];
-			const own = scratchAt + thread * perThread;
+			const own = scratchAt + thread * scratchStride;
 			return [queryAt, groups, dimP, tableAt, first, end, outAt, own, 1 / qScale, own + maximaBytes];
 		};
 		const fn = this.format === 'binary' ? 'score_binary' : 'score_int8';

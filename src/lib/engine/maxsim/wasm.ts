@@ -270,9 +270,9 @@ export class WasmMaxSimScorer extends KernelScorerBase<KernelExports> implements
 		// Scratch per thread: running maxima (nPairs * 32 bytes), then (fp16) one doc widened to f32.
 		const decodeAt = align16(nPairs * 32);
 		const perThread = fn === 'score_f16' ? decodeAt + this.maxPanels * 16 * dimP : nPairs * 32;
-		const { tableAt, queryAt, outAt, scratchAt } = stageCall(this.memory, this.table, this.arenaEnd, n, subset, packed, this.threads, perThread);
+		const { tableAt, queryAt, outAt, scratchAt, scratchStride } = stageCall(this.memory, this.table, this.arenaEnd, n, subset, packed, this.threads, perThread);
 		const argsOf = (first: number, end: number, thread: number): number[] => {
-			const scratch = scratchAt + thread * perThread;
+			const scratch = scratchAt + thread * scratchStride;
 			const args = [queryAt, nPairs, dimP, tableAt, first, end, outAt, scratch];
 			return fn === 'score_i16' ? [...args, 1 / qScale] : fn === 'score_f16' ? [...args, scratch + decodeAt] : args;
 		};
