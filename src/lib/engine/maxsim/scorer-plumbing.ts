@@ -233,7 +233,8 @@ function alignTo(bytes: number, alignment: number): number {
 
 /**
  * Lays out a call of `n` entries after `arenaEnd` (table, packed query, `n` f32 scores, then
- * `threads` scratch areas of `scratchPerThread` bytes, each on its own cache lines), grows the memory and copies the entries and the query in.
+ * `threads` scratch areas of `scratchPerThread` bytes, each on its own cache lines), grows the
+ * memory and copies the entries and the query in.
  * @example stageCall(memory, table, 4096, 2, undefined, packed, 1, 64).tableAt // 4096
  */
 export function stageCall(memory: KernelMemory, table: EntryTable, arenaEnd: number, n: number, subset: ArrayLike<number> | undefined, packed: ArrayBufferView, threads: number, scratchPerThread: number): CallLayout {
