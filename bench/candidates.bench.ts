@@ -1,6 +1,6 @@
 /**
  * Candidate stages against exhaustive MaxSim: exhaustive fp32 (`colbert`, the MaxSim kernel), MUVERA
- * (`colbert-muvera`, depth 50 / 100 / 300 over one FDE index) and PLAID (`colbert-plaid`, ColBERT's
+ * (`colbert-muvera`, depth 50 / 100 / 300 by default over one FDE index) and PLAID (`colbert-plaid`, ColBERT's
  * k <= 10 defaults and the k <= 100 / k > 100 settings over one index), on the synthetic collection
  * (`generateSyntheticCollection`) at each `--sizes` and on SciFact with the generated tiny ColBERT.
  * Per method: build time (index only: packing, FDEs, k-means + residual encoding), index bytes, query
@@ -13,6 +13,7 @@
  *                                      [--centroids 1024] [--scifact-queries 100] [--no-scifact] [--no-synthetic]
  *                                      [--methods muvera,plaid] (the exhaustive baseline always runs)
  *                                      [--muvera k_sim=5,dim_proj=16,r_reps=20] (fastembed's defaults)
+ *                                      [--depths 50,100,300] (MUVERA's rescoring depths, one FDE index)
  *
  * `--centroids` sets PLAID's k on the synthetic collections (0: ColBERTv2's 2^floor(log2(16 sqrt(vectors))));
  * SciFact always uses ColBERTv2's k.
@@ -37,6 +38,7 @@ const shardGb = flag('--shard-gb', 1);
 const nQueries = flag('--queries', 30);
 const centroidsFlag = flag('--centroids', 1024);
 const scifactQueries = flag('--scifact-queries', 100);
+const muveraDepths = listFlag('--depths', [50, 100, 300]);
 const methods = args.includes('--methods') ? args[args.indexOf('--methods') + 1].split(',') : ['muvera', 'plaid'];
 /** MUVERA's FDE parameters (fastembed's defaults unless `--muvera k_sim=5,dim_proj=16,r_reps=20` says otherwise). */
 const muveraParams = { k_sim: 5, dim_proj: 16, r_reps: 20 };
@@ -199,7 +201,7 @@ async function runCollection(b: Bench): Promise<Row[]> {
 		log(`${b.label}: MUVERA (${muveraLabel})`);
 		const muvera = await createMuveraPipeline({ corpus: b.corpus, options: { ...b.options, ...muveraParams }, onProgress: progress('fde') }, b.deps);
 		log(`  ${muvera.kernel}; build ${JSON.stringify(muvera.buildTimings)}`);
-		for (const depth of [50, 100, 300]) await sweep(muvera, `muvera depth ${depth}${muveraDefault ? '' : ` (${muveraLabel})`}`, { depth });
+		for (const depth of muveraDepths) await sweep(muvera, `muvera depth ${depth}${muveraDefault ? '' : ` (${muveraLabel})`}`, { depth });
 		await muvera.dispose?.();
 	}
 	if (!methods.includes('plaid')) return rows;
