@@ -55,7 +55,7 @@ describe('barChart', () => {
 		// The negative value is written right of the zero line, clear of the row labels on the left.
 		const lossValue = el.querySelector('g[data-label="loss"] text.value');
 		expect(Number(lossValue?.getAttribute('x'))).toBeGreaterThan(zero);
-		expect(lossValue?.textContent).toBe('-1.00');
+		expect(lossValue?.textContent).toBe('-1');
 	});
 
 	it('barChart(only negative values) puts the zero line at the right end of the plot', () => {
@@ -77,6 +77,8 @@ describe('barChart', () => {
 		expect(formatCount(12345)).toBe('12.3k');
 		expect(formatCount(2_500_000)).toBe('2.5M');
 		expect(formatCount(42.123)).toBe('42.1');
+		expect(formatCount(6)).toBe('6');
+		expect(formatCount(0.5)).toBe('0.500');
 		expect(formatCount(-1234)).toBe('-1234');
 		expect(formatCount(-12345)).toBe('-12.3k');
 	});

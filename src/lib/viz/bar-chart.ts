@@ -22,12 +22,14 @@ export interface BarChartOptions extends VizContext {
 	label?: string;
 }
 
-/** Compact number for bar labels: 12345 -> "12.3k". */
+/** Compact number for bar labels: 12345 -> "12.3k", 42.123 -> "42.1", 6 -> "6". */
 export function formatCount(v: number): string {
 	if (!Number.isFinite(v)) return '—';
 	if (Math.abs(v) >= 1e6) return `${(v / 1e6).toFixed(1)}M`;
 	if (Math.abs(v) >= 1e4) return `${(v / 1e3).toFixed(1)}k`;
-	return Math.abs(v) >= 100 ? v.toFixed(0) : v.toPrecision(3);
+	// Counts and ranks are integers: "6", not "6.00".
+	if (Number.isInteger(v) || Math.abs(v) >= 100) return v.toFixed(0);
+	return v.toPrecision(3);
 }
 
 /**
