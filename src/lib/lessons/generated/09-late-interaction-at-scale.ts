@@ -25,7 +25,7 @@ export const page: LessonPage = {
 	"title": "Late interaction at scale",
 	"minutes": 20,
 	"summary": "How PLAID (centroids, 2-bit residuals, pruning stages) and MUVERA (one fixed-size vector per document) avoid exhaustive MaxSim, what OpenSearch, Qdrant and LanceDB run, and bytes, latency and agreement with exact search measured on synthetic collections of growing size.",
-	"cells": 12,
+	"cells": 14,
 	"blocks": [
 		{
 			"type": "markdown",
@@ -82,17 +82,39 @@ export const page: LessonPage = {
 		{
 			"type": "code",
 			"cell": 5,
-			"code": "import { createMuvera } from './src/lib/engine/candidates/muvera';\nimport { FdeIndex, muveraSearch } from './src/lib/engine/candidates/muvera-index';\n\nconst fastembedSized = createMuvera(DIM);\nconst muvera = createMuvera(DIM, { kSim: 4, dimProj: 8, rReps: 10 });\nconsole.log(`FDE length with fastembed's defaults: ${fastembedSized.length} numbers (${(fastembedSized.length * 4) / 1000} KB in fp32 per document); this lesson uses kSim 4, dimProj 8, rReps 10: ${muvera.length}`);\nconst fdes = new FdeIndex(muvera.length);\nfor (const d of small.docs) fdes.add(muvera.encodeDocument(d));\nconst fdeScores = fdes.scores(muvera.encodeQuery(q0));\nconst fdeOrder = Array.from(fdeScores, (s, i) => ({ s, i })).sort((a, b) => b.s - a.s).map((x) => x.i);\ntable([10, 25, 50, 100].map((depth) => ({ 'FDE depth': depth, 'exact top 10 found among them': fdeOrder.slice(0, depth).filter((i) => exactIds.has(i)).length })));\nconst muveraQ0 = await muveraSearch(muvera, fdes, exact, q0, 10, { depth: 50 });\nconsole.log(`MUVERA (depth 50): ${muveraQ0.top.filter((h) => exactIds.has(h.index)).length} of exact's top 10, ${muveraQ0.touched} documents scored exactly`);",
+			"code": "import { createMuvera } from './src/lib/engine/candidates/muvera';\nimport { FdeIndex, muveraSearch } from './src/lib/engine/candidates/muvera-index';\nimport { barChart } from './src/lib/viz/bar-chart';\n\nconst fastembedSized = createMuvera(DIM);\nconst muvera = createMuvera(DIM, { kSim: 4, dimProj: 8, rReps: 10 });\nconsole.log(`FDE length with fastembed's defaults: ${fastembedSized.length} numbers (${(fastembedSized.length * 4) / 1000} KB in fp32 per document); this lesson uses kSim 4, dimProj 8, rReps 10: ${muvera.length}`);\nconst fdes = new FdeIndex(muvera.length);\nfor (const d of small.docs) fdes.add(muvera.encodeDocument(d));\nconst fdeScores = fdes.scores(muvera.encodeQuery(q0));\nconst fdeOrder = Array.from(fdeScores, (s, i) => ({ s, i })).sort((a, b) => b.s - a.s).map((x) => x.i);\ntable([10, 25, 50, 100].map((depth) => ({ 'FDE depth': depth, 'exact top 10 found among them': fdeOrder.slice(0, depth).filter((i) => exactIds.has(i)).length })));\nconst muveraQ0 = await muveraSearch(muvera, fdes, exact, q0, 10, { depth: 50 });\nconsole.log(`MUVERA (depth 50): ${muveraQ0.top.filter((h) => exactIds.has(h.index)).length} of exact's top 10, ${muveraQ0.touched} documents scored exactly`);",
 			"flags": []
 		},
 		{
 			"type": "markdown",
-			"html": "<p>The FDE is a first stage, not a replacement: its dot products order documents roughly, and the\nrescoring needs the real vectors (or compressed ones) of the <code>depth</code> best.</p>\n<h2>Measured: bytes, latency, agreement, growth</h2>\n<p>Now the three ways side by side on collections of 200, 400 and 800 documents: exact MaxSim over\neverything (WASM), PLAID (2-bit residuals, 128 centroids, default settings for k = 10) and MUVERA (the\nFDE above, depth 50). Per collection: bytes per document of what each must keep in memory, median\nmilliseconds per query, nDCG@10 on the synthetic judgments, how many of exact search&#39;s top 10 each finds\n(&quot;overlap&quot;), and how many documents got a real MaxSim. Timings are single runs on whatever runs this\ncell, so read them as orders of magnitude.</p>"
+			"html": "<p>The FDE is a first stage, not a replacement: its dot products order documents roughly, and the\nrescoring needs the real vectors (or compressed ones) of the <code>depth</code> best.</p>\n<h3>Why the rescoring needs depth: a mean is not a max</h3>\n<p>Inside one bucket, a query vector meets the <strong>mean</strong> of the document vectors there, where MaxSim would\ntake the <strong>best</strong> of them. A document that matches a query vector with one vector among unrelated\nbucket-mates has its match averaged away; one whose vectors are all somewhat like the query keeps its\nscore. Three vectors in 3 dimensions, one hyperplane and no projection show it, with the engine&#39;s\nencoder (the vectors are placed on the query&#39;s side of the hyperplane, so all share its bucket):</p>"
 		},
 		{
 			"type": "code",
 			"cell": 6,
-			"code": "import { evaluateRun, type Run } from './src/lib/engine/eval/metrics';\nimport { barChart } from './src/lib/viz/bar-chart';\n\nconst growthRows: Record<string, unknown>[] = [];\nconst bars: { label: string; value: number }[] = [];\nfor (const n of [200, 400, 800]) {\n\tconst c = n === 400 ? small : makeCollection(n);\n\tconst scorer = n === 400 ? exact : (await createMaxSimScorer({ dim: DIM, backend: 'wasm', threads: 1 })).scorer;\n\tif (n !== 400) await scorer.add(c.docs);\n\tconst index = n === 400 ? plaid : new PlaidIndex(trainResidualCodec(c.docs, { bits: 2, centroids: CENTROIDS }));\n\tif (n !== 400) index.add(c.docs);\n\tconst fdeIndex = n === 400 ? fdes : new FdeIndex(muvera.length);\n\tif (n !== 400) for (const d of c.docs) fdeIndex.add(muvera.encodeDocument(d));\n\tconst vectors = c.collection.totalVectors;\n\tconst methods = {\n\t\texact: { bytes: vectors * bytesPerVector('fp32', DIM), run: new Map() as Run, ms: [] as number[], overlap: [] as number[], touched: [] as number[] },\n\t\tPLAID: { bytes: index.bytes.table + index.bytes.codes + index.bytes.ivf, run: new Map() as Run, ms: [] as number[], overlap: [] as number[], touched: [] as number[] },\n\t\tMUVERA: { bytes: fdeIndex.bytes + vectors * bytesPerVector('fp32', DIM), run: new Map() as Run, ms: [] as number[], overlap: [] as number[], touched: [] as number[] }\n\t};\n\tconst asHits = (top: { index: number; score: number }[]) => top.map((h, r) => ({ id: c.collection.corpus.docs[h.index].id, score: h.score, rank: r + 1 }));\n\tfor (const q of c.queries) {\n\t\tlet t = performance.now();\n\t\tconst e = await scorer.topK(q.m, 10);\n\t\tmethods.exact.ms.push(performance.now() - t);\n\t\tconst reference = new Set(e.map((h) => h.index));\n\t\tmethods.exact.run.set(q.id, asHits(e));\n\t\tmethods.exact.overlap.push(10);\n\t\tmethods.exact.touched.push(n);\n\t\tt = performance.now();\n\t\tconst p = await index.search(q.m, 10);\n\t\tmethods.PLAID.ms.push(performance.now() - t);\n\t\tmethods.PLAID.run.set(q.id, asHits(p.top));\n\t\tmethods.PLAID.overlap.push(p.top.filter((h) => reference.has(h.index)).length);\n\t\tmethods.PLAID.touched.push(p.touched);\n\t\tt = performance.now();\n\t\tconst m = await muveraSearch(muvera, fdeIndex, scorer, q.m, 10, { depth: 50 });\n\t\tmethods.MUVERA.ms.push(performance.now() - t);\n\t\tmethods.MUVERA.run.set(q.id, asHits(m.top));\n\t\tmethods.MUVERA.overlap.push(m.top.filter((h) => reference.has(h.index)).length);\n\t\tmethods.MUVERA.touched.push(m.touched);\n\t}\n\tfor (const [name, r] of Object.entries(methods)) {\n\t\tgrowthRows.push({ documents: n, method: name, 'bytes per doc': Math.round(r.bytes / n), 'ms / query (median)': median(r.ms), 'nDCG@10': evaluateRun(r.run, c.collection.corpus.qrels, ['ndcg@10']).mean['ndcg@10'], 'overlap with exact top 10': mean(r.overlap), 'documents scored exactly': mean(r.touched) });\n\t\tbars.push({ label: `${name} ${n}`, value: median(r.ms) });\n\t}\n\tif (n !== 400) await scorer.dispose();\n}\ntable(growthRows, { digits: 2 });\nshow(barChart(bars, { document: doc, unit: 'ms / query', width: 640, label: 'Median query time by method and collection size' }));",
+			"code": "const handMuvera = createMuvera(3, { kSim: 1, dimProj: 3, rReps: 1 });\nconst plane = handMuvera.hyperplanes[0]; // one hyperplane: 3 weights\nconst querySide = Math.sign(plane[0]);\n// Unit vectors orthogonal to the query (e1), each turned to the query's side of the hyperplane.\nconst across = [0, Math.sign(plane[1]) * querySide, 0];\nconst aside = [0, 0, Math.sign(plane[2]) * querySide];\nconst matrixOf = (rows: number[][]): TokenMatrix => ({ data: Float32Array.from(rows.flat()), rows: rows.length, dim: 3 });\nconst handQuery = matrixOf([[1, 0, 0]]);\nconst lerp = (a: number, other: number[]) => other.map((v, k) => (k === 0 ? a : Math.sqrt(1 - a * a) * v));\nconst handDocs = {\n\t'one close match among unrelated vectors': matrixOf([lerp(0.95, across), across, aside]),\n\t'three partial matches': matrixOf([lerp(0.6, across), lerp(0.6, aside), lerp(0.6, [0, Math.SQRT1_2 * across[1], Math.SQRT1_2 * aside[2]])])\n};\nconst handFde = handMuvera.encodeQuery(handQuery);\nconst dotOf = (a: Float32Array, b: Float32Array) => a.reduce((s, v, i) => s + v * b[i], 0);\nconsole.log(`the query vector's bucket: ${handMuvera.bucketIds(handQuery, 0)[0]}`);\ntable(Object.entries(handDocs).map(([name, m]) => ({\n\tdocument: name,\n\t'buckets of its vectors': Array.from(handMuvera.bucketIds(m, 0)).join(' '),\n\tMaxSim: maxSim(handQuery, m),\n\t'FDE dot product': dotOf(handFde, handMuvera.encodeDocument(m))\n})), { digits: 3 });",
+			"flags": []
+		},
+		{
+			"type": "markdown",
+			"html": "<p>MaxSim ranks the close match first; the FDE ranks it second: its one match is averaged with two\nunrelated vectors. In the synthetic\ncollection, the document a query was drawn from (judged 2) is exactly such a document: the query holds\nits rarest words, which it contains once or twice among many others. Here is where the FDE puts that\ntarget for each of the 12 queries, against where exact MaxSim puts it:</p>"
+		},
+		{
+			"type": "code",
+			"cell": 7,
+			"code": "const targetRanks = await Promise.all(small.queries.map(async (q) => {\n\tconst exactScores = await exact.score(q.m);\n\tconst fdeOf = fdes.scores(muvera.encodeQuery(q.m));\n\tconst targetId = [...small.collection.corpus.qrels.get(q.id)!].find(([, grade]) => grade === 2)![0];\n\tconst t = small.collection.corpus.docs.findIndex((d) => d.id === targetId);\n\tconst rankBy = (s: ArrayLike<number>) => 1 + Array.from(s).filter((v, i) => v > s[t] || (v === s[t] && i < t)).length;\n\treturn { query: q.id, 'exact rank': rankBy(exactScores), 'FDE rank': rankBy(fdeOf) };\n}));\ntable(targetRanks);\nconsole.log(`depth that keeps every target: ${Math.max(...targetRanks.map((r) => r['FDE rank']))} of ${small.docs.length} documents`);\nshow(barChart(targetRanks.map((r) => ({ label: `${r.query} (exact ${r['exact rank']})`, value: r['FDE rank'] })), { document: doc, width: 640, label: \"The target document's rank on the FDE, per query (label: its exact rank)\" }));",
+			"flags": [
+				"viz"
+			]
+		},
+		{
+			"type": "markdown",
+			"html": "<p>Look at the two rank columns: exact MaxSim puts most targets at or near the top, the FDE often tens of\nplaces down. The rescoring depth must reach them. The more same-topic documents a collection holds, the\nmore of them crowd in above a target on the FDE, so the depth MUVERA needs grows with the collection\n(the measurements below show by how much).</p>\n<h2>Measured: bytes, latency, agreement, growth</h2>\n<p>Now the three ways side by side on collections of 200, 400 and 800 documents: exact MaxSim over\neverything (WASM), PLAID (2-bit residuals, 128 centroids, default settings for k = 10) and MUVERA (the\nFDE above, depth 50). Per collection: bytes per document of what each must keep in memory, median\nmilliseconds per query, nDCG@10 on the synthetic judgments, how many of exact search&#39;s top 10 each finds\n(&quot;overlap&quot;), and how many documents got a real MaxSim. Timings are single runs on whatever runs this\ncell, so read them as orders of magnitude.</p>"
+		},
+		{
+			"type": "code",
+			"cell": 8,
+			"code": "import { evaluateRun, type Run } from './src/lib/engine/eval/metrics';\n\nconst growthRows: Record<string, unknown>[] = [];\nconst bars: { label: string; value: number }[] = [];\nfor (const n of [200, 400, 800]) {\n\tconst c = n === 400 ? small : makeCollection(n);\n\tconst scorer = n === 400 ? exact : (await createMaxSimScorer({ dim: DIM, backend: 'wasm', threads: 1 })).scorer;\n\tif (n !== 400) await scorer.add(c.docs);\n\tconst index = n === 400 ? plaid : new PlaidIndex(trainResidualCodec(c.docs, { bits: 2, centroids: CENTROIDS }));\n\tif (n !== 400) index.add(c.docs);\n\tconst fdeIndex = n === 400 ? fdes : new FdeIndex(muvera.length);\n\tif (n !== 400) for (const d of c.docs) fdeIndex.add(muvera.encodeDocument(d));\n\tconst vectors = c.collection.totalVectors;\n\tconst methods = {\n\t\texact: { bytes: vectors * bytesPerVector('fp32', DIM), run: new Map() as Run, ms: [] as number[], overlap: [] as number[], touched: [] as number[] },\n\t\tPLAID: { bytes: index.bytes.table + index.bytes.codes + index.bytes.ivf, run: new Map() as Run, ms: [] as number[], overlap: [] as number[], touched: [] as number[] },\n\t\tMUVERA: { bytes: fdeIndex.bytes + vectors * bytesPerVector('fp32', DIM), run: new Map() as Run, ms: [] as number[], overlap: [] as number[], touched: [] as number[] }\n\t};\n\tconst asHits = (top: { index: number; score: number }[]) => top.map((h, r) => ({ id: c.collection.corpus.docs[h.index].id, score: h.score, rank: r + 1 }));\n\tfor (const q of c.queries) {\n\t\tlet t = performance.now();\n\t\tconst e = await scorer.topK(q.m, 10);\n\t\tmethods.exact.ms.push(performance.now() - t);\n\t\tconst reference = new Set(e.map((h) => h.index));\n\t\tmethods.exact.run.set(q.id, asHits(e));\n\t\tmethods.exact.overlap.push(10);\n\t\tmethods.exact.touched.push(n);\n\t\tt = performance.now();\n\t\tconst p = await index.search(q.m, 10);\n\t\tmethods.PLAID.ms.push(performance.now() - t);\n\t\tmethods.PLAID.run.set(q.id, asHits(p.top));\n\t\tmethods.PLAID.overlap.push(p.top.filter((h) => reference.has(h.index)).length);\n\t\tmethods.PLAID.touched.push(p.touched);\n\t\tt = performance.now();\n\t\tconst m = await muveraSearch(muvera, fdeIndex, scorer, q.m, 10, { depth: 50 });\n\t\tmethods.MUVERA.ms.push(performance.now() - t);\n\t\tmethods.MUVERA.run.set(q.id, asHits(m.top));\n\t\tmethods.MUVERA.overlap.push(m.top.filter((h) => reference.has(h.index)).length);\n\t\tmethods.MUVERA.touched.push(m.touched);\n\t}\n\tfor (const [name, r] of Object.entries(methods)) {\n\t\tgrowthRows.push({ documents: n, method: name, 'bytes per doc': Math.round(r.bytes / n), 'ms / query (median)': median(r.ms), 'nDCG@10': evaluateRun(r.run, c.collection.corpus.qrels, ['ndcg@10']).mean['ndcg@10'], 'overlap with exact top 10': mean(r.overlap), 'documents scored exactly': mean(r.touched) });\n\t\tbars.push({ label: `${name} ${n}`, value: median(r.ms) });\n\t}\n\tif (n !== 400) await scorer.dispose();\n}\ntable(growthRows, { digits: 2 });\nshow(barChart(bars, { document: doc, unit: 'ms / query', width: 640, label: 'Median query time by method and collection size' }));",
 			"flags": []
 		},
 		{
@@ -101,7 +123,7 @@ export const page: LessonPage = {
 		},
 		{
 			"type": "code",
-			"cell": 7,
+			"cell": 9,
 			"code": "await exact.dispose();",
 			"flags": []
 		},
@@ -111,7 +133,7 @@ export const page: LessonPage = {
 		},
 		{
 			"type": "code",
-			"cell": 8,
+			"cell": 10,
 			"code": "import { pooledVector } from './src/lib/engine/engines/multivector-math';\nimport { opensearchSearch, opensearchScore } from './src/lib/engine/engines/export-opensearch';\nimport { qdrantCollection, qdrantQuery } from './src/lib/engine/engines/export-qdrant';\n\n// The bodies `latelab export opensearch|qdrant` writes, built by the same functions. For display, numbers\n// are cut to three decimals and arrays to their first three items.\nconst shorten = (key: string, value: unknown) =>\n\ttypeof value === 'number' && !Number.isInteger(value) ? Math.round(value * 1000) / 1000 : Array.isArray(value) && value.length > 4 ? [...value.slice(0, 3), `… ${value.length} in all`] : value;\nconst pooledQ0 = pooledVector(q0);\nconsole.log('OpenSearch 3.3  POST /<index>/_search\\n' + JSON.stringify(opensearchSearch(q0, pooledQ0, 10, 100), shorten, 1));\nconsole.log('Qdrant  PUT /collections/<name>\\n' + JSON.stringify(qdrantCollection({ dim: DIM, distance: 'Cosine' }), shorten, 1));\nconsole.log('Qdrant  POST /collections/<name>/points/query\\n' + JSON.stringify(qdrantQuery(q0, pooledQ0, 10, 100), shorten, 1));\nconst top0 = exactTop[0];\nconsole.log(`OpenSearch's lateInteractionScore (innerproduct) reports nq + MaxSim for ColBERT-like vectors: for our best document MaxSim ${top0.score.toFixed(3)} -> ${opensearchScore(top0.score, q0.rows).toFixed(3)}; Qdrant's max_sim with Cosine on unit vectors reports MaxSim itself.`);",
 			"flags": []
 		},
@@ -121,7 +143,7 @@ export const page: LessonPage = {
 		},
 		{
 			"type": "code",
-			"cell": 9,
+			"cell": 11,
 			"code": "import { mkdtempSync, rmSync } from 'node:fs';\nimport { tmpdir } from 'node:os';\nimport { join } from 'node:path';\nimport { writeLanceStore, type LanceModules } from './src/lib/engine/engines/lancedb-write';\nimport { openLanceStore } from './src/lib/engine/engines/lancedb-search';\n\n// LanceDB and the apache-arrow build it uses, loaded with require (both are CommonJS).\nconst lance = { lancedb: require('@lancedb/lancedb'), arrow: require('apache-arrow') } as LanceModules;\nconst lanceDir = mkdtempSync(join(tmpdir(), 'latelab-lesson-09-'));\ntry {\n\tconst written = await writeLanceStore({\n\t\tmodules: lance,\n\t\turi: lanceDir,\n\t\tmeta: { model: 'synthetic (no model)', dim: DIM, pool: 1, documents: small.docs.length, source: 'lesson-09', kind: 'text' },\n\t\tsource: { dim: DIM, documents: async function* () { yield { first: 0, docs: small.docs.map((matrix) => ({ ids: [], tokens: [], matrix })) }; } },\n\t\tinfo: (row) => ({ id: small.collection.corpus.docs[row].id, title: '', text: '' })\n\t});\n\tconst store = await openLanceStore(lance, lanceDir);\n\tconsole.log(`LanceDB table: ${store.rows} rows written in ${written.ms.toFixed(0)} ms, distance ${store.meta.distance}`);\n\tconst reference = small.docs.map((d, i) => ({ id: small.collection.corpus.docs[i].id, score: maxSim(q0, d) })).sort((a, b) => b.score - a.score).slice(0, 10);\n\tfor (const mode of ['exhaustive', 'two-phase'] as const) {\n\t\tconst t = performance.now();\n\t\tconst { hits } = await store.search(q0, 10, { mode, depth: 50 });\n\t\tconst ms = performance.now() - t;\n\t\tconst same = hits.filter((h) => reference.some((r) => r.id === h.id)).length;\n\t\tconst gap = Math.max(...hits.map((h) => Math.abs(h.score - (reference.find((r) => r.id === h.id)?.score ?? h.score))));\n\t\tconsole.log(`${mode}: ${same} of the in-memory top 10, largest score difference on shared hits ${gap.toExponential(1)}, ${ms.toFixed(1)} ms`);\n\t}\n} finally {\n\trmSync(lanceDir, { recursive: true, force: true });\n}",
 			"flags": [
 				"node"
@@ -133,7 +155,7 @@ export const page: LessonPage = {
 		},
 		{
 			"type": "code",
-			"cell": 10,
+			"cell": 12,
 			"code": "const sweepScorer = (await createMaxSimScorer({ dim: DIM, backend: 'wasm', threads: 1 })).scorer;\nawait sweepScorer.add(small.docs);\nconst references = new Map<string, Set<number>>();\nfor (const q of small.queries) references.set(q.id, new Set((await sweepScorer.topK(q.m, 10)).map((h) => h.index)));\nconst sweep: Record<string, unknown>[] = [];\nfor (const nprobe of [1, 2, 4]) {\n\tfor (const ndocs of [16, 64, 256]) {\n\t\tconst results = await Promise.all(small.queries.map((q) => plaid.search(q.m, 10, { nprobe, ndocs })));\n\t\tsweep.push({ nprobe, ndocs, 'mean overlap': mean(results.map((r, i) => r.top.filter((h) => references.get(small.queries[i].id)!.has(h.index)).length)), candidates: mean(results.map((r) => r.candidates)), 'scored exactly': mean(results.map((r) => r.touched)) });\n\t}\n}\ntable(sweep, { digits: 2 });\nawait sweepScorer.dispose();\n// ndocs / 4 documents reach the final MaxSim, so ndocs 16 scores only 4 documents: a top 10 cannot be\n// filled, and ndocs bounds the overlap first. Beyond that, compare the rows: if a wider probe (more\n// candidates) does not raise the overlap, the misses are lost in the centroid interaction, which ranks\n// documents by their centroids instead of their vectors; if it does, they were never candidates.",
 			"flags": [
 				"solution"
@@ -145,7 +167,7 @@ export const page: LessonPage = {
 		},
 		{
 			"type": "code",
-			"cell": 11,
+			"cell": 13,
 			"code": "const codec1 = trainResidualCodec(small.docs, { bits: 1, centroids: CENTROIDS });\nconst plaid1 = new PlaidIndex(codec1);\nplaid1.add(small.docs);\nconst cosineOf = (c: typeof codec) => mean(small.docs.slice(0, 50).flatMap((d) => {\n\tconst back = c.decode(c.encode(d));\n\treturn Array.from({ length: d.rows }, (_, r) => {\n\t\tlet s = 0;\n\t\tfor (let k = 0; k < DIM; k++) s += d.data[r * DIM + k] * back.data[r * DIM + k];\n\t\treturn s;\n\t});\n}));\nconst refScorer = (await createMaxSimScorer({ dim: DIM, backend: 'wasm', threads: 1 })).scorer;\nawait refScorer.add(small.docs);\nconst overlapOf = async (index: PlaidIndex) => {\n\tconst o: number[] = [];\n\tfor (const q of small.queries) {\n\t\tconst ref = new Set((await refScorer.topK(q.m, 10)).map((h) => h.index));\n\t\to.push((await index.search(q.m, 10)).top.filter((h) => ref.has(h.index)).length);\n\t}\n\treturn mean(o);\n};\ntable([\n\t{ bits: 2, 'bytes per vector': codec.bytesPerVector, 'mean cosine to original': cosineOf(codec), 'overlap with exact top 10': await overlapOf(plaid) },\n\t{ bits: 1, 'bytes per vector': codec1.bytesPerVector, 'mean cosine to original': cosineOf(codec1), 'overlap with exact top 10': await overlapOf(plaid1) }\n], { digits: 3 });\nawait refScorer.dispose();",
 			"flags": [
 				"solution"
@@ -153,7 +175,7 @@ export const page: LessonPage = {
 		},
 		{
 			"type": "markdown",
-			"html": "<h2>What to take away</h2>\n<ul>\n<li>PLAID stores a centroid id plus a few bits per vector (46 KB → 6.5 KB for a colbertv2.0 document in\nthe arithmetic above) and uses the centroids to skip most documents before any exact MaxSim.</li>\n<li>MUVERA turns MaxSim into a single-vector search followed by exact rescoring: any dense index can serve\nthe first stage, at the price of long FDE vectors.</li>\n<li>OpenSearch (k-NN, then <code>lateInteractionScore</code>), Qdrant (<code>prefetch</code>, then a <code>max_sim</code> multivector) and\nLanceDB (a multivector column) all run &quot;cheap first stage, MaxSim on the few&quot;; the depth you give the\nfirst stage is the recall ceiling of lesson 7 again.</li>\n<li>Measure agreement with exact search on your own data before trusting an approximate index.</li>\n</ul>"
+			"html": "<h2>What to take away</h2>\n<ul>\n<li>PLAID stores a centroid id plus a few bits per vector (46 KB → 6.5 KB for a colbertv2.0 document in\nthe arithmetic above) and uses the centroids to skip most documents before any exact MaxSim.</li>\n<li>MUVERA turns MaxSim into a single-vector search followed by exact rescoring: any dense index can serve\nthe first stage, at the price of long FDE vectors. Its buckets hold means, not maxima, so a document\nthat wins MaxSim on one close match can sit far down the FDE&#39;s order: the rescoring depth must reach\nit, and must grow with the collection.</li>\n<li>OpenSearch (k-NN, then <code>lateInteractionScore</code>), Qdrant (<code>prefetch</code>, then a <code>max_sim</code> multivector) and\nLanceDB (a multivector column) all run &quot;cheap first stage, MaxSim on the few&quot;; the depth you give the\nfirst stage is the recall ceiling of lesson 7 again.</li>\n<li>Measure agreement with exact search on your own data before trusting an approximate index.</li>\n</ul>"
 		}
 	]
 };
@@ -244,6 +266,45 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 
 	// cell 6 (lessons/09-late-interaction-at-scale/lesson.md:188)
 	await __rt.cell(6);
+	const handMuvera = createMuvera(3, { kSim: 1, dimProj: 3, rReps: 1 });
+	const plane = handMuvera.hyperplanes[0]; // one hyperplane: 3 weights
+	const querySide = Math.sign(plane[0]);
+	// Unit vectors orthogonal to the query (e1), each turned to the query's side of the hyperplane.
+	const across = [0, Math.sign(plane[1]) * querySide, 0];
+	const aside = [0, 0, Math.sign(plane[2]) * querySide];
+	const matrixOf = (rows: number[][]): TokenMatrix => ({ data: Float32Array.from(rows.flat()), rows: rows.length, dim: 3 });
+	const handQuery = matrixOf([[1, 0, 0]]);
+	const lerp = (a: number, other: number[]) => other.map((v, k) => (k === 0 ? a : Math.sqrt(1 - a * a) * v));
+	const handDocs = {
+		'one close match among unrelated vectors': matrixOf([lerp(0.95, across), across, aside]),
+		'three partial matches': matrixOf([lerp(0.6, across), lerp(0.6, aside), lerp(0.6, [0, Math.SQRT1_2 * across[1], Math.SQRT1_2 * aside[2]])])
+	};
+	const handFde = handMuvera.encodeQuery(handQuery);
+	const dotOf = (a: Float32Array, b: Float32Array) => a.reduce((s, v, i) => s + v * b[i], 0);
+	console.log(`the query vector's bucket: ${handMuvera.bucketIds(handQuery, 0)[0]}`);
+	table(Object.entries(handDocs).map(([name, m]) => ({
+		document: name,
+		'buckets of its vectors': Array.from(handMuvera.bucketIds(m, 0)).join(' '),
+		MaxSim: maxSim(handQuery, m),
+		'FDE dot product': dotOf(handFde, handMuvera.encodeDocument(m))
+	})), { digits: 3 });
+
+	// cell 7 (lessons/09-late-interaction-at-scale/lesson.md:219)
+	await __rt.cell(7);
+	const targetRanks = await Promise.all(small.queries.map(async (q) => {
+		const exactScores = await exact.score(q.m);
+		const fdeOf = fdes.scores(muvera.encodeQuery(q.m));
+		const targetId = [...small.collection.corpus.qrels.get(q.id)!].find(([, grade]) => grade === 2)![0];
+		const t = small.collection.corpus.docs.findIndex((d) => d.id === targetId);
+		const rankBy = (s: ArrayLike<number>) => 1 + Array.from(s).filter((v, i) => v > s[t] || (v === s[t] && i < t)).length;
+		return { query: q.id, 'exact rank': rankBy(exactScores), 'FDE rank': rankBy(fdeOf) };
+	}));
+	table(targetRanks);
+	console.log(`depth that keeps every target: ${Math.max(...targetRanks.map((r) => r['FDE rank']))} of ${small.docs.length} documents`);
+	show(barChart(targetRanks.map((r) => ({ label: `${r.query} (exact ${r['exact rank']})`, value: r['FDE rank'] })), { document: doc, width: 640, label: "The target document's rank on the FDE, per query (label: its exact rank)" }));
+
+	// cell 8 (lessons/09-late-interaction-at-scale/lesson.md:247)
+	await __rt.cell(8);
 	const growthRows: Record<string, unknown>[] = [];
 	const bars: { label: string; value: number }[] = [];
 	for (const n of [200, 400, 800]) {
@@ -291,12 +352,12 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 	table(growthRows, { digits: 2 });
 	show(barChart(bars, { document: doc, unit: 'ms / query', width: 640, label: 'Median query time by method and collection size' }));
 
-	// cell 7 (lessons/09-late-interaction-at-scale/lesson.md:270)
-	await __rt.cell(7);
+	// cell 9 (lessons/09-late-interaction-at-scale/lesson.md:328)
+	await __rt.cell(9);
 	await exact.dispose();
 
-	// cell 8 (lessons/09-late-interaction-at-scale/lesson.md:289)
-	await __rt.cell(8);
+	// cell 10 (lessons/09-late-interaction-at-scale/lesson.md:347)
+	await __rt.cell(10);
 	// The bodies `latelab export opensearch|qdrant` writes, built by the same functions. For display, numbers
 	// are cut to three decimals and arrays to their first three items.
 	const shorten = (key: string, value: unknown) =>
@@ -308,12 +369,12 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 	const top0 = exactTop[0];
 	console.log(`OpenSearch's lateInteractionScore (innerproduct) reports nq + MaxSim for ColBERT-like vectors: for our best document MaxSim ${top0.score.toFixed(3)} -> ${opensearchScore(top0.score, q0.rows).toFixed(3)}; Qdrant's max_sim with Cosine on unit vectors reports MaxSim itself.`);
 
-	// cell 9 (lessons/09-late-interaction-at-scale/lesson.md:313)
-	await __rt.cell(9);
+	// cell 11 (lessons/09-late-interaction-at-scale/lesson.md:371)
+	await __rt.cell(11);
 	console.log("This cell runs in the notebook only (it needs a Node library); open the lesson's notebook to run it.");
 
-	// cell 10 (lessons/09-late-interaction-at-scale/lesson.md:353)
-	await __rt.cell(10);
+	// cell 12 (lessons/09-late-interaction-at-scale/lesson.md:411)
+	await __rt.cell(12);
 	const sweepScorer = (await createMaxSimScorer({ dim: DIM, backend: 'wasm', threads: 1 })).scorer;
 	await sweepScorer.add(small.docs);
 	const references = new Map<string, Set<number>>();
@@ -332,8 +393,8 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 	// candidates) does not raise the overlap, the misses are lost in the centroid interaction, which ranks
 	// documents by their centroids instead of their vectors; if it does, they were never candidates.
 
-	// cell 11 (lessons/09-late-interaction-at-scale/lesson.md:378)
-	await __rt.cell(11);
+	// cell 13 (lessons/09-late-interaction-at-scale/lesson.md:436)
+	await __rt.cell(13);
 	const codec1 = trainResidualCodec(small.docs, { bits: 1, centroids: CENTROIDS });
 	const plaid1 = new PlaidIndex(codec1);
 	plaid1.add(small.docs);
