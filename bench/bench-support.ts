@@ -21,6 +21,28 @@ export function benchArgs(args: readonly string[] = process.argv.slice(2)): { js
 	};
 }
 
+/** MUVERA's FDE parameters, by their CLI names. */
+export interface MuveraFlag {
+	k_sim: number;
+	dim_proj: number;
+	r_reps: number;
+}
+
+/**
+ * `--muvera k_sim=<n>,dim_proj=<n>,r_reps=<n>` (any subset), over fastembed's defaults (5, 16, 20).
+ * @example muveraFlag(['--muvera', 'r_reps=40']) // { k_sim: 5, dim_proj: 16, r_reps: 40 }
+ */
+export function muveraFlag(args: readonly string[]): MuveraFlag {
+	const params: MuveraFlag = { k_sim: 5, dim_proj: 16, r_reps: 20 };
+	if (!args.includes('--muvera')) return params;
+	for (const pair of (args[args.indexOf('--muvera') + 1] ?? '').split(',')) {
+		const [key, value] = pair.split('=');
+		if (!(key in params) || !/^\d+$/.test(value ?? '')) throw new Error(`--muvera: expected k_sim=<n>,dim_proj=<n>,r_reps=<n>, got "${pair}"`);
+		params[key as keyof MuveraFlag] = Number(value);
+	}
+	return params;
+}
+
 /** The middle value (the upper one of an even count), as the benchmarks report. */
 export function median(values: readonly number[]): number {
 	return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];

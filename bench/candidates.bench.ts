@@ -26,7 +26,7 @@ import { MultiVectorIndex } from '../src/lib/engine/index/multivector';
 import type { MultiVectorDoc } from '../src/lib/engine/index/serialize';
 import { openMultiVectorSource } from '../src/lib/engine/pipelines/multivector-source';
 import type { Qrels, TokenMatrix } from '../src/lib/engine/types';
-import { benchArgs, round } from './bench-support';
+import { benchArgs, muveraFlag, round } from './bench-support';
 import { log, quantile, recallAgainst, scifactCollection, syntheticCollection, timeQueries, withStoreDir, type BenchCollection } from './collection-support';
 
 const args = process.argv.slice(2);
@@ -41,14 +41,7 @@ const scifactQueries = flag('--scifact-queries', 100);
 const muveraDepths = listFlag('--depths', [50, 100, 300]);
 const methods = args.includes('--methods') ? args[args.indexOf('--methods') + 1].split(',') : ['muvera', 'plaid'];
 /** MUVERA's FDE parameters (fastembed's defaults unless `--muvera k_sim=5,dim_proj=16,r_reps=20` says otherwise). */
-const muveraParams = { k_sim: 5, dim_proj: 16, r_reps: 20 };
-if (args.includes('--muvera')) {
-	for (const pair of args[args.indexOf('--muvera') + 1].split(',')) {
-		const [key, value] = pair.split('=');
-		if (!(key in muveraParams) || !/^\d+$/.test(value ?? '')) throw new Error(`--muvera: expected k_sim=<n>,dim_proj=<n>,r_reps=<n>, got "${pair}"`);
-		muveraParams[key as keyof typeof muveraParams] = Number(value);
-	}
-}
+const muveraParams = muveraFlag(args);
 const muveraLabel = `k_sim ${muveraParams.k_sim}, dim_proj ${muveraParams.dim_proj}, r_reps ${muveraParams.r_reps}`;
 const muveraDefault = muveraParams.k_sim === 5 && muveraParams.dim_proj === 16 && muveraParams.r_reps === 20;
 
