@@ -14,6 +14,7 @@
  *                                      [--methods muvera,plaid] (the exhaustive baseline always runs)
  *                                      [--muvera k_sim=5,dim_proj=16,r_reps=20] (fastembed's defaults)
  *                                      [--depths 50,100,300] (MUVERA's rescoring depths, one FDE index)
+ *                                      [--topics 1000] (the generator's topic count; default documents / 100, at most 400)
  *
  * `--centroids` sets PLAID's k on the synthetic collections (0: ColBERTv2's 2^floor(log2(16 sqrt(vectors))));
  * SciFact always uses ColBERTv2's k.
@@ -34,6 +35,7 @@ const { json, flag } = benchArgs(args);
 const listFlag = (name: string, fallback: number[]) => (args.includes(name) ? args[args.indexOf(name) + 1].split(',').map(Number) : fallback);
 const sizes = args.includes('--no-synthetic') ? [] : listFlag('--sizes', [10_000, 100_000]);
 const tokens = flag('--tokens', 120);
+const topics = args.includes('--topics') ? flag('--topics', 0) : undefined;
 const shardGb = flag('--shard-gb', 1);
 const nQueries = flag('--queries', 30);
 const centroidsFlag = flag('--centroids', 1024);
@@ -223,8 +225,9 @@ function progress(prefix: string) {
 const all: Row[] = [];
 await withStoreDir('latelab-bench-cand-', async (storeDir) => {
 	for (const size of sizes) {
-		const collection = syntheticCollection({ docs: size, queries: nQueries, tokensPerDoc: tokens });
-		all.push(...(await runCollection({ label: `synthetic ${size / 1000}k (dim 96, ~${tokens} tok)`, ...collection, centroids: centroidsFlag || undefined })));
+		const collection = syntheticCollection({ docs: size, queries: nQueries, tokensPerDoc: tokens, topics });
+		const topicLabel = topics === undefined ? '' : `, ${topics} topics`;
+		all.push(...(await runCollection({ label: `synthetic ${size / 1000}k (dim 96, ~${tokens} tok${topicLabel})`, ...collection, centroids: centroidsFlag || undefined })));
 	}
 	const scifact = args.includes('--no-scifact') ? undefined : await scifactCollection(storeDir, scifactQueries);
 	if (scifact) all.push(...(await runCollection({ label: 'scifact (tiny test ColBERT, dim 16)', ...scifact })));

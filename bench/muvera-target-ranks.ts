@@ -8,7 +8,10 @@
  * exact's top 10 (a lower ratio = the FDE underrates the target).
  *
  *   npx tsx bench/muvera-target-ranks.ts [--json] [--sizes 10000,100000] [--queries 30] [--tokens 120]
- *                                        [--muvera k_sim=5,dim_proj=16,r_reps=20]
+ *                                        [--muvera k_sim=5,dim_proj=16,r_reps=20] [--topics 1000]
+ *
+ * `--topics` overrides the generator's topic count (default: documents / 100, capped at 400), to
+ * separate the collection's size from the number of same-topic documents a target competes with.
  *
  * Exact scores come from the WASM MaxSim kernel in shards of 20,000 documents (one WASM memory holds
  * at most 4 GiB); each document's FDE is dotted with every query's FDE as it is built, so no FDE index
@@ -16,7 +19,7 @@
  */
 import { cpus } from 'node:os';
 import { createMuvera } from '../src/lib/engine/candidates/muvera';
-import { generateSyntheticCollection } from '../src/lib/engine/corpus/synthetic-multivector';
+import { defaultSyntheticTopics, generateSyntheticCollection } from '../src/lib/engine/corpus/synthetic-multivector';
 import { createMaxSimScorer } from '../src/lib/engine/maxsim/select';
 import type { TokenMatrix } from '../src/lib/engine/types';
 import { benchArgs, muveraFlag, round } from './bench-support';
@@ -27,6 +30,7 @@ const { json, flag } = benchArgs(args);
 const sizes = args.includes('--sizes') ? args[args.indexOf('--sizes') + 1].split(',').map(Number) : [10_000, 100_000];
 const nQueries = flag('--queries', 30);
 const tokens = flag('--tokens', 120);
+const topics = args.includes('--topics') ? flag('--topics', 0) : undefined;
 const flagged = muveraFlag(args);
 const params = { kSim: flagged.k_sim, dimProj: flagged.dim_proj, rReps: flagged.r_reps };
 const SHARD_DOCS = 20_000;
@@ -46,7 +50,7 @@ function topIndices(scores: Float32Array, k: number): number[] {
 }
 
 async function measure(n: number) {
-	const collection = generateSyntheticCollection({ docs: n, queries: nQueries, tokensPerDoc: tokens, seed: 7, text: false });
+	const collection = generateSyntheticCollection({ docs: n, queries: nQueries, tokensPerDoc: tokens, topics, seed: 7, text: false });
 	const { corpus, dim } = collection;
 	const muvera = createMuvera(dim, params);
 	const queries = corpus.queries.map((q) => collection.queryVectors(q.id)!);
@@ -90,6 +94,7 @@ async function measure(n: number) {
 	const fdeRanks = perQuery.map((r) => r.fdeRank);
 	const summary = {
 		documents: n,
+		topics: topics ?? defaultSyntheticTopics(n),
 		queries: perQuery.length,
 		fde: `k_sim ${params.kSim}, dim_proj ${params.dimProj}, r_reps ${params.rReps}`,
 		targetExactRank1: perQuery.filter((r) => r.exactRank === 1).length,
@@ -112,7 +117,7 @@ const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.vers
 if (json) console.log(JSON.stringify({ machine, results }));
 else {
 	for (const { summary: s, perQuery } of results) {
-		console.log(`synthetic ${s.documents} (${s.fde}), ${s.queries} queries: target exact rank 1 in ${s.targetExactRank1}; FDE rank median ${s.targetFdeRank.median}, p90 ${s.targetFdeRank.p90}, max ${s.targetFdeRank.max}`);
+		console.log(`synthetic ${s.documents}, ${s.topics} topics (${s.fde}), ${s.queries} queries: target exact rank 1 in ${s.targetExactRank1}; FDE rank median ${s.targetFdeRank.median}, p90 ${s.targetFdeRank.p90}, max ${s.targetFdeRank.max}`);
 		console.log(`  targets within FDE depth ${DEPTHS.map((d) => `${d}: ${s.targetsWithinDepth[d]}`).join(', ')}; FDE / exact, median: target ${s.fdeOverExact.target}, rest of exact top 10 ${s.fdeOverExact.otherTop10}`);
 		console.log(`  per query (exact rank / FDE rank): ${perQuery.map((r) => `${r.exactRank}/${r.fdeRank}`).join(' ')}`);
 	}

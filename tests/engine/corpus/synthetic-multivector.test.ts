@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { generateSyntheticCollection } from '../../../src/lib/engine/corpus/synthetic-multivector';
+import { defaultSyntheticTopics, generateSyntheticCollection } from '../../../src/lib/engine/corpus/synthetic-multivector';
 import { maxSim } from '../../../src/lib/engine/maxsim/maxsim';
 
 describe('generateSyntheticCollection', () => {
@@ -80,5 +80,15 @@ describe('generateSyntheticCollection', () => {
 		expect(bare.corpus.docs.every((d) => d.text === '')).toBe(true);
 		expect(bare.corpus.queries[0].text).not.toBe('');
 		expect(bare.docVectors(0).dim).toBe(16);
+	});
+
+	it('defaultSyntheticTopics(docs) is one topic per 100 documents within 8..400, and is what the generator uses when topics is not given', () => {
+		expect([100, 2_000, 10_000, 40_000, 100_000].map(defaultSyntheticTopics)).toEqual([8, 20, 100, 400, 400]);
+		const options = { docs: 1_200, queries: 4, seed: 3, dim: 16, tokensPerDoc: 12 };
+		const byDefault = generateSyntheticCollection(options);
+		const given = generateSyntheticCollection({ ...options, topics: defaultSyntheticTopics(options.docs) });
+		const other = generateSyntheticCollection({ ...options, topics: 30 });
+		expect(given.corpus.docs.map((d) => d.text)).toEqual(byDefault.corpus.docs.map((d) => d.text));
+		expect(other.corpus.docs.map((d) => d.text)).not.toEqual(byDefault.corpus.docs.map((d) => d.text));
 	});
 });

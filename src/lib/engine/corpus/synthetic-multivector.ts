@@ -91,6 +91,15 @@ function mix(out: Float32Array, at: number, dim: number, parts: [Float32Array, n
 }
 
 /**
+ * The topic count when `topics` is not given: one per 100 documents, at least 8 and at most 400 (so
+ * beyond 40,000 documents each topic holds more of them).
+ * @example defaultSyntheticTopics(10_000) // 100; defaultSyntheticTopics(100_000) // 400
+ */
+export function defaultSyntheticTopics(docs: number): number {
+	return Math.min(400, Math.max(8, Math.round(docs / 100)));
+}
+
+/**
  * A synthetic collection with the interface of a loaded vectors folder (`MultiVectorCollection`), so
  * pipelines, the CLI and `writeMultiVectorFolder` take it as they take a folder.
  * @example
@@ -101,7 +110,7 @@ export function generateSyntheticCollection(options: SyntheticOptions): MultiVec
 	const dim = options.dim ?? 96;
 	const nDocs = options.docs;
 	const meanTokens = options.tokensPerDoc ?? 120;
-	const topics = options.topics ?? Math.min(400, Math.max(8, Math.round(nDocs / 100)));
+	const topics = options.topics ?? defaultSyntheticTopics(nDocs);
 	const perTopic = options.wordsPerTopic ?? 150;
 	const background = options.backgroundWords ?? 400;
 	const seed = options.seed ?? 1;

@@ -119,7 +119,7 @@ export const page: LessonPage = {
 		},
 		{
 			"type": "markdown",
-			"html": "<p>How to read it:</p>\n<ul>\n<li><strong>Bytes.</strong> PLAID&#39;s bytes per document are what the residual format promised, plus a small share of the\ncentroid table and inverted lists. MUVERA as run here keeps the FDEs <em>and</em> the fp32 vectors for\nrescoring: it saves time, not memory (real deployments store the rescoring vectors compressed or on disk).</li>\n<li><strong>Time.</strong> Exact search does work in proportion to the number of stored vectors, on the tuned WASM\nkernel of lesson 4. PLAID (plain JavaScript here) scores every centroid against every query vector, a\nfixed cost, then works on its candidates, whose number the probe decides and <code>ndocs</code> caps; MUVERA\ntakes one dot product per document with a fixed-length FDE, plus <code>depth</code> exact MaxSims. At a few\nhundred documents, scanning everything with a fast kernel can be the quickest of the three; the\ncandidate designs are built for collections (millions of passages) where touching every vector is what\ndominates. Read the trend across rows, and the timings as orders of magnitude.</li>\n<li><strong>Agreement.</strong> The overlap column measures the approximation directly: exact search is the reference\nboth try to reproduce. nDCG@10 on these 12 synthetic queries is not a paired test of anything.</li>\n</ul>\n<p>A few hundred documents cannot show where the designs pay off; latelab&#39;s benchmarks measured the same three\non larger synthetic collections (120 vectors per document, 32-vector queries; <code>docs/BENCHMARKS.md</code>,\n&quot;Candidate stages&quot;, on a shared 2-core machine, so read ratios, not milliseconds). From 10,000 to 100,000\ndocuments, exhaustive MaxSim&#39;s time per query grew 9.3-10.9x, MUVERA&#39;s (depth 100) 4.1x and PLAID&#39;s at its\ndefaults 2.1-2.3x. At 100,000 documents (60 queries) MUVERA with depth 100 was 17x faster per query than\nexhaustive but lost 17% nDCG@10 (twice the repetitions and other FDE shapes did not help): the FDE put the median\ntarget at rank 85 (42 at 10,000), outside the top 100 for 29 of the 60 queries, because more same-topic documents\ncrowd in above it. Depth 200 came within 1.3% at 16x less time than exhaustive, and depth 300 matched exact. The\ndepth MUVERA needs grows with the collection, though more slowly: 100 (1% of the documents) was enough at 10,000,\n200 (0.2%) at 100,000. PLAID is only as good as its centroids:\nwith 1,024 of them (far fewer than ColBERTv2&#39;s rule, to keep the build short) its defaults lost 24% at 10,000\ndocuments and 60% at 100,000; with the rule&#39;s 16,384 and 32,768 they lost nothing at 10,000 documents and\n1.7% nDCG@10 at 100,000, where they were 47x faster than exhaustive (recall@10 0.78 and 0.61 of exact&#39;s top\n10: the defaults decode only 64 documents, and 2-bit decoding reorders near ties), at the price of index\nbuilds of 17 and 108 minutes on one core.</p>"
+			"html": "<p>How to read it:</p>\n<ul>\n<li><strong>Bytes.</strong> PLAID&#39;s bytes per document are what the residual format promised, plus a small share of the\ncentroid table and inverted lists. MUVERA as run here keeps the FDEs <em>and</em> the fp32 vectors for\nrescoring: it saves time, not memory (real deployments store the rescoring vectors compressed or on disk).</li>\n<li><strong>Time.</strong> Exact search does work in proportion to the number of stored vectors, on the tuned WASM\nkernel of lesson 4. PLAID (plain JavaScript here) scores every centroid against every query vector, a\nfixed cost, then works on its candidates, whose number the probe decides and <code>ndocs</code> caps; MUVERA\ntakes one dot product per document with a fixed-length FDE, plus <code>depth</code> exact MaxSims. At a few\nhundred documents, scanning everything with a fast kernel can be the quickest of the three; the\ncandidate designs are built for collections (millions of passages) where touching every vector is what\ndominates. Read the trend across rows, and the timings as orders of magnitude.</li>\n<li><strong>Agreement.</strong> The overlap column measures the approximation directly: exact search is the reference\nboth try to reproduce. nDCG@10 on these 12 synthetic queries is not a paired test of anything.</li>\n</ul>\n<p>A few hundred documents cannot show where the designs pay off; latelab&#39;s benchmarks measured the same three\non larger synthetic collections (120 vectors per document, 32-vector queries; <code>docs/BENCHMARKS.md</code>,\n&quot;Candidate stages&quot;, on a shared 2-core machine, so read ratios, not milliseconds). From 10,000 to 100,000\ndocuments, exhaustive MaxSim&#39;s time per query grew 9.3-10.9x, MUVERA&#39;s (depth 100) 4.1x and PLAID&#39;s at its\ndefaults 2.1-2.3x. At 100,000 documents (60 queries) MUVERA with depth 100 was 17x faster per query than\nexhaustive but lost 17% nDCG@10 (twice the repetitions and other FDE shapes did not help): the FDE put the median\ntarget at rank 85 (42 at 10,000), outside the top 100 for 29 of the 60 queries, because more same-topic documents\ncrowd in above it (a topic holds 100 documents at 10,000 and 250 at 100,000). Depth 200 came within 1.3% at 16x\nless time than exhaustive, and depth 300 matched exact. What the depth must cover is the documents that compete\nwith the target on the FDE, not the collection as such: generated with 1,000 topics, so 100 documents per topic\nagain, the 100,000-document collection needed only depth 100 (within 2.2% of exact). PLAID is only as good as its centroids:\nwith 1,024 of them (far fewer than ColBERTv2&#39;s rule, to keep the build short) its defaults lost 24% at 10,000\ndocuments and 60% at 100,000; with the rule&#39;s 16,384 and 32,768 they lost nothing at 10,000 documents and\n1.7% nDCG@10 at 100,000, where they were 47x faster than exhaustive (recall@10 0.78 and 0.61 of exact&#39;s top\n10: the defaults decode only 64 documents, and 2-bit decoding reorders near ties), at the price of index\nbuilds of 17 and 108 minutes on one core.</p>"
 		},
 		{
 			"type": "code",
@@ -352,11 +352,11 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 	table(growthRows, { digits: 2 });
 	show(barChart(bars, { document: doc, unit: 'ms / query', width: 640, label: 'Median query time by method and collection size' }));
 
-	// cell 9 (lessons/09-late-interaction-at-scale/lesson.md:329)
+	// cell 9 (lessons/09-late-interaction-at-scale/lesson.md:330)
 	await __rt.cell(9);
 	await exact.dispose();
 
-	// cell 10 (lessons/09-late-interaction-at-scale/lesson.md:348)
+	// cell 10 (lessons/09-late-interaction-at-scale/lesson.md:349)
 	await __rt.cell(10);
 	// The bodies `latelab export opensearch|qdrant` writes, built by the same functions. For display, numbers
 	// are cut to three decimals and arrays to their first three items.
@@ -369,11 +369,11 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 	const top0 = exactTop[0];
 	console.log(`OpenSearch's lateInteractionScore (innerproduct) reports nq + MaxSim for ColBERT-like vectors: for our best document MaxSim ${top0.score.toFixed(3)} -> ${opensearchScore(top0.score, q0.rows).toFixed(3)}; Qdrant's max_sim with Cosine on unit vectors reports MaxSim itself.`);
 
-	// cell 11 (lessons/09-late-interaction-at-scale/lesson.md:372)
+	// cell 11 (lessons/09-late-interaction-at-scale/lesson.md:373)
 	await __rt.cell(11);
 	console.log("This cell runs in the notebook only (it needs a Node library); open the lesson's notebook to run it.");
 
-	// cell 12 (lessons/09-late-interaction-at-scale/lesson.md:412)
+	// cell 12 (lessons/09-late-interaction-at-scale/lesson.md:413)
 	await __rt.cell(12);
 	const sweepScorer = (await createMaxSimScorer({ dim: DIM, backend: 'wasm', threads: 1 })).scorer;
 	await sweepScorer.add(small.docs);
@@ -393,7 +393,7 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 	// candidates) does not raise the overlap, the misses are lost in the centroid interaction, which ranks
 	// documents by their centroids instead of their vectors; if it does, they were never candidates.
 
-	// cell 13 (lessons/09-late-interaction-at-scale/lesson.md:437)
+	// cell 13 (lessons/09-late-interaction-at-scale/lesson.md:438)
 	await __rt.cell(13);
 	const codec1 = trainResidualCodec(small.docs, { bits: 1, centroids: CENTROIDS });
 	const plaid1 = new PlaidIndex(codec1);
