@@ -2,22 +2,31 @@
  * What the Node benchmarks share: their command-line flags and the two summaries they print.
  *
  * @example
- * const { json, flag } = benchArgs(['--runs', '3', '--json']);
+ * const { json, flag, list } = benchArgs(['--runs', '3', '--json']);
  * json;                  // true
  * flag('--runs', 5);     // 3
  * flag('--scale', 20);   // 20 (absent: the default)
+ * list('--sizes', [10]); // [10] (absent); '--sizes 1,2' gives [1, 2]
  * median([5, 1, 3]);     // 3
  * round(2.345);          // 2.3
  */
 
-/** `--json` and numeric `--<name> <n>` flags of a benchmark's command line (`process.argv` by default). */
-export function benchArgs(args: readonly string[] = process.argv.slice(2)): { json: boolean; flag: (name: string, fallback: number) => number } {
+/**
+ * `--json`, numeric `--<name> <n>` flags, `--<name> a,b,c` number lists and numeric flags with no
+ * default (`optional`: undefined when absent) of a benchmark's command line (`process.argv` by default).
+ */
+export function benchArgs(args: readonly string[] = process.argv.slice(2)): {
+	json: boolean;
+	flag: (name: string, fallback: number) => number;
+	optional: (name: string) => number | undefined;
+	list: (name: string, fallback: number[]) => number[];
+} {
+	const valueOf = (name: string) => args[args.indexOf(name) + 1];
 	return {
 		json: args.includes('--json'),
-		flag: (name, fallback) => {
-			const at = args.indexOf(name);
-			return at >= 0 ? Number(args[at + 1]) : fallback;
-		}
+		flag: (name, fallback) => (args.includes(name) ? Number(valueOf(name)) : fallback),
+		optional: (name) => (args.includes(name) ? Number(valueOf(name)) : undefined),
+		list: (name, fallback) => (args.includes(name) ? valueOf(name).split(',').map(Number) : fallback)
 	};
 }
 

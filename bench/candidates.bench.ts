@@ -31,11 +31,10 @@ import { benchArgs, muveraFlag, round } from './bench-support';
 import { log, quantile, recallAgainst, scifactCollection, syntheticCollection, timeQueries, withStoreDir, type BenchCollection } from './collection-support';
 
 const args = process.argv.slice(2);
-const { json, flag } = benchArgs(args);
-const listFlag = (name: string, fallback: number[]) => (args.includes(name) ? args[args.indexOf(name) + 1].split(',').map(Number) : fallback);
+const { json, flag, optional, list: listFlag } = benchArgs(args);
 const sizes = args.includes('--no-synthetic') ? [] : listFlag('--sizes', [10_000, 100_000]);
 const tokens = flag('--tokens', 120);
-const topics = args.includes('--topics') ? flag('--topics', 0) : undefined;
+const topics = optional('--topics');
 const shardGb = flag('--shard-gb', 1);
 const nQueries = flag('--queries', 30);
 const centroidsFlag = flag('--centroids', 1024);

@@ -26,11 +26,11 @@ import { benchArgs, muveraFlag, round } from './bench-support';
 import { log, quantile } from './collection-support';
 
 const args = process.argv.slice(2);
-const { json, flag } = benchArgs(args);
-const sizes = args.includes('--sizes') ? args[args.indexOf('--sizes') + 1].split(',').map(Number) : [10_000, 100_000];
+const { json, flag, optional, list } = benchArgs(args);
+const sizes = list('--sizes', [10_000, 100_000]);
 const nQueries = flag('--queries', 30);
 const tokens = flag('--tokens', 120);
-const topics = args.includes('--topics') ? flag('--topics', 0) : undefined;
+const topics = optional('--topics');
 const flagged = muveraFlag(args);
 const params = { kSim: flagged.k_sim, dimProj: flagged.dim_proj, rReps: flagged.r_reps };
 const SHARD_DOCS = 20_000;
