@@ -88,4 +88,14 @@ describe('lesson 09-late-interaction-at-scale', () => {
 		expect(kb(/^fp16$/)).toBeCloseTo(46.1, 1);
 		expect(kb(/2 bits/)).toBeCloseTo(6.5, 1);
 	});
+
+	it("09: at PLAID's defaults the misses come from stage 4's decoded residuals: exact vectors there recover exact search's top 10", async () => {
+		// Cells 0-4: the collection, the codec and the PLAID cell that prints both overlaps.
+		const lines = (await runCells('09-late-interaction-at-scale', 5)).flatMap((c) => c.text);
+		const line = lines.find((l) => /^over all 12 queries, PLAID's top 10 shares/.test(l));
+		expect(line, lines.join('\n')).toBeDefined();
+		const [decoded, exactLast] = [...line!.matchAll(/(\d+\.\d+)/g)].map((m) => Number(m[1]));
+		expect(exactLast).toBe(10);
+		expect(decoded).toBeLessThan(10);
+	});
 });

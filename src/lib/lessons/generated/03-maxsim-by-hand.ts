@@ -63,7 +63,7 @@ export const page: LessonPage = {
 		},
 		{
 			"type": "markdown",
-			"html": "<h2>MaxSim is not symmetric</h2>\n<p>The sum runs over the <strong>query&#39;s</strong> tokens. Swap the roles and the document&#39;s four tokens each look for\ntheir best query token: the repeated d4 now counts twice, and d3 (180°), which no query token\nmatched, now contributes its best (still poor) match.</p>"
+			"html": "<h2>MaxSim is not symmetric</h2>\n<p>The sum runs over the <strong>query&#39;s</strong> tokens. Swap the roles and the document&#39;s four tokens each look for\ntheir best query token: the repeated d4 now counts twice, and d3 (180°), which only tied for q2&#39;s\nmaximum, now adds a term of its own (0.5, from q2).</p>"
 		},
 		{
 			"type": "code",

@@ -72,12 +72,12 @@ export const page: LessonPage = {
 		{
 			"type": "code",
 			"cell": 4,
-			"code": "import { PlaidIndex } from './src/lib/engine/candidates/plaid-index';\nimport { plaidDefaults } from './src/lib/engine/candidates/plaid';\n\nconst plaid = new PlaidIndex(codec);\nplaid.add(small.docs);\nconst plaidQ0 = await plaid.search(q0, 10);\nconsole.log('settings:', JSON.stringify(plaidDefaults(10)));\ntable(plaidQ0.stages.map((s) => ({ stage: s.stage, documents: s.documents, ms: s.ms })), { digits: 2 });\nconst exactIds = new Set(exactTop.map((h) => h.index));\nconsole.log(`PLAID's top 10 shares ${plaidQ0.top.filter((h) => exactIds.has(h.index)).length} documents with exact MaxSim's top 10; ${plaidQ0.touched} of ${small.docs.length} documents were decoded and scored`);",
+			"code": "import { PlaidIndex } from './src/lib/engine/candidates/plaid-index';\nimport { plaidDefaults } from './src/lib/engine/candidates/plaid';\n\nconst plaid = new PlaidIndex(codec);\nplaid.add(small.docs);\nconst plaidQ0 = await plaid.search(q0, 10);\nconsole.log('settings:', JSON.stringify(plaidDefaults(10)));\ntable(plaidQ0.stages.map((s) => ({ stage: s.stage, documents: s.documents, ms: s.ms })), { digits: 2 });\nconst exactIds = new Set(exactTop.map((h) => h.index));\nconsole.log(`PLAID's top 10 shares ${plaidQ0.top.filter((h) => exactIds.has(h.index)).length} documents with exact MaxSim's top 10; ${plaidQ0.touched} of ${small.docs.length} documents were decoded and scored`);\n// Where are the misses lost? Run every query twice: as is, and with stage 4 scoring the fp32 vectors\n// instead of the decoded residuals (stages 1-3 unchanged). One query at a time: the kernel is shared.\n// (`exact: exact`, not `{ exact }`: tslab does not carry a shorthand property over to an earlier cell's variable.)\nconst sharedWithExact: { decoded: number; exactLast: number }[] = [];\nfor (const q of small.queries) {\n\tconst reference = new Set((await exact.topK(q.m, 10)).map((h) => h.index));\n\tconst shared = (r: { top: { index: number }[] }) => r.top.filter((h) => reference.has(h.index)).length;\n\tsharedWithExact.push({ decoded: shared(await plaid.search(q.m, 10)), exactLast: shared(await plaid.search(q.m, 10, { exact: exact })) });\n}\nconsole.log(`over all ${small.queries.length} queries, PLAID's top 10 shares on average ${mean(sharedWithExact.map((r) => r.decoded)).toFixed(2)} documents with exact MaxSim's; with stage 4 on the fp32 vectors, ${mean(sharedWithExact.map((r) => r.exactLast)).toFixed(2)}`);",
 			"flags": []
 		},
 		{
 			"type": "markdown",
-			"html": "<p>A miss at the end was lost in one of the stages: usually the probe (a relevant document with no vector\nnear any query vector&#39;s best centroid) or the cut to <code>ndocs / 4</code>. The exercises turn those knobs.</p>\n<h2>MUVERA: one vector per document as a first stage</h2>\n<p>MUVERA builds a <strong>fixed-dimensional encoding</strong> (FDE). Per repetition, <code>k_sim</code> random hyperplanes split\nthe space into 2^k_sim buckets (a vector&#39;s bucket is its sign pattern); a query&#39;s FDE holds, per bucket,\nthe <strong>sum</strong> of its vectors that fall there, a document&#39;s the <strong>mean</strong> (an empty bucket borrows the nearest\nnon-empty one), each projected to <code>dim_proj</code> numbers. Concatenating buckets and repetitions gives one\nvector of <code>r_reps · 2^k_sim · dim_proj</code> numbers whose dot product approximates MaxSim, because a query\nvector meets exactly the document vectors that share its bucket. Search the FDEs like any dense\nvectors, then rescore the best <code>depth</code> with exact MaxSim. Qdrant&#39;s fastembed defaults are\n<code>k_sim</code> 5, <code>dim_proj</code> 16, <code>r_reps</code> 20 (<code>../shared/docs/SCALE.md</code>):</p>"
+			"html": "<p>A miss at the end was lost in one of the stages. On this collection, at PLAID&#39;s defaults, it is almost\nalways the last one: the probe and both centroid-interaction cuts keep every document of exact search&#39;s top\n10, and the 2-bit decoded residuals of stage 4 reorder near-ties. With a small <code>ndocs</code>, the cut to <code>ndocs / 4</code>\nloses documents too; with a document whose vectors all sit far from the query&#39;s best centroids, the probe\ndoes. The exercises turn those knobs and swap stage 4&#39;s decoded vectors for exact ones.</p>\n<h2>MUVERA: one vector per document as a first stage</h2>\n<p>MUVERA builds a <strong>fixed-dimensional encoding</strong> (FDE). Per repetition, <code>k_sim</code> random hyperplanes split\nthe space into 2^k_sim buckets (a vector&#39;s bucket is its sign pattern); a query&#39;s FDE holds, per bucket,\nthe <strong>sum</strong> of its vectors that fall there, a document&#39;s the <strong>mean</strong> (an empty bucket takes the first vector\nof the non-empty bucket nearest in Hamming distance), each projected to <code>dim_proj</code> numbers. Concatenating buckets and repetitions gives one\nvector of <code>r_reps · 2^k_sim · dim_proj</code> numbers whose dot product approximates MaxSim, because a query\nvector meets exactly the document vectors that share its bucket. Search the FDEs like any dense\nvectors, then rescore the best <code>depth</code> with exact MaxSim. Qdrant&#39;s fastembed defaults are\n<code>k_sim</code> 5, <code>dim_proj</code> 16, <code>r_reps</code> 20 (<code>../shared/docs/SCALE.md</code>):</p>"
 		},
 		{
 			"type": "code",
@@ -119,7 +119,7 @@ export const page: LessonPage = {
 		},
 		{
 			"type": "markdown",
-			"html": "<p>How to read it:</p>\n<ul>\n<li><strong>Bytes.</strong> PLAID&#39;s bytes per document are what the residual format promised, plus a small share of the\ncentroid table and inverted lists. MUVERA as run here keeps the FDEs <em>and</em> the fp32 vectors for\nrescoring: it saves time, not memory (real deployments store the rescoring vectors compressed or on disk).</li>\n<li><strong>Time.</strong> Exact search does work in proportion to the number of stored vectors, on the tuned WASM\nkernel of lesson 4. PLAID (plain JavaScript here) scores every centroid against every query vector, a\nfixed cost, then works on its candidates, whose number the probe decides and <code>ndocs</code> caps; MUVERA\ntakes one dot product per document with a fixed-length FDE, plus <code>depth</code> exact MaxSims. At a few\nhundred documents, scanning everything with a fast kernel can be the quickest of the three; the\ncandidate designs are built for collections (millions of passages) where touching every vector is what\ndominates. Read the trend across rows, and the timings as orders of magnitude.</li>\n<li><strong>Agreement.</strong> The overlap column measures the approximation directly: exact search is the reference\nboth try to reproduce. nDCG@10 on these 12 synthetic queries is not a paired test of anything.</li>\n</ul>\n<p>A few hundred documents cannot show where the designs pay off; latelab&#39;s benchmarks measured the same three\non larger synthetic collections (120 vectors per document, 32-vector queries; <code>docs/BENCHMARKS.md</code>,\n&quot;Candidate stages&quot;, on a shared 2-core machine, so read ratios, not milliseconds). From 10,000 to 100,000\ndocuments, exhaustive MaxSim&#39;s time per query grew 9.3-10.9x, MUVERA&#39;s (depth 100) 4.1x and PLAID&#39;s at its\ndefaults 2.1-2.3x. At 100,000 documents (60 queries) MUVERA with depth 100 was 17x faster per query than\nexhaustive but lost 17% nDCG@10 (twice the repetitions and other FDE shapes did not help): the FDE put the median\ntarget at rank 85 (42 at 10,000), outside the top 100 for 29 of the 60 queries, because more same-topic documents\ncrowd in above it (a topic holds 100 documents at 10,000 and 250 at 100,000). Depth 200 came within 1.3% at 16x\nless time than exhaustive, and depth 300 matched exact. What the depth must cover is the documents that compete\nwith the target on the FDE, not the collection as such: generated with 1,000 topics, so 100 documents per topic\nagain, the 100,000-document collection needed only depth 100 (within 2.2% of exact). PLAID is only as good as its centroids:\nwith 1,024 of them (far fewer than ColBERTv2&#39;s rule, to keep the build short) its defaults lost 24% at 10,000\ndocuments and 60% at 100,000; with the rule&#39;s 16,384 and 32,768 they lost nothing at 10,000 documents and\n1.7% nDCG@10 at 100,000, where they were 47x faster than exhaustive (recall@10 0.78 and 0.61 of exact&#39;s top\n10: the defaults decode only 64 documents, and 2-bit decoding reorders near ties), at the price of index\nbuilds of 17 and 108 minutes on one core.</p>"
+			"html": "<p>How to read it:</p>\n<ul>\n<li><strong>Bytes.</strong> PLAID&#39;s bytes per document are what the residual format promised, plus a small share of the\ncentroid table and inverted lists. MUVERA as run here keeps the FDEs <em>and</em> the fp32 vectors for\nrescoring: it saves time, not memory (real deployments store the rescoring vectors compressed or on disk).</li>\n<li><strong>Time.</strong> Exact search does work in proportion to the number of stored vectors, on the tuned WASM\nkernel of lesson 4. PLAID (its probe on the WASM nearest-centroid kernel, its last stage in plain JavaScript\nhere) scores every centroid against every query vector, a fixed cost, then works on its candidates, whose number the probe decides and <code>ndocs</code> caps; MUVERA\ntakes one dot product per document with a fixed-length FDE, plus <code>depth</code> exact MaxSims. At a few\nhundred documents, scanning everything with a fast kernel can be the quickest of the three; the\ncandidate designs are built for collections (millions of passages) where touching every vector is what\ndominates. Read the trend across rows, and the timings as orders of magnitude.</li>\n<li><strong>Agreement.</strong> The overlap column measures the approximation directly: exact search is the reference\nboth try to reproduce. nDCG@10 on these 12 synthetic queries is not a paired test of anything.</li>\n</ul>\n<p>A few hundred documents cannot show where the designs pay off; latelab&#39;s benchmarks measured the same three\non larger synthetic collections (120 vectors per document, 32-vector queries; <code>docs/BENCHMARKS.md</code>,\n&quot;Candidate stages&quot;, on a shared 2-core machine, so read ratios, not milliseconds). From 10,000 to 100,000\ndocuments, exhaustive MaxSim&#39;s time per query grew 9.3-10.9x, MUVERA&#39;s (depth 100) 4.1x and PLAID&#39;s at its\ndefaults 2.1-2.3x. At 100,000 documents (60 queries) MUVERA with depth 100 was 17x faster per query than\nexhaustive but lost 17% nDCG@10 (twice the repetitions and other FDE shapes did not help): the FDE put the median\ntarget at rank 85 (42 at 10,000), outside the top 100 for 29 of the 60 queries, because more same-topic documents\ncrowd in above it (a topic holds 100 documents at 10,000 and 250 at 100,000). Depth 200 came within 1.3% at 16x\nless time than exhaustive, and depth 300 matched exact. What the depth must cover is the documents that compete\nwith the target on the FDE, not the collection as such: generated with 1,000 topics, so 100 documents per topic\nagain, the 100,000-document collection needed only depth 100 (within 2.2% of exact). PLAID is only as good as its centroids:\nwith 1,024 of them (far fewer than ColBERTv2&#39;s rule, to keep the build short) its defaults lost 24% at 10,000\ndocuments and 60% at 100,000; with the rule&#39;s 16,384 and 32,768 they lost nothing at 10,000 documents and\n1.7% nDCG@10 at 100,000, where they were 47x faster than exhaustive (recall@10 0.78 and 0.61 of exact&#39;s top\n10: the defaults decode only 64 documents, and 2-bit decoding reorders near ties), at the price of index\nbuilds of 17 and 108 minutes on one core.</p>"
 		},
 		{
 			"type": "code",
@@ -156,7 +156,7 @@ export const page: LessonPage = {
 		{
 			"type": "code",
 			"cell": 12,
-			"code": "const sweepScorer = (await createMaxSimScorer({ dim: DIM, backend: 'wasm', threads: 1 })).scorer;\nawait sweepScorer.add(small.docs);\nconst references = new Map<string, Set<number>>();\nfor (const q of small.queries) references.set(q.id, new Set((await sweepScorer.topK(q.m, 10)).map((h) => h.index)));\nconst sweep: Record<string, unknown>[] = [];\nfor (const nprobe of [1, 2, 4]) {\n\tfor (const ndocs of [16, 64, 256]) {\n\t\tconst results = await Promise.all(small.queries.map((q) => plaid.search(q.m, 10, { nprobe, ndocs })));\n\t\tsweep.push({ nprobe, ndocs, 'mean overlap': mean(results.map((r, i) => r.top.filter((h) => references.get(small.queries[i].id)!.has(h.index)).length)), candidates: mean(results.map((r) => r.candidates)), 'scored exactly': mean(results.map((r) => r.touched)) });\n\t}\n}\ntable(sweep, { digits: 2 });\nawait sweepScorer.dispose();\n// ndocs / 4 documents reach the final MaxSim, so ndocs 16 scores only 4 documents: a top 10 cannot be\n// filled, and ndocs bounds the overlap first. Beyond that, compare the rows: if a wider probe (more\n// candidates) does not raise the overlap, the misses are lost in the centroid interaction, which ranks\n// documents by their centroids instead of their vectors; if it does, they were never candidates.",
+			"code": "const sweepScorer = (await createMaxSimScorer({ dim: DIM, backend: 'wasm', threads: 1 })).scorer;\nawait sweepScorer.add(small.docs);\nconst references = new Map<string, Set<number>>();\nfor (const q of small.queries) references.set(q.id, new Set((await sweepScorer.topK(q.m, 10)).map((h) => h.index)));\nconst sweep: Record<string, unknown>[] = [];\nconst overlap = (results: { top: { index: number }[] }[]) => mean(results.map((r, i) => r.top.filter((h) => references.get(small.queries[i].id)!.has(h.index)).length));\nfor (const nprobe of [1, 2, 4]) {\n\tfor (const ndocs of [16, 64, 256]) {\n\t\tconst results = await Promise.all(small.queries.map((q) => plaid.search(q.m, 10, { nprobe, ndocs })));\n\t\t// The same stages 1-3, but stage 4 on the fp32 vectors (one query at a time: the kernel is shared).\n\t\tconst exactLast: Awaited<ReturnType<typeof plaid.search>>[] = [];\n\t\tfor (const q of small.queries) exactLast.push(await plaid.search(q.m, 10, { nprobe, ndocs, exact: sweepScorer }));\n\t\tsweep.push({ nprobe, ndocs, 'mean overlap': overlap(results), 'overlap, exact stage 4': overlap(exactLast), candidates: mean(results.map((r) => r.candidates)), 'scored in stage 4': mean(results.map((r) => r.touched)) });\n\t}\n}\ntable(sweep, { digits: 2 });\nawait sweepScorer.dispose();\n// ndocs / 4 documents reach the final MaxSim, so ndocs 16 scores only 4 documents: a top 10 cannot be\n// filled, and ndocs bounds the overlap first. Beyond that, compare the columns: where stage 4 on exact\n// vectors restores the overlap, the misses came from the 2-bit decoded residuals, which no probe or ndocs\n// setting touches; where it does not, the document was cut earlier, by the probe (a wider probe then\n// helps) or by the centroid interaction, which ranks documents by their centroids instead of their vectors.",
 			"flags": [
 				"solution"
 			]
@@ -250,8 +250,18 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 	table(plaidQ0.stages.map((s) => ({ stage: s.stage, documents: s.documents, ms: s.ms })), { digits: 2 });
 	const exactIds = new Set(exactTop.map((h) => h.index));
 	console.log(`PLAID's top 10 shares ${plaidQ0.top.filter((h) => exactIds.has(h.index)).length} documents with exact MaxSim's top 10; ${plaidQ0.touched} of ${small.docs.length} documents were decoded and scored`);
+	// Where are the misses lost? Run every query twice: as is, and with stage 4 scoring the fp32 vectors
+	// instead of the decoded residuals (stages 1-3 unchanged). One query at a time: the kernel is shared.
+	// (`exact: exact`, not `{ exact }`: tslab does not carry a shorthand property over to an earlier cell's variable.)
+	const sharedWithExact: { decoded: number; exactLast: number }[] = [];
+	for (const q of small.queries) {
+		const reference = new Set((await exact.topK(q.m, 10)).map((h) => h.index));
+		const shared = (r: { top: { index: number }[] }) => r.top.filter((h) => reference.has(h.index)).length;
+		sharedWithExact.push({ decoded: shared(await plaid.search(q.m, 10)), exactLast: shared(await plaid.search(q.m, 10, { exact: exact })) });
+	}
+	console.log(`over all ${small.queries.length} queries, PLAID's top 10 shares on average ${mean(sharedWithExact.map((r) => r.decoded)).toFixed(2)} documents with exact MaxSim's; with stage 4 on the fp32 vectors, ${mean(sharedWithExact.map((r) => r.exactLast)).toFixed(2)}`);
 
-	// cell 5 (lessons/09-late-interaction-at-scale/lesson.md:160)
+	// cell 5 (lessons/09-late-interaction-at-scale/lesson.md:173)
 	await __rt.cell(5);
 	const fastembedSized = createMuvera(DIM);
 	const muvera = createMuvera(DIM, { kSim: 4, dimProj: 8, rReps: 10 });
@@ -264,7 +274,7 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 	const muveraQ0 = await muveraSearch(muvera, fdes, exact, q0, 10, { depth: 50 });
 	console.log(`MUVERA (depth 50): ${muveraQ0.top.filter((h) => exactIds.has(h.index)).length} of exact's top 10, ${muveraQ0.touched} documents scored exactly`);
 
-	// cell 6 (lessons/09-late-interaction-at-scale/lesson.md:188)
+	// cell 6 (lessons/09-late-interaction-at-scale/lesson.md:201)
 	await __rt.cell(6);
 	const handMuvera = createMuvera(3, { kSim: 1, dimProj: 3, rReps: 1 });
 	const plane = handMuvera.hyperplanes[0]; // one hyperplane: 3 weights
@@ -289,7 +299,7 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 		'FDE dot product': dotOf(handFde, handMuvera.encodeDocument(m))
 	})), { digits: 3 });
 
-	// cell 7 (lessons/09-late-interaction-at-scale/lesson.md:219)
+	// cell 7 (lessons/09-late-interaction-at-scale/lesson.md:232)
 	await __rt.cell(7);
 	const targetRanks = await Promise.all(small.queries.map(async (q) => {
 		const exactScores = await exact.score(q.m);
@@ -303,7 +313,7 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 	console.log(`depth that keeps every target: ${Math.max(...targetRanks.map((r) => r['FDE rank']))} of ${small.docs.length} documents`);
 	show(barChart(targetRanks.map((r) => ({ label: `${r.query} (exact ${r['exact rank']})`, value: r['FDE rank'] })), { document: doc, width: 640, label: "The target document's rank on the FDE, per query (label: its exact rank)" }));
 
-	// cell 8 (lessons/09-late-interaction-at-scale/lesson.md:247)
+	// cell 8 (lessons/09-late-interaction-at-scale/lesson.md:260)
 	await __rt.cell(8);
 	const growthRows: Record<string, unknown>[] = [];
 	const bars: { label: string; value: number }[] = [];
@@ -352,11 +362,11 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 	table(growthRows, { digits: 2 });
 	show(barChart(bars, { document: doc, unit: 'ms / query', width: 640, label: 'Median query time by method and collection size' }));
 
-	// cell 9 (lessons/09-late-interaction-at-scale/lesson.md:330)
+	// cell 9 (lessons/09-late-interaction-at-scale/lesson.md:343)
 	await __rt.cell(9);
 	await exact.dispose();
 
-	// cell 10 (lessons/09-late-interaction-at-scale/lesson.md:349)
+	// cell 10 (lessons/09-late-interaction-at-scale/lesson.md:362)
 	await __rt.cell(10);
 	// The bodies `latelab export opensearch|qdrant` writes, built by the same functions. For display, numbers
 	// are cut to three decimals and arrays to their first three items.
@@ -369,31 +379,36 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 	const top0 = exactTop[0];
 	console.log(`OpenSearch's lateInteractionScore (innerproduct) reports nq + MaxSim for ColBERT-like vectors: for our best document MaxSim ${top0.score.toFixed(3)} -> ${opensearchScore(top0.score, q0.rows).toFixed(3)}; Qdrant's max_sim with Cosine on unit vectors reports MaxSim itself.`);
 
-	// cell 11 (lessons/09-late-interaction-at-scale/lesson.md:373)
+	// cell 11 (lessons/09-late-interaction-at-scale/lesson.md:386)
 	await __rt.cell(11);
 	console.log("This cell runs in the notebook only (it needs a Node library); open the lesson's notebook to run it.");
 
-	// cell 12 (lessons/09-late-interaction-at-scale/lesson.md:413)
+	// cell 12 (lessons/09-late-interaction-at-scale/lesson.md:426)
 	await __rt.cell(12);
 	const sweepScorer = (await createMaxSimScorer({ dim: DIM, backend: 'wasm', threads: 1 })).scorer;
 	await sweepScorer.add(small.docs);
 	const references = new Map<string, Set<number>>();
 	for (const q of small.queries) references.set(q.id, new Set((await sweepScorer.topK(q.m, 10)).map((h) => h.index)));
 	const sweep: Record<string, unknown>[] = [];
+	const overlap = (results: { top: { index: number }[] }[]) => mean(results.map((r, i) => r.top.filter((h) => references.get(small.queries[i].id)!.has(h.index)).length));
 	for (const nprobe of [1, 2, 4]) {
 		for (const ndocs of [16, 64, 256]) {
 			const results = await Promise.all(small.queries.map((q) => plaid.search(q.m, 10, { nprobe, ndocs })));
-			sweep.push({ nprobe, ndocs, 'mean overlap': mean(results.map((r, i) => r.top.filter((h) => references.get(small.queries[i].id)!.has(h.index)).length)), candidates: mean(results.map((r) => r.candidates)), 'scored exactly': mean(results.map((r) => r.touched)) });
+			// The same stages 1-3, but stage 4 on the fp32 vectors (one query at a time: the kernel is shared).
+			const exactLast: Awaited<ReturnType<typeof plaid.search>>[] = [];
+			for (const q of small.queries) exactLast.push(await plaid.search(q.m, 10, { nprobe, ndocs, exact: sweepScorer }));
+			sweep.push({ nprobe, ndocs, 'mean overlap': overlap(results), 'overlap, exact stage 4': overlap(exactLast), candidates: mean(results.map((r) => r.candidates)), 'scored in stage 4': mean(results.map((r) => r.touched)) });
 		}
 	}
 	table(sweep, { digits: 2 });
 	await sweepScorer.dispose();
 	// ndocs / 4 documents reach the final MaxSim, so ndocs 16 scores only 4 documents: a top 10 cannot be
-	// filled, and ndocs bounds the overlap first. Beyond that, compare the rows: if a wider probe (more
-	// candidates) does not raise the overlap, the misses are lost in the centroid interaction, which ranks
-	// documents by their centroids instead of their vectors; if it does, they were never candidates.
+	// filled, and ndocs bounds the overlap first. Beyond that, compare the columns: where stage 4 on exact
+	// vectors restores the overlap, the misses came from the 2-bit decoded residuals, which no probe or ndocs
+	// setting touches; where it does not, the document was cut earlier, by the probe (a wider probe then
+	// helps) or by the centroid interaction, which ranks documents by their centroids instead of their vectors.
 
-	// cell 13 (lessons/09-late-interaction-at-scale/lesson.md:438)
+	// cell 13 (lessons/09-late-interaction-at-scale/lesson.md:456)
 	await __rt.cell(13);
 	const codec1 = trainResidualCodec(small.docs, { bits: 1, centroids: CENTROIDS });
 	const plaid1 = new PlaidIndex(codec1);
