@@ -7,7 +7,7 @@ import { poolHierarchical } from '../../../src/lib/engine/compress/pool-hierarch
 import { bytesPerVector, decodeFp16, encodeBinary, encodeFp16, encodeInt8, maxSimBinary, maxSimInt8 } from '../../../src/lib/engine/compress/codecs';
 import { generateSyntheticCollection } from '../../../src/lib/engine/corpus/synthetic-multivector';
 import { maxSim } from '../../../src/lib/engine/maxsim/maxsim';
-import { createColbertPipeline, createColbertRerankPipeline } from '../../../src/lib/engine/pipelines/late-interaction';
+import { belowHead, createColbertPipeline, createColbertRerankPipeline, TAIL_EPSILON } from '../../../src/lib/engine/pipelines/late-interaction';
 import type { NeuralPipelineOptions } from '../../../src/lib/engine/pipelines/neural-context';
 import { IndexedDbFp32Store, MemoryFp32Store, type Fp32VectorStore } from '../../../src/lib/engine/store/fp32-vector-store';
 import { NodeFileFp32Store } from '../../../src/lib/engine/store/node-fp32-vector-store';
@@ -102,6 +102,28 @@ describe('colbert pipeline storage formats', () => {
 		expect(r.top.slice(5).map((t) => t.index)).toEqual(approx.slice(5).map((t) => t.index));
 		for (const t of r.top.slice(0, 5)) expect(Math.abs(t.score - maxSim(q, collection.docVectors(t.index)))).toBeLessThan(1e-5);
 		await p.dispose();
+	});
+
+	it('createColbertPipeline({ storage: residual, rescore: 5 }): the hits past the rescore depth rank below the rescored ones by score too (trec_eval order), keeping their own order and gaps', async () => {
+		const p = await open({ storage: 'residual', bits: 1, centroids: 16, rescore: 5 });
+		const approx = await p.index.scorer.topK(q, 20);
+		const r = await p.searchVectors(q, 20);
+		for (let i = 1; i < r.top.length; i++) expect(r.top[i].score).toBeLessThan(r.top[i - 1].score);
+		expect(r.top[4].score - r.top[5].score).toBeCloseTo(TAIL_EPSILON, 6);
+		expect(r.top.slice(5).map((t) => t.index)).toEqual(approx.slice(5).map((t) => t.index));
+		for (let i = 6; i < 20; i++) expect(r.top[5].score - r.top[i].score).toBeCloseTo(approx[5].score - approx[i].score, 4);
+		// Sorting by score, as evaluateRun and trec_eval do, gives back the same list.
+		expect([...r.top].sort((a, b) => b.score - a.score).map((t) => t.index)).toEqual(r.top.map((t) => t.index));
+		await p.dispose();
+	});
+
+	it('belowHead(head, tail) shifts the tail under the head even when it scored higher, and leaves an empty side alone', () => {
+		expect(belowHead([{ score: 20 }], [{ index: 7, score: 23 }, { index: 1, score: 22.5 }])).toEqual([
+			{ index: 7, score: expect.closeTo(20 - TAIL_EPSILON, 9) },
+			{ index: 1, score: expect.closeTo(19.5 - TAIL_EPSILON, 9) }
+		]);
+		expect(belowHead([], [{ index: 2, score: 5 }])).toEqual([{ index: 2, score: 5 }]);
+		expect(belowHead([{ score: 1 }], [])).toEqual([]);
 	});
 
 	it('pipeline.searchVectors(q, k, { rescore }) sweeps rescore depths over one index; without a side store a depth is BAD_ARGUMENT', async () => {

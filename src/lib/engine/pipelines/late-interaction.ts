@@ -35,6 +35,24 @@ export interface ColbertIndexStats extends IndexStats {
 	rescore?: { depth: number; bytes: number; where: string };
 }
 
+/** How far below the last rescored hit the first hit past the rescore depth is placed (PyTerrier's `^` epsilon). */
+export const TAIL_EPSILON = 1e-4;
+
+/**
+ * The hits past the rescore depth, shifted by one constant so that the first sits `TAIL_EPSILON` below
+ * the last rescored hit, as PyTerrier's concatenation (`^`) places a second ranking under a first. A
+ * stored-format score can exceed every exact one (residual decoding runs high), and trec_eval and
+ * `evaluateRun` order a run by score, so unshifted the tail would climb back over the rescored hits.
+ * The gaps within the tail, hence its order, are kept.
+ * @example belowHead([{ index: 3, score: 20 }], [{ index: 7, score: 23 }, { index: 1, score: 22.5 }])
+ * // [{ index: 7, score: 19.9999 }, { index: 1, score: 19.4999 }]
+ */
+export function belowHead(head: readonly { score: number }[], tail: readonly { index: number; score: number }[]): { index: number; score: number }[] {
+	if (head.length === 0 || tail.length === 0) return [...tail];
+	const shift = head[head.length - 1].score - TAIL_EPSILON - tail[0].score;
+	return tail.map((t) => ({ index: t.index, score: t.score + shift }));
+}
+
 /** A ColBERT pipeline, with its source and stored index exposed for explanations and benchmarks. */
 export interface ColbertPipeline extends Pipeline {
 	/** The ColBERT encoder; absent when the corpus brought precomputed vectors. */
@@ -132,10 +150,10 @@ async function build(ctx: NeuralContext, deps: NeuralDeps, rerank: boolean): Pro
 			}
 			timings.push({ stage: 'rescore-read', ms: readMs });
 			const b = a + readMs;
-			// Exact scores first (best first); candidates past the rescore depth follow with their stored-format scores.
+			// Exact scores first (best first); candidates past the rescore depth follow in their stored-format order.
 			const exact = head.map((s, i) => ({ index: s.index, score: scores[i] })).sort((x, y) => y.score - x.score || x.index - y.index);
 			timings.push({ stage: 'rescore', ms: since(b) });
-			return [...exact, ...scored.slice(depth)].slice(0, k);
+			return [...exact, ...belowHead(exact, scored.slice(depth, Math.max(k, depth)))].slice(0, k);
 		};
 		const searchAll = async (q: TokenMatrix, k: number, timings: StageTiming[], depth = storage.rescore): Promise<Scored[]> => {
 			const b = performance.now();
