@@ -159,6 +159,24 @@ describe('candidate pipelines', () => {
 		expect(await codeOf(() => createPlaidPipeline(ctx({ rerank: 'fp16' }), { encoders }))).toBe('UNKNOWN_OPTION');
 	});
 
+	it('colbert-plaid checks nprobe, ndocs and threshold before training, and a sample smaller than the centroids is BAD_ARGUMENT (not a collapsed codec)', async () => {
+		const encoders = { colbert: new ToyColbert({ dim: 12 }) };
+		const stages: string[] = [];
+		const early = { ...ctx({ centroids: 8, nprobe: 0 }), onProgress: (p: { stage: string }) => stages.push(p.stage) };
+		expect(await codeOf(() => createPlaidPipeline(early, { encoders }))).toBe('BAD_ARGUMENT');
+		expect(stages.filter((s) => /residual|kmeans|plaid/.test(s))).toEqual([]);
+		await expect(createPlaidPipeline(ctx({ centroids: 8, sample: 4 }), { encoders })).rejects.toMatchObject({ code: 'BAD_ARGUMENT', message: expect.stringMatching(/sample 4 is fewer vectors than the 8 centroids/) });
+	});
+
+	it('colbert-plaid with a k far beyond the collection returns every candidate it ranks instead of allocating 4k slots', async () => {
+		const colbert = new ToyColbert({ dim: 12 });
+		const p = await createPlaidPipeline(ctx({ centroids: 8, nprobe: 8, threshold: -1 }), { encoders: { colbert } });
+		const r = await p.search('apple banana', 2_000_000_000);
+		expect(r.hits.length).toBeGreaterThan(0);
+		expect(r.hits.length).toBeLessThanOrEqual(corpus.docs.length);
+		await p.dispose?.();
+	});
+
 	it('documentSampleSize(n) is ColBERTv2s document sample: 1 + 16 sqrt(120 n), at most n', () => {
 		expect(documentSampleSize(10)).toBe(10);
 		expect(documentSampleSize(100_000)).toBe(1 + Math.floor(16 * Math.sqrt(12_000_000)));

@@ -28,7 +28,8 @@ export interface CandidateSearch {
  * @example topIndices(Float32Array.of(0.5, 2, 2, 1), 2) // [{ index: 1, score: 2 }, { index: 2, score: 2 }]
  */
 export function topIndices(scores: ArrayLike<number>, n: number, keep?: ArrayLike<number>): ScoredIndex[] {
-	const size = Math.max(0, Math.floor(n));
+	// Capped at the entries there are: PLAID's ndocs (4k for a large k) may exceed the collection.
+	const size = Math.max(0, Math.min(Math.floor(n), scores.length));
 	if (size === 0) return [];
 	const heapIdx = new Int32Array(size);
 	const heapScore = new Float64Array(size);

@@ -217,6 +217,11 @@ export function trainResidualCodec(vectors: TokenMatrix | readonly TokenMatrix[]
 	const seed = options.seed ?? 123;
 	const k = options.centroids ?? defaultCentroidCount(total);
 	const sampleSize = options.sample ?? kmeansSampleSize(k);
+	// Fewer sampled vectors than centroids leave k-means a centroid per vector: residuals of zero, and
+	// bucket cutoffs that collapse every code to one value (every document then scores the same).
+	if (options.sample !== undefined && sampleSize < Math.min(k, total)) {
+		throw createError('BAD_ARGUMENT', { detail: `sample ${sampleSize} is fewer vectors than the ${Math.min(k, total)} centroids to train (k-means needs several vectors per centroid; the default sample is max(4096, 64 k) = ${kmeansSampleSize(k)})` });
+	}
 	options.onProgress?.({ stage: 'residual-sample', done: 0, total: Math.min(total, sampleSize) });
 	const sample = gatherRows(list, sampleIndices(total, sampleSize, seed));
 	const n = sample.rows;

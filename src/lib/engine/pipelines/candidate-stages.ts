@@ -193,6 +193,8 @@ export async function createPlaidPipeline(ctx: NeuralContext, deps: NeuralDeps =
 	try {
 		const t0 = performance.now();
 		const n = source.ids.length;
+		// The search settings' own ranges, before minutes of training (nprobe's upper bound needs the centroid count).
+		plaidSearchOptionsOf(ctx.options, Infinity);
 		// One pass over the documents: held until the codec is trained, then encoded and let go batch by
 		// batch (kept with --opt rerank=exact, whose last stage scores the fp32 vectors).
 		const batches: MultiVectorDoc[][] = [];
