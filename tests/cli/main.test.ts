@@ -209,6 +209,21 @@ describe('latelab eval', () => {
 	});
 });
 
+describe('latelab eval --run-out / --tag checked before any work', () => {
+	it('eval --run-out into a missing folder, onto a folder, or with a tag holding a space exits 2 with one line before the model is even looked for', async () => {
+		// The model does not exist: an error about it would mean the pipeline was built first.
+		const base = ['eval', '--data', dir, '-p', 'dense', '--model', join(dir, 'no-such-model'), '-q'];
+		const missing = await runCli([...base, '--run-out', join(dir, 'no-such-folder', 'run.trec')]);
+		expect(missing.code).toBe(2);
+		expect(missing.stderr).toMatch(/^latelab: cannot write run file .*run\.trec: its folder does not exist \(ENOENT\)\n$/);
+		const folder = await runCli([...base, '--run-out', dir]);
+		expect(folder.stderr).toMatch(/^latelab: cannot write run file .*: it is a folder\n$/);
+		const tag = await runCli([...base, '--run-out', join(dir, 'ok.trec'), '--tag', 'a b']);
+		expect(tag.code).toBe(2);
+		expect(tag.stderr).toMatch(/^latelab: a TREC run cannot hold the run tag "a b"/);
+	});
+});
+
 describe('latelab compare', () => {
 	function writeRuns(): { a: string; b: string; qrels: string } {
 		const a = join(dir, 'a.trec');

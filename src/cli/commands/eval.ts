@@ -2,11 +2,11 @@ import { queryKeyFor } from '../../lib/engine/corpus/multivector-folder';
 import { createError } from '../../lib/engine/errors';
 import { DEFAULT_METRICS, evaluateRun, judgedQueryIds, uniqueSpecs } from '../../lib/engine/eval/metrics';
 import { runQueries, type QueriesResult } from '../../lib/engine/eval/run-queries';
-import { formatTrecRun } from '../../lib/engine/eval/trec';
+import { checkRunTag, formatTrecRun } from '../../lib/engine/eval/trec';
 import { COMMON_OPTIONS, DATA_OPTIONS, PIPELINE_OPTIONS, PIPELINE_OPTIONS_HELP, duplicateIdPolicy, listOption, parseCommand, positiveInt, requireString } from '../args';
 import type { CliIo } from '../io';
 import { STORE_OPTIONS, STORE_OPTION_HELP, pipelineOrStore } from '../store-option';
-import { buildPipeline, commandContext, fixed4, loadData, ms, msAll, table, toJson, warn, writeUserFile } from './shared';
+import { buildPipeline, checkWritableFile, commandContext, fixed4, loadData, ms, msAll, table, toJson, warn, writeUserFile } from './shared';
 
 export const EVAL_HELP = `Usage: latelab eval --data <beir-dir> [options]
 
@@ -56,6 +56,9 @@ export async function evalCommand(args: string[], io: CliIo): Promise<number> {
 	const runOut = typeof values['run-out'] === 'string' ? values['run-out'] : undefined;
 	const tag = typeof values.tag === 'string' ? values.tag : name;
 	const ctx = commandContext(io, values.quiet === true);
+	// Checked before the pipeline is built: a typo here must not cost the whole run.
+	if (runOut !== undefined || values.tag !== undefined) checkRunTag(tag);
+	if (runOut !== undefined) await checkWritableFile(ctx, runOut, 'run file');
 
 	const { corpus, loadMs } = await loadData(ctx, data, { split: values.split === undefined ? undefined : split, requireBeir: true, duplicateIds: duplicateIdPolicy(values) });
 	const judged = new Set(judgedQueryIds(corpus.qrels));

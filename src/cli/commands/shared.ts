@@ -1,5 +1,5 @@
-import { writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { stat, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { loadCorpusFromPath } from '../../lib/engine/corpus/node-files';
 import { isMultiVectorFolder, loadMultiVectorFolderFromDisk } from '../../lib/engine/corpus/node-multivector-folder';
 import { createError } from '../../lib/engine/errors';
@@ -111,10 +111,38 @@ export async function writeUserFile(ctx: CommandContext, path: string, text: str
 	try {
 		await writeFile(full, text);
 	} catch (cause) {
-		const reason = (cause as { code?: string }).code ?? (cause instanceof Error ? cause.message : String(cause));
-		throw createError('BAD_ARGUMENT', { detail: `cannot write ${what} ${full}: ${reason}` }, {}, cause);
+		throw createError('BAD_ARGUMENT', { detail: `cannot write ${what} ${full}: ${writeFailure(cause)}` }, {}, cause);
 	}
 	return full;
+}
+
+/** A file system error as a sentence fragment (`ENOENT` alone says little to a user). */
+function writeFailure(cause: unknown): string {
+	const code = (cause as { code?: string }).code;
+	const reasons: Record<string, string> = {
+		ENOENT: 'its folder does not exist',
+		ENOTDIR: 'a part of its path is a file, not a folder',
+		EISDIR: 'it is a folder',
+		EACCES: 'permission denied',
+		EPERM: 'permission denied',
+		EROFS: 'the file system is read-only',
+		ENOSPC: 'the disk is full'
+	};
+	return (code && reasons[code] ? `${reasons[code]} (${code})` : undefined) ?? code ?? (cause instanceof Error ? cause.message : String(cause));
+}
+
+/**
+ * Checks, before any work, that `path` could be written by `writeUserFile`: its folder exists and it is
+ * not itself a folder (so a long eval does not end by discarding its results over a typo).
+ */
+export async function checkWritableFile(ctx: CommandContext, path: string, what: string): Promise<void> {
+	const full = resolve(ctx.io.cwd, path);
+	const folder = await stat(dirname(full)).catch((cause: unknown) => {
+		throw createError('BAD_ARGUMENT', { detail: `cannot write ${what} ${full}: ${writeFailure(cause)}` }, {}, cause);
+	});
+	if (!folder.isDirectory()) throw createError('BAD_ARGUMENT', { detail: `cannot write ${what} ${full}: ${dirname(full)} is a file, not a folder` });
+	const existing = await stat(full).catch(() => undefined);
+	if (existing?.isDirectory()) throw createError('BAD_ARGUMENT', { detail: `cannot write ${what} ${full}: it is a folder` });
 }
 
 /** JSON for stdout: NaN and infinities (impossible p-values, t with zero variance) become null. */

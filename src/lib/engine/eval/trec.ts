@@ -62,8 +62,13 @@ export async function readTrecRun(source: ByteSource, options: { file: string })
  * stay ties. Throws `BAD_ARGUMENT` for ids or a tag containing whitespace, which the format cannot hold.
  * @example formatTrecRun(new Map([['q1', [{ id: 'd7', score: 12.5, rank: 1 }]]]), 'bm25') // 'q1 Q0 d7 1 12.5 bm25\n'
  */
-export function formatTrecRun(run: Run, tag = 'latelab'): string {
+/** Throws `BAD_ARGUMENT` unless `tag` can be a TREC run's tag (non-empty, no whitespace). @example checkRunTag('bm25') // ok */
+export function checkRunTag(tag: string): void {
 	checkToken(tag, 'run tag');
+}
+
+export function formatTrecRun(run: Run, tag = 'latelab'): string {
+	checkRunTag(tag);
 	const lines: string[] = [];
 	for (const [qid, hits] of run) {
 		checkToken(qid, 'query id');

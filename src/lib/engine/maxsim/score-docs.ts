@@ -12,6 +12,7 @@ import { CPU_BACKENDS, type CpuBackendChoice } from './backends';
 import { maxSim, type MaxSimBackendName } from './maxsim';
 import { checkDim, checkMatrix, checkShape } from './validate';
 import { WasmMaxSimScorer, type DocumentRead } from './wasm';
+import { requestedThreads } from './threads';
 
 export type { DocumentRead };
 
@@ -141,7 +142,7 @@ export async function createDocumentScorer(options: DocumentScorerOptions): Prom
 		if (wanted === 'wasm') throw createError('BACKEND_UNAVAILABLE', { backend: 'wasm', detail: caps.wasm ? 'no WebAssembly SIMD128' : 'no WebAssembly' });
 		return new JsDocumentScorer(options.dim);
 	}
-	const requested = Math.max(1, Math.floor(options.threads ?? Math.min(caps.hardwareConcurrency, 8)));
+	const requested = requestedThreads(options.threads, caps.hardwareConcurrency);
 	const threads = caps.threads ? requested : 1;
 	const create = (count: number) =>
 		WasmMaxSimScorer.create({ dim: options.dim, threads: count, flavour: caps.relaxedSimd ? 'relaxed' : 'simd', minParallelMacs: options.minParallelMacs });

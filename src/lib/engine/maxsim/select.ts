@@ -14,6 +14,7 @@ import { checkDim } from './validate';
 import { docShape, paddedDim } from './pack';
 import { ShardedScorer } from './sharded';
 import { WasmMaxSimScorer, type WasmScorerOptions } from './wasm';
+import { requestedThreads } from './threads';
 
 export interface MaxSimScorerOptions {
 	/** `auto` (default) picks the fastest available. */
@@ -89,7 +90,7 @@ async function tryWasm(options: MaxSimScorerOptions & { storage?: 'fp32' | 'fp16
 	if (!caps.wasm || !caps.simd) return { scorer: null, reason: caps.wasm ? 'no WebAssembly SIMD128' : 'no WebAssembly' };
 	const flavour = caps.relaxedSimd ? 'relaxed' : 'simd';
 	const arithmetic = caps.relaxedSimd ? 'relaxed SIMD (FMA)' : 'SIMD128 (relaxed SIMD unavailable; Node 20 needs --experimental-wasm-relaxed-simd)';
-	let threads = Math.max(1, Math.floor(options.threads ?? Math.min(caps.hardwareConcurrency, 8)));
+	let threads = requestedThreads(options.threads, caps.hardwareConcurrency);
 	if (threads > 1 && !caps.threads) {
 		warnings.push(`wasm: 1 thread instead of ${threads}: ${caps.threadsReason}`);
 		threads = 1;

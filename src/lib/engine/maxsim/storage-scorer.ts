@@ -13,6 +13,7 @@ import type { BackendChoice } from './maxsim';
 import { JsStorageScorer } from './storage-js';
 import { MAX_BINARY_KERNEL_DIM, WasmStorageScorer, type KernelStorageFormat, type StorageScorer } from './storage-wasm';
 import { checkDim } from './validate';
+import { requestedThreads } from './threads';
 
 export type { KernelStorageFormat, StorageScorer } from './storage-wasm';
 
@@ -74,7 +75,7 @@ export async function createStorageScorer(options: StorageScorerOptions): Promis
 		if (wanted === 'wasm') warnings.push(`wasm unavailable (${unavailable}); using js`);
 		return js(`js: fallback; wasm: ${unavailable}`);
 	}
-	let threads = Math.max(1, Math.floor(options.threads ?? Math.min(caps.hardwareConcurrency, 8)));
+	let threads = requestedThreads(options.threads, caps.hardwareConcurrency);
 	if (threads > 1 && !caps.threads) {
 		warnings.push(`wasm: 1 thread instead of ${threads}: ${caps.threadsReason}`);
 		threads = 1;
