@@ -59,6 +59,27 @@ describe('latelab with a vectors folder as --data', () => {
 		expect(text.stderr).toMatch(/no precomputed vectors for query "free text"/);
 	});
 
+	it('latelab eval --data <vectors folder with no documents / no queries> exits 2 with one line instead of all-zero metrics', async () => {
+		await writeMultiVectorFolder(join(dir, 'empty'), {
+			manifest: { dim: 2, kind: 'text', model: 'hand-made' },
+			documents: [],
+			queries: QUERIES.map((v, i) => ({ record: { id: `q${i + 1}`, title: '', text: '' }, vectors: v })),
+			qrels: { test: new Map([['q1', new Map([['d1', 1]])]]) }
+		});
+		const empty = await runCli(['eval', '--data', 'empty', '-p', 'colbert', '-q'], { cwd: dir });
+		expect(empty.code).toBe(2);
+		expect(empty.stderr).toMatch(/^latelab: empty\/documents\.jsonl: no documents found/);
+		await writeMultiVectorFolder(join(dir, 'noq'), {
+			manifest: { dim: 2, kind: 'text', model: 'hand-made' },
+			documents: DOCS.map((v, i) => ({ record: { id: `d${i + 1}`, title: '', text: `doc ${i + 1}` }, vectors: v })),
+			qrels: { test: new Map([['q1', new Map([['d1', 1]])], ['q2', new Map([['d2', 1]])]]) }
+		});
+		const noq = await runCli(['eval', '--data', 'noq', '-p', 'colbert', '-q'], { cwd: dir });
+		expect(noq.code).toBe(2);
+		expect(noq.stderr).toMatch(/^latelab: noq: none of the 2 judged queries .* \(queries\.jsonl \+ queries\.safetensors\)/);
+		expect(noq.stderr.trim().split('\n')).toHaveLength(1);
+	});
+
 	it('latelab search --data <broken vectors folder> exits 2 with one line naming the file', async () => {
 		const r = await runCli(['search', '--data', 'vec', '--query-id', 'q1', '-p', 'colbert'], { cwd: dir });
 		expect(r.code).toBe(2);

@@ -69,6 +69,11 @@ export async function evalCommand(args: string[], io: CliIo): Promise<number> {
 	}
 	// With precomputed vectors, a query without (unique) text is looked up by its id.
 	const queries = corpus.queries.filter((q) => judged.has(q.id)).map((q) => ({ id: q.id, text: queryKeyFor(corpus, q) }));
+	if (queries.length === 0) {
+		throw createError('BAD_ARGUMENT', {
+			detail: `${data}: none of the ${judged.size} judged queries of qrels/${split}.tsv is in the queries (${'multivector' in corpus ? 'queries.jsonl + queries.safetensors' : 'queries.jsonl'}); eval needs them`
+		});
+	}
 	if (queries.length < judged.size) {
 		warn(ctx, `${judged.size - queries.length} judged query id(s) have no text in queries.jsonl; they score 0`);
 	}

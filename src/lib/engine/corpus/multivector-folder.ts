@@ -251,6 +251,7 @@ export async function loadMultiVectorFolder(read: FolderReader, label: string, o
 		return bytes ? bytesRanges(bytes) : undefined;
 	})) : undefined;
 	const docs = (await readPair(read, 'documents', manifest, true, ranges))!;
+	if (docs.records.length === 0) throw createError('EMPTY_CORPUS', { detail: ' (documents.safetensors holds no item either)' }, { file: `${label}/documents.jsonl` });
 	const queries = await readPair(read, 'queries', manifest, false);
 	const split = options.split ?? 'test';
 	const qrelsFile = `qrels/${split}.tsv`;
