@@ -3,7 +3,7 @@ import type { MultiVectorCollection, MultiVectorCorpus } from '../../../src/lib/
 import { generateSyntheticCollection } from '../../../src/lib/engine/corpus/synthetic-multivector';
 import { maxSim } from '../../../src/lib/engine/maxsim/maxsim';
 import { documentSampleSize } from '../../../src/lib/engine/compress/kmeans';
-import { createMuveraPipeline, createPlaidPipeline } from '../../../src/lib/engine/pipelines/candidate-stages';
+import { checkFdeIndexSize, createMuveraPipeline, createPlaidPipeline, MAX_FDE_INDEX_BYTES } from '../../../src/lib/engine/pipelines/candidate-stages';
 import { createColbertPipeline } from '../../../src/lib/engine/pipelines/late-interaction';
 import type { NeuralPipelineOptions } from '../../../src/lib/engine/pipelines/neural-context';
 import { randomUnitRows, uniformRandom } from '../../../src/lib/engine/random';
@@ -175,6 +175,16 @@ describe('candidate pipelines', () => {
 		expect(r.hits.length).toBeGreaterThan(0);
 		expect(r.hits.length).toBeLessThanOrEqual(corpus.docs.length);
 		await p.dispose?.();
+	});
+
+	it('checkFdeIndexSize refuses an FDE shape whose index would pass MAX_FDE_INDEX_BYTES before any encoding, and announces a large one', () => {
+		const info: string[] = [];
+		checkFdeIndexSize(100_000, 10_240, { kSim: 5, dimProj: 16, rReps: 20 }, (m) => info.push(m));
+		expect(info).toEqual([expect.stringMatching(/^MUVERA's FDEs will take 4\.1 GB in memory: 100,000 documents x 10,240 floats/)]);
+		expect(() => checkFdeIndexSize(300, 256 * 1024 * 96, { kSim: 10, dimProj: 96, rReps: 256 })).toThrow(
+			expect.objectContaining({ code: 'BAD_ARGUMENT', message: expect.stringMatching(/FDEs would take 30\.2 GB: 300 documents x 25,165,824 floats \(r_reps 256 x 2\^10 buckets x dim_proj 96\).*lower r_reps, k_sim or dim_proj/) })
+		);
+		expect(MAX_FDE_INDEX_BYTES).toBeGreaterThan(100_000 * 10_240 * 4);
 	});
 
 	it('documentSampleSize(n) is ColBERTv2s document sample: 1 + 16 sqrt(120 n), at most n', () => {

@@ -27,6 +27,8 @@ import type { SearchResult, StageTiming, TokenMatrix } from '../types';
 import { openMultiVectorSource, type MultiVectorSource } from './multivector-source';
 import { depthOf, since, type NeuralContext, type NeuralDeps } from './neural-context';
 import type { Pipeline } from './registry';
+import { createError } from '../errors';
+import { formatSize } from '../store/size';
 
 /** A search result with what the candidate stages did. */
 export interface CandidateSearchResult extends SearchResult {
@@ -110,6 +112,24 @@ function statsOf(documents: number, vectors: number, format: string, parts: Reco
 	return { documents, vectors, bytes, bytesPerDocument: documents > 0 ? bytes / documents : 0, format, buildMs, parts };
 }
 
+/** The most FDE bytes a MUVERA index may ask for (100k documents at fastembed's shape take 4.1 GB). */
+export const MAX_FDE_INDEX_BYTES = 2 ** 34;
+
+/**
+ * Refuses, before any encoding, an FDE shape whose index would not fit (`BAD_ARGUMENT` naming the
+ * product), and says the size when it is large: `r_reps · 2^k_sim · dim_proj` floats per document
+ * grow fast (k_sim 10, r_reps 256, dim_proj 96 is 100 MB a document).
+ * @example checkFdeIndexSize(100_000, 10_240, { kSim: 5, dimProj: 16, rReps: 20 }) // fine: 4.1 GB
+ */
+export function checkFdeIndexSize(documents: number, length: number, settings: { kSim: number; dimProj: number; rReps: number }, onInfo?: (message: string) => void): void {
+	const bytes = documents * length * 4;
+	const shape = `${documents.toLocaleString('en-US')} documents x ${length.toLocaleString('en-US')} floats (r_reps ${settings.rReps} x 2^${settings.kSim} buckets x dim_proj ${settings.dimProj})`;
+	if (bytes > MAX_FDE_INDEX_BYTES) {
+		throw createError('BAD_ARGUMENT', { detail: `MUVERA's FDEs would take ${formatSize(bytes)}: ${shape}, over the ${formatSize(MAX_FDE_INDEX_BYTES)} an index may use; lower r_reps, k_sim or dim_proj` });
+	}
+	if (bytes >= 1e9) onInfo?.(`MUVERA's FDEs will take ${formatSize(bytes)} in memory: ${shape}`);
+}
+
 /**
  * MUVERA first stage + exact MaxSim on the top `depth`.
  * @example
@@ -123,12 +143,15 @@ export async function createMuveraPipeline(ctx: NeuralContext, deps: NeuralDeps 
 	try {
 		const settings = muveraOptionsOf(ctx.options, source.dim);
 		const muvera = createMuvera(source.dim, settings);
+		checkFdeIndexSize(source.ids.length, muvera.length, settings, deps.onInfo ?? ctx.onInfo);
 		const t0 = performance.now();
 		// The exact stage scores only the FDE top `depth`: the documents stay here (JS memory) and the
 		// chosen ones go through the WASM MaxSim kernel per query, so the collection is not bound by
 		// one WASM memory's 4 GiB (100k documents x 120 vectors x 96 dims is 4.6 GB in fp32).
 		scorer = await createDocumentScorer({ dim: source.dim, backend: documentScorerBackend(ctx.options.maxsimBackend), threads: ctx.options.threads });
-		const fdes = new FdeIndex(muvera.length, muvera.dimProj, Math.min(Math.max(1, source.ids.length), 1024));
+		// Chunks of up to 1024 documents, fewer when the FDEs are long, so that a chunk fits one 1 GiB shard.
+		const chunk = Math.min(Math.max(1, source.ids.length), 1024, Math.max(1, Math.floor(2 ** 30 / (muvera.length * 4))));
+		const fdes = new FdeIndex(muvera.length, muvera.dimProj, chunk);
 		const docs: TokenMatrix[] = [];
 		let fdeMs = 0;
 		let vectors = 0;
@@ -188,13 +211,14 @@ function withoutDepth(o: CandidateOverrides | undefined): { nprobe?: number; ndo
  */
 export async function createPlaidPipeline(ctx: NeuralContext, deps: NeuralDeps = {}): Promise<CandidatePipeline> {
 	const build = plaidBuildOptionsOf(ctx.options);
+	// The search settings' ranges, before the corpus is encoded or the codec trained (with centroids
+	// auto, nprobe's upper bound waits for the count the codec ends up with).
+	plaidSearchOptionsOf(ctx.options, build.centroids ?? Infinity);
 	const source = await openMultiVectorSource(ctx, deps);
 	let scorer: DocumentScorer | undefined;
 	try {
 		const t0 = performance.now();
 		const n = source.ids.length;
-		// The search settings' own ranges, before minutes of training (nprobe's upper bound needs the centroid count).
-		plaidSearchOptionsOf(ctx.options, Infinity);
 		// One pass over the documents: held until the codec is trained, then encoded and let go batch by
 		// batch (kept with --opt rerank=exact, whose last stage scores the fp32 vectors).
 		const batches: MultiVectorDoc[][] = [];
