@@ -3,6 +3,7 @@ import { MODEL_DEVICES, MODEL_DTYPES, type ModelRef } from '../lib/engine/encode
 import { createError } from '../lib/engine/errors';
 import { checkPipelineOption } from '../lib/engine/panels';
 import { MODEL_ROLES, pipelineInfo, type ModelRole, type PipelineOptions } from '../lib/engine/pipelines/registry';
+import { checkPipelineKeys, type GivenOption } from './pipeline-options';
 
 /**
  * Argument parsing for every command: `node:util` `parseArgs` in strict mode, with its errors
@@ -55,7 +56,8 @@ export const PIPELINE_OPTIONS_HELP = `  --k1 <x> --b <x>       BM25 parameters (
   --depth <n>            candidates a reranker rescores
   --dtype <name>         model weights: fp32 (Node default), fp16, q8, int8, uint8, q4, q4f16, bnb4
   --device <name>        cpu (Node default), wasm or webgpu
-  --opt <key=value>      any other pipeline option (e.g. --opt dtype=q8); repeatable`;
+  --opt <key=value>      any other option the pipeline reads (e.g. --opt threads=2); repeatable; a key
+                         it does not read exits 2 naming its options`;
 
 /**
  * `--dtype` and `--device` as given, checked against the weights and execution providers the
@@ -74,13 +76,14 @@ export function modelRunFlags(values: Record<string, unknown>): Pick<ModelRef, '
 }
 
 /** Options with their own flags; `--opt` may not set them. */
-const RESERVED_OPTION_KEYS: Record<string, string> = { k1: '--k1', b: '--b', models: '--model', firstStage: '--first-stage', depth: '--depth' };
+const RESERVED_OPTION_KEYS: Record<string, string> = { k1: '--k1', b: '--b', models: '--model', firstStage: '--first-stage', depth: '--depth', store: '--store' };
 
 /**
  * Reads `--opt key=value` pairs: any other pipeline option (e.g. `--opt dtype=q8 --opt threads=2`),
  * so pipelines gain settings without new CLI flags. Values `true`/`false` become booleans, numbers
  * numbers, anything else stays a string. Keys are identifiers (camelCase, or a reference implementation's
- * snake_case name such as MUVERA's `k_sim`), each at most once.
+ * snake_case name such as MUVERA's `k_sim`), each at most once. Whether the pipeline reads a key is
+ * `pipelineFromArgs`'s check (`pipeline-options.ts`), not this one's: `score` has its own few keys.
  * @example parseExtraOptions(['dtype=q8', 'threads=2', 'cache=false']) // { dtype: 'q8', threads: 2, cache: false }
  */
 export function parseExtraOptions(values: readonly string[]): Record<string, string | number | boolean> {
@@ -92,7 +95,7 @@ export function parseExtraOptions(values: readonly string[]): Record<string, str
 		if (key in RESERVED_OPTION_KEYS) throw createError('BAD_ARGUMENT', { detail: `--opt ${key}: use ${RESERVED_OPTION_KEYS[key]} instead` });
 		if (key in out) throw createError('BAD_ARGUMENT', { detail: `--opt ${key} given twice` });
 		const numeric = /^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(raw);
-		// Keys the panel-option schema knows (stem, maxsimBackend, ...) are checked against it; others pass through to the pipelines.
+		// Keys the panel-option schema knows (stem, maxsimBackend, ...) get its value check; which keys a pipeline reads is pipelineFromArgs's check.
 		out[key] = checkPipelineOption(key, raw === 'true' ? true : raw === 'false' ? false : numeric ? Number(raw) : raw);
 	}
 	return out;
@@ -232,12 +235,21 @@ export function parseModels(values: readonly string[], pipeline: string): Partia
 
 /**
  * The pipeline name and its options from the shared pipeline flags. Validates the names against the
- * registry (`UNKNOWN_OPTION` lists what exists) and the numbers (`BAD_ARGUMENT`).
+ * registry (`UNKNOWN_OPTION` lists what exists), the numbers (`BAD_ARGUMENT`), and, before any data is
+ * loaded, that the pipeline reads every setting given (`checkPipelineKeys`: a `--opt` key, `--first-stage`,
+ * `--depth`, `--k1`, `--b`, `--dtype`, `--device` or `--model <role>=` it would ignore is `BAD_ARGUMENT`).
+ * `checkAs` names what reads the options when it is not the pipeline (`index build`, `export`).
+ * @example pipelineFromArgs({ pipeline: 'colbert-plaid', opt: ['nprobe=2'] }) // { name: 'colbert-plaid', options: { nprobe: 2 } }
  */
-export function pipelineFromArgs(values: Values): { name: string; options: PipelineOptions } {
+export function pipelineFromArgs(values: Values, checkAs?: string): { name: string; options: PipelineOptions } {
 	const name = typeof values.pipeline === 'string' ? values.pipeline : 'bm25';
 	pipelineInfo(name);
 	const options: PipelineOptions = parseExtraOptions(((values.opt as string[] | undefined) ?? []).map(String));
+	const given: GivenOption[] = Object.keys(options).map((key) => ({ key, via: 'opt' }));
+	// --opt dtype / device are the flags' values too: the same check, so a typo does not reach the model loader.
+	for (const flag of ['dtype', 'device'] as const) {
+		if (options[flag] !== undefined) modelRunFlags({ [flag]: String(options[flag]) });
+	}
 	const k1 = numberIn(values, 'k1', 0, Infinity);
 	const b = numberIn(values, 'b', 0, 1);
 	if (k1 !== undefined) options.k1 = k1;
@@ -250,6 +262,11 @@ export function pipelineFromArgs(values: Values): { name: string; options: Pipel
 	}
 	const depth = positiveInt(values, 'depth');
 	if (depth !== undefined) options.depth = depth;
-	Object.assign(options, modelRunFlags(values));
+	const run = modelRunFlags(values);
+	for (const key of ['k1', 'b', 'firstStage', 'depth'] as const) if (options[key] !== undefined) given.push({ key, via: 'flag' });
+	for (const role of Object.keys(models)) given.push({ key: `models.${role}`, via: 'flag' });
+	for (const key of Object.keys(run)) given.push({ key, via: 'flag' });
+	checkPipelineKeys(checkAs ?? name, given, { ...options, ...run });
+	Object.assign(options, run);
 	return { name, options };
 }

@@ -7,8 +7,9 @@ let registered = false;
 
 /**
  * The pipelines the `latelab` command ships. To plug a new pipeline into the CLI, add one
- * `registerPipeline` call here; `search` and `eval` then accept `--pipeline <name>` with the shared
- * flags (`--model [role=]<id|dir>`, `--first-stage`, `--depth`, `--k1`, `--b`) and nothing else changes.
+ * `registerPipeline` call here and its entry in `PIPELINE_OPTION_TABLE` (`pipeline-options.ts`: the
+ * options it reads); `search` and `eval` then accept `--pipeline <name>` with the shared flags it reads
+ * (`--model [role=]<id|dir>`, `--first-stage`, `--depth`, `--k1`, `--b`, `--opt`) and refuse the rest.
  * Import heavy modules (models, ONNX Runtime) inside the factory, so `latelab search --pipeline bm25`
  * never loads them:
  *

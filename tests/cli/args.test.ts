@@ -107,6 +107,7 @@ describe('parseExtraOptions', () => {
 	});
 
 	it('pipelineFromArgs(values) merges --opt values into the options', () => {
-		expect(pipelineFromArgs({ opt: ['dtype=q8'], k1: '1.5' })).toEqual({ name: 'bm25', options: { dtype: 'q8', k1: 1.5 } });
+		expect(pipelineFromArgs({ opt: ['stem=false'], k1: '1.5' })).toEqual({ name: 'bm25', options: { stem: false, k1: 1.5 } });
+		expect(pipelineFromArgs({ pipeline: 'dense', opt: ['dtype=q8'] })).toEqual({ name: 'dense', options: { dtype: 'q8' } });
 	});
 });

@@ -67,7 +67,7 @@ export async function exportCommand(args: string[], io: CliIo): Promise<number> 
 	const k = positiveInt(values, 'k', 10);
 	const name = typeof values.name === 'string' ? values.name : 'latelab';
 	if (!/^[a-z0-9][a-z0-9_-]*$/.test(name)) throw createError('BAD_ARGUMENT', { detail: `--name must be lower-case letters, digits, "_" and "-" (an index name both engines accept), got "${name}"` });
-	const { options } = pipelineFromArgs({ ...values, pipeline: 'colbert' });
+	const { options } = pipelineFromArgs({ ...values, pipeline: 'colbert' }, 'export');
 	const depth = options.depth ?? 100;
 	const storage = options.storage ?? 'fp32';
 	if (!(STORAGES as readonly unknown[]).includes(storage)) throw createError('UNKNOWN_OPTION', { what: 'storage (--opt storage=...) for an export', value: String(storage), expected: STORAGES.join(', ') });

@@ -59,7 +59,7 @@ export async function indexCommand(args: string[], io: CliIo): Promise<number> {
 	if (typeof values.pipeline === 'string' && values.pipeline !== 'colbert') {
 		throw createError('BAD_ARGUMENT', { detail: `index build writes ColBERT multi-vectors: use --pipeline colbert (or none), not "${values.pipeline}"` });
 	}
-	const { options } = pipelineFromArgs({ ...values, pipeline: 'colbert' });
+	const { options } = pipelineFromArgs({ ...values, pipeline: 'colbert' }, 'index build');
 	if (options.storage !== undefined && options.storage !== 'fp32') {
 		throw createError('BAD_ARGUMENT', { detail: `index build: a LanceDB store holds float32 vectors; --opt storage=${String(options.storage)} has no LanceDB counterpart (docs/SCALE.md: use --opt index=ivf_pq, or latelab export for Qdrant's quantisation)` });
 	}
