@@ -18,6 +18,13 @@ describe('url-state', () => {
 		expect(stateFromHash(hash)).toEqual(state);
 	});
 
+	it('stateFromHash(hashFromState(s)) restores a shipped collection as the corpus; an id the app does not ship falls back to the demo corpus', () => {
+		const state: UrlState = { ...DEFAULT_STATE, order: [...DEFAULT_STATE.order], hidden: [], corpus: 'synthetic-pages', query: 'green star' };
+		expect(stateFromHash(hashFromState(state).hash)).toEqual(state);
+		const forged = hashFromState({ ...state, corpus: 'elsewhere' as UrlState['corpus'] }).hash;
+		expect(stateFromHash(forged).corpus).toBe('demo');
+	});
+
 	it('hashFromState(default) stays short', () => {
 		expect(hashFromState({ ...DEFAULT_STATE, order: [...DEFAULT_STATE.order], hidden: [] }).hash.length).toBeLessThan(20);
 	});

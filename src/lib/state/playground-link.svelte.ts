@@ -6,6 +6,7 @@
 import { optionsDiffer, pipelineOptionsOf, type PanelOptions } from '../engine/panels';
 import type { CorpusSource, PanelId } from '../worker/protocol';
 import type { Playground } from './playground.svelte';
+import { SHIPPED_COLLECTIONS, shippedCollectionIdOf } from './shipped-collections';
 import { hashFromState, stateFromHash, type UrlState } from './url-state';
 
 const PASTED_KEY = 'latelab:pasted';
@@ -26,7 +27,8 @@ export async function restoreLink(pg: Playground, hash: string, storage?: Pick<S
 	const saved = storage?.getItem(PASTED_KEY) ?? undefined;
 	const pasted = s.pasted ?? (s.corpus === 'pasted' ? saved : undefined);
 	pg.pasted = pasted ?? saved ?? '';
-	const source: CorpusSource = s.corpus === 'pasted' && pasted ? { kind: 'pasted', text: pasted } : { kind: 'demo' };
+	const source: CorpusSource =
+		s.corpus === 'pasted' && pasted ? { kind: 'pasted', text: pasted } : s.corpus !== 'pasted' && s.corpus !== 'demo' ? { ...SHIPPED_COLLECTIONS[s.corpus] } : { kind: 'demo' };
 	await pg.loadCorpus(source, { keepQuery: true, ...(bm25 ? { bm25 } : {}) });
 	if (s.selected) void pg.select(s.selected);
 }
@@ -35,7 +37,7 @@ export async function restoreLink(pg: Playground, hash: string, storage?: Pick<S
 export function linkOf(pg: Playground): { hash: string; pastedOmitted: boolean } {
 	const state: UrlState = {
 		query: pg.query,
-		corpus: pg.corpusChoice === 'pasted' ? 'pasted' : 'demo',
+		corpus: pg.corpusChoice === 'pasted' ? 'pasted' : (shippedCollectionIdOf(pg.corpusSource) ?? 'demo'),
 		order: pg.order,
 		hidden: pg.hidden,
 		k: pg.k,

@@ -82,6 +82,8 @@ export class Playground {
 	/** The corpus reload after a worker restart, while it runs (the models state waits for it). */
 	recovering: Promise<void> | undefined;
 	#lastSource: CorpusSource | undefined;
+	/** The source of the loaded corpus (raw: a vectors folder holds Blobs), for the link. */
+	corpusSource = $state.raw<CorpusSource | undefined>(undefined);
 
 	constructor(client: EngineClient) {
 		this.client = client;
@@ -179,6 +181,7 @@ export class Playground {
 		}
 		if (response.type !== 'corpus-loaded') return;
 		this.#lastSource = source;
+		this.corpusSource = source;
 		this.corpus = response.corpus;
 		this.pageImages.replace(response.corpus);
 		this.corpusChoice = source.kind;
@@ -327,9 +330,16 @@ export class Playground {
 		if (moved.some((p, i) => p !== this.order[i])) this.order = moved;
 	}
 
-	/** Opens a document's explanations (BM25 and the ready neural panels'). */
-	async select(docId: string): Promise<void> {
+	/**
+	 * Bumped when a user opens a document (click or Enter on a result), not when a link restores one:
+	 * the explanation then scrolls into view and takes focus (`DocumentDetail`).
+	 */
+	revealRequests = $state(0);
+
+	/** Opens a document's explanations (BM25 and the ready neural panels'); `reveal`: the user asked, show them. */
+	async select(docId: string, options: { reveal?: boolean } = {}): Promise<void> {
 		this.selected = docId;
+		if (options.reveal) this.revealRequests++;
 		await this.explanations.open(docId, this.query.trim(), this.#explainable());
 	}
 

@@ -14,10 +14,12 @@ import { isAddedPanel, isPanelId, KINDS, optionsFromLink, optionsToLink, panelKi
 import type { Bm25Params } from '../worker/protocol';
 import { isDevice, isDtype } from '../worker/neural/protocol';
 import { DEFAULT_PANEL_ORDER, type PanelInstance } from './panels';
+import { isShippedCollectionId, type ShippedCollectionId } from './shipped-collections';
 
 export interface UrlState {
 	query: string;
-	corpus: 'demo' | 'pasted';
+	/** The demo corpus, pasted text, or a collection served with the app (`shipped-collections.ts`). */
+	corpus: 'demo' | 'pasted' | ShippedCollectionId;
 	/** Pasted documents (when `corpus` is `pasted` and they fit). */
 	pasted?: string;
 	/** All panels, in display order. */
@@ -94,7 +96,7 @@ export function stateFromHash(hash: string): UrlState {
 	const o = raw as Record<string, unknown>;
 	const state = fallback;
 	if (typeof o.q === 'string') state.query = o.q.slice(0, 2000);
-	if (o.c === 'pasted') state.corpus = 'pasted';
+	if (o.c === 'pasted' || isShippedCollectionId(o.c)) state.corpus = o.c;
 	if (typeof o.t === 'string') state.pasted = o.t;
 	const added = Array.isArray(o.x) ? addedFrom(o.x) : [];
 	if (added.length) state.added = added;

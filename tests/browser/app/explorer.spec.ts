@@ -75,12 +75,12 @@ test('synthetic pages: options change the panel and the link; cost line and diff
 	expect(Number(await cost.getAttribute('data-max-drift'))).toBeCloseTo(expected.maxDrift, 4);
 	expect(Number(await cost.getAttribute('data-factor'))).toBeCloseTo(1 / 32, 9);
 
-	// Options live in the link: a reload restores the panel with its storage and rescore depth.
+	// The link holds the collection, the query and the options: a reload brings all of them back, no clicks.
 	await page.reload();
 	await expect(panel(page, 'colbert@2').getByLabel(/ Storage$/)).toHaveValue('binary');
 	await expect(panel(page, 'colbert@2').getByLabel(/ Rescore depth$/)).toHaveValue('20');
-	await page.getByRole('button', { name: 'Synthetic pages (synthetic)' }).click();
-	await page.getByLabel('Query from the collection').selectOption(QUERY);
+	await expect(page.getByTestId('vectors-note')).toContainText('Synthetic collection', { timeout: 60_000 });
+	await expect(page.getByLabel('Query from the collection')).toHaveValue(QUERY);
 	await expect(panel(page, 'colbert@2')).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });
 	await expect(panel(page, 'colbert@2').locator('h2')).toContainText('rescore 20');
 
@@ -126,6 +126,12 @@ test('synthetic pages: options change the panel and the link; cost line and diff
 	await screenshot(page, 'explorer-quality-cost');
 	// The README's first picture: the cost–quality comparison of four setups of one collection.
 	await ev.getByRole('region', { name: 'Quality vs cost comparison' }).screenshot({ path: 'docs/screenshot-cost-quality.png' });
+	// On a phone the results wrap and their wide tables scroll in their own boxes: the page itself does not.
+	await page.setViewportSize({ width: 390, height: 844 });
+	await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+	await panel(page, 'colbert').locator('button.hit').first().click();
+	await expect(page.getByRole('region', { name: 'Explanation' })).toBeInViewport();
+	await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 });
 
 test('bad vectors folders get a clear message and the previous corpus stays loaded', async ({ page }) => {

@@ -156,14 +156,24 @@ test('the keyboard reaches everything: / focuses the query, arrows move through 
 	await page.keyboard.press('Enter');
 	await expect(page.getByRole('region', { name: 'BM25', exact: true })).toHaveAttribute('data-status', 'ready');
 	const buttons = bm25Results(page).locator('button.hit');
-	await buttons.first().focus();
+	const unhovered = await buttons.first().boundingBox();
+	// From the query box, ArrowDown enters the first panel's results (the header's "↑↓ results").
+	await page.keyboard.press('ArrowDown');
+	await expect(buttons.first()).toBeFocused();
+	// Focus hovers the result in every panel; the "#N here" line has its space already, so no list moves.
+	await expect(page.getByRole('region', { name: 'BM25', exact: true }).locator('.hover-rank')).toContainText('#1 here');
+	expect((await buttons.first().boundingBox())?.y).toBe(unhovered?.y);
 	await page.keyboard.press('ArrowDown');
 	await expect(buttons.nth(1)).toBeFocused();
 	await expect(bm25Results(page).nth(1)).toHaveClass(/hovered/);
 	await page.keyboard.press('Enter');
-	await expect(page.getByRole('region', { name: 'Explanation' })).toBeVisible();
+	// The explanation sits below every panel: opening it brings it into view and moves focus there.
+	const explanation = page.getByRole('region', { name: 'Explanation' });
+	await expect(explanation).toBeInViewport();
+	await expect(explanation.locator('h2')).toBeFocused();
 	await page.keyboard.press('Escape');
-	await expect(page.getByRole('region', { name: 'Explanation' })).toHaveCount(0);
+	await expect(explanation).toHaveCount(0);
+	await expect(buttons.nth(1)).toBeFocused();
 });
 
 test('on a narrow screen the panels stack', async ({ page }) => {
