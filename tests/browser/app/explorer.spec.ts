@@ -130,7 +130,7 @@ test('synthetic pages: options change the panel and the link; cost line and diff
 	await page.setViewportSize({ width: 390, height: 844 });
 	await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 	await panel(page, 'colbert').locator('button.hit').first().click();
-	await expect(page.getByRole('region', { name: 'Explanation' })).toBeInViewport();
+	await expect(page.getByRole('region', { name: 'Explanation', exact: true })).toBeInViewport();
 	await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 });
 

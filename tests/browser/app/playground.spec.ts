@@ -168,7 +168,7 @@ test('the keyboard reaches everything: / focuses the query, arrows move through 
 	await expect(bm25Results(page).nth(1)).toHaveClass(/hovered/);
 	await page.keyboard.press('Enter');
 	// The explanation sits below every panel: opening it brings it into view and moves focus there.
-	const explanation = page.getByRole('region', { name: 'Explanation' });
+	const explanation = page.getByRole('region', { name: 'Explanation', exact: true });
 	await expect(explanation).toBeInViewport();
 	await expect(explanation.locator('h2')).toBeFocused();
 	await page.keyboard.press('Escape');
