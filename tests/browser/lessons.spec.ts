@@ -227,4 +227,24 @@ test.describe('lesson 1 on the test models', () => {
 		await expect(page.getByText('A cell failed')).toHaveCount(0);
 		expect(errors).toEqual([]);
 	});
+
+	test('a model cell that fails (the Hub answers 503) says which cell, links to it, and "Run again" reruns the lesson once the Hub is back', async ({ page }) => {
+		test.setTimeout(240_000);
+		hub.setFault({ status: { file: 'config.json', code: 503 } });
+		try {
+			await page.goto(`/lessons/${LESSON_1}?models=test&hub=${encodeURIComponent(hub.url)}`);
+			const run = page.getByRole('button', { name: 'Run', exact: true });
+			await expect(run).toBeEnabled({ timeout: 60_000 });
+			await run.click();
+			await expect(status(page)).toContainText('A cell failed', { timeout: 120_000 });
+			const link = status(page).getByRole('link', { name: 'see its output' });
+			const target = (await link.getAttribute('href'))!.slice(1);
+			await expect(page.locator(`[id="${target}"] pre.out.err`)).toBeVisible();
+		} finally {
+			hub.setFault(null);
+		}
+		await status(page).getByRole('button', { name: 'Run again' }).click();
+		await expect(status(page)).toHaveText('All cells ran.', { timeout: 180_000 });
+		await expect(page.locator('pre.out.err')).toHaveCount(0);
+	});
 });

@@ -102,6 +102,17 @@ describe('url-state added panels and options', () => {
 });
 
 describe('panel titles', () => {
+	it('panelTitles(added, options, _, precomputed) names ColBERT panels after the corpus vectors they score, not a model they never load; other kinds keep their model', () => {
+		const added = [
+			{ id: 'colbert@2', kind: 'colbert', model: { ...folded } },
+			{ id: 'bi-encoder@2', kind: 'bi-encoder', model: { ...cls } }
+		] as const;
+		// Every ColBERT panel scores the same vectors, so its differing option names it too.
+		const titles = panelTitles([...added], { 'colbert@2': opts({ storage: 'binary' }) }, () => false, 'synthetic pages vectors');
+		expect(titles['colbert@2']).toBe('ColBERT (synthetic pages vectors, storage binary)');
+		expect(titles['bi-encoder@2']).toBe('Bi-encoder (tiny-bi-encoder-cls)');
+	});
+
 	it('panelTitles(added, options) names added panels after their model, then what differs (options, dtype), distinct from every other panel', () => {
 		const added = [
 			{ id: 'bi-encoder@2', kind: 'bi-encoder', model: { ...cls } },

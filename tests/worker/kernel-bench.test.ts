@@ -18,5 +18,8 @@ describe('kernel-bench', () => {
 		const row = await benchKernel('webgpu', { nq: 2, nd: 2, dim: 4, nDocs: 2, seed: 1 }, { budgetMs: 5 });
 		expect(row.available).toBe(false);
 		expect(row.reason).toMatch(/webgpu unavailable/);
+		// Said once: the reason is not repeated among the row's warnings.
+		expect(row.reason.match(/webgpu unavailable/g)).toHaveLength(1);
+		expect(row.warnings.some((w) => /webgpu unavailable/.test(w))).toBe(false);
 	});
 });

@@ -58,17 +58,25 @@ export function shortModelName(spec: string): string {
  * earlier panels keep the shorter titles. Default panels are titled after their kind.
  * @example panelTitles([{ id: 'bi-encoder@2', kind: 'bi-encoder', model }], {})['bi-encoder@2'] // 'Bi-encoder (tiny-bi-encoder-cls)'
  */
-export function panelTitles(added: readonly PanelInstance[], options: Partial<Record<PanelId, PanelOptions>>, sharesModel: (p: PanelInstance) => boolean = () => false): Record<PanelId, string> {
+export function panelTitles(
+	added: readonly PanelInstance[],
+	options: Partial<Record<PanelId, PanelOptions>>,
+	sharesModel: (p: PanelInstance) => boolean = () => false,
+	precomputed?: string
+): Record<PanelId, string> {
 	const titles = Object.fromEntries(PANEL_KINDS.map((k) => [k, KINDS[k].title])) as Record<PanelId, string>;
 	const taken = new Set(Object.values(titles));
 	for (const p of added) {
 		const base = KINDS[p.kind].title;
-		const name = shortModelName(p.model.spec);
+		// A corpus that brings its own ColBERT vectors runs no ColBERT model: name the vectors, not the model.
+		const ownVectors = precomputed !== undefined && KINDS[p.kind].role === 'colbert';
+		const name = ownVectors ? precomputed : shortModelName(p.model.spec);
 		const tag = p.id.slice(p.id.indexOf('@') + 1);
 		const own = options[p.id];
 		const differs = own ? optionsDiffer(p.kind, own) : [];
 		const withOptions = differs.length ? [`${base} (${name}, ${differs.join(', ')})`] : [];
-		const twin = sharesModel(p) || added.some((o) => o !== p && o.kind === p.kind && o.model.spec === p.model.spec);
+		// Over precomputed vectors every ColBERT panel scores the same vectors: only its options tell it apart.
+		const twin = ownVectors || sharesModel(p) || added.some((o) => o !== p && o.kind === p.kind && o.model.spec === p.model.spec);
 		const candidates = twin
 			? [...withOptions, `${base} (${name})`, `${base} (${name}, ${p.model.dtype})`, `${base} (${name}) #${tag}`]
 			: [`${base} (${name})`, ...withOptions, `${base} (${name}, ${p.model.dtype})`, `${base} (${name}) #${tag}`];

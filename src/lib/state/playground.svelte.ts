@@ -54,7 +54,7 @@ export class Playground {
 	/** Every panel's options (schema `engine/panels`; those that apply and differ from the default go into the link). */
 	options = $state<Record<PanelId, PanelOptions>>(Object.fromEntries(DEFAULT_PANEL_ORDER.map((id) => [id, defaultOptions()])) as Record<PanelId, PanelOptions>);
 	/** Each panel's title (its `<section>`'s accessible name): added panels say what sets them apart. */
-	titles = $derived(panelTitles(this.added, this.options, (p) => this.modelOf(p.id) === this.modelOf(p.kind)));
+	titles = $derived(panelTitles(this.added, this.options, (p) => this.modelOf(p.id) === this.modelOf(p.kind), this.corpus?.vectors ? `${this.corpus.name} vectors` : undefined));
 	/** Neural panels whose pipeline is built in the worker (the one record of readiness; BM25 is ready with the corpus). */
 	prepared = $state.raw<ReadonlySet<PanelId>>(new Set());
 

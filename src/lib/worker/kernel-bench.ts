@@ -71,7 +71,9 @@ export async function benchKernel(backend: KernelBackend, w: KernelWorkload, opt
 	const { scorer, choice, warnings } = await createMaxSimScorer({ backend, dim: w.dim });
 	try {
 		if (choice.backend !== backend) {
-			return { backend, available: false, reason: `${backend} unavailable: ${warnings.join('; ') || choice.reason}`, warnings };
+			// The warnings already say "<backend> unavailable (why); falling back": the reason, said once.
+			const why = warnings.filter((w) => w.startsWith(`${backend} unavailable`));
+			return { backend, available: false, reason: why.length ? why.join('; ') : `${backend} unavailable: ${choice.reason}`, warnings: warnings.filter((w) => !why.includes(w)) };
 		}
 		const next = uniformRandom(w.seed);
 		const query = randomUnitRows(w.nq, w.dim, uniformRandom(w.seed + 1000));

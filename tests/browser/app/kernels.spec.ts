@@ -9,7 +9,12 @@ test('the Kernels page says what auto picks and benchmarks js, wasm and webgpu w
 	await expect(auto.locator('strong.mono')).toHaveText(/^(js|wasm|webgpu)$/, { timeout: 30_000 });
 	await expect(auto).toContainText('Cross-origin isolated: yes');
 	await page.getByRole('button', { name: 'Small (200 docs)' }).click();
+	// Out of range: the size estimate gives way to what is wrong, and the benchmark cannot start.
+	await page.getByLabel('Documents').fill('-5');
+	await expect(page.getByRole('alert')).toContainText('Documents must be a whole number from 10 to 20,000');
+	await expect(page.getByRole('button', { name: 'Run benchmark' })).toBeDisabled();
 	await page.getByLabel('Documents').fill('100');
+	await expect(page.getByText(/MB of float32 document vectors/)).toBeVisible();
 	await page.getByRole('button', { name: 'Run benchmark' }).click();
 	const rows = page.locator('tbody tr');
 	await expect(rows).toHaveCount(3, { timeout: 60_000 });
