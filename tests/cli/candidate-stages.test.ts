@@ -52,6 +52,8 @@ describe('latelab with the candidate pipelines', () => {
 		const text = await runCli(['eval', '--data', 'vec', '-p', 'colbert-muvera', '--depth', '6', '--opt', 'maxsimBackend=js', '--quiet'], { cwd: dir });
 		expect(text.code).toBe(0);
 		expect(text.stdout).toContain('candidates: 100.0% of documents scored approximately, 10.0% with full vectors (mean per query)');
+		// The depth caps the hits: "top 1000" alone would hide that the run holds 6 per query.
+		expect(text.stdout).toMatch(/top 1000, at most 6 returned per query\)/);
 	});
 
 	it('latelab eval -p colbert-plaid --json prunes (touchedShare < candidateShare <= 1) and finds the planted documents', async () => {

@@ -245,6 +245,13 @@ describe('latelab compare', () => {
 		expect(r.stderr).toMatch(/a\.trec: 1 of 3 judged queries are absent/);
 	});
 
+	it('compare --permutations above a million exits 2 with one line instead of running for hours', async () => {
+		const { a, b, qrels } = writeRuns();
+		const r = await runCli(['compare', a, b, '--qrels', qrels, '--permutations', '100000000000', '-q']);
+		expect(r.code).toBe(2);
+		expect(r.stderr).toBe('latelab: --permutations must be at most 1,000,000, got 100000000000\n');
+	});
+
 	it('compare --json gives metrics with p-values, per-query deltas and settings', async () => {
 		const { a, b, qrels } = writeRuns();
 		const r = await runCli(['compare', a, b, '--qrels', qrels, '--json', '--permutations', '200', '--seed', '7', '-q']);

@@ -122,10 +122,13 @@ export async function evalCommand(args: string[], io: CliIo): Promise<number> {
 		return 0;
 	}
 	const rows = evaluation.metrics.map((m) => [m, fixed4(evaluation.mean[m])]);
+	// A candidate pipeline returns at most its depth (MUVERA) or ndocs / 4 (PLAID): say so next to "top k".
+	const most = Math.max(0, ...[...run.values()].map((hits) => hits.length));
+	const capped = most < Math.min(k, corpus.docs.length) ? `, at most ${most} returned per query` : '';
 	io.stdout.write(`${name} on ${corpus.name} (split ${split}): ${evaluation.judgedQueries} judged queries, ${corpus.docs.length} documents\n`);
 	io.stdout.write(table(rows, [false, true], '  '));
 	io.stdout.write(
-		`index ${timings.indexMs} ms, search ${timings.searchMs} ms (${timings.queriesPerSecond ?? 'n/a'} queries/s, top ${k})\n`
+		`index ${timings.indexMs} ms, search ${timings.searchMs} ms (${timings.queriesPerSecond ?? 'n/a'} queries/s, top ${k}${capped})\n`
 	);
 	if (shares) io.stdout.write(`candidates: ${pct(shares.candidateShare)} of documents scored approximately, ${pct(shares.touchedShare)} with full vectors (mean per query)\n`);
 	if (runPath) io.stdout.write(`run written to ${runPath}\n`);

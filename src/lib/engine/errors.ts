@@ -10,7 +10,7 @@ export const ERROR_MESSAGES = {
 	BAD_FIELD: 'field "{field}" must be {expected}, got {actual}',
 	DUPLICATE_ID: 'duplicate id "{id}" (first seen on line {firstLine})',
 	EMPTY_CORPUS: 'no documents found{detail}',
-	BAD_QRELS_LINE: 'expected "query-id<TAB>corpus-id<TAB>score", got {detail}',
+	BAD_QRELS_LINE: 'expected "query-id<TAB>corpus-id<TAB>score" (BEIR) or "qid iter docid rel" (TREC) with an integer grade, got {detail}',
 	BAD_CSV: 'CSV problem: {detail}',
 	BAD_TREC_RUN: 'expected "qid Q0 docid rank score tag", got {detail}',
 	UNKNOWN_FORMAT: 'cannot tell the format of {path}: {detail}',

@@ -131,10 +131,16 @@ describe('loadMultiVectorFolderFromDisk', () => {
 
 	it('rejects item counts that differ from the jsonl, and token lists of the wrong length', async () => {
 		edit('documents.jsonl', (t) => t + '{"_id": "d3", "text": "gamma"}\n');
-		await rejects('BAD_ARGUMENT', /documents\.safetensors holds 2 item\(s\).*documents\.jsonl has 3 line\(s\)/);
+		await rejects('BAD_ARGUMENT', /documents\.safetensors: 2 item\(s\).*documents\.jsonl has 3 line\(s\)/);
 		await writeSample(dir);
 		edit('documents.jsonl', (t) => t.replace('"tokens":["b"]', '"tokens":["b","c"]'));
 		await rejects('BAD_ARGUMENT', /"d2" lists 2 tokens but has 1 vectors/);
+	});
+
+	it('an empty or truncated documents.safetensors is "not a safetensors file", the file named once (not "malformed JSON")', async () => {
+		writeFileSync(join(dir, 'documents.safetensors'), new Uint8Array(0));
+		await rejects('BAD_ARGUMENT', /^documents\.safetensors: not a safetensors file: file is 0 bytes/);
+		await expect(rejects('BAD_ARGUMENT', /documents\.safetensors.*documents\.safetensors/)).rejects.toThrow();
 	});
 
 	it('rejects a vectors tensor whose dtype differs from the manifest, and a missing offsets tensor', async () => {

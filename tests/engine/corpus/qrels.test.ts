@@ -23,6 +23,8 @@ describe('readQrels', () => {
 		await expectError(read('query-id\tcorpus-id\tscore\nq1\td1\t1\nq1\td2\t1.5\n'), 'BAD_QRELS_LINE', { file: 'q.tsv', line: 3 });
 		await expectError(read('q1\td1\t1\nq1\td2\tscore\n'), 'BAD_QRELS_LINE', { line: 2 });
 		await expectError(read('q1\td1\t1\n\t\t1\n'), 'BAD_QRELS_LINE', { line: 2 });
+		// A well-shaped line with a fractional grade names the grade as the problem, and both formats are named.
+		await expect(read('q1\td1\t1\nq3\td1\t1.5\n')).rejects.toThrow(/TREC\) with an integer grade, got "q3\\td1\\t1\.5" \(the grade "1\.5" is not an integer\)/);
 	});
 
 	it('readQrels(source) keeps the last of repeated judgments and warns with the count', async () => {

@@ -80,6 +80,16 @@ describe('candidate pipelines', () => {
 		expect(r.timings.map((t) => t.stage)).toEqual(['encode-query', 'plaid-probe', 'plaid-pruned-interaction', 'plaid-interaction', 'plaid-maxsim']);
 		expect(r.candidates).toBe(10);
 		expect(p.indexStats.parts.vectors).toBeGreaterThan(0);
+		// The fp32 vectors it keeps for the exact last stage count in its bytes, as MUVERA's do.
+		const { codes, ivf, vectors } = p.indexStats.parts;
+		expect(p.indexStats.bytes).toBe(codes + ivf + vectors);
+		await p.dispose?.();
+	});
+
+	it('colbert-plaid warns when it trains fewer centroids than asked (the sample holds fewer vectors)', async () => {
+		const warnings: string[] = [];
+		const p = await createPlaidPipeline({ ...ctx({ centroids: 100_000 }), onWarning: (w: string) => warnings.push(w) }, { encoders: { colbert: new ToyColbert({ dim: 12 }) } });
+		expect(warnings).toEqual([expect.stringMatching(/^centroids 100000 asked for, \d+ trained: k-means had only \d+ sampled vectors$/)]);
 		await p.dispose?.();
 	});
 

@@ -212,7 +212,7 @@ async function readPair(read: FolderReader, base: 'documents' | 'queries', manif
 	const tensors: PairTensors = tr ? await openMultiVectorTensors(tr, tensorFile, manifest) : readMultiVectorTensors(tb!, tensorFile, manifest);
 	const items = tensors.offsets.length - 1;
 	if (items !== records.length) {
-		throw createError('BAD_ARGUMENT', { detail: `${tensorFile} holds ${items} item(s) (offsets has ${items + 1} entries) but ${jsonlFile} has ${records.length} line(s)` }, { file: tensorFile });
+		throw createError('BAD_ARGUMENT', { detail: `${items} item(s) (offsets has ${items + 1} entries) but ${jsonlFile} has ${records.length} line(s)` }, { file: tensorFile });
 	}
 	records.forEach((r, i) => {
 		const count = tensors.offsets[i + 1] - tensors.offsets[i];

@@ -30,7 +30,8 @@ interface TensorLayout {
 }
 
 function badTensors(file: string, detail: string) {
-	return createError('BAD_ARGUMENT', { detail: `${file}: ${detail}` }, { file });
+	// The error's file prefix already names the file: the detail says only what is wrong.
+	return createError('BAD_ARGUMENT', { detail }, { file });
 }
 
 /** Checks the two tensors' dtypes and shapes (entries as `readSafetensors` lists them) against the manifest. */
@@ -106,7 +107,17 @@ function decodeRows(bytes: Uint8Array, layout: TensorLayout, firstRow: number, o
  * @example readMultiVectorTensors(bytes, 'documents.safetensors', { dim: 96, dtype: 'float32' }).offsets // Int32Array [0, 120, 251, ...]
  */
 export function readMultiVectorTensors(bytes: Uint8Array, file: string, expect: { dim: number; dtype: 'float32' | 'float16' }): MultiVectorTensors {
-	const st = readSafetensors(bytes, file);
+	let st: ReturnType<typeof readSafetensors>;
+	try {
+		st = readSafetensors(bytes, file);
+	} catch (error) {
+		// The shared reader words a broken file as model weights' "malformed JSON: safetensors <file>: ...";
+		// here it is a vectors file, named once, as the streaming path (openMultiVectorTensors) says it.
+		const e = error as { code?: string; params?: { detail?: string } };
+		if (e.code !== 'MALFORMED_JSON') throw error;
+		const detail = String(e.params?.detail ?? '').replace(`safetensors ${file}: `, '');
+		throw badTensors(file, `not a safetensors file: ${detail}`);
+	}
 	const dataStart = 8 + Number(new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true));
 	const layout = layoutOf(st.entries, dataStart, file, expect);
 	const offsets = decodeOffsets(bytes.subarray(layout.offsetsAt, layout.offsetsAt + 8 * (layout.items + 1)), layout, file);
@@ -142,7 +153,8 @@ export interface MultiVectorLayout {
  * @example const l = await openMultiVectorTensors(bytesRanges(bytes), 'documents.safetensors', manifest); (await l.readItems(0, 2))[1].rows // 131
  */
 export async function openMultiVectorTensors(file: ByteRanges, name: string, expect: { dim: number; dtype: 'float32' | 'float16' }): Promise<MultiVectorLayout> {
-	const bad = (detail: string) => createError('MALFORMED_JSON', { detail: `safetensors ${name}: ${detail}` }, { file: name });
+	// The file's layout, not JSON, is what is wrong here.
+	const bad = (detail: string) => badTensors(name, `not a safetensors file: ${detail}`);
 	if (file.size < 8) throw bad(`file is ${file.size} bytes, shorter than the 8-byte header length`);
 	const head = await file.read(0, 8);
 	const headerLength = Number(new DataView(head.buffer, head.byteOffset, 8).getBigUint64(0, true));

@@ -42,7 +42,9 @@ export async function readQrels(source: ByteSource, options: { file: string }): 
 		if (line === 1 && fields.length === 3 && !INTEGER.test(score)) continue;
 		if (fields.length !== 3 || qid === '' || docId === '' || !INTEGER.test(score)) {
 			const shown = text.length > 80 ? `${text.slice(0, 80)}...` : text;
-			throw createError('BAD_QRELS_LINE', { detail: JSON.stringify(shown) }, { file, line });
+			// Said when the shape is right but the grade is not: "got q3 d1 1.5" alone leaves the reader guessing.
+			const why = fields.length === 3 && qid !== '' && docId !== '' ? ` (the grade ${JSON.stringify(score)} is not an integer)` : '';
+			throw createError('BAD_QRELS_LINE', { detail: `${JSON.stringify(shown)}${why}` }, { file, line });
 		}
 		let perQuery = qrels.get(qid);
 		if (!perQuery) qrels.set(qid, (perQuery = new Map()));

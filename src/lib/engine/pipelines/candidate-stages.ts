@@ -259,7 +259,12 @@ export async function createPlaidPipeline(ctx: NeuralContext, deps: NeuralDeps =
 		scorer = await createDocumentScorer({ dim: source.dim, backend: documentScorerBackend(ctx.options.maxsimBackend), threads: ctx.options.threads });
 		const b = index.bytes;
 		const parts: Record<string, number> = { centroids: b.table, codes: b.codes, ivf: b.ivf, ...(build.rerank === 'exact' ? { vectors: vectors * source.dim * 4 } : {}) };
-		const stats: CandidateIndexStats = { ...statsOf(n, vectors, `residual-${build.bits}bit`, parts, ['codes', 'ivf'], t3 - t0), centroids };
+		// With rerank=exact the fp32 vectors are part of what the index keeps (as MUVERA's are).
+		const stored = build.rerank === 'exact' ? ['codes', 'ivf', 'vectors'] : ['codes', 'ivf'];
+		const stats: CandidateIndexStats = { ...statsOf(n, vectors, `residual-${build.bits}bit`, parts, stored, t3 - t0), centroids };
+		if (build.centroids !== undefined && centroids.count < build.centroids) {
+			(deps.onWarning ?? ctx.onWarning)?.(`centroids ${build.centroids} asked for, ${centroids.count} trained: k-means had only ${centroids.count} sampled vectors`);
+		}
 		const built = scorer;
 		const exact = build.rerank === 'exact' ? { score: (q: TokenMatrix, subset?: ArrayLike<number>) => built.score(q, subset ? Array.from(subset, (i) => kept[i]) : kept) } : undefined;
 		return wrap(
