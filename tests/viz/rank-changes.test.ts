@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { estimateTextWidth, highlightRank, rankChangeLabel, rankChanges, rankChangesLayout, wrapLabel } from '../../src/lib/viz';
+import { RANK_LABEL_LINES } from '../../src/lib/viz/rank-changes';
 import { compareSnapshot, testDocument } from './snapshot';
 
 describe('rankChanges', () => {
@@ -63,7 +64,7 @@ describe('rankChanges', () => {
 				expect(l.box.x).toBeGreaterThanOrEqual(0);
 				expect(l.box.x + l.box.width).toBeLessThanOrEqual(width);
 				expect(l.box.width).toBeLessThanOrEqual(slot - 8);
-				expect(l.lines.length).toBeLessThanOrEqual(2);
+				expect(l.lines.length).toBeLessThanOrEqual(RANK_LABEL_LINES);
 			}
 			for (let a = 0; a < labels.length; a++) {
 				for (let b = a + 1; b < labels.length; b++) {
@@ -85,12 +86,23 @@ describe('rankChanges', () => {
 			expect([...t.querySelectorAll('tspan')].map((s) => s.textContent)).toEqual(labels[c].lines);
 			expect(t.querySelector('title')?.textContent).toBe(LONG[c]);
 		});
-		// The two-stage name wraps whole at the default 150 px per column; the last one is cut.
+		// The two-stage name wraps whole at the default 150 px per column.
 		expect(labels[7].lines).toEqual(['ColBERT two-stage', '(tiny-colbert-folded)']);
-		expect(labels[8].truncated).toBe(true);
-		expect(labels[8].lines[1].endsWith('…')).toBe(true);
-		expect(texts[8].getAttribute('data-truncated')).toBe('true');
-		// The rows start below the second label line.
+		// The organisation/model name takes all four lines, whole.
+		expect(labels[8].lines).toHaveLength(RANK_LABEL_LINES);
+		expect(labels[8].truncated).toBe(false);
+		// Longer still, the last line is cut with "…" and the chart marks it.
+		const longer = `${LONG[8]} (binary, rescore 200, pool 4, kernel wasm)`;
+		const cut = rankChanges({ columns: [{ name: longer, ids: ['a'] }, { name: 'B', ids: ['a'] }] }, { document: testDocument(), width: 300 });
+		const cutLayout = rankChangesLayout([longer, 'B'], 300).labels[0];
+		expect(cutLayout.truncated).toBe(true);
+		expect(cutLayout.lines.at(-1)!.endsWith('…')).toBe(true);
+		expect(cut.querySelector('text.column-name')!.getAttribute('data-truncated')).toBe('true');
+		// An added panel's name, which differs from its twins only at the end, is shown whole.
+		const [added] = rankChangesLayout(['ColBERT (synthetic pages vectors, storage binary)', 'ColBERT'], 300).labels;
+		expect(added.truncated).toBe(false);
+		expect(added.lines.join(' ')).toBe('ColBERT (synthetic pages vectors, storage binary)');
+		// The rows start below the lowest label line.
 		const firstDot = Math.min(...[...el.querySelectorAll('circle.rank-dot')].map((d) => Number(d.getAttribute('cy'))));
 		expect(firstDot).toBeGreaterThan(Math.max(...labels.map((l) => l.box.y + l.box.height)));
 	});

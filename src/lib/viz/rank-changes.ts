@@ -58,12 +58,17 @@ export function rankChangesLayout(names: string[], width: number, fontSize = 11)
 	const n = Math.max(1, names.length);
 	const slot = width / n;
 	const centers = names.map((_, c) => (c + 0.5) * slot);
-	return { centers, slot, labels: layoutColumnLabels(names, centers, slot - 8, { fontSize, top: fontSize + 2 }) };
+	// Up to four lines: added panels differ at the end of their names ("…, storage binary", "…, pool 2").
+	return { centers, slot, labels: layoutColumnLabels(names, centers, slot - 8, { fontSize, top: fontSize + 2, maxLines: RANK_LABEL_LINES }) };
 }
 
+/** Lines a column name may take before it is cut with "…". */
+export const RANK_LABEL_LINES = 4;
+
 /**
- * Renders the slope chart. Documents that leave the top k drop to an "out" row at the bottom.
- * Long column names wrap onto two lines and end in "…" with the full name in a `<title>` tooltip.
+ * Renders the slope chart. Documents that leave the top k drop to an "out" row at the bottom; ranks
+ * are numbered left of the first column. Long column names wrap onto up to `RANK_LABEL_LINES` lines
+ * and end in "…" with the full name in a `<title>` tooltip.
  * @example rankChanges({ columns: [{ name: 'BM25', ids: ['a', 'b'] }, { name: 'ColBERT', ids: ['b', 'a'] }] })
  * // two columns, two crossing lines
  */
@@ -114,13 +119,19 @@ export function rankChanges(data: RankChangesData, options: RankChangesOptions =
 		});
 		if (label.truncated) text.attr('data-truncated', 'true');
 		column.ids.slice(0, k).forEach((id, i) => {
-			g.append('circle').attr('class', 'rank-dot').attr('data-id', id)
-				.attr('cx', round(colX(c))).attr('cy', round(yOf(i + 1)))
-				.append('title').text(`${column.name} #${i + 1}: ${id}`);
+			const dot = g.append('circle').attr('class', 'rank-dot').attr('data-id', id)
+				.attr('cx', round(colX(c))).attr('cy', round(yOf(i + 1)));
+			dot.append('title').text(`${column.name} #${i + 1}: ${id}`);
+			// A dot is what the pointer finds first: it links to the panels as a line does.
+			if (options.onHover) dot.on('mouseenter', () => options.onHover?.(id)).on('mouseleave', () => options.onHover?.(undefined));
 		});
 		g.append('text').attr('class', 'out-label').attr('x', round(colX(c))).attr('y', outY + 14)
 			.attr('text-anchor', 'middle').attr('font-size', 10).attr('opacity', 0.6).text(`not in top ${k}`);
 	});
+	const axis = s.append('g').attr('class', 'rank-axis').attr('aria-hidden', 'true').attr('font-size', 10).attr('opacity', 0.6);
+	for (let rank = 1; rank <= k; rank++) {
+		axis.append('text').attr('x', round(colX(0) - 12)).attr('y', round(yOf(rank) + 3.5)).attr('text-anchor', 'end').text(String(rank));
+	}
 	highlightRank(svg, data.highlight);
 	return svg;
 }

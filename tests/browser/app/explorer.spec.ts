@@ -123,6 +123,8 @@ test('synthetic pages: options change the panel and the link; cost line and diff
 		await expect(chart.locator(`g.point[data-id="${id}"]`)).toHaveAttribute('aria-label', new RegExp(`nDCG@10 ${metric!.trim()}`));
 	}
 	await expect(table.locator('tr[data-panel="colbert@2"]')).toHaveAttribute('data-bytes', String(576 * 4));
+	// The per-query bars say what a bar is and which colour means which panel is better.
+	await expect(ev.getByTestId('delta-key')).toContainText(/One bar per query, largest gain first: .+ minus .+\. .+ better, .+ better; a tick is a tie\./);
 	await screenshot(page, 'explorer-quality-cost');
 	// The README's first picture: the cost–quality comparison of four setups of one collection.
 	await ev.getByRole('region', { name: 'Quality vs cost comparison' }).screenshot({ path: 'docs/screenshot-cost-quality.png' });
