@@ -204,6 +204,9 @@ function drawWindow(doc: Document, data: HeatmapData, p: WindowParams): HTMLElem
 	for (let i = 0; i < nq; i++) {
 		const j = p.argmax[i];
 		if (j < p.start || j >= end) continue;
+		// A light halo under the dark outline: either one alone vanishes on cells of its own shade.
+		outlines.append('rect').attr('class', 'argmax-halo').attr('x', x(j) - 1).attr('y', y(i) - 1).attr('width', p.cell + 1).attr('height', p.cell + 1)
+			.attr('fill', 'none').attr('stroke', '#fff').attr('stroke-width', 4);
 		outlines.append('rect').attr('class', 'argmax-outline').attr('data-row', i).attr('data-col', j)
 			.attr('x', x(j) - 1).attr('y', y(i) - 1).attr('width', p.cell + 1).attr('height', p.cell + 1)
 			.attr('fill', 'none').attr('stroke', 'currentColor').attr('stroke-width', 2);
