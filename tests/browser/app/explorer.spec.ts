@@ -45,6 +45,9 @@ test('synthetic pages: options change the panel and the link; cost line and diff
 	const exactCost = exact.getByTestId('cost-line');
 	await expect(exactCost).toHaveAttribute('data-bytes', String(576 * 32 * 4));
 	await expect(exactCost).toContainText('exact reference');
+	// No ColBERT model runs on precomputed vectors, and the Models bar and the panel say so.
+	await expect(page.getByRole('region', { name: 'Models' }).locator('li', { hasText: 'ColBERT' }).first()).toContainText('corpus vectors, no model needed');
+	await expect(exact.getByTestId('model-colbert')).toContainText('no model needed');
 
 	// A second ColBERT panel of the same vectors, binary storage: its cost line and drift against the exact panel.
 	const add = page.getByRole('form', { name: 'Add panel' });

@@ -234,6 +234,8 @@ test('an unreachable Hub shows the offline message in the panel that needs it wh
 	await expect(error).toContainText('Cannot reach 127.0.0.1:9');
 	await expect(error).toContainText('use a local model folder');
 	await expect(error).toContainText('static/models/');
+	// The Models bar says the load failed, not that nothing was loaded.
+	await expect(page.getByRole('region', { name: 'Models' }).locator('li', { hasText: 'ColBERT' }).first()).toContainText('failed to load');
 	await search(page, 'credit card debt');
 	await expect(bm25Results(page).first()).toBeVisible();
 	await expect(panel(page, 'ColBERT')).not.toHaveAttribute('data-status', 'ready');
