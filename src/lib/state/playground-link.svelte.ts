@@ -6,7 +6,7 @@
 import { optionsDiffer, pipelineOptionsOf, type PanelOptions } from '../engine/panels';
 import type { CorpusSource, PanelId } from '../worker/protocol';
 import type { Playground } from './playground.svelte';
-import { SHIPPED_COLLECTIONS, shippedCollectionIdOf } from './shipped-collections';
+import { isShippedCollectionId, SHIPPED_COLLECTIONS, shippedCollectionIdOf } from './shipped-collections';
 import { hashFromState, stateFromHash, type UrlState } from './url-state';
 
 const PASTED_KEY = 'latelab:pasted';
@@ -28,7 +28,7 @@ export async function restoreLink(pg: Playground, hash: string, storage?: Pick<S
 	const pasted = s.pasted ?? (s.corpus === 'pasted' ? saved : undefined);
 	pg.pasted = pasted ?? saved ?? '';
 	const source: CorpusSource =
-		s.corpus === 'pasted' && pasted ? { kind: 'pasted', text: pasted } : s.corpus !== 'pasted' && s.corpus !== 'demo' ? { ...SHIPPED_COLLECTIONS[s.corpus] } : { kind: 'demo' };
+		s.corpus === 'pasted' && pasted ? { kind: 'pasted', text: pasted } : isShippedCollectionId(s.corpus) ? { ...SHIPPED_COLLECTIONS[s.corpus] } : { kind: 'demo' };
 	await pg.loadCorpus(source, { keepQuery: true, ...(bm25 ? { bm25 } : {}) });
 	if (s.selected) void pg.select(s.selected);
 }

@@ -34,6 +34,9 @@ function badTensors(file: string, detail: string) {
 	return createError('BAD_ARGUMENT', { detail }, { file });
 }
 
+/** The error for a file whose safetensors layout is broken: its layout, not JSON, is what is wrong. */
+const notSafetensors = (file: string) => (detail: string) => badTensors(file, `not a safetensors file: ${detail}`);
+
 /** Checks the two tensors' dtypes and shapes (entries as `readSafetensors` lists them) against the manifest. */
 function layoutOf(entries: Map<string, { dtype: string; shape: number[]; dataOffsets: [number, number] }>, dataStart: number, file: string, expect: { dim: number; dtype: 'float32' | 'float16' }): TensorLayout {
 	const bad = (detail: string) => badTensors(file, detail);
@@ -107,17 +110,8 @@ function decodeRows(bytes: Uint8Array, layout: TensorLayout, firstRow: number, o
  * @example readMultiVectorTensors(bytes, 'documents.safetensors', { dim: 96, dtype: 'float32' }).offsets // Int32Array [0, 120, 251, ...]
  */
 export function readMultiVectorTensors(bytes: Uint8Array, file: string, expect: { dim: number; dtype: 'float32' | 'float16' }): MultiVectorTensors {
-	let st: ReturnType<typeof readSafetensors>;
-	try {
-		st = readSafetensors(bytes, file);
-	} catch (error) {
-		// The shared reader words a broken file as model weights' "malformed JSON: safetensors <file>: ...";
-		// here it is a vectors file, named once, as the streaming path (openMultiVectorTensors) says it.
-		const e = error as { code?: string; params?: { detail?: string } };
-		if (e.code !== 'MALFORMED_JSON') throw error;
-		const detail = String(e.params?.detail ?? '').replace(`safetensors ${file}: `, '');
-		throw badTensors(file, `not a safetensors file: ${detail}`);
-	}
+	// A broken layout is worded as the streaming path (openMultiVectorTensors) words it, the file named once.
+	const st = readSafetensors(bytes, file, notSafetensors(file));
 	const dataStart = 8 + Number(new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true));
 	const layout = layoutOf(st.entries, dataStart, file, expect);
 	const offsets = decodeOffsets(bytes.subarray(layout.offsetsAt, layout.offsetsAt + 8 * (layout.items + 1)), layout, file);
@@ -153,8 +147,7 @@ export interface MultiVectorLayout {
  * @example const l = await openMultiVectorTensors(bytesRanges(bytes), 'documents.safetensors', manifest); (await l.readItems(0, 2))[1].rows // 131
  */
 export async function openMultiVectorTensors(file: ByteRanges, name: string, expect: { dim: number; dtype: 'float32' | 'float16' }): Promise<MultiVectorLayout> {
-	// The file's layout, not JSON, is what is wrong here.
-	const bad = (detail: string) => badTensors(name, `not a safetensors file: ${detail}`);
+	const bad = notSafetensors(name);
 	if (file.size < 8) throw bad(`file is ${file.size} bytes, shorter than the 8-byte header length`);
 	const head = await file.read(0, 8);
 	const headerLength = Number(new DataView(head.buffer, head.byteOffset, 8).getBigUint64(0, true));

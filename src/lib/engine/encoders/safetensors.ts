@@ -37,10 +37,14 @@ export function halfToFloat(h: number): number {
 
 /**
  * Parses the header of `bytes` and returns lazy access to its tensors. `source` names the file in
- * errors (e.g. `org/model/1_Dense/model.safetensors`).
+ * errors (e.g. `org/model/1_Dense/model.safetensors`); `bad` makes the error for a file whose layout is
+ * broken (default: model weights' `MALFORMED_JSON`; a vectors folder words it as its own files' errors).
  */
-export function readSafetensors(bytes: Uint8Array, source: string): SafetensorsFile {
-	const bad = (detail: string) => createError('MALFORMED_JSON', { detail: `safetensors ${source}: ${detail}` }, { file: source });
+export function readSafetensors(
+	bytes: Uint8Array,
+	source: string,
+	bad: (detail: string) => Error = (detail) => createError('MALFORMED_JSON', { detail: `safetensors ${source}: ${detail}` }, { file: source })
+): SafetensorsFile {
 	if (bytes.length < 8) throw bad(`file is ${bytes.length} bytes, shorter than the 8-byte header length`);
 	const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 	const headerLength = Number(view.getBigUint64(0, true));
