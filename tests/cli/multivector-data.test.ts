@@ -3,8 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeMultiVectorFolder } from '../../src/lib/engine/corpus/node-multivector-folder';
+import { loadEncoder } from '../../src/lib/engine/encoders/load-encoder';
 import { maxSim } from '../../src/lib/engine/maxsim/maxsim';
 import type { TokenMatrix } from '../../src/lib/engine/types';
+import { FIXTURE_MODELS, fixtureModelDir, generateFixtures } from '../fixtures/generate';
 import { removeTempDirs, runCli } from './helpers';
 
 const dir = mkdtempSync(join(tmpdir(), 'latelab-cli-mv-'));
@@ -85,5 +87,44 @@ describe('latelab with a vectors folder as --data', () => {
 		expect(r.code).toBe(2);
 		expect(r.stderr.trim().split('\n')).toHaveLength(1);
 		expect(r.stderr).toMatch(/documents\.jsonl|documents\.safetensors/);
+	});
+});
+
+describe('latelab search on a vectors folder with the ColBERT model that made it', () => {
+	const TEXTS = ['the red planet mars', 'apples and pears', 'a planet of red dust'];
+
+	it('--model colbert=<model> encodes free-text queries against the stored vectors; the folder\'s own queries keep theirs', async () => {
+		await generateFixtures();
+		const model = fixtureModelDir(FIXTURE_MODELS.colbertFolded);
+		const enc = await loadEncoder('colbert', { id: model, localDir: model });
+		const docs = await enc.encodeDocuments(TEXTS);
+		await writeMultiVectorFolder(join(dir, 'made'), {
+			manifest: { dim: enc.settings.dim, kind: 'text', model },
+			documents: docs.map((d, i) => ({ record: { id: `t${i + 1}`, title: '', text: TEXTS[i] }, vectors: d.matrix })),
+			queries: [{ record: { id: 'q1', title: '', text: 'stored' }, vectors: docs[1].matrix }]
+		});
+		const q = (await enc.encodeQuery('red planet')).matrix;
+		await enc.dispose();
+
+		const r = await runCli(['search', '--data', 'made', '--query', 'red planet', '-p', 'colbert', '--model', `colbert=${model}`, '--json', '--quiet', '--opt', 'maxsimBackend=js'], { cwd: dir });
+		expect(r.stderr).toBe('');
+		expect(r.code).toBe(0);
+		const out = JSON.parse(r.stdout);
+		const expected = docs.map((d, i) => ({ id: `t${i + 1}`, score: maxSim(q, d.matrix) })).sort((a, b) => b.score - a.score);
+		expect(out.hits.map((h: { id: string }) => h.id)).toEqual(expected.map((e) => e.id));
+		out.hits.forEach((h: { score: number }, i: number) => expect(Math.abs(h.score - expected[i].score)).toBeLessThan(1e-4));
+		// The folder's own query is answered from its stored vectors (document t2's): t2 ranks first.
+		const own = JSON.parse((await runCli(['search', '--data', 'made', '--query-id', 'q1', '-p', 'colbert', '--model', `colbert=${model}`, '--json', '--quiet'], { cwd: dir })).stdout);
+		expect(own.hits[0].id).toBe('t2');
+	});
+
+	it('a model whose vectors are not the folder\'s width exits 2 with one line naming both widths', async () => {
+		await generateFixtures();
+		const model = fixtureModelDir(FIXTURE_MODELS.colbertFolded);
+		await writeMultiVectorFolder(join(dir, 'narrow'), { manifest: { dim: 2, kind: 'text' }, documents: DOCS.map((v, i) => ({ record: { id: `d${i + 1}`, title: '', text: '' }, vectors: v })) });
+		const r = await runCli(['search', '--data', 'narrow', '--query', 'red planet', '-p', 'colbert', '--model', `colbert=${model}`], { cwd: dir });
+		expect(r.code).toBe(2);
+		expect(r.stderr.trim().split('\n')).toHaveLength(1);
+		expect(r.stderr).toMatch(/narrow holds 2-dim vectors; the ColBERT model .* encodes queries to 16/);
 	});
 });

@@ -12,7 +12,8 @@ Ranks the documents of --data for one query and prints rank, id, score and a sni
 
 Options:
   --data <path>          BEIR folder (corpus.jsonl), vectors folder (manifest.json) or a documents file
-  --query <text>         the query (quote it)
+  --query <text>         the query (quote it); on a vectors folder, text that is not one of its queries
+                         needs --model colbert=<the model that made the vectors>
   --query-id <id>        instead of --query: a query of the collection (queries.jsonl); with a vectors
                          folder, its precomputed query vectors
   --pipeline, -p <name>  retrieval pipeline (default bm25; see latelab --help)

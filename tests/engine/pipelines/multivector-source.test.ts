@@ -100,6 +100,54 @@ describe('openMultiVectorSource', () => {
 		expect(Array.from((await source.queryVectors('red')).data)).toEqual(Array.from((await colbert.encodeQuery('red')).matrix.data));
 	});
 
+	it('a vectors folder with a ColBERT encoder: its own queries keep their stored vectors, free text is encoded by the model', async () => {
+		const colbert = new ToyColbert({ dim: DIM });
+		const source = await openMultiVectorSource({ corpus: collection.corpus, options: {} }, { encoders: { colbert } });
+		expect(Array.from((await source.queryVectors('q1')).data)).toEqual(Array.from(queryVecs[0].data));
+		expect(Array.from((await source.queryVectors('first query')).data)).toEqual(Array.from(queryVecs[0].data));
+		const encoded = await colbert.encodeQuery('red planet');
+		expect(Array.from((await source.queryVectors('red planet')).data)).toEqual(Array.from(encoded.matrix.data));
+		// The explainers get the model's tokens for free text, and q0, q1, ... for the folder's own vectors.
+		expect((await source.query('red planet')).tokens).toEqual(encoded.tokens);
+		expect((await source.query('q2')).tokens).toEqual(['q0', 'q1', 'q2', 'q3', 'q4']);
+		// The documents stay the folder's: nothing is encoded.
+		expect(Array.from((await all(source))[7].matrix.data)).toEqual(Array.from(docVecs[7].data));
+		expect(colbert.encodedDocs).toBe(0);
+		expect(source.buildTimings.map((t) => t.stage)).toEqual(['load-model']);
+	});
+
+	it('a vectors folder loads no model unless one is given, and says how to search free text', async () => {
+		const load = () => Promise.reject(new Error('no model should load'));
+		const source = await openMultiVectorSource({ corpus: collection.corpus, options: {} }, { load });
+		await expect(source.queryVectors('red planet')).rejects.toThrow(/no precomputed vectors for query "red planet" .*--model colbert=/);
+	});
+
+	it('a ColBERT model of another width than the folder is DIM_MISMATCH, naming both', async () => {
+		const colbert = new ToyColbert({ dim: 16, modelId: 'wide-colbert' });
+		const failed = openMultiVectorSource({ corpus: collection.corpus, options: {} }, { encoders: { colbert } });
+		await expect(failed).rejects.toMatchObject({ code: 'DIM_MISMATCH' });
+		await expect(failed).rejects.toThrow(/holds 8-dim vectors; the ColBERT model wide-colbert encodes queries to 16/);
+	});
+
+	it('a folder made by another model than the query encoder gets a warning', async () => {
+		const other = mkdtempSync(join(tmpdir(), 'latelab-source-made-'));
+		try {
+			await writeMultiVectorFolder(other, {
+				manifest: { dim: DIM, kind: 'text', model: 'maker/colbert' },
+				documents: docVecs.slice(0, 3).map((m, i) => ({ record: { id: `d${i}`, title: '', text: '' }, vectors: m }))
+			});
+			const made = await loadMultiVectorFolderFromDisk(other);
+			const warnings: string[] = [];
+			await openMultiVectorSource({ corpus: made.corpus, options: {}, onWarning: (w) => warnings.push(w) }, { encoders: { colbert: new ToyColbert({ dim: DIM }) } });
+			expect(warnings).toEqual([expect.stringMatching(/made by maker\/colbert; free-text queries are encoded by toy-colbert/)]);
+			const same: string[] = [];
+			await openMultiVectorSource({ corpus: made.corpus, options: {}, onWarning: (w) => same.push(w) }, { encoders: { colbert: new ToyColbert({ dim: DIM, modelId: 'maker/colbert' }) } });
+			expect(same).toEqual([]);
+		} finally {
+			rmSync(other, { recursive: true, force: true });
+		}
+	});
+
 	it('openMultiVectorSource(ctx with pool 0) is BAD_ARGUMENT', async () => {
 		await expect(openMultiVectorSource({ corpus: collection.corpus, options: { pool: 0 } })).rejects.toMatchObject({ code: 'BAD_ARGUMENT' });
 	});
@@ -115,6 +163,19 @@ describe('colbert pipeline over a vectors folder', () => {
 		r.hits.forEach((h, i) => expect(Math.abs(h.score - expected[i].score)).toBeLessThan(1e-5));
 		const explanation = await pipeline.explain('q2', r.hits[0].id);
 		expect(Math.abs(explanation.score - r.hits[0].score)).toBeLessThan(1e-5);
+		await pipeline.dispose();
+	});
+
+	it('with a ColBERT encoder, search(free text) ranks the stored documents by MaxSim of the encoded query', async () => {
+		const colbert = new ToyColbert({ dim: DIM });
+		const pipeline = await createColbertPipeline({ corpus: collection.corpus, options: { maxsimBackend: 'js' } }, { encoders: { colbert } });
+		const r = await pipeline.search('red planet', 5);
+		const q = (await colbert.encodeQuery('red planet')).matrix;
+		const expected = docVecs.map((d, i) => ({ id: `d${i}`, score: maxSim(q, d) })).sort((a, b) => b.score - a.score).slice(0, 5);
+		expect(r.hits.map((h) => h.id)).toEqual(expected.map((e) => e.id));
+		r.hits.forEach((h, i) => expect(Math.abs(h.score - expected[i].score)).toBeLessThan(1e-5));
+		const explanation = await pipeline.explain('red planet', r.hits[0].id);
+		expect(explanation.queryTokens).toEqual((await colbert.encodeQuery('red planet')).tokens);
 		await pipeline.dispose();
 	});
 });

@@ -30,7 +30,7 @@ export interface MultiVectorSource {
 	documents(): AsyncIterable<{ first: number; docs: MultiVectorDoc[] }>;
 	/** One document's stored (pooled) vectors with token strings, e.g. for explanations. */
 	document(row: number): Promise<ColbertDocument>;
-	/** Query vectors: encoded by the ColBERT encoder, or looked up (query id, else exact query text) in a precomputed collection. */
+	/** Query vectors: encoded by the ColBERT encoder, or looked up (query id, else exact query text) in a precomputed collection, whose other text is encoded by a ColBERT model only when one is given. */
 	queryVectors(query: string): Promise<TokenMatrix>;
 	/** The query as the explainers want it (ids, tokens, augmentation flags, matrix). */
 	query(query: string): Promise<ColbertQuery>;
@@ -68,20 +68,44 @@ function tokensOf(collection: MultiVectorCollection, row: number, rows: number):
 	return Array.from({ length: rows }, (_, i) => `#${i}`);
 }
 
-function precomputedSource(ctx: NeuralContext, collection: MultiVectorCollection, pool: number): MultiVectorSource {
+/**
+ * The ColBERT encoder that encodes a vectors folder's free-text queries: one handed in (the playground's
+ * loaded model) or one named in `options.models.colbert` (the CLI's `--model colbert=`); none otherwise,
+ * so a folder never triggers a default model's download. Its vectors must have the folder's width; a
+ * folder that names another model gets a warning, since its vectors and the query's would not match.
+ */
+async function queryEncoderFor(ctx: NeuralContext, deps: NeuralDeps, collection: MultiVectorCollection): Promise<{ encoder: ColbertEncoder; owned: boolean; ms: number } | undefined> {
+	if (!deps.encoders?.colbert && ctx.options.models?.colbert === undefined) return undefined;
+	const t0 = performance.now();
+	const { encoder, owned } = await encoderFor('colbert', ctx, deps);
+	if (encoder.settings.dim !== collection.dim) {
+		if (owned) await encoder.dispose();
+		throw createError('DIM_MISMATCH', {
+			expected: collection.dim,
+			actual: encoder.settings.dim,
+			detail: ` (${collection.label} holds ${collection.dim}-dim vectors; the ColBERT model ${encoder.modelId} encodes queries to ${encoder.settings.dim})`
+		});
+	}
+	const made = collection.manifest.model;
+	if (made && made !== encoder.modelId) {
+		(deps.onWarning ?? ctx.onWarning)?.(`${collection.label} was made by ${made}; free-text queries are encoded by ${encoder.modelId}, whose vectors may not match the folder's`);
+	}
+	return { encoder, owned, ms: since(t0) };
+}
+
+async function precomputedSource(ctx: NeuralContext, deps: NeuralDeps, collection: MultiVectorCollection, pool: number): Promise<MultiVectorSource> {
 	const timings: StageTiming[] = [];
+	const queryEncoder = await queryEncoderFor(ctx, deps, collection);
+	if (queryEncoder) timings.push({ stage: 'load-model', ms: queryEncoder.ms });
 	const rawDoc = (row: number, matrix: TokenMatrix): MultiVectorDoc => ({ matrix, ids: new Array<number>(matrix.rows).fill(-1), tokens: tokensOf(collection, row, matrix.rows) });
 	const byText = new Map<string, string>();
 	for (const q of collection.queries) if (!byText.has(q.text)) byText.set(q.text, q.id);
-	const lookup = (query: string): TokenMatrix => {
-		const found = collection.queryVectors(query) ?? (byText.has(query) ? collection.queryVectors(byText.get(query)!) : undefined);
-		if (!found) {
-			throw createError('BAD_ARGUMENT', {
-				detail: `no precomputed vectors for query "${query.slice(0, 80)}" in ${collection.label}: a vectors folder answers its own queries, by id (search --query-id) or exact text`
-			});
-		}
-		return found;
-	};
+	/** The folder's own vectors for a query id or a query's exact text. */
+	const stored = (query: string): TokenMatrix | undefined => collection.queryVectors(query) ?? (byText.has(query) ? collection.queryVectors(byText.get(query)!) : undefined);
+	const missing = (query: string) =>
+		createError('BAD_ARGUMENT', {
+			detail: `no precomputed vectors for query "${query.slice(0, 80)}" in ${collection.label}: a vectors folder answers its own queries, by id (search --query-id) or exact text; other text needs the ColBERT model that made its vectors (--model colbert=..., or loaded in the playground's model bar)`
+		});
 	const n = ctx.corpus.docs.length;
 	return {
 		dim: collection.dim,
@@ -108,13 +132,22 @@ function precomputedSource(ctx: NeuralContext, collection: MultiVectorCollection
 			return poolDoc(rawDoc(row, matrix), pool);
 		},
 		async queryVectors(query) {
-			return lookup(query);
+			const matrix = stored(query);
+			if (matrix) return matrix;
+			if (queryEncoder) return (await queryEncoder.encoder.encodeQuery(query)).matrix;
+			throw missing(query);
 		},
 		async query(query) {
-			const matrix = lookup(query);
+			const matrix = stored(query);
+			if (!matrix) {
+				if (queryEncoder) return queryEncoder.encoder.encodeQuery(query);
+				throw missing(query);
+			}
 			return { matrix, ids: new Array<number>(matrix.rows).fill(-1), tokens: Array.from({ length: matrix.rows }, (_, i) => `q${i}`), augmentation: new Array<boolean>(matrix.rows).fill(false) };
 		},
-		async dispose() {}
+		async dispose() {
+			if (queryEncoder?.owned) await queryEncoder.encoder.dispose();
+		}
 	};
 }
 
@@ -191,8 +224,9 @@ async function encodedSource(ctx: NeuralContext, deps: NeuralDeps, pool: number)
 }
 
 /**
- * Opens the source for `ctx`: the corpus's precomputed vectors when it came from a vectors folder (no
- * model loaded), else the ColBERT model of `ctx.options.models.colbert` encoding the corpus (cached).
+ * Opens the source for `ctx`: the corpus's precomputed vectors when it came from a vectors folder (a
+ * ColBERT model is loaded only when one is given, for free-text queries), else the ColBERT model of
+ * `ctx.options.models.colbert` encoding the corpus (cached).
  * Reads `ctx.options.pool` (integer factor >= 1, default 1; `BAD_ARGUMENT` otherwise).
  * @example
  * const source = await openMultiVectorSource({ corpus, options: { pool: 2 } }, deps);
@@ -201,6 +235,6 @@ async function encodedSource(ctx: NeuralContext, deps: NeuralDeps, pool: number)
  */
 export async function openMultiVectorSource(ctx: NeuralContext, deps: NeuralDeps = {}): Promise<MultiVectorSource> {
 	const pool = poolFactorOf(ctx.options.pool);
-	if (isMultiVectorCorpus(ctx.corpus)) return precomputedSource(ctx, ctx.corpus.multivector, pool);
+	if (isMultiVectorCorpus(ctx.corpus)) return precomputedSource(ctx, deps, ctx.corpus.multivector, pool);
 	return encodedSource(ctx, deps, pool);
 }
