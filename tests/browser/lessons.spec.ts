@@ -12,6 +12,7 @@ import { maxSim } from '../../src/lib/engine/maxsim/maxsim';
 import type { TokenMatrix } from '../../src/lib/engine/types';
 import { generateFixtures } from '../fixtures/generate';
 import { startMockHub, type MockHub } from '../fixtures/mock-hub';
+import { expectAccessible } from './support/accessibility';
 
 const LESSONS_DIR = 'lessons';
 const LESSON_3 = '03-maxsim-by-hand';
@@ -111,6 +112,20 @@ test('/lessons lists the ten lessons in order, each linking to its page', async 
 	await links.nth(2).click();
 	await expect(page).toHaveURL(new RegExp(`/lessons/${LESSON_3}$`));
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText(sources[2].title);
+});
+
+test('every lesson page, once the cells that need no model have run, passes an axe-core WCAG 2.1 AA scan on a desktop and a phone', async ({ page }) => {
+	test.setTimeout(600_000);
+	for (const { slug } of lessonSources()) {
+		await page.setViewportSize({ width: 1280, height: 800 });
+		await page.goto(`/lessons/${slug}`);
+		await expect(status(page)).toContainText(/everything above ran in your browser|All cells ran|A cell failed/, { timeout: 120_000 });
+		await expect(status(page), `${slug}: a cell failed`).not.toContainText('A cell failed');
+		await expectAccessible(page, `lesson ${slug} at 1280 px`);
+		// On a phone more code, output and figures scroll sideways: each must still be reachable by keyboard.
+		await page.setViewportSize({ width: 390, height: 844 });
+		await expectAccessible(page, `lesson ${slug} at 390 px`);
+	}
 });
 
 test.describe('lesson 3, MaxSim by hand', () => {

@@ -81,7 +81,7 @@ describe('patchHeatmap', () => {
 		const focused: string[] = [];
 		const el = patchHeatmap(tiny, { document: doc, layer: 0, onFocus: (s) => focused.push(`${s.layer}:${s.patch}`) });
 		doc.body.append(el);
-		const page = el.querySelector('[role="grid"]') as HTMLElement;
+		const page = el.querySelector('.latelab-patch-page') as HTMLElement;
 		const live = el.querySelector('.latelab-patch-live')!;
 		page.focus();
 		expect(page.dataset.patch).toBe('0');

@@ -93,9 +93,13 @@ describe('similarityHeatmap', () => {
 			{ document: doc, window: 50, start: 0, onCellFocus: (c) => seen.push([c.row, c.col]) }
 		);
 		doc.body.append(el);
-		expect(el.tabIndex).toBe(0);
-		el.dispatchEvent(new doc.defaultView!.FocusEvent('focus'));
-		const key = (k: string) => el.dispatchEvent(new doc.defaultView!.KeyboardEvent('keydown', { key: k, bubbles: true }));
+		// The tab stop is the element that scrolls over the cells, so the keyboard reaches what it hides.
+		const cells = el.querySelector('.latelab-heatmap-main') as HTMLElement;
+		expect(cells.tabIndex).toBe(0);
+		expect(cells.style.overflowX).toBe('auto');
+		expect(cells.getAttribute('role')).toBe('group');
+		cells.dispatchEvent(new doc.defaultView!.FocusEvent('focus'));
+		const key = (k: string) => cells.dispatchEvent(new doc.defaultView!.KeyboardEvent('keydown', { key: k, bubbles: true }));
 		key('ArrowDown');
 		key('ArrowRight');
 		expect(seen.at(-1)).toEqual([1, 1]);

@@ -1,7 +1,8 @@
 /**
- * Keyboard access to heatmap cells, the same for SVG and canvas rendering: the view is one tab stop
- * (a grid); arrow keys, Home/End, PageUp/PageDown and `m` (the row's MaxSim pick) move a focus ring, and a polite live region reads
- * the cell ("cat × feline: 0.812 — max of row"). Moving past the visible window scrolls the window.
+ * Keyboard access to heatmap cells, the same for SVG and canvas rendering: the view's cells are one tab
+ * stop; arrow keys, Home/End, PageUp/PageDown and `m` (the row's MaxSim pick) move a focus ring, and a
+ * polite live region reads the cell ("cat × feline: 0.812 — max of row"). Moving past the visible window
+ * scrolls the window.
  */
 export interface KeyboardTarget {
 	nq: number;
@@ -17,8 +18,12 @@ export interface KeyboardTarget {
 	onCellFocus?: (cell: { row: number; col: number; value: number; argmax: boolean }) => void;
 }
 
-/** Makes `root` a keyboard-navigable grid over the target's cells. Returns a function that focuses (i, j). */
-export function attachHeatmapKeyboard(root: HTMLElement, target: KeyboardTarget): (i: number, j: number) => void {
+/**
+ * Makes `cells` (inside `root`: the element that scrolls sideways over the cells) the keyboard's tab
+ * stop over the target's cells; the live region goes at the end of `root`. Returns a function that
+ * focuses (i, j).
+ */
+export function attachHeatmapKeyboard(root: HTMLElement, cells: HTMLElement, target: KeyboardTarget): (i: number, j: number) => void {
 	const doc = root.ownerDocument;
 	const live = doc.createElement('p');
 	live.className = 'latelab-heatmap-live';
@@ -26,10 +31,13 @@ export function attachHeatmapKeyboard(root: HTMLElement, target: KeyboardTarget)
 	live.style.margin = '0.25rem 0 0';
 	live.style.fontSize = '0.85em';
 	root.append(live);
-	root.tabIndex = 0;
-	root.setAttribute('role', 'grid');
-	root.setAttribute('aria-rowcount', String(target.nq));
-	root.setAttribute('aria-colcount', String(target.nd));
+	// The tab stop is the scrolling element itself, so focusing it also lets the keyboard reach what is
+	// scrolled out of sight. A group, not an ARIA grid: the cells are SVG rects or canvas pixels, not rows
+	// of gridcells, so the live region (not aria-activedescendant) reads the focused cell.
+	cells.tabIndex = 0;
+	cells.setAttribute('role', 'group');
+	cells.setAttribute('aria-roledescription', 'heatmap');
+	cells.setAttribute('aria-label', 'cells (arrow keys move, m jumps to the row maximum)');
 	let row = 0;
 	let col = Math.max(0, target.visible()[0]);
 
@@ -40,22 +48,23 @@ export function attachHeatmapKeyboard(root: HTMLElement, target: KeyboardTarget)
 		target.reveal(col);
 		const { left, top, cell, start } = target.geometry();
 		const ring = root.querySelector('.focus-ring');
+		const x = left + (col - start) * cell;
 		if (ring) {
-			ring.setAttribute('x', String(left + (col - start) * cell - 2));
+			ring.setAttribute('x', String(x - 2));
 			ring.setAttribute('y', String(top + row * cell - 2));
 			ring.setAttribute('visibility', 'visible');
 		}
+		// Keep the focused cell (and the row labels, for the first columns) in sight within the scroller.
+		if (x - cell < cells.scrollLeft + left) cells.scrollLeft = Math.max(0, x - left - cell);
+		else if (x + 2 * cell > cells.scrollLeft + cells.clientWidth) cells.scrollLeft = x + 2 * cell - cells.clientWidth;
 		root.dataset.focusRow = String(row);
 		root.dataset.focusCol = String(col);
-		const id = root.querySelector(`rect.cell[data-row="${row}"][data-col="${col}"]`)?.id;
-		if (id) root.setAttribute('aria-activedescendant', id);
-		else root.removeAttribute('aria-activedescendant');
 		live.textContent = target.describe(row, col);
 		target.onCellFocus?.({ row, col, value: target.value(row, col), argmax: target.isArgmax(row, col) });
 	};
 
-	root.addEventListener('focus', () => show(row, col));
-	root.addEventListener('keydown', (event: KeyboardEvent) => {
+	cells.addEventListener('focus', () => show(row, col));
+	cells.addEventListener('keydown', (event: KeyboardEvent) => {
 		const page = Math.max(1, target.visible()[1] - target.visible()[0] - 1);
 		const moves: Record<string, [number, number]> = {
 			ArrowUp: [row - 1, col],

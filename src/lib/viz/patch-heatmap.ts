@@ -3,7 +3,7 @@
  * the page with a translucent heatmap over its patch grid, one layer per query token (that token's
  * similarity to every patch, its best patch outlined: the one MaxSim counts) and a "sum" layer where
  * each patch carries the maxima it wins, so the layer adds up to the page's score.
- * Keyboard: the layer chooser is a radio group (arrow keys move between query tokens); the page is a grid
+ * Keyboard: the layer chooser is a radio group (arrow keys move between query tokens); the page is one tab stop
  * (arrow keys move between patches, PageUp/PageDown change the token, `m` jumps to the best patch) and a
  * polite live region reads the focused patch. Tokens and labels are only ever set as text.
  */
@@ -141,10 +141,10 @@ export function patchHeatmap(data: PatchHeatmapData, options: PatchHeatmapOption
 	const page = doc.createElement('div');
 	page.className = 'latelab-patch-page';
 	page.tabIndex = 0;
-	page.setAttribute('role', 'grid');
+	// A group read out by the live region: the patches are SVG rects, not rows of ARIA gridcells.
+	page.setAttribute('role', 'group');
+	page.setAttribute('aria-roledescription', 'patch grid');
 	page.setAttribute('aria-label', 'Page patches');
-	page.setAttribute('aria-rowcount', String(rows));
-	page.setAttribute('aria-colcount', String(cols));
 	page.append(svg);
 	const s = select(svg);
 	if (isSafeImageUrl(data.image)) {

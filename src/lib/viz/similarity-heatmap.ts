@@ -95,7 +95,7 @@ export function similarityHeatmap(data: HeatmapData, options: HeatmapOptions = {
 	}
 	draw();
 	root.append(main);
-	attachHeatmapKeyboard(root, {
+	attachHeatmapKeyboard(root, main, {
 		nq,
 		nd,
 		value: (i, j) => Number(data.scores[i * nd + j]),
@@ -192,7 +192,7 @@ function drawWindow(doc: Document, data: HeatmapData, p: WindowParams): HTMLElem
 			for (let j = p.start; j < end; j++) {
 				const v = Number(data.scores[i * nd + j]);
 				const best = p.argmax[i] === j;
-				g.append('rect').attr('class', best ? 'cell argmax' : 'cell').attr('id', cellId(p.options, i, j))
+				g.append('rect').attr('class', best ? 'cell argmax' : 'cell')
 					.attr('data-row', i).attr('data-col', j).attr('x', x(j)).attr('y', y(i))
 					.attr('width', p.cell - 1).attr('height', p.cell - 1)
 					.attr('fill', p.mode === 'maxsim' && !best ? 'transparent' : p.color(v))
@@ -229,19 +229,6 @@ function drawLegend(g: Selection<SVGGElement, unknown, null, undefined>, [lo, hi
 	g.append('text').attr('class', 'legend-min').attr('x', 4).attr('y', 26).attr('font-size', 9).text(formatScore(lo, 2));
 	g.append('text').attr('class', 'legend-max').attr('x', LEFT - 12).attr('y', 26).attr('font-size', 9)
 		.attr('text-anchor', 'end').text(formatScore(hi, 2));
-}
-
-let unnamed = 0;
-const prefixes = new WeakMap<HeatmapOptions, string>();
-
-/** Cell ids for `aria-activedescendant`: from the label, or a per-call counter so two views never share ids. */
-function cellId(options: HeatmapOptions, i: number, j: number): string {
-	let prefix = prefixes.get(options);
-	if (!prefix) {
-		prefix = options.label ? `hm-${options.label.replace(/\W+/g, '-')}` : `hm${++unnamed}`;
-		prefixes.set(options, prefix);
-	}
-	return `${prefix}-c${i}-${j}`;
 }
 
 function drawCanvas(doc: Document, data: HeatmapData, p: WindowParams, cols: number, width: number, height: number): HTMLCanvasElement {

@@ -13,6 +13,7 @@ import { Bm25Index, DEFAULT_BM25_OPTIONS } from '../../../src/lib/engine/lexical
 import type { Qrels } from '../../../src/lib/engine/types';
 import { FIXTURE_MODELS } from '../../fixtures/generate';
 import { bm25Results, loadModel, openPlayground, openWithHub, screenshot, useMockHub } from './helpers';
+import { expectAccessible } from '../support/accessibility';
 
 test.use({ viewport: { width: 1440, height: 1000 } });
 
@@ -93,6 +94,7 @@ test('Evaluate on the demo corpus shows BM25 metrics equal to the engine, lists 
 	expect(ndcg.kernel).toBe('BM25 (k1 0.9, b 0.4)');
 	expect(Number(ndcg.mean)).toBeCloseTo(expected.evaluation.mean['ndcg@10'], 9);
 	await screenshot(page, 'evaluation-bm25');
+	await expectAccessible(page, 'Evaluate with BM25 metrics, skipped panels and the per-query table');
 
 	// Opening a query from the table shows it in the panels.
 	const q = expected.queries[5];
@@ -198,6 +200,7 @@ test.describe('with the tiny bi-encoder through the mock Hub', () => {
 		const up = await deltas(page, 'bi-encoder');
 		expect(up).toEqual([...up].sort((a, b) => a - b));
 		await screenshot(page, 'evaluation-bi-encoder');
+		await expectAccessible(page, 'Evaluate comparing BM25 with a bi-encoder');
 
 		// The per-query deltas add up to the mean delta shown in the metrics table.
 		const meanDelta = down.reduce((s, d) => s + d, 0) / down.length;

@@ -12,6 +12,7 @@ import { loadMultiVectorFolderFromDisk } from '../../../src/lib/engine/corpus/no
 import { rankingDrift } from '../../../src/lib/engine/eval/drift';
 import { createColbertPipeline } from '../../../src/lib/engine/pipelines/late-interaction';
 import { openPlayground, screenshot } from './helpers';
+import { expectAccessible } from '../support/accessibility';
 
 test.use({ viewport: { width: 1440, height: 1100 } });
 
@@ -91,7 +92,7 @@ test('synthetic pages: options change the panel and the link; cost line and diff
 	await panel(page, 'colbert').locator('button.hit').first().click();
 	const heatmap = page.getByRole('group', { name: 'Patch heatmap' });
 	await expect(heatmap).toBeVisible({ timeout: 30_000 });
-	const grid = heatmap.getByRole('grid', { name: 'Page patches' });
+	const grid = heatmap.getByRole('group', { name: 'Page patches' });
 	await grid.focus();
 	await page.keyboard.press('Home');
 	await page.keyboard.press('ArrowRight');
@@ -100,6 +101,7 @@ test('synthetic pages: options change the panel and the link; cost line and diff
 	await expect(heatmap.locator('.latelab-patch-live')).toContainText('× patch row 1, col 2');
 	await expect(heatmap.getByRole('radio').first()).toHaveAttribute('role', 'radio');
 	await screenshot(page, 'explorer-patch-heatmap');
+	await expectAccessible(page, 'explorer with a patch heatmap open');
 
 	// Two more setups of the same vectors for the comparison: PLAID candidates and token pooling.
 	for (const [id, label, value] of [['colbert@3', / Candidates$/, 'plaid'], ['colbert@4', / Pool factor$/, '2']] as const) {
@@ -129,6 +131,7 @@ test('synthetic pages: options change the panel and the link; cost line and diff
 	// The per-query bars say what a bar is and which colour means which panel is better.
 	await expect(ev.getByTestId('delta-key')).toContainText(/One bar per query, largest gain first: .+ minus .+\. .+ better, .+ better; a tick is a tie\./);
 	await screenshot(page, 'explorer-quality-cost');
+	await expectAccessible(page, 'explorer with the quality-cost chart');
 	// The README's first picture: the cost–quality comparison of four setups of one collection.
 	await ev.getByRole('region', { name: 'Quality vs cost comparison' }).screenshot({ path: 'docs/screenshot-cost-quality.png' });
 	// On a phone the results wrap and their wide tables scroll in their own boxes: the page itself does not.

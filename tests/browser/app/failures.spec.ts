@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { FIXTURE_MODELS, fixtureModelDir, generateFixtures } from '../../fixtures/generate';
 import { startMockHub, type MockHub } from '../../fixtures/mock-hub';
 import { addPanel, bm25Results, loadModel, openWithHub, panel, screenshot, SCREENSHOTS, search } from './helpers';
+import { expectAccessible } from '../support/accessibility';
 
 const BASE = `http://127.0.0.1:${process.env.LATELAB_TEST_PORT ?? 4317}`;
 const MISSING = 'latelab-test/no-such-model';
@@ -105,12 +106,14 @@ test('a panel whose model cannot load fails alone with its cause, the others kee
 		}
 	}
 	await screenshot(page, 'failures-1440');
+	await expectAccessible(page, 'failure analysis at 1440 px');
 	await closeUp(page, 'div.panels', 'failures-panels-1440');
 	await page.setViewportSize({ width: 390, height: 900 });
 	await expect(panel(page, NO_TOKENIZER_TITLE)).toBeVisible();
 	const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 	expect(overflow, 'the page scrolls sideways at 390 px').toBeLessThanOrEqual(0);
 	await screenshot(page, 'failures-390');
+	await expectAccessible(page, 'failure analysis at 390 px');
 	await closeUp(page, panel(page, NO_TOKENIZER_TITLE), 'failures-panel-390');
 	await closeUp(page, panel(page, CLS), 'failures-ready-panel-390');
 	await page.setViewportSize({ width: 1440, height: 1000 });
@@ -137,8 +140,10 @@ test('a panel whose model cannot load fails alone with its cause, the others kee
 		await expect(dense.getByRole('alert')).toHaveCount(0);
 	}
 	await screenshot(page, 'failures-explanation-1440');
+	await expectAccessible(page, 'a failure explained at 1440 px');
 	await page.setViewportSize({ width: 390, height: 900 });
 	await screenshot(page, 'failures-explanation-390');
+	await expectAccessible(page, 'a failure explained at 390 px');
 	await closeUp(page, dense, 'failures-explanation-dense-390');
 	await context.close();
 });

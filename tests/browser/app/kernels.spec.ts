@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { screenshot } from './helpers';
+import { expectAccessible } from '../support/accessibility';
 
 test.use({ viewport: { width: 1280, height: 900 } });
 
@@ -30,12 +31,13 @@ test('the Kernels page says what auto picks and benchmarks js, wasm and webgpu w
 	await expect(gpu.locator('td.reason')).not.toBeEmpty();
 	await expect(page.locator('svg.latelab-bar-chart g.bar')).toHaveCount(3);
 	await screenshot(page, 'kernels');
+	await expectAccessible(page, 'Kernels page after a benchmark');
 });
 
 test('the MaxSim-by-hand matrix outlines each row maximum, reads cells from the keyboard and scrolls a long document', async ({ page }) => {
 	await page.goto('/kernels');
 	const card = page.getByRole('region', { name: 'MaxSim by hand' });
-	const grid = card.getByRole('grid', { name: 'Toy MaxSim matrix' });
+	const grid = card.getByRole('group', { name: 'Toy MaxSim matrix' });
 	await expect(grid.locator('rect.argmax-outline')).toHaveCount(8);
 	await expect(grid.locator('text.query-label.kind-mask')).toHaveCount(3);
 	// Each outlined cell is its row's maximum: compare with the cell values in the tooltips.
@@ -53,7 +55,7 @@ test('the MaxSim-by-hand matrix outlines each row maximum, reads cells from the 
 	expect(outlined.sort()).toEqual(rows.sort());
 	await card.getByLabel('MaxSim only').check();
 	await expect(grid).toHaveAttribute('data-mode', 'maxsim');
-	await grid.focus();
+	await grid.getByRole('group', { name: /^cells/ }).focus();
 	await page.keyboard.press('ArrowDown');
 	await page.keyboard.press('ArrowDown');
 	await expect(grid.locator('.latelab-heatmap-live')).toContainText('late ×');
@@ -61,6 +63,15 @@ test('the MaxSim-by-hand matrix outlines each row maximum, reads cells from the 
 	await card.getByLabel(/Long document/).check();
 	await expect(grid.locator('.latelab-heatmap-frame')).toHaveAttribute('data-renderer', 'canvas');
 	await expect(grid.locator('svg.latelab-heatmap-overview .brush .selection')).toBeVisible();
+	// End moves to the last token: the window moves there, and the focused cell is scrolled into sight.
 	await page.keyboard.press('End');
+	const cells = grid.locator('.latelab-heatmap-main');
+	const ringInSight = await cells.evaluate((el) => {
+		const ring = el.querySelector('rect.focus-ring')!.getBoundingClientRect();
+		const box = el.getBoundingClientRect();
+		return ring.left >= box.left && ring.right <= box.right;
+	});
+	expect(ringInSight).toBe(true);
 	await screenshot(page, 'kernels-maxsim-by-hand');
+	await expectAccessible(page, 'Kernels page, MaxSim by hand');
 });

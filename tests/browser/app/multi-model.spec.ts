@@ -8,6 +8,7 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { FIXTURE_MODELS } from '../../fixtures/generate';
 import { addPanel, loadModel, openWithHub, panel, screenshot, search, useMockHub, waitReady } from './helpers';
+import { expectAccessible } from '../support/accessibility';
 
 const QUERY = 'heart attack symptoms';
 const BASE = `http://127.0.0.1:${process.env.LATELAB_TEST_PORT ?? 4317}`;
@@ -100,6 +101,7 @@ test('two bi-encoders and two ColBERTs side by side: one query fills all, hover 
 	await expect(panel(page, CLS).locator('.hover-rank')).toContainText('#1');
 	await expect(page.getByRole('region', { name: 'Rank changes' })).toContainText(CLS);
 	await screenshot(page, 'multi-model');
+	await expectAccessible(page, 'two bi-encoders and two ColBERTs side by side');
 
 	// The address holds it all once the debounce has written it.
 	await expect.poll(() => new URL(page.url()).hash, { timeout: 5000 }).toMatch(/^#s=/);

@@ -15,6 +15,7 @@ import { explainMaxSim } from '../../../src/lib/engine/explain/maxsim-matrix';
 import { documentText } from '../../../src/lib/engine/pipelines/neural-context';
 import { FIXTURE_MODELS, fixtureModelDir } from '../../fixtures/generate';
 import { addPanel, bm25Results, loadModel, openWithHub, panel, recordTexts, screenshot, search, useMockHub, waitReady } from './helpers';
+import { expectAccessible } from '../support/accessibility';
 
 const MODELS = { 'bi-encoder': FIXTURE_MODELS.biEncoder, 'cross-encoder': FIXTURE_MODELS.crossEncoder, colbert: FIXTURE_MODELS.colbertPylate } as const;
 const NAMES = { 'bi-encoder': 'Bi-encoder', 'cross-encoder': 'Cross-encoder', colbert: 'ColBERT' } as const;
@@ -75,6 +76,7 @@ test.describe.serial('neural panels on the mock Hub', () => {
 		// The tiny models rank at random, so judged documents may fall out of their top 10: the judged count shows anyway.
 		for (const name of PANELS) await expect(panel(page, name).locator('.judged')).toContainText(/judged documents?/);
 		await screenshot(page, 'neural-panels');
+		await expectAccessible(page, 'five panels filled on loaded models');
 		colbertScores = await panel(page, 'ColBERT').locator('ol > li').evaluateAll((els) =>
 			els.map((e) => [e.getAttribute('data-doc'), Number(e.querySelector('.score')?.textContent)] as [string, number])
 		);
@@ -123,6 +125,7 @@ test.describe.serial('neural panels on the mock Hub', () => {
 		await expect(page.getByTestId('cross-explanation').locator('mark').first()).toBeVisible({ timeout: 60_000 });
 		await expect(page.getByTestId('cross-explanation')).toContainText('pairs scored');
 		await screenshot(page, 'neural-explanations');
+		await expectAccessible(page, 'five panels on loaded models with the ColBERT, bi-encoder and cross-encoder explanations open');
 	});
 
 	test('WASM and WebGPU MaxSim kernels can be chosen and rank alike', async () => {
@@ -154,6 +157,7 @@ test.describe.serial('neural panels on the mock Hub', () => {
 		await expect(table).toContainText(MODELS.colbert);
 		await expect(table).toContainText(MODELS['bi-encoder']);
 		await screenshot(page, 'neural-caches');
+		await expectAccessible(page, 'panels restored from the caches after a reload');
 		await table.getByRole('button', { name: `Clear dense vectors of ${MODELS['bi-encoder']}` }).click();
 		await expect(table).not.toContainText(MODELS['bi-encoder']);
 		await expect(table).toContainText(MODELS.colbert);
@@ -240,4 +244,5 @@ test('an unreachable Hub shows the offline message in the panel that needs it wh
 	await expect(bm25Results(page).first()).toBeVisible();
 	await expect(panel(page, 'ColBERT')).not.toHaveAttribute('data-status', 'ready');
 	await screenshot(page, 'neural-offline');
+	await expectAccessible(page, 'the offline message in a neural panel');
 });

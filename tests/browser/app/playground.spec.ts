@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { bm25Results, openPlayground, screenshot, SCREENSHOTS, search, waitReady } from './helpers';
+import { expectAccessible } from '../support/accessibility';
 
 test.use({ viewport: { width: 1440, height: 1000 } });
 
@@ -64,6 +65,7 @@ test('hovering a result highlights it and reports its rank; clicking explains it
 	const score = await second.locator('.score').textContent();
 	await expect(detail).toContainText(`Score ${score}`);
 	await screenshot(page, 'playground-explanation');
+	await expectAccessible(page, 'playground with results and an explanation open');
 });
 
 test('reload restores query, hidden and reordered panels and the selected document from the URL', async ({ page }) => {
@@ -119,6 +121,7 @@ test('pasted documents containing <script> and <img onerror> render as text and 
 	expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
 	expect(dialogs).toEqual([]);
 	await screenshot(page, 'playground-pasted-markup');
+	await expectAccessible(page, 'playground on pasted documents that contain markup');
 	// Pasted text survives a reload (it is in the URL).
 	await page.waitForTimeout(400);
 	await page.reload();
@@ -185,6 +188,7 @@ test('on a narrow screen the panels stack', async ({ page }) => {
 	// Nothing makes the page wider than the screen (long rows scroll inside themselves).
 	expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(420);
 	await screenshot(page, 'playground-narrow');
+	await expectAccessible(page, 'playground with results on a narrow screen');
 });
 
 test('BM25 parameters are a what-if: moving b reranks, and the link keeps the setting', async ({ page }) => {
