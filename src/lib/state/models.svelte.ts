@@ -23,6 +23,15 @@ import { ModelLoads, type RoleStatus } from './model-loads.svelte';
 
 export const DEFAULT_HUB = 'https://huggingface.co/';
 
+/**
+ * Whether a loaded ColBERT model encodes free-text queries for a vectors folder: it must give vectors of
+ * the folder's width (the engine leaves any other model unused there, with a warning).
+ * @example encodesQueriesFor({ kind: 'ready', info: { dim: 96, ... } }, { dim: 96 }) // true
+ */
+export function encodesQueriesFor(status: RoleStatus | undefined, vectors: { dim: number } | undefined): boolean {
+	return status?.kind === 'ready' && vectors !== undefined && status.info.dim === vectors.dim;
+}
+
 export type PrepStatus =
 	| { kind: 'none' }
 	| { kind: 'encoding'; progress?: EngineProgress; started: number }
@@ -258,7 +267,7 @@ export class ModelsState {
 		void this.caches.refresh();
 	}
 
-	/** A vectors folder brings ColBERT's vectors: its panels rank without a model (an encoder only adds free-text queries). */
+	/** A vectors folder brings ColBERT's vectors: its panels rank without a model (one of the folder's width only adds free-text queries: `encodesQueriesFor`). */
 	vectorsOnly(panel: PanelId): boolean {
 		return roleOfPanel(panel) === 'colbert' && this.pg.corpus?.vectors !== undefined && this.modelStatusOf(panel)?.kind !== 'ready';
 	}

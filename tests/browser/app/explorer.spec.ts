@@ -6,12 +6,17 @@
  * bad vectors folders refused with the previous corpus kept.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { loadMultiVectorFolderFromDisk } from '../../../src/lib/engine/corpus/node-multivector-folder';
+import { loadMultiVectorFolderFromDisk, writeMultiVectorFolder } from '../../../src/lib/engine/corpus/node-multivector-folder';
+import { loadColbertEncoder } from '../../../src/lib/engine/encoders/colbert';
+import { configureRuntime } from '../../../src/lib/engine/encoders/runtime';
 import { rankingDrift } from '../../../src/lib/engine/eval/drift';
+import { maxSim } from '../../../src/lib/engine/maxsim/maxsim';
 import { createColbertPipeline } from '../../../src/lib/engine/pipelines/late-interaction';
-import { openPlayground, screenshot } from './helpers';
+import { FIXTURE_MODELS, fixtureModelDir } from '../../fixtures/generate';
+import { loadModel, openPlayground, openWithHub, screenshot, useMockHub } from './helpers';
 import { expectAccessible } from '../support/accessibility';
 
 test.use({ viewport: { width: 1440, height: 1100 } });
@@ -171,4 +176,55 @@ test('bad vectors folders get a clear message and the previous corpus stays load
 		await page.getByLabel('Query from the collection').selectOption('q2');
 		await expect(panel(page, 'colbert').locator('button.hit').first(), name).toBeVisible();
 	}
+});
+
+test.describe('vectors folders with a ColBERT model loaded', () => {
+	const hub = useMockHub();
+	const TEXTS = ['the red planet mars', 'apples and pears in the orchard', 'a planet of red dust and rock', 'heart attack symptoms', 'credit card debt'];
+	const TEXT_QUERY = 'red planet';
+
+	test('a folder made by the loaded model takes free-text queries ranked by MaxSim of its stored vectors; a folder of another width keeps its picker and says why', async ({ page }) => {
+		// A vectors folder of the tiny ColBERT model's own document vectors, made in Node, and the ranking expected for the query.
+		configureRuntime({ allowRemoteModels: false });
+		const model = fixtureModelDir(FIXTURE_MODELS.colbertFolded);
+		const encoder = await loadColbertEncoder({ id: FIXTURE_MODELS.colbertFolded, localDir: model, dtype: 'fp32', device: 'cpu' });
+		const docs = await encoder.encodeDocuments(TEXTS);
+		const query = (await encoder.encodeQuery(TEXT_QUERY)).matrix;
+		await encoder.dispose();
+		const dir = mkdtempSync(join(tmpdir(), 'latelab-made-by-model-'));
+		try {
+			await writeMultiVectorFolder(dir, {
+				manifest: { dim: docs[0].matrix.dim, kind: 'text', model: FIXTURE_MODELS.colbertFolded },
+				documents: docs.map((d, i) => ({ record: { id: `t${i + 1}`, title: '', text: TEXTS[i] }, vectors: d.matrix })),
+				queries: [{ record: { id: 'q1', title: '', text: 'stored query' }, vectors: docs[1].matrix }]
+			});
+			const expected = docs.map((d, i) => ({ id: `t${i + 1}`, score: maxSim(query, d.matrix) })).sort((a, b) => b.score - a.score).map((e) => e.id);
+
+			await openWithHub(page, hub().url);
+			await loadModel(page, 'ColBERT', FIXTURE_MODELS.colbertFolded);
+			await page.getByLabel('Corpus file').setInputFiles(readdirSync(dir).map((name) => ({ name, mimeType: 'application/octet-stream', buffer: readFileSync(join(dir, name)) })));
+			await expect(page.getByRole('region', { name: 'Corpus' })).toContainText('5 documents', { timeout: 60_000 });
+			const models = page.getByRole('region', { name: 'Models' });
+			await expect(models.locator('li', { hasText: 'ColBERT' }).first()).toContainText('corpus vectors, free-text queries by this model', { timeout: 60_000 });
+			// Free text is typed, not picked, and the ColBERT panel ranks the stored vectors by the encoded query.
+			const box = page.getByRole('searchbox', { name: 'Query' });
+			await box.fill(TEXT_QUERY);
+			await box.press('Enter');
+			const colbert = panel(page, 'colbert');
+			await expect(colbert).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });
+			await expect(colbert.getByTestId('model-colbert')).toContainText(`free-text queries by ${FIXTURE_MODELS.colbertFolded}`);
+			await expect(colbert.locator('ol > li')).toHaveCount(TEXTS.length);
+			expect(await colbert.locator('ol > li').evaluateAll((items) => items.map((li) => li.getAttribute('data-doc')))).toEqual(expected);
+
+			// The synthetic pages hold 32-dim vectors, the model gives 16: the picker stays, the panel ranks their own queries and says why.
+			await page.getByRole('button', { name: 'Synthetic pages (synthetic)' }).click();
+			await expect(page.getByTestId('vectors-note')).toContainText('Synthetic collection', { timeout: 60_000 });
+			await page.getByLabel('Query from the collection').selectOption(QUERY);
+			await expect(panel(page, 'colbert').locator('button.hit').first()).toBeVisible({ timeout: 60_000 });
+			await expect(panel(page, 'colbert')).toContainText(/holds 32-dim vectors; the ColBERT model .* encodes queries to 16, so only the folder's own queries are searched/);
+			await expect(models.locator('li', { hasText: 'ColBERT' }).first()).toContainText('corpus vectors, no model needed');
+		} finally {
+			rmSync(dir, { recursive: true, force: true });
+		}
+	});
 });

@@ -122,11 +122,22 @@ describe('openMultiVectorSource', () => {
 		await expect(source.queryVectors('red planet')).rejects.toThrow(/no precomputed vectors for query "red planet" .*--model colbert=/);
 	});
 
-	it('a ColBERT model of another width than the folder is DIM_MISMATCH, naming both', async () => {
-		const colbert = new ToyColbert({ dim: 16, modelId: 'wide-colbert' });
-		const failed = openMultiVectorSource({ corpus: collection.corpus, options: {} }, { encoders: { colbert } });
+	it('a named ColBERT model of another width than the folder is DIM_MISMATCH, naming both, and is disposed', async () => {
+		const wide = new ToyColbert({ dim: 16, modelId: 'wide-colbert' });
+		let disposed = 0;
+		wide.dispose = async () => void disposed++;
+		const failed = openMultiVectorSource({ corpus: collection.corpus, options: { models: { colbert: 'wide-colbert' } } }, { load: async () => wide });
 		await expect(failed).rejects.toMatchObject({ code: 'DIM_MISMATCH' });
 		await expect(failed).rejects.toThrow(/holds 8-dim vectors; the ColBERT model wide-colbert encodes queries to 16/);
+		expect(disposed).toBe(1);
+	});
+
+	it('a handed-in ColBERT model of another width is left unused with a warning: the folder answers its own queries', async () => {
+		const warnings: string[] = [];
+		const source = await openMultiVectorSource({ corpus: collection.corpus, options: {}, onWarning: (w) => warnings.push(w) }, { encoders: { colbert: new ToyColbert({ dim: 16, modelId: 'wide-colbert' }) } });
+		expect(warnings).toEqual([expect.stringMatching(/holds 8-dim vectors; the ColBERT model wide-colbert encodes queries to 16, so only the folder's own queries are searched/)]);
+		expect(Array.from((await source.queryVectors('q2')).data)).toEqual(Array.from(queryVecs[1].data));
+		await expect(source.queryVectors('red planet')).rejects.toMatchObject({ code: 'BAD_ARGUMENT' });
 	});
 
 	it('a folder made by another model than the query encoder gets a warning', async () => {

@@ -49,7 +49,11 @@ beforeAll(async () => {
 		queries: [{ record: { id: 'q1', title: '', text: 'stored query' }, vectors: docs[1] }]
 	});
 	const narrow: TokenMatrix = { data: Float32Array.from([1, 0, 0, 1]), rows: 2, dim: 2 };
-	await writeMultiVectorFolder(join(dir, 'narrow'), { manifest: { dim: 2, kind: 'text' }, documents: [{ record: { id: 'n1', title: '', text: '' }, vectors: narrow }] });
+	await writeMultiVectorFolder(join(dir, 'narrow'), {
+		manifest: { dim: 2, kind: 'text' },
+		documents: [{ record: { id: 'n1', title: '', text: '' }, vectors: narrow }],
+		queries: [{ record: { id: 'nq', title: '', text: '' }, vectors: narrow }]
+	});
 	core = new EngineCore({ extensions: [(c) => nodeNeuralHost(c, new MemoryStore())] });
 	await send({ type: 'configure-hub', hub: { remoteHost: hub.hub.url } });
 }, 60_000);
@@ -82,9 +86,16 @@ describe('a vectors folder with its ColBERT model loaded', () => {
 		expect(own.hits[0].id).toBe('t2');
 	});
 
-	it('a loaded model of another width than the folder fails the panel with DIM_MISMATCH naming both', async () => {
+	it('the loaded model reports its width, so the page knows which folders it can encode queries for', async () => {
+		const loaded = expectType(await send({ type: 'load-model', role: 'colbert', choice: colbert, keep: [modelKey('colbert', colbert)] }), 'model-loaded');
+		expect(loaded.info.dim).toBe(docs[0].dim);
+	});
+
+	it('a loaded model of another width than the folder is left unused with a warning; the folder\'s own queries still rank', async () => {
 		expectType(await send({ type: 'load-corpus', source: vectorsSource('narrow') }), 'corpus-loaded');
-		const r = await send({ type: 'prepare-panel', panel: 'colbert', options, model: modelKey('colbert', colbert) });
-		expect(r).toMatchObject({ type: 'error', error: { code: 'DIM_MISMATCH', message: expect.stringMatching(/holds 2-dim vectors; the ColBERT model .* encodes queries to 16/) } });
+		const prepared = expectType(await send({ type: 'prepare-panel', panel: 'colbert', options, model: modelKey('colbert', colbert) }), 'panel-prepared');
+		expect(prepared.stats.warnings).toEqual([expect.stringMatching(/holds 2-dim vectors; the ColBERT model .* encodes queries to 16, so only the folder's own queries are searched/)]);
+		const own = expectType(await send({ type: 'search', panel: 'colbert', query: 'nq', k: 1 }), 'search-result');
+		expect(own.hits[0].id).toBe('n1');
 	});
 });

@@ -71,19 +71,26 @@ function tokensOf(collection: MultiVectorCollection, row: number, rows: number):
 /**
  * The ColBERT encoder that encodes a vectors folder's free-text queries: one handed in (the playground's
  * loaded model) or one named in `options.models.colbert` (the CLI's `--model colbert=`); none otherwise,
- * so a folder never triggers a default model's download. Its vectors must have the folder's width; a
- * folder that names another model gets a warning, since its vectors and the query's would not match.
+ * so a folder never triggers a default model's download. Its vectors must have the folder's width: a
+ * named model of another width is `DIM_MISMATCH`; a handed-in one is only left unused, with a warning
+ * (the playground's model bar may hold a model for text corpora), and the folder answers its own queries.
+ * A folder that names another model gets a warning, since its vectors and the query's may not match.
  */
 async function queryEncoderFor(ctx: NeuralContext, deps: NeuralDeps, collection: MultiVectorCollection): Promise<{ encoder: ColbertEncoder; owned: boolean; ms: number } | undefined> {
 	if (!deps.encoders?.colbert && ctx.options.models?.colbert === undefined) return undefined;
 	const t0 = performance.now();
 	const { encoder, owned } = await encoderFor('colbert', ctx, deps);
 	if (encoder.settings.dim !== collection.dim) {
-		if (owned) await encoder.dispose();
+		const widths = `${collection.label} holds ${collection.dim}-dim vectors; the ColBERT model ${encoder.modelId} encodes queries to ${encoder.settings.dim}`;
+		if (!owned) {
+			(deps.onWarning ?? ctx.onWarning)?.(`${widths}, so only the folder's own queries are searched (free text needs the model that made the folder)`);
+			return undefined;
+		}
+		await encoder.dispose();
 		throw createError('DIM_MISMATCH', {
 			expected: collection.dim,
 			actual: encoder.settings.dim,
-			detail: ` (${collection.label} holds ${collection.dim}-dim vectors; the ColBERT model ${encoder.modelId} encodes queries to ${encoder.settings.dim})`
+			detail: ` (${widths})`
 		});
 	}
 	const made = collection.manifest.model;

@@ -91,6 +91,7 @@ export class ModelRegistry {
 			dtype: choice.dtype,
 			device: choice.device,
 			details: describeEncoder(encoder),
+			...(encoder.kind === 'bi-encoder' ? { dim: encoder.dim } : encoder.kind === 'colbert' ? { dim: encoder.settings.dim } : {}),
 			loadMs,
 			cache,
 			fromCache: before.files > 0 && cache.files === before.files

@@ -54,6 +54,8 @@ export interface ModelInfo {
 	device: Device;
 	/** Bi-encoder: `mean (1_Pooling/config.json)`; ColBERT: `query 32, document 300, dim 96`. */
 	details: string;
+	/** Width of the vectors it encodes (bi-encoder, ColBERT); absent for a cross-encoder. */
+	dim?: number;
 	loadMs: number;
 	/** Files of this model in the browser's download cache after loading. */
 	cache: ModelCacheState;
