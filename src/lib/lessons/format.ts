@@ -32,9 +32,16 @@ export function modelRefFor(role: LessonModelRole, mode: string): ModelRef {
 	return { id: hubId.split('/').pop() as string, localDir: mode };
 }
 
-/** One line saying which models run, for the first cell of a lesson that loads any. */
-export function describeModelMode(mode: string): string {
-	if (mode === 'test') return 'LATELAB_MODELS=test: tiny generated test models (scores are noise; set LATELAB_MODELS=hub for real ones)';
+/**
+ * One line saying which models run, for the first cell of a lesson that loads any. `where` is how the
+ * reader switches: the notebook's environment variable, or the web page's `?models=`.
+ */
+export function describeModelMode(mode: string, where: 'env' | 'url' = 'env'): string {
+	if (mode === 'test') {
+		return where === 'env'
+			? 'LATELAB_MODELS=test: tiny generated test models (scores are noise; set LATELAB_MODELS=hub for real ones)'
+			: '?models=test: tiny generated test models (scores are noise; open the page without ?models= for real ones)';
+	}
 	if (mode === 'hub' || mode === '') return 'real models from the Hugging Face Hub (downloaded once, then cached)';
 	return `real models from the folder ${mode}`;
 }

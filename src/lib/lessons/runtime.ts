@@ -76,7 +76,7 @@ export function createLessonRuntime(options: RuntimeOptions): LessonRuntime {
 	async function loadModel(role: LessonModelRole): Promise<BiEncoder | CrossEncoder | ColbertEncoder> {
 		const ref = refFor(role);
 		const target = out();
-		target.text(`${role}: ${ref.id} — ${describeModelMode(mode)}`, 'out');
+		target.text(`${role}: ${ref.id} — ${describeModelMode(mode, 'url')}`, 'out');
 		const onProgress = (p: ModelProgress) => {
 			if (p.status === 'ready') target.progress(null);
 			else if (p.totalBytes && p.totalLoaded !== undefined) {

@@ -55,12 +55,12 @@ export const page: LessonPage = {
 		},
 		{
 			"type": "markdown",
-			"html": "<h2>Are these differences real?</h2>\n<p>Each tag holds only 3 to 6 queries. Lesson 8&#39;s paired tests say how much such a sample can show: a\nsign-flip (randomisation) test on <em>n</em> queries can never give a <em>p</em>-value below 2 / 2ⁿ (at best, only\nthe observed signs and their mirror image are that extreme, out of 2ⁿ sign patterns), so with 5 queries\nor fewer no difference can reach the usual 0.05, however large; queries where the two rankers tie count\nfor nothing. Here is the test on each tag and on all 28\nqueries together:</p>"
+			"html": "<h2>Are these differences real?</h2>\n<p>Each tag holds only 3 to 6 queries. Lesson 8&#39;s paired tests say how much such a sample can show: a\nsign-flip (randomisation) test on <em>n</em> queries can never give a <em>p</em>-value below 2 / 2ⁿ (at best, only\nthe observed signs and their mirror image are that extreme, out of 2ⁿ sign patterns), so with 5 queries\nor fewer no difference can reach the usual 0.05, however large. Queries where the two rankers tie count\nfor nothing (flipping the sign of a zero changes nothing), so <em>n</em> is the number of queries that do not\ntie. Here is the test on each tag and on all 28 queries together:</p>"
 		},
 		{
 			"type": "code",
 			"cell": 3,
-			"code": "import { compareRuns } from './src/lib/engine/eval/significance';\n\nconst tagOf = (qid: string) => demoQueryInfo(qid)?.shows ?? 'other';\nfunction compareOn(qids: Set<string>) {\n\tconst qrels = new Map([...demo.qrels].filter(([qid]) => qids.has(qid)));\n\treturn compareRuns(bm25Run, colbertRun, qrels, { metrics: ['ndcg@10'], permutations: 5000 });\n}\nconst significanceRows = [...bm25ByTag.keys(), 'all'].map((tag) => {\n\tconst qids = new Set(demo.queries.map((q) => q.id).filter((qid) => tag === 'all' || tagOf(qid) === tag));\n\tconst c = compareOn(qids).byMetric['ndcg@10'];\n\treturn { tag, queries: qids.size, 'ColBERT − BM25': c.delta, wins: c.wins, ties: c.ties, losses: c.losses, 'p (randomisation)': c.pRandomization, 'smallest possible p': Math.min(1, 2 / 2 ** qids.size) };\n});\ntable(significanceRows, { digits: 3 });",
+			"code": "import { compareRuns } from './src/lib/engine/eval/significance';\n\nconst tagOf = (qid: string) => demoQueryInfo(qid)?.shows ?? 'other';\nfunction compareOn(qids: Set<string>) {\n\tconst qrels = new Map([...demo.qrels].filter(([qid]) => qids.has(qid)));\n\treturn compareRuns(bm25Run, colbertRun, qrels, { metrics: ['ndcg@10'], permutations: 5000 });\n}\nconst significanceRows = [...bm25ByTag.keys(), 'all'].map((tag) => {\n\tconst qids = new Set(demo.queries.map((q) => q.id).filter((qid) => tag === 'all' || tagOf(qid) === tag));\n\tconst c = compareOn(qids).byMetric['ndcg@10'];\n\treturn { tag, queries: qids.size, 'ColBERT − BM25': c.delta, wins: c.wins, ties: c.ties, losses: c.losses, 'p (randomisation)': c.pRandomization, 'smallest possible p': Math.min(1, 2 / 2 ** (qids.size - c.ties)) };\n});\ntable(significanceRows, { digits: 3 });",
 			"flags": []
 		},
 		{
@@ -185,7 +185,7 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 	const significanceRows = [...bm25ByTag.keys(), 'all'].map((tag) => {
 		const qids = new Set(demo.queries.map((q) => q.id).filter((qid) => tag === 'all' || tagOf(qid) === tag));
 		const c = compareOn(qids).byMetric['ndcg@10'];
-		return { tag, queries: qids.size, 'ColBERT − BM25': c.delta, wins: c.wins, ties: c.ties, losses: c.losses, 'p (randomisation)': c.pRandomization, 'smallest possible p': Math.min(1, 2 / 2 ** qids.size) };
+		return { tag, queries: qids.size, 'ColBERT − BM25': c.delta, wins: c.wins, ties: c.ties, losses: c.losses, 'p (randomisation)': c.pRandomization, 'smallest possible p': Math.min(1, 2 / 2 ** (qids.size - c.ties)) };
 	});
 	table(significanceRows, { digits: 3 });
 

@@ -88,14 +88,14 @@ export const page: LessonPage = {
 		{
 			"type": "code",
 			"cell": 6,
-			"code": "import { rankChanges } from './src/lib/viz/rank-changes';\n\nconst qid = 'q02';\nconst qtext = demo.queries.find((q) => q.id === qid)!.text;\nconst ids20 = await firstStages.bm25(qtext, 20);\nconst byScore = (scores: number[]) => ids20.map((id, i) => ({ id, s: scores[i] })).sort((a, b) => b.s - a.s).map((x) => x.id);\nconst columns = [\n\t{ name: 'BM25', ids: ids20 },\n\t{ name: 'BM25 → MaxSim', ids: byScore(await rerankers.maxsim(qtext, ids20)) },\n\t{ name: 'BM25 → cross', ids: byScore(await rerankers.cross(qtext, ids20)) }\n];\nconst relevant02 = [...demo.qrels.get(qid)!].filter(([, g]) => g > 1).map(([id]) => id);\nconsole.log(`${qid}: \"${qtext}\"; relevant: ${relevant02.join(', ')}`);\nshow(rankChanges({ columns }, { document: doc, k: 10 }));\nconst missing = relevant02.filter((id) => !ids20.includes(id));\nconsole.log(missing.length ? `never in the chart: ${missing.join(', ')}: not among BM25's candidates at any depth (it shares no word with the query), so neither reranker can bring it back. That is the recall ceiling of the first section.` : 'every relevant passage is among the candidates');",
+			"code": "import { rankChanges } from './src/lib/viz/rank-changes';\n\nconst qid = 'q02';\nconst qtext = demo.queries.find((q) => q.id === qid)!.text;\nconst ids20 = await firstStages.bm25(qtext, 20);\nconst byScore = (scores: number[]) => ids20.map((id, i) => ({ id, s: scores[i] })).sort((a, b) => b.s - a.s).map((x) => x.id);\nconst columns = [\n\t{ name: 'BM25', ids: ids20 },\n\t{ name: 'BM25 → MaxSim', ids: byScore(await rerankers.maxsim(qtext, ids20)) },\n\t{ name: 'BM25 → cross', ids: byScore(await rerankers.cross(qtext, ids20)) }\n];\nconst relevant02 = [...demo.qrels.get(qid)!].filter(([, g]) => g > 1).map(([id]) => id);\nconsole.log(`${qid}: \"${qtext}\"; relevant: ${relevant02.join(', ')}; BM25 found ${ids20.length} candidates (of the 20 asked for)`);\nshow(rankChanges({ columns }, { document: doc, k: 10 }));\nconst missing = relevant02.filter((id) => !ids20.includes(id));\nconsole.log(missing.length ? `never in the chart: ${missing.join(', ')}: not among BM25's candidates at any depth (it shares no word with the query), so neither reranker can bring it back. That is the recall ceiling of the first section.` : 'every relevant passage is among the candidates');",
 			"flags": [
 				"viz"
 			]
 		},
 		{
 			"type": "markdown",
-			"html": "<p>The slope chart shows the ceiling at work: both rerankers can only shuffle the 20 passages BM25 found.\nThe best answer is not one of them.</p>"
+			"html": "<p>The slope chart shows the ceiling at work: both rerankers can only shuffle the passages BM25 found,\nand for this query that is fewer than the 20 asked for (only those passages share a word with it).\nThe best answer is not one of them.</p>"
 		},
 		{
 			"type": "exercise",
@@ -246,12 +246,12 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 		{ name: 'BM25 → cross', ids: byScore(await rerankers.cross(qtext, ids20)) }
 	];
 	const relevant02 = [...demo.qrels.get(qid)!].filter(([, g]) => g > 1).map(([id]) => id);
-	console.log(`${qid}: "${qtext}"; relevant: ${relevant02.join(', ')}`);
+	console.log(`${qid}: "${qtext}"; relevant: ${relevant02.join(', ')}; BM25 found ${ids20.length} candidates (of the 20 asked for)`);
 	show(rankChanges({ columns }, { document: doc, k: 10 }));
 	const missing = relevant02.filter((id) => !ids20.includes(id));
 	console.log(missing.length ? `never in the chart: ${missing.join(', ')}: not among BM25's candidates at any depth (it shares no word with the query), so neither reranker can bring it back. That is the recall ceiling of the first section.` : 'every relevant passage is among the candidates');
 
-	// cell 7 (lessons/07-multi-stage-retrieval/lesson.md:227)
+	// cell 7 (lessons/07-multi-stage-retrieval/lesson.md:228)
 	await __rt.cell(7);
 	firstStages.hybrid = async (query, k) => {
 		const [a, b] = await Promise.all([firstStages.bm25(query, k), firstStages.dense(query, k)]);
@@ -270,7 +270,7 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 	const unionVsRrf = compareRuns((await cascade('rrf', 'maxsim', 20)).run, (await cascade('hybrid', 'maxsim', 10)).run, demo.qrels, { metrics: ['ndcg@10'], permutations: 5000 }).byMetric['ndcg@10'];
 	console.log(`union@10 → maxsim minus rrf@20 → maxsim: ${unionVsRrf.delta.toFixed(3)} (p ${unionVsRrf.pRandomization.toFixed(3)}, ${unionVsRrf.wins}/${unionVsRrf.ties}/${unionVsRrf.losses})`);
 
-	// cell 8 (lessons/07-multi-stage-retrieval/lesson.md:254)
+	// cell 8 (lessons/07-multi-stage-retrieval/lesson.md:255)
 	await __rt.cell(8);
 	const windowRun: Run = new Map();
 	for (const q of demo.queries) {

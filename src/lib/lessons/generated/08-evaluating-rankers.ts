@@ -5,7 +5,7 @@ import type { LessonPage } from '../types';
 import type { Run } from '$lib/engine/eval/metrics';
 import { Bm25Index } from '$lib/engine/lexical/bm25';
 import { compareRuns } from '$lib/engine/eval/significance';
-import { contributionBars } from '$lib/viz/contribution-bars';
+import { deltaBars } from '$lib/viz/delta-bars';
 import { evaluateRun } from '$lib/engine/eval/metrics';
 
 export const page: LessonPage = {
@@ -13,7 +13,7 @@ export const page: LessonPage = {
 	"number": 8,
 	"title": "Evaluating rankers",
 	"minutes": 20,
-	"summary": "nDCG (linear and exponential gain), recall and MRR computed from judgments, a paired significance test, win/tie/loss and a per-query look at where two rankers differ, on a real test collection; then choosing a model from published scores and bytes.",
+	"summary": "nDCG (linear and exponential gain), recall and MRR computed from judgments, a paired significance test, win/tie/loss and a per-query look at where two rankers differ, on a real test collection in the notebook (the demo corpus on the web page); then choosing a model from published scores and bytes.",
 	"cells": 13,
 	"blocks": [
 		{
@@ -78,12 +78,12 @@ export const page: LessonPage = {
 		},
 		{
 			"type": "markdown",
-			"html": "<p>Read the table row by row: a small <em>p</em> (the usual threshold is 0.05) says the difference is unlikely\nto be luck; a large one says this collection cannot tell the rankers apart, which is not the same as\n&quot;they are equal&quot;. Many ties mean the change touches few queries, and a mean can hide large wins and\nlosses that cancel out.</p>\n<h2>Per-query analysis</h2>\n<p>Averages say <em>whether</em>; single queries say <em>why</em>. The chart shows the queries with the largest nDCG@10\ndifferences B − A, losses first: bars to the right are queries where dropping stemming helped.</p>"
+			"html": "<p>Read the table row by row: a small <em>p</em> (the usual threshold is 0.05) says the difference is unlikely\nto be luck; a large one says this collection cannot tell the rankers apart, which is not the same as\n&quot;they are equal&quot;. Many ties mean the change touches few queries, and a mean can hide large wins and\nlosses that cancel out.</p>\n<h2>Per-query analysis</h2>\n<p>Averages say <em>whether</em>; single queries say <em>why</em>. The chart (the Evaluate tab&#39;s per-query view) has\none bar per judged query: its nDCG@10 difference B − A, from the largest gain on the left (orange: dropping\nstemming helped) to the largest loss on the right (blue); a tie is a thin tick. Hover a bar for its query.</p>"
 		},
 		{
 			"type": "code",
 			"cell": 6,
-			"code": "import { contributionBars } from './src/lib/viz/contribution-bars';\n\nconst deltas = Object.entries(comparison.perQueryDelta)\n\t.map(([qid, d]) => ({ qid, delta: d['ndcg@10'] }))\n\t.filter((d) => Math.abs(d.delta) > 1e-9)\n\t.sort((a, b) => a.delta - b.delta);\nconst extremes = [...deltas.slice(0, 6), ...deltas.slice(-6)].filter((d, i, all) => all.findIndex((x) => x.qid === d.qid) === i);\nconsole.log(`${deltas.length} of ${judged.length} queries change; the six largest losses and gains:`);\nshow(contributionBars({ tokens: extremes.map((d) => `query ${d.qid}`), values: extremes.map((d) => d.delta) }, { document: doc, label: 'nDCG@10 of B minus A, per query' }));",
+			"code": "import { deltaBars } from './src/lib/viz/delta-bars';\n\nconst deltas = Object.entries(comparison.perQueryDelta)\n\t.map(([qid, d]) => ({ qid, delta: d['ndcg@10'] }))\n\t.filter((d) => Math.abs(d.delta) > 1e-9)\n\t.sort((a, b) => a.delta - b.delta);\nconst gains = deltas.filter((d) => d.delta > 0).length;\nconsole.log(`${deltas.length} of ${judged.length} queries change: ${gains} gain${gains === 1 ? '' : 's'}, ${deltas.length - gains} loss${deltas.length - gains === 1 ? '' : 'es'}`);\nconst textOf = (qid: string) => judged.find((q) => q.id === qid)?.text ?? qid;\nshow(deltaBars(judged.map((q) => ({ id: q.id, label: `${q.id}: ${textOf(q.id)}`, delta: comparison.perQueryDelta[q.id]?.['ndcg@10'] ?? 0 })), { document: doc, label: 'nDCG@10: B − A' }));",
 			"flags": [
 				"viz"
 			]
@@ -251,17 +251,18 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 		})
 	);
 
-	// cell 6 (lessons/08-evaluating-rankers/lesson.md:155)
+	// cell 6 (lessons/08-evaluating-rankers/lesson.md:156)
 	await __rt.cell(6);
 	const deltas = Object.entries(comparison.perQueryDelta)
 		.map(([qid, d]) => ({ qid, delta: d['ndcg@10'] }))
 		.filter((d) => Math.abs(d.delta) > 1e-9)
 		.sort((a, b) => a.delta - b.delta);
-	const extremes = [...deltas.slice(0, 6), ...deltas.slice(-6)].filter((d, i, all) => all.findIndex((x) => x.qid === d.qid) === i);
-	console.log(`${deltas.length} of ${judged.length} queries change; the six largest losses and gains:`);
-	show(contributionBars({ tokens: extremes.map((d) => `query ${d.qid}`), values: extremes.map((d) => d.delta) }, { document: doc, label: 'nDCG@10 of B minus A, per query' }));
+	const gains = deltas.filter((d) => d.delta > 0).length;
+	console.log(`${deltas.length} of ${judged.length} queries change: ${gains} gain${gains === 1 ? '' : 's'}, ${deltas.length - gains} loss${deltas.length - gains === 1 ? '' : 'es'}`);
+	const textOf = (qid: string) => judged.find((q) => q.id === qid)?.text ?? qid;
+	show(deltaBars(judged.map((q) => ({ id: q.id, label: `${q.id}: ${textOf(q.id)}`, delta: comparison.perQueryDelta[q.id]?.['ndcg@10'] ?? 0 })), { document: doc, label: 'nDCG@10: B − A' }));
 
-	// cell 7 (lessons/08-evaluating-rankers/lesson.md:169)
+	// cell 7 (lessons/08-evaluating-rankers/lesson.md:171)
 	await __rt.cell(7);
 	const worst = deltas[0] ?? { qid: judged[0].id, delta: 0 };
 	const query = judged.find((q) => q.id === worst.qid)!;
@@ -270,7 +271,7 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 	console.log(`query ${query.id}: "${query.text}" (ΔnDCG@10 ${worst.delta.toFixed(3)})`);
 	table(relevant.map((id) => ({ document: id, title: corpus.docs.find((d) => d.id === id)?.title.slice(0, 70) ?? '', 'rank in A': rankIn(runA, id), 'rank in B': rankIn(runB, id) })));
 
-	// cell 8 (lessons/08-evaluating-rankers/lesson.md:187)
+	// cell 8 (lessons/08-evaluating-rankers/lesson.md:189)
 	await __rt.cell(8);
 	const runC = runOf(Bm25Index.build(corpus.docs, { k1: 1.2, b: 0.75 }));
 	const ac = compareRuns(runA, runC, corpus.qrels, { metrics: ['ndcg@10', 'recall@100'], permutations: 5000 });
@@ -278,7 +279,7 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 	// Switch only if the gain is consistent (p < 0.05) on the metric you care about; otherwise keep the
 	// published settings, which at least make your numbers comparable with other people's.
 
-	// cell 9 (lessons/08-evaluating-rankers/lesson.md:200)
+	// cell 9 (lessons/08-evaluating-rankers/lesson.md:202)
 	await __rt.cell(9);
 	const evalA2 = evaluateRun(runA, corpus.qrels, ['ndcg@10', 'mrr@10']);
 	const evalB2 = evaluateRun(runB, corpus.qrels, ['ndcg@10', 'mrr@10']);
@@ -292,7 +293,7 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 		// MRR only sees the first relevant document; nDCG also rewards moving the second and third ones up.
 	} else console.log('no such query in this collection: MRR and nDCG agree on the direction of every change here');
 
-	// cell 10 (lessons/08-evaluating-rankers/lesson.md:221)
+	// cell 10 (lessons/08-evaluating-rankers/lesson.md:223)
 	await __rt.cell(10);
 	/** Published nDCG@10 x100 (BEIR test splits), from the MODELS.md reference sheet; not measured here. */
 	const published = [
@@ -315,7 +316,7 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 		SciFact: r.SciFact, NFCorpus: r.NFCorpus, FiQA: r.FiQA, ArguAna: r.ArguAna, SCIDOCS: r.SCIDOCS
 	})), { digits: 1 });
 
-	// cell 11 (lessons/08-evaluating-rankers/lesson.md:249)
+	// cell 11 (lessons/08-evaluating-rankers/lesson.md:251)
 	await __rt.cell(11);
 	const datasets = ['SciFact', 'NFCorpus', 'FiQA', 'ArguAna', 'SCIDOCS'] as const;
 	const row = (name: string) => published.find((r) => r.system === name)!;
@@ -324,7 +325,7 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 	console.log(`${bge} beats ${v2} on ${versus(bge, v2).length} of 5 (${versus(bge, v2).join(', ')}), storing ${((vectorsPerDoc(row(v2)) * 128) / 384).toFixed(0)}x fewer numbers per document`);
 	console.log(`${small} beats ${bge} on ${versus(small, bge).length} of 5 (${versus(small, bge).join(', ')}); ${bge} wins ${versus(bge, small).join(', ')}`);
 
-	// cell 12 (lessons/08-evaluating-rankers/lesson.md:274)
+	// cell 12 (lessons/08-evaluating-rankers/lesson.md:276)
 	await __rt.cell(12);
 	const meanScore = (r: (typeof published)[number]) => datasets.reduce((s, d) => s + r[d], 0) / datasets.length;
 	const placeIn = (r: (typeof published)[number], d: (typeof datasets)[number]) => 1 + published.filter((o) => o[d] > r[d]).length;

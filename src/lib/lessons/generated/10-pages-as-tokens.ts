@@ -62,7 +62,7 @@ export const page: LessonPage = {
 		},
 		{
 			"type": "markdown",
-			"html": "<p>Each query token picked the patch that shows its colour or shape, and the page&#39;s score is exactly the\nsum of those picks. Now a page further down the list, which shares some of the query&#39;s colours and\nshapes but not on the same objects. Late interaction matches <strong>tokens, not objects</strong>: &quot;red&quot; may find a\nred square and &quot;circle&quot; a blue circle, so such a page still collects a good part of the score. The\ncontextual &quot;red circle&quot; part of each token is what keeps it below a page with the real thing:</p>"
+			"html": "<p>Each query token picked the patch that shows its colour or shape, and the page&#39;s score is exactly the\nsum of those picks. Now a page further down the list, which shares some of the query&#39;s colours and\nshapes but not on the same objects. Late interaction matches <strong>tokens, not objects</strong>: the colour token\nmay find its colour on another shape and the shape token its shape in another colour (the printout names\neach pick), so such a page still collects a good part of the score. The contextual part of each token\n(the colour-and-shape direction, like &quot;red circle&quot; in the construction above) is what keeps it below a\npage with the real thing:</p>"
 		},
 		{
 			"type": "code",
@@ -165,12 +165,12 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 	}
 	showPage(ranking[0].i, query.tokens, queryMatrix);
 
-	// cell 4 (lessons/10-pages-as-tokens/lesson.md:124)
+	// cell 4 (lessons/10-pages-as-tokens/lesson.md:126)
 	await __rt.cell(4);
 	const partial = ranking.find((r) => (pages.qrels.get(query.id)?.get(pages.pages[r.i].id) ?? 0) === 0) ?? ranking[ranking.length - 1];
 	showPage(partial.i, query.tokens, queryMatrix);
 
-	// cell 5 (lessons/10-pages-as-tokens/lesson.md:152)
+	// cell 5 (lessons/10-pages-as-tokens/lesson.md:154)
 	await __rt.cell(5);
 	const pooledPages = pages.pageVectors.map((m) => poolHierarchical(m, 2).matrix);
 	const pooledRun: Run = new Map(pages.queries.map((q, n) => [q.id, pooledPages.map((m, i) => ({ id: pages.pages[i].id, score: maxSim(pages.queryVectors[n], m), rank: 0 }))]));
@@ -182,7 +182,7 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 	// least. Here blank and text patches are the near-duplicates; whether a shape patch gets merged with a
 	// different shape depends on how many patches the factor forces together.
 
-	// cell 6 (lessons/10-pages-as-tokens/lesson.md:174)
+	// cell 6 (lessons/10-pages-as-tokens/lesson.md:176)
 	await __rt.cell(6);
 	let found = false;
 	for (const noise of [0.6, 1.2, 1.8]) {

@@ -63,7 +63,7 @@ export const LESSONS: LessonSummary[] = [
 		"number": 8,
 		"title": "Evaluating rankers",
 		"minutes": 20,
-		"summary": "nDCG (linear and exponential gain), recall and MRR computed from judgments, a paired significance test, win/tie/loss and a per-query look at where two rankers differ, on a real test collection; then choosing a model from published scores and bytes."
+		"summary": "nDCG (linear and exponential gain), recall and MRR computed from judgments, a paired significance test, win/tie/loss and a per-query look at where two rankers differ, on a real test collection in the notebook (the demo corpus on the web page); then choosing a model from published scores and bytes."
 	},
 	{
 		"slug": "09-late-interaction-at-scale",
