@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { argmaxPerRow, queryKindsFromTokens, similarityHeatmap } from '../../src/lib/viz';
+import { estimateTextWidth } from '../../src/lib/viz/column-labels';
 import { compareSnapshot, testDocument } from './snapshot';
 
 const small = {
@@ -112,6 +113,15 @@ describe('similarityHeatmap', () => {
 		key('End');
 		expect(el.querySelector('.latelab-heatmap-frame')?.getAttribute('data-end')).toBe(String(nd));
 		expect(el.querySelector('.focus-ring')?.getAttribute('visibility')).toBe('visible');
+	});
+
+	it('similarityHeatmap(data) leaves room for the last column\'s label, which leans past the matrix', () => {
+		const el = similarityHeatmap({ queryTokens: ['a'], docTokens: ['x', 'interchangeability'], scores: [0.1, 0.2] }, { document: testDocument() });
+		const svg = el.querySelector('.latelab-heatmap-frame svg')!;
+		const last = el.querySelectorAll('text.doc-label')[1];
+		const anchorX = Number(/translate\(([\d.]+),/.exec(last.getAttribute('transform')!)![1]);
+		// The rotated label runs cos(60°) = 1/2 of its length to the right of its anchor.
+		expect(Number(svg.getAttribute('width'))).toBeGreaterThanOrEqual(anchorX + estimateTextWidth('interchangeability', 11) / 2);
 	});
 
 	it('similarityHeatmap(data) rejects a score array of the wrong size', () => {

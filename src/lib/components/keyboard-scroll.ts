@@ -43,3 +43,16 @@ export function keyboardScroll(node: HTMLElement, label?: string): { update(labe
 		}
 	};
 }
+
+/**
+ * `keyboardScroll` for every table inside `node` (rendered Markdown, whose tables scroll sideways on a
+ * phone: see the `.prose table` style). Tables keep their own role; only the tab stop is added.
+ */
+export function keyboardScrollTables(node: HTMLElement): { destroy(): void } {
+	const actions = [...node.querySelectorAll('table')].map((table) => keyboardScroll(table));
+	return {
+		destroy() {
+			for (const a of actions) a.destroy();
+		}
+	};
+}

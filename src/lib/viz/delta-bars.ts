@@ -6,7 +6,7 @@
  */
 import { scaleBand, scaleLinear, select } from 'd3';
 import { ACCENT_NEGATIVE, ACCENT_POSITIVE } from './color';
-import { createSvg, formatScore, resolveDocument, round, type VizContext } from './dom';
+import { countText, createSvg, formatScore, resolveDocument, round, type VizContext } from './dom';
 
 export interface DeltaDatum {
 	/** Query id (kept on the bar as `data-id`). */
@@ -47,8 +47,7 @@ export function deltaBars(data: readonly DeltaDatum[], options: DeltaBarsOptions
 	const svg = createSvg(doc, width, height);
 	svg.setAttribute('class', 'latelab-delta-bars');
 	svg.setAttribute('role', 'img');
-	const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
-	svg.setAttribute('aria-label', `${options.label ? `${options.label}: ` : ''}${plural(counts.gain, 'gain', 'gains')}, ${plural(counts.tie, 'tie', 'ties')}, ${plural(counts.loss, 'loss', 'losses')}`);
+	svg.setAttribute('aria-label', `${options.label ? `${options.label}: ` : ''}${countText(counts.gain, 'gain')}, ${countText(counts.tie, 'tie')}, ${countText(counts.loss, 'loss', 'losses')}`);
 	const s = select(svg);
 
 	const [lo, hi] = y.domain();
@@ -71,6 +70,6 @@ export function deltaBars(data: readonly DeltaDatum[], options: DeltaBarsOptions
 	s.append('line').attr('class', 'zero').attr('x1', margin.left).attr('x2', width - margin.right)
 		.attr('y1', y0).attr('y2', y0).attr('stroke', 'currentColor').attr('stroke-opacity', 0.6);
 	s.append('text').attr('class', 'caption').attr('x', margin.left).attr('y', height - 4).attr('font-size', 10)
-		.text(`${plural(counts.gain, 'gain', 'gains')} · ${plural(counts.tie, 'tie', 'ties')} · ${plural(counts.loss, 'loss', 'losses')} (queries, sorted by difference)`);
+		.text(`${countText(counts.gain, 'gain')} · ${countText(counts.tie, 'tie')} · ${countText(counts.loss, 'loss', 'losses')} (queries, sorted by difference)`);
 	return svg;
 }

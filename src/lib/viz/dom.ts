@@ -42,6 +42,14 @@ export function round(value: number, digits = 2): number {
 }
 
 /**
+ * A count with its noun in the right number, digits grouped: "1 document", "1,200 documents".
+ * @example countText(1, 'loss', 'losses') // '1 loss'
+ */
+export function countText(n: number, one: string, many = `${one}s`): string {
+	return `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
+}
+
+/**
  * Formats a score for labels: 3 significant decimals, a real minus sign, no "-0".
  * @example formatScore(-0.12345) // '−0.123'
  */

@@ -7,6 +7,7 @@
  */
 import { select, type Selection } from 'd3';
 import { finiteExtent, valueColor, type ScaleKind } from './color';
+import { estimateTextWidth } from './column-labels';
 import { createSvg, formatScore, resolveDocument, round, type VizContext } from './dom';
 import { argmaxPerRow, type QueryTokenKind } from './heatmap-data';
 import { attachHeatmapKeyboard } from './heatmap-keyboard';
@@ -51,6 +52,8 @@ export interface HeatmapOptions extends VizContext {
 
 const LEFT = 96;
 const TOP = 72;
+/** The labels' font size in px (theme.css sets `.latelab-heatmap text` to it). */
+const LABEL_FONT = 11;
 
 /**
  * Renders the heatmap into a `<div class="latelab-heatmap">`.
@@ -143,7 +146,10 @@ function drawWindow(doc: Document, data: HeatmapData, p: WindowParams): HTMLElem
 	const nd = data.docTokens.length;
 	const end = Math.min(nd, p.start + p.count);
 	const cols = end - p.start;
-	const width = LEFT + cols * p.cell + 4;
+	// Column labels lean right (rotated -60°): the last ones reach half their length past their column.
+	let labelsRight = 0;
+	for (let j = p.start; j < end; j++) labelsRight = Math.max(labelsRight, LEFT + (j - p.start) * p.cell + p.cell * 0.65 + estimateTextWidth(data.docTokens[j], LABEL_FONT) * 0.5);
+	const width = Math.ceil(Math.max(LEFT + cols * p.cell, labelsRight) + 4);
 	const height = TOP + nq * p.cell + 4;
 	const useCanvas = nq * cols > (p.options.canvasThreshold ?? 2500);
 

@@ -127,6 +127,11 @@ test('pasted documents containing <script> and <img onerror> render as text and 
 	await page.reload();
 	await expect(page.getByRole('region', { name: 'Corpus' })).toContainText('3 documents');
 	await expect(panel.locator('ol > li').first()).toBeVisible();
+	// One pasted document is "1 document".
+	await page.getByRole('button', { name: 'Paste text' }).click();
+	await page.getByRole('textbox', { name: 'Documents to search' }).fill('a single document');
+	await page.getByRole('button', { name: 'Search these documents' }).click();
+	await expect(page.getByRole('region', { name: 'Corpus' })).toContainText(/· 1 document(?!s)/);
 });
 
 test('a draft in the paste box survives a reload even before it is searched', async ({ page }) => {
