@@ -130,6 +130,15 @@ test('every lesson page, once the cells that need no model have run, passes an a
 	}
 });
 
+test('a lesson that does not exist shows the header, what is missing and the ways back', async ({ page }) => {
+	await page.goto('/lessons/99-nope');
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Page not found');
+	await expect(page.getByRole('main')).toContainText('No lesson "99-nope"');
+	await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Lessons' })).toHaveAttribute('aria-current', 'page');
+	await page.getByRole('main').getByRole('link', { name: 'list of lessons' }).click();
+	await expect(page.getByRole('heading', { level: 1, name: 'Lessons' })).toBeVisible();
+});
+
 test.describe('lesson 3, MaxSim by hand', () => {
 	const q = fromAngles(anglesFromLesson('queryAngles'));
 	const d = fromAngles(anglesFromLesson('docAngles'));

@@ -37,6 +37,19 @@ describe('qualityCost', () => {
 		expect(r('colbert@1') / r('colbert@2')).toBeCloseTo(2, 1);
 	});
 
+	it('qualityCost(data) labels the points\' own sizes on the x axis when they sit within a power of two', () => {
+		const close = [
+			{ id: 'a', label: 'fp32', bytes: 271 * 1024, quality: 0.7, queryMs: 4, exact: true },
+			{ id: 'b', label: 'rescore 20', bytes: 300 * 1024, quality: 0.69, queryMs: 3 }
+		];
+		const el = qualityCost(close, { document: testDocument() });
+		const ticks = [...el.querySelectorAll('g.axis.x .tick text')].map((t) => t.textContent);
+		expect(ticks).toEqual(['256 KiB', '271 KiB', '300 KiB']);
+		// Far apart, the axis keeps its powers of two.
+		const far = [...qualityCost(data, { document: testDocument() }).querySelectorAll('g.axis.x .tick text')].map((t) => t.textContent);
+		expect(far.every((t) => /^(1|2|4|8|16|32|64|128|256|512) (B|KiB|MiB)$/.test(t ?? ''))).toBe(true);
+	});
+
 	it('qualityCost(data) rings and labels the exact panel', () => {
 		const el = qualityCost(data, { document: testDocument() });
 		const exact = el.querySelectorAll('g.point.exact');

@@ -128,8 +128,11 @@ export function qualityCost(data: readonly QualityCostDatum[], options: QualityC
 	const r = scaleSqrt().domain([0, Math.max(1e-9, ...times)]).range([0, MAX_RADIUS]);
 	const radius = (d: QualityCostDatum) => (Number.isFinite(d.queryMs) && d.queryMs >= 0 ? Math.max(MIN_RADIUS, r(d.queryMs)) : 5);
 
+	// Points within a power of two of each other leave one power-of-two tick or none: label the points' own sizes then.
+	const powers = byteTicks(x.domain() as [number, number]);
+	const xTicks = powers.length >= 2 ? powers : [...new Set([...powers, ...bytes])].sort((a, b) => a - b);
 	s.append('g').attr('class', 'axis x').attr('transform', `translate(0,${height - MARGIN.bottom})`)
-		.call(axisBottom(x).tickValues(byteTicks(x.domain() as [number, number])).tickFormat((v) => shortBytes(Number(v))))
+		.call(axisBottom(x).tickValues(xTicks).tickFormat((v) => shortBytes(Number(v))))
 		.attr('aria-hidden', 'true');
 	s.append('g').attr('class', 'axis y').attr('transform', `translate(${MARGIN.left},0)`)
 		.call(axisLeft(y).ticks(5).tickFormat(y.tickFormat(5))).attr('aria-hidden', 'true');

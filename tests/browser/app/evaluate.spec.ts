@@ -75,6 +75,8 @@ test('Evaluate on the demo corpus shows BM25 metrics equal to the engine, lists 
 	const firstRow = view.locator(`tr[data-query="${first._id}"]`);
 	await expect(firstRow.locator('td.query')).toHaveText(first.text);
 	await expect(firstRow.locator('td[data-panel="bm25"]')).toHaveText(expected.evaluation.perQuery[first._id]['ndcg@10'].toFixed(3));
+	// With BM25 alone there is no difference column, and the legend does not explain one.
+	await expect(view.locator('p.legend')).not.toContainText('Δ');
 
 	// TREC run download: exactly the lines formatTrecRun writes for the run built in Node.
 	const [trec] = await Promise.all([page.waitForEvent('download'), view.getByRole('button', { name: 'TREC run: BM25' }).click()]);
@@ -160,10 +162,15 @@ test('Evaluate shows progress per panel and Cancel stops it; evaluating again co
 	await openPlayground(page);
 	await page.getByLabel('Corpus file', { exact: true }).setInputFiles({ name: 'big.zip', mimeType: 'application/zip', buffer: Buffer.from(zip) });
 	const view = region(page);
-	await expect(view).toContainText('4000 judged queries', { timeout: 30_000 });
-	await view.getByRole('button', { name: 'Evaluate' }).click();
+	await expect(view).toContainText('4,000 judged queries', { timeout: 30_000 });
+	// Started from the keyboard, the button keeps the focus while it runs (a disabled button would drop it to the page).
+	const start = view.getByRole('button', { name: 'Evaluate' });
+	await start.focus();
+	await page.keyboard.press('Enter');
 	const progress = view.getByTestId('eval-progress');
 	await expect(progress).toContainText(/BM25\s*[1-9]\d* \/ 4000 queries/);
+	await expect(start).toBeFocused();
+	await expect(start).toHaveAttribute('aria-disabled', 'true');
 	await progress.getByRole('button', { name: 'Cancel' }).click();
 	await expect(view).toHaveAttribute('data-status', 'idle');
 	await expect(view).toContainText('Evaluation cancelled.');

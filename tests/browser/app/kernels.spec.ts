@@ -15,7 +15,8 @@ test('the Kernels page says what auto picks and benchmarks js, wasm and webgpu w
 	await expect(page.getByRole('alert')).toContainText('Documents must be a whole number from 10 to 20,000');
 	await expect(page.getByRole('button', { name: 'Run benchmark' })).toBeDisabled();
 	await page.getByLabel('Documents').fill('100');
-	await expect(page.getByText(/MB of float32 document vectors/)).toBeVisible();
+	// The small preset's 128 vectors of 128 floats per document, 100 documents: 6,553,600 bytes = 6.25 MiB.
+	await expect(page.getByText('6.25 MiB of float32 document vectors')).toBeVisible();
 	await page.getByRole('button', { name: 'Run benchmark' }).click();
 	const rows = page.locator('tbody tr');
 	await expect(rows).toHaveCount(3, { timeout: 60_000 });
