@@ -184,6 +184,27 @@ test('the keyboard reaches everything: / focuses the query, arrows move through 
 	await expect(buttons.nth(1)).toBeFocused();
 });
 
+test('the first Tab reaches "Skip to content", which moves focus to the page and keeps the state in the address', async ({ page }) => {
+	await openPlayground(page);
+	await search(page, 'credit card debt');
+	await page.waitForTimeout(400);
+	const before = await page.evaluate(() => location.hash);
+	expect(before).not.toBe('');
+	// A fresh load of the link: the first Tab of the page.
+	await page.reload();
+	await waitReady(page);
+	await page.keyboard.press('Tab');
+	const skip = page.getByRole('link', { name: 'Skip to content' });
+	await expect(skip).toBeFocused();
+	await expect(skip).toBeInViewport();
+	await page.keyboard.press('Enter');
+	await expect(page.locator('main#main')).toBeFocused();
+	expect(await page.evaluate(() => location.hash)).toBe(before);
+	// The next stop is inside the page, past the header's links.
+	await page.keyboard.press('Tab');
+	expect(await page.evaluate(() => !!document.activeElement?.closest('main'))).toBe(true);
+});
+
 test('on a narrow screen the panels stack', async ({ page }) => {
 	await page.setViewportSize({ width: 420, height: 900 });
 	await openPlayground(page);
