@@ -27,6 +27,25 @@ describe('rankChanges', () => {
 		expect(el.querySelectorAll('circle.rank-dot')).toHaveLength(9);
 	});
 
+	it('rankChanges(data with relevant) rings the relevant documents in every column and keys the ring; labelDocuments names the last order', () => {
+		const el = rankChanges({ ...data, relevant: ['d1', 'd9'] }, { document: testDocument(), k: 3, labelDocuments: true });
+		// d1 is in the top 3 of all three columns; d9 of none.
+		const rings = [...el.querySelectorAll('circle.relevant-ring')];
+		expect(rings.map((r) => r.getAttribute('data-id'))).toEqual(['d1', 'd1', 'd1']);
+		expect(el.querySelector('circle.rank-dot[data-id="d1"] title')!.textContent).toBe('BM25 #1: d1 (relevant)');
+		expect(el.querySelector('text.relevant-key')!.textContent).toContain('judged relevant');
+		const names = [...el.querySelectorAll('text.doc-name')];
+		expect(names.map((t) => t.textContent)).toEqual(['d3', 'd4', 'd1']);
+		expect(names[2].getAttribute('class')).toContain('relevant');
+		// The names sit right of the last column, inside the drawing.
+		const lastX = Number(el.querySelector('g.rank-column[data-name="ColBERT"] circle.rank-dot')!.getAttribute('cx'));
+		expect(Number(names[0].getAttribute('x'))).toBeGreaterThan(lastX);
+		expect(Number(names[0].getAttribute('x')) + estimateTextWidth('d3', 10)).toBeLessThanOrEqual(Number(el.getAttribute('width')));
+		// Without relevant documents there are no rings and no key.
+		const plain = rankChanges(data, { document: testDocument(), k: 3 });
+		expect(plain.querySelectorAll('circle.relevant-ring, text.relevant-key, text.doc-name')).toHaveLength(0);
+	});
+
 	it('highlightRank(svg, id) moves the emphasis in place and clears it with undefined', () => {
 		const el = rankChanges(data, { document: testDocument(), k: 3 });
 		const line = el.querySelector('line.rank-line[data-id="d1"]')!;

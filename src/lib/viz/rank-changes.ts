@@ -5,7 +5,7 @@
  */
 import { select } from 'd3';
 import { ACCENT_POSITIVE } from './color';
-import { layoutColumnLabels, type ColumnLabelLayout } from './column-labels';
+import { estimateTextWidth, layoutColumnLabels, type ColumnLabelLayout } from './column-labels';
 import { createSvg, resolveDocument, round, type VizContext } from './dom';
 
 export type RankDirection = 'up' | 'down' | 'same' | 'new' | 'gone';
@@ -35,6 +35,8 @@ export interface RankChangesData {
 	columns: RankColumn[];
 	/** Document to emphasise (linked hover). */
 	highlight?: string;
+	/** Documents judged relevant: their dots get a ring, so a reader sees where the answers went. */
+	relevant?: readonly string[];
 }
 
 export interface RankChangesOptions extends VizContext {
@@ -46,6 +48,8 @@ export interface RankChangesOptions extends VizContext {
 	labelFontSize?: number;
 	/** Called with a document id when its dot or line is hovered or clicked. */
 	onHover?: (id: string | undefined) => void;
+	/** Name each document right of the last column (its id, as text). Default false. */
+	labelDocuments?: boolean;
 }
 
 /**
@@ -77,13 +81,18 @@ export function rankChanges(data: RankChangesData, options: RankChangesOptions =
 	const k = options.k ?? 10;
 	const rowH = options.rowHeight ?? 20;
 	const n = data.columns.length;
-	const width = options.width ?? Math.max(240, n * 150);
+	const relevant = new Set(data.relevant ?? []);
+	const lastIds = data.columns[n - 1]?.ids.slice(0, k) ?? [];
+	// Document names right of the last column take a margin of their own, so the columns keep their slots.
+	const namesWidth = options.labelDocuments ? Math.ceil(Math.max(0, ...lastIds.map((id) => estimateTextWidth(id, 10)))) + 14 : 0;
+	const width = (options.width ?? Math.max(240, n * 150)) + namesWidth;
 	const fontSize = options.labelFontSize ?? 11;
-	const layout = rankChangesLayout(data.columns.map((c) => c.name), width, fontSize);
+	const layout = rankChangesLayout(data.columns.map((c) => c.name), width - namesWidth, fontSize);
 	const labelBottom = Math.max(0, ...layout.labels.map((l) => l.box.y + l.box.height));
 	const top = Math.round(labelBottom) + 10;
 	const outY = top + k * rowH + 10;
-	const height = outY + 16;
+	// A line for the ring's key under the "not in top k" row when relevant documents are marked.
+	const height = outY + 16 + (relevant.size > 0 ? 14 : 0);
 	const colX = (c: number) => layout.centers[c];
 	const yOf = (rank: number | undefined) => (rank === undefined || rank > k ? outY : top + (rank - 0.5) * rowH);
 
@@ -119,15 +128,29 @@ export function rankChanges(data: RankChangesData, options: RankChangesOptions =
 		});
 		if (label.truncated) text.attr('data-truncated', 'true');
 		column.ids.slice(0, k).forEach((id, i) => {
+			if (relevant.has(id)) {
+				g.append('circle').attr('class', 'relevant-ring').attr('data-id', id).attr('cx', round(colX(c))).attr('cy', round(yOf(i + 1)))
+					.attr('r', 6.5).attr('fill', 'none').attr('stroke', 'currentColor').attr('stroke-width', 1.5).attr('pointer-events', 'none');
+			}
 			const dot = g.append('circle').attr('class', 'rank-dot').attr('data-id', id)
 				.attr('cx', round(colX(c))).attr('cy', round(yOf(i + 1)));
-			dot.append('title').text(`${column.name} #${i + 1}: ${id}`);
+			dot.append('title').text(`${column.name} #${i + 1}: ${id}${relevant.has(id) ? ' (relevant)' : ''}`);
 			// A dot is what the pointer finds first: it links to the panels as a line does.
 			if (options.onHover) dot.on('mouseenter', () => options.onHover?.(id)).on('mouseleave', () => options.onHover?.(undefined));
 		});
 		g.append('text').attr('class', 'out-label').attr('x', round(colX(c))).attr('y', outY + 14)
 			.attr('text-anchor', 'middle').attr('font-size', 10).attr('opacity', 0.6).text(`not in top ${k}`);
 	});
+	if (options.labelDocuments && n > 0) {
+		const names = s.append('g').attr('class', 'doc-names').attr('font-size', 10);
+		lastIds.forEach((id, i) => {
+			names.append('text').attr('class', relevant.has(id) ? 'doc-name relevant' : 'doc-name').attr('data-id', id)
+				.attr('x', round(colX(n - 1) + 10)).attr('y', round(yOf(i + 1) + 3.5)).attr('font-weight', relevant.has(id) ? 600 : 400).text(id);
+		});
+	}
+	if (relevant.size > 0) {
+		s.append('text').attr('class', 'relevant-key').attr('x', 4).attr('y', height - 4).attr('font-size', 10).attr('opacity', 0.7).text('○ ringed: judged relevant');
+	}
 	const axis = s.append('g').attr('class', 'rank-axis').attr('aria-hidden', 'true').attr('font-size', 10).attr('opacity', 0.6);
 	for (let rank = 1; rank <= k; rank++) {
 		axis.append('text').attr('x', round(colX(0) - 12)).attr('y', round(yOf(rank) + 3.5)).attr('text-anchor', 'end').text(String(rank));

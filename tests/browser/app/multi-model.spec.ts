@@ -99,7 +99,13 @@ test('two bi-encoders and two ColBERTs side by side: one query fills all, hover 
 		await expect(panel(page, name).locator('.hover-rank')).toBeVisible();
 	}
 	await expect(panel(page, CLS).locator('.hover-rank')).toContainText('#1');
-	await expect(page.getByRole('region', { name: 'Rank changes' })).toContainText(CLS);
+	const chart = page.getByRole('region', { name: 'Rank changes' });
+	await expect(chart).toContainText(CLS);
+	// The chart rings exactly the documents the lists mark as judged relevant.
+	const judged = await page.locator('section.panel ol > li:has(.rel:not(.none))').evaluateAll((items) => [...new Set(items.map((li) => li.getAttribute('data-doc')))].sort());
+	expect(judged.length).toBeGreaterThan(0);
+	const ringed = await chart.locator('circle.relevant-ring').evaluateAll((rings) => [...new Set(rings.map((r) => r.getAttribute('data-id')))].sort());
+	expect(ringed).toEqual(judged);
 	await screenshot(page, 'multi-model');
 	await expectAccessible(page, 'two bi-encoders and two ColBERTs side by side');
 

@@ -83,12 +83,12 @@ export const page: LessonPage = {
 		},
 		{
 			"type": "markdown",
-			"html": "<p>A difference with a large <em>p</em> is <strong>not tested</strong> in any useful sense here: report it as &quot;no difference\nshown on 28 queries&quot;, not as a loss or a win.</p>\n<h2>One query through the cascade</h2>\n<p>The slope chart follows one paraphrase query&#39;s top 10 through three stages: where BM25 put each\npassage, and where each reranker moved it.</p>"
+			"html": "<p>A difference with a large <em>p</em> is <strong>not tested</strong> in any useful sense here: report it as &quot;no difference\nshown on 28 queries&quot;, not as a loss or a win.</p>\n<h2>One query through the cascade</h2>\n<p>The slope chart follows one paraphrase query&#39;s top 10 through three stages: where BM25 put each\npassage, and where each reranker moved it. Passages judged relevant are ringed; the names on the right\nare the last stage&#39;s order.</p>"
 		},
 		{
 			"type": "code",
 			"cell": 6,
-			"code": "import { rankChanges } from './src/lib/viz/rank-changes';\n\nconst qid = 'q02';\nconst qtext = demo.queries.find((q) => q.id === qid)!.text;\nconst ids20 = await firstStages.bm25(qtext, 20);\nconst byScore = (scores: number[]) => ids20.map((id, i) => ({ id, s: scores[i] })).sort((a, b) => b.s - a.s).map((x) => x.id);\nconst columns = [\n\t{ name: 'BM25', ids: ids20 },\n\t{ name: 'BM25 → MaxSim', ids: byScore(await rerankers.maxsim(qtext, ids20)) },\n\t{ name: 'BM25 → cross', ids: byScore(await rerankers.cross(qtext, ids20)) }\n];\nconst relevant02 = [...demo.qrels.get(qid)!].filter(([, g]) => g > 1).map(([id]) => id);\nconsole.log(`${qid}: \"${qtext}\"; relevant: ${relevant02.join(', ')}; BM25 found ${ids20.length} candidates (of the 20 asked for)`);\nshow(rankChanges({ columns }, { document: doc, k: 10 }));\nconst missing = relevant02.filter((id) => !ids20.includes(id));\nconsole.log(missing.length ? `never in the chart: ${missing.join(', ')}: not among BM25's candidates at any depth (it shares no word with the query), so neither reranker can bring it back. That is the recall ceiling of the first section.` : 'every relevant passage is among the candidates');",
+			"code": "import { rankChanges } from './src/lib/viz/rank-changes';\n\nconst qid = 'q02';\nconst qtext = demo.queries.find((q) => q.id === qid)!.text;\nconst ids20 = await firstStages.bm25(qtext, 20);\nconst byScore = (scores: number[]) => ids20.map((id, i) => ({ id, s: scores[i] })).sort((a, b) => b.s - a.s).map((x) => x.id);\nconst columns = [\n\t{ name: 'BM25', ids: ids20 },\n\t{ name: 'BM25 → MaxSim', ids: byScore(await rerankers.maxsim(qtext, ids20)) },\n\t{ name: 'BM25 → cross', ids: byScore(await rerankers.cross(qtext, ids20)) }\n];\nconst relevant02 = [...demo.qrels.get(qid)!].filter(([, g]) => g > 1).map(([id]) => id);\nconsole.log(`${qid}: \"${qtext}\"; relevant: ${relevant02.join(', ')}; BM25 found ${ids20.length} candidates (of the 20 asked for)`);\nshow(rankChanges({ columns, relevant: relevant02 }, { document: doc, k: 10, labelDocuments: true }));\nconst missing = relevant02.filter((id) => !ids20.includes(id));\nconsole.log(missing.length ? `never in the chart: ${missing.join(', ')}: not among BM25's candidates at any depth (it shares no word with the query), so neither reranker can bring it back. That is the recall ceiling of the first section.` : 'every relevant passage is among the candidates');",
 			"flags": [
 				"viz"
 			]
@@ -234,7 +234,7 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 		return { A: a, B: b, 'B − A': c.delta, 'wins/ties/losses': `${c.wins}/${c.ties}/${c.losses}`, 'p (randomisation)': c.pRandomization };
 	}), { digits: 3 });
 
-	// cell 6 (lessons/07-multi-stage-retrieval/lesson.md:198)
+	// cell 6 (lessons/07-multi-stage-retrieval/lesson.md:199)
 	await __rt.cell(6);
 	const qid = 'q02';
 	const qtext = demo.queries.find((q) => q.id === qid)!.text;
@@ -247,11 +247,11 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 	];
 	const relevant02 = [...demo.qrels.get(qid)!].filter(([, g]) => g > 1).map(([id]) => id);
 	console.log(`${qid}: "${qtext}"; relevant: ${relevant02.join(', ')}; BM25 found ${ids20.length} candidates (of the 20 asked for)`);
-	show(rankChanges({ columns }, { document: doc, k: 10 }));
+	show(rankChanges({ columns, relevant: relevant02 }, { document: doc, k: 10, labelDocuments: true }));
 	const missing = relevant02.filter((id) => !ids20.includes(id));
 	console.log(missing.length ? `never in the chart: ${missing.join(', ')}: not among BM25's candidates at any depth (it shares no word with the query), so neither reranker can bring it back. That is the recall ceiling of the first section.` : 'every relevant passage is among the candidates');
 
-	// cell 7 (lessons/07-multi-stage-retrieval/lesson.md:228)
+	// cell 7 (lessons/07-multi-stage-retrieval/lesson.md:229)
 	await __rt.cell(7);
 	firstStages.hybrid = async (query, k) => {
 		const [a, b] = await Promise.all([firstStages.bm25(query, k), firstStages.dense(query, k)]);
@@ -270,7 +270,7 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 	const unionVsRrf = compareRuns((await cascade('rrf', 'maxsim', 20)).run, (await cascade('hybrid', 'maxsim', 10)).run, demo.qrels, { metrics: ['ndcg@10'], permutations: 5000 }).byMetric['ndcg@10'];
 	console.log(`union@10 → maxsim minus rrf@20 → maxsim: ${unionVsRrf.delta.toFixed(3)} (p ${unionVsRrf.pRandomization.toFixed(3)}, ${unionVsRrf.wins}/${unionVsRrf.ties}/${unionVsRrf.losses})`);
 
-	// cell 8 (lessons/07-multi-stage-retrieval/lesson.md:255)
+	// cell 8 (lessons/07-multi-stage-retrieval/lesson.md:256)
 	await __rt.cell(8);
 	const windowRun: Run = new Map();
 	for (const q of demo.queries) {
