@@ -264,3 +264,28 @@ export function checkPipelineKeys(consumer: OptionConsumer, given: readonly Give
 		byEntry.set(entry, g);
 	}
 }
+
+/** The ColBERT pipelines whose vectors a vectors folder replaces (their model is then loaded only when named). */
+const FOLDER_SOURCED = new Set(['colbert', 'colbert-rerank', 'colbert-muvera', 'colbert-plaid']);
+/** Settings of the ColBERT model and its corpus encoding: unread on a vectors folder unless a model is named. */
+const COLBERT_MODEL_SETTINGS: Readonly<Record<string, string>> = { dtype: '--dtype', device: '--device', revision: '--opt revision', batchSize: '--opt batchSize', cache: '--opt cache', cacheDir: '--opt cacheDir' };
+
+/**
+ * Once the data is known: refuses ColBERT model settings a vectors folder would leave unread. Its
+ * vectors need no model, so `--dtype`, `--device`, `--opt revision`, `batchSize`, `cache` and `cacheDir`
+ * only apply with `--model colbert=` (which encodes free-text queries), or to a dense first stage.
+ * `options` are the pipeline options as the user gave them (before the CLI's own cache defaults).
+ * @example checkVectorsFolderOptions('colbert', { dtype: 'q8' }, true)
+ * // throws "--dtype does not apply to colbert on a vectors folder: ..."
+ */
+export function checkVectorsFolderOptions(pipeline: string, options: Readonly<Record<string, unknown>>, vectorsFolder: boolean): void {
+	if (!vectorsFolder || !FOLDER_SOURCED.has(pipeline)) return;
+	const models = options.models as Partial<Record<ModelRole, string>> | undefined;
+	if (models?.colbert !== undefined || options.firstStage === 'dense') return;
+	const given = Object.keys(COLBERT_MODEL_SETTINGS).filter((key) => options[key] !== undefined);
+	if (given.length === 0) return;
+	const flags = andList(given.map((key) => COLBERT_MODEL_SETTINGS[key]));
+	throw createError('BAD_ARGUMENT', {
+		detail: `${flags} ${given.length === 1 ? 'does' : 'do'} not apply to ${pipeline} on a vectors folder: its vectors need no model; give --model colbert=<the model that made them> to encode free-text queries with it`
+	});
+}

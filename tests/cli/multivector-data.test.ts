@@ -92,19 +92,26 @@ describe('latelab with a vectors folder as --data', () => {
 
 describe('latelab search on a vectors folder with the ColBERT model that made it', () => {
 	const TEXTS = ['the red planet mars', 'apples and pears', 'a planet of red dust'];
+	let model: string;
+	let docs: { matrix: TokenMatrix }[];
+	let q: TokenMatrix;
 
-	it('--model colbert=<model> encodes free-text queries against the stored vectors; the folder\'s own queries keep theirs', async () => {
+	// The folder `made`: the tiny ColBERT model's own document vectors, and one query of its own.
+	beforeAll(async () => {
 		await generateFixtures();
-		const model = fixtureModelDir(FIXTURE_MODELS.colbertFolded);
+		model = fixtureModelDir(FIXTURE_MODELS.colbertFolded);
 		const enc = await loadEncoder('colbert', { id: model, localDir: model });
-		const docs = await enc.encodeDocuments(TEXTS);
+		docs = await enc.encodeDocuments(TEXTS);
 		await writeMultiVectorFolder(join(dir, 'made'), {
 			manifest: { dim: enc.settings.dim, kind: 'text', model },
 			documents: docs.map((d, i) => ({ record: { id: `t${i + 1}`, title: '', text: TEXTS[i] }, vectors: d.matrix })),
 			queries: [{ record: { id: 'q1', title: '', text: 'stored' }, vectors: docs[1].matrix }]
 		});
-		const q = (await enc.encodeQuery('red planet')).matrix;
+		q = (await enc.encodeQuery('red planet')).matrix;
 		await enc.dispose();
+	});
+
+	it('--model colbert=<model> encodes free-text queries against the stored vectors; the folder\'s own queries keep theirs', async () => {
 
 		const r = await runCli(['search', '--data', 'made', '--query', 'red planet', '-p', 'colbert', '--model', `colbert=${model}`, '--json', '--quiet', '--opt', 'maxsimBackend=js'], { cwd: dir });
 		expect(r.stderr).toBe('');
@@ -116,11 +123,32 @@ describe('latelab search on a vectors folder with the ColBERT model that made it
 		// The folder's own query is answered from its stored vectors (document t2's): t2 ranks first.
 		const own = JSON.parse((await runCli(['search', '--data', 'made', '--query-id', 'q1', '-p', 'colbert', '--model', `colbert=${model}`, '--json', '--quiet'], { cwd: dir })).stdout);
 		expect(own.hits[0].id).toBe('t2');
+		// With the model named, its settings apply.
+		const withDtype = await runCli(['search', '--data', 'made', '--query', 'red planet', '-p', 'colbert', '--model', `colbert=${model}`, '--dtype', 'fp32', '--json', '--quiet'], { cwd: dir });
+		expect(withDtype.code).toBe(0);
+	});
+
+	it('model settings without --model colbert= on a vectors folder exit 2 with one line instead of being ignored', async () => {
+		for (const [args, flag] of [[['--dtype', 'q8'], '--dtype'], [['--device', 'webgpu'], '--device'], [['--opt', 'batchSize=8'], '--opt batchSize']] as const) {
+			for (const pipeline of ['colbert', 'colbert-muvera']) {
+				const r = await runCli(['search', '--data', 'made', '--query-id', 'q1', '-p', pipeline, ...args], { cwd: dir });
+				expect(r.code, `${pipeline} ${flag}`).toBe(2);
+				expect(r.stderr.trim().split('\n')).toHaveLength(1);
+				expect(r.stderr).toContain(`${flag} does not apply to ${pipeline} on a vectors folder: its vectors need no model; give --model colbert=`);
+			}
+		}
+		await writeMultiVectorFolder(join(dir, 'judged'), {
+			manifest: { dim: 2, kind: 'text' },
+			documents: DOCS.map((v, i) => ({ record: { id: `d${i + 1}`, title: '', text: '' }, vectors: v })),
+			queries: QUERIES.map((v, i) => ({ record: { id: `q${i + 1}`, title: '', text: '' }, vectors: v })),
+			qrels: { test: new Map([['q1', new Map([['d1', 1]])]]) }
+		});
+		const ev = await runCli(['eval', '--data', 'judged', '-p', 'colbert-plaid', '--dtype', 'q8', '--device', 'wasm', '-q'], { cwd: dir });
+		expect(ev.code).toBe(2);
+		expect(ev.stderr).toContain('--dtype and --device do not apply to colbert-plaid on a vectors folder');
 	});
 
 	it('a model whose vectors are not the folder\'s width exits 2 with one line naming both widths', async () => {
-		await generateFixtures();
-		const model = fixtureModelDir(FIXTURE_MODELS.colbertFolded);
 		await writeMultiVectorFolder(join(dir, 'narrow'), { manifest: { dim: 2, kind: 'text' }, documents: DOCS.map((v, i) => ({ record: { id: `d${i + 1}`, title: '', text: '' }, vectors: v })) });
 		const r = await runCli(['search', '--data', 'narrow', '--query', 'red planet', '-p', 'colbert', '--model', `colbert=${model}`], { cwd: dir });
 		expect(r.code).toBe(2);

@@ -2,12 +2,14 @@ import { stat, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { loadCorpusFromPath } from '../../lib/engine/corpus/node-files';
 import { isMultiVectorFolder, loadMultiVectorFolderFromDisk } from '../../lib/engine/corpus/node-multivector-folder';
+import { isMultiVectorCorpus } from '../../lib/engine/corpus/multivector-folder';
 import { createError } from '../../lib/engine/errors';
 import { createPipeline, type Pipeline, type PipelineOptions } from '../../lib/engine/pipelines/registry';
 import type { Corpus } from '../../lib/engine/types';
 import type { CliIo } from '../io';
 import { withInterrupt } from '../interrupt';
 import { cliPipelineOptions } from '../neural-deps';
+import { checkVectorsFolderOptions } from '../pipeline-options';
 import { createProgress, type ProgressReporter } from '../progress';
 
 /** What every command gets: where to print, and whether to stay quiet on stderr. */
@@ -64,6 +66,7 @@ export async function buildPipeline(
 	options: PipelineOptions,
 	corpus: Corpus
 ): Promise<{ pipeline: Pipeline; indexMs: number; stages: Record<string, number> }> {
+	checkVectorsFolderOptions(name, options, isMultiVectorCorpus(corpus));
 	const started = performance.now();
 	const pipeline = await withInterrupt(ctx.io.stderr, (signal) => createPipeline(name, {
 		corpus,
