@@ -28,7 +28,7 @@ export const DEFAULT_HUB = 'https://huggingface.co/';
  * the folder's width (the engine leaves any other model unused there, with a warning).
  * @example encodesQueriesFor({ kind: 'ready', info: { dim: 96, ... } }, { dim: 96 }) // true
  */
-export function encodesQueriesFor(status: RoleStatus | undefined, vectors: { dim: number } | undefined): boolean {
+export function encodesQueriesFor(status: RoleStatus | undefined, vectors: { dim: number } | undefined): status is Extract<RoleStatus, { kind: 'ready' }> {
 	return status?.kind === 'ready' && vectors !== undefined && status.info.dim === vectors.dim;
 }
 

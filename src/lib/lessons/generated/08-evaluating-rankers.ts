@@ -83,7 +83,7 @@ export const page: LessonPage = {
 		{
 			"type": "code",
 			"cell": 6,
-			"code": "import { deltaBars } from './src/lib/viz/delta-bars';\n\nconst deltas = Object.entries(comparison.perQueryDelta)\n\t.map(([qid, d]) => ({ qid, delta: d['ndcg@10'] }))\n\t.filter((d) => Math.abs(d.delta) > 1e-9)\n\t.sort((a, b) => a.delta - b.delta);\nconst gains = deltas.filter((d) => d.delta > 0).length;\nconsole.log(`${deltas.length} of ${judged.length} queries change: ${gains} gain${gains === 1 ? '' : 's'}, ${deltas.length - gains} loss${deltas.length - gains === 1 ? '' : 'es'}`);\nconst textOf = (qid: string) => judged.find((q) => q.id === qid)?.text ?? qid;\nshow(deltaBars(judged.map((q) => ({ id: q.id, label: `${q.id}: ${textOf(q.id)}`, delta: comparison.perQueryDelta[q.id]?.['ndcg@10'] ?? 0 })), { document: doc, label: 'nDCG@10: B − A' }));",
+			"code": "import { deltaBars } from './src/lib/viz/delta-bars';\n\nconst deltas = Object.entries(comparison.perQueryDelta)\n\t.map(([qid, d]) => ({ qid, delta: d['ndcg@10'] }))\n\t.filter((d) => Math.abs(d.delta) > 1e-9)\n\t.sort((a, b) => a.delta - b.delta);\nconst gains = deltas.filter((d) => d.delta > 0).length;\nconsole.log(`${deltas.length} of ${judged.length} queries change: ${gains} gain${gains === 1 ? '' : 's'}, ${deltas.length - gains} loss${deltas.length - gains === 1 ? '' : 'es'}`);\nshow(deltaBars(judged.map((q) => ({ id: q.id, label: `${q.id}: ${q.text}`, delta: comparison.perQueryDelta[q.id]?.['ndcg@10'] ?? 0 })), { document: doc, label: 'nDCG@10: B − A' }));",
 			"flags": [
 				"viz"
 			]
@@ -259,10 +259,9 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 		.sort((a, b) => a.delta - b.delta);
 	const gains = deltas.filter((d) => d.delta > 0).length;
 	console.log(`${deltas.length} of ${judged.length} queries change: ${gains} gain${gains === 1 ? '' : 's'}, ${deltas.length - gains} loss${deltas.length - gains === 1 ? '' : 'es'}`);
-	const textOf = (qid: string) => judged.find((q) => q.id === qid)?.text ?? qid;
-	show(deltaBars(judged.map((q) => ({ id: q.id, label: `${q.id}: ${textOf(q.id)}`, delta: comparison.perQueryDelta[q.id]?.['ndcg@10'] ?? 0 })), { document: doc, label: 'nDCG@10: B − A' }));
+	show(deltaBars(judged.map((q) => ({ id: q.id, label: `${q.id}: ${q.text}`, delta: comparison.perQueryDelta[q.id]?.['ndcg@10'] ?? 0 })), { document: doc, label: 'nDCG@10: B − A' }));
 
-	// cell 7 (lessons/08-evaluating-rankers/lesson.md:171)
+	// cell 7 (lessons/08-evaluating-rankers/lesson.md:170)
 	await __rt.cell(7);
 	const worst = deltas[0] ?? { qid: judged[0].id, delta: 0 };
 	const query = judged.find((q) => q.id === worst.qid)!;
@@ -271,7 +270,7 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 	console.log(`query ${query.id}: "${query.text}" (ΔnDCG@10 ${worst.delta.toFixed(3)})`);
 	table(relevant.map((id) => ({ document: id, title: corpus.docs.find((d) => d.id === id)?.title.slice(0, 70) ?? '', 'rank in A': rankIn(runA, id), 'rank in B': rankIn(runB, id) })));
 
-	// cell 8 (lessons/08-evaluating-rankers/lesson.md:189)
+	// cell 8 (lessons/08-evaluating-rankers/lesson.md:188)
 	await __rt.cell(8);
 	const runC = runOf(Bm25Index.build(corpus.docs, { k1: 1.2, b: 0.75 }));
 	const ac = compareRuns(runA, runC, corpus.qrels, { metrics: ['ndcg@10', 'recall@100'], permutations: 5000 });
@@ -279,7 +278,7 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 	// Switch only if the gain is consistent (p < 0.05) on the metric you care about; otherwise keep the
 	// published settings, which at least make your numbers comparable with other people's.
 
-	// cell 9 (lessons/08-evaluating-rankers/lesson.md:202)
+	// cell 9 (lessons/08-evaluating-rankers/lesson.md:201)
 	await __rt.cell(9);
 	const evalA2 = evaluateRun(runA, corpus.qrels, ['ndcg@10', 'mrr@10']);
 	const evalB2 = evaluateRun(runB, corpus.qrels, ['ndcg@10', 'mrr@10']);
@@ -293,7 +292,7 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 		// MRR only sees the first relevant document; nDCG also rewards moving the second and third ones up.
 	} else console.log('no such query in this collection: MRR and nDCG agree on the direction of every change here');
 
-	// cell 10 (lessons/08-evaluating-rankers/lesson.md:223)
+	// cell 10 (lessons/08-evaluating-rankers/lesson.md:222)
 	await __rt.cell(10);
 	/** Published nDCG@10 x100 (BEIR test splits), from the MODELS.md reference sheet; not measured here. */
 	const published = [
@@ -316,7 +315,7 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 		SciFact: r.SciFact, NFCorpus: r.NFCorpus, FiQA: r.FiQA, ArguAna: r.ArguAna, SCIDOCS: r.SCIDOCS
 	})), { digits: 1 });
 
-	// cell 11 (lessons/08-evaluating-rankers/lesson.md:251)
+	// cell 11 (lessons/08-evaluating-rankers/lesson.md:250)
 	await __rt.cell(11);
 	const datasets = ['SciFact', 'NFCorpus', 'FiQA', 'ArguAna', 'SCIDOCS'] as const;
 	const row = (name: string) => published.find((r) => r.system === name)!;
@@ -325,7 +324,7 @@ export async function run(__rt: LessonRuntime): Promise<void> {
 	console.log(`${bge} beats ${v2} on ${versus(bge, v2).length} of 5 (${versus(bge, v2).join(', ')}), storing ${((vectorsPerDoc(row(v2)) * 128) / 384).toFixed(0)}x fewer numbers per document`);
 	console.log(`${small} beats ${bge} on ${versus(small, bge).length} of 5 (${versus(small, bge).join(', ')}); ${bge} wins ${versus(bge, small).join(', ')}`);
 
-	// cell 12 (lessons/08-evaluating-rankers/lesson.md:276)
+	// cell 12 (lessons/08-evaluating-rankers/lesson.md:275)
 	await __rt.cell(12);
 	const meanScore = (r: (typeof published)[number]) => datasets.reduce((s, d) => s + r[d], 0) / datasets.length;
 	const placeIn = (r: (typeof published)[number], d: (typeof datasets)[number]) => 1 + published.filter((o) => o[d] > r[d]).length;
