@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { csvField, formatDelta, formatP, metricLabel, metricsCsv, metricsJson, perQueryCsv, queryRows, sortRows } from '../../src/lib/state/evaluation-table';
+import { csvField, formatDelta, formatP, metricLabel, metricsCsv, metricsJson, panelSetup, perQueryCsv, queryRows, sortRows } from '../../src/lib/state/evaluation-table';
+import { defaultOptions, pipelineOptionsOf, type PanelOptions } from '../../src/lib/engine/panels';
+import type { PanelId } from '../../src/lib/worker/protocol';
 import type { EvaluationComparison, EvaluationReport } from '../../src/lib/worker/evaluate-protocol';
 
 const report: EvaluationReport = {
@@ -18,7 +20,9 @@ const report: EvaluationReport = {
 		{ panel: 'colbert', kernel: 'js', searchMs: 2, medianQueryMs: 1, index: { documents: 2, vectors: 10, bytes: 120, bytesPerDocument: 60, format: 'binary', buildMs: 3, fp32Bytes: 3840, dim: 96 }, drift: { queries: 3, k: 10, overlap: 0.9, meanDrift: 0.01, maxDrift: 0.05, exact: 'colbert@2' }, mean: { 'ndcg@10': 0.6, 'mrr@10': 0.6 }, perQuery: { q1: { 'ndcg@10': 0.8, 'mrr@10': 1 }, q2: { 'ndcg@10': 0.5, 'mrr@10': 0.5 }, q3: { 'ndcg@10': 0.5, 'mrr@10': 0.3 } } }
 	],
 	skipped: [],
-	ms: 3
+	setups: { bm25: '{"kind":"bm25","options":{"stem":true},"model":null,"firstStage":{"k1":0.9,"b":0.4}}' },
+	ms: 3,
+	evaluatedAt: Date.UTC(2026, 11, 8, 9, 30)
 };
 
 const metric = (delta: number) => ({ meanA: 0, meanB: delta, delta, pRandomization: 0.2, pTTest: 0.3, t: 1, wins: 1, ties: 1, losses: 1 });
@@ -75,9 +79,12 @@ describe('evaluation table helpers', () => {
 		expect(lines[3]).toBe(`q2,"'=HYPERLINK(""x"")",bm25,0.5,0.5`);
 	});
 
-	it('metricsJson(report, comparison) round-trips the report without its worker handle', () => {
+	it('metricsJson(report, comparison) round-trips the report without its worker handle, with each panel\'s settings and the time', () => {
 		const parsed = JSON.parse(metricsJson(report, comparison));
 		expect(parsed.evaluation).toBeUndefined();
+		expect(parsed.setups).toBeUndefined();
+		expect(parsed.settings.bm25).toEqual({ kind: 'bm25', options: { stem: true }, model: null, firstStage: { k1: 0.9, b: 0.4 } });
+		expect(parsed.evaluatedAt).toBe('2026-12-08T09:30:00.000Z');
 		expect(parsed.panels[1].perQuery.q3['ndcg@10']).toBe(0.5);
 		expect(parsed.comparison.rows[0].overlap.rbo).toBe(0.4);
 	});
@@ -91,5 +98,38 @@ describe('evaluation table helpers', () => {
 		expect(metricLabel('ndcg@10')).toBe('nDCG@10');
 		expect(metricLabel('recall@100')).toBe('Recall@100');
 		expect(metricLabel('mrr@10')).toBe('MRR@10');
+	});
+
+	describe('panelSetup(pg, panel)', () => {
+		/** The playground fields panelSetup reads, with the defaults and one model per role. */
+		function playground(change: { options?: Partial<Record<PanelId, Partial<PanelOptions>>>; bm25?: { k1: number; b: number }; models?: Partial<Record<PanelId, string>> } = {}) {
+			const options = Object.fromEntries(
+				(['bm25', 'bi-encoder', 'cross-encoder', 'colbert', 'colbert-two-stage'] as PanelId[]).map((id) => [id, { ...defaultOptions(), ...change.options?.[id] }])
+			) as Record<PanelId, PanelOptions>;
+			const bm25 = change.bm25 ?? { k1: 0.9, b: 0.4 };
+			const spec = (id: PanelId) => change.models?.[id] ?? `model-of-${id}`;
+			return {
+				options,
+				modelOf: (id: PanelId) => spec(id),
+				settingOf: (id: PanelId) => ({ spec: spec(id), dtype: 'q8', device: 'wasm' }),
+				bm25Config: () => ({ ...bm25, ...pipelineOptionsOf('bm25', options.bm25) })
+			};
+		}
+		const all: PanelId[] = ['bm25', 'bi-encoder', 'cross-encoder', 'colbert', 'colbert-two-stage'];
+		const changed = (pg: ReturnType<typeof playground>) => all.filter((id) => panelSetup(pg, id) !== panelSetup(playground(), id));
+
+		it('is the same for the same settings, and changes for exactly the panels a change reaches', () => {
+			expect(changed(playground())).toEqual([]);
+			// BM25's b: BM25 and the rerankers of its top 100, not the bi-encoder or exhaustive ColBERT.
+			expect(changed(playground({ bm25: { k1: 0.9, b: 0 } }))).toEqual(['bm25', 'cross-encoder', 'colbert-two-stage']);
+			// A reranker on the bi-encoder's candidates follows the bi-encoder's model.
+			const dense = { options: { 'cross-encoder': { firstStage: 'dense' as const } } };
+			expect(changed(playground(dense))).toEqual(['cross-encoder']);
+			expect(panelSetup(playground({ ...dense, bm25: { k1: 2, b: 1 } }), 'cross-encoder')).toBe(panelSetup(playground(dense), 'cross-encoder'));
+			expect(panelSetup(playground({ ...dense, models: { 'bi-encoder': 'another' } }), 'cross-encoder')).not.toBe(panelSetup(playground(dense), 'cross-encoder'));
+			expect(changed(playground({ models: { colbert: 'another' } }))).toEqual(['colbert']);
+			expect(changed(playground({ options: { colbert: { depth: 7 } } }))).toEqual([]);
+			expect(changed(playground({ options: { 'colbert-two-stage': { depth: 7 } } }))).toEqual(['colbert-two-stage']);
+		});
 	});
 });

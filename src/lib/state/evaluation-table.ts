@@ -1,11 +1,14 @@
 /**
- * Pure helpers of the evaluation view, free of Svelte and of the engine so they run in Node tests:
- * the per-query rows (metric per panel, delta against the baseline), their sort orders, and the
- * metrics exports (CSV, JSON). The numbers come from the worker's `EvaluationReport`; nothing is
- * recomputed here except the per-query differences, which are plain subtractions.
+ * Pure helpers of the evaluation view, free of Svelte so they run in Node tests: the per-query rows
+ * (metric per panel, delta against the baseline), their sort orders, the metrics exports (CSV, JSON),
+ * and each panel's settings as the report records them (`panelSetup`). The numbers come from the
+ * worker's `EvaluationReport`; nothing is recomputed here except the per-query differences, which are
+ * plain subtractions.
  */
+import { defaultOptions, kindOf, panelKind, pipelineOptionsOf } from '../engine/panels';
 import type { EvaluationComparison, EvaluationReport } from '../worker/evaluate-protocol';
 import type { PanelId } from '../worker/protocol';
+import type { Playground } from './playground.svelte';
 
 /** One judged query in the per-query table. */
 export interface QueryRow {
@@ -130,8 +133,9 @@ export function perQueryCsv(report: EvaluationReport): string {
  * comparison against the current baseline), with the settings needed to reproduce it.
  */
 export function metricsJson(report: EvaluationReport, comparison: EvaluationComparison | undefined): string {
-	const { evaluation: _id, ...rest } = report;
-	return JSON.stringify({ ...rest, comparison: comparison ?? null }, null, 2) + '\n';
+	const { evaluation: _id, setups, evaluatedAt, ...rest } = report;
+	const settings = Object.fromEntries(Object.entries(setups ?? {}).flatMap(([panel, setup]) => (setup === undefined ? [] : [[panel, JSON.parse(setup) as unknown]])));
+	return JSON.stringify({ ...rest, evaluatedAt: new Date(evaluatedAt).toISOString(), settings, comparison: comparison ?? null }, null, 2) + '\n';
 }
 
 /** A file-name-safe form of a corpus name. @example fileSlug('latelab demo') // 'latelab-demo' */
@@ -164,4 +168,16 @@ export function formatDelta(d: number, digits = 3): string {
  */
 export function metricLabel(metric: string): string {
 	return metric.replace(/^ndcg/, 'nDCG').replace(/^recall/, 'Recall').replace(/^mrr/, 'MRR').replace(/^map/, 'MAP').replace(/^p@/, 'P@');
+}
+
+/**
+ * What a panel's ranking depends on, as a string to compare: its kind, its options (those that apply),
+ * its model settings, and its first stage's (BM25's k1 and b, or the bi-encoder's model).
+ */
+export function panelSetup(pg: Pick<Playground, 'options' | 'settingOf' | 'modelOf' | 'bm25Config'>, panel: PanelId): string {
+	const kind = kindOf(panel);
+	const options = pipelineOptionsOf(panelKind(panel), pg.options[panel] ?? defaultOptions());
+	const model = (id: PanelId) => pg.settingOf(id) ?? pg.modelOf(id) ?? null;
+	const firstStage = !kind.role || options.firstStage === 'bm25' ? pg.bm25Config() : options.firstStage === 'dense' ? model('bi-encoder') : null;
+	return JSON.stringify({ kind: panelKind(panel), options, model: kind.role ? model(panel) : null, firstStage });
 }

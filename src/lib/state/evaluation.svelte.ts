@@ -6,7 +6,7 @@
  */
 import type { EvaluationComparison, EvaluationReport, SkippedPanel } from '../worker/evaluate-protocol';
 import type { EngineFailure, PanelId } from '../worker/protocol';
-import { fileSlug, metricsCsv, metricsJson, perQueryCsv, queryRows, sortRows, type SortDirection, type SortKey } from './evaluation-table';
+import { fileSlug, metricsCsv, metricsJson, panelSetup, perQueryCsv, queryRows, sortRows, type SortDirection, type SortKey } from './evaluation-table';
 import type { Playground } from './playground.svelte';
 
 export interface PanelProgress {
@@ -47,8 +47,16 @@ export class EvaluationState {
 	sortDirection = $state<SortDirection>('ascending');
 	/** Why the last export or comparison failed, if it did. */
 	problem = $state.raw<EngineFailure | undefined>(undefined);
+	/** The report on screen came from this browser's saved evaluations (after a reload), not from a run here. */
+	restored = $state(false);
 
 	report = $derived(this.status.kind === 'ready' ? this.status.report : undefined);
+	/** Evaluated panels still shown whose settings changed since the report was made (their figures are of the old ones). */
+	changedPanels = $derived(
+		this.report
+			? this.report.panels.map((p) => p.panel).filter((p) => this.pg.order.includes(p) && this.report!.setups?.[p] !== undefined && this.report!.setups[p] !== panelSetup(this.pg, p))
+			: []
+	);
 	rows = $derived(this.report ? sortRows(queryRows(this.report, this.metric, this.comparison?.baseline ?? this.baseline), this.sortKey, this.sortDirection) : []);
 
 	constructor(pg: Playground) {
@@ -84,7 +92,8 @@ export class EvaluationState {
 		const baseline = run.includes(this.baseline) ? this.baseline : run[0];
 		// Each approximate ColBERT panel is compared with the exact panel of its model, when that one runs too.
 		const exact = Object.fromEntries(run.map((p) => [p, this.pg.exactOf(p)]).filter(([, e]) => e && run.includes(e as PanelId)));
-		const r = await this.pg.client.send('evaluate', { type: 'evaluate', panels: run, baseline, skipped, exact }, (p) => {
+		const setups = Object.fromEntries(run.map((p) => [p, panelSetup(this.pg, p)]));
+		const r = await this.pg.client.send('evaluate', { type: 'evaluate', panels: run, baseline, skipped, exact, setups }, (p) => {
 			if (this.status.kind !== 'running' || p.unit !== 'queries') return;
 			const progress = this.status.progress.map((row) => (row.panel === p.stage ? { ...row, done: p.done, total: p.total } : row));
 			this.status = { ...this.status, progress };
@@ -96,9 +105,36 @@ export class EvaluationState {
 		} else if (r.type === 'evaluation') {
 			this.baseline = r.report.comparison?.baseline ?? baseline;
 			this.comparison = r.report.comparison;
-			if (!r.report.metrics.includes(this.metric)) this.metric = r.report.metrics[0];
-			this.status = { kind: 'ready', report: r.report };
+			this.#show(r.report, false);
 		}
+	}
+
+	#show(report: EvaluationReport, restored: boolean): void {
+		this.baseline = report.comparison?.baseline ?? this.baseline;
+		this.comparison = report.comparison;
+		if (!report.metrics.includes(this.metric)) this.metric = report.metrics[0];
+		this.restored = restored;
+		this.status = { kind: 'ready', report };
+	}
+
+	/**
+	 * Shows the loaded corpus's last evaluation saved in this browser, if there is one and nothing else
+	 * is on screen (the page calls it once the corpus is loaded, e.g. after a reload).
+	 */
+	async restore(): Promise<void> {
+		if (this.status.kind !== 'idle' || !this.pg.corpus?.nJudgedQueries) return;
+		const r = await this.pg.client.send('evaluate', { type: 'restore-evaluation' });
+		if (r.type === 'evaluation-restored' && r.report && this.status.kind === 'idle') this.#show(r.report, true);
+	}
+
+	/** Forgets the saved copy of the report on screen and takes the report away. */
+	async forget(): Promise<void> {
+		const r = await this.pg.client.send('evaluate-forget', { type: 'forget-evaluation' });
+		if (r.type === 'error') {
+			this.problem = r.error;
+			return;
+		}
+		this.reset('The saved evaluation is forgotten.');
 	}
 
 	cancel(): void {
@@ -109,6 +145,8 @@ export class EvaluationState {
 	reset(note?: string): void {
 		this.cancel();
 		this.comparison = undefined;
+		this.restored = false;
+		this.problem = undefined;
 		this.status = note ? { kind: 'idle', note } : { kind: 'idle' };
 	}
 

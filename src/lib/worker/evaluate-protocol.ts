@@ -75,16 +75,28 @@ export interface EvaluationReport {
 	skipped: SkippedPanel[];
 	/** Against the requested baseline, when it was evaluated and another panel was too. */
 	comparison?: EvaluationComparison;
+	/** Per evaluated panel, the page's description of its settings when it ran (`EvaluateRequest.setups`). */
+	setups: Partial<Record<PanelId, string>>;
 	ms: number;
+	/** `Date.now()` when the evaluation finished. */
+	evaluatedAt: number;
 }
 
 export type EvaluateRequest =
 	/** `exact`: per approximate ColBERT panel, the exact panel of its model (drift is measured against it). */
-	| { type: 'evaluate'; id: number; panels: PanelId[]; baseline: PanelId; skipped?: SkippedPanel[]; exact?: Partial<Record<PanelId, PanelId>> }
+	/** `setups`: per panel, a description of its settings the report keeps, so the page can tell when they changed since. */
+	| { type: 'evaluate'; id: number; panels: PanelId[]; baseline: PanelId; skipped?: SkippedPanel[]; exact?: Partial<Record<PanelId, PanelId>>; setups?: Partial<Record<PanelId, string>> }
 	| { type: 'compare-evaluation'; id: number; evaluation: number; baseline: PanelId }
-	| { type: 'export-run'; id: number; evaluation: number; panel: PanelId };
+	| { type: 'export-run'; id: number; evaluation: number; panel: PanelId }
+	/** The last evaluation saved in this browser for the loaded corpus (after a reload), held again for compare and export. */
+	| { type: 'restore-evaluation'; id: number }
+	/** Forgets the loaded corpus's saved evaluation (the one on screen stays until the page drops it). */
+	| { type: 'forget-evaluation'; id: number };
 
 export type EvaluateResponse =
 	| { type: 'evaluation'; id: number; report: EvaluationReport }
 	| { type: 'evaluation-comparison'; id: number; evaluation: number; comparison: EvaluationComparison }
-	| { type: 'run-export'; id: number; panel: PanelId; filename: string; text: string; lines: number };
+	| { type: 'run-export'; id: number; panel: PanelId; filename: string; text: string; lines: number }
+	/** `report` absent: nothing saved for this corpus. A restored report has a new `evaluation` number. */
+	| { type: 'evaluation-restored'; id: number; report?: EvaluationReport }
+	| { type: 'evaluation-forgotten'; id: number };

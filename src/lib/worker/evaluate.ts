@@ -3,7 +3,8 @@
  * panels the page asks for (through the same `PanelRunner`s a search uses, so a neural panel is
  * evaluated exactly as it ranks on screen), scores the runs with `engine/eval`, compares them against
  * a baseline panel (paired randomization and t-test, win/tie/loss, Jaccard@10 and RBO) and exports a
- * run as TREC lines. It keeps the last evaluation's runs so a new baseline or an export needs no rerun.
+ * run as TREC lines. It keeps the last evaluation's runs so a new baseline or an export needs no rerun,
+ * and saves each corpus's last evaluation (`./saved-evaluations.ts`) so a reloaded page gets it back.
  */
 import { createError } from '../engine/errors';
 import { compareRuns, evaluateRun, formatTrecRun, judgedQueryIds, median, runDrift, runOverlap, runQueries, type Run } from '../engine/eval';
@@ -11,6 +12,7 @@ import type { Corpus, Qrels, Query } from '../engine/types';
 import type { EngineCore, EngineExtension, Handlers } from './engine-core';
 import { toFailure } from './failures';
 import type { EngineProgress, PanelId } from './protocol';
+import { evaluationCorpusKey, MemoryEvaluationArchive, type EvaluationArchive } from './saved-evaluations';
 import {
 	EVALUATION_DEPTH,
 	EVALUATION_METRICS,
@@ -42,13 +44,21 @@ interface StoredEvaluation {
 export class Evaluator implements EngineExtension {
 	readonly core: EngineCore;
 	private last: StoredEvaluation | undefined;
+	/** The report of `last` as the page last saw it (its comparison follows the chosen baseline). */
+	private lastReport: EvaluationReport | undefined;
+	private readonly archive: EvaluationArchive;
+	/** Each corpus's archive key, computed once (fingerprinting a big corpus takes a moment). */
+	private readonly corpusKeys = new WeakMap<Corpus, Promise<string>>();
 
 	/** One handler per evaluation request type (the compiler checks the list against `EvaluateRequest`). */
 	readonly handlers: Handlers<EvaluateRequest> = {
 		evaluate: async (request, ctx) => ({ type: 'evaluation', id: request.id, report: await this.evaluate(request, ctx.signal, ctx.onProgress) }),
 		'compare-evaluation': async (request) => {
 			const stored = this.stored(request.evaluation);
-			return { type: 'evaluation-comparison', id: request.id, evaluation: stored.id, comparison: compareAgainst(stored, request.baseline) };
+			const comparison = compareAgainst(stored, request.baseline);
+			// A reload shows the baseline last chosen.
+			if (this.lastReport?.evaluation === stored.id) await this.save(stored, (this.lastReport = { ...this.lastReport, comparison }));
+			return { type: 'evaluation-comparison', id: request.id, evaluation: stored.id, comparison };
 		},
 		'export-run': async (request) => {
 			const stored = this.stored(request.evaluation);
@@ -57,11 +67,22 @@ export class Evaluator implements EngineExtension {
 			const text = formatTrecRun(run, request.panel);
 			const lines = text === '' ? 0 : text.split('\n').length - 1;
 			return { type: 'run-export', id: request.id, panel: request.panel, filename: `${slug(stored.corpus.name)}-${request.panel}.trec`, text, lines };
+		},
+		'restore-evaluation': async (request) => {
+			const report = await this.restore(request.id);
+			return { type: 'evaluation-restored', id: request.id, ...(report ? { report } : {}) };
+		},
+		'forget-evaluation': async (request) => {
+			const corpus = this.core.requireCorpus();
+			await this.archive.delete(await this.corpusKey(corpus));
+			return { type: 'evaluation-forgotten', id: request.id };
 		}
 	};
 
-	constructor(core: EngineCore) {
+	/** `archive`: where each corpus's last evaluation is saved (the worker passes IndexedDB's; default: memory). */
+	constructor(core: EngineCore, options: { archive?: EvaluationArchive } = {}) {
 		this.core = core;
+		this.archive = options.archive ?? new MemoryEvaluationArchive();
 	}
 
 	/**
@@ -134,7 +155,8 @@ export class Evaluator implements EngineExtension {
 		const stored: StoredEvaluation = { id: request.id, corpus, qrels, runs };
 		this.last = stored;
 		const baseline = runs.has(request.baseline) ? request.baseline : panels[0]?.panel;
-		return {
+		const setups = Object.fromEntries(panels.flatMap((p) => (request.setups?.[p.panel] !== undefined ? [[p.panel, request.setups[p.panel]]] : [])));
+		const report: EvaluationReport = {
 			evaluation: request.id,
 			corpus: corpus.name,
 			metrics,
@@ -144,8 +166,53 @@ export class Evaluator implements EngineExtension {
 			panels,
 			skipped,
 			...(baseline && panels.length > 1 ? { comparison: compareAgainst(stored, baseline) } : {}),
-			ms: performance.now() - started
+			setups,
+			ms: performance.now() - started,
+			evaluatedAt: Date.now()
 		};
+		this.lastReport = report;
+		// Before answering, so a reload right after the report appears still finds it.
+		if (panels.length > 0) await this.save(stored, report);
+		return report;
+	}
+
+	/** Saves `report` and its runs for the corpus; a storage failure (quota, private window) only means a reload will not find it. */
+	private async save(stored: StoredEvaluation, report: EvaluationReport): Promise<void> {
+		try {
+			const corpusKey = await this.corpusKey(stored.corpus);
+			await this.archive.save({ corpusKey, savedAt: Date.now(), report, runs: stored.runs });
+		} catch {
+			// Not saved: the report on screen and the runs held here are unaffected.
+		}
+	}
+
+	/** The loaded corpus's saved evaluation, held again as the last one (numbered `id`), or undefined. */
+	private async restore(id: number): Promise<EvaluationReport | undefined> {
+		const corpus = this.core.requireCorpus();
+		const judged = judgedQueries(corpus);
+		if (judged.queries.length === 0) return undefined;
+		let saved;
+		try {
+			saved = await this.archive.load(await this.corpusKey(corpus));
+		} catch {
+			return undefined;
+		}
+		// A corpus loaded meanwhile, or an evaluation run meanwhile, wins over what was saved.
+		if (!saved || this.core.corpus !== corpus) return undefined;
+		if (this.last?.corpus === corpus) return undefined;
+		this.last = { id, corpus, qrels: judged.qrels, runs: saved.runs };
+		this.lastReport = { ...saved.report, evaluation: id };
+		return this.lastReport;
+	}
+
+	private corpusKey(corpus: Corpus): Promise<string> {
+		let key = this.corpusKeys.get(corpus);
+		if (!key) {
+			key = evaluationCorpusKey(corpus, judgedQueries(corpus));
+			this.corpusKeys.set(corpus, key);
+			key.catch(() => this.corpusKeys.delete(corpus));
+		}
+		return key;
 	}
 
 	private stored(evaluation: number): StoredEvaluation {

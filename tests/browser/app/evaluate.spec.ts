@@ -2,7 +2,8 @@
  * The evaluation view in Chromium on the built app: evaluate the demo corpus with BM25 (numbers checked
  * against the engine run in Node), the skipped panels, a TREC run and the metrics CSV downloaded, a
  * query opened from the per-query table; then with the tiny bi-encoder through the mock Hub: the
- * comparison, sorting by delta, and a baseline switch.
+ * comparison, sorting by delta, and a baseline switch. A report survives a reload (saved by the worker
+ * in IndexedDB), says when a panel's settings changed since, and can be forgotten.
  */
 import { expect, test, type Download, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
@@ -12,7 +13,7 @@ import { evaluateRun, formatTrecRun, judgedQueryIds, type Run } from '../../../s
 import { Bm25Index, DEFAULT_BM25_OPTIONS } from '../../../src/lib/engine/lexical';
 import type { Qrels } from '../../../src/lib/engine/types';
 import { FIXTURE_MODELS } from '../../fixtures/generate';
-import { bm25Results, loadModel, openPlayground, openWithHub, screenshot, useMockHub } from './helpers';
+import { bm25Results, loadModel, openPlayground, openWithHub, screenshot, SCREENSHOTS, useMockHub, waitReady } from './helpers';
 import { expectAccessible } from '../support/accessibility';
 
 test.use({ viewport: { width: 1440, height: 1000 } });
@@ -105,6 +106,55 @@ test('Evaluate on the demo corpus shows BM25 metrics equal to the engine, lists 
 	await expect(page.getByRole('region', { name: 'BM25', exact: true })).toHaveAttribute('data-status', 'ready');
 	const top = expected.run.get(q._id)![0].id;
 	await expect(bm25Results(page).first()).toHaveAttribute('data-doc', top);
+});
+
+test('An evaluation survives a reload: same figures, TREC export, a note once BM25 changes, and Forget it', async ({ page }) => {
+	const expected = demo();
+	await openPlayground(page);
+	await evaluate(page);
+	const view = region(page);
+	const ndcg = view.getByTestId('eval-metrics').locator('tr[data-panel="bm25"] td[data-metric="ndcg@10"]');
+	await expect(ndcg).toHaveText(expected.evaluation.mean['ndcg@10'].toFixed(3));
+	// Run here, not restored: no note.
+	await expect(view.getByTestId('eval-restored')).toHaveCount(0);
+
+	await page.reload();
+	await waitReady(page);
+	await expect(view).toHaveAttribute('data-status', 'ready');
+	await expect(view.getByTestId('eval-restored')).toContainText('Saved in this browser: evaluated');
+	await expect(ndcg).toHaveText(expected.evaluation.mean['ndcg@10'].toFixed(3));
+	await expect(view.getByTestId('eval-queries').locator('tbody tr')).toHaveCount(expected.queries.length);
+	await expect(view.getByRole('button', { name: 'Evaluate again' })).toBeVisible();
+	await expect(view.getByTestId('eval-changed')).toHaveCount(0);
+	// The worker holds the restored runs: the export needs no new evaluation.
+	const [trec] = await Promise.all([page.waitForEvent('download'), view.getByRole('button', { name: 'TREC run: BM25' }).click()]);
+	expect(await downloadText(trec)).toBe(formatTrecRun(expected.run, 'bm25'));
+	await expectAccessible(page, 'Evaluate restored after a reload');
+
+	// New BM25 settings: the figures on screen are of the old ones, and the view says so.
+	const panel = page.getByRole('region', { name: 'BM25', exact: true });
+	await panel.getByText('Parameters').click();
+	const slider = panel.getByRole('slider', { name: 'BM25 b' });
+	await slider.focus();
+	await page.keyboard.press('Home');
+	await expect(view.getByTestId('eval-changed')).toHaveText(/Changed since this evaluation: BM25\./);
+	await view.getByTestId('eval-changed').scrollIntoViewIfNeeded();
+	await page.screenshot({ path: `${SCREENSHOTS}/evaluation-restored-changed.png` });
+	// Back to b 0.4 (eight steps of 0.05): the settings are those of the report again.
+	for (let i = 0; i < 8; i++) await page.keyboard.press('ArrowRight');
+	await expect(slider).toHaveValue('0.4');
+	await expect(view.getByTestId('eval-changed')).toHaveCount(0);
+	await page.keyboard.press('Home');
+	await expect(view.getByTestId('eval-changed')).toBeVisible();
+
+	await view.getByRole('button', { name: 'Forget it' }).click();
+	await expect(view).toHaveAttribute('data-status', 'idle');
+	await expect(view).toContainText('The saved evaluation is forgotten.');
+	await page.reload();
+	await waitReady(page);
+	await expect(view.getByRole('button', { name: 'Evaluate', exact: true })).toBeVisible();
+	await page.waitForTimeout(500);
+	await expect(view).toHaveAttribute('data-status', 'idle');
 });
 
 test('Evaluate on an uploaded BEIR zip renders hostile query text as text and opens it in the panels', async ({ page }) => {
@@ -221,5 +271,17 @@ test.describe('with the tiny bi-encoder through the mock Hub', () => {
 		const flipped = Number((await bm25Row.locator('td').nth(4).textContent())!.replace('−', '-'));
 		expect(Math.abs(flipped + meanDelta)).toBeLessThan(6e-4);
 		await expect(dense).toContainText('baseline');
+
+		// After a reload the model bar loads the bi-encoder again and the report comes back with its baseline.
+		await page.reload();
+		await waitReady(page);
+		await expect(view.getByTestId('eval-restored')).toBeVisible();
+		await expect(view.getByRole('combobox', { name: 'Baseline' })).toHaveValue('bi-encoder');
+		await expect(bm25Row).toContainText(/\d+ \/ \d+ \/ \d+/);
+		await expect(page.getByTestId('prep-bi-encoder')).toContainText('vectors reused from IndexedDB', { timeout: 90_000 });
+		// Same model and options as when it ran: nothing to warn about.
+		await expect(view.getByTestId('eval-changed')).toHaveCount(0);
+		await view.getByRole('combobox', { name: 'Baseline' }).selectOption('bm25');
+		await expect(dense).toContainText(/\d+ \/ \d+ \/ \d+/);
 	});
 });
