@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -146,6 +146,15 @@ describe('latelab search on a vectors folder with the ColBERT model that made it
 		const ev = await runCli(['eval', '--data', 'judged', '-p', 'colbert-plaid', '--dtype', 'q8', '--device', 'wasm', '-q'], { cwd: dir });
 		expect(ev.code).toBe(2);
 		expect(ev.stderr).toContain('--dtype and --device do not apply to colbert-plaid on a vectors folder');
+		// The commands that write the folder's vectors elsewhere refuse them too, before writing anything.
+		for (const args of [['export', '--format', 'qdrant', '--out', 'exported'], ['index', 'build', '--store', 'lancedb:lance-store']]) {
+			const r = await runCli([...args, '--data', 'made', '--dtype', 'q8', '-q'], { cwd: dir });
+			expect(r.code, args[0]).toBe(2);
+			expect(r.stderr.trim().split('\n')).toHaveLength(1);
+			expect(r.stderr).toContain('--dtype does not apply to colbert on a vectors folder: its vectors need no model');
+		}
+		expect(existsSync(join(dir, 'exported'))).toBe(false);
+		expect(existsSync(join(dir, 'lance-store'))).toBe(false);
 	});
 
 	it('a model whose vectors are not the folder\'s width exits 2 with one line naming both widths', async () => {

@@ -1,11 +1,13 @@
 import { resolve } from 'node:path';
 import { queryKeyFor } from '../../lib/engine/corpus/multivector-folder';
+import { isMultiVectorFolder } from '../../lib/engine/corpus/node-multivector-folder';
 import { createError } from '../../lib/engine/errors';
 import type { NeuralContext } from '../../lib/engine/pipelines/neural-context';
 import { COMMON_OPTIONS, DATA_OPTIONS, PIPELINE_OPTIONS, PIPELINE_OPTIONS_HELP, duplicateIdPolicy, parseCommand, pipelineFromArgs, positiveInt, requireString } from '../args';
 import type { CliIo } from '../io';
 import { withInterrupt } from '../interrupt';
 import { cliNeuralDeps, cliPipelineOptions } from '../neural-deps';
+import { checkVectorsFolderOptions } from '../pipeline-options';
 import { assertWritableStore } from '../store-option';
 import { commandContext, inform, loadData, ms, toJson, warn } from './shared';
 
@@ -72,6 +74,8 @@ export async function exportCommand(args: string[], io: CliIo): Promise<number> 
 	const storage = options.storage ?? 'fp32';
 	if (!(STORAGES as readonly unknown[]).includes(storage)) throw createError('UNKNOWN_OPTION', { what: 'storage (--opt storage=...) for an export', value: String(storage), expected: STORAGES.join(', ') });
 
+	// Model settings on a vectors folder without a model to apply them to are refused, not ignored.
+	checkVectorsFolderOptions('colbert', options, await isMultiVectorFolder(resolve(io.cwd, data)));
 	// Before any work: the folder must be writable, and empty or missing unless --force.
 	assertWritableStore(out, 'export folder');
 	const { prepareExportFolder, writeExport } = await import('../../lib/engine/engines/node-export');

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { corpusFingerprint } from '../../lib/engine/corpus/fingerprint';
+import { isMultiVectorFolder } from '../../lib/engine/corpus/node-multivector-folder';
 import { createError } from '../../lib/engine/errors';
 import type { NeuralContext } from '../../lib/engine/pipelines/neural-context';
 import { COMMON_OPTIONS, DATA_OPTIONS, PIPELINE_OPTIONS, PIPELINE_OPTIONS_HELP, duplicateIdPolicy, parseCommand, pipelineFromArgs, requireString } from '../args';
@@ -9,6 +10,7 @@ import type { CliIo } from '../io';
 import { withInterrupt } from '../interrupt';
 import { lanceModules } from '../lance-modules';
 import { cliNeuralDeps, cliPipelineOptions } from '../neural-deps';
+import { checkVectorsFolderOptions } from '../pipeline-options';
 import { assertWritableStore, storeFromArgs } from '../store-option';
 import { commandContext, inform, loadData, ms, toJson, warn } from './shared';
 
@@ -69,6 +71,8 @@ export async function indexCommand(args: string[], io: CliIo): Promise<number> {
 		const v = options[key];
 		if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < 1)) throw createError('BAD_ARGUMENT', { detail: `--opt ${key} expects a positive integer, got ${String(v)}` });
 	}
+	// Model settings on a vectors folder without a model to apply them to are refused, not ignored.
+	checkVectorsFolderOptions('colbert', options, await isMultiVectorFolder(resolve(io.cwd, data)));
 	// Before any work: a local store must be writable (nothing is created if it is not).
 	if (spec.local) assertWritableStore(spec.uri);
 	const ctx = commandContext(io, values.quiet === true);
