@@ -1,6 +1,7 @@
 /**
- * What the browser keeps for latelab: encoded corpora (IndexedDB) and model downloads (Cache API),
- * listed and cleared through the worker (channel `caches`), with the site's usage and quota.
+ * What the browser keeps for latelab: encoded corpora (IndexedDB), model downloads (Cache API) and
+ * each corpus's last evaluation (IndexedDB), listed and cleared through the worker (channel `caches`),
+ * with the site's usage and quota.
  */
 import { askPersistence, storageEstimate, type StorageEstimate } from '../engine/store/browser-storage';
 import type { EncodedCacheEntry, ModelCacheState } from '../worker/neural/protocol';
@@ -9,6 +10,8 @@ import type { EngineClient } from './engine-client.svelte';
 export interface CacheListing {
 	encoded: EncodedCacheEntry[];
 	models: ModelCacheState;
+	/** Corpora with a saved evaluation, and roughly their bytes. */
+	evaluations: { evaluations: number; bytes: number };
 	/** Whether the worker could open the caches at all (private windows may refuse). */
 	available: boolean;
 }
@@ -29,8 +32,8 @@ export class BrowserCaches {
 		if (r.type === 'caches') await this.#set(r);
 	}
 
-	/** Clears one encoded corpus (`name`), every encoded corpus, or the model downloads. */
-	async clear(what: 'encoded' | 'models', name?: string): Promise<void> {
+	/** Clears one encoded corpus (`name`), every encoded corpus, the model downloads, or the saved evaluations. */
+	async clear(what: 'encoded' | 'models' | 'evaluations', name?: string): Promise<void> {
 		const r = await this.#client.send('caches', { type: 'clear-cache', what, ...(name ? { name } : {}) });
 		if (r.type === 'caches') await this.#set(r);
 	}
@@ -43,7 +46,7 @@ export class BrowserCaches {
 		const encodedBytes = r.encoded.reduce((sum, e) => sum + e.bytes, 0);
 		const persisted = await askPersistence(encodedBytes);
 		const estimate = await storageEstimate();
-		this.list = { encoded: r.encoded, models: r.models, available: r.available };
+		this.list = { encoded: r.encoded, models: r.models, evaluations: r.evaluations, available: r.available };
 		this.storage = estimate ? { ...estimate, persisted: persisted || estimate.persisted === true } : undefined;
 	}
 }

@@ -25,6 +25,8 @@ export const SAVED_EVALUATION_VERSION = 1;
 export interface SavedEvaluation {
 	corpusKey: string;
 	version?: number;
+	/** Roughly what the record takes (set on save: the report as JSON, 16 bytes per hit plus its id). */
+	bytes?: number;
 	/** `Date.now()` when it was saved. */
 	savedAt: number;
 	/** The report as last shown (the comparison of the baseline last chosen). */
@@ -103,7 +105,7 @@ export class IndexedDbEvaluationArchive implements EvaluationArchive {
 	async save(record: SavedEvaluation): Promise<void> {
 		const db = await this.open();
 		const tx = db.transaction('evaluations', 'readwrite');
-		await tx.store.put({ ...record, version: SAVED_EVALUATION_VERSION });
+		await tx.store.put({ ...record, version: SAVED_EVALUATION_VERSION, bytes: recordBytes(record) });
 		const keys = await tx.store.index('bySavedAt').getAllKeys();
 		// Oldest first: drop all but the newest MAX_SAVED_EVALUATIONS.
 		await Promise.all(keys.slice(0, Math.max(0, keys.length - MAX_SAVED_EVALUATIONS)).map((k) => tx.store.delete(k)));
@@ -118,4 +120,21 @@ export class IndexedDbEvaluationArchive implements EvaluationArchive {
 	async delete(corpusKey: string): Promise<void> {
 		await (await this.open()).delete('evaluations', corpusKey);
 	}
+
+	/** How many corpora have a saved evaluation, and roughly their bytes (for the page's list of caches). */
+	async summary(): Promise<{ evaluations: number; bytes: number }> {
+		const records = await (await this.open()).getAll('evaluations');
+		return { evaluations: records.length, bytes: records.reduce((sum, r) => sum + (r.bytes ?? 0), 0) };
+	}
+
+	async clear(): Promise<void> {
+		await (await this.open()).clear('evaluations');
+	}
+}
+
+/** A record's rough size: its report as JSON plus 16 bytes per hit (score, rank) and the hit's id. */
+function recordBytes(record: SavedEvaluation): number {
+	let bytes = JSON.stringify(record.report).length;
+	for (const run of record.runs.values()) for (const [qid, hits] of run) bytes += qid.length + hits.reduce((sum, h) => sum + h.id.length + 16, 0);
+	return bytes;
 }

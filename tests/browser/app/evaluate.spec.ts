@@ -157,6 +157,22 @@ test('An evaluation survives a reload: same figures, TREC export, a note once BM
 	await expect(view).toHaveAttribute('data-status', 'idle');
 });
 
+test('the cache list counts the saved evaluation, and clearing it there means a reload starts empty', async ({ page }) => {
+	await openPlayground(page);
+	await evaluate(page);
+	await page.locator('summary', { hasText: 'Hub and caches' }).click();
+	const saved = page.getByTestId('saved-evaluations');
+	await expect(saved).toContainText(/The last evaluation of 1 corpus, about \d/);
+	await saved.getByRole('button', { name: 'Clear saved evaluations' }).click();
+	await expect(saved).toContainText('None');
+	// The report on screen stays; only the saved copy went.
+	await expect(region(page)).toHaveAttribute('data-status', 'ready');
+	await page.reload();
+	await waitReady(page);
+	await page.waitForTimeout(500);
+	await expect(region(page)).toHaveAttribute('data-status', 'idle');
+});
+
 test('Evaluate on an uploaded BEIR zip renders hostile query text as text and opens it in the panels', async ({ page }) => {
 	const docs = [
 		{ _id: 'd1', title: 'Cats', text: 'cats purr and sleep in the sun' },

@@ -36,7 +36,7 @@ function folderFiles(dir = FOLDER): Map<string, Buffer> {
 
 async function openSyntheticPages(page: Page): Promise<void> {
 	await openPlayground(page);
-	await page.getByRole('button', { name: 'Synthetic pages (synthetic)' }).click();
+	await page.getByRole('button', { name: 'Synthetic image pages' }).click();
 	await expect(page.getByTestId('vectors-note')).toContainText('Synthetic collection');
 	await page.getByLabel('Query from the collection').selectOption(QUERY);
 }
@@ -217,7 +217,7 @@ test.describe('vectors folders with a ColBERT model loaded', () => {
 			expect(await colbert.locator('ol > li').evaluateAll((items) => items.map((li) => li.getAttribute('data-doc')))).toEqual(expected);
 
 			// The synthetic pages hold 32-dim vectors, the model gives 16: the picker stays, the panel ranks their own queries and says why.
-			await page.getByRole('button', { name: 'Synthetic pages (synthetic)' }).click();
+			await page.getByRole('button', { name: 'Synthetic image pages' }).click();
 			await expect(page.getByTestId('vectors-note')).toContainText('Synthetic collection', { timeout: 60_000 });
 			await page.getByLabel('Query from the collection').selectOption(QUERY);
 			await expect(panel(page, 'colbert').locator('button.hit').first()).toBeVisible({ timeout: 60_000 });

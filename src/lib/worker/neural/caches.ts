@@ -1,9 +1,11 @@
 /**
- * The two browser caches the neural panels fill, listed and cleared for the page: encoded corpora in
- * IndexedDB (`latelab-encoded`, written by `engine/store/indexeddb-store.ts`, one record per batch)
- * and model downloads in the Cache API (`transformers-cache`, keyed by URL).
+ * What the browser keeps for latelab, listed and cleared for the page: encoded corpora in IndexedDB
+ * (`latelab-encoded`, written by `engine/store/indexeddb-store.ts`, one record per batch), model
+ * downloads in the Cache API (`transformers-cache`, keyed by URL), and each corpus's last evaluation
+ * (`latelab-evaluations`, `../saved-evaluations.ts`).
  */
 import { openDB } from 'idb';
+import { IndexedDbEvaluationArchive } from '../saved-evaluations';
 import type { EncodedCacheEntry, ModelCacheState } from './protocol';
 
 export const ENCODED_DB = 'latelab-encoded';
@@ -107,4 +109,13 @@ export async function clearModelCache(): Promise<void> {
 /** Whether the browser offers both caches here. */
 export function cachesAvailable(): boolean {
 	return Boolean(globalThis.indexedDB) && Boolean(storage());
+}
+
+let evaluations: IndexedDbEvaluationArchive | undefined;
+
+/** The saved evaluations' archive, where this realm has IndexedDB (one connection, opened on first use). */
+export function savedEvaluations(): IndexedDbEvaluationArchive | undefined {
+	if (!globalThis.indexedDB) return undefined;
+	evaluations ??= new IndexedDbEvaluationArchive();
+	return evaluations;
 }

@@ -17,7 +17,7 @@ import type { Corpus } from '../../engine/types';
 import type { EngineCore, EngineExtension, Handlers, PanelRunner, RequestContext } from '../engine-core';
 import type { FailureContext } from '../failures';
 import type { EngineRequest, PanelId } from '../protocol';
-import { cachesAvailable, clearEncoded, clearModelCache, listEncoded, modelCacheState } from './caches';
+import { cachesAvailable, clearEncoded, clearModelCache, listEncoded, modelCacheState, savedEvaluations } from './caches';
 import { countingStore } from './counting-store';
 import { ModelRegistry, type EncoderLoader } from './model-registry';
 import { buildPanelPipeline, type PanelPipeline } from './panel-pipelines';
@@ -85,6 +85,7 @@ export class NeuralHost implements EngineExtension {
 		'list-caches': async (request) => this.caches(request.id),
 		'clear-cache': async (request) => {
 			if (request.what === 'encoded') await clearEncoded(request.name);
+			else if (request.what === 'evaluations') await savedEvaluations()?.clear();
 			else await clearModelCache();
 			return this.caches(request.id);
 		}
@@ -129,7 +130,8 @@ export class NeuralHost implements EngineExtension {
 	}
 
 	private async caches(id: number): Promise<NeuralResponse> {
-		return { type: 'caches', id, encoded: await listEncoded(), models: await modelCacheState(), available: cachesAvailable() };
+		const evaluations = (await savedEvaluations()?.summary().catch(() => undefined)) ?? { evaluations: 0, bytes: 0 };
+		return { type: 'caches', id, encoded: await listEncoded(), models: await modelCacheState(), evaluations, available: cachesAvailable() };
 	}
 
 	/** Disposes the pipelines that use any of the model `keys` (the registry disposes the models). */

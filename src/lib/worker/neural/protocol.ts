@@ -135,7 +135,7 @@ export type NeuralRequest =
 	| { type: 'remove-panel'; id: number; panel: PanelId }
 	| { type: 'explain-neural'; id: number; panel: PanelId; query: string; docId: string; maxVariants?: number }
 	| { type: 'list-caches'; id: number }
-	| { type: 'clear-cache'; id: number; what: 'encoded' | 'models'; name?: string };
+	| { type: 'clear-cache'; id: number; what: 'encoded' | 'models' | 'evaluations'; name?: string };
 
 export type NeuralResponse =
 	| { type: 'hub-configured'; id: number; hub: HubSettings }
@@ -143,7 +143,8 @@ export type NeuralResponse =
 	| { type: 'panel-prepared'; id: number; panel: PanelId; stats: PreparedStats }
 	| { type: 'panel-removed'; id: number; panel: PanelId }
 	| { type: 'neural-explanation'; id: number; panel: PanelId; docId: string; view: NeuralExplanationView }
-	| { type: 'caches'; id: number; encoded: EncodedCacheEntry[]; models: ModelCacheState; available: boolean };
+	/** `evaluations`: each corpus's last evaluation kept for reloads (`worker/saved-evaluations.ts`). */
+	| { type: 'caches'; id: number; encoded: EncodedCacheEntry[]; models: ModelCacheState; evaluations: { evaluations: number; bytes: number }; available: boolean };
 
 /**
  * The key of a loaded model: role, spec, dtype, device (and revision when set). Several models of a
