@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvField, formatDelta, formatP, metricLabel, metricsCsv, metricsJson, panelSetup, perQueryCsv, queryRows, sortRows } from '../../src/lib/state/evaluation-table';
+import { csvField, formatDelta, formatP, metricLabel, metricsCsv, metricsJson, panelSetup, perQueryCsv, queryRows, readEvaluationView, sortRows } from '../../src/lib/state/evaluation-table';
 import { defaultOptions, pipelineOptionsOf, type PanelOptions } from '../../src/lib/engine/panels';
 import type { PanelId } from '../../src/lib/worker/protocol';
 import type { EvaluationComparison, EvaluationReport } from '../../src/lib/worker/evaluate-protocol';
@@ -131,5 +131,18 @@ describe('evaluation table helpers', () => {
 			expect(changed(playground({ options: { colbert: { depth: 7 } } }))).toEqual([]);
 			expect(changed(playground({ options: { 'colbert-two-stage': { depth: 7 } } }))).toEqual(['colbert-two-stage']);
 		});
+	});
+
+	it('readEvaluationView(text) keeps the valid fields of a saved metric and sort and drops the rest', () => {
+		expect(readEvaluationView(JSON.stringify({ metric: 'mrr@10', sortKey: { by: 'delta', panel: 'colbert@2' }, sortDirection: 'descending' }))).toEqual({
+			metric: 'mrr@10',
+			sortKey: { by: 'delta', panel: 'colbert@2' },
+			sortDirection: 'descending'
+		});
+		expect(readEvaluationView(JSON.stringify({ metric: 'ndcg@7', sortKey: { by: 'delta', panel: 'not a panel' }, sortDirection: 'up' }))).toEqual({});
+		expect(readEvaluationView(JSON.stringify({ sortKey: { by: 'query', panel: 'bm25' } }))).toEqual({ sortKey: { by: 'query' } });
+		expect(readEvaluationView('{not json')).toEqual({});
+		expect(readEvaluationView(null)).toEqual({});
+		expect(readEvaluationView('[1]')).toEqual({});
 	});
 });

@@ -5,8 +5,8 @@
  * worker's `EvaluationReport`; nothing is recomputed here except the per-query differences, which are
  * plain subtractions.
  */
-import { defaultOptions, kindOf, panelKind, pipelineOptionsOf } from '../engine/panels';
-import type { EvaluationComparison, EvaluationReport } from '../worker/evaluate-protocol';
+import { defaultOptions, isPanelId, kindOf, panelKind, pipelineOptionsOf } from '../engine/panels';
+import { EVALUATION_METRICS, type EvaluationComparison, type EvaluationReport } from '../worker/evaluate-protocol';
 import type { PanelId } from '../worker/protocol';
 import type { Playground } from './playground.svelte';
 
@@ -25,6 +25,37 @@ export interface QueryRow {
 /** `order`: qrels order; `delta`/`value` of one panel; `query`: by text. */
 export type SortKey = { by: 'order' } | { by: 'query' } | { by: 'delta' | 'value'; panel: PanelId };
 export type SortDirection = 'ascending' | 'descending';
+
+/** The per-query table's metric and sort, as this browser remembers them (localStorage `latelab:evaluation-view`). */
+export interface EvaluationView {
+	metric: string;
+	sortKey: SortKey;
+	sortDirection: SortDirection;
+}
+
+export const EVALUATION_VIEW_KEY = 'latelab:evaluation-view';
+
+/**
+ * The saved view's valid fields (storage can hold an older shape or a hand edit); the rest is left out.
+ * @example readEvaluationView('{"metric":"mrr@10","sortKey":{"by":"delta","panel":"colbert"}}') // { metric: 'mrr@10', sortKey: { by: 'delta', panel: 'colbert' } }
+ */
+export function readEvaluationView(text: string | null | undefined): Partial<EvaluationView> {
+	let raw: unknown;
+	try {
+		raw = JSON.parse(text ?? '{}');
+	} catch {
+		return {};
+	}
+	if (!raw || typeof raw !== 'object') return {};
+	const o = raw as Record<string, unknown>;
+	const view: Partial<EvaluationView> = {};
+	if ((EVALUATION_METRICS as readonly unknown[]).includes(o.metric)) view.metric = o.metric as string;
+	if (o.sortDirection === 'ascending' || o.sortDirection === 'descending') view.sortDirection = o.sortDirection;
+	const key = o.sortKey as Record<string, unknown> | undefined;
+	if (key && (key.by === 'order' || key.by === 'query')) view.sortKey = { by: key.by };
+	else if (key && (key.by === 'delta' || key.by === 'value') && isPanelId(key.panel)) view.sortKey = { by: key.by, panel: key.panel };
+	return view;
+}
 
 /**
  * Rows of the per-query table for `metric`, with deltas against `baseline`.

@@ -6,7 +6,7 @@
  */
 import type { EvaluationComparison, EvaluationReport, SkippedPanel } from '../worker/evaluate-protocol';
 import type { EngineFailure, PanelId } from '../worker/protocol';
-import { fileSlug, metricsCsv, metricsJson, panelSetup, perQueryCsv, queryRows, sortRows, type SortDirection, type SortKey } from './evaluation-table';
+import { EVALUATION_VIEW_KEY, fileSlug, metricsCsv, metricsJson, panelSetup, perQueryCsv, queryRows, readEvaluationView, sortRows, type EvaluationView, type SortDirection, type SortKey } from './evaluation-table';
 import type { Playground } from './playground.svelte';
 
 export interface PanelProgress {
@@ -59,8 +59,26 @@ export class EvaluationState {
 	);
 	rows = $derived(this.report ? sortRows(queryRows(this.report, this.metric, this.comparison?.baseline ?? this.baseline), this.sortKey, this.sortDirection) : []);
 
-	constructor(pg: Playground) {
+	readonly #storage: Pick<Storage, 'getItem' | 'setItem'> | undefined;
+
+	/** `storage`: where the per-query table's metric and sort are remembered across reloads (the page passes localStorage). */
+	constructor(pg: Playground, storage?: Pick<Storage, 'getItem' | 'setItem'>) {
 		this.pg = pg;
+		this.#storage = storage;
+		const saved = readEvaluationView(storage?.getItem(EVALUATION_VIEW_KEY));
+		if (saved.metric) this.metric = saved.metric;
+		if (saved.sortKey) this.sortKey = saved.sortKey;
+		if (saved.sortDirection) this.sortDirection = saved.sortDirection;
+	}
+
+	/** Remembers the table's metric and sort (the view calls it when they change). */
+	saveView(): void {
+		const view: EvaluationView = { metric: this.metric, sortKey: this.sortKey, sortDirection: this.sortDirection };
+		try {
+			this.#storage?.setItem(EVALUATION_VIEW_KEY, JSON.stringify(view));
+		} catch {
+			// Storage full or refused: the view still works, it is just not remembered.
+		}
 	}
 
 	/** Visible panels split into those that can run and those that cannot (with why). */

@@ -117,6 +117,13 @@ test('An evaluation survives a reload: same figures, TREC export, a note once BM
 	await expect(ndcg).toHaveText(expected.evaluation.mean['ndcg@10'].toFixed(3));
 	// Run here, not restored: no note.
 	await expect(view.getByTestId('eval-restored')).toHaveCount(0);
+	// The table's metric and sort come back too: MRR@10, by BM25's value, largest first.
+	await view.getByRole('combobox', { name: 'Metric' }).selectOption('mrr@10');
+	await view.getByRole('button', { name: 'BM25', exact: true }).click();
+	await view.getByRole('button', { name: 'BM25', exact: true }).click();
+	const bm25Header = view.locator('th', { has: page.getByRole('button', { name: 'BM25', exact: true }) });
+	await expect(bm25Header).toHaveAttribute('aria-sort', 'ascending');
+	const order = await view.getByTestId('eval-queries').locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-query')));
 
 	await page.reload();
 	await waitReady(page);
@@ -124,6 +131,9 @@ test('An evaluation survives a reload: same figures, TREC export, a note once BM
 	await expect(view.getByTestId('eval-restored')).toContainText('Saved in this browser: evaluated');
 	await expect(ndcg).toHaveText(expected.evaluation.mean['ndcg@10'].toFixed(3));
 	await expect(view.getByTestId('eval-queries').locator('tbody tr')).toHaveCount(expected.queries.length);
+	await expect(view.getByRole('combobox', { name: 'Metric' })).toHaveValue('mrr@10');
+	await expect(bm25Header).toHaveAttribute('aria-sort', 'ascending');
+	expect(await view.getByTestId('eval-queries').locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-query')))).toEqual(order);
 	await expect(view.getByRole('button', { name: 'Evaluate again' })).toBeVisible();
 	await expect(view.getByTestId('eval-changed')).toHaveCount(0);
 	// The worker holds the restored runs: the export needs no new evaluation.
