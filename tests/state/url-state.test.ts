@@ -25,6 +25,12 @@ describe('url-state', () => {
 		expect(stateFromHash(forged).corpus).toBe('demo');
 	});
 
+	it('stateFromHash(hashFromState(s)) restores an upload with its name; the name is dropped for other corpora', () => {
+		const state: UrlState = { ...DEFAULT_STATE, order: [...DEFAULT_STATE.order], hidden: [], corpus: 'upload', upload: 'scifact.zip', query: 'q' };
+		expect(stateFromHash(hashFromState(state).hash)).toEqual(state);
+		expect(stateFromHash(hashFromState({ ...state, corpus: 'demo' }).hash).upload).toBeUndefined();
+	});
+
 	it('hashFromState(default) stays short', () => {
 		expect(hashFromState({ ...DEFAULT_STATE, order: [...DEFAULT_STATE.order], hidden: [] }).hash.length).toBeLessThan(20);
 	});

@@ -1,15 +1,20 @@
 /**
  * The playground's link: the URL fragment (`url-state`) holds everything that reproduces a view
  * (query, corpus, panels, their options, selection); the paste box's text also goes to localStorage,
- * since it may be too long for a link or still an unsearched draft.
+ * since it may be too long for a link or still an unsearched draft, and an uploaded corpus to
+ * IndexedDB (`saved-upload.ts`), since a link cannot hold a file.
  */
 import { optionsDiffer, pipelineOptionsOf, type PanelOptions } from '../engine/panels';
 import type { CorpusSource, PanelId } from '../worker/protocol';
 import type { Playground } from './playground.svelte';
+import { forgetUpload, isUpload, loadUpload, saveUpload, uploadName } from './saved-upload';
 import { isShippedCollectionId, SHIPPED_COLLECTIONS, shippedCollectionIdOf } from './shipped-collections';
 import { hashFromState, stateFromHash, type UrlState } from './url-state';
 
 const PASTED_KEY = 'latelab:pasted';
+
+/** Sources a link restored (or an upload already kept): `keepUpload` neither saves them again nor forgets for them. */
+const settled = new WeakSet<CorpusSource>();
 
 /** Restores a playground from a URL fragment, loads the corpus it names and reruns its query. */
 export async function restoreLink(pg: Playground, hash: string, storage?: Pick<Storage, 'getItem'>): Promise<void> {
@@ -27,9 +32,15 @@ export async function restoreLink(pg: Playground, hash: string, storage?: Pick<S
 	const saved = storage?.getItem(PASTED_KEY) ?? undefined;
 	const pasted = s.pasted ?? (s.corpus === 'pasted' ? saved : undefined);
 	pg.pasted = pasted ?? saved ?? '';
+	const upload = s.corpus === 'upload' ? await loadUpload(s.upload) : undefined;
 	const source: CorpusSource =
-		s.corpus === 'pasted' && pasted ? { kind: 'pasted', text: pasted } : isShippedCollectionId(s.corpus) ? { ...SHIPPED_COLLECTIONS[s.corpus] } : { kind: 'demo' };
+		upload ?? (s.corpus === 'pasted' && pasted ? { kind: 'pasted', text: pasted } : isShippedCollectionId(s.corpus) ? { ...SHIPPED_COLLECTIONS[s.corpus] } : { kind: 'demo' });
+	settled.add(source);
 	await pg.loadCorpus(source, { keepQuery: true, ...(bm25 ? { bm25 } : {}) });
+	if (s.corpus === 'upload' && !upload) {
+		const what = s.upload ? `“${s.upload}”` : 'an uploaded file';
+		pg.corpusNotice = `This link's corpus, ${what}, was uploaded in another browser or has been replaced since: showing the demo corpus. Upload it again to continue.`;
+	}
 	if (s.selected) void pg.select(s.selected);
 }
 
@@ -37,7 +48,8 @@ export async function restoreLink(pg: Playground, hash: string, storage?: Pick<S
 export function linkOf(pg: Playground): { hash: string; pastedOmitted: boolean } {
 	const state: UrlState = {
 		query: pg.query,
-		corpus: pg.corpusChoice === 'pasted' ? 'pasted' : (shippedCollectionIdOf(pg.corpusSource) ?? 'demo'),
+		corpus: pg.corpusChoice === 'pasted' ? 'pasted' : isUpload(pg.corpusSource) ? 'upload' : (shippedCollectionIdOf(pg.corpusSource) ?? 'demo'),
+		...(isUpload(pg.corpusSource) ? { upload: uploadName(pg.corpusSource) } : {}),
 		order: pg.order,
 		hidden: pg.hidden,
 		k: pg.k,
@@ -54,4 +66,17 @@ export function linkOf(pg: Playground): { hash: string; pastedOmitted: boolean }
 export function savePasted(pg: Playground, storage: Pick<Storage, 'setItem' | 'removeItem'>): void {
 	if (pg.pasted) storage.setItem(PASTED_KEY, pg.pasted);
 	else storage.removeItem(PASTED_KEY);
+}
+
+/**
+ * After a corpus loads: an upload is kept in IndexedDB for the next reload (the page says so when it
+ * cannot be: too big, storage refused); any other corpus the user loads forgets the kept upload.
+ * What the link restored on opening is left as it is (a plain visit keeps the last upload).
+ */
+export async function keepUpload(pg: Playground, source: CorpusSource): Promise<void> {
+	if (settled.has(source)) return;
+	settled.add(source);
+	if (!isUpload(source)) return forgetUpload();
+	const refused = await saveUpload(source);
+	if (refused && pg.corpusSource === source) pg.corpusNotice = `${uploadName(source)} is not kept for a reload: ${refused}. After a reload, upload it again.`;
 }

@@ -68,6 +68,8 @@ export class Playground {
 	readonly pageImages = new PageImages();
 	/** A message about the URL (e.g. pasted text too long for a link). */
 	notice = $state<string | undefined>(undefined);
+	/** A message about the corpus on screen (a link's upload this browser does not have, an upload too big to keep). */
+	corpusNotice = $state<string | undefined>(undefined);
 
 	visiblePanels = $derived(this.order.filter((id) => !this.hidden.includes(id)));
 
@@ -185,6 +187,7 @@ export class Playground {
 		this.corpus = response.corpus;
 		this.pageImages.replace(response.corpus);
 		this.corpusChoice = source.kind;
+		this.corpusNotice = undefined;
 		this.fileName = source.kind === 'file' ? source.file.name : '';
 		this.corpusStatus = { kind: 'ready' };
 		this.clearSelection();

@@ -18,10 +18,15 @@ import { isShippedCollectionId, type ShippedCollectionId } from './shipped-colle
 
 export interface UrlState {
 	query: string;
-	/** The demo corpus, pasted text, or a collection served with the app (`shipped-collections.ts`). */
-	corpus: 'demo' | 'pasted' | ShippedCollectionId;
+	/**
+	 * The demo corpus, pasted text, a collection served with the app (`shipped-collections.ts`), or an
+	 * upload (a file or vectors folder only the browser that uploaded it keeps: `saved-upload.ts`).
+	 */
+	corpus: 'demo' | 'pasted' | 'upload' | ShippedCollectionId;
 	/** Pasted documents (when `corpus` is `pasted` and they fit). */
 	pasted?: string;
+	/** The upload's name (when `corpus` is `upload`), so a reload loads it only if it is the one kept. */
+	upload?: string;
 	/** All panels, in display order. */
 	order: PanelId[];
 	hidden: PanelId[];
@@ -60,6 +65,7 @@ export function hashFromState(state: UrlState): { hash: string; pastedOmitted: b
 	const compact: Record<string, unknown> = { v: VERSION };
 	if (state.query) compact.q = state.query;
 	if (state.corpus !== 'demo') compact.c = state.corpus;
+	if (state.corpus === 'upload' && state.upload) compact.u = state.upload;
 	if (state.order.join() !== DEFAULT_PANEL_ORDER.join()) compact.o = state.order;
 	if (state.added?.length) compact.x = state.added.map((p) => [p.id, p.model.spec, p.model.dtype, p.model.device]);
 	const options = Object.entries(state.options ?? {}).flatMap(([id, o]) => {
@@ -96,7 +102,8 @@ export function stateFromHash(hash: string): UrlState {
 	const o = raw as Record<string, unknown>;
 	const state = fallback;
 	if (typeof o.q === 'string') state.query = o.q.slice(0, 2000);
-	if (o.c === 'pasted' || isShippedCollectionId(o.c)) state.corpus = o.c;
+	if (o.c === 'pasted' || o.c === 'upload' || isShippedCollectionId(o.c)) state.corpus = o.c;
+	if (state.corpus === 'upload' && typeof o.u === 'string' && o.u) state.upload = o.u.slice(0, 500);
 	if (typeof o.t === 'string') state.pasted = o.t;
 	const added = Array.isArray(o.x) ? addedFrom(o.x) : [];
 	if (added.length) state.added = added;

@@ -226,6 +226,64 @@ test('Evaluate on an uploaded BEIR zip renders hostile query text as text and op
 	expect(dialogs).toBe(0);
 });
 
+test('an uploaded corpus comes back after a reload with its query and evaluation; elsewhere its link says why it shows the demo', async ({ page, browser }) => {
+	const jsonl = (rows: object[]) => strToU8(rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+	const zip = zipSync({
+		'tiny/corpus.jsonl': jsonl([
+			{ _id: 'd1', title: 'Cats', text: 'cats purr and sleep in the sun' },
+			{ _id: 'd2', title: 'Dogs', text: 'dogs bark at the mail carrier' },
+			{ _id: 'd3', title: 'Owls', text: 'owls hunt at night' }
+		]),
+		'tiny/queries.jsonl': jsonl([
+			{ _id: 'q1', text: 'purring cats' },
+			{ _id: 'q2', text: 'dogs bark' }
+		]),
+		'tiny/qrels/test.tsv': strToU8('query-id\tcorpus-id\tscore\nq1\td1\t1\nq2\td2\t1\n')
+	});
+	await openPlayground(page);
+	const corpusBar = page.getByRole('region', { name: 'Corpus' });
+	await page.getByLabel('Corpus file', { exact: true }).setInputFiles({ name: 'tiny.zip', mimeType: 'application/zip', buffer: Buffer.from(zip) });
+	await expect(corpusBar).toContainText('3 documents');
+	await page.getByRole('searchbox', { name: 'Query' }).fill('owls at night');
+	await expect(bm25Results(page).first()).toHaveAttribute('data-doc', 'd3');
+	await evaluate(page);
+	const ndcg = region(page).getByTestId('eval-metrics').locator('tr[data-panel="bm25"] td[data-metric="ndcg@10"]');
+	const figure = await ndcg.textContent();
+	await page.waitForTimeout(400);
+
+	await page.reload();
+	await waitReady(page);
+	await expect(corpusBar).toContainText('3 documents');
+	await expect(page.getByRole('searchbox', { name: 'Query' })).toHaveValue('owls at night');
+	await expect(bm25Results(page).first()).toHaveAttribute('data-doc', 'd3');
+	await expect(region(page).getByTestId('eval-restored')).toBeVisible();
+	await expect(ndcg).toHaveText(figure!);
+	await expect(page.getByTestId('corpus-notice')).toHaveCount(0);
+	const link = page.url();
+
+	// Another browser (a fresh context) has no copy of the file: the demo corpus, and why.
+	const other = await browser.newContext();
+	try {
+		const elsewhere = await other.newPage();
+		await elsewhere.goto(link);
+		await waitReady(elsewhere);
+		await expect(elsewhere.getByRole('region', { name: 'Corpus' })).toContainText('112 documents');
+		await expect(elsewhere.getByTestId('corpus-notice')).toHaveText(/This link's corpus, “tiny\.zip”, was uploaded in another browser .*showing the demo corpus\. Upload it again/);
+	} finally {
+		await other.close();
+	}
+
+	// Choosing another corpus forgets the upload: the old link now says so here too.
+	await page.getByRole('button', { name: 'Demo corpus' }).click();
+	await expect(corpusBar).toContainText('112 documents');
+	await page.waitForTimeout(400);
+	const again = await page.context().newPage();
+	await again.goto(link);
+	await waitReady(again);
+	await expect(again.getByRole('region', { name: 'Corpus' })).toContainText('112 documents');
+	await expect(again.getByTestId('corpus-notice')).toContainText('“tiny.zip”');
+});
+
 test('Evaluate shows progress per panel and Cancel stops it; evaluating again completes', async ({ page }) => {
 	// A generated BEIR set big enough that BM25 over every query takes a noticeable time.
 	const words = Array.from({ length: 400 }, (_, i) => `w${i.toString(36)}`);
