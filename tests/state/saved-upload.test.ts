@@ -6,7 +6,8 @@
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
-import { forgetUpload, isUpload, loadUpload, MAX_SAVED_UPLOAD_BYTES, saveUpload, uploadBytes, uploadName, type UploadSource } from '../../src/lib/state/saved-upload';
+import { forgetUpload, isUpload, keepUpload, leaveAsRestored, loadUpload, MAX_SAVED_UPLOAD_BYTES, saveUpload, uploadBytes, uploadName, type UploadSource } from '../../src/lib/state/saved-upload';
+import type { CorpusSource } from '../../src/lib/worker/protocol';
 
 const file = (name: string, text: string): UploadSource => ({ kind: 'file', file: new File([text], name, { type: 'text/plain' }) });
 
@@ -59,5 +60,26 @@ describe('saved upload', () => {
 		}
 		expect(isUpload({ kind: 'demo' })).toBe(false);
 		expect(isUpload(file('a.txt', 'a'))).toBe(true);
+	});
+
+	it('keepUpload(pg, source) keeps an upload once loaded, forgets it for another corpus, leaves what a link restored, and says when it cannot keep one', async () => {
+		const factory = new IDBFactory();
+		const pg = (source: CorpusSource) => ({ corpusSource: source, corpusNotice: undefined as string | undefined });
+		const upload = file('tiny.zip', 'zip bytes');
+		await keepUpload(pg(upload), upload, factory);
+		expect((await loadUpload('tiny.zip', factory))?.kind).toBe('file');
+		// A plain visit restores the demo corpus: the upload stays for the next link that names it.
+		const visit: CorpusSource = { kind: 'demo' };
+		leaveAsRestored(visit);
+		await keepUpload(pg(visit), visit, factory);
+		expect(await loadUpload('tiny.zip', factory)).toBeDefined();
+		// The user chooses the demo corpus: the upload goes.
+		const chosen: CorpusSource = { kind: 'demo' };
+		await keepUpload(pg(chosen), chosen, factory);
+		expect(await loadUpload(undefined, factory)).toBeUndefined();
+		const big: UploadSource = { kind: 'file', file: { name: 'huge.zip', size: MAX_SAVED_UPLOAD_BYTES + 1 } as File };
+		const shown = pg(big);
+		await keepUpload(shown, big, factory);
+		expect(shown.corpusNotice).toBe('huge.zip is not kept for a reload: it is larger than the 512 MiB kept for reloads. After a reload, upload it again.');
 	});
 });

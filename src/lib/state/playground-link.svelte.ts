@@ -7,14 +7,11 @@
 import { optionsDiffer, pipelineOptionsOf, type PanelOptions } from '../engine/panels';
 import type { CorpusSource, PanelId } from '../worker/protocol';
 import type { Playground } from './playground.svelte';
-import { forgetUpload, isUpload, loadUpload, saveUpload, uploadName } from './saved-upload';
+import { isUpload, leaveAsRestored, loadUpload, uploadName } from './saved-upload';
 import { isShippedCollectionId, SHIPPED_COLLECTIONS, shippedCollectionIdOf } from './shipped-collections';
 import { hashFromState, stateFromHash, type UrlState } from './url-state';
 
 const PASTED_KEY = 'latelab:pasted';
-
-/** Sources a link restored (or an upload already kept): `keepUpload` neither saves them again nor forgets for them. */
-const settled = new WeakSet<CorpusSource>();
 
 /** Restores a playground from a URL fragment, loads the corpus it names and reruns its query. */
 export async function restoreLink(pg: Playground, hash: string, storage?: Pick<Storage, 'getItem'>): Promise<void> {
@@ -35,7 +32,7 @@ export async function restoreLink(pg: Playground, hash: string, storage?: Pick<S
 	const upload = s.corpus === 'upload' ? await loadUpload(s.upload) : undefined;
 	const source: CorpusSource =
 		upload ?? (s.corpus === 'pasted' && pasted ? { kind: 'pasted', text: pasted } : isShippedCollectionId(s.corpus) ? { ...SHIPPED_COLLECTIONS[s.corpus] } : { kind: 'demo' });
-	settled.add(source);
+	leaveAsRestored(source);
 	await pg.loadCorpus(source, { keepQuery: true, ...(bm25 ? { bm25 } : {}) });
 	if (s.corpus === 'upload' && !upload) {
 		const what = s.upload ? `“${s.upload}”` : 'an uploaded file';
@@ -66,17 +63,4 @@ export function linkOf(pg: Playground): { hash: string; pastedOmitted: boolean }
 export function savePasted(pg: Playground, storage: Pick<Storage, 'setItem' | 'removeItem'>): void {
 	if (pg.pasted) storage.setItem(PASTED_KEY, pg.pasted);
 	else storage.removeItem(PASTED_KEY);
-}
-
-/**
- * After a corpus loads: an upload is kept in IndexedDB for the next reload (the page says so when it
- * cannot be: too big, storage refused); any other corpus the user loads forgets the kept upload.
- * What the link restored on opening is left as it is (a plain visit keeps the last upload).
- */
-export async function keepUpload(pg: Playground, source: CorpusSource): Promise<void> {
-	if (settled.has(source)) return;
-	settled.add(source);
-	if (!isUpload(source)) return forgetUpload();
-	const refused = await saveUpload(source);
-	if (refused && pg.corpusSource === source) pg.corpusNotice = `${uploadName(source)} is not kept for a reload: ${refused}. After a reload, upload it again.`;
 }

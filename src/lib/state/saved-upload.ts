@@ -112,3 +112,23 @@ export async function forgetUpload(factory: IDBFactory | undefined = globalThis.
 		// Nothing kept, or storage unavailable: nothing to forget.
 	}
 }
+
+/** Sources a link restored (or uploads already kept): `keepUpload` neither saves them again nor forgets for them. */
+const settled = new WeakSet<CorpusSource>();
+
+/** Marks the source a link restores on opening: a plain visit (the demo corpus) must not forget the last upload. */
+export function leaveAsRestored(source: CorpusSource): void {
+	settled.add(source);
+}
+
+/**
+ * After a corpus loads: an upload is kept for the next reload (`pg.corpusNotice` says so when it
+ * cannot be: too big, storage refused); any other corpus the user loads forgets the kept upload.
+ */
+export async function keepUpload(pg: { corpusSource: CorpusSource | undefined; corpusNotice: string | undefined }, source: CorpusSource, factory: IDBFactory | undefined = globalThis.indexedDB): Promise<void> {
+	if (settled.has(source)) return;
+	settled.add(source);
+	if (!isUpload(source)) return forgetUpload(factory);
+	const refused = await saveUpload(source, factory);
+	if (refused && pg.corpusSource === source) pg.corpusNotice = `${uploadName(source)} is not kept for a reload: ${refused}. After a reload, upload it again.`;
+}
