@@ -8,11 +8,13 @@
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { openDB } from 'idb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { expectType, nodeNeuralHost } from './helpers';
 import { loadDemoCorpus } from '../../src/lib/engine/corpus/demo';
 import { defaultOptions } from '../../src/lib/engine/panels';
 import { withIndexedDb } from '../../src/lib/engine/store/idb-docs';
+import { IndexedDbStore } from '../../src/lib/engine/store/indexeddb-store';
+import { corpusFingerprint } from '../../src/lib/engine/corpus/fingerprint';
 import { MemoryStore } from '../../src/lib/engine/store/store';
 import type { Corpus } from '../../src/lib/engine/types';
 import { EngineCore } from '../../src/lib/worker/engine-core';
@@ -126,6 +128,26 @@ describe('Evaluator: the last evaluation comes back in a new worker (a reload)',
 		const third = worker(factory);
 		await third.send({ type: 'load-corpus', source: { kind: 'demo' } });
 		expect(expectType(await third.send({ type: 'restore-evaluation' }), 'evaluation-restored').report).toBeUndefined();
+	});
+
+	it('fingerprints the corpus once: the BM25 store and the evaluation key share it', async () => {
+		const factory = new IDBFactory();
+		const bm25Store = new IndexedDbStore('latelab-encoded', factory);
+		const core = new EngineCore({ bm25Store, extensions: [(c) => new Evaluator(c, { archive: new IndexedDbEvaluationArchive(factory) })] });
+		try {
+			const digest = vi.spyOn(globalThis.crypto.subtle, 'digest');
+			expectType(await core.handle({ type: 'load-corpus', id: nextId++, source: { kind: 'demo' } }), 'corpus-loaded');
+			const afterLoad = digest.mock.calls.length;
+			// The demo corpus is one segment: its digest and the final one.
+			expect(afterLoad).toBe(2);
+			expectType(await core.handle({ type: 'restore-evaluation', id: nextId++ }), 'evaluation-restored');
+			// Only the key's own digest is new.
+			expect(digest.mock.calls.length).toBe(afterLoad + 1);
+			digest.mockRestore();
+			expect(await core.fingerprintOf(core.corpus!.docs)).toBe(await corpusFingerprint(loadDemoCorpus().docs));
+		} finally {
+			await bm25Store.close();
+		}
 	});
 
 	it('does not replace an evaluation run in this worker with the saved one', async () => {

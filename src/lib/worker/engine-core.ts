@@ -14,6 +14,7 @@ import { demoQueryInfo, loadDemoCorpus } from '../engine/corpus/demo';
 import { Bm25Index, DEFAULT_BM25_OPTIONS, indexedText } from '../engine/lexical';
 import { defaultOptions, KINDS, optionsDiffer, panelKind, pipelineOptionsOf, readOptions } from '../engine/panels';
 import { bm25IndexOptions } from '../engine/pipelines/bm25';
+import { corpusFingerprint } from '../engine/corpus/fingerprint';
 import { cachedBm25Index } from '../engine/store/bm25-cached';
 import type { EncodedCorpusStore } from '../engine/store/store';
 import type { Corpus, Doc, SearchResult, StageTiming } from '../engine/types';
@@ -81,6 +82,8 @@ export class EngineCore {
 	private readonly handlers: Partial<Handlers<EngineRequest>>;
 	/** Where BM25 indexes are kept between page loads (the worker's IndexedDB store); none: always build. */
 	readonly bm25Store: EncodedCorpusStore | undefined;
+	/** Each loaded document list's `corpusFingerprint`, computed once (a 100 MB corpus takes about a second). */
+	private readonly fingerprints = new WeakMap<readonly Doc[], Promise<string>>();
 	/** How the last corpus got its BM25 index: built now, or read back from `bm25Store`. */
 	bm25Source: 'built' | 'store' | undefined;
 
@@ -197,6 +200,17 @@ export class EngineCore {
 		return vectors ? { ...summary, vectors } : summary;
 	}
 
+	/** `corpusFingerprint(docs)` of a loaded corpus's documents, shared by the BM25 store and the saved evaluations. */
+	fingerprintOf(docs: readonly Doc[]): Promise<string> {
+		let fingerprint = this.fingerprints.get(docs);
+		if (!fingerprint) {
+			fingerprint = corpusFingerprint(docs);
+			this.fingerprints.set(docs, fingerprint);
+			fingerprint.catch(() => this.fingerprints.delete(docs));
+		}
+		return fingerprint;
+	}
+
 	/**
 	 * The BM25 index of `docs`: from the store when an intact copy for the same corpus and options is
 	 * there, else built (and stored). Any store failure (no IndexedDB, quota, a corrupt entry) falls
@@ -207,7 +221,8 @@ export class EngineCore {
 		const report = (done: number, total: number) => onProgress?.({ type: 'progress', id, stage: 'bm25-index', done, total, unit: 'docs' });
 		const options = bm25IndexOptions(this.bm25Params);
 		try {
-			const result = await cachedBm25Index({ docs, options, store: this.bm25Store, onProgress: report, signal });
+			const fingerprint = this.bm25Store ? await this.fingerprintOf(docs) : undefined;
+			const result = await cachedBm25Index({ docs, options, store: this.bm25Store, ...(fingerprint ? { fingerprint } : {}), onProgress: report, signal });
 			return { index: result.index, source: result.source, ms: performance.now() - t0 };
 		} catch (error) {
 			checkpoint(signal);

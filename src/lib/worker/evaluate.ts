@@ -208,7 +208,7 @@ export class Evaluator implements EngineExtension {
 	private corpusKey(corpus: Corpus): Promise<string> {
 		let key = this.corpusKeys.get(corpus);
 		if (!key) {
-			key = evaluationCorpusKey(corpus, judgedQueries(corpus));
+			key = this.core.fingerprintOf(corpus.docs).then((fingerprint) => evaluationCorpusKey(corpus, judgedQueries(corpus), fingerprint));
 			this.corpusKeys.set(corpus, key);
 			key.catch(() => this.corpusKeys.delete(corpus));
 		}

@@ -43,12 +43,13 @@ export interface EvaluationArchive {
 }
 
 /**
- * A key for `corpus` and its judgments: SHA-256 over the documents' fingerprint, the judged queries
+ * A key for `corpus` and its judgments: SHA-256 over the documents' fingerprint (`fingerprint` when the
+ * caller has it), the judged queries
  * (id and text), the judgments, and for a vectors folder its manifest and per-document vector counts.
  * @example await evaluationCorpusKey(loadDemoCorpus(), judgedQueries(loadDemoCorpus())) // 64 hex characters
  */
-export async function evaluationCorpusKey(corpus: Corpus, judged: { queries: readonly Query[]; qrels: Qrels }): Promise<string> {
-	const parts: unknown[] = [await corpusFingerprint(corpus.docs), judged.queries.map((q) => [q.id, q.text])];
+export async function evaluationCorpusKey(corpus: Corpus, judged: { queries: readonly Query[]; qrels: Qrels }, fingerprint?: string): Promise<string> {
+	const parts: unknown[] = [fingerprint ?? (await corpusFingerprint(corpus.docs)), judged.queries.map((q) => [q.id, q.text])];
 	parts.push([...judged.qrels].map(([qid, grades]) => [qid, [...grades].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))]));
 	if (isMultiVectorCorpus(corpus)) {
 		const mv = corpus.multivector;
