@@ -51,10 +51,16 @@ export class EvaluationState {
 	restored = $state(false);
 
 	report = $derived(this.status.kind === 'ready' ? this.status.report : undefined);
-	/** Evaluated panels still shown whose settings changed since the report was made (their figures are of the old ones). */
+	/**
+	 * Evaluated panels still shown whose settings changed since the report was made (their figures are
+	 * of the old ones). A panel that is not ready is left out: after a reload its model is still loading
+	 * (or failed to), which is not a change of settings, and its own status says so.
+	 */
 	changedPanels = $derived(
 		this.report
-			? this.report.panels.map((p) => p.panel).filter((p) => this.pg.order.includes(p) && this.report!.setups?.[p] !== undefined && this.report!.setups[p] !== panelSetup(this.pg, p))
+			? this.report.panels
+					.map((p) => p.panel)
+					.filter((p) => this.pg.order.includes(p) && this.pg.isReady(p) && this.report!.setups?.[p] !== undefined && this.report!.setups[p] !== panelSetup(this.pg, p))
 			: []
 	);
 	rows = $derived(this.report ? sortRows(queryRows(this.report, this.metric, this.comparison?.baseline ?? this.baseline), this.sortKey, this.sortDirection) : []);
