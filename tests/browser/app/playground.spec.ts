@@ -95,6 +95,30 @@ test('reload restores query, hidden and reordered panels and the selected docume
 	await expect(bm25Results(other).first()).toHaveAttribute('data-doc', id!);
 });
 
+test('moving and hiding panels from the keyboard keeps the focus where the next key press is expected', async ({ page }) => {
+	await openPlayground(page);
+	const order = () => page.locator('section.panel').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
+	const focused = () => page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.closest('section')?.getAttribute('aria-label') ?? document.activeElement?.tagName);
+	await page.getByRole('button', { name: 'Move BM25 right' }).focus();
+	await page.keyboard.press('Enter');
+	await page.keyboard.press('Enter');
+	expect(await order()).toEqual(['Bi-encoder', 'Cross-encoder', 'BM25', 'ColBERT', 'ColBERT two-stage']);
+	expect(await focused()).toBe('Move BM25 right');
+	await page.keyboard.press('Enter');
+	await page.keyboard.press('Enter');
+	// At the right end the arrow to the right is disabled: the focus is on the left one.
+	expect(await order()).toEqual(['Bi-encoder', 'Cross-encoder', 'ColBERT', 'ColBERT two-stage', 'BM25']);
+	expect(await focused()).toBe('Move BM25 left');
+	// Hiding a panel puts the focus on the next panel's heading (the previous one's at the end).
+	await page.getByRole('button', { name: 'Hide Cross-encoder' }).focus();
+	await page.keyboard.press('Enter');
+	await expect(page.getByRole('region', { name: 'Cross-encoder', exact: true })).toHaveCount(0);
+	expect(await page.evaluate(() => [document.activeElement?.tagName, document.activeElement?.closest('section')?.getAttribute('aria-label')])).toEqual(['H2', 'ColBERT']);
+	await page.getByRole('button', { name: 'Hide BM25' }).focus();
+	await page.keyboard.press('Enter');
+	expect(await page.evaluate(() => [document.activeElement?.tagName, document.activeElement?.closest('section')?.getAttribute('aria-label')])).toEqual(['H2', 'ColBERT two-stage']);
+});
+
 test('pasted documents containing <script> and <img onerror> render as text and run nothing', async ({ page }) => {
 	const dialogs: string[] = [];
 	page.on('dialog', (d) => {
