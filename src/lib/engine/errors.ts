@@ -18,7 +18,7 @@ export const ERROR_MESSAGES = {
 	BAD_ARGUMENT: '{detail}',
 	DIM_MISMATCH: 'dimension mismatch: expected {expected}, got {actual}{detail}',
 	NOT_FINITE: 'non-finite value (NaN or Infinity) {detail}',
-	MODEL_FILE_MISSING: 'model folder {path} lacks {file}{detail}',
+	MODEL_FILE_MISSING: '{path} lacks {file}{detail}',
 	MODEL_LOAD_FAILED: 'could not load model {model}: {detail}',
 	NETWORK: 'network failure while fetching {url}: {detail}',
 	OFFLINE: 'cannot reach {url}: {detail}',

@@ -40,10 +40,16 @@ const FIXES: Record<string, Fix> = {
 	BAD_ARGUMENT: 'Check the input named in the message.',
 	CANCELLED: 'Nothing to fix: the work was cancelled.',
 	MODEL_LOAD_FAILED: 'Check the model id or folder in the model bar, then retry.',
-	MODEL_FILE_MISSING: ({ file }, { dtype }) => {
-		// The repo was found (config.json came) but a tokenizer or settings file is missing: the dtype is not the cause.
+	MODEL_FILE_MISSING: ({ file, path }, { dtype }) => {
 		const name = String(file ?? '');
-		if (name && name !== 'config.json' && !name.startsWith('onnx/')) {
+		// No config.json: nothing is at that id (a typo, a private repo) or that folder is not a model; the dtype is not the cause.
+		if (name === 'config.json') {
+			return String(path ?? '').startsWith('Hub repo')
+				? 'No model answers at this id and revision: check its spelling (owner/name, as on the Hub) and the revision, or use a local model folder.'
+				: `This folder is not a model folder (it has no config.json). ${LOCAL_FOLDER}`;
+		}
+		// The repo was found (config.json came) but a tokenizer or settings file is missing: the dtype is not the cause.
+		if (name && !name.startsWith('onnx/')) {
 			return `This model has no ${name}. Use a model exported for transformers.js (config.json, tokenizer.json, tokenizer_config.json, onnx/model.onnx) or add ${name} to its folder.`;
 		}
 		return `Check the model id and revision, or pick a dtype this model has (fp32 is onnx/model.onnx, q8 is onnx/model_quantized.onnx${dtype ? `; you asked for ${dtype}` : ''}).`;

@@ -24,6 +24,13 @@ describe('readJsonlDocs', () => {
 		await expectError(docs('{"_id": "a", "text": "x"}\n["b", "y"]\n'), 'MALFORMED_JSON', { line: 2 });
 	});
 
+	it('readJsonlDocs(source) names a broken line by the file and its line, and the place as a character of that line', async () => {
+		const error = await docs('{"_id": "a", "text": "x"}\n{"_id": "b", "text": "unfinished\n').catch((e: Error) => e);
+		expect(error).toBeInstanceOf(Error);
+		expect((error as Error).message).toMatch(/^c\.jsonl:2: malformed JSON: .* at character \d+ of the line$/);
+		expect((error as Error).message).not.toMatch(/line 1 column/);
+	});
+
 	it('readJsonlDocs(source) rejects empty, boolean and object ids on their line', async () => {
 		await expectError(docs('{"_id": "", "text": "x"}'), 'BAD_FIELD', { line: 1 });
 		await expectError(docs('{"_id": "a", "text": "x"}\n{"_id": true, "text": "x"}'), 'BAD_FIELD', { line: 2 });

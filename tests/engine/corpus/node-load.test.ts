@@ -135,6 +135,8 @@ describe('loadCorpusFromPath on malformed files', () => {
 		try {
 			await writeFile(join(dir, 'notes.log'), 'one\ntwo\n');
 			await expectError(loadCorpusFromPath(join(dir, 'notes.log')), 'UNKNOWN_FORMAT');
+			// The message says what to do in words that hold in the browser and the CLI alike (neither has a format switch).
+			await expect(loadCorpusFromPath(join(dir, 'notes.log'))).rejects.toThrow(/expected one of \.jsonl, .*; rename the file so its extension says its format$/);
 			expect((await loadCorpusFromPath(join(dir, 'notes.log'), { format: 'txt' })).docs).toHaveLength(2);
 		} finally {
 			await rm(dir, { recursive: true, force: true });

@@ -51,7 +51,7 @@ export function formatFromName(file: string): DocFormat {
 	const format = EXTENSIONS[ext];
 	if (!format) {
 		const known = Object.keys(EXTENSIONS).map((e) => `.${e}`).join(', ');
-		throw createError('UNKNOWN_FORMAT', { path: file, detail: `expected one of ${known} (or pass a format)` });
+		throw createError('UNKNOWN_FORMAT', { path: file, detail: `expected one of ${known}; rename the file so its extension says its format` });
 	}
 	return format;
 }

@@ -10,6 +10,15 @@ import type { Line } from './lines';
 export type JsonRecord = Record<string, unknown>;
 
 /**
+ * `JSON.parse`'s complaint about one line, with the place given as a character of that line: V8 adds
+ * "(line 1 column 28)", which reads as a contradiction beside the file's own line number.
+ * @example jsonProblem('Unterminated string in JSON at position 27 (line 1 column 28)') // 'Unterminated string in JSON at character 28 of the line'
+ */
+export function jsonProblem(message: string): string {
+	return message.replace(/ \(line \d+ column \d+\)$/, '').replace(/at position (\d+)/, (_, at: string) => `at character ${Number(at) + 1} of the line`);
+}
+
+/**
  * Parses one JSONL line that must hold a JSON object. Throws `MALFORMED_JSON` naming the line.
  * @example parseJsonObject({ text: '{"_id": 1}', line: 4 }, 'c.jsonl') // { _id: 1 }
  */
@@ -18,7 +27,7 @@ export function parseJsonObject(line: Line, file: string): JsonRecord {
 	try {
 		value = JSON.parse(line.text);
 	} catch (cause) {
-		const detail = cause instanceof Error ? cause.message : String(cause);
+		const detail = jsonProblem(cause instanceof Error ? cause.message : String(cause));
 		throw createError('MALFORMED_JSON', { detail }, { file, line: line.line }, cause);
 	}
 	if (value === null || typeof value !== 'object' || Array.isArray(value)) {

@@ -13,7 +13,7 @@
 import { createError } from '../errors';
 import { COLBERT_FALLBACK, knownModel } from './model-defaults';
 import { hubFiles } from './hub-files';
-import { readJson, type ModelFiles } from './model-files';
+import { filesName, readJson, type ModelFiles } from './model-files';
 import { fileSettings, type LoadedModel } from './runtime';
 import { PUNCTUATION_CHARS, skiplistIds } from './tokenization';
 
@@ -112,7 +112,7 @@ export async function resolveProjection(model: Pick<LoadedModel, 'files' | 'conf
 		return { mode: 'external', dim: w.shape[0], hidden, weight: w.data, source: `${c.key} ${w.shape.join('x')} from ${c.file} of ${c.files.label}` };
 	}
 	throw createError('MODEL_FILE_MISSING', {
-		path: model.files.label,
+		path: filesName(model.files),
 		file: `${denseDir}/model.safetensors`,
 		detail: `: the ONNX output has the hidden width ${hidden}, so the ColBERT projection (linear.weight [dim, ${hidden}]) must come from ${denseDir}/model.safetensors or a root model.safetensors`
 	});

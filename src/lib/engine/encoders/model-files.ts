@@ -180,11 +180,16 @@ export function describeFile(files: ModelFiles, file: string): string {
 	return files.local ? `${files.label}/${file}` : `${file} of ${files.label}`;
 }
 
+/** What a missing-file message calls `files`: "model folder <path>" or "Hub repo <id>@<revision> (<host>)". */
+export function filesName(files: Pick<ModelFiles, 'label' | 'local'>): string {
+	return files.local ? `model folder ${files.label}` : files.label;
+}
+
 /** `file` of `files`; a missing required file is MODEL_FILE_MISSING naming the folder or repo. */
 export async function readFile(files: ModelFiles, file: string, options: { optional?: boolean; onProgress?: FileProgress } = {}): Promise<Uint8Array | null> {
 	const bytes = await files.read(file, options.onProgress, options.optional === true);
 	if (bytes === null && !options.optional) {
-		throw createError('MODEL_FILE_MISSING', { path: files.label, file, detail: files.local ? '' : ' (HTTP 404: wrong model id, revision or file name?)' });
+		throw createError('MODEL_FILE_MISSING', { path: filesName(files), file, detail: files.local ? '' : ' (HTTP 404: wrong model id, revision or file name?)' });
 	}
 	return bytes;
 }

@@ -15,7 +15,7 @@ import { AutoModel, AutoModelForSequenceClassification, PreTrainedTokenizer, Ten
 import { createError, isLatelabError, type LatelabError } from '../errors';
 import type { ModelProgress, ModelRef } from './encoder';
 import { hubFiles } from './hub-files';
-import { folderFiles, hubUrl, nodeModules, readJson, type FileSettings, type ModelFiles } from './model-files';
+import { filesName, folderFiles, hubUrl, nodeModules, readJson, type FileSettings, type ModelFiles } from './model-files';
 import { offlineError } from './offline-error';
 import { createProgressTracker, type ProgressTracker } from './progress';
 import { learnTemplate, type EncodedText, type PieceTokenizer, type SequenceTemplate } from './tokenization';
@@ -171,7 +171,7 @@ export function mapLoadError(error: unknown, ctx: { files: ModelFiles; ref: Mode
 	if (e?.name === 'ModelFileNotFoundError' || local) {
 		const where = local?.[1] ?? /"([^"]+)"/.exec(message)?.[1] ?? '';
 		const file = ['tokenizer.json', 'tokenizer_config.json', 'config.json', ctx.onnxFile].find((f) => where.endsWith(f)) ?? where;
-		return createError('MODEL_FILE_MISSING', { path: ctx.files.label, file, detail: e.status ? ` (HTTP ${e.status})` : '' }, {}, error);
+		return createError('MODEL_FILE_MISSING', { path: filesName(ctx.files), file, detail: e.status ? ` (HTTP ${e.status})` : '' }, {}, error);
 	}
 	const url = ctx.files.local ? `${ctx.files.label}/${ctx.onnxFile}` : hubUrl(fileSettings(), ctx.ref.id, ctx.ref.revision ?? 'main', ctx.onnxFile);
 	if (message === 'fetch failed') return offlineError(url, error);
@@ -201,7 +201,7 @@ export async function loadModel(
 		const tokenizerConfig = (await readJson(files, 'tokenizer_config.json', { onProgress: tracker.file }))!;
 		const tokenizerJson = (await readJson<object>(files, 'tokenizer.json', { onProgress: tracker.file }))!;
 		if (folder && files.exists && !(await files.exists(onnxFile))) {
-			throw createError('MODEL_FILE_MISSING', { path: files.label, file: onnxFile, detail: ` (dtype ${dtype})` });
+			throw createError('MODEL_FILE_MISSING', { path: filesName(files), file: onnxFile, detail: ` (dtype ${dtype})` });
 		}
 		if (folder) env.allowLocalModels = true;
 		const common = { revision: ref.revision ?? 'main', local_files_only: folder !== null, progress_callback: tracker.transformers };
