@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { modelsFromParam, modelsToParam, searchWithModels } from '../../src/lib/state/url-models';
+import { hubAddressProblem, modelsFromParam, modelsToParam, searchWithModels } from '../../src/lib/state/url-models';
 
 describe('models in the address', () => {
 	it('modelsFromParam(modelsToParam(list)) round-trips Hub ids and folders', () => {
@@ -20,5 +20,13 @@ describe('models in the address', () => {
 	it('searchWithModels(search, models, hub, default) keeps other parameters and omits the default Hub', () => {
 		expect(searchWithModels('?x=1', 'colbert~a/b~q8~wasm', 'https://huggingface.co/', 'https://huggingface.co/')).toBe('?x=1&models=colbert%7Ea%2Fb%7Eq8%7Ewasm');
 		expect(searchWithModels('?models=old&hub=h', '', 'http://127.0.0.1:1/', 'https://huggingface.co/')).toBe('?hub=http%3A%2F%2F127.0.0.1%3A1%2F');
+	});
+
+	it('hubAddressProblem(url) accepts http(s) addresses and says what is wrong with anything else', () => {
+		expect(hubAddressProblem('https://huggingface.co/')).toBeUndefined();
+		expect(hubAddressProblem(' http://127.0.0.1:8080 ')).toBeUndefined();
+		expect(hubAddressProblem('not a url')).toBe('“not a url” is not a web address: enter one that starts with https:// (the Hugging Face Hub is https://huggingface.co/)');
+		expect(hubAddressProblem('huggingface.co')).toMatch(/is not a web address/);
+		expect(hubAddressProblem('ftp://example.com/')).toBe('“ftp://example.com/” uses ftp:, not https: or http: (a Hub is reached over https://, or http:// for one on this computer)');
 	});
 });

@@ -16,7 +16,7 @@ import type { ModelRole } from '../engine/pipelines/registry';
 import type { Playground } from './playground.svelte';
 import type { EngineFailure, EngineProgress, PanelId, PanelKind } from '../worker/protocol';
 import { modelKey, type ModelChoice, type PreparedStats } from '../worker/neural/protocol';
-import { modelsFromParam, modelsToParam, searchWithModels } from './url-models';
+import { hubAddressProblem, modelsFromParam, modelsToParam, searchWithModels } from './url-models';
 import { MODEL_BAR_KEY, readModelBar, type SavedModelBar } from './model-bar-memory';
 import { BrowserCaches } from './browser-caches.svelte';
 import { ModelLoads, type RoleStatus } from './model-loads.svelte';
@@ -115,18 +115,31 @@ export class ModelsState {
 		// A link's models win over this browser's last ones.
 		const linked = modelsFromParam(params.get('models'));
 		for (const { role, choice } of linked) this.choices[role] = choice;
-		await this.setHub(params.get('hub') ?? saved.hub ?? DEFAULT_HUB);
+		// A link's or this browser's address that is not a Hub leaves the default in use, and the error shown.
+		const requested = params.get('hub') ?? saved.hub ?? DEFAULT_HUB;
+		if (!(await this.setHub(requested))) {
+			const problem = this.hubError;
+			await this.setHub(DEFAULT_HUB);
+			this.hubError = problem;
+		}
 		this.#started = true;
 		const loaded = linked.length > 0 ? linked.map((l) => l.role) : (saved.loaded ?? []);
 		await Promise.all([...loaded.map((r) => this.load(r)), ...this.pg.added.map((p) => this.loadPanelModel(p.id))]);
 	}
 
-	/** Sets the Hub address for later loads. */
-	async setHub(url: string): Promise<void> {
+	/** Why the last Hub address given was refused (the Hub in use stays), if it was. */
+	hubError = $state<string | undefined>(undefined);
+
+	/** Sets the Hub address for later loads; an address that is not http(s) is refused with `hubError` and returns false. */
+	async setHub(url: string): Promise<boolean> {
+		const problem = hubAddressProblem(url);
+		this.hubError = problem;
+		if (problem) return false;
 		const hub = url.trim().replace(/\/?$/, '/');
 		this.hub = hub;
 		await this.pg.client.send('hub', { type: 'configure-hub', hub: { remoteHost: hub } });
 		this.#save();
+		return true;
 	}
 
 	#save(): void {

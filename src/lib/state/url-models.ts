@@ -41,3 +41,20 @@ export function searchWithModels(search: string, models: string, hub: string, de
 	const s = params.toString();
 	return s ? `?${s}` : '';
 }
+
+/**
+ * Why `url` cannot be a Hub address (models are fetched from `<hub><id>/resolve/<revision>/<file>`), or
+ * undefined when it can: an absolute http or https address.
+ * @example hubAddressProblem('not a url') // '“not a url” is not a web address: enter one that starts with https:// (the Hugging Face Hub is https://huggingface.co/)'
+ */
+export function hubAddressProblem(url: string): string | undefined {
+	const text = url.trim();
+	let parsed: URL;
+	try {
+		parsed = new URL(text);
+	} catch {
+		return `“${text}” is not a web address: enter one that starts with https:// (the Hugging Face Hub is https://huggingface.co/)`;
+	}
+	if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return `“${text}” uses ${parsed.protocol}, not https: or http: (a Hub is reached over https://, or http:// for one on this computer)`;
+	return undefined;
+}

@@ -147,3 +147,27 @@ test('a panel whose model cannot load fails alone with its cause, the others kee
 	await closeUp(page, dense, 'failures-explanation-dense-390');
 	await context.close();
 });
+
+test('a Hub address that is not a web address is refused with why, and the Hub in use stays', async ({ page }) => {
+	await page.goto('/');
+	await expect(page.locator('main[data-ready="true"]')).toBeVisible({ timeout: 30_000 });
+	const details = page.locator('details', { has: page.locator('summary', { hasText: 'Hub and caches' }) });
+	await details.locator('summary').click();
+	const input = page.getByRole('textbox', { name: 'Hub address' });
+	await input.fill('not a url');
+	await input.press('Enter');
+	await expect(page.getByRole('alert')).toHaveText('“not a url” is not a web address: enter one that starts with https:// (the Hugging Face Hub is https://huggingface.co/)');
+	await expect(input).toHaveAttribute('aria-invalid', 'true');
+	await expect(details).toContainText('Models come from https://huggingface.co/');
+	// A link naming such a Hub opens with the default one, and says why.
+	await page.goto('/?hub=ftp%3A%2F%2Fexample.com%2F');
+	await expect(page.locator('main[data-ready="true"]')).toBeVisible({ timeout: 30_000 });
+	await details.locator('summary').click();
+	await expect(details).toContainText('Models come from https://huggingface.co/');
+	await expect(page.getByRole('alert')).toContainText('“ftp://example.com/” uses ftp:');
+	// A valid address clears the error.
+	await input.fill('http://127.0.0.1:9/');
+	await input.press('Enter');
+	await expect(details).toContainText('Models come from http://127.0.0.1:9/');
+	await expect(page.getByRole('alert')).toHaveCount(0);
+});
