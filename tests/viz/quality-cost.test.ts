@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { byteTicks, describePoint, qualityCost, shortBytes, type QualityCostDatum } from '../../src/lib/viz/quality-cost';
+import { byteTicks, describePoint, qualityCost, shortBytes, spacedTicks, type QualityCostDatum } from '../../src/lib/viz/quality-cost';
 import { compareSnapshot, testDocument } from './snapshot';
 
 const data: QualityCostDatum[] = [
@@ -44,10 +44,22 @@ describe('qualityCost', () => {
 		];
 		const el = qualityCost(close, { document: testDocument() });
 		const ticks = [...el.querySelectorAll('g.axis.x .tick text')].map((t) => t.textContent);
-		expect(ticks).toEqual(['256 KiB', '271 KiB', '300 KiB']);
+		// 256 KiB would sit 26 px from 271 KiB, under its label: the point's own size wins.
+		expect(ticks).toEqual(['271 KiB', '300 KiB']);
+		const wide = [...qualityCost(close, { document: testDocument(), width: 960 }).querySelectorAll('g.axis.x .tick text')].map((t) => t.textContent);
+		expect(wide).toEqual(['256 KiB', '271 KiB', '300 KiB']);
 		// Far apart, the axis keeps its powers of two.
 		const far = [...qualityCost(data, { document: testDocument() }).querySelectorAll('g.axis.x .tick text')].map((t) => t.textContent);
 		expect(far.every((t) => /^(1|2|4|8|16|32|64|128|256|512) (B|KiB|MiB)$/.test(t ?? ''))).toBe(true);
+	});
+
+	it('spacedTicks(ticks, at, preferred) drops ticks whose labels would touch, keeping the preferred one of a colliding pair', () => {
+		const at = (v: number) => v;
+		// "100 B" is 27.5 px wide: centres 40 px apart are clear, 20 px apart are not.
+		expect(spacedTicks([100, 140, 180], at)).toEqual([100, 140, 180]);
+		expect(spacedTicks([100, 120, 160], at)).toEqual([100, 160]);
+		expect(spacedTicks([100, 120, 160], at, new Set([120]))).toEqual([120, 160]);
+		expect(spacedTicks([], at)).toEqual([]);
 	});
 
 	it('qualityCost(data) rings and labels the exact panel', () => {

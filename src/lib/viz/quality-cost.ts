@@ -77,6 +77,25 @@ export function byteTicks([lo, hi]: [number, number], count = 6): number[] {
 	return ticks;
 }
 
+/** Rough width of an axis label in pixels (d3's 10 px sans-serif: about 5.5 px a character). */
+const tickLabelWidth = (v: number) => shortBytes(v).length * 5.5;
+
+/**
+ * `ticks` (ascending) without those whose labels would overlap a kept neighbour's; where two collide,
+ * a point's own size (in `preferred`) wins over a power of two. The first tick is always kept.
+ * @example spacedTicks([262144, 276480], (v) => v / 1000, new Set([276480])) // [276480]: 14 px apart is too close
+ */
+export function spacedTicks(ticks: readonly number[], at: (v: number) => number, preferred: ReadonlySet<number> = new Set()): number[] {
+	const kept: number[] = [];
+	const clear = (a: number, b: number) => Math.abs(at(b) - at(a)) >= (tickLabelWidth(a) + tickLabelWidth(b)) / 2 + 6;
+	for (const v of ticks) {
+		const last = kept[kept.length - 1];
+		if (last === undefined || clear(last, v)) kept.push(v);
+		else if (preferred.has(v) && !preferred.has(last) && (kept.length < 2 || clear(kept[kept.length - 2], v))) kept[kept.length - 1] = v;
+	}
+	return kept;
+}
+
 /** "4 KiB", "512 B", "1.5 MiB": an axis label, shorter than `formatBytes`. */
 export function shortBytes(bytes: number): string {
 	const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
@@ -130,7 +149,8 @@ export function qualityCost(data: readonly QualityCostDatum[], options: QualityC
 
 	// Points within a power of two of each other leave one power-of-two tick or none: label the points' own sizes then.
 	const powers = byteTicks(x.domain() as [number, number]);
-	const xTicks = powers.length >= 2 ? powers : [...new Set([...powers, ...bytes])].sort((a, b) => a - b);
+	const candidates = powers.length >= 2 ? powers : [...new Set([...powers, ...bytes])].sort((a, b) => a - b);
+	const xTicks = spacedTicks(candidates, (v) => x(v), new Set(bytes));
 	s.append('g').attr('class', 'axis x').attr('transform', `translate(0,${height - MARGIN.bottom})`)
 		.call(axisBottom(x).tickValues(xTicks).tickFormat((v) => shortBytes(Number(v))))
 		.attr('aria-hidden', 'true');

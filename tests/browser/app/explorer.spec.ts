@@ -142,6 +142,12 @@ test('synthetic pages: options change the panel and the link; cost line and diff
 	// On a phone the results wrap and their wide tables scroll in their own boxes: the page itself does not.
 	await page.setViewportSize({ width: 390, height: 844 });
 	await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+	// The chart keeps its 420 px and scrolls sideways in its box, from the keyboard too.
+	const scrollingChart = ev.getByRole('region', { name: 'Quality vs cost comparison' }).getByRole('group', { name: 'Chart', exact: true });
+	await expect(scrollingChart).toHaveAttribute('tabindex', '0');
+	await scrollingChart.focus();
+	await page.keyboard.press('ArrowRight');
+	await expect.poll(() => scrollingChart.evaluate((el) => el.scrollLeft)).toBeGreaterThan(0);
 	await panel(page, 'colbert').locator('button.hit').first().click();
 	await expect(page.getByRole('region', { name: 'Explanation', exact: true })).toBeInViewport();
 	await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
