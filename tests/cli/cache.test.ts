@@ -131,7 +131,7 @@ describe('the cache budget before encoding', () => {
 			const refused = await runCli(args, { env });
 			expect(refused.code).toBe(2);
 			// The expected size is information, a plain line, not a warning.
-			expect(refused.stderr).toMatch(/(^|\n)latelab: encoding 3 documents with .* will store about 448 B \(3 vectors x 128 B: 32 dims, fp32\) in disk /);
+			expect(refused.stderr).toMatch(/(^|\n)latelab: 3 documents encoded with .* take about 448 B \(3 vectors x 128 B: 32 dims, fp32\) in disk /);
 			expect(refused.stderr).not.toContain('warning: encoding');
 			expect(refused.stderr).toMatch(/latelab: does not fit the cache budget: this entry will take about 448 B, more than LATELAB_CACHE_MAX = 100 B .*--opt cache=false/);
 		} finally {

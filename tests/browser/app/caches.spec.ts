@@ -139,8 +139,8 @@ test('a truncated model file with consistent headers already in the Cache API is
 	await loadModel(page, 'Bi-encoder', BI);
 	await expect(page.getByTestId('prep-bi-encoder')).toContainText('encoded', { timeout: 90_000 });
 	// The expected size of the vectors is information (plain detail text), not a warning.
-	await expect(page.getByTestId('prep-info-bi-encoder')).toHaveText(/^encoding 112 documents with .* will store about .* in IndexedDB latelab-encoded$/);
-	await expect(panel(page, 'Bi-encoder').locator('.warn', { hasText: 'will store' })).toHaveCount(0);
+	await expect(page.getByTestId('prep-info-bi-encoder')).toHaveText(/^112 documents encoded with .* take about .* in IndexedDB latelab-encoded$/);
+	await expect(panel(page, 'Bi-encoder').locator('.warn', { hasText: 'documents encoded with' })).toHaveCount(0);
 	const onnxGets = hub().requests.filter((r) => r.startsWith(`GET /${BI}/resolve/main/onnx/model.onnx `));
 	expect(onnxGets).toEqual([`GET /${BI}/resolve/main/onnx/model.onnx 200`]);
 	expect(await cachedBytes(page, onnxUrl())).toBe(whole.length);

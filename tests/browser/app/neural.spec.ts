@@ -124,6 +124,8 @@ test.describe.serial('neural panels on the mock Hub', () => {
 		await page.getByTestId('cross-explanation').getByRole('button', { name: 'Explain with occlusion' }).click();
 		await expect(page.getByTestId('cross-explanation').locator('mark').first()).toBeVisible({ timeout: 60_000 });
 		await expect(page.getByTestId('cross-explanation')).toContainText('pairs scored');
+		// Both shades are explained: orange where removing a word lowers the logit, blue where it raises it.
+		await expect(page.getByTestId('occlusion-key')).toHaveText(/orange: the logit drops without the word .*blue: it rises/);
 		await screenshot(page, 'neural-explanations');
 		await expectAccessible(page, 'five panels on loaded models with the ColBERT, bi-encoder and cross-encoder explanations open');
 	});

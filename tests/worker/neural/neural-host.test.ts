@@ -57,8 +57,8 @@ describe('NeuralHost', () => {
 		expect(first.stats.batchesEncoded).toBe(Math.ceil(first.stats.docs / 32));
 		expect(first.stats.batchesFromStore).toBe(0);
 		// The expected size is said before encoding as information, not as a warning.
-		expect(first.stats.info).toEqual([expect.stringMatching(new RegExp(`^encoding ${first.stats.docs} documents with .* will store about .* in `))]);
-		expect(first.stats.warnings.filter((w) => w.includes('will store'))).toEqual([]);
+		expect(first.stats.info).toEqual([expect.stringMatching(new RegExp(`^${first.stats.docs} documents encoded with .* take about .* in `))]);
+		expect(first.stats.warnings.filter((w) => w.includes('documents encoded with'))).toEqual([]);
 		expect(first.stats.kernel).toMatch(/^js/);
 		const docs = progress.filter((p) => p.unit === 'docs');
 		expect(docs[docs.length - 1].done).toBe(first.stats.docs);

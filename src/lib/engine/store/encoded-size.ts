@@ -61,7 +61,7 @@ export function estimateEncodedBytes(request: EncodedSizeRequest): EncodedSize {
  * The expected size of `key`'s entry, said once through `say` before anything is encoded (only when
  * some batch is missing from `store`); returns the bytes for `encodeCached({ expectedBytes })`, or
  * undefined without a store. The line is information, not a warning: pipelines pass their `onInfo`
- * (the CLI prints `latelab: encoding ...`, panels show it as plain detail text).
+ * (the CLI prints `latelab: 3 documents encoded with ... take about ...`, panels show it as plain detail text).
  * @example const expectedBytes = await announceEncodedSize(store, key, { kind: 'dense', texts, dim: 384 }, (m) => console.error(`latelab: ${m}`));
  */
 export async function announceEncodedSize(
@@ -74,7 +74,8 @@ export async function announceEncodedSize(
 	const size = estimateEncodedBytes({ ...request, batchSize: key.batchSize });
 	const present = await store.listBatches(key).catch(() => [] as number[]);
 	if (present.length < Math.ceil(request.texts.length / key.batchSize)) {
-		say?.(`encoding ${request.texts.length.toLocaleString('en-US')} documents with ${key.modelId} will store ${size.summary} in ${store.label}`);
+		// Said before the encoding, and shown beside the panel after it: worded to hold at both times.
+		say?.(`${request.texts.length.toLocaleString('en-US')} documents encoded with ${key.modelId} take ${size.summary} in ${store.label}`);
 	}
 	return size.bytes;
 }
