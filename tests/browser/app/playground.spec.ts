@@ -294,3 +294,23 @@ test('BM25 stemming is a panel option from the schema: switching it off reranks,
 	await expect(panel.getByTestId('timings')).toContainText('no stemming');
 	await expect(bm25Results(page)).toHaveCount(1);
 });
+
+test.describe('on a touch phone', () => {
+	test.use({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+
+	test('buttons and selects are at least 24 px each way (WCAG 2.5.8) and the page keeps the screen width', async ({ page }) => {
+		await openPlayground(page);
+		await search(page, 'heart attack');
+		const small = await page.evaluate(() =>
+			[...document.querySelectorAll('main button, main select, header button, header select')]
+				.filter((e) => (e as HTMLElement).offsetParent !== null && !e.matches('button.link, button.sort'))
+				.map((e) => {
+					const r = e.getBoundingClientRect();
+					return { name: e.getAttribute('aria-label') ?? e.textContent?.trim().slice(0, 30), width: Math.round(r.width), height: Math.round(r.height) };
+				})
+				.filter((t) => t.width < 24 || t.height < 24)
+		);
+		expect(small).toEqual([]);
+		expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+	});
+});
