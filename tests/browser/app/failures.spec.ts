@@ -77,7 +77,9 @@ test('a panel whose model cannot load fails alone with its cause, the others kee
 	await expect(missing).toBeVisible({ timeout: 60_000 });
 	await expect(missing).toContainText(/not found|404/i);
 	await expect(missing).toContainText('no-such-model');
-	await expect(missing).toContainText('Check the model id');
+	// No config.json at that id: the fix is the id's spelling, not another dtype.
+	await expect(missing).toContainText('No model answers at this id and revision: check its spelling');
+	await expect(missing).not.toContainText('dtype');
 
 	// 2. A folder without tokenizer.json, from the second Hub.
 	await setHub(page, brokenHub.url);
