@@ -6,7 +6,7 @@
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
-import { forgetUpload, isUpload, keepUpload, leaveAsRestored, loadUpload, MAX_SAVED_UPLOAD_BYTES, saveUpload, uploadBytes, uploadName, type UploadSource } from '../../src/lib/state/saved-upload';
+import { forgetUpload, isUpload, keepUpload, leaveAsRestored, loadUpload, MAX_SAVED_UPLOAD_BYTES, saveUpload, uploadBytes, uploadName, uploadSummary, type UploadSource } from '../../src/lib/state/saved-upload';
 import type { CorpusSource } from '../../src/lib/worker/protocol';
 
 const file = (name: string, text: string): UploadSource => ({ kind: 'file', file: new File([text], name, { type: 'text/plain' }) });
@@ -25,8 +25,10 @@ describe('saved upload', () => {
 		expect(await back.file.text()).toBe('second document\n\nthird');
 		// A link written for the earlier upload does not get this one.
 		expect(await loadUpload('notes.txt', factory)).toBeUndefined();
+		expect(await uploadSummary(factory)).toEqual({ name: 'more.txt', bytes: 22 });
 		await forgetUpload(factory);
 		expect(await loadUpload(undefined, factory)).toBeUndefined();
+		expect(await uploadSummary(factory)).toBeUndefined();
 	});
 
 	it('keeps a vectors folder file by file', async () => {

@@ -98,6 +98,12 @@ export async function loadUpload(name?: string, factory: IDBFactory | undefined 
 	}
 }
 
+/** The kept upload's name and bytes, for the page's list of what the browser keeps (undefined: none). */
+export async function uploadSummary(factory: IDBFactory | undefined = globalThis.indexedDB): Promise<{ name: string; bytes: number } | undefined> {
+	const source = await loadUpload(undefined, factory);
+	return source ? { name: uploadName(source), bytes: uploadBytes(source) } : undefined;
+}
+
 /** Forgets the kept upload (another corpus is on screen). */
 export async function forgetUpload(factory: IDBFactory | undefined = globalThis.indexedDB): Promise<void> {
 	if (!factory) return;

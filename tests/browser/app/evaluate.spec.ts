@@ -259,6 +259,9 @@ test('an uploaded corpus comes back after a reload with its query and evaluation
 	await expect(region(page).getByTestId('eval-restored')).toBeVisible();
 	await expect(ndcg).toHaveText(figure!);
 	await expect(page.getByTestId('corpus-notice')).toHaveCount(0);
+	// What the browser keeps lists it.
+	await page.locator('summary', { hasText: 'Hub and caches' }).click();
+	await expect(page.getByTestId('saved-upload')).toContainText(`tiny.zip, ${zip.byteLength} B: kept so a reload loads it again`);
 	const link = page.url();
 
 	// Another browser (a fresh context) has no copy of the file: the demo corpus, and why.
@@ -282,6 +285,17 @@ test('an uploaded corpus comes back after a reload with its query and evaluation
 	await waitReady(again);
 	await expect(again.getByRole('region', { name: 'Corpus' })).toContainText('112 documents');
 	await expect(again.getByTestId('corpus-notice')).toContainText('“tiny.zip”');
+
+	// Uploaded again, it can also be forgotten from the list of what the browser keeps.
+	await page.getByLabel('Corpus file', { exact: true }).setInputFiles({ name: 'tiny.zip', mimeType: 'application/zip', buffer: Buffer.from(zip) });
+	await expect(corpusBar).toContainText('3 documents');
+	const caches = page.locator('details', { has: page.locator('summary', { hasText: 'Hub and caches' }) });
+	await caches.locator('summary').click();
+	if (!(await caches.evaluate((d) => (d as HTMLDetailsElement).open))) await caches.locator('summary').click();
+	await expect(page.getByTestId('saved-upload')).toContainText('tiny.zip');
+	await page.getByRole('button', { name: 'Forget upload' }).click();
+	await expect(page.getByTestId('saved-upload')).toContainText('None');
+	await expect(corpusBar).toContainText('3 documents');
 });
 
 test('Evaluate shows progress per panel and Cancel stops it; evaluating again completes', async ({ page }) => {
