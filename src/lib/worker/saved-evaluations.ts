@@ -7,7 +7,7 @@
  * windows, quota): saving is then skipped and restoring finds nothing, never worse than not saving.
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import { corpusFingerprint } from '../engine/corpus/fingerprint';
+import { corpusFingerprint, sha256Hex } from '../engine/corpus/fingerprint';
 import { isMultiVectorCorpus } from '../engine/corpus/multivector-folder';
 import type { Run } from '../engine/eval';
 import type { Corpus, Qrels, Query } from '../engine/types';
@@ -44,8 +44,8 @@ export interface EvaluationArchive {
 
 /**
  * A key for `corpus` and its judgments: SHA-256 over the documents' fingerprint (`fingerprint` when the
- * caller has it), the judged queries
- * (id and text), the judgments, and for a vectors folder its manifest and per-document vector counts.
+ * caller has it), the judged queries (id and text), the judgments, and for a vectors folder its
+ * manifest and per-document vector counts.
  * @example await evaluationCorpusKey(loadDemoCorpus(), judgedQueries(loadDemoCorpus())) // 64 hex characters
  */
 export async function evaluationCorpusKey(corpus: Corpus, judged: { queries: readonly Query[]; qrels: Qrels }, fingerprint?: string): Promise<string> {
@@ -55,9 +55,7 @@ export async function evaluationCorpusKey(corpus: Corpus, judged: { queries: rea
 		const mv = corpus.multivector;
 		parts.push(mv.manifest, mv.dim, mv.totalVectors, corpus.docs.map((_, i) => mv.tokenCount(i)));
 	}
-	const bytes = new TextEncoder().encode(JSON.stringify(parts));
-	const digest = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', bytes));
-	return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+	return sha256Hex(new TextEncoder().encode(JSON.stringify(parts)));
 }
 
 /** An archive in memory (Node, tests, a browser without IndexedDB): it lasts as long as the worker. */

@@ -13,7 +13,7 @@ import { evaluateRun, formatTrecRun, judgedQueryIds, type Run } from '../../../s
 import { Bm25Index, DEFAULT_BM25_OPTIONS } from '../../../src/lib/engine/lexical';
 import type { Qrels } from '../../../src/lib/engine/types';
 import { FIXTURE_MODELS } from '../../fixtures/generate';
-import { bm25Results, loadModel, openPlayground, openWithHub, screenshot, SCREENSHOTS, useMockHub, waitReady } from './helpers';
+import { bm25Results, loadModel, openPlayground, openWithHub, recordTextsFromStart, screenshot, SCREENSHOTS, useMockHub, waitReady } from './helpers';
 import { expectAccessible } from '../support/accessibility';
 
 test.use({ viewport: { width: 1440, height: 1000 } });
@@ -373,16 +373,7 @@ test.describe('with the tiny bi-encoder through the mock Hub', () => {
 		// After a reload the model bar loads the bi-encoder again (slowly here) and the report comes back with
 		// its baseline. Every text the "changed" note shows from the page's start is recorded: a model still
 		// loading is not a change of settings.
-		await page.addInitScript(() => {
-			const seen: string[] = [];
-			(window as unknown as { __changed: string[] }).__changed = seen;
-			document.addEventListener('DOMContentLoaded', () => {
-				new MutationObserver(() => {
-					const text = document.querySelector('[data-testid="eval-changed"]')?.textContent?.trim();
-					if (text && seen[seen.length - 1] !== text) seen.push(text);
-				}).observe(document.body, { subtree: true, childList: true, characterData: true });
-			});
-		});
+		const changedNotes = await recordTextsFromStart(page, 'eval-changed');
 		hub().setFault({ delayMs: 400 });
 		await page.reload();
 		await waitReady(page);
@@ -393,7 +384,7 @@ test.describe('with the tiny bi-encoder through the mock Hub', () => {
 		hub().setFault(null);
 		// Same model and options as when it ran: nothing to warn about, not even while the model loaded.
 		await expect(view.getByTestId('eval-changed')).toHaveCount(0);
-		expect(await page.evaluate(() => (window as unknown as { __changed: string[] }).__changed)).toEqual([]);
+		expect(await changedNotes()).toEqual([]);
 		await view.getByRole('combobox', { name: 'Baseline' }).selectOption('bm25');
 		await expect(dense).toContainText(/\d+ \/ \d+ \/ \d+/);
 	});

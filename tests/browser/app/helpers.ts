@@ -107,3 +107,22 @@ export async function recordTexts(page: Page, testId: string): Promise<() => Pro
 	}, testId);
 	return () => page.evaluate((id) => [...((window as unknown as Record<string, string[]>)[`__texts_${id}`] ?? [])], testId);
 }
+
+/**
+ * As `recordTexts`, but from the start of every document the page loads next (a reload included), for
+ * a state that may show before a test could start looking. Call it before the navigation.
+ * @example const seen = await recordTextsFromStart(page, 'eval-changed'); await page.reload(); ...; expect(await seen()).toEqual([])
+ */
+export async function recordTextsFromStart(page: Page, testId: string): Promise<() => Promise<string[]>> {
+	await page.addInitScript((id) => {
+		const seen: string[] = [];
+		(window as unknown as Record<string, string[]>)[`__texts_${id}`] = seen;
+		document.addEventListener('DOMContentLoaded', () => {
+			new MutationObserver(() => {
+				const text = document.querySelector(`[data-testid="${id}"]`)?.textContent?.trim();
+				if (text && seen[seen.length - 1] !== text) seen.push(text);
+			}).observe(document.body, { subtree: true, childList: true, characterData: true });
+		});
+	}, testId);
+	return () => page.evaluate((id) => [...((window as unknown as Record<string, string[]>)[`__texts_${id}`] ?? [])], testId);
+}

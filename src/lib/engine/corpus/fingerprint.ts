@@ -44,6 +44,14 @@ export async function corpusFingerprint(docs: readonly Doc[]): Promise<string> {
 	if (size > 0 || digests.length === 0) await flush();
 	const all = new Uint8Array(digests.length * 32);
 	digests.forEach((d, i) => all.set(new Uint8Array(d), i * 32));
-	const final = new Uint8Array(await subtle.digest('SHA-256', all));
-	return Array.from(final, (b) => b.toString(16).padStart(2, '0')).join('');
+	return sha256Hex(all);
+}
+
+/**
+ * SHA-256 of `bytes` as 64 lower-case hex characters (WebCrypto), for keys built from a fingerprint and more.
+ * @example await sha256Hex(new TextEncoder().encode('abc')) // 'ba7816bf…'
+ */
+export async function sha256Hex(bytes: BufferSource): Promise<string> {
+	const digest = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', bytes));
+	return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
 }
